@@ -1,0 +1,3 @@
+from popgui.cli import main
+
+raise SystemExit(main())

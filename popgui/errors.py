@@ -1,0 +1,114 @@
+"""The typed errors every layer raises.
+
+Front ends (the command line, the window) choose their wording and retry policy from the
+*type* of an error and its attributes, never by parsing its text. ``str(error)`` is a sentence
+a non-expert can read; it never contains a password or a token.
+"""
+
+from __future__ import annotations
+
+
+class PopguiError(Exception):
+    """Base of every error popgui reports to a person."""
+
+
+class ConfigError(PopguiError):
+    """A setting or an argument is wrong (bad host name, CR/LF in a field, unknown account...)."""
+
+
+class CredentialsError(PopguiError):
+    """The server refused the user name or password, or no password could be obtained."""
+
+
+class KeyringUnavailableError(CredentialsError):
+    """No usable system keyring: the message names the alternatives."""
+
+
+class NetworkError(PopguiError):
+    """Connecting failed, the connection dropped, or a read timed out."""
+
+
+class CertificateError(NetworkError):
+    """The server's TLS certificate is not trusted.
+
+    The details let a front end offer to pin this exact certificate.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fingerprint: str | None = None,
+        subject: str | None = None,
+        issuer: str | None = None,
+        not_before: str | None = None,
+        not_after: str | None = None,
+        pinned_fingerprint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.fingerprint = fingerprint
+        self.subject = subject
+        self.issuer = issuer
+        self.not_before = not_before
+        self.not_after = not_after
+        self.pinned_fingerprint = pinned_fingerprint
+
+
+class ProtocolError(PopguiError):
+    """Base of the protocol errors; after one, the connection refuses further use."""
+
+
+class RemoteProtocolError(ProtocolError):
+    """The server sent something the protocol does not allow."""
+
+
+class LocalProtocolError(ProtocolError):
+    """popgui tried to use the protocol in a way it does not allow (a bug, or bad user input)."""
+
+
+#: RFC 2449/3206 response codes that mean "not now, try again later".
+TEMPORARY_CODES = frozenset({"IN-USE", "LOGIN-DELAY", "SYS/TEMP"})
+
+
+class ServerError(PopguiError):
+    """The server answered ``-ERR`` (POP3) or ``-`` (POP2).
+
+    ``code`` is the RFC 2449 response code without brackets (``"IN-USE"``, ``"AUTH"``...),
+    or None. ``command`` is the command that was refused (``"RETR"``...).
+    """
+
+    def __init__(self, text: str, *, code: str | None = None, command: str = "") -> None:
+        super().__init__(text)
+        self.text = text
+        self.code = code
+        self.command = command
+
+    @property
+    def is_temporary(self) -> bool:
+        """True when the server asks to try again later rather than reporting a fault."""
+        return self.code is not None and self.code.upper() in TEMPORARY_CODES
+
+    @property
+    def is_credentials(self) -> bool:
+        return self.code is not None and self.code.upper() == "AUTH"
+
+    def __str__(self) -> str:
+        where = f"{self.command} " if self.command else ""
+        code = f"[{self.code}] " if self.code else ""
+        return f"the server refused {where}: {code}{self.text}".replace(" :", ":")
+
+
+class DeliveryError(PopguiError):
+    """Writing mail or state to the local disk failed (disk full, read-only, permissions)."""
+
+
+class AccountBusyError(PopguiError):
+    """Another sync of the same account is running."""
+
+
+class CancelledError(PopguiError):
+    """The user cancelled; nothing half-done was kept."""
+
+
+class MigrationSuspectedError(PopguiError):
+    """Most known UIDLs vanished and as many unknown appeared: the server probably renumbered."""
