@@ -1,0 +1,611 @@
+"""The SQLite state (which UIDLs were delivered) and the header index behind the message list.
+
+Durability: WAL journal with ``synchronous=FULL``, so a committed batch survives a power cut;
+:meth:`Database.record_delivered` commits a whole batch in one transaction, which the engine
+calls only after the batch's files are fsynced and ``new/`` is fsynced (see maildir.py).
+
+Threads: a :class:`Database` wraps one ``sqlite3`` connection and must be used from the thread
+that created it (sqlite3 enforces this and raises ``ProgrammingError`` otherwise). A worker
+thread opens its own ``Database`` on the same file; WAL lets readers and one writer coexist.
+
+Errors are split three ways, following qutebrowser:
+
+* the environment's fault (disk full, read-only, locked, I/O error, cannot open)
+  → :class:`~popgui.errors.DeliveryError` with a plain sentence naming the file;
+* a damaged file ("file is not a database", "malformed") → :class:`DatabaseCorruptError`;
+* anything else (SQL mistakes, constraint violations) is our bug and propagates unchanged.
+
+Vanished UIDLs (decided here, see :meth:`Database.forget_vanished`): ``deleted_on_server`` only
+ever means "popgui sent DELE and QUIT answered +OK". When a listing no longer shows a UIDL, the
+row gets ``vanished_at``; it is dropped only after :data:`KEEP_VANISHED_SECONDS`, because some
+servers list old messages again (Gmail's "recent mode", a mailbox restored from a backup) and a
+forgotten UIDL would be downloaded twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.header
+import email.parser
+import email.utils
+import math
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from popgui.errors import DeliveryError
+
+__all__ = [
+    "KEEP_VANISHED_SECONDS",
+    "SCHEMA_VERSION",
+    "Database",
+    "DatabaseCorruptError",
+    "DeliveredRecord",
+    "IndexFields",
+    "IndexedMessage",
+    "index_fields",
+]
+
+#: How long a delivered row is kept after its UIDL stopped being listed (180 days).
+KEEP_VANISHED_SECONDS = 180 * 86400
+_BUSY_TIMEOUT_SECONDS = 10.0
+
+
+class DatabaseCorruptError(DeliveryError):
+    """The database file is damaged or is not a popgui database at all.
+
+    ``path`` lets a front end offer to move the file aside and start afresh (which would make
+    every message on the server look new, so a person must decide).
+    """
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveredRecord:
+    """One message popgui delivered: its UIDL, the token in its file name, where it went."""
+
+    uid: str
+    token: str
+    size: int
+    delivered_at: float
+    path: str
+    deleted_on_server: bool = False
+    vanished_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFields:
+    """What the message list shows, parsed from the header block of a stored message."""
+
+    from_addr: str = ""
+    subject: str = ""
+    date: float | None = None
+    message_id: str = ""
+    has_attachment: bool = False
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedMessage:
+    """A stored message to put in the header index (one row per file path)."""
+
+    path: str
+    fields: IndexFields
+    token: str = ""
+    uid: str = ""
+    flags: str = ""
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+def _migrate_to_1(conn: sqlite3.Connection) -> None:
+    """The first schema: delivered UIDLs, the last server listing, the header index."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE delivered (
+            account TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            token TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            delivered_at REAL NOT NULL,
+            path TEXT NOT NULL,
+            deleted_on_server INTEGER NOT NULL DEFAULT 0,
+            vanished_at REAL,
+            PRIMARY KEY (account, uid)
+        );
+        CREATE INDEX delivered_token ON delivered (account, token);
+        CREATE TABLE server_seen (
+            account TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            last_seen REAL NOT NULL,
+            PRIMARY KEY (account, uid)
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            path TEXT NOT NULL UNIQUE,
+            token TEXT NOT NULL DEFAULT '',
+            uid TEXT NOT NULL DEFAULT '',
+            from_addr TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL DEFAULT '',
+            date REAL,
+            size INTEGER NOT NULL DEFAULT 0,
+            flags TEXT NOT NULL DEFAULT '',
+            has_attachment INTEGER NOT NULL DEFAULT 0,
+            message_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX messages_by_date ON messages (account, folder, date);
+        """,
+    )
+
+
+def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+    """Run ";"-separated statements inside the current transaction.
+
+    ``executescript`` would COMMIT first, so a failed migration could leave half a schema.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+#: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- error classification -----------------------------------------------------------------
+
+_ENVIRONMENT_CODES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "it is read-only",
+    sqlite3.SQLITE_BUSY: "another program keeps it locked",
+    sqlite3.SQLITE_LOCKED: "another program keeps it locked",
+    sqlite3.SQLITE_IOERR: "the disk reported an input/output error",
+    sqlite3.SQLITE_CANTOPEN: "the file cannot be opened",
+    sqlite3.SQLITE_PERM: "permission was denied",
+    sqlite3.SQLITE_NOLFS: "the file system does not support large files",
+    sqlite3.SQLITE_PROTOCOL: "another program keeps it locked",
+    sqlite3.SQLITE_NOMEM: "the computer ran out of memory",
+}
+_CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def _translate(exc: sqlite3.Error, path: Path, action: str) -> DeliveryError | None:
+    """Map an sqlite3 error to a DeliveryError, or None when it is our bug."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary in _CORRUPT_CODES:
+        return DatabaseCorruptError(
+            f"The mail database {path} is damaged or is not a popgui database.", path=path
+        )
+    reason = _ENVIRONMENT_CODES.get(primary)
+    if reason is None:
+        return None
+    return DeliveryError(f"Could not {action} the mail database {path}: {reason}.")
+
+
+# --- the database -------------------------------------------------------------------------
+
+
+class Database:
+    """popgui's SQLite file: open it, migrate it, read and record state. One thread only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        with self._errors("open"):
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None
+            )
+        try:
+            self._configure()
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The open connection (raises when closed)."""
+        if self._conn is None:
+            raise sqlite3.ProgrammingError("the database is closed")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn environment failures and corruption into DeliveryError; bugs pass through."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            mapped = _translate(exc, self.path, action)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        except OSError as exc:  # creating the profile directory
+            raise DeliveryError(
+                f"Could not {action} the mail database {self.path}: {exc.strerror or exc}."
+            ) from exc
+
+    @contextlib.contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception, errors translated."""
+        conn = self.conn
+        with self._errors(action):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
+
+    def _configure(self) -> None:
+        with self._errors("open"):
+            self.conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_SECONDS * 1000)}")
+            self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _user_version(self) -> int:
+        row = self.conn.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+
+    def _migrate(self) -> None:
+        """Apply the missing migrations one by one, each in its own transaction."""
+        with self._errors("open"):
+            version = self._user_version()
+        if version > SCHEMA_VERSION:
+            raise DeliveryError(
+                f"The mail database {self.path} was written by a newer popgui "
+                f"(schema {version}, this version knows {SCHEMA_VERSION}); please upgrade."
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._transaction("upgrade") as conn:
+                MIGRATIONS[target - 1](conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version stored in the file (``PRAGMA user_version``)."""
+        with self._errors("read"):
+            return self._user_version()
+
+    # --- delivered UIDLs ------------------------------------------------------------------
+
+    def delivered_uids(self, account: str) -> dict[str, DeliveredRecord]:
+        """Every UIDL recorded for *account*, vanished ones included (they may come back)."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                "SELECT uid, token, size, delivered_at, path, deleted_on_server, vanished_at "
+                "FROM delivered WHERE account = ?",
+                (account,),
+            ).fetchall()
+        return {
+            row[0]: DeliveredRecord(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
+            for row in rows
+        }
+
+    def record_delivered(self, account: str, records: Iterable[DeliveredRecord]) -> None:
+        """Record a batch of delivered messages in ONE transaction: all of them or none.
+
+        Recording a UIDL again replaces its row (a re-delivery after reconciliation).
+        """
+        rows = [
+            (
+                account,
+                r.uid,
+                r.token,
+                r.size,
+                r.delivered_at,
+                r.path,
+                int(r.deleted_on_server),
+                r.vanished_at,
+            )
+            for r in records
+        ]
+        with self._transaction("record delivered messages in") as conn:
+            conn.executemany(
+                "INSERT INTO delivered (account, uid, token, size, delivered_at, path, "
+                "deleted_on_server, vanished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (account, uid) DO UPDATE SET token = excluded.token, "
+                "size = excluded.size, delivered_at = excluded.delivered_at, "
+                "path = excluded.path, deleted_on_server = excluded.deleted_on_server, "
+                "vanished_at = excluded.vanished_at",
+                rows,
+            )
+
+    def mark_deleted_on_server(self, account: str, uids: Iterable[str]) -> None:
+        """Note that DELE for *uids* took effect (call only after QUIT answered +OK)."""
+        rows = [(account, uid) for uid in uids]
+        with self._transaction("record deletions in") as conn:
+            conn.executemany(
+                "UPDATE delivered SET deleted_on_server = 1 WHERE account = ? AND uid = ?", rows
+            )
+
+    def forget_vanished(
+        self,
+        account: str,
+        present_uids: Collection[str],
+        *,
+        now: float | None = None,
+        keep_for: float = KEEP_VANISHED_SECONDS,
+    ) -> int:
+        """Reconcile rows with a complete server listing; return how many rows were dropped.
+
+        Rows whose UIDL is missing from *present_uids* get ``vanished_at = now`` (if not
+        already set); rows listed again lose it; rows vanished for *keep_for*
+        seconds are deleted, whether popgui deleted them or someone else did. Keeping them a
+        while makes a server that lists old mail again (Gmail recent mode, a restored backup)
+        harmless.
+        """
+        now = time.time() if now is None else now
+        with self._transaction("update") as conn:
+            self._fill_present(conn, present_uids)
+            conn.execute(
+                "UPDATE delivered SET vanished_at = ? WHERE account = ? AND vanished_at IS NULL "
+                "AND uid NOT IN (SELECT uid FROM temp.present)",
+                (now, account),
+            )
+            conn.execute(
+                "UPDATE delivered SET vanished_at = NULL WHERE account = ? "
+                "AND vanished_at IS NOT NULL AND uid IN (SELECT uid FROM temp.present)",
+                (account,),
+            )
+            dropped = conn.execute(
+                "DELETE FROM delivered WHERE account = ? AND vanished_at <= ?",
+                (account, now - keep_for),
+            ).rowcount
+            conn.execute("DELETE FROM temp.present")
+        return dropped
+
+    @staticmethod
+    def _fill_present(conn: sqlite3.Connection, uids: Iterable[str]) -> None:
+        """Load *uids* into a temporary table so a set comparison stays in SQL."""
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS present (uid TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.present")
+        conn.executemany(
+            "INSERT OR IGNORE INTO temp.present (uid) VALUES (?)", ((u,) for u in uids)
+        )
+
+    def tokens_for_account(self, account: str) -> set[str]:
+        """The tokens of every delivered row, for reconciling with ``Maildir.tokens()``."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                "SELECT token FROM delivered WHERE account = ?", (account,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    # --- last server listing --------------------------------------------------------------
+
+    def replace_server_seen(
+        self, account: str, uids: Iterable[str], *, now: float | None = None
+    ) -> None:
+        """Store the UIDLs of the latest listing, replacing the previous snapshot."""
+        now = time.time() if now is None else now
+        rows = [(account, uid, now) for uid in set(uids)]
+        with self._transaction("update") as conn:
+            conn.execute("DELETE FROM server_seen WHERE account = ?", (account,))
+            conn.executemany(
+                "INSERT INTO server_seen (account, uid, last_seen) VALUES (?, ?, ?)", rows
+            )
+
+    def server_seen(self, account: str) -> set[str]:
+        """The UIDLs the server listed last time (empty before the first listing)."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                "SELECT uid FROM server_seen WHERE account = ?", (account,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    # --- header index ---------------------------------------------------------------------
+
+    def index_messages(self, account: str, folder: str, messages: Iterable[IndexedMessage]) -> None:
+        """Add or refresh index rows (keyed by path) in one transaction."""
+        rows = [_index_row(account, folder, m) for m in messages]
+        with self._transaction("update the message index in") as conn:
+            conn.executemany(
+                "INSERT INTO messages (account, folder, path, token, uid, from_addr, subject, "
+                "date, size, flags, has_attachment, message_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (path) DO UPDATE SET account = excluded.account, "
+                "folder = excluded.folder, token = excluded.token, uid = excluded.uid, "
+                "from_addr = excluded.from_addr, subject = excluded.subject, "
+                "date = excluded.date, size = excluded.size, flags = excluded.flags, "
+                "has_attachment = excluded.has_attachment, message_id = excluded.message_id",
+                rows,
+            )
+
+    def index_message(self, account: str, folder: str, message: IndexedMessage) -> None:
+        """Add or refresh one index row."""
+        self.index_messages(account, folder, [message])
+
+    def count_messages(self, account: str, folder: str) -> int:
+        """How many indexed messages *folder* of *account* holds."""
+        with self._errors("read"):
+            row = self.conn.execute(
+                "SELECT COUNT(*) FROM messages WHERE account = ? AND folder = ?",
+                (account, folder),
+            ).fetchone()
+        return int(row[0])
+
+    # --- housekeeping ---------------------------------------------------------------------
+
+    def remove_account(self, account: str) -> None:
+        """Drop every row of *account* (state, last listing, index) in one transaction."""
+        with self._transaction("update") as conn:
+            for table in ("delivered", "server_seen", "messages"):
+                conn.execute(f"DELETE FROM {table} WHERE account = ?", (account,))
+
+    def close(self) -> None:
+        """Close the connection; calling it again does nothing."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _index_row(account: str, folder: str, m: IndexedMessage) -> tuple[object, ...]:
+    f = m.fields
+    return (
+        account,
+        folder,
+        m.path,
+        m.token,
+        m.uid,
+        f.from_addr,
+        f.subject,
+        f.date,
+        f.size,
+        m.flags,
+        int(f.has_attachment),
+        f.message_id,
+    )
+
+
+# --- header parsing -----------------------------------------------------------------------
+
+_FIRST_READ = 64 * 1024
+_MAX_HEADER_BYTES = 1024 * 1024
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_ATTACHMENT_RE = re.compile(rb"(?im)^content-disposition:[ \t]*attachment")
+_FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
+_SPACES_RE = re.compile(r"[ \t\r\n]+")
+
+
+def index_fields(path: Path) -> IndexFields:
+    """Parse what the message list needs from the header block of the stored message *path*.
+
+    Only the start of the file is read (the header block, at most 1 MB). Malformed headers
+    never raise: a field that cannot be decoded becomes "" (or None for the date). A file that
+    cannot be read raises DeliveryError.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head, size = _read_head(fh), _file_size(fh)
+    except OSError as exc:
+        raise DeliveryError(f"Could not read the message {path}: {exc.strerror or exc}.") from exc
+    end = _HEADER_END.search(head)
+    block = head[: end.end()] if end else head
+    headers = _parse_headers(block)
+    content_type = _text(headers, "content-type").lower()
+    return IndexFields(
+        from_addr=_text(headers, "from"),
+        subject=_text(headers, "subject"),
+        date=_date(_text(headers, "date")),
+        message_id=_message_id(_text(headers, "message-id")),
+        has_attachment=content_type.startswith("multipart/mixed")
+        or bool(_ATTACHMENT_RE.search(head, 0, _FIRST_READ)),
+        size=size,
+    )
+
+
+def _read_head(fh: BinaryIO) -> bytes:
+    """Read 64 KB, then more only while the header block has not ended (up to 1 MB)."""
+    head = fh.read(_FIRST_READ)
+    while len(head) < _MAX_HEADER_BYTES and not _HEADER_END.search(head):
+        more = fh.read(_FIRST_READ)
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _file_size(fh: BinaryIO) -> int:
+    return os.fstat(fh.fileno()).st_size
+
+
+def _parse_headers(block: bytes) -> dict[str, str]:
+    """Header name (lower case) → first raw value, 8-bit bytes decoded as UTF-8 or Latin-1."""
+    try:
+        msg = email.parser.BytesHeaderParser().parsebytes(block.replace(b"\0", b""))
+        items = msg.raw_items()
+    except Exception:  # the parser is lenient, but a header index must never fail
+        return {}
+    headers: dict[str, str] = {}
+    for name, value in items:
+        headers.setdefault(name.lower(), _unescape_8bit(str(value)))
+    return headers
+
+
+def _unescape_8bit(value: str) -> str:
+    """Undo the parser's surrogateescape for raw 8-bit header bytes (common in the wild)."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _text(headers: dict[str, str], name: str) -> str:
+    """The header decoded for display (RFC 2047, unfolded), or "" when absent or broken."""
+    value = headers.get(name)
+    if value is None:
+        return ""
+    value = _FOLD_RE.sub("", value)
+    try:
+        parts = email.header.decode_header(value)
+        text = "".join(_decode_part(data, charset) for data, charset in parts)
+    except Exception:  # a broken encoded word: show the raw text rather than nothing
+        text = value
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def _decode_part(data: bytes | str, charset: str | None) -> str:
+    if isinstance(data, str):
+        return data
+    if charset is None or charset == "unknown-8bit":
+        return data.decode("raw-unicode-escape", "replace")
+    try:
+        return data.decode(charset, "replace")
+    except LookupError:  # an unknown charset name
+        return data.decode("latin-1")
+
+
+def _date(value: str) -> float | None:
+    """The Date header as epoch seconds (no zone means UTC), None when unparsable."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+        stamp = parsed.timestamp() if parsed.tzinfo else parsed.replace(tzinfo=UTC).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return stamp if math.isfinite(stamp) else None
+
+
+def _message_id(value: str) -> str:
+    match = re.search(r"<[^<>\s]+>", value)
+    return match.group(0) if match else value.strip()

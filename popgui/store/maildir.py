@@ -1,0 +1,454 @@
+"""Durable Maildir delivery: every message lands whole in ``new/`` or not at all.
+
+Why this module exists rather than :mod:`mailbox`: ``mailbox.Maildir`` never fsyncs, names
+files without a way to recognise them later, and takes whole messages in memory. Here a message
+streams into ``tmp/`` chunk by chunk, is fsynced, then hard-linked (or renamed) into ``new/``
+under a name that carries a *token* derived from account + UIDL. After a crash, a directory
+listing of ``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which messages already landed,
+without opening a single file.
+
+Directory fsyncs are batched: :meth:`Delivery.finish` does not fsync ``new/``; the engine calls
+:meth:`Maildir.sync_new` once per batch, before it commits the batch to the database and before
+it sends any DELE for it.
+
+Every ``OSError`` from the file system becomes a :class:`~popgui.errors.DeliveryError` whose text
+names the path, and the temporary file is removed first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import itertools
+import os
+import re
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, NoReturn
+
+from popgui.errors import ConfigError, DeliveryError
+
+__all__ = [
+    "OWN_TMP_PREFIX",
+    "STALE_TMP_SECONDS",
+    "Delivery",
+    "Maildir",
+    "token_for",
+]
+
+#: Our temporary files in ``tmp/`` start with this, so a later run can recognise its own leftovers.
+OWN_TMP_PREFIX = "popgui-"
+#: The standard Maildir rule: a file in ``tmp/`` untouched for 36 hours is garbage.
+STALE_TMP_SECONDS = 36 * 3600
+
+_SUBDIRS = ("cur", "new", "tmp")
+_TOKEN_RE = re.compile(r"_([0-9a-f]{32})\.")
+_TOKEN_ONLY_RE = re.compile(r"[0-9a-f]{32}")
+_PENDING = "pending"  # stands for the token in a temp name until finish() is told it
+_OWN_TMP_PID_RE = re.compile(re.escape(OWN_TMP_PREFIX) + r"\d+\.M\d+P(\d+)Q")
+_BUFFER_SIZE = 256 * 1024
+_counter = itertools.count(1)
+
+_ERRNO_WORDING = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission was denied",
+    errno.EPERM: "the operation is not permitted",
+    errno.EFBIG: "the file is larger than allowed",
+    errno.EIO: "the disk reported an input/output error",
+    errno.ENOENT: "the folder no longer exists",
+    errno.ENOTDIR: "a part of the path is not a folder",
+}
+
+
+def token_for(account_key: str, uid: str) -> str:
+    """Return the 32-hex-digit token naming the message *uid* of *account_key* on disk.
+
+    UIDLs may contain "/" and "..", so they never appear in file names; this hash does.
+    """
+    digest = hashlib.sha256(account_key.encode("utf-8") + b"\0" + uid.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
+    """Build the plain sentence a person reads when the disk refuses a write."""
+    reason = _ERRNO_WORDING.get(exc.errno or 0) or exc.strerror or str(exc)
+    return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}.")
+
+
+def _sanitised_hostname() -> str:
+    """The host name as the Maildir unique-name rules want it ("/" and ":" escaped)."""
+    name = socket.gethostname() or "localhost"
+    return name.replace("/", "\\057").replace(":", "\\072")
+
+
+def _unique_name(token: str) -> str:
+    """``<seconds>.M<usec>P<pid>Q<counter>_<token>.<host>``: unique per process and moment."""
+    now = time.time()
+    seconds = int(now)
+    usec = int((now - seconds) * 1_000_000)
+    pid = os.getpid()
+    return f"{seconds}.M{usec}P{pid}Q{next(_counter)}_{token}.{_sanitised_hostname()}"
+
+
+def _fsync_dir(path: Path) -> None:
+    """fsync a directory so the names created in it survive a power cut.
+
+    Some file systems (certain network mounts) refuse fsync on a directory with EINVAL; there is
+    nothing more we can do there, so that is not an error.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _disk_error("open the folder", path, exc) from exc
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise _disk_error("flush the folder", path, exc) from exc
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when a process with this pid exists (it may belong to someone else)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _check_token(token: str) -> None:
+    """Refuse anything but a token from :func:`token_for`: it becomes part of a file name."""
+    if not _TOKEN_ONLY_RE.fullmatch(token):
+        raise ValueError(f"not a delivery token: {token!r}")
+
+
+def _validate_folder_name(name: str) -> None:
+    """Refuse names that would escape the Maildir or break Maildir++ naming."""
+    if not name or name.startswith(".") or name.endswith(".") or ".." in name:
+        raise ConfigError(f"{name!r} is not a valid folder name (empty part or leading dot).")
+    if "/" in name or "\\" in name:
+        raise ConfigError(f"{name!r} is not a valid folder name (it contains a slash).")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        raise ConfigError(f"{name!r} is not a valid folder name (it contains control characters).")
+
+
+class Delivery:
+    """One message being written into ``tmp/``; :meth:`finish` moves it into ``new/``.
+
+    Obtain one from :meth:`Maildir.begin`. Used as a context manager it removes the temporary
+    file when the block ends without :meth:`finish` (an exception, a cancel), so nothing half
+    written is ever left behind.
+
+    CRLF line ends become LF (the Maildir convention). A CR at the end of one chunk is held back
+    until the next chunk shows whether an LF follows it.
+    """
+
+    def __init__(self, maildir: Maildir, token: str | None, *, digest: bool = False) -> None:
+        self._maildir = maildir
+        self._token = token
+        self._name = _unique_name(token or _PENDING)
+        self._tmp_path = maildir.path / "tmp" / (OWN_TMP_PREFIX + self._name)
+        self._hash = hashlib.sha256() if digest else None
+        self._pending_cr = False
+        self._done = False
+        self.size = 0
+        self._file = self._create()
+
+    def _create(self) -> BinaryIO:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            fd = os.open(self._tmp_path, flags, 0o600)
+        except OSError as exc:
+            raise _disk_error("create the file", self._tmp_path, exc) from exc
+        return open(fd, "wb", buffering=_BUFFER_SIZE)  # closed by finish/abort
+
+    @property
+    def temp_path(self) -> Path:
+        """Where the message is being written (in ``tmp/``)."""
+        return self._tmp_path
+
+    @property
+    def sha256(self) -> str | None:
+        """Hex SHA-256 of the stored bytes so far, or None unless ``begin(digest=True)``."""
+        return None if self._hash is None else self._hash.hexdigest()
+
+    def write(self, chunk: bytes) -> None:
+        """Append *chunk*, turning CRLF into LF, without a per-line loop."""
+        if self._done:
+            raise ValueError("write() after finish() or abort()")
+        if self._pending_cr:
+            chunk = b"\r" + chunk
+            self._pending_cr = False
+        if chunk.endswith(b"\r"):
+            self._pending_cr = True
+            chunk = chunk[:-1]
+        self._store(chunk.replace(b"\r\n", b"\n"))
+
+    def _store(self, data: bytes) -> None:
+        if not data:
+            return
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            self._fail("write", exc)
+        if self._hash is not None:
+            self._hash.update(data)
+        self.size += len(data)
+
+    def finish(self, token: str | None = None) -> Path:
+        """Make the message durable in ``tmp/`` (fsync), then move it into ``new/``.
+
+        *token* replaces the one given to ``begin`` (required when that was None): identity may
+        be known only once the whole message was read (content-hash identity on servers without
+        UIDL). The directory is not fsynced here: call :meth:`Maildir.sync_new` once per batch.
+        """
+        if self._done:
+            raise ValueError("finish() after finish() or abort()")
+        if token is None and self._token is None:
+            raise ValueError("finish() needs a token when begin() was given none")
+        if token is not None:
+            _check_token(token)
+        if self._pending_cr:
+            self._pending_cr = False
+            self._store(b"\r")
+        if token is not None and token != self._token:
+            self._token = token
+            self._name = _unique_name(token)
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+        except OSError as exc:
+            self._fail("save", exc)
+        final = self._move_into_new()
+        self._done = True
+        return final
+
+    def _move_into_new(self) -> Path:
+        """Hard-link then unlink, so an existing message is never overwritten.
+
+        Where hard links are unsupported (some network or FAT file systems) fall back to
+        rename; a name clash (practically impossible) picks a fresh unique name.
+        """
+        for _attempt in range(3):
+            final = self._maildir.path / "new" / self._name
+            try:
+                self._link_or_rename(final)
+            except FileExistsError:
+                self._name = _unique_name(self._token or _PENDING)
+                continue
+            except OSError as exc:
+                self._fail("move the message into", exc, final)
+            return final
+        self._fail("move the message into", FileExistsError(errno.EEXIST, "exists"), final)
+
+    def _link_or_rename(self, final: Path) -> None:
+        try:
+            os.link(self._tmp_path, final)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+                raise
+            if final.exists():
+                raise FileExistsError(errno.EEXIST, "exists", os.fspath(final)) from exc
+            os.rename(self._tmp_path, final)
+        else:
+            with contextlib.suppress(OSError):  # a leftover in tmp/ is cleaned later
+                os.unlink(self._tmp_path)
+
+    def abort(self) -> None:
+        """Forget the message: close and remove the temporary file. Safe to call twice."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):  # nothing more to do; clean_tmp() retries later
+            os.unlink(self._tmp_path)
+
+    def _fail(self, action: str, exc: OSError, path: Path | None = None) -> NoReturn:
+        """Remove the temporary file, then report the disk failure as a DeliveryError."""
+        self.abort()
+        raise _disk_error(action, path or self._tmp_path, exc) from exc
+
+    def __enter__(self) -> Delivery:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()
+
+
+class Maildir:
+    """A Maildir (``cur/ new/ tmp/``) with Maildir++ subfolders (``.Name``).
+
+    Creating the object creates the directories (mode 0700) when missing.
+    """
+
+    def __init__(self, path: Path, *, _root: Maildir | None = None, _name: str = "") -> None:
+        self.path = Path(path)
+        self._root = _root
+        self.folder_name = _name
+        self._create_dirs()
+
+    def _create_dirs(self) -> None:
+        try:
+            self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for sub in _SUBDIRS:
+                (self.path / sub).mkdir(mode=0o700, exist_ok=True)
+            if self._root is not None:
+                (self.path / "maildirfolder").touch(mode=0o600, exist_ok=True)
+        except OSError as exc:
+            raise _disk_error("create the mail folder", self.path, exc) from exc
+
+    def begin(self, token: str | None = None, *, digest: bool = False) -> Delivery:
+        """Start writing a message named by *token*; ``digest=True`` also computes its SHA-256.
+
+        A None token must then be given to :meth:`Delivery.finish` (content-hash identity).
+        """
+        if token is not None:
+            _check_token(token)
+        return Delivery(self, token, digest=digest)
+
+    def _names(self) -> Iterator[tuple[str, str]]:
+        """(subdir, file name) for every entry of ``new/`` then ``cur/``."""
+        for sub in ("new", "cur"):
+            directory = self.path / sub
+            try:
+                with os.scandir(directory) as entries:
+                    names = [entry.name for entry in entries]
+            except OSError as exc:
+                raise _disk_error("list the folder", directory, exc) from exc
+            for name in names:
+                yield sub, name
+
+    def tokens(self) -> set[str]:
+        """Tokens of the messages in ``new/`` and ``cur/``, from their names only."""
+        found = set()
+        for _sub, name in self._names():
+            match = _TOKEN_RE.search(name.split(":", 1)[0])
+            if match:
+                found.add(match.group(1))
+        return found
+
+    def path_for_token(self, token: str) -> Path | None:
+        """Where the message carrying *token* lies now (``new/`` or ``cur/``), or None.
+
+        This lists the directories each time; for many tokens use :meth:`token_paths`.
+        """
+        for sub, name in self._names():
+            match = _TOKEN_RE.search(name.split(":", 1)[0])
+            if match and match.group(1) == token:
+                return self.path / sub / name
+        return None
+
+    def token_paths(self) -> dict[str, Path]:
+        """Token → current path for every message in ``new/`` and ``cur/`` (one listing)."""
+        found: dict[str, Path] = {}
+        for sub, name in self._names():
+            match = _TOKEN_RE.search(name.split(":", 1)[0])
+            if match:
+                found.setdefault(match.group(1), self.path / sub / name)
+        return found
+
+    def sync_new(self) -> None:
+        """fsync ``new/``: after this, every finished delivery survives a power cut."""
+        _fsync_dir(self.path / "new")
+
+    def sync_cur(self) -> None:
+        """fsync ``cur/`` after moving or renaming messages there."""
+        _fsync_dir(self.path / "cur")
+
+    def clean_tmp(self, older_than_seconds: float = STALE_TMP_SECONDS) -> int:
+        """Remove files in ``tmp/`` untouched for *older_than_seconds*; return how many.
+
+        "Untouched" uses the newest of atime, mtime and ctime, since many disks are mounted
+        noatime.
+        """
+        limit = time.time() - older_than_seconds
+        removed = 0
+        for entry in self._tmp_entries():
+            with contextlib.suppress(FileNotFoundError):
+                info = entry.stat(follow_symlinks=False)
+                if max(info.st_atime, info.st_mtime, info.st_ctime) < limit:
+                    removed += self._remove_tmp(entry.path)
+        return removed
+
+    def clean_own_tmp(self) -> int:
+        """Remove popgui's temporary files left by a run that died; return how many.
+
+        A temp file names the pid that wrote it. It is removed when that process no longer
+        exists; files of this process or of another live process (another account delivering
+        into the same Maildir) are left alone, and :meth:`clean_tmp` gets them eventually.
+        """
+        removed = 0
+        me = os.getpid()
+        for entry in self._tmp_entries():
+            match = _OWN_TMP_PID_RE.match(entry.name)
+            if match is None:
+                continue
+            pid = int(match.group(1))
+            if pid != me and not _pid_alive(pid):
+                removed += self._remove_tmp(entry.path)
+        return removed
+
+    def _tmp_entries(self) -> list[os.DirEntry[str]]:
+        directory = self.path / "tmp"
+        try:
+            with os.scandir(directory) as entries:
+                return [e for e in entries if e.is_file(follow_symlinks=False)]
+        except OSError as exc:
+            raise _disk_error("list the folder", directory, exc) from exc
+
+    @staticmethod
+    def _remove_tmp(path: str) -> int:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            raise _disk_error("remove the temporary file", path, exc) from exc
+        return 1
+
+    # Maildir++ folders -------------------------------------------------------------------
+
+    def folder(self, name: str) -> Maildir:
+        """The Maildir++ subfolder *name* (``.name`` under the root), created when missing.
+
+        Nested folders use "." as separator ("Work.Projects"); on a subfolder,
+        ``folder("B")`` is the root's "A.B", as Maildir++ keeps every folder flat in the root.
+        """
+        _validate_folder_name(name)
+        if self._root is not None:
+            return self._root.folder(f"{self.folder_name}.{name}")
+        return Maildir(self.path / f".{name}", _root=self, _name=name)
+
+    def list_folders(self) -> list[str]:
+        """Names of the Maildir++ subfolders of the root, sorted."""
+        root = self._root or self
+        try:
+            with os.scandir(root.path) as entries:
+                names = [
+                    e.name[1:]
+                    for e in entries
+                    if e.name.startswith(".") and len(e.name) > 1 and e.is_dir()
+                ]
+        except OSError as exc:
+            raise _disk_error("list the folder", root.path, exc) from exc
+        return sorted(n for n in names if (root.path / f".{n}" / "cur").is_dir())
+
+    def __repr__(self) -> str:
+        return f"Maildir({os.fspath(self.path)!r})"

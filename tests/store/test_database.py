@@ -1,0 +1,409 @@
+"""The SQLite state: migrations, batch records, vanished UIDLs, errors, the header index."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from popgui.errors import DeliveryError
+from popgui.store import database as database_module
+from popgui.store.database import (
+    KEEP_VANISHED_SECONDS,
+    SCHEMA_VERSION,
+    Database,
+    DatabaseCorruptError,
+    DeliveredRecord,
+    IndexedMessage,
+    IndexFields,
+    index_fields,
+)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    with Database(tmp_path / "profile" / "popgui.sqlite3") as database:
+        yield database
+
+
+def record(uid: str, *, when: float = 1000.0) -> DeliveredRecord:
+    return DeliveredRecord(
+        uid=uid,
+        token=f"{len(uid):032x}"[:32],
+        size=10 * len(uid),
+        delivered_at=when,
+        path=f"/m/new/{uid}",
+    )
+
+
+# --- opening and migrations ---------------------------------------------------------------
+
+
+def test_new_file_is_migrated_from_zero(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "dir" / "state.db"
+    with Database(path) as database:
+        assert database.schema_version == SCHEMA_VERSION == 1
+        tables = {
+            row[0]
+            for row in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        assert {"delivered", "server_seen", "messages"} <= tables
+        assert database.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert database.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert database.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_existing_empty_database_at_version_zero_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    sqlite3.connect(path).close()
+    with Database(path) as database:
+        assert database.schema_version == SCHEMA_VERSION
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    with Database(path) as database:
+        database.record_delivered("work", [record("a")])
+    with Database(path) as database:
+        assert set(database.delivered_uids("work")) == {"a"}
+
+
+def test_migrations_run_step_by_step(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    Database(path).close()
+
+    def add_notes(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+
+    monkeypatch.setattr(database_module, "MIGRATIONS", [*database_module.MIGRATIONS, add_notes])
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 2)
+    with Database(path) as database:
+        assert database.schema_version == 2
+        database.conn.execute("SELECT * FROM notes")
+
+
+def test_failed_migration_leaves_the_old_version(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half (x)")
+        raise RuntimeError("bug in migration")
+
+    monkeypatch.setattr(database_module, "MIGRATIONS", [broken])
+    with pytest.raises(RuntimeError):
+        Database(tmp_path / "state.db")
+    conn = sqlite3.connect(tmp_path / "state.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchall() == []
+    conn.close()
+
+
+def test_database_from_a_newer_popgui_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(DeliveryError, match="newer popgui"):
+        Database(path)
+
+
+def test_garbage_file_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not a database, just some text\n" * 200)
+    with pytest.raises(DatabaseCorruptError) as info:
+        Database(path)
+    assert info.value.path == path
+    assert str(path) in str(info.value)
+    assert isinstance(info.value, DeliveryError)
+
+
+def test_damaged_pages_are_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    with Database(path) as database:
+        database.record_delivered("work", [record(f"uid{i}") for i in range(2000)])
+        database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    for offset in range(4096, len(data), 4096):  # scribble over every page but the header
+        data[offset : offset + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseCorruptError):
+        database = Database(path)
+        database.delivered_uids("work")
+
+
+def test_unopenable_location_is_a_delivery_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(DeliveryError) as info:
+        Database(tmp_path / "file" / "state.db")
+    assert not isinstance(info.value, DatabaseCorruptError)
+
+
+def test_full_disk_is_a_delivery_error_and_rolls_back(db: Database) -> None:
+    db.record_delivered("work", [record("first")])
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    db.conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = [DeliveredRecord(f"u{i}", "f" * 32, 1, 1.0, "/x" * 200) for i in range(500)]
+    with pytest.raises(DeliveryError, match="disk is full"):
+        db.record_delivered("work", big)
+    assert set(db.delivered_uids("work")) == {"first"}
+
+
+def test_read_only_database_is_a_delivery_error(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    Database(path).close()
+    database = Database(path)
+    database.conn.execute("PRAGMA query_only = ON")  # what a read-only file looks like to us
+    try:
+        with pytest.raises(DeliveryError):
+            database.record_delivered("work", [record("a")])
+    finally:
+        database.close()
+
+
+def test_error_classification_by_sqlite_code(tmp_path: Path) -> None:
+    def error(code: int) -> sqlite3.OperationalError:
+        exc = sqlite3.OperationalError("x")
+        exc.sqlite_errorcode = code
+        return exc
+
+    path = tmp_path / "db"
+    translate = database_module._translate
+    assert type(translate(error(sqlite3.SQLITE_FULL), path, "write")) is DeliveryError
+    assert type(translate(error(sqlite3.SQLITE_IOERR_WRITE), path, "write")) is DeliveryError
+    assert type(translate(error(sqlite3.SQLITE_NOTADB), path, "x")) is DatabaseCorruptError
+    assert type(translate(error(sqlite3.SQLITE_CORRUPT), path, "x")) is DatabaseCorruptError
+    assert translate(error(sqlite3.SQLITE_ERROR), path, "x") is None
+    assert translate(sqlite3.ProgrammingError("closed"), path, "x") is None
+
+
+def test_our_bugs_are_not_disguised(db: Database) -> None:
+    with pytest.raises(sqlite3.Error) as info, db._errors("read"):
+        db.conn.execute("SELECT nope FROM nowhere")
+    assert not isinstance(info.value, DeliveryError)
+
+
+def test_other_threads_are_refused(db: Database) -> None:
+    failures: list[BaseException] = []
+
+    def use() -> None:
+        try:
+            db.delivered_uids("work")
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=use)
+    thread.start()
+    thread.join()
+    assert len(failures) == 1 and isinstance(failures[0], sqlite3.ProgrammingError)
+
+
+def test_close_is_idempotent(tmp_path: Path) -> None:
+    database = Database(tmp_path / "db")
+    database.close()
+    database.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        database.delivered_uids("work")
+
+
+# --- delivered UIDLs ----------------------------------------------------------------------
+
+
+def test_record_and_look_up(db: Database) -> None:
+    records = [record("a"), record("../weird/uid"), record("ü")]
+    db.record_delivered("work", records)
+    found = db.delivered_uids("work")
+    assert found == {r.uid: r for r in records}
+    assert db.delivered_uids("home") == {}
+    assert db.tokens_for_account("work") == {r.token for r in records}
+
+
+def test_batch_is_all_or_nothing(db: Database) -> None:
+    def batch() -> Iterator[DeliveredRecord]:
+        yield record("a")
+        raise RuntimeError("engine bug halfway")
+
+    with pytest.raises(RuntimeError):
+        db.record_delivered("work", batch())
+    assert db.delivered_uids("work") == {}
+
+
+def test_recording_again_replaces(db: Database) -> None:
+    db.record_delivered("work", [record("a", when=1.0)])
+    db.record_delivered("work", [record("a", when=2.0)])
+    assert db.delivered_uids("work")["a"].delivered_at == 2.0
+
+
+def test_mark_deleted_on_server(db: Database) -> None:
+    db.record_delivered("work", [record("a"), record("b")])
+    db.mark_deleted_on_server("work", ["a", "unknown"])
+    found = db.delivered_uids("work")
+    assert found["a"].deleted_on_server and not found["b"].deleted_on_server
+
+
+def test_vanished_rows_are_kept_then_dropped(db: Database) -> None:
+    db.record_delivered("work", [record("a"), record("b"), record("c")])
+    db.mark_deleted_on_server("work", ["a"])
+    assert db.forget_vanished("work", {"c"}, now=5000.0) == 0
+    found = db.delivered_uids("work")
+    assert found["a"].vanished_at == found["b"].vanished_at == 5000.0
+    assert found["c"].vanished_at is None
+    # still known, so a server that lists them again (Gmail recent mode) causes no duplicate
+    assert db.forget_vanished("work", {"b", "c"}, now=6000.0) == 0
+    found = db.delivered_uids("work")
+    assert found["a"].vanished_at == 5000.0 and found["b"].vanished_at is None
+    later = 5000.0 + KEEP_VANISHED_SECONDS + 1
+    assert db.forget_vanished("work", {"c"}, now=later) == 1
+    assert set(db.delivered_uids("work")) == {"b", "c"}
+
+
+def test_forget_vanished_touches_one_account_only(db: Database) -> None:
+    db.record_delivered("work", [record("a")])
+    db.record_delivered("home", [record("a")])
+    db.forget_vanished("work", [], now=1.0, keep_for=0)
+    assert db.delivered_uids("work") == {}
+    assert set(db.delivered_uids("home")) == {"a"}
+
+
+def test_server_seen_snapshot_is_replaced(db: Database) -> None:
+    assert db.server_seen("work") == set()
+    db.replace_server_seen("work", ["a", "b", "a"])
+    db.replace_server_seen("home", ["z"])
+    db.replace_server_seen("work", ["c"])
+    assert db.server_seen("work") == {"c"}
+    assert db.server_seen("home") == {"z"}
+
+
+def test_remove_account(db: Database) -> None:
+    db.record_delivered("work", [record("a")])
+    db.replace_server_seen("work", ["a"])
+    db.index_message("work", "INBOX", IndexedMessage("/m/a", IndexFields(subject="s")))
+    db.record_delivered("home", [record("a")])
+    db.remove_account("work")
+    assert db.delivered_uids("work") == {} and db.server_seen("work") == set()
+    assert db.count_messages("work", "INBOX") == 0
+    assert set(db.delivered_uids("home")) == {"a"}
+
+
+def test_large_batches_are_fast(db: Database) -> None:
+    uids = [f"uid-{i}" for i in range(20_000)]
+    db.record_delivered("work", [record(u) for u in uids])
+    db.replace_server_seen("work", uids)
+    assert db.forget_vanished("work", uids[:10_000], now=1.0, keep_for=0) == 10_000
+    assert len(db.delivered_uids("work")) == 10_000
+
+
+# --- header index -------------------------------------------------------------------------
+
+
+def test_index_and_count(db: Database) -> None:
+    fields = IndexFields(from_addr="Zoé <z@x>", subject="Réunion", date=1.0, size=5)
+    db.index_messages(
+        "work", "INBOX", [IndexedMessage("/m/1", fields, uid="1"), IndexedMessage("/m/2", fields)]
+    )
+    db.index_message("work", "INBOX", IndexedMessage("/m/1", fields, flags="S"))  # refresh
+    db.index_message("work", "Spam", IndexedMessage("/m/3", fields))
+    assert db.count_messages("work", "INBOX") == 2
+    assert db.count_messages("work", "Spam") == 1
+    row = db.conn.execute("SELECT subject, flags FROM messages WHERE path = '/m/1'").fetchone()
+    assert row == ("Réunion", "S")
+
+
+def write(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "msg"
+    path.write_bytes(data)
+    return path
+
+
+def test_index_fields_decodes_french_rfc2047(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        (
+            b"From: =?UTF-8?Q?Zo=C3=A9_Lef=C3=A8vre?= <zoe@example.fr>\n"
+            b"Subject: =?ISO-8859-1?Q?R=E9union_d'=E9quipe?=\n"
+            b" =?UTF-8?B?w6AgMTDCoGg=?= demain\n"
+            b"Date: Tue, 5 Mar 2024 09:30:00 +0100\n"
+            b"Message-ID: <abc.123@example.fr>\n"
+            b"Content-Type: text/plain; charset=utf-8\n"
+            b"\n"
+            b"Bonjour\n"
+        ),
+    )
+    fields = index_fields(path)
+    assert fields.from_addr == "Zoé Lefèvre <zoe@example.fr>"
+    assert fields.subject == "Réunion d'équipeà 10\u00a0h demain"
+    assert fields.date == datetime(2024, 3, 5, 8, 30, tzinfo=UTC).timestamp()
+    assert fields.message_id == "<abc.123@example.fr>"
+    assert not fields.has_attachment
+    assert fields.size == path.stat().st_size
+
+
+def test_index_fields_reads_raw_8bit_headers(tmp_path: Path) -> None:
+    path = write(tmp_path, "Subject: Été à Paris\nFrom: café\n\nx".encode() + b"\n")
+    assert index_fields(path).subject == "Été à Paris"
+    latin = write(tmp_path, "Subject: Noël\n\n".encode("latin-1"))
+    assert index_fields(latin).subject == "Noël"
+
+
+def test_index_fields_detects_attachments(tmp_path: Path) -> None:
+    mixed = write(tmp_path, b"Content-Type: Multipart/Mixed; boundary=x\n\n--x\n")
+    assert index_fields(mixed).has_attachment
+    disposition = write(
+        tmp_path,
+        b"Content-Type: multipart/related; boundary=x\n\n--x\n"
+        b"Content-Disposition: attachment; filename=a.pdf\n\n",
+    )
+    assert index_fields(disposition).has_attachment
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\n\nbody only",
+        b"Subject: =?utf-8?B?!!!not base64?=\n\n",
+        b"Subject: =?x-no-such-charset?Q?caf=E9?=\n\n",
+        b"Subject: =?utf-8?Q?unterminated\n\n",
+        b"Date: yesterday-ish\nMessage-ID: no brackets here\n\n",
+        b"Date: Mon, 99 Foo 99999 99:99:99 +9999\n\n",
+        b"From\n: broken\n\x00\x01\x02: \xff\xfe\n\n",
+        b"no colon at all\n" * 10,
+        b"Subject: " + b"x" * 200_000,  # no blank line, huge header
+    ],
+)
+def test_broken_headers_never_raise(tmp_path: Path, data: bytes) -> None:
+    fields = index_fields(write(tmp_path, data))
+    assert isinstance(fields.subject, str) and isinstance(fields.from_addr, str)
+    assert fields.date is None or isinstance(fields.date, float)
+
+
+def test_unparsable_date_is_none_and_missing_fields_are_empty(tmp_path: Path) -> None:
+    fields = index_fields(write(tmp_path, b"Date: not a date\n\nbody"))
+    assert fields.date is None
+    assert fields.subject == fields.from_addr == fields.message_id == ""
+
+
+def test_date_without_zone_is_utc(tmp_path: Path) -> None:
+    fields = index_fields(write(tmp_path, b"Date: 1 Jan 2020 00:00:00 -0000\n\n"))
+    assert fields.date == datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+
+
+def test_missing_file_is_a_delivery_error(tmp_path: Path) -> None:
+    with pytest.raises(DeliveryError, match="Could not read"):
+        index_fields(tmp_path / "gone")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600))
+def test_fuzz_index_fields_parses_or_degrades(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "msg"
+    path.write_bytes(data)
+    fields = index_fields(path)
+    assert fields.size == len(data)

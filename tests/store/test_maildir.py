@@ -1,0 +1,412 @@
+"""Maildir delivery: whole messages in new/ or nothing, recognisable after a crash."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from popgui.errors import ConfigError, DeliveryError
+from popgui.store.maildir import OWN_TMP_PREFIX, Maildir, token_for
+
+REPO = Path(__file__).resolve().parents[2]
+MESSAGE = b"From: a@example.org\r\nSubject: hi\r\n\r\nline one\r\n.line two\r\n"
+
+
+def listing(md: Maildir, sub: str) -> list[str]:
+    return sorted(os.listdir(md.path / sub))
+
+
+def deliver(md: Maildir, token: str, *chunks: bytes) -> Path:
+    with md.begin(token) as delivery:
+        for chunk in chunks:
+            delivery.write(chunk)
+        return delivery.finish()
+
+
+@pytest.fixture
+def md(tmp_path: Path) -> Maildir:
+    return Maildir(tmp_path / "profile" / "Mail")
+
+
+# --- tokens and names ---------------------------------------------------------------------
+
+
+def test_token_is_32_lowercase_hex_and_depends_on_account_and_uid() -> None:
+    token = token_for("work", "abc")
+    assert len(token) == 32
+    assert token == token.lower()
+    int(token, 16)
+    assert token != token_for("home", "abc")
+    assert token != token_for("work", "abd")
+    # the separator keeps ("ab", "c") and ("a", "bc") apart
+    assert token_for("ab", "c") != token_for("a", "bc")
+
+
+def test_creates_the_three_directories_private(md: Maildir) -> None:
+    for sub in ("cur", "new", "tmp"):
+        assert (md.path / sub).is_dir()
+        assert (md.path / sub).stat().st_mode & 0o777 == 0o700
+
+
+def test_delivered_name_follows_maildir_unique_rules(md: Maildir) -> None:
+    token = token_for("work", "1")
+    path = deliver(md, token, MESSAGE)
+    assert path.parent == md.path / "new"
+    stem, _, host = path.name.partition(f"_{token}.")
+    seconds, _, rest = stem.partition(".M")
+    assert seconds.isdigit() and abs(int(seconds) - time.time()) < 60
+    assert f"P{os.getpid()}Q" in rest
+    assert host and "/" not in host and ":" not in host
+
+
+def test_hostname_is_sanitised(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    monkeypatch.setattr(socket, "gethostname", lambda: "a/b:c")
+    path = deliver(md, token_for("work", "1"), MESSAGE)
+    assert path.name.endswith(".a\\057b\\072c")
+
+
+@pytest.mark.parametrize("uid", ["../../etc/passwd", "a/b", "..", "x" * 70, "!~"])
+def test_hostile_uidl_never_reaches_a_file_name(md: Maildir, uid: str) -> None:
+    token = token_for("work", uid)
+    path = deliver(md, token, MESSAGE)
+    assert path.parent == md.path / "new"
+    assert uid not in path.name
+    assert md.tokens() == {token}
+
+
+def test_begin_refuses_something_that_is_not_a_token(md: Maildir) -> None:
+    with pytest.raises(ValueError):
+        md.begin("../evil")
+
+
+# --- round trip ---------------------------------------------------------------------------
+
+
+def test_round_trip_stores_lf_line_ends(md: Maildir) -> None:
+    path = deliver(md, token_for("work", "1"), MESSAGE)
+    assert path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
+    assert listing(md, "tmp") == []
+
+
+def test_crlf_split_across_chunks(md: Maildir) -> None:
+    token = token_for("work", "1")
+    with md.begin(token, digest=True) as delivery:
+        for chunk in (b"a\r", b"\nb\r", b"\r\n", b"c\r", b"d\r"):
+            delivery.write(chunk)
+        path = delivery.finish()
+    expected = b"a\nb\r\nc\rd\r"
+    assert path.read_bytes() == expected
+    assert delivery.size == len(expected)
+    assert delivery.sha256 is not None
+    import hashlib
+
+    assert delivery.sha256 == hashlib.sha256(expected).hexdigest()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.binary(max_size=300).map(lambda b: b.replace(b"x", b"\r").replace(b"y", b"\n")),
+    cuts=st.lists(st.integers(min_value=0, max_value=300), max_size=8),
+)
+def test_any_chunking_gives_the_same_file(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, cuts: list[int]
+) -> None:
+    md = Maildir(tmp_path_factory.mktemp("md"))
+    bounds = sorted({0, len(data), *(c for c in cuts if c <= len(data))})
+    chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    path = deliver(md, token_for("a", "u"), *chunks)
+    assert path.read_bytes() == data.replace(b"\r\n", b"\n")
+
+
+def test_sha256_is_none_unless_asked(md: Maildir) -> None:
+    with md.begin(token_for("a", "u")) as delivery:
+        delivery.write(b"x")
+        assert delivery.sha256 is None
+
+
+def test_finish_with_a_new_token_renames(md: Maildir) -> None:
+    first, second = token_for("a", "1"), token_for("a", "2")
+    with md.begin(first, digest=True) as delivery:
+        delivery.write(MESSAGE)
+        path = delivery.finish(token=second)
+    assert f"_{second}." in path.name
+    assert md.tokens() == {second}
+
+
+def test_token_can_be_given_only_at_finish(md: Maildir) -> None:
+    token = token_for("a", "sha-of-content")
+    with md.begin(digest=True) as delivery:
+        delivery.write(MESSAGE)
+        with pytest.raises(ValueError):
+            delivery.finish()
+        with pytest.raises(ValueError):
+            delivery.finish(token="../x")
+        path = delivery.finish(token=token)
+    assert md.tokens() == {token}
+    assert path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
+    assert listing(md, "tmp") == []
+
+
+def test_tokens_and_path_for_token_cover_new_and_cur(md: Maildir) -> None:
+    one, two = token_for("a", "1"), token_for("a", "2")
+    deliver(md, one, MESSAGE)
+    moved = deliver(md, two, MESSAGE)
+    in_cur = md.path / "cur" / (moved.name + ":2,S")
+    moved.rename(in_cur)
+    (md.path / "cur" / "1700000000.foreign.host:2,").write_bytes(b"x")
+    assert md.tokens() == {one, two}
+    assert md.path_for_token(two) == in_cur
+    assert md.path_for_token(token_for("a", "3")) is None
+    assert md.token_paths() == {one: md.path / "new" / listing(md, "new")[0], two: in_cur}
+
+
+def test_sync_new_and_cur_do_not_fail(md: Maildir) -> None:
+    deliver(md, token_for("a", "1"), MESSAGE)
+    md.sync_new()
+    md.sync_cur()
+
+
+# --- abort and cleanup --------------------------------------------------------------------
+
+
+def test_abort_leaves_nothing(md: Maildir) -> None:
+    delivery = md.begin(token_for("a", "1"))
+    delivery.write(MESSAGE)
+    assert delivery.temp_path.name.startswith(OWN_TMP_PREFIX)
+    delivery.abort()
+    delivery.abort()
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+def test_exception_inside_with_aborts(md: Maildir) -> None:
+    with pytest.raises(RuntimeError), md.begin(token_for("a", "1")) as delivery:
+        delivery.write(MESSAGE)
+        raise RuntimeError("connection dropped")
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+def test_leaving_with_without_finish_aborts(md: Maildir) -> None:
+    with md.begin(token_for("a", "1")) as delivery:
+        delivery.write(MESSAGE)
+    assert listing(md, "tmp") == []
+    with pytest.raises(ValueError):
+        delivery.write(b"more")
+
+
+def test_clean_own_tmp_removes_files_of_dead_processes_only(md: Maildir) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)
+    leftover = md.path / "tmp" / f"{OWN_TMP_PREFIX}1.M2P{dead_pid}Q3_{'0' * 32}.host"
+    leftover.write_bytes(b"half")
+    foreign = md.path / "tmp" / "1.M2P3Q4.otherprogram"
+    foreign.write_bytes(b"theirs")
+    live = md.begin(token_for("a", "1"))
+    try:
+        assert md.clean_own_tmp() == 1
+        assert sorted(p.name for p in (md.path / "tmp").iterdir()) == sorted(
+            [foreign.name, live.temp_path.name]
+        )
+    finally:
+        live.abort()
+
+
+def test_clean_tmp_uses_the_36_hour_rule(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    (md.path / "tmp" / "stale").write_bytes(b"x")
+    real_time = time.time
+    # ctime cannot be set back, so move the clock 37 hours forward instead
+    monkeypatch.setattr(time, "time", lambda: real_time() + 37 * 3600)
+    assert md.clean_tmp() == 1
+    assert listing(md, "tmp") == []
+
+
+def test_clean_tmp_keeps_recent_files(md: Maildir) -> None:
+    (md.path / "tmp" / "fresh").write_bytes(b"y")
+    assert md.clean_tmp() == 0
+    assert listing(md, "tmp") == ["fresh"]
+
+
+# --- disk failures ------------------------------------------------------------------------
+
+FSIZE_SCRIPT = textwrap.dedent(
+    """
+    import json, os, resource, signal, sys
+    from pathlib import Path
+    from popgui.errors import DeliveryError
+    from popgui.store.maildir import Maildir, token_for
+
+    md = Maildir(Path(sys.argv[1]))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+    result = {"error": None}
+    try:
+        with md.begin(token_for("a", "big")) as delivery:
+            for _ in range(64):
+                delivery.write(b"x" * 16383 + b"\\n")
+            delivery.finish()
+    except DeliveryError as exc:
+        result["error"] = str(exc)
+    result["new"] = os.listdir(md.path / "new")
+    result["tmp"] = os.listdir(md.path / "tmp")
+    print(json.dumps(result))
+    """
+)
+
+
+def test_file_size_limit_mid_write_is_a_delivery_error(md: Maildir) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", FSIZE_SCRIPT, str(md.path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    result = json.loads(proc.stdout)
+    assert result["error"] and str(md.path) in result["error"]
+    assert result["new"] == [] and result["tmp"] == []
+
+
+def enospc(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_disk_full_at_fsync(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    monkeypatch.setattr(os, "fsync", enospc)
+    delivery = md.begin(token_for("a", "1"))
+    delivery.write(MESSAGE)
+    with pytest.raises(DeliveryError, match="disk is full") as info:
+        delivery.finish()
+    assert str(md.path / "tmp") in str(info.value)
+    assert isinstance(info.value.__cause__, OSError)
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+def test_disk_full_while_writing(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    class FullFile:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            self.real.close()  # type: ignore[attr-defined]
+
+    delivery = md.begin(token_for("a", "1"))
+    delivery._file = FullFile(delivery._file)  # type: ignore[assignment]
+    with pytest.raises(DeliveryError, match="disk is full"):
+        delivery.write(MESSAGE)
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+def test_read_only_file_system_on_move(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    def erofs(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(os, "link", erofs)
+    with pytest.raises(DeliveryError, match="read-only"):
+        deliver(md, token_for("a", "1"), MESSAGE)
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+def test_rename_fallback_where_hard_links_are_unsupported(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir
+) -> None:
+    def eperm(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", eperm)
+    path = deliver(md, token_for("a", "1"), MESSAGE)
+    assert path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
+    assert listing(md, "tmp") == []
+
+
+def test_read_only_maildir_refuses_begin(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    if os.geteuid() == 0:  # root ignores permission bits: simulate a read-only mount instead
+        real_open = os.open
+
+        def fake_open(path: object, *args: object, **kwargs: object) -> int:
+            if str(path).startswith(str(md.path / "tmp")):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+            return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", fake_open)
+        expected = "read-only"
+    else:
+        (md.path / "tmp").chmod(0o500)
+        expected = "permission"
+    try:
+        with pytest.raises(DeliveryError, match=expected):
+            md.begin(token_for("a", "1"))
+    finally:
+        (md.path / "tmp").chmod(0o700)
+    assert listing(md, "tmp") == listing(md, "new") == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
+def test_unwritable_parent_refuses_creation(tmp_path: Path) -> None:
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(DeliveryError, match="permission"):
+            Maildir(tmp_path / "Mail")
+    finally:
+        tmp_path.chmod(0o700)
+
+
+# --- Maildir++ folders --------------------------------------------------------------------
+
+
+def test_folders_are_created_and_listed(md: Maildir) -> None:
+    work = md.folder("Work")
+    assert work.path == md.path / ".Work"
+    assert (work.path / "maildirfolder").exists()
+    projects = work.folder("Projects")
+    assert projects.path == md.path / ".Work.Projects"
+    md.folder("Archive 2024")
+    (md.path / ".not-a-maildir").mkdir()
+    assert md.list_folders() == ["Archive 2024", "Work", "Work.Projects"]
+    assert work.list_folders() == md.list_folders()
+
+
+def test_folder_delivery_is_separate(md: Maildir) -> None:
+    token = token_for("a", "1")
+    deliver(md.folder("Spam"), token, MESSAGE)
+    assert md.tokens() == set()
+    assert md.folder("Spam").tokens() == {token}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        ".hidden",
+        "a/b",
+        "..",
+        "a..b",
+        "trailing.",
+        "tab\there",
+        "nul\0",
+        "back\\slash",
+        "del\x7f",
+    ],
+)
+def test_bad_folder_names_are_config_errors(md: Maildir, name: str) -> None:
+    with pytest.raises(ConfigError):
+        md.folder(name)
