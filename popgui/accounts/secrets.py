@@ -1,0 +1,253 @@
+"""Where account passwords come from: the system keyring, or a command the user names.
+
+Keyring entries use the service name ``"popgui"`` and the user name
+``"<account name>/<user>@<host>"``, so a password is only ever offered to the user and host it
+was stored for: renaming the account, or changing its user or host, means storing the
+password again. Account names cannot contain ``/``, and host names cannot contain ``@``, so the
+key is unambiguous.
+
+A password command (``password_source = "command"``) is a shell command line, run through
+``/bin/sh -c`` (``cmd.exe`` on Windows) like msmtp's ``passwordeval`` or mbsync's
+``PassCmd``, so pipes and quoting work as the user expects, e.g.
+``pass show mail/work | head -n 1``. It comes from the user's own settings file, never from
+the network, so the shell adds no injection risk. It gets no standard input and 30 seconds;
+its output, minus one trailing line end, is the password. Failing, timing out or printing
+nothing is a :class:`~popgui.errors.CredentialsError` that quotes the end of its error output.
+
+keyring backends can block (a locked KWallet waits for its dialog): call these methods off
+the GUI thread. No message built here contains a password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from typing import TYPE_CHECKING
+
+import keyring
+import keyring.backends.chainer
+import keyring.backends.fail
+import keyring.backends.null
+import keyring.errors
+
+from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    from popgui.accounts.settings import Account
+
+KEYRING_SERVICE = "popgui"
+COMMAND_TIMEOUT = 30.0
+_STDERR_TAIL = 400
+
+KEYRING_ALTERNATIVES = (
+    "Either give the account a password command (`--password-command`, e.g. "
+    "`pass show mail/work`), or install and unlock a keyring: gnome-keyring or KWallet on "
+    "Linux (a Secret Service provider on the session D-Bus). See "
+    "https://pypi.org/project/keyring/ for the supported backends."
+)
+
+
+class KeyringLockedError(CredentialsError):
+    """The keyring is there but locked, and unlocking it was refused or is not possible."""
+
+
+class PasswordNotStoredError(CredentialsError):
+    """The keyring works but holds no password for this account."""
+
+
+def keyring_key(account: Account) -> str:
+    """The keyring user name under which ``account``'s password is stored."""
+    return f"{account.name}/{account.user}@{account.host}"
+
+
+def _check_password(password: str, source: str) -> None:
+    if not password:
+        raise CredentialsError(f"{source} is empty")
+    if any(char in password for char in "\r\n\0"):
+        raise CredentialsError(
+            f"{source} contains a line break or a NUL character, which POP cannot send"
+        )
+
+
+def _redact(text: str, password: str | None) -> str:
+    return text.replace(password, "***") if password else text
+
+
+def _describe(error: BaseException, password: str | None = None) -> str:
+    detail = _redact(str(error).strip(), password)
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+class SecretStore:
+    """Stores and finds account passwords.
+
+    ``backend`` None means keyring's configured backend (``keyring.get_keyring()``, looked up
+    at each call). Tests pass a backend, for example ``keyring.backends.fail.Keyring()``.
+    """
+
+    def __init__(
+        self, backend: KeyringBackend | None = None, *, command_timeout: float = COMMAND_TIMEOUT
+    ) -> None:
+        self._backend = backend
+        self.command_timeout = command_timeout
+
+    def backend(self) -> KeyringBackend:
+        """The keyring backend in use; KeyringUnavailableError when there is no real one."""
+        backend = self._backend if self._backend is not None else keyring.get_keyring()
+        if _unusable(backend):
+            raise KeyringUnavailableError(
+                f"no system keyring is available to store passwords ({type(backend).__module__}"
+                f".{type(backend).__name__}). {KEYRING_ALTERNATIVES}"
+            )
+        return backend
+
+    # -- the keyring ----------------------------------------------------------------------------
+
+    def store_password(self, account: Account, password: str) -> None:
+        """Save ``password`` for ``account`` in the keyring (replacing any earlier one)."""
+        if account.password_source != "keyring":
+            raise ConfigError(
+                f"account {account.name!r} takes its password from its password command; "
+                "nothing is stored in the keyring"
+            )
+        try:
+            _check_password(password, "the password")
+        except CredentialsError as error:
+            raise ConfigError(str(error)) from None
+        backend = self.backend()
+        try:
+            backend.set_password(KEYRING_SERVICE, keyring_key(account), password)
+        except keyring.errors.KeyringLocked:
+            raise self._locked(account) from None
+        except keyring.errors.NoKeyringError:
+            raise self._unavailable(None) from None
+        except Exception as error:  # any backend failure; chaining could show the password
+            raise self._failed(account, "store", _describe(error, password)) from None
+
+    def get_password(self, account: Account) -> str:
+        """The password for ``account``, from its command or from the keyring."""
+        if account.password_source == "command":
+            return self.password_from_command(account)
+        backend = self.backend()
+        try:
+            password = backend.get_password(KEYRING_SERVICE, keyring_key(account))
+        except keyring.errors.KeyringLocked:
+            raise self._locked(account) from None
+        except keyring.errors.NoKeyringError as error:
+            raise self._unavailable(error) from None
+        except Exception as error:  # any backend failure (D-Bus errors are not KeyringErrors)
+            raise self._failed(account, "read", _describe(error)) from error
+        if password is None:
+            raise PasswordNotStoredError(
+                f"no password stored for account {account.name!r} ({account.user} at "
+                f"{account.host}); run `popgui account add` again with `--password-stdin`, "
+                "or enter the password in the account window"
+            )
+        _check_password(password, f"the stored password for account {account.name!r}")
+        return password
+
+    def delete_password(self, account: Account) -> bool:
+        """Remove ``account``'s password from the keyring; False if none was stored."""
+        backend = self.backend()
+        try:
+            backend.delete_password(KEYRING_SERVICE, keyring_key(account))
+        except keyring.errors.KeyringLocked:
+            raise self._locked(account) from None
+        except keyring.errors.NoKeyringError as error:
+            raise self._unavailable(error) from None
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except Exception as error:
+            raise self._failed(account, "delete", _describe(error)) from error
+        return True
+
+    @staticmethod
+    def _locked(account: Account) -> KeyringLockedError:
+        return KeyringLockedError(
+            f"the keyring is locked, so the password for account {account.name!r} cannot be "
+            "used: unlock it (log in to the desktop, or open your keyring manager) and try again"
+        )
+
+    @staticmethod
+    def _unavailable(error: BaseException | None) -> KeyringUnavailableError:
+        detail = f" ({_describe(error)})" if error is not None else ""
+        return KeyringUnavailableError(
+            f"no system keyring is available to store passwords{detail}. {KEYRING_ALTERNATIVES}"
+        )
+
+    @staticmethod
+    def _failed(account: Account, action: str, detail: str) -> KeyringUnavailableError:
+        return KeyringUnavailableError(
+            f"the keyring could not {action} the password for account {account.name!r}: "
+            f"{detail}. {KEYRING_ALTERNATIVES}"
+        )
+
+    # -- the password command -----------------------------------------------------------------
+
+    def password_from_command(self, account: Account) -> str:
+        """Run the account's password command and return what it printed."""
+        command = account.password_command
+        if not command or not command.strip():
+            raise ConfigError(f"account {account.name!r} has no password command")
+        return run_password_command(command, account_name=account.name,
+                                    timeout=self.command_timeout)  # fmt: skip
+
+
+def run_password_command(command: str, *, account_name: str, timeout: float) -> str:
+    """Run ``command`` through the shell; its output minus one line end is the password."""
+    what = f"the password command of account {account_name!r}"
+    try:
+        process = subprocess.Popen(
+            command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=os.name == "posix",
+        )  # fmt: skip
+    except OSError as error:
+        raise CredentialsError(f"{what} could not be started: {error.strerror}") from None
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise CredentialsError(f"{what} did not finish within {timeout:g} seconds") from None
+    error_text = err.decode("utf-8", "replace").strip()[-_STDERR_TAIL:]
+    if process.returncode != 0:
+        how = (
+            f"was killed by signal {-process.returncode}"
+            if process.returncode < 0
+            else f"failed (exit status {process.returncode})"
+        )
+        raise CredentialsError(f"{what} {how}" + (f": {error_text}" if error_text else ""))
+    try:
+        password = out.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CredentialsError(f"{what} printed something that is not UTF-8 text") from None
+    password = password.removesuffix("\n").removesuffix("\r")
+    if not password:
+        raise CredentialsError(
+            f"{what} printed nothing" + (f"; it said: {error_text}" if error_text else "")
+        )
+    _check_password(password, f"the output of {what}")
+    return password
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill the command and whatever it started (it runs in its own session)."""
+    with contextlib.suppress(OSError):
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=5)
+
+
+def _unusable(backend: KeyringBackend) -> bool:
+    """True for keyring's stand-ins that store nothing (fail, null, an empty chain)."""
+    if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
+        return True
+    if isinstance(backend, keyring.backends.chainer.ChainerBackend):
+        return not backend.backends
+    return False

@@ -1,0 +1,501 @@
+"""Account settings: validated accounts in a versioned JSON file, saved atomically.
+
+The file (``Profile.settings_file``) looks like::
+
+    {"version": 1, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+
+Passwords are never written here: they live in the system keyring or come from the
+account's password command (:mod:`popgui.accounts.secrets`).
+
+Every way in (the window, the command line, the file) goes through :func:`validate_account`,
+which refuses control characters in every text field (they could smuggle a second command
+into the protocol or a second line into a log), impossible host names and ports, malformed
+certificate fingerprints and settings that contradict each other. Its errors are
+:class:`~popgui.errors.ConfigError` with a plain sentence naming the field.
+
+Older files are brought up to date by :data:`MIGRATIONS` when read; a file written by a newer
+popgui is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ipaddress
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+
+from popgui.errors import ConfigError, DeliveryError
+
+if TYPE_CHECKING:
+    from popgui.profile import Profile
+
+Protocol = Literal["pop3", "pop2"]
+Security = Literal["tls", "starttls", "none"]
+AuthMethod = Literal[
+    "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2"
+]
+PasswordSource = Literal["keyring", "command"]
+Policy = Literal["keep", "delete", "delete-after-days"]
+
+#: Authentication methods a POP2 server can do: only ``HELO user password``.
+POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})
+#: POP2 has no STARTTLS; implicit TLS (a tunnel) is allowed.
+POP2_SECURITY: frozenset[str] = frozenset({"tls", "none"})
+
+MAX_NAME_LENGTH = 100
+MAX_TEXT_LENGTH = 4096
+
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+_HEX = re.compile(r"[0-9a-fA-F]{64}")
+_COLON_HEX = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){31}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    """One mailbox to download from. Build it with keywords; check it with validate_account.
+
+    ``port`` None means the protocol's usual port (:attr:`effective_port`). ``maildir`` None
+    means ``<profile>/mail/<name>``; a relative path is taken from the profile directory.
+    ``fingerprint`` pins the server certificate (SHA-256, lowercase hex with colons).
+    ``remote_folder`` is the POP2 ``FOLD`` mailbox (POP3 has no folders).
+    """
+
+    name: str
+    host: str
+    port: int | None = None
+    protocol: Protocol = "pop3"
+    security: Security = "tls"
+    user: str
+    auth: AuthMethod = "auto"
+    password_source: PasswordSource = "keyring"
+    password_command: str | None = None
+    policy: Policy = "keep"
+    delete_after_days: int | None = None
+    maildir: str | None = None
+    remote_folder: str | None = None
+    ca_file: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def effective_port(self) -> int:
+        if self.port is not None:
+            return self.port
+        if self.protocol == "pop2":
+            return 109
+        return 995 if self.security == "tls" else 110
+
+    def maildir_path(self, profile: Profile) -> Path:
+        """Where this account's mail is delivered."""
+        if self.maildir is None:
+            return profile.mail_dir / self.name
+        path = Path(self.maildir).expanduser()
+        return path if path.is_absolute() else profile.path / path
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+# -- validation -------------------------------------------------------------------------------
+
+_TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
+                "ca_file", "fingerprint")  # fmt: skip
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "protocol": get_args(Protocol),
+    "security": get_args(Security),
+    "auth": get_args(AuthMethod),
+    "password_source": get_args(PasswordSource),
+    "policy": get_args(Policy),
+}
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Account))
+_REQUIRED = ("name", "host", "user")
+
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})  # C0/C1 controls, DEL, U+2028/2029
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in text)
+
+
+def _check_text(field_name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise ConfigError(f"{field_name} must be text, not {_kind(value)}")
+    if _has_control(value):
+        raise ConfigError(
+            f"{field_name} contains a control character (line break, tab, NUL...): remove it"
+        )
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ConfigError(f"{field_name} is too long (over {MAX_TEXT_LENGTH} characters)")
+
+
+def _kind(value: object) -> str:
+    return {
+        type(None): "null", bool: "true/false", int: "a number", float: "a number",
+        str: "text", list: "a list", dict: "an object",
+    }.get(type(value), type(value).__name__)  # fmt: skip
+
+
+def check_host(host: str) -> str:
+    """The host name, IPv4 or IPv6 address (brackets removed), or ConfigError."""
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Address(host))
+        except ValueError:
+            raise ConfigError(
+                f"host {host!r} is not a valid host name or IPv6 address "
+                "(give the port in the port setting)"
+            ) from None
+    if _is_ipv4(host):
+        return host
+    if not host:
+        raise ConfigError("host is empty: give the POP server's name, e.g. pop.example.org")
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise ConfigError(f"host {host!r} is not a valid host name") from None
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise ConfigError(
+            f"host {host!r} is not a valid host name (letters, digits, '-' and '.'; "
+            "no spaces, slashes or port numbers)"
+        )
+    if labels[-1].isdigit():
+        raise ConfigError(f"host {host!r} is neither a host name nor an IP address")
+    return host
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def normalise_fingerprint(value: str) -> str:
+    """``"AB:CD..."`` or ``"abcd..."`` (64 hex digits) → ``"ab:cd:..."``, else ConfigError."""
+    text = value.strip()
+    if _COLON_HEX.fullmatch(text):
+        text = text.replace(":", "")
+    elif not _HEX.fullmatch(text):
+        raise ConfigError(
+            "fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
+            "with or without a colon between each pair"
+        )
+    text = text.lower()
+    return ":".join(text[i : i + 2] for i in range(0, 64, 2))
+
+
+def _check_name(name: str) -> None:
+    if not name.strip():
+        raise ConfigError("name is empty: give the account a name")
+    if name != name.strip():
+        raise ConfigError("name starts or ends with a space")
+    if "/" in name or "\\" in name:
+        raise ConfigError("name may not contain '/' or '\\' (it names the account's folder)")
+    if name.startswith("."):
+        raise ConfigError("name may not start with '.' (it names the account's folder)")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ConfigError(f"name is too long (over {MAX_NAME_LENGTH} characters)")
+
+
+def _check_int(field_name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{field_name} must be a whole number, not {_kind(value)}")
+    return value
+
+
+def validate_account(account: Account) -> Account:
+    """Check every field; return the account with normalised values, or raise ConfigError.
+
+    Normalised: the fingerprint in lowercase colon form, an IPv6 host without brackets.
+    """
+    for name in _TEXT_FIELDS:
+        value = getattr(account, name)
+        if value is not None or name in _REQUIRED:
+            _check_text(name, value)
+    for name, choices in _CHOICES.items():
+        value = getattr(account, name)
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    _check_name(account.name)
+    host = check_host(account.host)
+    if not account.user:
+        raise ConfigError("user is empty: give the user name for the server")
+    if account.port is not None and not 1 <= _check_int("port", account.port) <= 65535:
+        raise ConfigError(f"port must be between 1 and 65535, not {account.port}")
+    _check_policy(account)
+    _check_password_source(account)
+    _check_protocol(account)
+    for name in ("maildir", "ca_file"):
+        if getattr(account, name) == "":
+            raise ConfigError(f"{name} is empty: leave it out to use the default")
+    fingerprint = account.fingerprint
+    if fingerprint is not None:
+        fingerprint = normalise_fingerprint(fingerprint)
+    return dataclasses.replace(account, host=host, fingerprint=fingerprint)
+
+
+def _check_policy(account: Account) -> None:
+    days = account.delete_after_days
+    if account.policy == "delete-after-days":
+        if days is None:
+            raise ConfigError("delete_after_days is needed with policy delete-after-days")
+        if _check_int("delete_after_days", days) < 1:
+            raise ConfigError(f"delete_after_days must be 1 or more, not {days}")
+    elif days is not None:
+        raise ConfigError("delete_after_days is only used with policy delete-after-days")
+
+
+def _check_password_source(account: Account) -> None:
+    if account.password_source == "command":
+        if not (account.password_command or "").strip():
+            raise ConfigError("password_command is empty: name the command that prints it")
+    elif account.password_command is not None:
+        raise ConfigError("password_command is only used with password_source command")
+
+
+def _check_protocol(account: Account) -> None:
+    if account.protocol == "pop2":
+        if account.auth not in POP2_AUTH:
+            raise ConfigError(f"auth {account.auth} is not possible with POP2 (use auto)")
+        if account.security not in POP2_SECURITY:
+            raise ConfigError("security starttls is not possible with POP2 (use tls or none)")
+        if account.remote_folder == "":
+            raise ConfigError("remote_folder is empty: leave it out for the default mailbox")
+    elif account.remote_folder is not None:
+        raise ConfigError("remote_folder is only used with POP2 (POP3 has no folders)")
+
+
+def account_from_dict(data: Mapping[str, object]) -> Account:
+    """An Account from its JSON form (types checked, then :func:`validate_account`)."""
+    if "password" in data:
+        raise ConfigError(
+            "a password is in the settings; passwords belong in the system keyring "
+            "or come from password_command: remove it"
+        )
+    unknown = sorted(set(data) - set(_FIELD_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r}")
+    missing = [name for name in _REQUIRED if name not in data]
+    if missing:
+        raise ConfigError(f"{missing[0]} is missing")
+    for name in ("port", "delete_after_days"):
+        value = data.get(name)
+        if value is not None:
+            _check_int(name, value)
+    for name in (*_TEXT_FIELDS, *_CHOICES):
+        value = data.get(name)
+        if value is not None or name in _REQUIRED:
+            _check_text(name, value)
+    for name in _CHOICES:
+        if name in data and data[name] is None:
+            raise ConfigError(f"{name} may not be null")
+    return validate_account(Account(**cast(dict[str, Any], data)))
+
+
+# -- the settings file ------------------------------------------------------------------------
+
+SETTINGS_VERSION = 1
+
+
+def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 0: a file without a ``version`` key (never released); same content."""
+    return {**data, "version": 1}
+
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+#: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
+#: format: add a step here, raise SETTINGS_VERSION, and keep every older step.
+MIGRATIONS: list[Migration] = [_migrate_0_to_1]
+
+
+@dataclass
+class Settings:
+    """The accounts, in the order the user made them. Names are unique (ignoring case)."""
+
+    accounts: list[Account] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Account]:
+        return iter(self.accounts)
+
+    def __len__(self) -> int:
+        return len(self.accounts)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._index(name) is not None
+
+    def names(self) -> list[str]:
+        return [account.name for account in self.accounts]
+
+    def _index(self, name: str) -> int | None:
+        key = name.casefold()
+        for index, account in enumerate(self.accounts):
+            if account.name.casefold() == key:
+                return index
+        return None
+
+    def get(self, name: str) -> Account | None:
+        """The account called ``name`` (ignoring case), or None."""
+        index = self._index(name)
+        return None if index is None else self.accounts[index]
+
+    def put(self, account: Account) -> Account:
+        """Add ``account``, or replace the one with its name (ignoring case)."""
+        if account.name in self:
+            return self.replace(account)
+        return self.add(account)
+
+    def add(self, account: Account) -> Account:
+        """Validate and append; returns the stored (normalised) account."""
+        account = validate_account(account)
+        if account.name in self:
+            raise ConfigError(f"there is already an account named {account.name!r}")
+        self.accounts.append(account)
+        return account
+
+    def replace(self, account: Account, *, old_name: str | None = None) -> Account:
+        """Put ``account`` in the place of ``old_name`` (default: its own name)."""
+        account = validate_account(account)
+        index = self._index(old_name if old_name is not None else account.name)
+        if index is None:
+            raise ConfigError(f"there is no account named {old_name or account.name!r}")
+        clash = self._index(account.name)
+        if clash is not None and clash != index:
+            raise ConfigError(f"there is already an account named {account.name!r}")
+        self.accounts[index] = account
+        return account
+
+    def remove(self, name: str) -> Account:
+        """Take out the account called ``name``; ConfigError if there is none."""
+        index = self._index(name)
+        if index is None:
+            raise ConfigError(f"there is no account named {name!r}")
+        return self.accounts.pop(index)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": SETTINGS_VERSION,
+            "accounts": [account.to_dict() for account in self.accounts],
+        }
+
+
+def _settings_from_dict(data: object) -> Settings:
+    if not isinstance(data, dict):
+        raise ConfigError(f"the file must hold a JSON object, not {_kind(data)}")
+    data = _migrate(data)
+    accounts = data.get("accounts", [])
+    if not isinstance(accounts, list):
+        raise ConfigError(f"accounts must be a list, not {_kind(accounts)}")
+    settings = Settings()
+    for position, item in enumerate(accounts, 1):
+        label = f"account {position}"
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            label += f" ({item['name']!r})"
+        try:
+            if not isinstance(item, dict):
+                raise ConfigError(f"it must be a JSON object, not {_kind(item)}")
+            settings.add(account_from_dict(item))
+        except ConfigError as error:
+            raise ConfigError(f"{label}: {error}") from None
+    return settings
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get("version", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ConfigError(f"version must be a whole number, not {version!r}")
+    if version > SETTINGS_VERSION:
+        raise ConfigError(
+            f"it was written by a newer popgui (settings version {version}; this popgui "
+            f"understands up to {SETTINGS_VERSION}): upgrade popgui or use another profile"
+        )
+    while version < SETTINGS_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data["version"] = version
+    return data
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings file; a missing file means no accounts yet.
+
+    Any problem (unreadable, not UTF-8, not JSON, wrong types, invalid values, too new) is a
+    ConfigError naming the file and the problem.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as error:
+        raise ConfigError(f"cannot read the settings file {path}: {error.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the settings file {path} is not UTF-8 text (byte {error.start})"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            f"the settings file {path} is not valid JSON: {error.msg} at line {error.lineno} "
+            f"column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"the settings file {path} is nested too deeply") from None
+    try:
+        return _settings_from_dict(data)
+    except ConfigError as error:
+        raise ConfigError(f"the settings file {path} is wrong: {error}") from None
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write the settings atomically: a temporary file beside ``path``, fsync, rename, fsync
+    of the directory. The file is private (mode 0600). A failure leaves the old file intact.
+    """
+    for account in settings:
+        validate_account(account)
+    text = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    directory = path.parent
+    temporary: str | None = None
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=directory
+        )
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(text.encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+        temporary = None
+        _fsync_directory(directory)
+    except OSError as error:
+        raise DeliveryError(
+            f"could not save the settings to {path}: {error.strerror or error}"
+        ) from error
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory; its rename is durable enough
+        return
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,139 @@
+"""Fixtures shared by every test, and the rule that real-service tests may not skip in CI.
+
+Real services (see tests/support/):
+
+- ``test_pki`` (session): a test CA and server certificates (:mod:`tests.support.certs`).
+- ``dovecot`` (session): a private Dovecot POP3 server on free loopback ports, plain with
+  STLS on ``.plain_port`` and implicit TLS on ``.tls_port`` (:mod:`tests.support.dovecot`).
+- ``dovecot_user`` (function): a fresh user with a random name and password on that server,
+  a :class:`~tests.support.dovecot.MailUser` (``name``, ``password``, ``maildir``).
+- ``secret_service`` (session): a private D-Bus session bus with an unlocked gnome-keyring;
+  while it is active ``DBUS_SESSION_BUS_ADDRESS`` points at that bus and ``keyring`` uses
+  its SecretService backend (:mod:`tests.support.secret_service`).
+
+A test that uses ``dovecot``/``dovecot_user`` is marked ``dovecot`` automatically, one that
+uses ``secret_service`` is marked ``keyring``. These skip where the programs are missing;
+with ``CI=true`` (or ``1``) such a skip is reported as a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.certs import TestPKI, make_test_pki
+from tests.support.dovecot import DovecotServer, DovecotUnavailable, MailUser
+from tests.support.secret_service import SecretService, SecretServiceUnavailable
+
+REAL_SERVICE_MARKERS = {"dovecot", "keyring"}
+_FIXTURE_MARKERS = {"dovecot": "dovecot", "dovecot_user": "dovecot", "secret_service": "keyring"}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1"}
+
+
+# -- the CI rule ------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in _FIXTURE_MARKERS.items():
+            if fixture in fixtures and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
+        return
+    needed = sorted(m for m in REAL_SERVICE_MARKERS if item.get_closest_marker(m) is not None)
+    if not needed:
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = (
+        f"CI=true: this test needs the real service ({', '.join(needed)}) and may not skip "
+        f"in CI; install it (.ci/run does). It skipped because: {reason}"
+    )
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> TestPKI:
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed (apt-get install openssl)")
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+# -- Dovecot ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dovecot(test_pki: TestPKI) -> Iterator[DovecotServer]:
+    # Not tmp_path_factory: pytest's directories are private to their owner, and Dovecot's
+    # unprivileged processes must reach the passwd file and the Maildirs.
+    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-"))
+    directory.chmod(0o755)
+    try:
+        try:
+            server = DovecotServer(directory, test_pki)
+            server.start()
+        except DovecotUnavailable as error:
+            pytest.skip(str(error))
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot_user(dovecot: DovecotServer) -> MailUser:
+    name = f"u{secrets.token_hex(6)}"
+    password = secrets.token_urlsafe(12)
+    return MailUser(name, password, dovecot.add_user(name, password))
+
+
+# -- the Secret Service -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretService]:
+    import keyring
+    import keyring.backends.SecretService
+
+    try:
+        import secretstorage  # noqa: F401  (what keyring's SecretService backend needs)
+    except ImportError:
+        pytest.skip("the SecretStorage package is missing (pip install secretstorage)")
+    service = SecretService(tmp_path_factory.mktemp("secret-service"))
+    try:
+        service.start()
+    except SecretServiceUnavailable as error:
+        pytest.skip(str(error))
+    previous = keyring.get_keyring()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DBUS_SESSION_BUS_ADDRESS", service.address)
+            # keyring chose (and cached) its backend at first use, maybe before this bus
+            # existed: name the backend explicitly.
+            keyring.set_keyring(keyring.backends.SecretService.Keyring())
+            yield service
+    finally:
+        keyring.set_keyring(previous)
+        service.stop()

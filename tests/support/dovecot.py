@@ -1,0 +1,368 @@
+"""A private Dovecot POP3 server for tests (see ../shared/ref/real-services-in-tests.md).
+
+``DovecotServer(directory, pki)`` writes a configuration under ``directory`` and runs
+``dovecot -F -c CONFIG`` with its own ``base_dir``, ``state_dir`` and log file there, listening
+on 127.0.0.1 only:
+
+- ``plain_port``: POP3 in clear text, offering STLS (the test PKI's server certificate);
+- ``tls_port``: POP3 over implicit TLS with the same certificate.
+
+Users live in passwd-files (one per user) with ``{PLAIN}`` passwords, which is what lets
+Dovecot offer APOP (the greeting carries the timestamp) and CRAM-MD5/SCRAM next to PLAIN and
+LOGIN. The auth
+penalty (growing delays after a failed login from the same address) and the per-failure delay
+are switched off so that one wrong-password test cannot slow down the next ones.
+
+Mail processes refuse to run as root, so when the tests run as root every mailbox belongs to
+the unprivileged system user ``popgui-test``, created with ``useradd -r`` if it is missing.
+Run as an ordinary user, Dovecot runs every process as that user instead. Either way the
+mail user must be able to reach ``directory``: the ``dovecot`` fixture uses a fresh
+``/tmp/popgui-dovecot-*`` directory for that reason (pytest's own temporary directories are
+private to their owner).
+
+Messages are delivered by dropping files into ``Maildir/new`` (through ``tmp``), which Dovecot
+serves at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.certs import TestPKI
+
+MAIL_USER = "popgui-test"
+INTERNAL_USER = "dovecot"  # the package's default_internal_user
+AUTH_MECHANISMS = "plain login cram-md5 apop scram-sha-1 scram-sha-256"
+
+_CONFIG = """\
+# Written by tests/support/dovecot.py: a private POP3 server for popgui's tests.
+protocols = pop3
+listen = 127.0.0.1
+base_dir = {base_dir}
+state_dir = {state_dir}
+log_path = {log}
+info_log_path = {log}
+debug_log_path = {log}
+instance_name = popgui-test-{port}
+shutdown_clients = yes
+{process_users}
+first_valid_uid = 1
+first_valid_gid = 1
+
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
+ssl_min_protocol = TLSv1.2
+
+disable_plaintext_auth = no
+auth_mechanisms = {mechanisms}
+auth_failure_delay = 0
+auth_verbose = yes
+
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {passwd}/%u
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={users}/%u
+}}
+mail_location = maildir:{users}/%u/Maildir
+
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {port}
+  }}
+  inet_listener pop3s {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+"""
+
+
+class DovecotUnavailable(RuntimeError):
+    """Dovecot is not installed or cannot run here (the fixture turns this into a skip)."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_mail_user() -> pwd.struct_passwd:
+    """The account that owns the Maildirs: ``popgui-test`` as root, else the current user."""
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid())
+    try:
+        return pwd.getpwnam(MAIL_USER)
+    except KeyError:
+        pass
+    if shutil.which("useradd") is None:
+        raise DovecotUnavailable(f"cannot create the system user {MAIL_USER}: no useradd")
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+         "--shell", "/usr/sbin/nologin", "--user-group", MAIL_USER],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    return pwd.getpwnam(MAIL_USER)
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while a process of the group is running (zombies waiting to be reaped don't count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class MailUser:
+    """A POP3 user on the test server."""
+
+    name: str
+    password: str
+    maildir: Path
+
+
+class DovecotServer:
+    """One private Dovecot instance. ``start()`` then use the ports; ``stop()`` at the end."""
+
+    def __init__(self, directory: Path, pki: TestPKI) -> None:
+        self.directory = directory.resolve()
+        self.pki = pki
+        self.config = self.directory / "dovecot.conf"
+        self.base_dir = self.directory / "run"
+        self.state_dir = self.directory / "state"
+        self.users_dir = self.directory / "users"
+        # One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a
+        # second, so a user added to a shared file could not log in at once.
+        self.passwd_dir = self.directory / "passwd.d"
+        self.log_file = self.directory / "dovecot.log"
+        self.plain_port = 0
+        self.tls_port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+        self._uid = self._gid = -1  # the mail user's, known once started
+        self._serial = itertools.count()
+        binary = shutil.which("dovecot") or (
+            "/usr/sbin/dovecot" if os.access("/usr/sbin/dovecot", os.X_OK) else None
+        )
+        if binary is None:
+            raise DovecotUnavailable(
+                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d)"
+            )
+        self.binary = binary
+        doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
+        self.doveadm = doveadm
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def start(self, *, timeout: float = 20.0) -> None:
+        """Write the configuration, start Dovecot and wait until both ports answer."""
+        account = ensure_mail_user()
+        self._uid, self._gid = account.pw_uid, account.pw_gid
+        for path in (self.directory, self.users_dir):
+            path.mkdir(parents=True, exist_ok=True)
+            path.chmod(0o755)
+        self._check_reachable()
+        self.state_dir.mkdir(exist_ok=True)
+        self.passwd_dir.mkdir(mode=0o700, exist_ok=True)
+        if os.geteuid() == 0:  # read by the auth process, which runs as dovecot's user
+            os.chown(self.passwd_dir, pwd.getpwnam(INTERNAL_USER).pw_uid, 0)
+        last_error = ""
+        for _attempt in range(3):  # a free port can be taken by someone else in between
+            self.plain_port, self.tls_port = free_port(), free_port()
+            self._write_config()
+            with contextlib.suppress(FileNotFoundError):  # stale socket: ref doc
+                (self.base_dir / "anvil-auth-penalty").unlink()
+            try:
+                self._launch(timeout)
+                return
+            except DovecotUnavailable as error:
+                last_error = str(error)
+                if "in use" not in last_error:
+                    raise
+        raise DovecotUnavailable(last_error)
+
+    def _check_reachable(self) -> None:
+        if os.geteuid() != 0:
+            return
+        for parent in self.directory.parents:
+            if not parent.stat().st_mode & 0o001:
+                raise DovecotUnavailable(
+                    f"{parent} is private to its owner: Dovecot's unprivileged processes cannot "
+                    "reach the test server's files; use a directory like tempfile.mkdtemp()'s "
+                    "made world-searchable (chmod 0755)"
+                )
+
+    def _write_config(self) -> None:
+        if os.geteuid() == 0:
+            process_users = ""  # the package's dovecot/dovenull users
+        else:
+            me = pwd.getpwuid(os.geteuid()).pw_name
+            process_users = f"default_internal_user = {me}\ndefault_login_user = {me}"
+        self.config.write_text(
+            _CONFIG.format(
+                base_dir=self.base_dir,
+                state_dir=self.state_dir,
+                log=self.log_file,
+                process_users=process_users,
+                cert=self.pki.server_cert,
+                key=self.pki.server_key,
+                mechanisms=AUTH_MECHANISMS,
+                passwd=self.passwd_dir,
+                uid=self._uid,
+                gid=self._gid,
+                users=self.users_dir,
+                port=self.plain_port,
+                tls_port=self.tls_port,
+            ),
+            "utf-8",
+        )
+
+    def _launch(self, timeout: float) -> None:
+        log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
+        output = self.directory / "dovecot.out"
+        # Redirect every standard stream to a file: the daemon keeps inherited descriptors,
+        # and a caller reading a pipe from it would wait forever for end-of-file.
+        with open(os.devnull, "rb") as devnull, open(output, "ab") as out:
+            self._process = subprocess.Popen(
+                [self.binary, "-F", "-c", str(self.config)],
+                stdin=devnull, stdout=out, stderr=out, start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                self._process = None
+                problem = output.read_text("utf-8", "replace") + self._log_since(log_offset)
+                raise DovecotUnavailable(f"Dovecot exited at start:\n{problem}")
+            if all(self._answers(port) for port in (self.plain_port, self.tls_port)):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise DovecotUnavailable(f"Dovecot did not answer within {timeout} s:\n{self.log_text()}")
+
+    @staticmethod
+    def _answers(port: int) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self, *, timeout: float = 20.0) -> None:
+        """``doveadm stop``, then wait for the master (and so its children) to exit."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            subprocess.run(
+                [self.doveadm, "-c", str(self.config), "stop"],
+                stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False,
+            )  # fmt: skip
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait(timeout)
+        # The children run in the master's process group: give them a moment to finish
+        # (the log process flushes), then make sure none outlives the server.
+        deadline = time.monotonic() + 5
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 9)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    # -- users and mail -----------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str) -> Path:
+        """Add a POP3 user with an empty Maildir; returns the Maildir's path."""
+        if any(c in name + password for c in ":\n\r\0") or "/" in name or name.startswith("."):
+            raise ValueError("user names and passwords may not contain ':', '/', CR, LF or NUL")
+        passwd = self.passwd_dir / name
+        passwd.write_text(f"{name}:{{PLAIN}}{password}\n", "utf-8")
+        if os.geteuid() == 0:
+            os.chown(passwd, pwd.getpwnam(INTERNAL_USER).pw_uid, 0)
+        home = self.users_dir / name
+        maildir = home / "Maildir"
+        for path in (home, maildir, maildir / "cur", maildir / "new", maildir / "tmp"):
+            path.mkdir(mode=0o700)
+            os.chown(path, self._uid, self._gid)
+        return maildir
+
+    def maildir(self, user: str) -> Path:
+        return self.users_dir / user / "Maildir"
+
+    def deliver(self, user: str, content: bytes) -> Path:
+        """Drop one message into the user's ``Maildir/new`` (written in ``tmp``, then renamed)."""
+        maildir = self.maildir(user)
+        name = f"{time.time_ns()}.P{os.getpid()}Q{next(self._serial)}.popgui-test"
+        temporary = maildir / "tmp" / name
+        with temporary.open("xb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chown(temporary, self._uid, self._gid)
+        final = maildir / "new" / name
+        os.rename(temporary, final)
+        return final
+
+    def server_messages(self, user: str) -> list[bytes]:
+        """The messages now in the user's mailbox (``new`` and ``cur``), oldest delivery first."""
+        maildir = self.maildir(user)
+        files = [*maildir.joinpath("new").iterdir(), *maildir.joinpath("cur").iterdir()]
+        files.sort(key=lambda path: path.name.split(":", 1)[0])
+        return [path.read_bytes() for path in files]
+
+    def reset_uidlist(self, user: str) -> None:
+        """Forget the UIDs Dovecot gave: every message gets a new UIDL (a server migration)."""
+        maildir = self.maildir(user)
+        for path in maildir.glob("dovecot*"):
+            if path.name == "dovecot-uidlist" or path.name.startswith("dovecot.index"):
+                path.unlink()
+
+    # -- inspection --------------------------------------------------------------------------
+
+    def log_text(self) -> str:
+        """Everything Dovecot logged so far (logins show ``method=APOP`` and the like)."""
+        return self._log_since(0)
+
+    def _log_since(self, offset: int) -> str:
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(offset)
+                return log.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
