@@ -16,6 +16,10 @@ class ConfigError(PopguiError):
     """A setting or an argument is wrong (bad host name, CR/LF in a field, unknown account...)."""
 
 
+class UsageError(ConfigError):
+    """The command line was used wrongly (unknown account, invalid value): exit status 2."""
+
+
 class CredentialsError(PopguiError):
     """The server refused the user name or password, or no password could be obtained."""
 

@@ -1,0 +1,71 @@
+"""The ``popgui`` command: argument parsing, dispatch, and errors in plain words.
+
+Nothing here imports Qt unless the window is asked for, so scripts and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from popgui.cli.parser import build_parser
+from popgui.errors import PopguiError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except PopguiError as error:
+        from popgui.messages import describe
+
+        print(f"popgui: {describe(error)}", file=sys.stderr)
+        return EXIT_USAGE if _is_usage(error) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("popgui: interrupted; nothing half-done was kept", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: say so briefly, details only with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"popgui: internal error ({type(error).__name__}: {error}); "
+            "run again with --debug and report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _is_usage(error: PopguiError) -> bool:
+    from popgui.errors import UsageError
+
+    return isinstance(error, UsageError)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = getattr(args, "command", None)
+    if command == "account":
+        from popgui.cli.account_cmd import run_account
+
+        return run_account(args)
+    if command == "sync":
+        from popgui.cli.sync_cmd import run_sync
+
+        return run_sync(args)
+    if command == "preview":
+        from popgui.cli.preview_cmd import run_preview
+
+        return run_preview(args)
+    if command == "demo":
+        from popgui.cli.demo_cmd import run_demo
+
+        return run_demo(args)
+    # The window comes with the desktop application; until then, say what there is.
+    build_parser().print_help(sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,158 @@
+"""``popgui account add | list | show | remove``."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from argparse import Namespace
+from dataclasses import asdict
+
+from popgui.accounts.secrets import SecretStore, keyring_key
+from popgui.accounts.settings import Account, Policy, save_settings, validate_account
+from popgui.cli.common import find_account, load, open_profile
+from popgui.errors import ConfigError, PopguiError, UsageError
+
+
+def run_account(args: Namespace) -> int:
+    actions = {"add": _add, "list": _list, "show": _show, "remove": _remove}
+    return actions[args.action](args)
+
+
+def _policy(args: Namespace) -> tuple[Policy, int | None]:
+    if args.delete_after_days is not None:
+        return "delete-after-days", args.delete_after_days
+    return ("delete" if args.delete else "keep"), None
+
+
+def account_from_args(args: Namespace) -> Account:
+    policy, days = _policy(args)
+    try:
+        return validate_account(
+            Account(
+                name=args.name,
+                host=args.host,
+                port=args.port,
+                protocol=args.protocol,
+                security=args.security,
+                user=args.user,
+                auth=args.auth,
+                password_source="command" if args.password_command else "keyring",
+                password_command=args.password_command,
+                policy=policy,
+                delete_after_days=days,
+                maildir=args.maildir,
+                remote_folder=args.remote_folder,
+                ca_file=args.ca_file,
+                fingerprint=args.fingerprint,
+            )
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
+
+
+def _read_password(args: Namespace) -> str | None:
+    """The password to keep in the keyring: from stdin, a prompt on a terminal, or none."""
+    if args.password_command:
+        return None
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        if password.endswith("\r"):
+            password = password[:-1]
+        if not password:
+            raise UsageError("--password-stdin read an empty password")
+        if any(char in password for char in "\r\n\0"):
+            raise UsageError("the password contains a line break or a NUL character, "
+                             "which POP cannot send")
+        return password
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password for {args.user} at {args.host}: ") or None
+    return None
+
+
+def _add(args: Namespace) -> int:
+    profile = open_profile(args)
+    settings = load(profile)
+    account = account_from_args(args)
+    if settings.get(account.name) is not None and not args.replace:
+        raise UsageError(
+            f"an account named {account.name!r} exists already; "
+            "add --replace to change it (its mail and state are kept)"
+        )
+    previous = settings.get(account.name)
+    password = _read_password(args)
+    if password is None and previous is not None:
+        password = _carried_over_password(previous, account)
+    if password is not None:
+        SecretStore().store_password(account, password)
+        if previous is not None and keyring_key(previous) != keyring_key(account):
+            _forget_password(previous)
+    settings.put(account)
+    save_settings(profile.settings_file, settings)
+    where = account.maildir_path(profile)
+    print(f"account {account.name!r} saved; its mail will go to {where}")
+    if password is None and account.password_source == "keyring":
+        print("no password stored yet: add it with --password-stdin --replace", file=sys.stderr)
+    return 0
+
+
+def _carried_over_password(previous: Account, account: Account) -> str | None:
+    """On --replace without a new password, keep the old one working under the new settings."""
+    if previous.password_source != "keyring" or account.password_source != "keyring":
+        return None
+    if keyring_key(previous) == keyring_key(account):
+        return None
+    try:
+        return SecretStore().get_password(previous)
+    except PopguiError:
+        return None
+
+
+def _forget_password(account: Account) -> None:
+    try:
+        SecretStore().delete_password(account)
+    except PopguiError as error:
+        print(f"popgui: the password could not be removed from the keyring: {error}",
+              file=sys.stderr)
+
+
+def _list(args: Namespace) -> int:
+    settings = load(open_profile(args))
+    if not settings.accounts:
+        print("no accounts yet: add one with `popgui account add NAME --host HOST --user USER`")
+    for account in settings.accounts:
+        print(
+            f"{account.name}\t{account.protocol}\t{account.user}@{account.host}:"
+            f"{account.effective_port}\t{account.security}\t{account.policy}"
+        )
+    return 0
+
+
+def _show(args: Namespace) -> int:
+    profile = open_profile(args)
+    account = find_account(load(profile), args.name)
+    fields = asdict(account)
+    fields["port"] = account.effective_port
+    fields["maildir"] = str(account.maildir_path(profile))
+    for key, value in fields.items():
+        if value is not None:
+            print(f"{key.replace('_', '-')}: {value}")
+    return 0
+
+
+def _remove(args: Namespace) -> int:
+    profile = open_profile(args)
+    settings = load(profile)
+    account = find_account(settings, args.name)
+    settings.remove(account.name)
+    save_settings(profile.settings_file, settings)
+    if account.password_source == "keyring":
+        try:
+            SecretStore().delete_password(account)
+        except PopguiError as error:
+            print(
+                f"popgui: the password could not be removed from the keyring: {error}",
+                file=sys.stderr,
+            )
+    print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
+    return 0

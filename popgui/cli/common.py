@@ -1,0 +1,43 @@
+"""What every command needs: the profile, the settings, an account, its secret."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from collections.abc import Callable
+
+from popgui.accounts.secrets import SecretStore
+from popgui.accounts.settings import Account, Settings, load_settings
+from popgui.errors import UsageError
+from popgui.profile import Profile, resolve_profile
+
+
+def open_profile(args: Namespace) -> Profile:
+    return Profile(resolve_profile(args.profile))
+
+
+def load(profile: Profile) -> Settings:
+    return load_settings(profile.settings_file)
+
+
+def find_account(settings: Settings, name: str) -> Account:
+    account = settings.get(name)
+    if account is None:
+        known = ", ".join(a.name for a in settings.accounts) or "none yet"
+        raise UsageError(f"there is no account named {name!r} (accounts: {known})")
+    return account
+
+
+def secret_for(account: Account) -> str:
+    return SecretStore().get_password(account)
+
+
+def debug_trace(args: Namespace, label: str) -> Callable[[str], None] | None:
+    """With --debug, the protocol dialogue goes to stderr, one line per command or reply."""
+    if not args.debug:
+        return None
+
+    def trace(line: str) -> None:
+        print(f"[{label}] {line}", file=sys.stderr, flush=True)
+
+    return trace

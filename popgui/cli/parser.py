@@ -1,0 +1,186 @@
+"""The command line's grammar. Scripts depend on it: change it only by adding.
+
+Kept apart from the commands so that ``--help`` and the man page need no heavy import.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from popgui import __version__
+
+AUTH_METHODS = (
+    "auto",
+    "user",
+    "apop",
+    "plain",
+    "login",
+    "cram-md5",
+    "scram-sha-1",
+    "scram-sha-256",
+    "xoauth2",
+)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="popgui",
+        description="Download mail from POP3 and POP2 servers into local Maildirs, "
+        "each message exactly once. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"popgui {__version__}")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="folder for settings, state and default Maildirs (default: $POPGUI_PROFILE "
+        "or the platform's data folder)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="print the protocol dialogue to stderr (passwords and tokens masked)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_account_commands(commands)
+    _add_sync_command(commands)
+    _add_preview_command(commands)
+    _add_demo_command(commands)
+    return parser
+
+
+def _add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    account = commands.add_parser("account", help="add, list, show or remove accounts")
+    actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add an account (or replace one with --replace)")
+    _add_account_options(add)
+    actions.add_parser("list", help="list the accounts")
+    show = actions.add_parser("show", help="show an account's settings (never its password)")
+    show.add_argument("name", metavar="NAME")
+    remove = actions.add_parser(
+        "remove", help="remove an account and its stored password (the mail stays on disk)"
+    )
+    remove.add_argument("name", metavar="NAME")
+
+
+def _add_account_options(add: argparse.ArgumentParser) -> None:
+    add.add_argument("name", metavar="NAME", help="a short name for the account, e.g. work")
+    add.add_argument("--host", required=True, help="the server's host name or address")
+    add.add_argument("--port", type=positive_int, help="default: 995 (tls), 110, or 109 (pop2)")
+    add.add_argument("--protocol", choices=("pop3", "pop2"), default="pop3")
+    add.add_argument(
+        "--security",
+        choices=("tls", "starttls", "none"),
+        default="tls",
+        help="tls: encrypted from the start (default); starttls: upgrade, never fall back; "
+        "none: unencrypted",
+    )
+    add.add_argument("--user", required=True, help="the login name on the server")
+    add.add_argument(
+        "--auth",
+        choices=AUTH_METHODS,
+        default="auto",
+        help="how to log in (default auto: the strongest the server offers)",
+    )
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input and keep it in the keyring",
+    )
+    secret.add_argument(
+        "--password-command",
+        metavar="CMD",
+        help="a command that prints the password (for a password manager)",
+    )
+    policy = add.add_mutually_exclusive_group()
+    policy.add_argument("--keep", action="store_true", help="keep mail on the server (default)")
+    policy.add_argument(
+        "--delete", action="store_true", help="delete mail on the server once it is safe on disk"
+    )
+    policy.add_argument(
+        "--delete-after-days",
+        type=positive_int,
+        metavar="N",
+        help="delete mail on the server N days after downloading it",
+    )
+    add.add_argument("--maildir", metavar="PATH", help="where to store the mail")
+    add.add_argument("--remote-folder", metavar="NAME", help="the POP2 mailbox to read (FOLD)")
+    add.add_argument("--ca-file", metavar="PEM", help="an extra certificate authority to trust")
+    add.add_argument(
+        "--fingerprint",
+        metavar="SHA256",
+        help="trust exactly this server certificate (its SHA-256 fingerprint)",
+    )
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing account of the same name (its mail is kept)",
+    )
+
+
+def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sync = commands.add_parser("sync", help="download new mail (all accounts, or those named)")
+    sync.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    sync.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on a server silent for this long (default 60)",
+    )
+    sync.add_argument("names", nargs="*", metavar="NAME")
+
+
+def _add_preview_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = commands.add_parser(
+        "preview", help="list what waits on the server (downloads nothing)"
+    )
+    preview.add_argument("--json", action="store_true", help="print a JSON list on stdout")
+    preview.add_argument(
+        "--lines",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="also show the first N lines of each message",
+    )
+    preview.add_argument("--timeout", type=positive_float, default=60.0, metavar="SECONDS")
+    preview.add_argument("name", metavar="NAME")
+
+
+def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser("demo", help="try popgui on built-in local servers with sample mail")
+    demo.add_argument(
+        "--no-window",
+        action="store_true",
+        help="run the demo in the terminal even where a display is available",
+    )

@@ -1,0 +1,81 @@
+"""``popgui sync``: download new mail for every account, or those named."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+
+from popgui.accounts.settings import Account
+from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_for
+from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
+from popgui.errors import PopguiError
+from popgui.messages import describe, error_kind
+from popgui.profile import Profile
+from popgui.sync.engine import sync_account
+from popgui.sync.progress import SyncResult
+from popgui.sync.session import ConnectOptions
+
+
+def run_sync(args: Namespace) -> int:
+    profile = open_profile(args)
+    settings = load(profile)
+    accounts = [find_account(settings, name) for name in args.names] or list(settings.accounts)
+    if not accounts:
+        print("popgui: no accounts to sync; add one with `popgui account add`", file=sys.stderr)
+        return 1
+    display = make_progress_display(enabled=not args.json and sys.stderr.isatty())
+    with display:
+        results = [_sync_one(args, profile, account, display) for account in accounts]
+    _report(args, results)
+    return 0 if all(result.ok for result in results) else 1
+
+
+def _sync_one(
+    args: Namespace, profile: Profile, account: Account, display: ProgressDisplay
+) -> SyncResult:
+    try:
+        secret = secret_for(account)
+    except PopguiError as error:
+        return SyncResult(account.name, error=error)
+    options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
+    return sync_account(account, secret, profile, options=options, progress=display.update)
+
+
+def result_as_json(result: SyncResult) -> dict[str, object]:
+    return {
+        "account": result.account,
+        "downloaded": result.downloaded,
+        "deleted": result.deleted,
+        "bytes": result.bytes,
+        "recovered": result.recovered,
+        "skipped": result.skipped,
+        "error": describe(result.error) if result.error else None,
+        "error_kind": error_kind(result.error),
+    }
+
+
+def _report(args: Namespace, results: list[SyncResult]) -> None:
+    if args.json:
+        json.dump([result_as_json(r) for r in results], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        for result in results:
+            if result.ok:
+                print(_summary(result))
+    for result in results:
+        if result.error is not None:
+            print(f"popgui: {result.account}: {describe(result.error)}", file=sys.stderr)
+        for skipped in result.skipped:
+            print(f"popgui: {result.account}: skipped {skipped}", file=sys.stderr)
+
+
+def _summary(result: SyncResult) -> str:
+    parts = [f"{result.downloaded} new message{'s' if result.downloaded != 1 else ''}"]
+    if result.bytes:
+        parts[0] += f" ({human_size(result.bytes)})"
+    if result.deleted:
+        parts.append(f"{result.deleted} deleted on the server")
+    if result.recovered:
+        parts.append(f"{result.recovered} recovered from an interrupted run")
+    return f"{result.account}: " + ", ".join(parts)

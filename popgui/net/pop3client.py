@@ -1,0 +1,459 @@
+"""A blocking POP3 client: drives the sans-IO core over a transport.
+
+It runs in a worker thread or the command line, never on the GUI thread. Every ``-ERR`` becomes
+a typed :class:`~popgui.errors.ServerError`; every protocol violation leaves the connection
+unusable. Bodies stream through a :class:`MessageSink`, never whole in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
+from popgui.net.transport import Transport
+from popgui.protocol import pop3, sasl
+
+#: How many commands may be in flight at once when the server offers PIPELINING. Commands
+#: are a few bytes each, so the window never fills our send buffer; the server's replies are
+#: read while more commands go out.
+PIPELINE_WINDOW = 128
+
+Trace = Callable[[str], None]
+
+
+class MessageSink(Protocol):
+    """Receives one streamed message at a time from :meth:`POP3Client.retrieve_many`."""
+
+    def begin(self, number: int) -> None: ...
+
+    def data(self, chunk: bytes) -> None: ...
+
+    def end(self, number: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What CAPA said, or None for a server that does not know CAPA."""
+
+    lines: dict[str, tuple[str, ...]]
+
+    def has(self, name: str) -> bool:
+        return name.upper() in self.lines
+
+    def args(self, name: str) -> tuple[str, ...]:
+        return self.lines.get(name.upper(), ())
+
+    @property
+    def sasl(self) -> tuple[str, ...]:
+        return tuple(m.upper() for m in self.args("SASL"))
+
+    @property
+    def login_delay(self) -> int | None:
+        args = self.args("LOGIN-DELAY")
+        return int(args[0]) if args and args[0].isdigit() else None
+
+
+def parse_capabilities(lines: Iterable[bytes]) -> Capabilities:
+    parsed: dict[str, tuple[str, ...]] = {}
+    for raw in lines:
+        words = raw.decode("ascii", "replace").split()
+        if words:
+            parsed[words[0].upper()] = tuple(words[1:])
+    return Capabilities(parsed)
+
+
+def parse_scan_listing(lines: Iterable[bytes], command: str) -> dict[int, str]:
+    """Parse ``n value`` lines of UIDL or LIST; refuse duplicates and malformed lines."""
+    result: dict[int, str] = {}
+    for raw in lines:
+        parts = raw.split()
+        if len(parts) < 2 or not parts[0].isdigit():
+            raise RemoteProtocolError(f"the server sent a malformed {command} line: {raw[:80]!r}")
+        number = int(parts[0])
+        if number < 1 or number in result:
+            raise RemoteProtocolError(f"the server listed message {number} twice in {command}")
+        result[number] = parts[1].decode("ascii", "replace")
+    return result
+
+
+def parse_uidl(lines: Iterable[bytes]) -> dict[int, str]:
+    uids = parse_scan_listing(lines, "UIDL")
+    for uid in uids.values():
+        if not 1 <= len(uid) <= 70 or not all(0x21 <= ord(c) <= 0x7E for c in uid):
+            raise RemoteProtocolError(f"the server sent an invalid unique id {uid[:80]!r}")
+    if len(set(uids.values())) != len(uids):
+        raise RemoteProtocolError(
+            "the server gave the same unique id (UIDL) to two messages; "
+            "popgui will not guess which is which"
+        )
+    return uids
+
+
+def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
+    sizes: dict[int, int] = {}
+    for number, size in parse_scan_listing(lines, "LIST").items():
+        if not size.isdigit():
+            raise RemoteProtocolError(f"the server sent a malformed size for message {number}")
+        sizes[number] = int(size)
+    return sizes
+
+
+def apop_digest(timestamp: str, password: str) -> str:
+    return hashlib.md5((timestamp + password).encode("utf-8")).hexdigest()
+
+
+class POP3Client:
+    """One POP3 session over one transport."""
+
+    def __init__(self, transport: Transport, *, trace: Trace | None = None) -> None:
+        self._transport = transport
+        self._core = pop3.POP3Connection()
+        self._trace = trace
+        self.greeting: pop3.Greeting | None = None
+        self.capabilities: Capabilities | None = None
+        self.mechanism: str | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, command: str, *args: str, shown: str | None = None) -> None:
+        data = self._core.send(command, *args)
+        if self._trace is not None:
+            self._trace(
+                "C: " + (shown if shown is not None else data.decode("utf-8", "replace").rstrip())
+            )
+        self._transport.send(data)
+
+    def _next_event(self) -> pop3.Event:
+        while True:
+            event = self._core.next_event()
+            if event is not pop3.NEED_DATA:
+                assert not isinstance(event, type)
+                if self._trace is not None and not isinstance(event, pop3.MessageData):
+                    self._trace("S: " + _describe(event))
+                return event
+            self._core.receive_data(self._transport.recv())
+
+    def _expect_ok(self, command: str) -> pop3.Ok:
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            raise ServerError(event.text, code=event.code, command=command)
+        if not isinstance(event, pop3.Ok):
+            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+        return event
+
+    def _expect_listing(self, command: str) -> pop3.Listing:
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            raise ServerError(event.text, code=event.code, command=command)
+        if not isinstance(event, pop3.Listing):
+            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+        return event
+
+    def simple(self, command: str, *args: str) -> pop3.Ok:
+        """Send one single-line command and wait for its +OK."""
+        self._send(command, *args)
+        return self._expect_ok(command)
+
+    # -- session ----------------------------------------------------------------------------
+
+    def read_greeting(self) -> pop3.Greeting:
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            raise ServerError(event.text, code=event.code, command="connect")
+        if not isinstance(event, pop3.Greeting):
+            raise RemoteProtocolError(f"the server did not greet: {_describe(event)}")
+        self.greeting = event
+        return event
+
+    def capa(self) -> Capabilities | None:
+        """Ask CAPA; None when the server does not support it (a plain RFC 1939 server)."""
+        self._send("CAPA")
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            self.capabilities = None
+            return None
+        if not isinstance(event, pop3.Listing):
+            raise RemoteProtocolError(f"unexpected reply to CAPA: {_describe(event)}")
+        self.capabilities = parse_capabilities(event.lines)
+        return self.capabilities
+
+    def starttls(self, host: str) -> None:
+        """Upgrade with STLS; refuses (never falls back) when the server does not offer it."""
+        if self.capabilities is None or not self.capabilities.has("STLS"):
+            raise ConfigError(
+                "the server does not offer STARTTLS (STLS); popgui will not fall back to an "
+                "unencrypted connection. Choose TLS or, if you accept the risk, no security."
+            )
+        self.simple("STLS")
+        self._transport.start_tls(host, prelude=_stls_prelude)
+        self.capa()  # capabilities may change once encrypted (RFC 2595)
+
+    @property
+    def pipelining(self) -> bool:
+        return self.capabilities is not None and self.capabilities.has("PIPELINING")
+
+    def quit(self) -> bool:
+        """Send QUIT; True when the server confirmed (deletions took effect)."""
+        try:
+            self.simple("QUIT")
+        except ServerError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._transport.close()
+
+    # -- authentication ---------------------------------------------------------------------
+
+    def login(self, user: str, secret: str, method: str = "auto") -> str:
+        """Authenticate; returns the method used (``USER``, ``APOP`` or a SASL name)."""
+        chosen = self._choose_method(method)
+        try:
+            if chosen == "USER":
+                self.simple("USER", user)
+                self._send("PASS", secret, shown="PASS ********")
+                self._expect_ok("PASS")
+            elif chosen == "APOP":
+                self._login_apop(user, secret)
+            else:
+                self._login_sasl(chosen, user, secret)
+        except ServerError as error:
+            raise _login_error(error) from error
+        self.mechanism = chosen
+        if self.capabilities is not None:
+            self.capa()  # capabilities may change after login (RFC 2449)
+        return chosen
+
+    def _choose_method(self, method: str) -> str:
+        method = method.upper()
+        if method == "AUTO":
+            return self._choose_auto()
+        if method in ("USER", "APOP"):
+            return method
+        if method not in sasl.MECHANISMS:
+            raise ConfigError(f"unknown authentication method {method!r}")
+        return method
+
+    def _choose_auto(self) -> str:
+        offered = self.capabilities.sasl if self.capabilities is not None else ()
+        best = sasl.choose(offered, tls=self._transport.is_tls)
+        if best is not None and best not in ("PLAIN", "LOGIN"):
+            return best
+        if self.greeting is not None and self.greeting.timestamp and not self._transport.is_tls:
+            return "APOP"  # better than a clear-text password on an unencrypted line
+        if best is not None:
+            return best
+        if self.capabilities is not None and offered and not self.capabilities.has("USER"):
+            raise ConfigError(_no_usable_method(offered))
+        return "USER"
+
+    def _login_apop(self, user: str, secret: str) -> None:
+        timestamp = self.greeting.timestamp if self.greeting is not None else None
+        if not timestamp:
+            raise ConfigError("the server does not offer APOP (its greeting has no timestamp)")
+        self._send("APOP", user, apop_digest(timestamp, secret), shown=f"APOP {user} ********")
+        self._expect_ok("APOP")
+
+    def _login_sasl(self, name: str, user: str, secret: str) -> None:
+        offered = self.capabilities.sasl if self.capabilities is not None else ()
+        if offered and name not in offered:
+            why = sasl.explain_unsupported(name) or ""
+            raise ConfigError(
+                f"the server does not offer {name}; it offers {', '.join(offered)}. {why}".strip()
+            )
+        mechanism = sasl.create(name, user, secret)
+        initial = mechanism.initial_response()
+        args = [name] if initial is None else [name, _b64(initial)]
+        self._send("AUTH", *args, shown=f"AUTH {name}" + ("" if initial is None else " ********"))
+        self._sasl_exchange(mechanism)
+
+    def _sasl_exchange(self, mechanism: sasl.Mechanism) -> None:
+        while True:
+            event = self._next_event()
+            if isinstance(event, pop3.Continuation):
+                answer = mechanism.respond(_unb64(event.data))
+                data = self._core.send_auth_response(_b64(answer))
+                if self._trace is not None:
+                    self._trace("C: ********")
+                self._transport.send(data)
+            elif isinstance(event, pop3.Ok):
+                mechanism.verify_final(None)
+                return
+            elif isinstance(event, pop3.Err):
+                raise ServerError(event.text, code=event.code, command="AUTH")
+            else:
+                raise RemoteProtocolError(f"unexpected reply during AUTH: {_describe(event)}")
+
+    # -- transaction ------------------------------------------------------------------------
+
+    def stat(self) -> tuple[int, int]:
+        words = self.simple("STAT").text.split()
+        if len(words) < 2 or not words[0].isdigit() or not words[1].isdigit():
+            raise RemoteProtocolError("the server sent a malformed STAT reply")
+        return int(words[0]), int(words[1])
+
+    def uidl(self) -> dict[int, str] | None:
+        """Message number → unique id, or None when the server has no UIDL."""
+        self._send("UIDL")
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            return None
+        if not isinstance(event, pop3.Listing):
+            raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
+        return parse_uidl(event.lines)
+
+    def list_sizes(self) -> dict[int, int]:
+        self._send("LIST")
+        return parse_list(self._expect_listing("LIST").lines)
+
+    def retrieve_many(
+        self,
+        numbers: Sequence[int],
+        sink: MessageSink,
+        *,
+        command: str = "RETR",
+        extra: tuple[str, ...] = (),
+        on_refused: Callable[[int, ServerError], None] | None = None,
+    ) -> None:
+        """RETR (or TOP) each message, pipelined when the server allows, streaming to ``sink``.
+
+        A message the server refuses (``-ERR``) is reported to ``on_refused`` and the rest go
+        on; without ``on_refused`` the refusal is raised.
+        """
+        refusals: list[ServerError] = []
+
+        def refused(number: int, error: ServerError) -> None:
+            if on_refused is not None:
+                on_refused(number, error)
+            else:
+                refusals.append(error)
+
+        window = PIPELINE_WINDOW if self.pipelining else 1
+        in_flight: list[int] = []
+        queue = list(numbers)
+        queue.reverse()
+        while queue or in_flight:
+            if refusals:
+                queue.clear()  # stop asking, but read the replies already on their way
+            while queue and len(in_flight) < window:
+                number = queue.pop()
+                self._send(command, str(number), *extra)
+                in_flight.append(number)
+            if in_flight:
+                self._receive_message(in_flight.pop(0), sink, command, refused)
+        if refusals:
+            raise refusals[0]
+
+    def _receive_message(
+        self,
+        number: int,
+        sink: MessageSink,
+        command: str,
+        on_refused: Callable[[int, ServerError], None],
+    ) -> None:
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            on_refused(number, ServerError(event.text, code=event.code, command=command))
+            return
+        if not isinstance(event, pop3.MessageStart):
+            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+        sink.begin(number)
+        while True:
+            event = self._next_event()
+            if isinstance(event, pop3.MessageData):
+                sink.data(event.data)
+            elif isinstance(event, pop3.MessageEnd):
+                sink.end(number)
+                return
+            else:
+                raise RemoteProtocolError(f"unexpected event inside a message: {_describe(event)}")
+
+    def delete_many(self, numbers: Iterable[int]) -> list[int]:
+        """DELE each message (pipelined when allowed); returns those the server marked.
+
+        Marks take effect only when QUIT answers +OK.
+        """
+        window = PIPELINE_WINDOW if self.pipelining else 1
+        marked: list[int] = []
+        in_flight: list[int] = []
+        queue = list(numbers)
+        queue.reverse()
+        while queue or in_flight:
+            while queue and len(in_flight) < window:
+                number = queue.pop()
+                self._send("DELE", str(number))
+                in_flight.append(number)
+            number = in_flight.pop(0)
+            event = self._next_event()
+            if isinstance(event, pop3.Ok):
+                marked.append(number)
+            elif not isinstance(event, pop3.Err):
+                raise RemoteProtocolError(f"unexpected reply to DELE: {_describe(event)}")
+        return marked
+
+
+def _no_usable_method(offered: Iterable[str]) -> str:
+    """Why none of the server's login methods can be used, with what each one is."""
+    reasons = [sasl.explain_unsupported(name) or f"{name} is not supported" for name in offered]
+    return "the server offers no login method popgui can use: " + "; ".join(reasons)
+
+
+def _stls_prelude(probe: Transport) -> None:
+    """Bring a second connection to the point of STLS, to read a refused certificate's details."""
+    client = POP3Client(probe)
+    client.read_greeting()
+    client.simple("STLS")
+
+
+def _login_error(error: ServerError) -> Exception:
+    """A refused login is a credentials problem unless the server says 'try later'."""
+    if error.is_temporary:
+        return error
+    return CredentialsError(
+        f"the server refused the login ({error.text or 'no reason given'}); "
+        "check the user name and password"
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii") if data else ""
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise RemoteProtocolError("the server sent a malformed authentication challenge") from error
+
+
+def _describe(event: object) -> str:
+    if isinstance(event, pop3.Listing):
+        return f"+OK {event.text} ({len(event.lines)} lines)"
+    if isinstance(event, pop3.Ok | pop3.MessageStart):
+        return f"+OK {event.text}"
+    if isinstance(event, pop3.Err):
+        code = f"[{event.code}] " if event.code else ""
+        return f"-ERR {code}{event.text}"
+    if isinstance(event, pop3.Greeting):
+        return f"+OK {event.text}"
+    if isinstance(event, pop3.Continuation):
+        return "+ ********"
+    if isinstance(event, pop3.MessageEnd):
+        return "."
+    return type(event).__name__
+
+
+__all__ = [
+    "Capabilities",
+    "MessageSink",
+    "POP3Client",
+    "apop_digest",
+    "parse_capabilities",
+    "parse_list",
+    "parse_uidl",
+]

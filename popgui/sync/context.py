@@ -1,0 +1,77 @@
+"""Everything one account's sync needs, gathered once by the engine."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from popgui.accounts.settings import Account
+from popgui.net.cancel import CancelToken
+from popgui.store.database import Database
+from popgui.store.maildir import Maildir, token_for
+from popgui.sync.progress import Phase, Progress, ProgressCallback, SyncResult
+from popgui.sync.session import ConnectOptions
+
+#: Progress callbacks during a download come at most this often (the GUI throttles again).
+PROGRESS_INTERVAL = 0.1
+
+
+@dataclass
+class SyncContext:
+    account: Account
+    secret: str
+    maildir: Maildir
+    database: Database
+    options: ConnectOptions
+    progress: ProgressCallback
+    result: SyncResult
+    now: float = field(default_factory=time.time)
+    _last_report: float = 0.0
+
+    @property
+    def cancel(self) -> CancelToken:
+        return self.options.cancel or CancelToken()
+
+    @property
+    def key(self) -> str:
+        """The account's identity in the database and in file-name tokens."""
+        return self.account.name
+
+    def token(self, uid: str) -> str:
+        return token_for(self.key, uid)
+
+    def check_cancel(self) -> None:
+        if self.options.cancel is not None:
+            self.options.cancel.raise_if_cancelled()
+
+    def report(
+        self,
+        phase: Phase,
+        messages_done: int = 0,
+        messages_total: int = 0,
+        bytes_done: int = 0,
+        bytes_total: int = 0,
+        *,
+        force: bool = True,
+    ) -> None:
+        moment = time.monotonic()
+        if not force and moment - self._last_report < PROGRESS_INTERVAL:
+            return
+        self._last_report = moment
+        self.progress(
+            Progress(self.key, phase, messages_done, messages_total, bytes_done, bytes_total)
+        )
+
+    def deletable_uids(self, on_server: set[str]) -> set[str]:
+        """Delivered UIDs the account's policy says to delete from the server now."""
+        policy = self.account.policy
+        if policy == "keep":
+            return set()
+        delivered = self.database.delivered_uids(self.key)
+        if policy == "delete":
+            return {uid for uid in on_server if uid in delivered}
+        days = self.account.delete_after_days or 0
+        cutoff = self.now - days * 86400
+        return {
+            uid for uid in on_server if uid in delivered and delivered[uid].delivered_at <= cutoff
+        }

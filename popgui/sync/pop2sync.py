@@ -1,0 +1,70 @@
+"""One POP2 (RFC 937) account's sync.
+
+POP2 has no UIDL and no TOP, so every message is identified by its content (see
+``content.py``). ACKD must follow the message at once, so in delete mode each message is made
+durable (file, directory, database) before its ACKD: a server may apply the deletion at any
+session end, even a dropped connection (RFC 937 digest, ambiguity 1).
+"""
+
+from __future__ import annotations
+
+from popgui.net.pop2client import POP2Client
+from popgui.sync.content import ContentIdentityWriter
+from popgui.sync.context import SyncContext
+from popgui.sync.delivery import BatchedDelivery
+from popgui.sync.session import open_pop2
+
+
+def sync_pop2(ctx: SyncContext) -> None:
+    ctx.report("connecting")
+    client, count = open_pop2(ctx.account, ctx.secret, ctx.options)
+    try:
+        _sync_mailbox(ctx, client, count)
+    finally:
+        client.close()
+
+
+def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
+    delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
+    writer = ContentIdentityWriter(ctx, delivery)
+    deleted: set[str] = set()
+    seen: set[str] = set()
+    try:
+        length = client.read(1) if count else 0
+        received = 0
+        for number in range(1, count + 1):
+            ctx.report("downloading", number - 1, count, received, force=False)
+            received += length
+            if length == 0:
+                length = client.read(number + 1) if number < count else 0
+                continue
+            uid = _transfer(client, writer)
+            seen.add(uid)
+            delete = uid in _deletable(ctx, delivery, uid)
+            length = client.acknowledge("ACKD" if delete else "ACKS")
+            if delete:
+                deleted.add(uid)
+        ctx.report("downloading", count, count, received)
+    finally:
+        delivery.abort_current()
+        delivery.commit()
+    ctx.database.replace_server_seen(ctx.key, seen)
+    if client.quit() and deleted:
+        ctx.database.mark_deleted_on_server(ctx.key, deleted)
+        ctx.result.deleted += len(deleted)
+    ctx.report("done")
+
+
+def _transfer(client: POP2Client, writer: ContentIdentityWriter) -> str:
+    writer.start()
+    client.retrieve(writer.data)
+    uid, _new = writer.end()
+    return uid
+
+
+def _deletable(ctx: SyncContext, delivery: BatchedDelivery, uid: str) -> set[str]:
+    """Whether ``uid`` may be ACKD'ed now; makes its delivery durable first when it is."""
+    if ctx.account.policy == "keep":
+        return set()
+    delivery.commit()  # the ACKD that follows may take effect at any session end
+    return ctx.deletable_uids({uid})

@@ -1,0 +1,133 @@
+"""What waits on the server, without downloading it: ``TOP n 0`` for each message.
+
+POP2 has no TOP; asking for a preview of a POP2 account is refused with a plain explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from popgui.accounts.settings import Account
+from popgui.errors import ConfigError, ServerError
+from popgui.net.pop3client import POP3Client
+from popgui.profile import Profile
+from popgui.store.database import Database
+from popgui.sync.headers import summarize_headers
+from popgui.sync.session import ConnectOptions, open_pop3
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    number: int
+    uid: str | None
+    size: int
+    sender: str
+    subject: str
+    date: datetime | None
+    downloaded: bool
+    excerpt: str = ""
+
+
+class _TopCollector:
+    def __init__(self) -> None:
+        self.parts: dict[int, bytearray] = {}
+        self._current = bytearray()
+
+    def begin(self, number: int) -> None:
+        self._current = self.parts[number] = bytearray()
+
+    def data(self, chunk: bytes) -> None:
+        self._current += chunk
+
+    def end(self, number: int) -> None:
+        pass
+
+
+def preview_account(
+    account: Account,
+    secret: str,
+    profile: Profile,
+    *,
+    lines: int = 0,
+    options: ConnectOptions | None = None,
+) -> list[PreviewItem]:
+    """List the server's messages with their headers (and ``lines`` body lines)."""
+    if account.protocol == "pop2":
+        raise ConfigError(
+            "POP2 servers cannot show a message without sending all of it (POP2 has no TOP), "
+            "so there is no preview for this account"
+        )
+    client = open_pop3(account, secret, options or ConnectOptions())
+    try:
+        items = _collect(account, profile, client, lines)
+        client.quit()
+    finally:
+        client.close()
+    return items
+
+
+def _collect(
+    account: Account, profile: Profile, client: POP3Client, lines: int
+) -> list[PreviewItem]:
+    sizes = client.list_sizes()
+    uids = client.uidl() or {}
+    collector = _TopCollector()
+    refused: set[int] = set()
+
+    def skip(number: int, _error: ServerError) -> None:
+        refused.add(number)
+
+    client.retrieve_many(
+        sorted(sizes), collector, command="TOP", extra=(str(lines),), on_refused=skip
+    )
+    if refused and len(refused) == len(sizes):
+        raise ConfigError("this server does not support TOP, so it cannot show a preview")
+    downloaded = _downloaded_uids(account, profile)
+    return [
+        _item(
+            number,
+            uids.get(number),
+            sizes[number],
+            bytes(collector.parts.get(number, b"")),
+            downloaded,
+            lines,
+        )
+        for number in sorted(sizes)
+    ]
+
+
+def _downloaded_uids(account: Account, profile: Profile) -> set[str]:
+    database = Database(profile.database_file)
+    try:
+        return set(database.delivered_uids(account.name))
+    finally:
+        database.close()
+
+
+def _item(
+    number: int, uid: str | None, size: int, data: bytes, downloaded: set[str], lines: int
+) -> PreviewItem:
+    summary = summarize_headers(data)
+    return PreviewItem(
+        number=number,
+        uid=uid,
+        size=size,
+        sender=summary.sender,
+        subject=summary.subject,
+        date=summary.date,
+        downloaded=uid is not None and uid in downloaded,
+        excerpt=_excerpt(data) if lines else "",
+    )
+
+
+def _excerpt(data: bytes) -> str:
+    """The body lines TOP sent, as text (raw transfer encoding, decoded as UTF-8 leniently)."""
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        position = data.find(separator)
+        if position >= 0:
+            return data[position + len(separator) :].decode("utf-8", "replace").rstrip()
+    return ""
+
+
+__all__ = ["PreviewItem", "preview_account"]

@@ -1,0 +1,50 @@
+"""Progress reports and results of a sync: small frozen values a front end can display.
+
+The engine calls a plain callback; the Qt worker turns it into signals (throttled there),
+the command line into a progress bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from popgui.errors import PopguiError
+
+Phase = Literal["connecting", "listing", "downloading", "deleting", "done"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    account: str
+    phase: Phase
+    messages_done: int = 0
+    messages_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def ignore_progress(_progress: Progress) -> None:
+    """The default callback: scripts that want no progress pass nothing."""
+
+
+@dataclass
+class SyncResult:
+    """What one account's sync did. ``error`` is None when it completed."""
+
+    account: str
+    downloaded: int = 0
+    deleted: int = 0
+    bytes: int = 0
+    recovered: int = 0
+    paths: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    error: PopguiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

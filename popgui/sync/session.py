@@ -1,0 +1,69 @@
+"""Opening a logged-in session for an account: connect, greet, secure, authenticate.
+
+Shared by sync, preview and the window's "Test connection", so that every path applies the
+same security rules (STARTTLS never falls back to clear text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from popgui.accounts.settings import Account
+from popgui.net.cancel import CancelToken
+from popgui.net.pop2client import POP2Client
+from popgui.net.pop3client import POP3Client
+from popgui.net.transport import TLSSettings, Transport
+
+Trace = Callable[[str], None]
+
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How to reach a server: the read timeout, a cancel token and an optional trace."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    cancel: CancelToken | None = None
+    trace: Trace | None = None
+
+
+def connect_transport(account: Account, options: ConnectOptions) -> Transport:
+    return Transport.connect(
+        account.host,
+        account.effective_port,
+        security=account.security,
+        timeout=options.timeout,
+        tls=TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint),
+        cancel=options.cancel,
+    )
+
+
+def open_pop3(account: Account, secret: str, options: ConnectOptions) -> POP3Client:
+    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it."""
+    client = POP3Client(connect_transport(account, options), trace=options.trace)
+    try:
+        client.read_greeting()
+        client.capa()
+        if account.security == "starttls":
+            client.starttls(account.host)
+        client.login(account.user, secret, account.auth)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def open_pop2(account: Account, secret: str, options: ConnectOptions) -> tuple[POP2Client, int]:
+    """A POP2 client with its mailbox selected, and that mailbox's message count."""
+    client = POP2Client(connect_transport(account, options), trace=options.trace)
+    try:
+        client.read_greeting()
+        count = client.helo(account.user, secret)
+        if account.remote_folder:
+            count = client.fold(account.remote_folder)
+    except BaseException:
+        client.close()
+        raise
+    return client, count
