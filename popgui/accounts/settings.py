@@ -2,7 +2,7 @@
 
 The file (``Profile.settings_file``) looks like::
 
-    {"version": 1, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+    {"version": 2, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
 
 Passwords are never written here: they live in the system keyring or come from the
 account's password command (:mod:`popgui.accounts.secrets`).
@@ -51,6 +51,9 @@ POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})
 POP2_SECURITY: frozenset[str] = frozenset({"tls", "none"})
 
 MAX_NAME_LENGTH = 100
+#: Periodic checks: at least once a minute, at most once a day.
+MIN_CHECK_INTERVAL = 1
+MAX_CHECK_INTERVAL = 1440
 MAX_TEXT_LENGTH = 4096
 
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
@@ -66,6 +69,9 @@ class Account:
     means ``<profile>/mail/<name>``; a relative path is taken from the profile directory.
     ``fingerprint`` pins the server certificate (SHA-256, lowercase hex with colons).
     ``remote_folder`` is the POP2 ``FOLD`` mailbox (POP3 has no folders).
+    ``check_interval_minutes`` None means "check only when asked"; otherwise the window checks
+    every so many minutes (1..1440). ``delete_when_deleted_locally`` deletes a message on the
+    server when the user deletes it for good in the window (settings version 2).
     """
 
     name: str
@@ -83,6 +89,8 @@ class Account:
     remote_folder: str | None = None
     ca_file: str | None = None
     fingerprint: str | None = None
+    check_interval_minutes: int | None = None
+    delete_when_deleted_locally: bool = False
 
     @property
     def effective_port(self) -> int:
@@ -235,6 +243,12 @@ def validate_account(account: Account) -> Account:
     if account.port is not None and not 1 <= _check_int("port", account.port) <= 65535:
         raise ConfigError(f"port must be between 1 and 65535, not {account.port}")
     _check_policy(account)
+    _check_interval(account)
+    if not isinstance(account.delete_when_deleted_locally, bool):
+        raise ConfigError(
+            "delete_when_deleted_locally must be true or false, "
+            f"not {_kind(account.delete_when_deleted_locally)}"
+        )
     _check_password_source(account)
     _check_protocol(account)
     for name in ("maildir", "ca_file"):
@@ -255,6 +269,18 @@ def _check_policy(account: Account) -> None:
             raise ConfigError(f"delete_after_days must be 1 or more, not {days}")
     elif days is not None:
         raise ConfigError("delete_after_days is only used with policy delete-after-days")
+
+
+def _check_interval(account: Account) -> None:
+    minutes = account.check_interval_minutes
+    if minutes is None:
+        return
+    minutes = _check_int("check_interval_minutes", minutes)
+    if not MIN_CHECK_INTERVAL <= minutes <= MAX_CHECK_INTERVAL:
+        raise ConfigError(
+            f"check_interval_minutes must be between {MIN_CHECK_INTERVAL} and "
+            f"{MAX_CHECK_INTERVAL} (a day), not {minutes}"
+        )
 
 
 def _check_password_source(account: Account) -> None:
@@ -290,10 +316,17 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
     missing = [name for name in _REQUIRED if name not in data]
     if missing:
         raise ConfigError(f"{missing[0]} is missing")
-    for name in ("port", "delete_after_days"):
+    for name in ("port", "delete_after_days", "check_interval_minutes"):
         value = data.get(name)
         if value is not None:
             _check_int(name, value)
+    if "delete_when_deleted_locally" in data and not isinstance(
+        data["delete_when_deleted_locally"], bool
+    ):
+        raise ConfigError(
+            "delete_when_deleted_locally must be true or false, "
+            f"not {_kind(data['delete_when_deleted_locally'])}"
+        )
     for name in (*_TEXT_FIELDS, *_CHOICES):
         value = data.get(name)
         if value is not None or name in _REQUIRED:
@@ -306,7 +339,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -314,11 +347,25 @@ def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 1}
 
 
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds ``check_interval_minutes`` (None: manual) and
+    ``delete_when_deleted_locally`` (false) to every account."""
+    accounts = data.get("accounts", [])
+    if isinstance(accounts, list):
+        accounts = [
+            {"check_interval_minutes": None, "delete_when_deleted_locally": False, **item}
+            if isinstance(item, dict)
+            else item
+            for item in accounts
+        ]
+    return {**data, "accounts": accounts, "version": 2}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
 #: format: add a step here, raise SETTINGS_VERSION, and keep every older step.
-MIGRATIONS: list[Migration] = [_migrate_0_to_1]
+MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
 
 
 @dataclass

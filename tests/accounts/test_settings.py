@@ -367,7 +367,7 @@ def test_unversioned_file_is_migrated(tmp_path: Path) -> None:
 
 
 def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A made-up version 2 whose migration renamed security "ssl" to "tls"."""
+    """A made-up version 3 whose migration renamed security "ssl" to "tls"."""
     seen: list[int] = []
 
     def recorded(version: int, step: Migration) -> Migration:
@@ -387,27 +387,27 @@ def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(
         settings_module, "MIGRATIONS", [recorded(n, step) for n, step in enumerate(steps)]
     )
-    monkeypatch.setattr(settings_module, "SETTINGS_VERSION", 2)
+    monkeypatch.setattr(settings_module, "SETTINGS_VERSION", 3)
     old = {"name": "w", "host": "h.example", "user": "u", "security": "ssl"}
     path = tmp_path / "settings.json"
 
     path.write_text(json.dumps({"accounts": [old]}))  # version 0: no version key
     assert load_settings(path).get("w") == Account(name="w", host="h.example", user="u")
-    assert seen == [0, 1]
+    assert seen == [0, 1, 2]
 
     seen.clear()
     path.write_text(json.dumps({"version": 1, "accounts": [old]}))
     assert load_settings(path).get("w") == Account(name="w", host="h.example", user="u")
-    assert seen == [1]
+    assert seen == [1, 2]
 
     seen.clear()
-    path.write_text(json.dumps({"version": 2, "accounts": [old]}))
+    path.write_text(json.dumps({"version": 3, "accounts": [old]}))
     with pytest.raises(ConfigError, match="security must be one of tls, starttls, none"):
         load_settings(path)
     assert seen == []
 
     save_settings(path, Settings([account()]))
-    assert json.loads(path.read_text())["version"] == 2
+    assert json.loads(path.read_text())["version"] == 3
 
 
 # -- the profile ------------------------------------------------------------------------------

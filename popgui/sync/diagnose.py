@@ -1,0 +1,345 @@
+"""The "Test connection" check: connect to a server step by step and report each stage.
+
+:func:`test_connection` does what :func:`popgui.sync.session.open_pop3` does (same transport,
+same security rules: STARTTLS never falls back to clear text), but one stage at a time, so that
+the report can say how far it got: the address and port, the TLS version, cipher and
+certificate, the CAPA lines, the login methods offered (with notes on those popgui cannot or
+will not use), which one ``auto`` would choose, and, when a secret is given, whether the login
+succeeds. It then says QUIT: a test never reads, retrieves or deletes mail.
+
+It never raises for a person's mistake (a wrong host, a refused certificate, a wrong password):
+every :class:`~popgui.errors.PopguiError` ends the test and goes into
+:attr:`ConnectionReport.error`, with whatever was learnt before it. A
+:class:`~popgui.errors.CertificateError` keeps the presented certificate's details (also in
+:attr:`ConnectionReport.certificate`) so the window can offer "Trust this certificate".
+
+Like every network call it blocks: run it in the worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from dataclasses import dataclass, field
+
+from popgui.accounts.settings import Account, validate_account
+from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
+from popgui.net.pop2client import POP2Client
+from popgui.net.pop3client import Capabilities, POP3Client
+from popgui.net.transport import CertificateInfo, Transport
+from popgui.protocol import sasl
+from popgui.sync.session import ConnectOptions, connect_transport
+
+__all__ = ["DEFAULT_TEST_TIMEOUT", "ConnectionReport", "test_connection"]
+
+#: A test is interactive: give up sooner than a sync would.
+DEFAULT_TEST_TIMEOUT = 20.0
+
+_SECURITY_WORDS = {
+    "tls": "TLS from the start (implicit TLS)",
+    "starttls": "STARTTLS (upgrade to TLS, never fall back)",
+    "none": "none: unencrypted",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    """What "Test connection" found. Fields that were not reached stay empty or None.
+
+    ``security`` is the account's setting in words. ``tls_version``/``cipher``/``certificate``
+    describe the encrypted connection (or, after a certificate refusal, the refused
+    certificate). ``capabilities`` are the CAPA lines as the server sent them (after STLS
+    when STARTTLS is used). ``auth_methods`` are the login methods the server offers: its SASL
+    mechanisms, plus ``USER`` and ``APOP`` where possible (``HELO`` for POP2). ``notes`` are
+    plain sentences for the person. ``login_ok`` is None when no login was tried.
+    ``auto_method`` is what ``auth = auto`` would use; ``login_method`` what the login used.
+    """
+
+    address: str
+    security: str
+    tls_version: str | None
+    cipher: str | None
+    certificate: CertificateInfo | None
+    capabilities: tuple[str, ...]
+    auth_methods: tuple[str, ...]
+    notes: tuple[str, ...]
+    login_ok: bool | None
+    error: PopguiError | None
+    protocol: str = "pop3"
+    greeting: str | None = None
+    certificate_pinned: bool = False
+    auto_method: str | None = None
+    login_method: str | None = None
+    message_count: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every stage that was tried worked."""
+        return self.error is None and self.login_ok is not False
+
+    @property
+    def certificate_error(self) -> CertificateError | None:
+        return self.error if isinstance(self.error, CertificateError) else None
+
+
+@dataclass
+class _Findings:
+    """The report under construction (mutable while the test runs)."""
+
+    address: str
+    security: str
+    protocol: str
+    tls_version: str | None = None
+    cipher: str | None = None
+    certificate: CertificateInfo | None = None
+    certificate_pinned: bool = False
+    greeting: str | None = None
+    capabilities: tuple[str, ...] = ()
+    auth_methods: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+    login_ok: bool | None = None
+    auto_method: str | None = None
+    login_method: str | None = None
+    message_count: int | None = None
+    error: PopguiError | None = None
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def report(self) -> ConnectionReport:
+        # Not dataclasses.asdict: it would deep-copy the error and flatten the certificate.
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["notes"] = tuple(self.notes)
+        return ConnectionReport(**values)
+
+
+def test_connection(
+    account: Account, secret: str | None, *, options: ConnectOptions | None = None
+) -> ConnectionReport:
+    """Connect to ``account``'s server stage by stage and report; see the module docstring.
+
+    ``secret`` None (or empty) tests everything except the login.
+    """
+    options = options if options is not None else ConnectOptions(timeout=DEFAULT_TEST_TIMEOUT)
+    found = _Findings(
+        address=_address(account),
+        security=_SECURITY_WORDS.get(account.security, str(account.security)),
+        protocol=account.protocol,
+    )
+    try:
+        account = validate_account(account)
+    except ConfigError as error:
+        found.error = error
+        return found.report()
+    if account.security == "none":
+        found.note("The connection is not encrypted: the password and all mail cross the "
+                   "network readable by anyone on the way.")  # fmt: skip
+    try:
+        if account.protocol == "pop2":
+            _test_pop2(account, secret or None, options, found)
+        else:
+            _test_pop3(account, secret or None, options, found)
+    except PopguiError as error:
+        found.error = error
+        _explain_failure(error, found)
+    return found.report()
+
+
+# -- POP3 ----------------------------------------------------------------------------------------
+
+
+def _test_pop3(
+    account: Account, secret: str | None, options: ConnectOptions, found: _Findings
+) -> None:
+    transport = _connect(account, options, found)
+    client = POP3Client(transport, trace=options.trace)
+    try:
+        greeting = client.read_greeting()
+        found.greeting = greeting.text
+        capabilities = client.capa()
+        if account.security == "starttls":
+            _note_capabilities(capabilities, found)  # what the server said in clear text
+            client.starttls(account.host)
+            _record_tls(transport, found)
+            capabilities = client.capabilities
+        _note_capabilities(capabilities, found)
+        _note_auth_methods(client, capabilities, greeting.timestamp, transport.is_tls, found)
+        if secret is None:
+            found.note("No password given: the login was not tried.")
+        else:
+            _login(client, account, secret, found)
+        with contextlib.suppress(PopguiError):
+            client.quit()
+    finally:
+        client.close()
+
+
+def _connect(account: Account, options: ConnectOptions, found: _Findings) -> Transport:
+    try:
+        transport = connect_transport(account, options)
+    except CertificateError as error:
+        found.certificate = _certificate_from_error(error)
+        raise
+    if account.security == "tls":
+        _record_tls(transport, found)
+    return transport
+
+
+def _record_tls(transport: Transport, found: _Findings) -> None:
+    info = transport.peer_certificate_info()
+    if info is None:
+        return
+    found.tls_version = info.protocol
+    found.cipher = info.cipher
+    found.certificate = info.certificate
+    found.certificate_pinned = info.verified_by_pin
+    if info.verified_by_pin:
+        found.note("The certificate is trusted because its fingerprint matches the one you "
+                   "chose to trust (the certificate authority was not checked).")  # fmt: skip
+
+
+def _note_capabilities(capabilities: Capabilities | None, found: _Findings) -> None:
+    if capabilities is None:
+        found.capabilities = ()
+        found.note("The server does not answer CAPA (a plain RFC 1939 server): popgui "
+                   "assumes USER/PASS and no pipelining.")  # fmt: skip
+        return
+    found.capabilities = tuple(" ".join((name, *args)) for name, args in capabilities.lines.items())
+    delay = capabilities.login_delay
+    if delay is not None and delay >= 60:
+        found.note(f"The server allows one login every {_duration(delay)} (LOGIN-DELAY): "
+                   "checking more often is refused.")  # fmt: skip
+
+
+def _note_auth_methods(
+    client: POP3Client,
+    capabilities: Capabilities | None,
+    timestamp: str | None,
+    is_tls: bool,
+    found: _Findings,
+) -> None:
+    offered = list(capabilities.sasl) if capabilities is not None else []
+    if capabilities is None or capabilities.has("USER"):
+        offered.append("USER")
+    if timestamp:
+        offered.append("APOP")
+    found.auth_methods = tuple(offered)
+    for name in offered:
+        if name in ("USER", "APOP"):
+            continue
+        why = sasl.explain_unsupported(name)
+        if why is not None:
+            found.note(f"{why}.")
+        elif name not in sasl.MECHANISMS:
+            found.note(f"{name} is not a login method popgui knows; it will not be used.")
+    if "XOAUTH2" in offered:
+        found.note("XOAUTH2 logs in with an OAuth2 access token instead of a password; "
+                   "choose it explicitly (auto never uses it).")  # fmt: skip
+    if not is_tls and ("USER" in offered or "PLAIN" in offered or "LOGIN" in offered):
+        found.note("Without TLS, USER, PLAIN and LOGIN send the password in clear text.")
+    try:
+        found.auto_method = client._choose_method("auto")  # the very rule login() applies
+    except ConfigError as error:
+        found.note(f"auto cannot log in here: {error}.")
+
+
+def _login(client: POP3Client, account: Account, secret: str, found: _Findings) -> None:
+    try:
+        found.login_method = client.login(account.user, secret, account.auth)
+    except (CredentialsError, ServerError):
+        found.login_ok = False
+        raise
+    except ConfigError:
+        found.login_ok = False  # the chosen method is not possible with this server
+        raise
+    found.login_ok = True
+    try:
+        found.message_count = client.stat()[0]
+    except PopguiError:
+        return
+    found.note(f"Logged in with {found.login_method}; {_messages(found.message_count)} "
+               "waiting on the server.")  # fmt: skip
+
+
+# -- POP2 ----------------------------------------------------------------------------------------
+
+
+def _test_pop2(
+    account: Account, secret: str | None, options: ConnectOptions, found: _Findings
+) -> None:
+    transport = _connect(account, options, found)
+    client = POP2Client(transport, trace=options.trace)
+    try:
+        greeting = client.read_greeting()
+        found.greeting = greeting.text
+        found.auth_methods = ("HELO",)
+        found.note("POP2 (RFC 937) has no capability list; it logs in with HELO "
+                   "(user name and password, sent as they are).")  # fmt: skip
+        if secret is None:
+            found.note("No password given: the login was not tried.")
+            return  # POP2 offers nothing to say before HELO; closing is the polite end
+        try:
+            count = client.helo(account.user, secret)
+        except (CredentialsError, ServerError):
+            found.login_ok = False
+            raise
+        found.login_ok = True
+        found.login_method = "HELO"
+        if account.remote_folder:
+            count = client.fold(account.remote_folder)
+        found.message_count = count
+        where = f"folder {account.remote_folder!r}" if account.remote_folder else "the mailbox"
+        found.note(f"Logged in; {_messages(count)} in {where}.")
+        with contextlib.suppress(PopguiError):
+            client.quit()
+    finally:
+        client.close()
+
+
+# -- wording -------------------------------------------------------------------------------------
+
+
+def _explain_failure(error: PopguiError, found: _Findings) -> None:
+    if isinstance(error, CertificateError):
+        if error.pinned_fingerprint:
+            found.note("The certificate differs from the one you chose to trust. Trust the new "
+                       "one only if you know the server changed its certificate.")  # fmt: skip
+        elif error.fingerprint:
+            found.note("If this is your server, you can trust this exact certificate: its "
+                       "fingerprint is then saved with the account.")  # fmt: skip
+    elif isinstance(error, ServerError) and error.is_temporary:
+        found.note("The server asks to try again later; this is not a wrong password.")
+
+
+def _certificate_from_error(error: CertificateError) -> CertificateInfo | None:
+    if not error.fingerprint:
+        return None
+    return CertificateInfo(
+        fingerprint=error.fingerprint,
+        subject=error.subject,
+        issuer=error.issuer,
+        not_before=error.not_before,
+        not_after=error.not_after,
+    )
+
+
+def _address(account: Account) -> str:
+    host = account.host.strip("[]")
+    try:
+        port = account.effective_port
+    except (TypeError, ValueError):
+        port = 0
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return "hour" if hours == 1 else f"{hours} hours"
+    minutes = round(seconds / 60)
+    return "minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _messages(count: int | None) -> str:
+    return "1 message" if count == 1 else f"{count} messages"
