@@ -71,7 +71,8 @@ class Account:
     ``remote_folder`` is the POP2 ``FOLD`` mailbox (POP3 has no folders).
     ``check_interval_minutes`` None means "check only when asked"; otherwise the window checks
     every so many minutes (1..1440). ``delete_when_deleted_locally`` deletes a message on the
-    server when the user deletes it for good in the window (settings version 2).
+    server at the next sync once the user has moved it to Trash in the window (the local copy
+    in Trash is what keeps it safe; moving it back out of Trash cancels the deletion).
     """
 
     name: str

@@ -33,23 +33,28 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from popgui.errors import DeliveryError
 
 __all__ = [
     "KEEP_VANISHED_SECONDS",
     "SCHEMA_VERSION",
+    "SORT_COLUMNS",
+    "AccountState",
     "Database",
     "DatabaseCorruptError",
     "DeliveredRecord",
     "IndexFields",
+    "IndexLocation",
     "IndexedMessage",
+    "MessageRow",
+    "PageQuery",
     "index_fields",
 ]
 
@@ -81,6 +86,34 @@ class DeliveredRecord:
     path: str
     deleted_on_server: bool = False
     vanished_at: float | None = None
+    locally_deleted_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """What the last POP3 login of an account said, for periodic checks (LOGIN-DELAY)."""
+
+    account: str
+    last_login: float | None = None
+    login_delay: int | None = None
+    expire: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One line of the message list, read from the header index."""
+
+    id: int
+    account: str
+    folder: str
+    path: str
+    from_addr: str
+    subject: str
+    date: float | None
+    size: int
+    read: bool
+    has_attachment: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +195,41 @@ def _execute_all(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+#: Whether an index row is read, as SQL: the Maildir "S" (seen) flag. The expression index
+#: ``messages_by_read`` is built on exactly this text, so keep them identical.
+_READ_SQL = "(instr(flags, 'S') > 0)"
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Message-list indexes, local deletions, login state, tokens of mail deleted for good."""
+    _execute_all(
+        conn,
+        f"""
+        CREATE INDEX messages_by_from ON messages (account, folder, from_addr COLLATE NOCASE);
+        CREATE INDEX messages_by_subject ON messages (account, folder, subject COLLATE NOCASE);
+        CREATE INDEX messages_by_size ON messages (account, folder, size);
+        CREATE INDEX messages_by_read ON messages (account, folder, {_READ_SQL});
+        CREATE INDEX messages_by_token ON messages (account, token);
+        ALTER TABLE delivered ADD COLUMN locally_deleted_at REAL;
+        CREATE TABLE account_state (
+            account TEXT PRIMARY KEY,
+            last_login REAL,
+            login_delay INTEGER,
+            expire TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE discarded_tokens (
+            account TEXT NOT NULL,
+            token TEXT NOT NULL,
+            discarded_at REAL NOT NULL,
+            PRIMARY KEY (account, token)
+        )
+        """,
+    )
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -258,12 +324,23 @@ class Database:
                         conn.execute("ROLLBACK")
                 raise
 
+    def _write_many(self, action: str, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        """One statement over many rows, in one transaction."""
+        with self._transaction(action) as conn:
+            conn.executemany(sql, rows)
+
+    def _column(self, sql: str, args: Sequence[object]) -> set[Any]:
+        """The first column of a query's rows, as a set."""
+        with self._errors("read"):
+            return {row[0] for row in self.conn.execute(sql, args)}
+
     def _configure(self) -> None:
         with self._errors("open"):
             self.conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_SECONDS * 1000)}")
             self.conn.execute("PRAGMA journal_mode = WAL").fetchone()
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.create_function("popgui_fold", 1, _fold, deterministic=True)
 
     def _user_version(self) -> int:
         row = self.conn.execute("PRAGMA user_version").fetchone()
@@ -295,12 +372,14 @@ class Database:
         """Every UIDL recorded for *account*, vanished ones included (they may come back)."""
         with self._errors("read"):
             rows = self.conn.execute(
-                "SELECT uid, token, size, delivered_at, path, deleted_on_server, vanished_at "
-                "FROM delivered WHERE account = ?",
+                "SELECT uid, token, size, delivered_at, path, deleted_on_server, vanished_at, "
+                "locally_deleted_at FROM delivered WHERE account = ?",
                 (account,),
             ).fetchall()
         return {
-            row[0]: DeliveredRecord(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
+            row[0]: DeliveredRecord(
+                row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7]
+            )
             for row in rows
         }
 
@@ -319,17 +398,20 @@ class Database:
                 r.path,
                 int(r.deleted_on_server),
                 r.vanished_at,
+                r.locally_deleted_at,
             )
             for r in records
         ]
         with self._transaction("record delivered messages in") as conn:
             conn.executemany(
                 "INSERT INTO delivered (account, uid, token, size, delivered_at, path, "
-                "deleted_on_server, vanished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "deleted_on_server, vanished_at, locally_deleted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (account, uid) DO UPDATE SET token = excluded.token, "
                 "size = excluded.size, delivered_at = excluded.delivered_at, "
                 "path = excluded.path, deleted_on_server = excluded.deleted_on_server, "
-                "vanished_at = excluded.vanished_at",
+                "vanished_at = excluded.vanished_at, "
+                "locally_deleted_at = excluded.locally_deleted_at",
                 rows,
             )
 
@@ -386,6 +468,63 @@ class Database:
             "INSERT OR IGNORE INTO temp.present (uid) VALUES (?)", ((u,) for u in uids)
         )
 
+    def mark_locally_deleted(
+        self, account: str, tokens: Iterable[str], *, now: float | None = None
+    ) -> None:
+        """Note that the user moved these messages to Trash (they are "deleted locally").
+
+        The first moment is kept; rows of messages never recorded as delivered are unaffected.
+        """
+        now = time.time() if now is None else now
+        rows = [(now, account, token) for token in tokens if token]
+        self._write_many("record deletions in", _MARK_LOCALLY_DELETED, rows)
+
+    def clear_locally_deleted(self, account: str, tokens: Iterable[str]) -> None:
+        """Undo :meth:`mark_locally_deleted` (a message restored from Trash)."""
+        self._write_many(
+            "update",
+            "UPDATE delivered SET locally_deleted_at = NULL WHERE account = ? AND token = ?",
+            [(account, token) for token in tokens if token],
+        )
+
+    def locally_deleted_uids(self, account: str) -> set[str]:
+        """UIDs of delivered messages the user deleted here and the server may still hold."""
+        return self._column(
+            "SELECT uid FROM delivered WHERE account = ? AND locally_deleted_at IS NOT NULL "
+            "AND deleted_on_server = 0",
+            (account,),
+        )
+
+    def record_deleted_for_good(
+        self, account: str, tokens: Iterable[str], *, now: float | None = None
+    ) -> None:
+        """Before files are deleted for good: mark their delivered rows locally deleted, and
+        remember the tokens no delivered row accounts for.
+
+        Such a file came from a run killed before its commit; the next sync must recognise its
+        UIDL through :meth:`discarded_tokens` although the file is gone.
+        """
+        now = time.time() if now is None else now
+        with self._transaction("record deletions in") as conn:
+            for token in filter(None, tokens):
+                if not conn.execute(_MARK_LOCALLY_DELETED, (now, account, token)).rowcount:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO discarded_tokens (account, token, discarded_at) "
+                        "VALUES (?, ?, ?)",
+                        (account, token, now),
+                    )
+
+    def discarded_tokens(self, account: str) -> set[str]:
+        return self._column("SELECT token FROM discarded_tokens WHERE account = ?", (account,))
+
+    def uid_for_token(self, account: str, token: str) -> str:
+        """The UIDL a delivered row with *token* records, or "" when none does."""
+        with self._errors("read"):
+            row = self.conn.execute(
+                "SELECT uid FROM delivered WHERE account = ? AND token = ?", (account, token)
+            ).fetchone()
+        return "" if row is None else str(row[0])
+
     def tokens_for_account(self, account: str) -> set[str]:
         """The tokens of every delivered row, for reconciling with ``Maildir.tokens()``."""
         with self._errors("read"):
@@ -415,6 +554,39 @@ class Database:
                 "SELECT uid FROM server_seen WHERE account = ?", (account,)
             ).fetchall()
         return {row[0] for row in rows}
+
+    # --- account state (periodic checks) --------------------------------------------------
+
+    def record_login(
+        self, account: str, when: float, login_delay: int | None, expire: str | None
+    ) -> None:
+        """Note a successful login and what CAPA said about LOGIN-DELAY and EXPIRE."""
+        with self._transaction("update") as conn:
+            conn.execute(
+                "INSERT INTO account_state (account, last_login, login_delay, expire) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET "
+                "last_login = excluded.last_login, login_delay = excluded.login_delay, "
+                "expire = excluded.expire",
+                (account, when, login_delay, expire),
+            )
+
+    def record_error(self, account: str, error: str | None) -> None:
+        """Remember how the last sync ended: a sentence for a person, or None when it worked."""
+        with self._transaction("update") as conn:
+            conn.execute(
+                "INSERT INTO account_state (account, last_error) VALUES (?, ?) "
+                "ON CONFLICT (account) DO UPDATE SET last_error = excluded.last_error",
+                (account, error),
+            )
+
+    def account_state(self, account: str) -> AccountState | None:
+        with self._errors("read"):
+            row = self.conn.execute(
+                "SELECT last_login, login_delay, expire, last_error FROM account_state "
+                "WHERE account = ?",
+                (account,),
+            ).fetchone()
+        return None if row is None else AccountState(account, *row)
 
     # --- header index ---------------------------------------------------------------------
 
@@ -447,12 +619,99 @@ class Database:
             ).fetchone()
         return int(row[0])
 
+    def folder_counts(self, account: str) -> dict[str, tuple[int, int]]:
+        """Folder → (total, unread) for every folder of *account* the index knows."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                f"SELECT folder, COUNT(*), SUM(NOT {_READ_SQL}) FROM messages "
+                "WHERE account = ? GROUP BY folder",
+                (account,),
+            ).fetchall()
+        return {row[0]: (int(row[1]), int(row[2] or 0)) for row in rows}
+
+    def count_matching(self, account: str, folder: str, filter_text: str = "") -> int:
+        """How many rows of *folder* match *filter_text* (sender or subject, any case)."""
+        where, args = _list_filter(account, folder, filter_text)
+        with self._errors("read"):
+            row = self.conn.execute(f"SELECT COUNT(*) FROM messages WHERE {where}", args)
+            return int(row.fetchone()[0])
+
+    def message_page(self, query: PageQuery) -> list[MessageRow]:
+        """One page of the message list, sorted on an indexed column (ties: by id).
+
+        The inner query walks only the index (row ids), so a far offset stays cheap; the outer
+        one reads the page's rows.
+        """
+        column = SORT_COLUMNS.get(query.sort)
+        if column is None:
+            raise ValueError(f"cannot sort the message list by {query.sort!r}")
+        direction = "DESC" if query.descending else "ASC"
+        order = f"{column} {direction}, id {direction}"
+        where, args = _list_filter(query.account, query.folder, query.filter_text)
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM messages WHERE id IN "
+            f"(SELECT id FROM messages WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) "
+            f"ORDER BY {order}"
+        )
+        bounds = (max(0, query.limit), max(0, query.offset))
+        with self._errors("read"):
+            rows = self.conn.execute(sql, (*args, *bounds)).fetchall()
+        return [_message_row(row) for row in rows]
+
+    def message_row(self, message_id: int) -> MessageRow | None:
+        with self._errors("read"):
+            row = self.conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+        return None if row is None else _message_row(row)
+
+    def locations(self, message_ids: Iterable[int]) -> list[IndexLocation]:
+        """Where the given messages lie (unknown ids are left out), in id order."""
+        ids = sorted(set(message_ids))
+        found: list[IndexLocation] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            found += self._locations(f"id IN ({','.join('?' * len(chunk))})", chunk)
+        return found
+
+    def folder_locations(self, account: str, folder: str) -> list[IndexLocation]:
+        """Every indexed message of one folder."""
+        return self._locations("account = ? AND folder = ?", (account, folder))
+
+    def indexed_paths(self, account: str, under: str) -> dict[str, IndexLocation]:
+        """Path → row for rows of *account*, and for rows of any account below *under*."""
+        upper = under[:-1] + chr(ord(under[-1]) + 1) if under else under
+        rows = self._locations("account = ? OR (path >= ? AND path < ?)", (account, under, upper))
+        return {loc.path: loc for loc in rows}
+
+    def _locations(self, where: str, args: Sequence[object]) -> list[IndexLocation]:
+        sql = f"SELECT id, account, folder, path, token, flags FROM messages WHERE {where}"
+        with self._errors("read"):
+            return [IndexLocation(*row) for row in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def relocate(self, moved: Iterable[IndexLocation]) -> None:
+        """Store new folder, path and flags of messages whose files were moved or renamed."""
+        self._write_many(
+            "update the message index in",
+            "UPDATE messages SET folder = ?, path = ?, flags = ? WHERE id = ?",
+            [(m.folder, m.path, m.flags, m.id) for m in moved],
+        )
+
+    def unindex(self, message_ids: Iterable[int]) -> None:
+        """Drop index rows (their files are gone)."""
+        self._write_many(
+            "update the message index in",
+            "DELETE FROM messages WHERE id = ?",
+            [(i,) for i in message_ids],
+        )
+
     # --- housekeeping ---------------------------------------------------------------------
 
     def remove_account(self, account: str) -> None:
         """Drop every row of *account* (state, last listing, index) in one transaction."""
+        tables = ("delivered", "server_seen", "messages", "account_state", "discarded_tokens")
         with self._transaction("update") as conn:
-            for table in ("delivered", "server_seen", "messages"):
+            for table in tables:
                 conn.execute(f"DELETE FROM {table} WHERE account = ?", (account,))
 
     def close(self) -> None:
@@ -472,6 +731,78 @@ class Database:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@dataclass(frozen=True, slots=True)
+class IndexLocation:
+    """Where an indexed message lies, what the local actions need to move it."""
+
+    id: int
+    account: str
+    folder: str
+    path: str
+    token: str
+    flags: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """Which page of the message list to read: folder, sort, filter, window."""
+
+    account: str
+    folder: str
+    sort: str = "date"
+    descending: bool = True
+    filter_text: str = ""
+    offset: int = 0
+    limit: int = 200
+
+
+#: Message-list sort keys → the SQL each one orders by (each backed by an index).
+SORT_COLUMNS: dict[str, str] = {
+    "date": "date",
+    "from": "from_addr COLLATE NOCASE",
+    "subject": "subject COLLATE NOCASE",
+    "size": "size",
+    "read": _READ_SQL,
+}
+_ROW_COLUMNS = (
+    f"id, account, folder, path, from_addr, subject, date, size, {_READ_SQL}, has_attachment"
+)
+_MARK_LOCALLY_DELETED = (
+    "UPDATE delivered SET locally_deleted_at = COALESCE(locally_deleted_at, ?) "
+    "WHERE account = ? AND token = ?"
+)
+_IN_CHUNK = 500  # host parameters per "IN (...)" (SQLite's limit is at least 999)
+
+
+def _message_row(row: Any) -> MessageRow:
+    id_, account, folder, path, from_addr, subject, date, size, read, attach = row
+    return MessageRow(
+        id_, account, folder, path, from_addr, subject, date, size, bool(read), bool(attach)
+    )
+
+
+def _list_filter(account: str, folder: str, text: str) -> tuple[str, tuple[str, ...]]:
+    """WHERE clause and arguments: the folder, and *text* in sender or subject, any case.
+
+    ASCII text uses LIKE (case-insensitive for ASCII, in C); other text a casefold function.
+    """
+    where = "account = ? AND folder = ?"
+    text = text.strip()
+    if not text:
+        return where, (account, folder)
+    if text.isascii():
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        clause = " AND (from_addr LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\')"
+        return where + clause, (account, folder, pattern, pattern)
+    needle = text.casefold()
+    clause = " AND (instr(popgui_fold(from_addr), ?) > 0 OR instr(popgui_fold(subject), ?) > 0)"
+    return where + clause, (account, folder, needle, needle)
+
+
+def _fold(value: object) -> str:
+    return value.casefold() if isinstance(value, str) else ""
 
 
 def _index_row(account: str, folder: str, m: IndexedMessage) -> tuple[object, ...]:

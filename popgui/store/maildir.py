@@ -37,7 +37,14 @@ __all__ = [
     "STALE_TMP_SECONDS",
     "Delivery",
     "Maildir",
+    "disk_error",
+    "info_flags",
+    "move_message",
+    "sync_dir",
     "token_for",
+    "token_of",
+    "validate_folder_name",
+    "with_flags",
 ]
 
 #: Our temporary files in ``tmp/`` start with this, so a later run can recognise its own leftovers.
@@ -75,7 +82,40 @@ def token_for(account_key: str, uid: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
+def token_of(name: str) -> str:
+    """The token in a delivered file's name, or "" for a file popgui did not name."""
+    match = _TOKEN_RE.search(name.split(":", 1)[0])
+    return match.group(1) if match else ""
+
+
+def info_flags(name: str) -> str:
+    """The Maildir flags of a file name (``...:2,RS`` → ``"RS"``); "" when it has none."""
+    _base, sep, info = name.partition(":2,")
+    return info if sep else ""
+
+
+def with_flags(name: str, flags: str) -> str:
+    """*name* with its info part set to *flags* (sorted, each once), as ``cur/`` wants it."""
+    base = name.split(":", 1)[0]
+    return f"{base}:2,{''.join(sorted(set(flags)))}"
+
+
+def move_message(source: Path, target: Path) -> None:
+    """Rename a message file, refusing to replace an existing one (file names are unique)."""
+    if target.exists():
+        raise DeliveryError(f"Could not move {source} to {target}: a message of that name exists.")
+    try:
+        os.rename(source, target)
+    except OSError as exc:
+        raise disk_error("move the message", source, exc) from exc
+
+
+def sync_dir(path: Path) -> None:
+    """fsync a directory after creating, renaming or removing names in it."""
+    _fsync_dir(path)
+
+
+def disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
     """Build the plain sentence a person reads when the disk refuses a write."""
     reason = _ERRNO_WORDING.get(exc.errno or 0) or exc.strerror or str(exc)
     return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}.")
@@ -105,12 +145,12 @@ def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise _disk_error("open the folder", path, exc) from exc
+        raise disk_error("open the folder", path, exc) from exc
     try:
         os.fsync(fd)
     except OSError as exc:
         if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise _disk_error("flush the folder", path, exc) from exc
+            raise disk_error("flush the folder", path, exc) from exc
     finally:
         os.close(fd)
 
@@ -132,7 +172,7 @@ def _check_token(token: str) -> None:
         raise ValueError(f"not a delivery token: {token!r}")
 
 
-def _validate_folder_name(name: str) -> None:
+def validate_folder_name(name: str) -> None:
     """Refuse names that would escape the Maildir or break Maildir++ naming."""
     if not name or name.startswith(".") or name.endswith(".") or ".." in name:
         raise ConfigError(f"{name!r} is not a valid folder name (empty part or leading dot).")
@@ -169,7 +209,7 @@ class Delivery:
         try:
             fd = os.open(self._tmp_path, flags, 0o600)
         except OSError as exc:
-            raise _disk_error("create the file", self._tmp_path, exc) from exc
+            raise disk_error("create the file", self._tmp_path, exc) from exc
         return open(fd, "wb", buffering=_BUFFER_SIZE)  # closed by finish/abort
 
     @property
@@ -278,7 +318,7 @@ class Delivery:
     def _fail(self, action: str, exc: OSError, path: Path | None = None) -> NoReturn:
         """Remove the temporary file, then report the disk failure as a DeliveryError."""
         self.abort()
-        raise _disk_error(action, path or self._tmp_path, exc) from exc
+        raise disk_error(action, path or self._tmp_path, exc) from exc
 
     def __enter__(self) -> Delivery:
         return self
@@ -312,7 +352,7 @@ class Maildir:
             if self._root is not None:
                 (self.path / "maildirfolder").touch(mode=0o600, exist_ok=True)
         except OSError as exc:
-            raise _disk_error("create the mail folder", self.path, exc) from exc
+            raise disk_error("create the mail folder", self.path, exc) from exc
 
     def begin(self, token: str | None = None, *, digest: bool = False) -> Delivery:
         """Start writing a message named by *token*; ``digest=True`` also computes its SHA-256.
@@ -323,45 +363,54 @@ class Maildir:
             _check_token(token)
         return Delivery(self, token, digest=digest)
 
-    def _names(self) -> Iterator[tuple[str, str]]:
-        """(subdir, file name) for every entry of ``new/`` then ``cur/``."""
-        for sub in ("new", "cur"):
-            directory = self.path / sub
+    def _names(self) -> Iterator[tuple[Path, str]]:
+        """(directory, file name) for every message file this Maildir knows of.
+
+        On the root that is ``new/`` and ``cur/`` of the root, then of every Maildir++
+        subfolder: a message the user moved into a folder or into Trash keeps its token in
+        its name, so a run that recognises delivered mail by token still recognises it. On a
+        subfolder, only its own ``new/`` and ``cur/``.
+        """
+        for directory in self.message_dirs():
             try:
                 with os.scandir(directory) as entries:
                     names = [entry.name for entry in entries]
+            except FileNotFoundError:  # a folder removed while we list
+                continue
             except OSError as exc:
-                raise _disk_error("list the folder", directory, exc) from exc
+                raise disk_error("list the folder", directory, exc) from exc
             for name in names:
-                yield sub, name
+                yield directory, name
+
+    def message_dirs(self) -> list[Path]:
+        """``new/`` and ``cur/`` of this Maildir, and of every subfolder when it is the root."""
+        dirs = [self.path / "new", self.path / "cur"]
+        if self._root is None:
+            for name in self.list_folders():
+                dirs += [self.path / f".{name}" / "new", self.path / f".{name}" / "cur"]
+        return dirs
 
     def tokens(self) -> set[str]:
-        """Tokens of the messages in ``new/`` and ``cur/``, from their names only."""
-        found = set()
-        for _sub, name in self._names():
-            match = _TOKEN_RE.search(name.split(":", 1)[0])
-            if match:
-                found.add(match.group(1))
-        return found
+        """Tokens of the messages (see :meth:`_names` for where), from their names only."""
+        return {token for _dir, name in self._names() if (token := token_of(name))}
 
     def path_for_token(self, token: str) -> Path | None:
-        """Where the message carrying *token* lies now (``new/`` or ``cur/``), or None.
+        """Where the message carrying *token* lies now, or None.
 
         This lists the directories each time; for many tokens use :meth:`token_paths`.
         """
-        for sub, name in self._names():
-            match = _TOKEN_RE.search(name.split(":", 1)[0])
-            if match and match.group(1) == token:
-                return self.path / sub / name
+        for directory, name in self._names():
+            if token_of(name) == token:
+                return directory / name
         return None
 
     def token_paths(self) -> dict[str, Path]:
-        """Token → current path for every message in ``new/`` and ``cur/`` (one listing)."""
+        """Token → current path for every message (one listing; the root's own come first)."""
         found: dict[str, Path] = {}
-        for sub, name in self._names():
-            match = _TOKEN_RE.search(name.split(":", 1)[0])
-            if match:
-                found.setdefault(match.group(1), self.path / sub / name)
+        for directory, name in self._names():
+            token = token_of(name)
+            if token:
+                found.setdefault(token, directory / name)
         return found
 
     def sync_new(self) -> None:
@@ -411,7 +460,7 @@ class Maildir:
             with os.scandir(directory) as entries:
                 return [e for e in entries if e.is_file(follow_symlinks=False)]
         except OSError as exc:
-            raise _disk_error("list the folder", directory, exc) from exc
+            raise disk_error("list the folder", directory, exc) from exc
 
     @staticmethod
     def _remove_tmp(path: str) -> int:
@@ -420,7 +469,7 @@ class Maildir:
         except FileNotFoundError:
             return 0
         except OSError as exc:
-            raise _disk_error("remove the temporary file", path, exc) from exc
+            raise disk_error("remove the temporary file", path, exc) from exc
         return 1
 
     # Maildir++ folders -------------------------------------------------------------------
@@ -431,10 +480,24 @@ class Maildir:
         Nested folders use "." as separator ("Work.Projects"); on a subfolder,
         ``folder("B")`` is the root's "A.B", as Maildir++ keeps every folder flat in the root.
         """
-        _validate_folder_name(name)
+        validate_folder_name(name)
         if self._root is not None:
             return self._root.folder(f"{self.folder_name}.{name}")
         return Maildir(self.path / f".{name}", _root=self, _name=name)
+
+    def folder_of(self, path: Path) -> str | None:
+        """The Maildir++ folder holding the message file *path*: "" for the root's own mail,
+        None when the file is not in ``new/`` or ``cur/`` of this tree."""
+        root = self._root or self
+        holder = Path(path).parent
+        if holder.name not in ("new", "cur"):
+            return None
+        folder = holder.parent
+        if folder == root.path:
+            return ""
+        if folder.parent == root.path and folder.name.startswith(".") and len(folder.name) > 1:
+            return folder.name[1:]
+        return None
 
     def list_folders(self) -> list[str]:
         """Names of the Maildir++ subfolders of the root, sorted."""
@@ -447,7 +510,7 @@ class Maildir:
                     if e.name.startswith(".") and len(e.name) > 1 and e.is_dir()
                 ]
         except OSError as exc:
-            raise _disk_error("list the folder", root.path, exc) from exc
+            raise disk_error("list the folder", root.path, exc) from exc
         return sorted(n for n in names if (root.path / f".{n}" / "cur").is_dir())
 
     def __repr__(self) -> str:

@@ -62,8 +62,24 @@ class SyncContext:
             Progress(self.key, phase, messages_done, messages_total, bytes_done, bytes_total)
         )
 
+    @property
+    def deletes_locally_deleted(self) -> bool:
+        """Whether mail the user deleted here is to be deleted on the server too."""
+        return bool(getattr(self.account, "delete_when_deleted_locally", False))
+
+    @property
+    def may_delete(self) -> bool:
+        """Whether this account ever deletes on the server during a sync."""
+        return self.account.policy != "keep" or self.deletes_locally_deleted
+
     def deletable_uids(self, on_server: set[str]) -> set[str]:
         """Delivered UIDs the account's policy says to delete from the server now."""
+        doomed = self._policy_deletable(on_server)
+        if self.deletes_locally_deleted:
+            doomed |= on_server & self.database.locally_deleted_uids(self.key)
+        return doomed
+
+    def _policy_deletable(self, on_server: set[str]) -> set[str]:
         policy = self.account.policy
         if policy == "keep":
             return set()

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from popgui.store.database import Database, DeliveredRecord, IndexedMessage, index_fields
-from popgui.store.maildir import Delivery, Maildir
+from popgui.store.localmail import INBOX
+from popgui.store.maildir import Delivery, Maildir, info_flags
 
 #: A batch is made durable after this many messages, bytes or seconds, whichever comes first.
 BATCH_MESSAGES = 200
 BATCH_BYTES = 32 * 1024 * 1024
 BATCH_SECONDS = 1.0
-
-#: The folder name under which the header index lists a Maildir's top level.
-INBOX = "INBOX"
 
 
 @dataclass(frozen=True)
@@ -107,17 +105,22 @@ class BatchedDelivery:
         return batch
 
     def _index(self, batch: list[DeliveredRecord]) -> None:
-        """Add the batch to the header index the message list reads (after it is durable)."""
-        self._database.index_messages(
-            self._account,
-            INBOX,
-            [
+        """Add the batch to the header index the message list reads (after it is durable).
+
+        A recovered file may already lie in a folder the user moved it to: it is indexed
+        there, with its flags.
+        """
+        by_folder: dict[str, list[IndexedMessage]] = {}
+        for record in batch:
+            path = Path(record.path)
+            folder = self._maildir.folder_of(path) or INBOX
+            by_folder.setdefault(folder, []).append(
                 IndexedMessage(
-                    record.path, index_fields(Path(record.path)), record.token, record.uid
+                    record.path, index_fields(path), record.token, record.uid, info_flags(path.name)
                 )
-                for record in batch
-            ],
-        )
+            )
+        for folder, messages in by_folder.items():
+            self._database.index_messages(self._account, folder, messages)
 
     def abort_current(self) -> None:
         if self._current is not None:

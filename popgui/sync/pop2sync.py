@@ -64,7 +64,7 @@ def _transfer(client: POP2Client, writer: ContentIdentityWriter) -> str:
 
 def _deletable(ctx: SyncContext, delivery: BatchedDelivery, uid: str) -> set[str]:
     """Whether ``uid`` may be ACKD'ed now; makes its delivery durable first when it is."""
-    if ctx.account.policy == "keep":
+    if not ctx.may_delete:
         return set()
     delivery.commit()  # the ACKD that follows may take effect at any session end
     return ctx.deletable_uids({uid})

@@ -7,55 +7,108 @@ downloading every kept message at every sync to recognise it; see the README).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
+from collections.abc import Collection, Iterator
 
+from popgui.accounts.settings import Account
 from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client
+from popgui.store.database import Database
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
 from popgui.sync.recovery import recover_delivered
-from popgui.sync.session import open_pop3
+from popgui.sync.session import ConnectOptions, open_pop3
 
 
 def sync_pop3(ctx: SyncContext) -> None:
-    ctx.report("connecting")
-    client = open_pop3(ctx.account, ctx.secret, ctx.options)
-    try:
+    with pop3_session(ctx) as client:
         _sync_session(ctx, client)
+
+
+def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
+    uids, sizes = list_messages(ctx, client)
+    with delivering(ctx) as delivery:
+        if uids is None:
+            uids = _content_identities(ctx, client, sizes, delivery)
+        download(ctx, client, plan(ctx, uids, sizes, delivery), delivery)
+    by_uid = {uid: number for number, uid in uids.items()}
+    ctx.database.replace_server_seen(ctx.key, set(by_uid))
+    delete_and_quit(ctx, client, by_uid, sorted(ctx.deletable_uids(set(by_uid))))
+
+
+# -- steps shared with selective.py ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def logged_in(
+    account: Account, secret: str, options: ConnectOptions, database: Database
+) -> Iterator[POP3Client]:
+    """A logged-in POP3 client, closed at the end; the login is noted in ``account_state``."""
+    client = open_pop3(account, secret, options)
+    try:
+        note_login(database, account.name, client)
+        yield client
     finally:
         client.close()
 
 
-def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
+def pop3_session(ctx: SyncContext) -> contextlib.AbstractContextManager[POP3Client]:
+    ctx.report("connecting")
+    return logged_in(ctx.account, ctx.secret, ctx.options, ctx.database)
+
+
+def note_login(database: Database, account: str, client: POP3Client) -> None:
+    """Record the login time and what CAPA says of LOGIN-DELAY and EXPIRE (RFC 2449)."""
+    caps = client.capabilities
+    delay = caps.login_delay if caps is not None else None
+    expire = " ".join(caps.args("EXPIRE")) if caps is not None and caps.has("EXPIRE") else None
+    database.record_login(account, time.time(), delay, expire)
+
+
+def list_messages(
+    ctx: SyncContext, client: POP3Client
+) -> tuple[dict[int, str] | None, dict[int, int]]:
+    """LIST and UIDL (None without UIDL); refuses listings that disagree."""
     ctx.report("listing")
     sizes = client.list_sizes()
     uids = client.uidl()
+    if uids is not None and set(uids) != set(sizes):
+        raise RemoteProtocolError(
+            "the server's UIDL and LIST disagree about which messages exist; "
+            "popgui will not act on an ambiguous listing"
+        )
+    return uids, sizes
+
+
+@contextlib.contextmanager
+def delivering(ctx: SyncContext) -> Iterator[BatchedDelivery]:
+    """A batched delivery whose last batch is made durable however the block ends."""
     delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
     try:
-        if uids is None:
-            uids = _content_identities(ctx, client, sizes, delivery)
-        elif set(uids) != set(sizes):
-            raise RemoteProtocolError(
-                "the server's UIDL and LIST disagree about which messages exist; "
-                "popgui will not act on an ambiguous listing"
-            )
-        by_uid = {uid: number for number, uid in uids.items()}
-        wanted = _plan(ctx, uids, sizes, delivery)
-        _download(ctx, client, wanted, delivery)
+        yield delivery
     finally:
         delivery.abort_current()
         delivery.commit()
-    ctx.database.replace_server_seen(ctx.key, set(by_uid))
-    _delete_and_quit(ctx, client, by_uid)
 
 
-def _plan(
-    ctx: SyncContext, uids: dict[int, str], sizes: dict[int, int], delivery: BatchedDelivery
+def plan(
+    ctx: SyncContext,
+    uids: dict[int, str],
+    sizes: dict[int, int],
+    delivery: BatchedDelivery,
+    only: Collection[str] | None = None,
 ) -> list[Wanted]:
-    """The messages to download, after recognising those a killed run already delivered."""
+    """The messages to download (those of *only* when given), after recognising those a
+    killed run already delivered."""
     delivered = ctx.database.delivered_uids(ctx.key)
-    fresh = {number: uid for number, uid in uids.items() if uid not in delivered}
+    fresh = {
+        number: uid
+        for number, uid in uids.items()
+        if uid not in delivered and (only is None or uid in only)
+    }
     recovered = recover_delivered(ctx, fresh.values(), delivery)
     return [
         Wanted(number, uid, ctx.token(uid), sizes.get(number, 0))
@@ -110,24 +163,27 @@ class _MessageWriter:
         )
 
 
-def _download(
+def download(
     ctx: SyncContext, client: POP3Client, wanted: list[Wanted], delivery: BatchedDelivery
 ) -> None:
+    """RETR the wanted messages, streamed into the durable delivery."""
     writer = _MessageWriter(ctx, wanted, delivery)
     writer.report(force=True)
     client.retrieve_many([item.number for item in wanted], writer, on_refused=writer.refused)
     writer.report(force=True)
 
 
-def _delete_and_quit(ctx: SyncContext, client: POP3Client, by_uid: dict[str, int]) -> None:
-    doomed = sorted(ctx.deletable_uids(set(by_uid)))
-    marked: list[int] = []
+def delete_and_quit(
+    ctx: SyncContext, client: POP3Client, by_uid: dict[str, int], doomed: list[str]
+) -> None:
+    """DELE *doomed*, QUIT; deletions are recorded and counted only once QUIT said +OK."""
+    marked: set[int] = set()
     if doomed:
         ctx.report("deleting", 0, len(doomed))
-        marked = client.delete_many(by_uid[uid] for uid in doomed)
+        marked = set(client.delete_many(by_uid[uid] for uid in doomed))
     if client.quit() and marked:
         # DELE counts only once QUIT has answered +OK (the UPDATE state, RFC 1939).
-        deleted = {uid for uid in doomed if by_uid[uid] in set(marked)}
+        deleted = {uid for uid in doomed if by_uid[uid] in marked}
         ctx.database.mark_deleted_on_server(ctx.key, deleted)
         ctx.result.deleted += len(deleted)
     ctx.report("done")
@@ -136,15 +192,15 @@ def _delete_and_quit(ctx: SyncContext, client: POP3Client, by_uid: dict[str, int
 # -- servers without UIDL -------------------------------------------------------------------
 
 
-class _HeaderCollector:
-    """A sink for ``TOP n 0``: keeps the (small) header block of each message."""
+class CollectingSink:
+    """A sink keeping each message's bytes (for ``TOP``: headers and a few lines)."""
 
     def __init__(self) -> None:
-        self.headers: dict[int, bytearray] = {}
+        self.messages: dict[int, bytearray] = {}
         self._current = bytearray()
 
     def begin(self, number: int) -> None:
-        self._current = self.headers[number] = bytearray()
+        self._current = self.messages[number] = bytearray()
 
     def data(self, chunk: bytes) -> None:
         self._current += chunk
@@ -159,13 +215,13 @@ def _content_identities(
     """Identities for a server without UIDL: a hash of headers and size, via TOP."""
     if client.capabilities is not None and not client.capabilities.has("TOP"):
         return _identities_by_download(ctx, client, sizes, delivery)
-    collector = _HeaderCollector()
+    collector = CollectingSink()
     try:
         client.retrieve_many(sorted(sizes), collector, command="TOP", extra=("0",))
     except ServerError:
         return _identities_by_download(ctx, client, sizes, delivery)
     identities: dict[int, str] = {}
-    for number, header in collector.headers.items():
+    for number, header in collector.messages.items():
         digest = hashlib.sha256(str(sizes[number]).encode() + b"\n" + bytes(header))
         identities[number] = "sha256-top:" + digest.hexdigest()
     if len(set(identities.values())) != len(identities):

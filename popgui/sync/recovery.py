@@ -19,15 +19,28 @@ from popgui.sync.delivery import BatchedDelivery
 def recover_delivered(
     ctx: SyncContext, fresh_uids: Iterable[str], delivery: BatchedDelivery
 ) -> set[str]:
-    """Record each UID whose token is already in the Maildir; returns those UIDs."""
+    """Record each UID whose token is already in the Maildir; returns those UIDs.
+
+    A token the user deleted for good before any run recorded it (see
+    ``Database.record_discarded``) counts too: the message was delivered once.
+    """
     on_disk = ctx.maildir.token_paths()
-    if not on_disk:
+    discarded = ctx.database.discarded_tokens(ctx.key)
+    if not on_disk and not discarded:
         return set()
     recovered: set[str] = set()
+    gone: list[DeliveredRecord] = []
     for uid in fresh_uids:
-        path = on_disk.get(ctx.token(uid))
-        if path is not None and record_existing(ctx, uid, ctx.token(uid), delivery, path):
+        token = ctx.token(uid)
+        path = on_disk.get(token)
+        if path is not None and record_existing(ctx, uid, token, delivery, path):
             recovered.add(uid)
+        elif token in discarded:
+            gone.append(DeliveredRecord(uid, token, 0, ctx.now, "", locally_deleted_at=ctx.now))
+            recovered.add(uid)
+    if gone:
+        ctx.database.record_delivered(ctx.key, gone)
+        ctx.result.recovered += len(gone)
     return recovered
 
 

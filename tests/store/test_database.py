@@ -48,7 +48,7 @@ def record(uid: str, *, when: float = 1000.0) -> DeliveredRecord:
 def test_new_file_is_migrated_from_zero(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "dir" / "state.db"
     with Database(path) as database:
-        assert database.schema_version == SCHEMA_VERSION == 1
+        assert database.schema_version == SCHEMA_VERSION == 2
         tables = {
             row[0]
             for row in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -82,9 +82,9 @@ def test_migrations_run_step_by_step(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         conn.execute("CREATE TABLE notes (text TEXT)")
 
     monkeypatch.setattr(database_module, "MIGRATIONS", [*database_module.MIGRATIONS, add_notes])
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Database(path) as database:
-        assert database.schema_version == 2
+        assert database.schema_version == SCHEMA_VERSION + 1
         database.conn.execute("SELECT * FROM notes")
 
 

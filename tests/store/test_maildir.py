@@ -388,8 +388,10 @@ def test_folders_are_created_and_listed(md: Maildir) -> None:
 def test_folder_delivery_is_separate(md: Maildir) -> None:
     token = token_for("a", "1")
     deliver(md.folder("Spam"), token, MESSAGE)
-    assert md.tokens() == set()
     assert md.folder("Spam").tokens() == {token}
+    assert md.folder("Other").tokens() == set()
+    # The root lists its subfolders too: mail moved out of INBOX is still recognised.
+    assert md.tokens() == {token}
 
 
 @pytest.mark.parametrize(
