@@ -66,6 +66,25 @@ def _dispatch(args: argparse.Namespace) -> int:
         from popgui.cli.demo_cmd import run_demo
 
         return run_demo(args)
-    # The window comes with the desktop application; until then, say what there is.
-    build_parser().print_help(sys.stderr)
-    return EXIT_USAGE
+    return _open_window(args)
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    """No command: the window on the user's profile, where there is a display."""
+    from popgui.cli.common import open_profile
+    from popgui.cli.demo_cmd import display_available
+
+    if not display_available():
+        print(
+            "popgui: no display available to open the window; the command line works without "
+            "one (see `popgui --help`)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    profile = open_profile(args)
+    try:
+        from popgui.gui.app import run_window  # Qt is imported only here
+    except ImportError as error:
+        print(f"popgui: the window cannot start: {error} (is PySide6 installed?)", file=sys.stderr)
+        return EXIT_FAILED
+    return run_window(profile)

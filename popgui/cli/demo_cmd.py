@@ -1,15 +1,19 @@
 """``popgui demo``: try popgui without an account of one's own.
 
-Starts the project's local POP3 and POP2 servers on free loopback ports with sample mail,
-configures one account for each in a fresh profile (or --profile), and downloads the mail.
+Starts the project's local POP3 and POP2 servers on free loopback ports with sample mail and
+configures one account for each in a fresh profile (or --profile). Where a display is
+available the window opens on that profile (the servers run for as long as it is open);
+otherwise, or with ``--no-window``, the mail is downloaded in the terminal.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 import tempfile
 from argparse import Namespace
+from dataclasses import dataclass
 from pathlib import Path
 
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
@@ -55,12 +59,26 @@ def demo_accounts(pop3: LocalPOP3Server, pop2: LocalPOP2Server) -> list[Account]
     # The demo password is not secret; a command keeps it out of the real keyring.
     command = shlex.join([sys.executable, "-c", f"print({DEMO_PASSWORD!r})"])
     return [
-        Account(name="demo-pop3", host=pop3.host, port=pop3.port, protocol="pop3",
-                security="none", user=DEMO_USER, password_source="command",
-                password_command=command),
-        Account(name="demo-pop2", host=pop2.host, port=pop2.port, protocol="pop2",
-                security="none", user=DEMO_USER, password_source="command",
-                password_command=command),
+        Account(
+            name="demo-pop3",
+            host=pop3.host,
+            port=pop3.port,
+            protocol="pop3",
+            security="none",
+            user=DEMO_USER,
+            password_source="command",
+            password_command=command,
+        ),
+        Account(
+            name="demo-pop2",
+            host=pop2.host,
+            port=pop2.port,
+            protocol="pop2",
+            security="none",
+            user=DEMO_USER,
+            password_source="command",
+            password_command=command,
+        ),
     ]
 
 
@@ -69,6 +87,33 @@ def save_demo_accounts(profile: Profile, accounts: list[Account]) -> None:
     for account in accounts:
         settings.put(account)
     save_settings(profile.settings_file, settings)
+
+
+@dataclass(frozen=True)
+class DemoServers:
+    """The running demo servers, for the window to describe."""
+
+    pop3: LocalPOP3Server
+    pop2: LocalPOP2Server
+
+
+#: Qt platforms that need no display server.
+_HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "vnc", "eglfs", "linuxfb"})
+
+
+def display_available() -> bool:
+    """Whether a window can open, decided from the environment only (no Qt import).
+
+    Qt aborts the process when it cannot reach a display, so this is asked first. On Linux
+    and the BSDs that means X11 (DISPLAY) or Wayland (WAYLAND_DISPLAY), unless
+    QT_QPA_PLATFORM names a platform that needs none; Windows and macOS always have one.
+    """
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if platform in _HEADLESS_PLATFORMS:
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run_demo(args: Namespace) -> int:
@@ -81,6 +126,14 @@ def run_demo(args: Namespace) -> int:
             f"popgui demo: local POP3 server on {pop3.host}:{pop3.port}, "
             f"POP2 server on {pop2.host}:{pop2.port}; profile in {profile.path}"
         )
+        if not args.no_window and display_available():
+            from popgui.gui.app import run_window  # Qt only on this path
+
+            return run_window(profile, demo=DemoServers(pop3, pop2))
+        if args.no_window:
+            print("popgui demo: running in the terminal (--no-window)")
+        else:
+            print("popgui demo: no display available, so no window; running in the terminal")
         return _terminal_demo(profile, accounts)
 
 

@@ -1,0 +1,247 @@
+"""The "Trust this certificate?" dialog.
+
+:func:`ask_trust_certificate` shows a refused server certificate in plain words (expired, made
+for another name, from an unknown authority, or changed since the person trusted it), with its
+subject, issuer, validity dates and SHA-256 fingerprint (selectable, monospace, so it can be
+compared with what the server's administrator says). It returns True only when the person
+presses "Trust this certificate"; Cancel is the default button, so Enter never trusts by
+accident. The caller then stores :attr:`CertificateError.fingerprint` as the account's pin.
+
+A *changed* pinned certificate (``error.pinned_fingerprint`` set) is the one case where an
+attacker is the likely explanation: the wording warns strongly and both fingerprints are shown.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from popgui.errors import CertificateError
+
+__all__ = ["CertificateDialog", "CertificateProblem", "ask_trust_certificate", "problem_of"]
+
+
+class CertificateProblem(enum.Enum):
+    CHANGED = "changed"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not yet valid"
+    OTHER_NAME = "another name"
+    UNKNOWN_AUTHORITY = "unknown authority"
+    OTHER = "other"
+
+
+def problem_of(error: CertificateError) -> CertificateProblem:
+    """What is wrong, from the error's attributes and, failing that, its message.
+
+    :mod:`popgui.net.transport` words each verification failure in one fixed way; the pin
+    check sets ``pinned_fingerprint``.
+    """
+    if error.pinned_fingerprint:
+        return CertificateProblem.CHANGED
+    text = str(error).lower()
+    if "expired" in text:
+        return CertificateProblem.EXPIRED
+    if "not valid" in text and ("before" in text or "yet" in text):
+        return CertificateProblem.NOT_YET_VALID
+    if "issued for another" in text:
+        return CertificateProblem.OTHER_NAME
+    if "self-signed" in text or "authority" in text:
+        return CertificateProblem.UNKNOWN_AUTHORITY
+    return CertificateProblem.OTHER
+
+
+_HEADLINES = {
+    CertificateProblem.CHANGED: "The server's certificate has changed",
+    CertificateProblem.EXPIRED: "The server's certificate has expired",
+    CertificateProblem.NOT_YET_VALID: "The server's certificate is not valid yet",
+    CertificateProblem.OTHER_NAME: "The certificate was made for another server name",
+    CertificateProblem.UNKNOWN_AUTHORITY: "No known authority vouches for this certificate",
+    CertificateProblem.OTHER: "The server's certificate could not be verified",
+}
+
+_ADVICE = {
+    CertificateProblem.CHANGED: (
+        "This is not the certificate you chose to trust for this server. Someone may be "
+        "intercepting the connection to read your password and mail. Trust the new "
+        "certificate only if the server's administrator told you it changed and its "
+        "fingerprint matches the one they gave you."
+    ),
+    CertificateProblem.EXPIRED: (
+        "The server's administrator should renew it. Trusting it anyway keeps the connection "
+        "encrypted, but popgui can no longer tell whether it really belongs to this server."
+    ),
+    CertificateProblem.NOT_YET_VALID: (
+        "Check this computer's date and time first. If they are right, the certificate was "
+        "issued for a later date."
+    ),
+    CertificateProblem.OTHER_NAME: (
+        "You may have typed another name for the same server (the certificate lists the names "
+        "it is valid for): using one of those names is better than trusting it."
+    ),
+    CertificateProblem.UNKNOWN_AUTHORITY: (
+        "Small or private servers often use a self-signed certificate. Trust it if you "
+        "run this server or can compare the fingerprint with its administrator."
+    ),
+    CertificateProblem.OTHER: (
+        "Trust it only if you can compare the fingerprint with the server's administrator."
+    ),
+}
+
+
+def _fixed_font() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def wrap_fingerprint(fingerprint: str, *, per_line: int = 16) -> str:
+    """Lines of ``per_line`` byte pairs: easier to compare than one 95-character line."""
+    pairs = fingerprint.split(":")
+    if len(pairs) != 32 or per_line < 1:
+        return fingerprint
+    lines = [":".join(pairs[i : i + per_line]) for i in range(0, 32, per_line)]
+    return ":\n".join(lines)
+
+
+def _selectable(text: str, *, monospace: bool = False, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap and not monospace)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    if monospace:
+        label.setFont(_fixed_font())
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return label
+
+
+class CertificateDialog(QDialog):
+    """Shows a refused certificate; accepted (``exec() == Accepted``) means "trust it"."""
+
+    def __init__(self, error: CertificateError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = error
+        self.problem = problem_of(error)
+        changed = self.problem is CertificateProblem.CHANGED
+        self.setWindowTitle("Certificate changed" if changed else "Untrusted certificate")
+        self.setObjectName("certificateDialog")
+
+        icon = QLabel()
+        kind = (
+            QStyle.StandardPixmap.SP_MessageBoxCritical
+            if changed
+            else QStyle.StandardPixmap.SP_MessageBoxWarning
+        )
+        icon.setPixmap(self.style().standardIcon(kind).pixmap(48, 48))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.headline = QLabel(_HEADLINES[self.problem])
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+
+        # A changed pin's message repeats both fingerprints, which the table shows better.
+        message = str(error).split(". ", 1)[0] if changed else str(error)
+        self.reason = _selectable(_sentence(message))
+        self.advice = QLabel(_ADVICE[self.problem])
+        self.advice.setWordWrap(True)
+
+        details = QFormLayout()
+        details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        details.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        details.addRow("Issued to:", _selectable(error.subject or "(not shown by the server)"))
+        details.addRow("Issued by:", _selectable(error.issuer or "(unknown)"))
+        details.addRow("Valid from:", _selectable(error.not_before or "(unknown)", wrap=False))
+        details.addRow("Valid until:", _selectable(error.not_after or "(unknown)", wrap=False))
+        presented = error.fingerprint or ""
+        self.fingerprint_label = _selectable(wrap_fingerprint(presented) or "(unknown)",
+                                             monospace=True)  # fmt: skip
+        self.fingerprint_label.setObjectName("presentedFingerprint")
+        if changed:
+            self.pinned_label: QLabel | None = _selectable(
+                wrap_fingerprint(error.pinned_fingerprint or ""), monospace=True
+            )
+            self.pinned_label.setObjectName("pinnedFingerprint")
+            details.addRow("Trusted until now\n(SHA-256):", self.pinned_label)
+            details.addRow("Presented now\n(SHA-256):", self.fingerprint_label)
+        else:
+            self.pinned_label = None
+            details.addRow("Fingerprint\n(SHA-256):", self.fingerprint_label)
+
+        self.buttons = QDialogButtonBox()
+        self.trust_button = QPushButton(
+            "&Trust the new certificate" if changed else "&Trust this certificate"
+        )
+        self.trust_button.setObjectName("trustButton")
+        self.trust_button.setEnabled(bool(presented))
+        self.trust_button.setAutoDefault(False)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.addButton(self.trust_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button.setDefault(True)
+        self.cancel_button.setAutoDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        text = QVBoxLayout()
+        text.addWidget(self.headline)
+        text.addWidget(self.reason)
+        text.addWidget(self.advice)
+        text.addSpacing(6)
+        text.addLayout(details)
+        text.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+        top.setSpacing(16)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addSpacing(8)
+        layout.addWidget(self.buttons)
+        # Word-wrapped labels ask for height at their narrowest width: give them a realistic
+        # one, or they reserve empty lines.
+        for label in (self.headline, self.reason, self.advice):
+            label.setMinimumWidth(520)
+        for label in self.findChildren(QLabel):
+            if label.wordWrap() and label.minimumWidth() == 0:
+                label.setMinimumWidth(380)
+        self.setMinimumWidth(640)
+        self.cancel_button.setFocus()
+
+    @property
+    def fingerprint(self) -> str | None:
+        """The fingerprint to pin if the person trusts it."""
+        return self.error.fingerprint
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def ask_trust_certificate(parent: QWidget | None, error: CertificateError) -> bool:
+    """Show the dialog (modal); True when the person chose to trust the certificate."""
+    dialog = CertificateDialog(error, parent)
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted and bool(error.fingerprint)
+    finally:
+        dialog.deleteLater()

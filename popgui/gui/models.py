@@ -1,0 +1,600 @@
+"""Item models behind the three panes: accounts, folders, messages.
+
+The message model reads the SQLite index lazily through :class:`LocalMail`: it asks for the
+row count, then fetches pages of :data:`PAGE_SIZE` rows only when the view paints them, and
+keeps a bounded cache of pages. A folder of 100,000 messages therefore costs one COUNT and
+one page query to show, and scrolling to the end costs one more page.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QIcon
+
+from popgui.gui.icons import icon
+
+if TYPE_CHECKING:
+    from popgui.accounts.settings import Account
+    from popgui.store.localmail import FolderInfo, MessageRow
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()
+
+#: The role that gives the item's underlying value (Account, FolderInfo or MessageRow).
+ItemRole = Qt.ItemDataRole.UserRole + 1
+#: Drag and drop of messages between the list and the folders pane.
+MESSAGE_IDS_MIME = "application/x-popgui-message-ids"
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 64
+
+
+class MailSource(Protocol):
+    """What the message and folder models need from ``popgui.store.localmail.LocalMail``."""
+
+    def count(self, account: str, folder: str, filter_text: str = "") -> int: ...
+
+    def page(
+        self,
+        account: str,
+        folder: str,
+        *,
+        sort: Any = "date",
+        descending: bool = True,
+        filter_text: str = "",
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[MessageRow]: ...
+
+
+def _bold(font_bold: bool) -> QFont:
+    font = QFont()
+    font.setBold(font_bold)
+    return font
+
+
+# -- accounts ---------------------------------------------------------------------------------
+
+StateKind = Literal["idle", "checking", "new", "error", "retry"]
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What the accounts pane shows under an account's name."""
+
+    kind: StateKind = "idle"
+    new: int = 0
+    text: str = ""  # the error, or "retry at HH:MM"
+
+    def label(self) -> str:
+        if self.kind == "checking":
+            return "checking…"
+        if self.kind == "new":
+            return f"{self.new} new" if self.new else "no new mail"
+        if self.kind in ("error", "retry"):
+            return self.text or "error"
+        return ""
+
+
+_STATE_ICONS = {"idle": "account", "checking": "account-busy", "new": "account-new",
+                "error": "account-error", "retry": "account-busy"}  # fmt: skip
+
+
+class AccountListModel(QAbstractListModel):
+    """Every account, with its state (idle, checking, n new, error) on a second line."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._accounts: list[Account] = []
+        self._states: dict[str, AccountState] = {}
+
+    def set_accounts(self, accounts: Sequence[Account]) -> None:
+        self.beginResetModel()
+        self._accounts = list(accounts)
+        names = {a.name for a in self._accounts}
+        self._states = {k: v for k, v in self._states.items() if k in names}
+        self.endResetModel()
+
+    def accounts(self) -> list[Account]:
+        return list(self._accounts)
+
+    def account_at(self, row: int) -> Account | None:
+        return self._accounts[row] if 0 <= row < len(self._accounts) else None
+
+    def row_of(self, name: str) -> int:
+        for row, account in enumerate(self._accounts):
+            if account.name == name:
+                return row
+        return -1
+
+    def state(self, name: str) -> AccountState:
+        return self._states.get(name, AccountState())
+
+    def set_state(self, name: str, state: AccountState) -> None:
+        self._states[name] = state
+        row = self.row_of(name)
+        if row >= 0:
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index)
+
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._accounts)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        account = self.account_at(index.row()) if index.isValid() else None
+        if account is None:
+            return None
+        state = self.state(account.name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            detail = state.label() or f"{account.protocol.upper()} · {account.host}"
+            return f"{account.name}\n{detail}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon(_STATE_ICONS[state.kind])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = f"{account.user}@{account.host}:{account.effective_port}"
+            return f"{where} ({account.protocol.upper()})\n{state.label() or 'idle'}"
+        if role == ItemRole:
+            return account
+        return None
+
+
+# -- folders ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnServerEntry:
+    """The pseudo-folder that shows what waits on the server instead of the message list."""
+
+    display_name: str = "On server"
+
+
+FolderEntry = Any  # FolderInfo | OnServerEntry (FolderInfo is only known while type checking)
+
+
+class FolderListModel(QAbstractListModel):
+    """The selected account's local folders, then "On server"; a drop target for messages.
+
+    ``messagesDropped(ids, folder_name)`` is emitted when message rows are dropped on a
+    folder; the window performs the move (the model never touches the store).
+    """
+
+    messagesDropped = Signal(list, str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._folders: list[FolderInfo] = []
+        self._on_server = OnServerEntry()
+
+    def set_folders(self, folders: Iterable[FolderInfo]) -> None:
+        self.beginResetModel()
+        self._folders = list(folders)
+        self.endResetModel()
+
+    def folders(self) -> list[FolderInfo]:
+        return list(self._folders)
+
+    def entry_at(self, row: int) -> FolderEntry | None:
+        if 0 <= row < len(self._folders):
+            return self._folders[row]
+        return self._on_server if row == len(self._folders) else None
+
+    def row_of(self, name: str) -> int:
+        for row, folder in enumerate(self._folders):
+            if folder.name == name:
+                return row
+        return -1
+
+    @property
+    def on_server_row(self) -> int:
+        return len(self._folders)
+
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._folders) + 1
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry_at(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if isinstance(entry, OnServerEntry):
+            return self._on_server_data(entry, role)
+        return self._folder_data(entry, role)
+
+    @staticmethod
+    def _on_server_data(entry: OnServerEntry, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.display_name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon("server")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "What waits on the server: preview, download or delete there"
+        if role == ItemRole:
+            return entry
+        return None
+
+    @staticmethod
+    def _folder_data(folder: FolderInfo, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                f"{folder.display_name}  ({folder.unread})"
+                if folder.unread
+                else (folder.display_name)
+            )
+        if role == Qt.ItemDataRole.FontRole:
+            return _bold(folder.unread > 0)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon({"inbox": "inbox", "trash": "trash"}.get(folder.special, "folder"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{folder.total} messages, {folder.unread} unread"
+        if role == ItemRole:
+            return folder
+        return None
+
+    # drag and drop: messages dropped on a folder move there
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.row() < len(self._folders):
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [MESSAGE_IDS_MIME]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        return (
+            data.hasFormat(MESSAGE_IDS_MIME)
+            and parent.isValid()
+            and parent.row() < len(self._folders)
+        )
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        ids = decode_message_ids(data)
+        if ids:
+            self.messagesDropped.emit(ids, self._folders[parent.row()].name)
+        # False: the view must not remove the source rows itself; the window refreshes.
+        return False
+
+
+def encode_message_ids(ids: Sequence[int]) -> QMimeData:
+    data = QMimeData()
+    data.setData(MESSAGE_IDS_MIME, json.dumps(list(ids)).encode("ascii"))
+    return data
+
+
+def decode_message_ids(data: QMimeData) -> list[int]:
+    try:
+        value = json.loads(bytes(data.data(MESSAGE_IDS_MIME).data()).decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    sort_key: str | None  # the LocalMail SortKey, None when the column cannot sort
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("", "read"),
+    Column("", None),
+    Column("From", "from"),
+    Column("Subject", "subject"),
+    Column("Date", "date"),
+    Column("Size", "size"),
+)
+COL_READ, COL_ATTACHMENT, COL_FROM, COL_SUBJECT, COL_DATE, COL_SIZE = range(len(COLUMNS))
+DEFAULT_SORT_COLUMN = COL_DATE
+
+
+def sender_name(from_addr: str) -> str:
+    """``Alice Martin <alice@example.org>`` → ``Alice Martin``; a bare address stays."""
+    name, address = email.utils.parseaddr(from_addr)
+    return name.strip() or address or from_addr
+
+
+def format_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def format_date(stamp: float | None, now: datetime | None = None) -> str:
+    """Today: the time; this year: day and month; otherwise the full date."""
+    if stamp is None:
+        return ""
+    try:
+        when = datetime.fromtimestamp(stamp)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    now = now or datetime.now()
+    if when.date() == now.date():
+        return when.strftime("%H:%M")
+    if when.year == now.year:
+        return when.strftime("%d %b %H:%M")
+    return when.strftime("%d %b %Y")
+
+
+class MessageTableModel(QAbstractTableModel):
+    """The messages of one folder, read lazily page by page from the index.
+
+    Sorting and filtering happen in SQL (``LocalMail.page``), so the model never holds more
+    than :data:`MAX_CACHED_PAGES` pages whatever the folder's size.
+    """
+
+    def __init__(self, source: MailSource | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._account = ""
+        self._folder = ""
+        self._filter = ""
+        self._sort_column = DEFAULT_SORT_COLUMN
+        self._descending = True
+        self._count = 0
+        self._pages: OrderedDict[int, list[MessageRow]] = OrderedDict()
+        self.last_load_seconds = 0.0
+
+    # -- what is shown
+
+    def set_source(self, source: MailSource | None) -> None:
+        self._source = source
+        self.refresh()
+
+    def set_folder(self, account: str, folder: str) -> None:
+        self._account, self._folder = account, folder
+        self.refresh()
+
+    def clear(self) -> None:
+        self._account = self._folder = ""
+        self.refresh()
+
+    @property
+    def account(self) -> str:
+        return self._account
+
+    @property
+    def folder(self) -> str:
+        return self._folder
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip()
+        if text != self._filter:
+            self._filter = text
+            self.refresh()
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
+    def refresh(self) -> None:
+        """Count again and forget every cached page (after new mail or a local action)."""
+        started = time.perf_counter()
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = self._fetch_count()
+        self.endResetModel()
+        self.last_load_seconds = time.perf_counter() - started
+
+    def _fetch_count(self) -> int:
+        if self._source is None or not self._account or not self._folder:
+            return 0
+        return self._source.count(self._account, self._folder, self._filter)
+
+    def reload_rows(self, rows: Iterable[int]) -> None:
+        """Re-read the pages holding ``rows`` and repaint them (read state changed)."""
+        rows = sorted(set(rows))
+        for page in {row // PAGE_SIZE for row in rows}:
+            self._pages.pop(page, None)
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], len(COLUMNS) - 1))
+
+    # -- lazy rows
+
+    def message_at(self, row: int) -> MessageRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def _page(self, number: int) -> list[MessageRow]:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        page = self._load_page(number)
+        self._pages[number] = page
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _load_page(self, number: int) -> list[MessageRow]:
+        if self._source is None:
+            return []
+        key = COLUMNS[self._sort_column].sort_key or "date"
+        return self._source.page(
+            self._account, self._folder, sort=key, descending=self._descending,
+            filter_text=self._filter, offset=number * PAGE_SIZE, limit=PAGE_SIZE,
+        )  # fmt: skip
+
+    def row_of(self, message_id: int) -> int:
+        """The row of a message among the pages loaded so far, or -1."""
+        for number, page in self._pages.items():
+            for offset, message in enumerate(page):
+                if message.id == message_id:
+                    return number * PAGE_SIZE + offset
+        return -1
+
+    def find_row(self, message_id: int, max_pages: int = 10) -> int:
+        """The row of a message, loading at most ``max_pages`` pages from the top, or -1.
+
+        After new mail lands the open message has moved down by the number of new ones, so
+        it is found in the first pages; further down is not worth a scan of the folder.
+        """
+        for number in range(min(max_pages, -(-self._count // PAGE_SIZE))):
+            for offset, message in enumerate(self._page(number)):
+                if message.id == message_id:
+                    return number * PAGE_SIZE + offset
+        return -1
+
+    def update_row(self, row: int, message: MessageRow) -> None:
+        """Show a message's new state (read, path) without reading its page again."""
+        page = self._pages.get(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        if page is not None and offset < len(page) and page[offset].id == message.id:
+            page[offset] = message
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- QAbstractTableModel
+
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.DecorationRole and section == COL_ATTACHMENT:
+            return icon("attachment")
+        if role == Qt.ItemDataRole.DecorationRole and section == COL_READ:
+            return _dot_icon()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {COL_READ: "Read / unread", COL_ATTACHMENT: "Has attachments"}.get(
+                section, COLUMNS[section].title
+            )
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        message = self.message_at(index.row())
+        if message is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(message, column)
+        if role == Qt.ItemDataRole.FontRole:
+            return _bold(not message.read)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(message, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_FROM, COL_SUBJECT):
+            return message.from_addr if column == COL_FROM else message.subject
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ItemRole:
+            return message
+        return None
+
+    @staticmethod
+    def _display(message: MessageRow, column: int) -> str | None:
+        if column == COL_FROM:
+            return sender_name(message.from_addr) or "(unknown sender)"
+        if column == COL_SUBJECT:
+            return message.subject or "(no subject)"
+        if column == COL_DATE:
+            return format_date(message.date)
+        if column == COL_SIZE:
+            return format_size(message.size)
+        return None
+
+    @staticmethod
+    def _decoration(message: MessageRow, column: int) -> QIcon | None:
+        if column == COL_READ and not message.read:
+            return _dot_icon()
+        if column == COL_ATTACHMENT and message.has_attachment:
+            return icon("attachment")
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key is None:
+            return  # the attachment mark has no order in the index
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) != (self._sort_column, self._descending):
+            self._sort_column, self._descending = column, descending
+            self.refresh()
+
+    # -- drag: rows carry their ids to the folders pane
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [MESSAGE_IDS_MIME]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids: list[int] = []
+        for row in sorted({index.row() for index in indexes}):
+            message = self.message_at(row)
+            if message is not None:
+                ids.append(message.id)
+        return encode_message_ids(ids)
+
+
+_DOT: list[QIcon] = []
+
+
+def _dot_icon() -> QIcon:
+    """A small blue dot: the unread mark (drawn once)."""
+    if not _DOT:
+        from PySide6.QtGui import QColor, QPainter, QPixmap
+
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#1a73e8"))
+        painter.drawEllipse(5, 5, 6, 6)
+        painter.end()
+        _DOT.append(QIcon(pixmap))
+    return _DOT[0]

@@ -1,0 +1,177 @@
+"""Per-account progress in the status bar: one compact entry per busy account.
+
+An entry reads ``work: 12/40 messages · 3.1 MB · 1.2 MB/s`` beside a small progress bar and a
+Stop button; it disappears when the account is no longer busy.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from popgui.gui.worker import AccountProgress, EngineController
+
+__all__ = ["StatusProgress", "describe_progress", "human_size"]
+
+_PHASES = {
+    "connecting": "connecting…",
+    "listing": "checking for new mail…",
+    "deleting": "deleting on the server…",
+    "done": "finishing…",
+}
+
+
+def human_size(size: float) -> str:
+    """``532 bytes``, ``12 KB``, ``3.1 MB``, ``1.2 GB`` (powers of 1024, one decimal above KB)."""
+    if size < 1024:
+        return f"{int(size)} bytes"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "KB" else f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def describe_progress(progress: AccountProgress) -> str:
+    """The entry's text, e.g. ``work: 12/40 messages · 3.1 MB · 1.2 MB/s``."""
+    name = progress.account
+    if progress.phase == "downloading" and progress.messages_total:
+        parts = [f"{progress.messages_done}/{progress.messages_total} messages"]
+        if progress.bytes_done:
+            parts.append(human_size(progress.bytes_done))
+        if progress.rate >= 1:
+            parts.append(f"{human_size(progress.rate)}/s")
+        return f"{name}: " + " · ".join(parts)
+    if progress.phase == "deleting" and progress.messages_total:
+        count = progress.messages_total
+        return f"{name}: deleting {count} message{'s' if count != 1 else ''} on the server…"
+    return f"{name}: {_PHASES.get(progress.phase, 'working…')}"
+
+
+class _Entry(QWidget):
+    """One account's label, bar and Stop button.
+
+    Signals:
+        stopClicked(str): the Stop button was pressed (carries the account name).
+    """
+
+    stopClicked = Signal(str)
+
+    def __init__(self, account: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.account = account
+        self.label = QLabel(f"{account}: starting…", self)
+        self.bar = QProgressBar(self)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedSize(QSize(80, 12))
+        self.bar.setRange(0, 0)
+        self.stop = QToolButton(self)
+        self.stop.setText("Stop")
+        self.stop.setToolTip(f"Stop what popgui is doing for {account}")
+        self.stop.setAutoRaise(True)
+        _set_icon(self.stop, "stop")
+        self.stop.clicked.connect(self._stop_clicked)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.stop)
+
+    @Slot()
+    def _stop_clicked(self) -> None:
+        self.stopClicked.emit(self.account)
+
+    def show_progress(self, progress: AccountProgress) -> None:
+        self.label.setText(describe_progress(progress))
+        done, total = _fraction(progress)
+        if total > 0:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(round(1000 * min(done, total) / total))
+        else:
+            self.bar.setRange(0, 0)  # busy, amount unknown
+
+
+def _fraction(progress: AccountProgress) -> tuple[int, int]:
+    if progress.phase == "downloading" and progress.bytes_total:
+        return progress.bytes_done, progress.bytes_total
+    if progress.phase in ("downloading", "deleting") and progress.messages_total:
+        return progress.messages_done, progress.messages_total
+    return 0, 0
+
+
+def _set_icon(button: QToolButton, name: str) -> None:
+    try:
+        from popgui.gui.icons import icon
+    except ImportError:  # the icon module is optional for this widget
+        return
+    button.setIcon(icon(name))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+
+class StatusProgress(QWidget):
+    """Compact progress entries for the busy accounts, meant for ``QStatusBar.addPermanentWidget``.
+
+    Given a ``controller`` it follows it at once (:meth:`attach`): its progress and busy state,
+    and Stop cancels the account through it.
+
+    Signals:
+        stopRequested(str): the user pressed the Stop button of this account's entry.
+    """
+
+    stopRequested = Signal(str)
+
+    def __init__(
+        self, controller: EngineController | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._entries: dict[str, _Entry] = {}
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(12)
+        self.setVisible(False)
+        if controller is not None:
+            self.attach(controller)
+
+    def attach(self, controller: EngineController) -> None:
+        """Follow ``controller``'s progress and busy state; Stop cancels through it."""
+        controller.progress.connect(self.show_progress)
+        controller.busyChanged.connect(self.set_busy)
+        self.stopRequested.connect(controller.cancel)
+
+    def entry_text(self, account: str) -> str | None:
+        """What the account's entry says, or None when it has none (for tests)."""
+        entry = self._entries.get(account)
+        return entry.label.text() if entry is not None else None
+
+    @Slot(object)
+    def show_progress(self, progress: AccountProgress) -> None:
+        self._entry(progress.account).show_progress(progress)
+
+    @Slot(str, bool)
+    def set_busy(self, account: str, busy: bool) -> None:
+        if busy:
+            self._entry(account)
+            return
+        entry = self._entries.pop(account, None)
+        if entry is not None:
+            self._layout.removeWidget(entry)
+            entry.deleteLater()
+        self.setVisible(bool(self._entries))
+
+    def _entry(self, account: str) -> _Entry:
+        entry = self._entries.get(account)
+        if entry is None:
+            entry = self._entries[account] = _Entry(account, self)
+            entry.stopClicked.connect(self.stopRequested)
+            self._layout.addWidget(entry)
+            self.setVisible(True)
+        return entry

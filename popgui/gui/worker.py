@@ -1,0 +1,539 @@
+"""The engine worker: every network, keyring and disk-heavy job runs off the GUI thread.
+
+:class:`EngineController` lives on the GUI thread. It owns one :class:`~PySide6.QtCore.QThread`
+and one :class:`EngineWorker` moved to it, and queues jobs to the worker through a queued
+signal. Results come back as small frozen dataclasses through signals, so widgets are only
+ever touched on the GUI thread.
+
+Scheduling: the worker runs **one job at a time, in the order asked** (one thread, one queue).
+So two jobs of one account never overlap, a preview never meets the POP3 maildrop lock of our
+own sync, and a slow account delays the next one rather than competing with it for bandwidth.
+Asking to sync an account whose sync is already queued or running does nothing (the first sync
+will report). Other kinds of job are always queued.
+
+Cancel: each busy account has a :class:`~popgui.net.cancel.CancelToken`; cancelling it closes
+the account's socket, so a blocked read returns at once. Keyring look-ups and password commands
+cannot be interrupted, so they run in a short-lived daemon helper thread that the worker stops
+waiting for on cancel: cancel and :meth:`EngineController.shutdown` are always prompt.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import math
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from popgui.accounts.secrets import SecretStore
+from popgui.accounts.settings import Account
+from popgui.errors import PopguiError
+from popgui.net.cancel import CancelToken
+from popgui.profile import Profile
+from popgui.sync.engine import sync_account
+from popgui.sync.preview import preview_account
+from popgui.sync.progress import Progress, SyncResult
+from popgui.sync.session import ConnectOptions
+
+__all__ = [
+    "AccountProgress",
+    "EngineController",
+    "EngineWorker",
+    "JobFinished",
+    "JobKind",
+    "PopguiBugError",
+]
+
+_log = logging.getLogger(__name__)
+
+JobKind = Literal["sync", "download", "delete", "preview", "top", "test", "password"]
+
+#: At most this many progress signals per second and account (the last one always arrives).
+PROGRESS_PER_SECOND = 5
+#: At most this many ``delivered`` signals per second and account while mail lands.
+DELIVERED_PER_SECOND = 2
+#: The transfer rate is measured over this many seconds.
+RATE_WINDOW = 3.0
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class AccountProgress:
+    """Where one account's job stands; ``rate`` is in bytes per second."""
+
+    account: str
+    phase: str
+    messages_done: int
+    messages_total: int
+    bytes_done: int
+    bytes_total: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class JobFinished:
+    """A job's outcome. ``error`` is None when it succeeded.
+
+    ``result`` by kind: sync/download/delete a :class:`~popgui.sync.progress.SyncResult`
+    (also when it failed), preview a list of :class:`~popgui.sync.preview.PreviewItem`, top
+    ``bytes``, test a ``ConnectionReport`` (its ``error`` is copied here), password None.
+    """
+
+    account: str
+    kind: JobKind
+    result: object
+    error: PopguiError | None
+
+
+class PopguiBugError(PopguiError):
+    """A job failed with an exception popgui did not expect: a bug, logged with its traceback."""
+
+
+# -- what runs in the worker thread ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job function gets, in the worker thread."""
+
+    account: Account
+    profile: Profile
+    token: CancelToken
+    secret_store: Callable[[], SecretStore]
+    progress: Callable[[Progress], None]
+
+    def secret(self) -> str:
+        """The account's password, from the keyring or its command (interruptible by cancel)."""
+        store = self.secret_store()
+        return call_cancellable(partial(store.get_password, self.account), self.token, "keyring")
+
+    def options(self) -> ConnectOptions:
+        return ConnectOptions(cancel=self.token)
+
+
+JobAction = Callable[[JobContext], tuple[object, PopguiError | None]]
+
+
+@dataclass(frozen=True)
+class _Job:
+    id: int
+    account: Account
+    kind: JobKind
+    token: CancelToken
+    action: JobAction
+
+
+def call_cancellable(func: Callable[[], _T], token: CancelToken, what: str) -> _T:
+    """``func()`` in a daemon helper thread; CancelledError as soon as ``token`` is cancelled.
+
+    For calls that cannot be interrupted (a keyring waiting for its unlock dialog, a password
+    command): the helper is left to finish on its own and its result is dropped.
+    """
+    token.raise_if_cancelled()
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as error:  # handed over to the waiting thread
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    remove = token.add_callback(done.set)
+    try:
+        threading.Thread(target=target, name=f"popgui-{what}", daemon=True).start()
+        done.wait()
+    finally:
+        remove()
+    token.raise_if_cancelled()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def _sync_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+    result = sync_account(
+        ctx.account, ctx.secret(), ctx.profile, options=ctx.options(), progress=ctx.progress
+    )
+    return result, result.error
+
+
+def _preview_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+    return preview_account(ctx.account, ctx.secret(), ctx.profile, options=ctx.options()), None
+
+
+def _top_job(uid: str, lines: int, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.sync import selective  # written alongside the window: imported when used
+
+    data = selective.top_lines(
+        ctx.account, ctx.secret(), ctx.profile, uid, lines, options=ctx.options()
+    )
+    return data, None
+
+
+def _download_job(uids: frozenset[str], ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.sync import selective
+
+    result = selective.download_selected(
+        ctx.account, ctx.secret(), ctx.profile, uids, options=ctx.options(), progress=ctx.progress
+    )
+    return result, result.error
+
+
+def _delete_job(uids: frozenset[str], ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.sync import selective
+
+    result = selective.delete_on_server(
+        ctx.account, ctx.secret(), ctx.profile, uids, options=ctx.options()
+    )
+    return result, result.error
+
+
+def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.sync import diagnose
+
+    timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
+    options = ConnectOptions(timeout=timeout, cancel=ctx.token)
+    report = diagnose.test_connection(ctx.account, password, options=options)
+    return report, getattr(report, "error", None)
+
+
+def _password_job(password: str, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    store = ctx.secret_store()
+    call_cancellable(partial(store.store_password, ctx.account, password), ctx.token, "keyring")
+    return None, None
+
+
+def _result_for_failure(kind: JobKind, account: str, error: PopguiError) -> object:
+    """A failed sync/download/delete still carries a SyncResult, so readers need no None check."""
+    if kind in ("sync", "download", "delete"):
+        return SyncResult(account, error=error)
+    return None
+
+
+class _RateMeter:
+    """Bytes per second over the last few seconds."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def update(self, now: float, bytes_done: int) -> float:
+        if self._samples and bytes_done < self._samples[-1][1]:
+            self._samples.clear()  # a new phase counts from zero
+        self._samples.append((now, bytes_done))
+        while len(self._samples) > 2 and now - self._samples[0][0] > RATE_WINDOW:
+            self._samples.popleft()
+        start, start_bytes = self._samples[0]
+        return (bytes_done - start_bytes) / (now - start) if now > start else 0.0
+
+
+class EngineWorker(QObject):
+    """Runs jobs, one at a time, in the worker thread.
+
+    Signals:
+        progressed(int, object): a job's raw :class:`AccountProgress` (the controller throttles).
+        done(int, object): a job's :class:`JobFinished`.
+    """
+
+    progressed = Signal(int, object)
+    done = Signal(int, object)
+
+    def __init__(self, profile: Profile, secret_store: Callable[[], SecretStore]) -> None:
+        super().__init__()
+        self._profile = profile
+        self._secret_store = secret_store
+
+    @Slot(object)
+    def run(self, job: _Job) -> None:
+        self.done.emit(job.id, self._execute(job))
+
+    def _execute(self, job: _Job) -> JobFinished:
+        name = job.account.name
+        try:
+            job.token.raise_if_cancelled()
+            result, error = job.action(self._context(job))
+        except PopguiError as caught:
+            return JobFinished(name, job.kind, _result_for_failure(job.kind, name, caught), caught)
+        except Exception as exc:  # a bug must not kill the worker thread
+            _log.exception("the %s job of account %r failed unexpectedly", job.kind, name)
+            bug = PopguiBugError(
+                f"this is a popgui bug: the {job.kind} job of account {name!r} failed with "
+                f"{type(exc).__name__}: {exc}; please report it with the log"
+            )
+            return JobFinished(name, job.kind, _result_for_failure(job.kind, name, bug), bug)
+        return JobFinished(name, job.kind, result, error)
+
+    def _context(self, job: _Job) -> JobContext:
+        meter = _RateMeter()
+
+        def progress(report: Progress) -> None:
+            rate = meter.update(time.monotonic(), report.bytes_done)
+            self.progressed.emit(job.id, _account_progress(job.account.name, report, rate))
+
+        return JobContext(job.account, self._profile, job.token, self._secret_store, progress)
+
+
+def _account_progress(account: str, report: Progress, rate: float) -> AccountProgress:
+    return AccountProgress(
+        account=account,
+        phase=report.phase,
+        messages_done=report.messages_done,
+        messages_total=report.messages_total,
+        bytes_done=report.bytes_done,
+        bytes_total=report.bytes_total,
+        rate=rate,
+    )
+
+
+# -- the GUI side -------------------------------------------------------------------------------
+
+
+class _Throttle(QObject):
+    """Passes values on at most once per interval; the latest held-back value follows later."""
+
+    def __init__(self, interval: float, send: Callable[[object], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._interval = interval
+        self._send = send
+        self._last = float("-inf")
+        self._pending: tuple[object] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._send_when_due)
+
+    def offer(self, value: object) -> None:
+        self._pending = (value,)
+        if not self._timer.isActive():
+            self._send_when_due()
+
+    def flush(self) -> None:
+        """Send the held-back value now, if there is one (a job's last report)."""
+        self._timer.stop()
+        if self._pending is not None:
+            self._emit(self._pending[0])
+
+    def _send_when_due(self) -> None:
+        wait = self._last + self._interval - time.monotonic()
+        if wait > 0:
+            self._timer.start(max(1, math.ceil(wait * 1000)))
+        elif self._pending is not None:
+            self._emit(self._pending[0])
+
+    def discard(self) -> None:
+        self._timer.stop()
+        self._pending = None
+
+    def _emit(self, value: object) -> None:
+        self._pending = None
+        self._last = time.monotonic()
+        self._send(value)
+
+
+class _AccountThrottles:
+    def __init__(self, controller: EngineController, account: str) -> None:
+        self.progress = _Throttle(1 / PROGRESS_PER_SECOND, controller.progress.emit, controller)
+        self.delivered = _Throttle(
+            1 / DELIVERED_PER_SECOND, lambda _v: controller.delivered.emit(account), controller
+        )
+
+
+_ABANDONED: list[tuple[QThread, EngineWorker]] = []
+
+
+class EngineController(QObject):
+    """Runs engine jobs in a worker thread and reports back on the GUI thread.
+
+    Signals:
+        progress(object): an :class:`AccountProgress`, at most ~5 per second per account; the
+            last one of a job always arrives (before its ``finished``).
+        finished(object): a :class:`JobFinished`, once per job asked for.
+        delivered(str): new mail of this account is in the index: refresh the views (about
+            twice a second while mail lands, and once when a sync or download has delivered).
+        busyChanged(str, bool): the account has queued or running jobs / has none left.
+
+    ``secret_store`` builds the :class:`SecretStore` used in the worker (tests pass a fake).
+    """
+
+    progress = Signal(object)
+    finished = Signal(object)
+    delivered = Signal(str)
+    busyChanged = Signal(str, bool)
+    _submit = Signal(object)
+
+    def __init__(
+        self,
+        profile: Profile,
+        parent: QObject | None = None,
+        *,
+        secret_store: Callable[[], SecretStore] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._profile = profile
+        self._ids = itertools.count(1)
+        self._jobs: dict[int, _Job] = {}
+        self._busy: Counter[str] = Counter()
+        self._tokens: dict[str, CancelToken] = {}
+        self._throttles: dict[str, _AccountThrottles] = {}
+        self._done_seen: dict[int, int] = {}
+        self._closed = False
+        self._thread = QThread()
+        self._thread.setObjectName("popgui-engine")
+        self._worker = EngineWorker(profile, secret_store or (lambda: SecretStore()))
+        self._worker.moveToThread(self._thread)
+        self._submit.connect(self._worker.run)
+        self._worker.progressed.connect(self._on_progress)
+        self._worker.done.connect(self._on_done)
+        self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    @property
+    def profile(self) -> Profile:
+        return self._profile
+
+    @property
+    def worker_thread(self) -> QThread:
+        """The worker thread (for tests and diagnostics)."""
+        return self._thread
+
+    # -- jobs -----------------------------------------------------------------------------------
+
+    def sync(self, accounts: Sequence[Account]) -> None:
+        """Get Mail for each account; one already syncing (or queued to) is left alone."""
+        for account in accounts:
+            if self._sync_pending(account.name):
+                _log.debug("a sync of %r is already queued or running", account.name)
+                continue
+            self._enqueue(account, "sync", _sync_job)
+
+    def _sync_pending(self, name: str) -> bool:
+        return any(j.kind == "sync" and j.account.name == name for j in self._jobs.values())
+
+    def preview(self, account: Account) -> None:
+        """List what waits on the server; result: list[PreviewItem]."""
+        self._enqueue(account, "preview", _preview_job)
+
+    def top(self, account: Account, uid: str, lines: int = 20) -> None:
+        """The headers and first ``lines`` body lines of one message; result: bytes."""
+        self._enqueue(account, "top", partial(_top_job, uid, lines))
+
+    def download(self, account: Account, uids: Collection[str]) -> None:
+        self._enqueue(account, "download", partial(_download_job, frozenset(uids)))
+
+    def delete_on_server(self, account: Account, uids: Collection[str]) -> None:
+        self._enqueue(account, "delete", partial(_delete_job, frozenset(uids)))
+
+    def test_connection(self, account: Account, password: str | None) -> None:
+        """Check the settings; ``password`` is passed as is (None: the report says no login)."""
+        self._enqueue(account, "test", partial(_test_job, password))
+
+    def store_password(self, account: Account, password: str) -> None:
+        self._enqueue(account, "password", partial(_password_job, password))
+
+    def cancel(self, account_name: str | None = None) -> None:
+        """Stop the account's running and queued jobs (None: every account's)."""
+        names = list(self._tokens) if account_name is None else [account_name]
+        for name in names:
+            token = self._tokens.pop(name, None)
+            if token is not None:
+                token.cancel()
+
+    def is_busy(self, account_name: str) -> bool:
+        return self._busy[account_name] > 0
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Cancel everything, stop the worker thread and wait for it, at most ``timeout_ms``."""
+        if self._closed:
+            return
+        self._closed = True
+        self.cancel(None)
+        for throttles in self._throttles.values():
+            throttles.progress.discard()
+            throttles.delivered.discard()
+        self._thread.quit()
+        if not self._thread.wait(max(0, timeout_ms)):
+            _abandon(self._thread, self._worker)
+
+    # -- bookkeeping ----------------------------------------------------------------------------
+
+    def _enqueue(self, account: Account, kind: JobKind, action: JobAction) -> None:
+        if self._closed:
+            _log.warning("ignoring a %s job for %r: the engine is shut down", kind, account.name)
+            return
+        token = self._tokens.setdefault(account.name, CancelToken())
+        job = _Job(next(self._ids), account, kind, token, action)
+        self._jobs[job.id] = job
+        self._busy[account.name] += 1
+        if self._busy[account.name] == 1:
+            self.busyChanged.emit(account.name, True)
+        self._submit.emit(job)
+
+    def _throttles_for(self, account: str) -> _AccountThrottles:
+        if account not in self._throttles:
+            self._throttles[account] = _AccountThrottles(self, account)
+        return self._throttles[account]
+
+    @Slot(int, object)
+    def _on_progress(self, job_id: int, report: AccountProgress) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or self._closed:
+            return
+        throttles = self._throttles_for(job.account.name)
+        throttles.progress.offer(report)
+        if report.messages_done > self._done_seen.get(job_id, 0):
+            self._done_seen[job_id] = report.messages_done
+            throttles.delivered.offer(None)
+
+    @Slot(int, object)
+    def _on_done(self, job_id: int, finished: JobFinished) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return
+        self._done_seen.pop(job_id, None)
+        name = job.account.name
+        throttles = self._throttles_for(name)
+        throttles.progress.flush()
+        throttles.delivered.discard()
+        if _delivered_something(finished):
+            self.delivered.emit(name)
+        self.finished.emit(finished)
+        self._busy[name] -= 1
+        if self._busy[name] <= 0:
+            del self._busy[name]
+            if self._tokens.get(name) is job.token:
+                del self._tokens[name]
+            self.busyChanged.emit(name, False)
+
+
+def _delivered_something(finished: JobFinished) -> bool:
+    result = finished.result
+    return isinstance(result, SyncResult) and (result.downloaded + result.recovered) > 0
+
+
+def _abandon(thread: QThread, worker: EngineWorker) -> None:
+    """Keep a worker thread that did not stop in time alive (never terminate() it).
+
+    Deleting a running QThread aborts the process, so it is kept referenced here and waited
+    for once more when the interpreter exits.
+    """
+    _log.warning("the engine thread did not stop in time; leaving it to finish on its own")
+    _ABANDONED.append((thread, worker))
+
+
+@atexit.register
+def _wait_for_abandoned() -> None:
+    for thread, _worker in _ABANDONED:
+        thread.wait(30_000)
