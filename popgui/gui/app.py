@@ -39,7 +39,8 @@ def demo_notice(demo: DemoServers) -> str:
     return (
         "Demo: popgui is talking to its own local servers (POP3 on "
         f"{demo.pop3.host}:{demo.pop3.port}, POP2 on {demo.pop2.host}:{demo.pop2.port}) with "
-        "sample mail; nothing leaves this computer. They stop when you close the window."
+        "sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. "
+        "The servers stop when you close the window."
     )
 
 
@@ -48,13 +49,13 @@ def create_window(profile: Profile, *, demo: DemoServers | None = None) -> MainW
 
     if demo is None:
         return MainWindow(profile)
-    return MainWindow(profile, notice=demo_notice(demo), sync_on_start=True)
+    return MainWindow(profile, notice=demo_notice(demo))
 
 
 def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
     """Open the main window on ``profile`` and run until it is closed; the exit status.
 
-    With ``demo``, the window explains the demo and gets the sample mail at once; the
+    With ``demo``, the window explains the demo and invites F5 to get the sample mail; the
     caller keeps the demo servers running until this returns.
     """
     app = application()

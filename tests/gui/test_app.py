@@ -1,7 +1,8 @@
-"""The application entry: the demo window explains itself and gets the sample mail."""
+"""The application entry: the demo window explains itself; F5 gets the sample mail."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from popgui.cli.demo_cmd import DemoServers, demo_accounts, demo_servers, save_demo_accounts
@@ -17,8 +18,14 @@ def test_demo_window_gets_the_sample_mail(qtbot: QtBot, profile: Profile) -> Non
         window = create_window(profile, demo=DemoServers(pop3, pop2))
         qtbot.addWidget(window)
         window.show()
+        qtbot.waitExposed(window)
+        window.windowHandle().requestActivate()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
         assert window.message_bar.isVisible()
         assert "local servers" in window.message_bar.label.text()
+        assert "F5" in window.message_bar.label.text()
+        assert window.message_model.rowCount() == 0
+        qtbot.keyClick(window.message_table, Qt.Key.Key_F5)
         qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=20_000)
         qtbot.waitUntil(
             lambda: window.account_model.state("demo-pop2").kind == "new", timeout=20_000
