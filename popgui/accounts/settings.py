@@ -19,13 +19,10 @@ popgui is refused rather than misread.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import ipaddress
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from popgui.errors import ConfigError, DeliveryError
+from popgui.fsutil import write_atomically
 
 if TYPE_CHECKING:
     from popgui.profile import Profile
@@ -513,37 +511,11 @@ def save_settings(path: Path, settings: Settings) -> None:
     """
     for account in settings:
         validate_account(account)
-    text = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    directory = path.parent
-    temporary: str | None = None
+    data = (json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=directory
-        )
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(text.encode("utf-8"))
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-        temporary = None
-        _fsync_directory(directory)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomically(path, lambda file: file.write(data), mode=0o600)
     except OSError as error:
         raise DeliveryError(
             f"could not save the settings to {path}: {error.strerror or error}"
         ) from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; its rename is durable enough
-        return
-    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

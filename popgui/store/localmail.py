@@ -21,14 +21,14 @@ import contextlib
 import dataclasses
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, DeliveryError
+from popgui.fsutil import write_atomically
 from popgui.profile import Profile
 from popgui.store.database import (
     Database,
@@ -414,18 +414,11 @@ def _remove_empty_folder(path: Path) -> None:
 
 
 def _atomic_copy(source: Path, destination: Path) -> None:
-    try:
-        fd, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".popgui-", suffix=".tmp")
-    except OSError as exc:
-        raise disk_error("save the message to", destination, exc) from exc
-    try:
-        with open(fd, "wb") as out, open(source, "rb") as data:
+    def copy(out: BinaryIO) -> None:
+        with open(source, "rb") as data:
             shutil.copyfileobj(data, out, 256 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, destination)
+
+    try:
+        write_atomically(destination, copy)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise disk_error("save the message to", destination, exc) from exc
-    sync_dir(destination.parent)

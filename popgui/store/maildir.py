@@ -31,6 +31,7 @@ from types import TracebackType
 from typing import BinaryIO, NoReturn
 
 from popgui.errors import ConfigError, DeliveryError
+from popgui.fsutil import fsync_directory
 
 __all__ = [
     "OWN_TMP_PREFIX",
@@ -137,22 +138,11 @@ def _unique_name(token: str) -> str:
 
 
 def _fsync_dir(path: Path) -> None:
-    """fsync a directory so the names created in it survive a power cut.
-
-    Some file systems (certain network mounts) refuse fsync on a directory with EINVAL; there is
-    nothing more we can do there, so that is not an error.
-    """
+    """fsync a directory so the names created in it survive a power cut."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fsync_directory(path)
     except OSError as exc:
-        raise disk_error("open the folder", path, exc) from exc
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise disk_error("flush the folder", path, exc) from exc
-    finally:
-        os.close(fd)
+        raise disk_error("flush the folder", path, exc) from exc
 
 
 def _pid_alive(pid: int) -> bool:
