@@ -1,0 +1,137 @@
+"""``python -m bench [--scenarios ...] [--runs N] [--quick] [--write docs/performance.md]``.
+
+Scenarios: ``full``, ``rtt``, ``small``, ``noop``, ``huge`` (timed downloads), ``cli``
+(``popgui --version`` and ``account list``: time and no Qt import) and ``gui`` (a big folder
+shown; the longest event-loop stall during a sync). Dovecot starts once, before anything is
+timed, and stops at the end whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.clients import ALL_CLIENTS, CLIENT_NAMES, Client
+from bench.cliprobe import cli_figures
+from bench.gui import gui_figures
+from bench.report import Report, machine_facts, text_report, write_markdown
+from bench.scenarios import SCENARIOS, Runner, filler, log
+from bench.server import BenchServer, DovecotUnavailable
+
+EXTRA_SCENARIOS = ("cli", "gui")
+ALL_SCENARIOS = (*SCENARIOS, *EXTRA_SCENARIOS)
+GUI_ROWS, GUI_ROWS_QUICK = 100_000, 10_000
+
+
+def names(text: str, known: Sequence[str]) -> list[str]:
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    return chosen
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
+    parser.add_argument(
+        "--scenarios",
+        type=lambda t: names(t, ALL_SCENARIOS),
+        default=list(ALL_SCENARIOS),
+        help="comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--clients",
+        type=lambda t: names(t, CLIENT_NAMES),
+        default=list(CLIENT_NAMES),
+        help="comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--runs", type=int, help="timed runs per client (default 3; 1 with --quick)"
+    )
+    parser.add_argument("--quick", action="store_true", help="small corpora: a smoke run")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="FILE",
+        help="write the results into FILE (e.g. docs/performance.md)",
+    )
+    parser.add_argument("--workdir", type=Path, help="where clients write (default: a temp dir)")
+    args = parser.parse_args(argv)
+    args.runs = args.runs or (1 if args.quick else 3)
+    return args
+
+
+def available_clients(wanted: list[str], report: Report) -> list[Client]:
+    clients = []
+    for client in ALL_CLIENTS:
+        if client.name not in wanted:
+            continue
+        missing = client.missing()
+        if missing:
+            log(f"note: skipping {missing}")
+            report.skipped.append(missing)
+        else:
+            clients.append(client)
+    return clients
+
+
+def run_downloads(
+    args: argparse.Namespace, server: BenchServer, workroot: Path, report: Report
+) -> None:
+    runner = Runner(server, available_clients(args.clients, report), workroot)
+    for name in args.scenarios:
+        if name in SCENARIOS:
+            report.results.append(runner.run(SCENARIOS[name], args.runs, args.quick))
+            print(text_report(Report(results=[report.results[-1]])), flush=True)
+
+
+def run_gui(args: argparse.Namespace, server: BenchServer) -> dict[str, object]:
+    full = SCENARIOS["full"]
+    log("[gui] building the profile and the sync mailbox")
+    server.add_mailbox("gui", filler(full, args.quick))
+    server.list_once("gui")
+    return gui_figures(server.port, "gui", GUI_ROWS_QUICK if args.quick else GUI_ROWS)
+
+
+def run_all(args: argparse.Namespace, report: Report, workroot: Path) -> None:
+    if "cli" in args.scenarios:
+        log("[cli] timing popgui --version and account list")
+        report.cli = cli_figures()
+    server = BenchServer()
+    log("starting Dovecot")
+    server.start()
+    try:
+        run_downloads(args, server, workroot, report)
+        if "gui" in args.scenarios:
+            report.gui = run_gui(args, server)
+    finally:
+        server.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    workroot = args.workdir or Path(tempfile.mkdtemp(prefix="popgui-bench-work-"))
+    workroot.mkdir(parents=True, exist_ok=True)
+    workroot.chmod(0o755)  # getmail6 delivers as the unprivileged mail user when run as root
+    command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
+    report = Report(facts=machine_facts(workroot), command=command.strip())
+    try:
+        run_all(args, report, workroot)
+    except DovecotUnavailable as error:
+        print(f"bench: Dovecot cannot run here: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workroot, ignore_errors=True)
+    print("\n" + text_report(report))
+    if args.write:
+        write_markdown(args.write, report)
+        log(f"wrote {args.write}")
+    return 0
