@@ -24,13 +24,8 @@ import contextlib
 import os
 import signal
 import subprocess
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-import keyring
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
 
 from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
 
@@ -40,6 +35,18 @@ if TYPE_CHECKING:
     from popgui.accounts.settings import Account
 
 KEYRING_SERVICE = "popgui"
+
+
+def _keyring() -> ModuleType:
+    """The keyring package, imported on first use: it costs about 30 ms, which commands that
+    never touch a keyring (a password command, ``account list``, ``--version``) need not pay."""
+    import keyring
+    import keyring.backends.chainer
+    import keyring.backends.fail
+    import keyring.backends.null
+    import keyring.errors
+
+    return keyring
 COMMAND_TIMEOUT = 30.0
 _STDERR_TAIL = 400
 
@@ -97,6 +104,7 @@ class SecretStore:
 
     def backend(self) -> KeyringBackend:
         """The keyring backend in use; KeyringUnavailableError when there is no real one."""
+        keyring = _keyring()
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if _unusable(backend):
             raise KeyringUnavailableError(
@@ -119,6 +127,7 @@ class SecretStore:
         except CredentialsError as error:
             raise ConfigError(str(error)) from None
         backend = self.backend()
+        keyring = _keyring()
         try:
             backend.set_password(KEYRING_SERVICE, keyring_key(account), password)
         except keyring.errors.KeyringLocked:
@@ -133,6 +142,7 @@ class SecretStore:
         if account.password_source == "command":
             return self.password_from_command(account)
         backend = self.backend()
+        keyring = _keyring()
         try:
             password = backend.get_password(KEYRING_SERVICE, keyring_key(account))
         except keyring.errors.KeyringLocked:
@@ -153,6 +163,7 @@ class SecretStore:
     def delete_password(self, account: Account) -> bool:
         """Remove ``account``'s password from the keyring; False if none was stored."""
         backend = self.backend()
+        keyring = _keyring()
         try:
             backend.delete_password(KEYRING_SERVICE, keyring_key(account))
         except keyring.errors.KeyringLocked:
@@ -246,6 +257,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 def _unusable(backend: KeyringBackend) -> bool:
     """True for keyring's stand-ins that store nothing (fail, null, an empty chain)."""
+    keyring = _keyring()
     if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
         return True
     if isinstance(backend, keyring.backends.chainer.ChainerBackend):
