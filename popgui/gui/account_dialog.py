@@ -439,6 +439,8 @@ class AccountDialog(QDialog):
             found = matching_preset(account.host)
             if found is not None:
                 _select(self.preset_combo, found.key)
+            for edit in (self.host_edit, self.command_edit, self.maildir_edit, self.ca_file_edit):
+                edit.setCursorPosition(0)  # a long value shows its beginning, not its end
         finally:
             self._filling = False
 

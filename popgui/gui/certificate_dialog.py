@@ -164,6 +164,10 @@ class CertificateDialog(QDialog):
         self.advice.setWordWrap(True)
 
         details = QFormLayout()
+        # Explicit spacing: a nested layout otherwise inherits the 16 pixels of ``top`` below,
+        # which spreads the five detail rows far apart.
+        details.setHorizontalSpacing(12)
+        details.setVerticalSpacing(6)
         details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         details.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         details.addRow("Issued to:", _selectable(error.subject or "(not shown by the server)"))
@@ -200,6 +204,7 @@ class CertificateDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         text = QVBoxLayout()
+        text.setSpacing(8)
         text.addWidget(self.headline)
         text.addWidget(self.reason)
         text.addWidget(self.advice)

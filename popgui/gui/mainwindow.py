@@ -214,6 +214,10 @@ class MainWindow(QMainWindow):
         self.layout_state = LayoutState(profile)
         self._shown_message_id: int | None = None
         self._closing = False
+        #: Removed accounts whose keyring password is being forgotten (by the worker).
+        self._forgetting: list[str] = []
+        #: What each busy account showed before "checking…" (restored after non-sync jobs).
+        self._state_before_busy: dict[str, AccountState] = {}
         # Before our own slots: the scheduler's next_check is then up to date in them.
         self.scheduler = CheckScheduler(self.controller, self._accounts_now, parent=self)
         try:
@@ -505,6 +509,7 @@ class MainWindow(QMainWindow):
             if self.on_server_view.account != account:
                 self.on_server_view.set_account(account)
             self.content_stack.setCurrentWidget(self.on_server_view)
+            self._update_counts()  # the view has its own summary: no stale folder counts
         elif entry is not None and account is not None:
             self.content_stack.setCurrentWidget(self.reading_splitter)
             self.message_model.set_folder(account.name, entry.name)
@@ -567,7 +572,17 @@ class MainWindow(QMainWindow):
 
     # -- messages ------------------------------------------------------------------------------
 
+    def local_list_shown(self) -> bool:
+        """Whether the message list is on screen (not the On server view in its place)."""
+        return self.content_stack.currentWidget() is self.reading_splitter
+
     def selected_messages(self) -> list[MessageRow]:
+        """The selected local messages: none while On server is shown in the list's place.
+
+        Del, Ctrl+R and the other message actions must not act on a list nobody can see.
+        """
+        if not self.local_list_shown():
+            return []
         rows = sorted(index.row() for index in self.message_table.selectionModel().selectedRows())
         return [m for row in rows if (m := self.message_model.message_at(row)) is not None]
 
@@ -674,6 +689,9 @@ class MainWindow(QMainWindow):
     def select_all(self) -> None:
         if self.filter_field.hasFocus():
             self.filter_field.selectAll()
+        elif not self.local_list_shown():
+            self.on_server_view.table.setFocus()
+            self.on_server_view.table.selectAll()
         else:
             self.message_table.setFocus()
             self.message_table.selectAll()
@@ -761,9 +779,14 @@ class MainWindow(QMainWindow):
     @Slot(str, bool)
     def _busy_changed(self, name: str, busy: bool) -> None:
         if busy:
+            self._state_before_busy[name] = self.account_model.state(name)
             self.account_model.set_state(name, AccountState("checking"))
-        elif self.account_model.state(name).kind == "checking":
-            self.account_model.set_state(name, AccountState())  # finished reports the result
+        else:
+            before = self._state_before_busy.pop(name, AccountState())
+            if self.account_model.state(name).kind == "checking":
+                # No sync reported a new state (a preview, a test...): show the last one again,
+                # so looking at On server does not wipe "24 new" or a password error.
+                self.account_model.set_state(name, before)
         self._update_actions()
 
     @Slot(str)
@@ -776,6 +799,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
+        if finished.kind == "password" and finished.account in self._forgetting:
+            self._password_forgotten(finished)  # jobs run in order: this one is ours
+            return
         if finished.kind != "sync":
             return  # the On server view reports its own jobs
         error = finished.error
@@ -794,6 +820,7 @@ class MainWindow(QMainWindow):
         """The error in plain words, with the one action that fixes it."""
         account = self.settings.get(name)
         text = f"{name}: {_first_sentence_capital(describe(error))}"
+
         def retry() -> None:
             current = self.settings.get(name) or account
             if current is not None:
@@ -876,10 +903,12 @@ class MainWindow(QMainWindow):
         account = self.current_account()
         if account is None:
             return
+        keyring = account.password_source == "keyring"
+        password = " Its password is removed from the system keyring." if keyring else ""
         answer = QMessageBox.question(
             self, "Remove Account",
             f"Remove the account “{account.name}”?\n\nThe mail already downloaded stays on "
-            f"disk in {account.maildir_path(self.profile)}.",
+            f"disk in {account.maildir_path(self.profile)}.{password}",
         )  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -887,6 +916,20 @@ class MainWindow(QMainWindow):
         self.settings.remove(account.name)
         if self._write_settings():
             self.reload_accounts()
+            if keyring:  # in the worker: a keyring can block (a locked KWallet waits)
+                self._forgetting.append(account.name)
+                self.controller.forget_password(account)
+
+    def _password_forgotten(self, finished: JobFinished) -> None:
+        """A removed account's password is gone from the keyring, or could not be removed."""
+        self._forgetting.remove(finished.account)
+        error = finished.error
+        if error is not None and not isinstance(error, CancelledError):
+            self.message_bar.show_message(
+                f"The account {finished.account} was removed, but its password could not be "
+                f"removed from the keyring: {describe(error)}",
+                kind="warning",
+            )
 
     def _save_account(self, account: Account, *, old_name: str | None = None) -> bool:
         try:
@@ -932,7 +975,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_actions(self, *_args: object) -> None:
-        has_messages = bool(self.message_table.selectionModel().selectedRows())
+        has_messages = self.local_list_shown() and bool(
+            self.message_table.selectionModel().selectedRows()
+        )
         for name in ("delete", "mark_read", "mark_unread", "move", "save_as"):
             self.actions_by_name[name].setEnabled(has_messages)
         has_account = self.current_account() is not None

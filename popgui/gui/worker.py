@@ -20,6 +20,7 @@ waiting for on cancel: cancel and :meth:`EngineController.shutdown` are always p
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import itertools
 import logging
 import math
@@ -29,19 +30,23 @@ from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from popgui.accounts.secrets import SecretStore
 from popgui.accounts.settings import Account
-from popgui.errors import PopguiError
+from popgui.errors import ConfigError, CredentialsError, PopguiError
+from popgui.messages import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
 from popgui.sync.engine import sync_account
 from popgui.sync.preview import preview_account
 from popgui.sync.progress import Progress, SyncResult
 from popgui.sync.session import ConnectOptions
+
+if TYPE_CHECKING:
+    from popgui.sync.diagnose import ConnectionReport
 
 __all__ = [
     "AccountProgress",
@@ -85,7 +90,8 @@ class JobFinished:
 
     ``result`` by kind: sync/download/delete a :class:`~popgui.sync.progress.SyncResult`
     (also when it failed), preview a list of :class:`~popgui.sync.preview.PreviewItem`, top
-    ``bytes``, test a ``ConnectionReport`` (its ``error`` is copied here), password None.
+    ``bytes``, test a ``ConnectionReport`` (its ``error`` is copied here), password: None
+    after ``store_password``, a ``bool`` after ``forget_password`` (False: nothing was stored).
     """
 
     account: str
@@ -205,14 +211,35 @@ def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiErro
 
     timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
     options = ConnectOptions(timeout=timeout, cancel=ctx.token)
+    failed: PopguiError | None = None
+    if password is None and ctx.account.password_source == "command":
+        try:
+            password = ctx.secret()  # testing the account tests its password command too
+        except (CredentialsError, ConfigError) as error:
+            failed = error
     report = diagnose.test_connection(ctx.account, password, options=options)
+    if failed is not None:
+        report = _with_command_failure(report, failed)
     return report, getattr(report, "error", None)
+
+
+def _with_command_failure(report: ConnectionReport, error: PopguiError) -> ConnectionReport:
+    """The report, saying why the login was not tried: the password command failed."""
+    note = f"The login was not tried: {describe(error)}"
+    kept = [n for n in report.notes if not n.startswith("No password given")]
+    return dataclasses.replace(report, notes=(*kept, note))
 
 
 def _password_job(password: str, ctx: JobContext) -> tuple[object, PopguiError | None]:
     store = ctx.secret_store()
     call_cancellable(partial(store.store_password, ctx.account, password), ctx.token, "keyring")
     return None, None
+
+
+def _forget_password_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+    store = ctx.secret_store()
+    removed = call_cancellable(partial(store.delete_password, ctx.account), ctx.token, "keyring")
+    return removed, None
 
 
 def _result_for_failure(kind: JobKind, account: str, error: PopguiError) -> object:
@@ -437,11 +464,23 @@ class EngineController(QObject):
         self._enqueue(account, "delete", partial(_delete_job, frozenset(uids)))
 
     def test_connection(self, account: Account, password: str | None) -> None:
-        """Check the settings; ``password`` is passed as is (None: the report says no login)."""
+        """Check the settings; result: a ConnectionReport.
+
+        ``password`` is used as is. None: an account with a password command runs it (here, in
+        the worker) and tries the login; otherwise the report says the login was not tried.
+        """
         self._enqueue(account, "test", partial(_test_job, password))
 
     def store_password(self, account: Account, password: str) -> None:
         self._enqueue(account, "password", partial(_password_job, password))
+
+    def forget_password(self, account: Account) -> None:
+        """Remove the account's password from the keyring (the account is being removed).
+
+        Result: True when a password was removed, False when none was stored. Asked for any
+        account, whatever its ``password_source``: the caller decides whether to ask.
+        """
+        self._enqueue(account, "password", _forget_password_job)
 
     def cancel(self, account_name: str | None = None) -> None:
         """Stop the account's running and queued jobs (None: every account's)."""

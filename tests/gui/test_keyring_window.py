@@ -1,0 +1,166 @@
+"""The window and the real Secret Service: removing an account forgets its password.
+
+The ``secret_service`` fixture runs gnome-keyring on a private D-Bus session bus and points
+``keyring`` at it, so the window's own :class:`~popgui.accounts.secrets.SecretStore` (used in
+the engine worker thread) talks to a real keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import keyring
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from popgui.accounts.secrets import KEYRING_SERVICE, KeyringLockedError, keyring_key
+from popgui.accounts.settings import Account, load_settings
+from popgui.gui.worker import EngineController, JobFinished
+from popgui.profile import Profile
+from tests.gui.conftest import PASSWORD_COMMAND, save_accounts
+from tests.support.secret_service import SecretService
+
+Opener = Callable[..., Any]
+TIMEOUT_MS = 20_000
+
+
+def keyring_account(name: str, user: str = "jane") -> Account:
+    # Port 9 (discard) on loopback: nothing here ever connects.
+    return Account(name=name, host="127.0.0.1", port=9, security="none", user=user)
+
+
+def stored_password(account: Account) -> str | None:
+    return keyring.get_password(KEYRING_SERVICE, keyring_key(account))
+
+
+def run_password_job(
+    qtbot: QtBot, controller: EngineController, account: Account, job: Callable[[], None]
+) -> JobFinished:
+    with qtbot.waitSignal(
+        controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "password" and f.account == account.name,
+    ) as blocker:
+        job()
+    finished: JobFinished = blocker.args[0]
+    return finished
+
+
+def accept_next_question(answers: list[str]) -> None:
+    """Press Yes in the next modal message box (the removal's confirmation)."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        answers.append(box.text())
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        assert yes is not None
+        yes.click()
+
+    QTimer.singleShot(0, answer)
+
+
+def select_account(window: Any, name: str) -> None:
+    window.account_view.setCurrentIndex(
+        window.account_model.index(window.account_model.row_of(name), 0)
+    )
+
+
+def remove_through_window(qtbot: QtBot, window: Any, account: Account) -> JobFinished:
+    select_account(window, account.name)
+    answers: list[str] = []
+    accept_next_question(answers)
+    finished = run_password_job(
+        qtbot,
+        window.controller,
+        account,
+        window.actions_by_name["remove_account"].trigger,
+    )
+    assert answers and account.name in answers[0]
+    assert "keyring" in answers[0]  # the confirmation says the password goes too
+    return finished
+
+
+def test_removing_an_account_forgets_its_password(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    home, work = keyring_account("home"), keyring_account("work", user="sam")
+    save_accounts(profile, [home, work])
+    window = open_window()
+    for account, password in ((home, "home secret"), (work, "work secret")):
+        store = partial(window.controller.store_password, account, password)
+        finished = run_password_job(qtbot, window.controller, account, store)
+        assert finished.error is None
+    assert stored_password(home) == "home secret"
+
+    finished = remove_through_window(qtbot, window, home)
+
+    assert finished.error is None and finished.result is True
+    assert stored_password(home) is None
+    assert stored_password(work) == "work secret"  # the other account keeps its password
+    assert load_settings(profile.settings_file).names() == ["work"]
+    assert not window.message_bar.isVisible()
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(work))
+
+
+def test_removing_an_account_without_a_stored_password_is_quiet(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    home = keyring_account("home")
+    save_accounts(profile, [home])
+    window = open_window()
+
+    finished = remove_through_window(qtbot, window, home)
+
+    assert finished.error is None and finished.result is False
+    assert load_settings(profile.settings_file).names() == []
+    assert not window.message_bar.isVisible()
+
+
+def test_an_account_with_a_password_command_leaves_the_keyring_alone(
+    qtbot: QtBot,
+    secret_service: SecretService,
+    profile: Profile,
+    open_window: Opener,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    account = Account(
+        name="cmd", host="127.0.0.1", port=9, security="none", user="jane",
+        password_source="command", password_command=PASSWORD_COMMAND,
+    )  # fmt: skip
+    save_accounts(profile, [account])
+    window = open_window()
+    asked: list[Account] = []
+    monkeypatch.setattr(window.controller, "forget_password", asked.append)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    )
+    select_account(window, "cmd")
+    window.actions_by_name["remove_account"].trigger()
+    assert load_settings(profile.settings_file).names() == []
+    assert asked == []
+
+
+def test_a_failure_to_forget_is_shown(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    home = keyring_account("home")
+    save_accounts(profile, [home])
+    window = open_window()
+    secret_service.lock()
+    try:
+        finished = remove_through_window(qtbot, window, home)
+    finally:
+        secret_service.unlock()
+    assert isinstance(finished.error, KeyringLockedError)
+    assert window.message_bar.isVisible()
+    assert "locked" in window.message_bar.label.text()
+    assert window.message_bar.label.text().startswith(
+        "The account home was removed, but its password could not be removed"
+    )
