@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, SignalInstance
+from PySide6.QtCore import QCoreApplication, QObject, Qt, SignalInstance
 from PySide6.QtGui import QFontDatabase, QIntValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -70,10 +70,14 @@ from popgui.errors import (
     PopguiError,
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate, wrap_fingerprint
+from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.messages import describe
 
 __all__ = ["AccountDialog", "DialogController", "render_report"]
+
+# For the module's functions (lupdate reads ``translate("Context", "text")`` calls).
+translate = QCoreApplication.translate
 
 
 class DialogController(Protocol):
@@ -86,28 +90,32 @@ class DialogController(Protocol):
     def store_password(self, account: Account, password: str) -> None: ...
 
 
+# Item texts are marked for lupdate here and translated when the combo boxes are filled.
 _PROTOCOLS = (("POP3", "pop3"), ("POP2 (RFC 937)", "pop2"))
 _SECURITIES = (
-    ("TLS: encrypted from the start (port 995)", "tls"),
-    ("STARTTLS: upgrade, never fall back (port 110)", "starttls"),
-    ("None: unencrypted", "none"),
-)
+    (QT_TRANSLATE_NOOP("AccountDialog", "TLS: encrypted from the start (port 995)"), "tls"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "STARTTLS: upgrade, never fall back (port 110)"),
+     "starttls"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "None: unencrypted"), "none"),
+)  # fmt: skip
 _AUTHS = (
-    ("Automatic: the strongest the server offers", "auto"),
-    ("USER/PASS (password sent as is)", "user"),
-    ("APOP (MD5 challenge)", "apop"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "Automatic: the strongest the server offers"), "auto"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "USER/PASS (password sent as is)"), "user"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "APOP (MD5 challenge)"), "apop"),
     ("PLAIN (SASL)", "plain"),
     ("LOGIN (SASL)", "login"),
     ("CRAM-MD5", "cram-md5"),
     ("SCRAM-SHA-1", "scram-sha-1"),
     ("SCRAM-SHA-256", "scram-sha-256"),
-    ("XOAUTH2: OAuth2 access token", "xoauth2"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"), "xoauth2"),
 )
 _POLICIES = (
-    ("Keep it on the server", "keep"),
-    ("Delete it from the server once it is safe here", "delete"),
-    ("Delete it from the server after some days", "delete-after-days"),
-)
+    (QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"), "keep"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server once it is safe here"),
+     "delete"),
+    (QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server after some days"),
+     "delete-after-days"),
+)  # fmt: skip
 _REQUIRED_EMPTY = ("name is empty", "host is empty", "user is empty")
 _INVALID_STYLE = '*[invalid="true"] { border: 1px solid #d93025; border-radius: 2px; }'
 _DEFAULT_INTERVAL = 15
@@ -116,7 +124,7 @@ _DEFAULT_INTERVAL = 15
 def _combo(items: Iterable[tuple[str, str]]) -> QComboBox:
     combo = QComboBox()
     for text, value in items:
-        combo.addItem(text, value)
+        combo.addItem(QCoreApplication.translate("AccountDialog", text), value)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
 
@@ -147,7 +155,10 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
 
 def _bad_password(password: str) -> str | None:
     if any(char in password for char in "\r\n\0"):
-        return "The password contains a line break or a NUL character, which POP cannot send."
+        return QCoreApplication.translate(
+            "AccountDialog",
+            "The password contains a line break or a NUL character, which POP cannot send.",
+        )
     return None
 
 
@@ -173,7 +184,11 @@ class AccountDialog(QDialog):
         self._certificate_error: CertificateError | None = None
         self._filling = False
         self.setObjectName("accountDialog")
-        self.setWindowTitle("Add account" if account is None else f"Edit account {account.name}")
+        self.setWindowTitle(
+            self.tr("Add account")
+            if account is None
+            else self.tr("Edit account {account}").format(account=account.name)
+        )
         self.setStyleSheet(_INVALID_STYLE)
         self._build_widgets()
         self._build_layout()
@@ -191,9 +206,9 @@ class AccountDialog(QDialog):
     def _build_widgets(self) -> None:
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("presetCombo")
-        self.preset_combo.addItem("Other server: enter its settings below", "")
+        self.preset_combo.addItem(self.tr("Other server: enter its settings below"), "")
         for item in PRESETS:
-            self.preset_combo.addItem(item.label, item.key)
+            self.preset_combo.addItem(QCoreApplication.translate("Presets", item.label), item.key)
         self.preset_notes = QLabel()
         self.preset_notes.setObjectName("presetNotes")
         self.preset_notes.setWordWrap(True)
@@ -202,7 +217,7 @@ class AccountDialog(QDialog):
         self.preset_notes.setMinimumWidth(420)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("a short name, e.g. work")
+        self.name_edit.setPlaceholderText(self.tr("a short name, e.g. work"))
         self.host_edit = QLineEdit()
         self.host_edit.setPlaceholderText("pop.example.org")
         self.port_edit = QLineEdit()
@@ -211,59 +226,63 @@ class AccountDialog(QDialog):
         self.protocol_combo = _combo(_PROTOCOLS)
         self.security_combo = _combo(_SECURITIES)
         self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText("the login name, often the full e-mail address")
+        self.user_edit.setPlaceholderText(self.tr("the login name, often the full e-mail address"))
         self.auth_combo = _combo(_AUTHS)
-        self.keyring_radio = QRadioButton("Pass&word:")
-        self.keyring_radio.setToolTip("Kept in the system keyring, never in the settings file")
+        self.keyring_radio = QRadioButton(self.tr("Pass&word:"))
+        self.keyring_radio.setToolTip(
+            self.tr("Kept in the system keyring, never in the settings file")
+        )
         self.keyring_radio.setChecked(True)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setObjectName("passwordEdit")
-        self.command_radio = QRadioButton("Password &command:")
+        self.command_radio = QRadioButton(self.tr("Password &command:"))
         self.command_radio.setToolTip(
-            "A command that prints the password, e.g. pass show mail/work"
+            self.tr("A command that prints the password, e.g. pass show mail/work")
         )
         self.command_edit = QLineEdit()
-        self.command_edit.setPlaceholderText("e.g. pass show mail/work")
+        self.command_edit.setPlaceholderText(self.tr("e.g. pass show mail/work"))
 
         self.policy_combo = _combo(_POLICIES)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 3650)
         self.days_spin.setValue(14)
-        self.days_spin.setSuffix(" days")
+        self.days_spin.setSuffix(self.tr(" days"))
         self.maildir_edit = QLineEdit()
-        self.maildir_browse = QPushButton("&Browse…")
+        self.maildir_browse = QPushButton(self.tr("&Browse…"))
         self.remote_folder_edit = QLineEdit()
-        self.remote_folder_edit.setPlaceholderText("the default mailbox")
-        self.interval_check = QCheckBox("Chec&k for new mail every")
+        self.remote_folder_edit.setPlaceholderText(self.tr("the default mailbox"))
+        self.interval_check = QCheckBox(self.tr("Chec&k for new mail every"))
         self.interval_spin = QSpinBox()
         self.interval_spin.setRange(MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)
         self.interval_spin.setValue(_DEFAULT_INTERVAL)
-        self.interval_spin.setSuffix(" minutes")
+        self.interval_spin.setSuffix(self.tr(" minutes"))
         self.delete_locally_check = QCheckBox(
-            "De&lete a message on the server too when I move it to Trash here"
+            self.tr("De&lete a message on the server too when I move it to Trash here")
         )
 
         self.ca_file_edit = QLineEdit()
-        self.ca_file_edit.setPlaceholderText("only for a server whose authority is not known")
-        self.ca_file_browse = QPushButton("Br&owse…")
+        self.ca_file_edit.setPlaceholderText(
+            self.tr("only for a server whose authority is not known")
+        )
+        self.ca_file_browse = QPushButton(self.tr("Br&owse…"))
         self.fingerprint_edit = QLineEdit()
         self.fingerprint_edit.setObjectName("fingerprintEdit")
         self.fingerprint_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.fingerprint_edit.setPlaceholderText("SHA-256, e.g. ab:cd:ef:…")
+        self.fingerprint_edit.setPlaceholderText(self.tr("SHA-256, e.g. ab:cd:ef:…"))
 
-        self.test_button = QPushButton("Te&st connection")
+        self.test_button = QPushButton(self.tr("Te&st connection"))
         self.test_button.setObjectName("testButton")
         self.test_button.setAutoDefault(False)
         self.report_view = QTextBrowser()
         self.report_view.setObjectName("reportView")
         self.report_view.setOpenLinks(False)
-        self.report_view.setHtml(
-            "<p style='color:#5f6368'>Test connection shows here what the server offers: "
-            "encryption, certificate, capabilities and login methods. Nothing is downloaded "
-            "or deleted.</p>"
+        intro = self.tr(
+            "Test connection shows here what the server offers: encryption, certificate, "
+            "capabilities and login methods. Nothing is downloaded or deleted."
         )
-        self.trust_button = QPushButton("T&rust this certificate…")
+        self.report_view.setHtml(f"<p style='color:#5f6368'>{html.escape(intro)}</p>")
+        self.trust_button = QPushButton(self.tr("T&rust this certificate…"))
         self.trust_button.setObjectName("trustButton")
         self.trust_button.setAutoDefault(False)
         self.trust_button.setVisible(False)
@@ -279,23 +298,23 @@ class AccountDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Save" if self._original is not None else "Add account")
+        ok.setText(self.tr("Save") if self._original is not None else self.tr("Add account"))
         self.ok_button = ok
 
     def _build_layout(self) -> None:
         top = QFormLayout()
-        top.addRow("Pro&vider:", self.preset_combo)
+        top.addRow(self.tr("Pro&vider:"), self.preset_combo)
         top.addRow("", self.preset_notes)
 
         server = QFormLayout()
         server.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        server.addRow("&Name:", self.name_edit)
-        server.addRow("&Host:", self.host_edit)
-        server.addRow("&Port:", self.port_edit)
-        server.addRow("Pro&tocol:", self.protocol_combo)
-        server.addRow("S&ecurity:", self.security_combo)
-        server.addRow("&User name:", self.user_edit)
-        server.addRow("Login &method:", self.auth_combo)
+        server.addRow(self.tr("&Name:"), self.name_edit)
+        server.addRow(self.tr("&Host:"), self.host_edit)
+        server.addRow(self.tr("&Port:"), self.port_edit)
+        server.addRow(self.tr("Pro&tocol:"), self.protocol_combo)
+        server.addRow(self.tr("S&ecurity:"), self.security_combo)
+        server.addRow(self.tr("&User name:"), self.user_edit)
+        server.addRow(self.tr("Login &method:"), self.auth_combo)
         server.addRow(self.keyring_radio, self.password_edit)
         server.addRow(self.command_radio, self.command_edit)
         server_page = QWidget()
@@ -306,17 +325,17 @@ class AccountDialog(QDialog):
         policy_row = QHBoxLayout()
         policy_row.addWidget(self.policy_combo, 1)
         policy_row.addWidget(self.days_spin)
-        mail.addRow(_buddy("&After downloading:", self.policy_combo), policy_row)
+        mail.addRow(_buddy(self.tr("&After downloading:"), self.policy_combo), policy_row)
         maildir_row = QHBoxLayout()
         maildir_row.addWidget(self.maildir_edit, 1)
         maildir_row.addWidget(self.maildir_browse)
-        mail.addRow(_buddy("&Deliver to (Maildir):", self.maildir_edit), maildir_row)
-        mail.addRow("Remote &folder (POP2):", self.remote_folder_edit)
+        mail.addRow(_buddy(self.tr("&Deliver to (Maildir):"), self.maildir_edit), maildir_row)
+        mail.addRow(self.tr("Remote &folder (POP2):"), self.remote_folder_edit)
         interval_row = QHBoxLayout()
         interval_row.addWidget(self.interval_check)
         interval_row.addWidget(self.interval_spin)
         interval_row.addStretch(1)
-        mail.addRow("Periodic check:", interval_row)
+        mail.addRow(self.tr("Periodic check:"), interval_row)
         mail.addRow("", self.delete_locally_check)
         mail_page = QWidget()
         mail_page.setLayout(mail)
@@ -326,12 +345,14 @@ class AccountDialog(QDialog):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_file_edit, 1)
         ca_row.addWidget(self.ca_file_browse)
-        trust.addRow(_buddy("&CA certificate file:", self.ca_file_edit), ca_row)
-        trust.addRow("&Fingerprint:", self.fingerprint_edit)
+        trust.addRow(_buddy(self.tr("&CA certificate file:"), self.ca_file_edit), ca_row)
+        trust.addRow(self.tr("&Fingerprint:"), self.fingerprint_edit)
         explain = QLabel(
-            "Normally leave both empty: the server's certificate is checked against the "
-            "authorities this computer trusts. A fingerprint trusts exactly one certificate "
-            "(for a self-signed one); Test connection can fill it in for you."
+            self.tr(
+                "Normally leave both empty: the server's certificate is checked against the "
+                "authorities this computer trusts. A fingerprint trusts exactly one certificate "
+                "(for a self-signed one); Test connection can fill it in for you."
+            )
         )
         explain.setWordWrap(True)
         explain.setMinimumWidth(420)  # a wrapped label otherwise asks for a narrow column
@@ -341,9 +362,9 @@ class AccountDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("accountTabs")
-        self.tabs.addTab(server_page, "Server and login")
-        self.tabs.addTab(mail_page, "Mail")
-        self.tabs.addTab(trust_page, "Certificate")
+        self.tabs.addTab(server_page, self.tr("Server and login"))
+        self.tabs.addTab(mail_page, self.tr("Mail"))
+        self.tabs.addTab(trust_page, self.tr("Certificate"))
         self._field_tabs = {
             "mail": (
                 "policy", "delete_after_days", "maildir", "remote_folder",
@@ -352,7 +373,7 @@ class AccountDialog(QDialog):
             "certificate": ("ca_file", "fingerprint"),
         }  # fmt: skip
 
-        test_box = QGroupBox("Connection test")
+        test_box = QGroupBox(self.tr("Connection test"))
         test_layout = QVBoxLayout(test_box)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
@@ -423,7 +444,9 @@ class AccountDialog(QDialog):
                 self.command_edit.setText(account.password_command or "")
             else:
                 self.keyring_radio.setChecked(True)
-            self.password_edit.setPlaceholderText("leave empty to keep the stored password")
+            self.password_edit.setPlaceholderText(
+                self.tr("leave empty to keep the stored password")
+            )
             _select(self.policy_combo, account.policy)
             if account.delete_after_days is not None:
                 self.days_spin.setValue(account.delete_after_days)
@@ -463,13 +486,13 @@ class AccountDialog(QDialog):
             port = 109
         else:
             port = 995 if self.security_combo.currentData() == "tls" else 110
-        self.port_edit.setPlaceholderText(f"{port} (default)")
+        self.port_edit.setPlaceholderText(self.tr("{port} (default)").format(port=port))
 
     def _update_maildir_placeholder(self) -> None:
-        name = self.name_edit.text().strip(" ") or "NAME"
+        name = self.name_edit.text().strip(" ") or self.tr("NAME")
         mail_dir = getattr(getattr(self.controller, "profile", None), "mail_dir", None)
         where = str(Path(mail_dir) / name) if mail_dir is not None else f"mail/{name}"
-        self.maildir_edit.setPlaceholderText(f"default: {where}")
+        self.maildir_edit.setPlaceholderText(self.tr("default: {folder}").format(folder=where))
 
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
@@ -489,7 +512,7 @@ class AccountDialog(QDialog):
     def apply_preset(self, chosen: ProviderPreset) -> None:
         """Fill host, port, security (and the login method where the provider needs one)."""
         _select(self.preset_combo, chosen.key)
-        self.preset_notes.setText(chosen.notes)
+        self.preset_notes.setText(QCoreApplication.translate("Presets", chosen.notes))
         self.preset_notes.setVisible(True)
         if not chosen.available:
             return
@@ -504,15 +527,17 @@ class AccountDialog(QDialog):
 
     def _browse_maildir(self) -> None:
         start = self.maildir_edit.text() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "Folder for this account's mail", start)
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder for this account's mail"), start
+        )
         if chosen:
             self.maildir_edit.setText(chosen)
 
     def _browse_ca_file(self) -> None:
         start = self.ca_file_edit.text() or str(Path.home())
         chosen, _ = QFileDialog.getOpenFileName(
-            self, "Certificate authority file", start,
-            "Certificates (*.pem *.crt *.cer);;All files (*)",
+            self, self.tr("Certificate authority file"), start,
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )  # fmt: skip
         if chosen:
             self.ca_file_edit.setText(chosen)
@@ -595,7 +620,8 @@ class AccountDialog(QDialog):
         sentence = _humanise(text)
         tab = next((tab for tab, names in self._field_tabs.items() if field in names), None)
         if tab is not None:
-            sentence += f" (See the {tab.capitalize()} tab.)"
+            tab_name = self.tr("Mail") if tab == "mail" else self.tr("Certificate")
+            sentence += " " + self.tr("(See the {tab} tab.)").format(tab=tab_name)
         self._set_message(sentence, error=not hint)
 
     def _set_message(self, text: str | None, *, error: bool = True) -> None:
@@ -652,7 +678,10 @@ class AccountDialog(QDialog):
         self._certificate_error = None
         self.trust_button.setVisible(False)
         self.test_button.setEnabled(False)
-        self.report_view.setHtml(f"<p>Connecting to <b>{html.escape(_address(account))}</b>…</p>")
+        connecting = self.tr("Connecting to {address}…").format(
+            address=f"<b>{html.escape(_address(account))}</b>"
+        )
+        self.report_view.setHtml(f"<p>{connecting}</p>")
         self.controller.test_connection(account, self.password())  # type: ignore[union-attr]
 
     def _job_finished(self, job: object) -> None:
@@ -672,7 +701,7 @@ class AccountDialog(QDialog):
     def _show_report(self, report: object, error: PopguiError | None) -> None:
         self._report = report
         if report is None:
-            text = _describe(error) if error is not None else "The test gave no result."
+            text = _describe(error) if error is not None else self.tr("The test gave no result.")
             self.report_view.setHtml(_error_html(text, error))
             self._offer_trust(error if isinstance(error, CertificateError) else None)
             return
@@ -692,10 +721,11 @@ class AccountDialog(QDialog):
             return
         self.fingerprint_edit.setText(error.fingerprint)
         self.trust_button.setVisible(False)
-        self.report_view.append(
-            "<p><b>The fingerprint is filled in</b> (Certificate tab). Press Test connection "
-            "again to check, then save the account.</p>"
+        filled = self.tr(
+            "The fingerprint is filled in (Certificate tab). Press Test connection "
+            "again to check, then save the account."
         )
+        self.report_view.append(f"<p>{html.escape(filled)}</p>")
 
     # -- accept: store the password through the worker ------------------------------------
 
@@ -714,7 +744,7 @@ class AccountDialog(QDialog):
             return
         self._pending_store = account
         self.ok_button.setEnabled(False)
-        self._set_message("Saving the password in the system keyring…", error=False)
+        self._set_message(self.tr("Saving the password in the system keyring…"), error=False)
         self.controller.store_password(account, password)  # type: ignore[union-attr]
 
     def _password_stored(self, error: PopguiError | None) -> None:
@@ -777,28 +807,50 @@ def _describe(error: PopguiError) -> str:
     if isinstance(error, CertificateError):
         return _capitalised(str(error))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
-        return _capitalised(str(error)) + (
-            " Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token."
+        return (
+            _capitalised(str(error))
+            + " "
+            + translate(
+                "AccountDialog",
+                "Some providers (Gmail, Yahoo) want an app password here, "
+                "Microsoft an OAuth2 token.",
+            )
         )
     return describe(error)
 
 
 def _keyring_advice(error: PopguiError | None) -> str:
-    way_out = (
-        " Choose “Password command” instead (e.g. pass show mail/work), or clear the password "
-        "field to save the account without a password."
+    way_out = " " + translate(
+        "AccountDialog",
+        "Choose “Password command” instead (e.g. pass show mail/work), or clear the password "
+        "field to save the account without a password.",
     )
     if isinstance(error, KeyringLockedError):
         return (
-            "The system keyring is locked, so the password could not be saved. Unlock it (log "
-            "in to the desktop or open your keyring manager) and press Save again." + way_out
+            translate(
+                "AccountDialog",
+                "The system keyring is locked, so the password could not be saved. Unlock it (log "
+                "in to the desktop or open your keyring manager) and press Save again.",
+            )
+            + way_out
         )
     if isinstance(error, KeyringUnavailableError):
-        return "No system keyring is available to keep the password." + way_out
+        return (
+            translate("AccountDialog", "No system keyring is available to keep the password.")
+            + way_out
+        )
     if isinstance(error, ConfigError | CredentialsError):
-        return f"The password could not be saved: {error}." + way_out
-    text = describe(error) if error is not None else "no answer from the keyring"
-    return f"The password could not be saved: {text}." + way_out
+        text = str(error)
+    else:
+        text = (
+            describe(error)
+            if error is not None
+            else translate("AccountDialog", "no answer from the keyring")
+        )
+    return (
+        translate("AccountDialog", "The password could not be saved: {reason}.").format(reason=text)
+        + way_out
+    )
 
 
 def _address(account: Account) -> str:
@@ -807,7 +859,11 @@ def _address(account: Account) -> str:
 
 
 def _error_html(text: str, error: PopguiError | None) -> str:
-    title = "Certificate not trusted" if isinstance(error, CertificateError) else "Test failed"
+    title = (
+        translate("AccountDialog", "Certificate not trusted")
+        if isinstance(error, CertificateError)
+        else translate("AccountDialog", "Test failed")
+    )
     return f"<p style='color:#b3261e'><b>{title}</b></p><p>{html.escape(text)}</p>"
 
 
@@ -826,52 +882,87 @@ def render_report(report: Any) -> str:
     error = report.error
     parts: list[str] = []
     if error is None and report.login_ok:
-        parts.append("<p style='color:#188038'><b>Connected and logged in.</b></p>")
+        ok = translate("AccountDialog", "Connected and logged in.")
+        parts.append(f"<p style='color:#188038'><b>{ok}</b></p>")
     elif error is None:
-        parts.append("<p style='color:#188038'><b>Connected.</b> The login was not tried.</p>")
+        ok, untried = (
+            translate("AccountDialog", "Connected."),
+            translate("AccountDialog", "The login was not tried."),
+        )
+        parts.append(f"<p style='color:#188038'><b>{ok}</b> {untried}</p>")
     else:
-        title = "Certificate not trusted" if isinstance(error, CertificateError) else "Problem"
+        title = (
+            translate("AccountDialog", "Certificate not trusted:")
+            if isinstance(error, CertificateError)
+            else translate("AccountDialog", "Problem:")
+        )
         problem = html.escape(_describe(error))
-        parts.append(f"<p style='color:#b3261e'><b>{title}:</b> {problem}</p>")
+        parts.append(f"<p style='color:#b3261e'><b>{title}</b> {problem}</p>")
     server = [
-        _row("Server", report.address),
-        _row("Protocol", str(getattr(report, "protocol", "pop3")).upper()),
-        _row("Security", report.security),
-        _row("Greeting", getattr(report, "greeting", None)),
+        _row(translate("AccountDialog", "Server"), report.address),
+        _row(
+            translate("AccountDialog", "Protocol"), str(getattr(report, "protocol", "pop3")).upper()
+        ),
+        _row(translate("AccountDialog", "Security"), report.security),
+        _row(translate("AccountDialog", "Greeting"), getattr(report, "greeting", None)),
     ]
     parts.append("<table style='margin-top:6px'>" + "".join(server) + "</table>")
     cert = report.certificate
     if report.tls_version or cert is not None:
-        rows = [_row("TLS", report.tls_version), _row("Cipher", report.cipher)]
+        rows = [
+            _row("TLS", report.tls_version),
+            _row(translate("AccountDialog", "Cipher"), report.cipher),
+        ]
         if cert is not None:
             validity = " – ".join(v for v in (cert.not_before, cert.not_after) if v)
             rows += [
-                _row("Issued to", cert.subject),
-                _row("Issued by", cert.issuer),
-                _row("Valid", validity),
+                _row(translate("AccountDialog", "Issued to"), cert.subject),
+                _row(translate("AccountDialog", "Issued by"), cert.issuer),
+                _row(translate("AccountDialog", "Valid"), validity),
                 _row("SHA-256", wrap_fingerprint(cert.fingerprint, per_line=8), mono=True),
             ]
             if getattr(report, "certificate_pinned", False):
-                rows.append(_row("Trusted", "by its pinned fingerprint"))
-        parts.append("<h4>Encryption</h4><table>" + "".join(rows) + "</table>")
+                rows.append(
+                    _row(
+                        translate("AccountDialog", "Trusted"),
+                        translate("AccountDialog", "by its pinned fingerprint"),
+                    )
+                )
+        title = translate("AccountDialog", "Encryption")
+        parts.append(f"<h4>{title}</h4><table>" + "".join(rows) + "</table>")
     if report.capabilities:
         lines = "<br>".join(html.escape(line) for line in report.capabilities)
-        parts.append(f"<h4>Capabilities (CAPA)</h4><p style='font-family:monospace'>{lines}</p>")
+        title = translate("AccountDialog", "Capabilities (CAPA)")
+        parts.append(f"<h4>{title}</h4><p style='font-family:monospace'>{lines}</p>")
     if report.auth_methods:
         methods = html.escape(", ".join(report.auth_methods))
         auto = getattr(report, "auto_method", None)
-        extra = f"<br>Automatic would use <b>{html.escape(auto)}</b>." if auto else ""
-        parts.append(f"<h4>Login methods offered</h4><p>{methods}{extra}</p>")
+        extra = (
+            "<br>"
+            + translate("AccountDialog", "Automatic would use {method}.").format(
+                method=f"<b>{html.escape(auto)}</b>"
+            )
+            if auto
+            else ""
+        )
+        title = translate("AccountDialog", "Login methods offered")
+        parts.append(f"<h4>{title}</h4><p>{methods}{extra}</p>")
     login = report.login_ok
     if login is not None:
         method = getattr(report, "login_method", None)
-        text = (
-            f"Succeeded{f' with {html.escape(method)}' if method else ''}."
-            if login
-            else "<span style='color:#b3261e'>Refused.</span>"
-        )
-        parts.append(f"<h4>Login</h4><p>{text}</p>")
+        if login and method:
+            text = translate("AccountDialog", "Succeeded with {method}.").format(
+                method=html.escape(method)
+            )
+        elif login:
+            text = translate("AccountDialog", "Succeeded.")
+        else:
+            refused = translate("AccountDialog", "Refused.")
+            text = f"<span style='color:#b3261e'>{refused}</span>"
+        title = translate("AccountDialog", "Login")
+        parts.append(f"<h4>{title}</h4><p>{text}</p>")
     if report.notes:
         items = "".join(f"<li>{html.escape(note)}</li>" for note in report.notes)
-        parts.append(f"<h4>Notes</h4><ul style='margin-left:-20px'>{items}</ul>")
+        title = translate("AccountDialog", "Notes")
+        parts.append(f"<h4>{title}</h4><ul style='margin-left:-20px'>{items}</ul>")
     return "".join(parts)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
+from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.icons import icon
 
 Key = QKeySequence.StandardKey | str
@@ -27,60 +29,87 @@ class Spec:
     checkable: bool = False
 
 
-#: name → how the action looks. The window connects ``triggered`` by name.
+#: name → how the action looks. The window connects ``triggered`` by name. Texts are marked
+#: for lupdate here and translated when the actions are built (context "Actions").
 SPECS: dict[str, Spec] = {
-    "save_as": Spec("&Save As…", QKeySequence.StandardKey.Save, "save",
-                    "Save the message as an .eml file"),
-    "quit": Spec("&Quit", "Ctrl+Q", tip="Stop every download and quit"),
-    "find": Spec("&Find…", QKeySequence.StandardKey.Find, tip="Filter the message list"),
-    "select_all": Spec("Select &All", QKeySequence.StandardKey.SelectAll),
-    "delete": Spec("&Delete", QKeySequence.StandardKey.Delete, "delete",
-                   "Move the selected messages to Trash (delete them for good from Trash)"),
-    "mark_read": Spec("Mark as &Read", "Ctrl+R", "mark-read"),
-    "mark_unread": Spec("Mark as &Unread", "Ctrl+Shift+R", "mark-unread"),
-    "move": Spec("&Move to Folder…", "Ctrl+Shift+M", "folder"),
-    "view_source": Spec("View &Source", "Ctrl+U", "source", "Show the raw message"),
-    "new_folder": Spec("&New Folder…", "Ctrl+Shift+N", "folder"),
-    "rename_folder": Spec("&Rename Folder…", "F2", "edit"),
-    "delete_folder": Spec("De&lete Folder…", "Ctrl+Shift+Del", "delete"),
-    "reading_pane": Spec("&Reading Pane", "F8", checkable=True,
-                         tip="Show or hide the message under the list"),
-    "on_server": Spec("On &Server", "Ctrl+Shift+O", "server",
-                      "What waits on the server (preview, download, delete there)"),
-    "get_mail": Spec("&Get Mail", "F5", "get-mail", "Download new mail for every account (F5)"),
-    "get_mail_account": Spec("Get Mail for &This Account", "Shift+F5", "get-mail"),
-    "stop": Spec("S&top", "Esc", "stop", "Stop downloading (Esc)"),
-    "add_account": Spec("&Add Account…", "Ctrl+Shift+A", "add"),
-    "edit_account": Spec("&Edit Account…", "Ctrl+Shift+E", "edit"),
-    "remove_account": Spec("&Remove Account…", "Ctrl+Shift+Backspace", "delete"),
-    "about": Spec("&About popgui", QKeySequence.StandardKey.HelpContents),
+    "save_as": Spec(QT_TRANSLATE_NOOP("Actions", "&Save As…"), QKeySequence.StandardKey.Save,
+                    "save", QT_TRANSLATE_NOOP("Actions", "Save the message as an .eml file")),
+    "quit": Spec(QT_TRANSLATE_NOOP("Actions", "&Quit"), "Ctrl+Q",
+                 tip=QT_TRANSLATE_NOOP("Actions", "Stop every download and quit")),
+    "find": Spec(QT_TRANSLATE_NOOP("Actions", "&Find…"), QKeySequence.StandardKey.Find,
+                 tip=QT_TRANSLATE_NOOP("Actions", "Filter the message list")),
+    "select_all": Spec(QT_TRANSLATE_NOOP("Actions", "Select &All"),
+                       QKeySequence.StandardKey.SelectAll),
+    "delete": Spec(QT_TRANSLATE_NOOP("Actions", "&Delete"), QKeySequence.StandardKey.Delete,
+                   "delete", QT_TRANSLATE_NOOP("Actions", "Move the selected messages to Trash "
+                                               "(delete them for good from Trash)")),
+    "mark_read": Spec(QT_TRANSLATE_NOOP("Actions", "Mark as &Read"), "Ctrl+R", "mark-read"),
+    "mark_unread": Spec(QT_TRANSLATE_NOOP("Actions", "Mark as &Unread"), "Ctrl+Shift+R",
+                        "mark-unread"),
+    "move": Spec(QT_TRANSLATE_NOOP("Actions", "&Move to Folder…"), "Ctrl+Shift+M", "folder"),
+    "view_source": Spec(QT_TRANSLATE_NOOP("Actions", "View &Source"), "Ctrl+U", "source",
+                        QT_TRANSLATE_NOOP("Actions", "Show the raw message")),
+    "new_folder": Spec(QT_TRANSLATE_NOOP("Actions", "&New Folder…"), "Ctrl+Shift+N", "folder"),
+    "rename_folder": Spec(QT_TRANSLATE_NOOP("Actions", "&Rename Folder…"), "F2", "edit"),
+    "delete_folder": Spec(QT_TRANSLATE_NOOP("Actions", "De&lete Folder…"), "Ctrl+Shift+Del",
+                          "delete"),
+    "preferences": Spec(QT_TRANSLATE_NOOP("Actions", "&Preferences…"), "Ctrl+,",
+                        tip=QT_TRANSLATE_NOOP("Actions", "Language and other settings of "
+                                                         "the window")),
+    "reading_pane": Spec(QT_TRANSLATE_NOOP("Actions", "&Reading Pane"), "F8", checkable=True,
+                         tip=QT_TRANSLATE_NOOP("Actions",
+                                               "Show or hide the message under the list")),
+    "on_server": Spec(QT_TRANSLATE_NOOP("Actions", "On &Server"), "Ctrl+Shift+O", "server",
+                      QT_TRANSLATE_NOOP("Actions", "What waits on the server (preview, "
+                                                   "download, delete there)")),
+    "get_mail": Spec(QT_TRANSLATE_NOOP("Actions", "&Get Mail"), "F5", "get-mail",
+                     QT_TRANSLATE_NOOP("Actions", "Download new mail for every account (F5)")),
+    "get_mail_account": Spec(QT_TRANSLATE_NOOP("Actions", "Get Mail for &This Account"),
+                             "Shift+F5", "get-mail"),
+    "stop": Spec(QT_TRANSLATE_NOOP("Actions", "S&top"), "Esc", "stop",
+                 QT_TRANSLATE_NOOP("Actions", "Stop downloading (Esc)")),
+    "add_account": Spec(QT_TRANSLATE_NOOP("Actions", "&Add Account…"), "Ctrl+Shift+A", "add"),
+    "edit_account": Spec(QT_TRANSLATE_NOOP("Actions", "&Edit Account…"), "Ctrl+Shift+E",
+                         "edit"),
+    "remove_account": Spec(QT_TRANSLATE_NOOP("Actions", "&Remove Account…"),
+                           "Ctrl+Shift+Backspace", "delete"),
+    "about": Spec(QT_TRANSLATE_NOOP("Actions", "&About popgui"),
+                  QKeySequence.StandardKey.HelpContents),
 }  # fmt: skip
 
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("&File", ("save_as", "view_source", "-", "quit")),
-    ("&Edit", ("find", "select_all", "-", "delete", "mark_read", "mark_unread", "move",
-               "-", "new_folder", "rename_folder", "delete_folder")),
-    ("&View", ("reading_pane", "on_server")),
-    ("&Account", ("get_mail", "get_mail_account", "stop", "-", "add_account", "edit_account",
-                  "remove_account")),
-    ("&Help", ("about",)),
+    (QT_TRANSLATE_NOOP("Actions", "&File"), ("save_as", "view_source", "-", "quit")),
+    (QT_TRANSLATE_NOOP("Actions", "&Edit"), ("find", "select_all", "-", "delete", "mark_read",
+                                            "mark_unread", "move", "-", "new_folder",
+                                            "rename_folder", "delete_folder", "-",
+                                            "preferences")),
+    (QT_TRANSLATE_NOOP("Actions", "&View"), ("reading_pane", "on_server")),
+    (QT_TRANSLATE_NOOP("Actions", "&Account"), ("get_mail", "get_mail_account", "stop", "-",
+                                               "add_account", "edit_account",
+                                               "remove_account")),
+    (QT_TRANSLATE_NOOP("Actions", "&Help"), ("about",)),
 )  # fmt: skip
 
 TOOLBAR: tuple[str, ...] = ("get_mail", "stop", "-", "delete", "mark_read", "mark_unread",
                             "save_as")  # fmt: skip
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Actions", text) if text else text
+
+
 def build_actions(window: QMainWindow) -> dict[str, QAction]:
     """One QAction per :data:`SPECS` entry, owned by the window (so shortcuts work anywhere)."""
     actions: dict[str, QAction] = {}
     for name, spec in SPECS.items():
-        action = QAction(spec.text, window)
+        text = _tr(spec.text)
+        action = QAction(text, window)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(spec.key))
         if spec.icon:
             action.setIcon(icon(spec.icon))
         shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        tip = spec.tip or spec.text.replace("&", "").rstrip("…")
+        tip = _tr(spec.tip) or text.replace("&", "").rstrip("…")
         action.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
         action.setStatusTip(tip)
         action.setCheckable(spec.checkable)
@@ -92,14 +121,14 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
 def build_menus(window: QMainWindow, actions: dict[str, QAction]) -> dict[str, QMenu]:
     menus: dict[str, QMenu] = {}
     for title, names in MENUS:
-        menu = window.menuBar().addMenu(title)
+        menu = window.menuBar().addMenu(_tr(title))
         _fill(menu, names, actions)
         menus[title.replace("&", "")] = menu
     return menus
 
 
 def build_toolbar(window: QMainWindow, actions: dict[str, QAction]) -> QToolBar:
-    toolbar = QToolBar("Main toolbar", window)
+    toolbar = QToolBar(QCoreApplication.translate("Actions", "Main toolbar"), window)
     toolbar.setObjectName("mainToolbar")  # saveState needs a name
     toolbar.setMovable(False)
     _fill(toolbar, TOOLBAR, actions)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
     from popgui.gui.mainwindow import MainWindow
 
 APP_NAME = "popgui"
+#: the reverse-DNS id of the desktop entry (packaging/linux/io.github.popgui.desktop) and of
+#: the AppStream metainfo; Wayland compositors match the window to the entry by it
+APP_ID = "io.github.popgui"
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -30,18 +35,33 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName(APP_NAME)  # Wayland matches the window to popgui.desktop by this
-    app.setWindowIcon(icon("app"))
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to io.github.popgui.desktop
+    app.setWindowIcon(icon("app"))  # the packaged icon: title bars, taskbar, dialogs
     return app
 
 
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """The ``popguiw`` gui-script: ``popgui`` without a console window (Windows).
+
+    A gui-script has no console on Windows, so ``sys.stdout`` and ``sys.stderr`` are None
+    there and any message the command line prints would raise: they are pointed at the null
+    device first. Everything else is the ``popgui`` command, so ``popguiw demo`` works too.
+    """
+    for stream in ("stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    from popgui.cli import main
+
+    return main(argv)
+
+
 def demo_notice(demo: DemoServers) -> str:
-    return (
-        "Demo: popgui is talking to its own local servers (POP3 on "
-        f"{demo.pop3.host}:{demo.pop3.port}, POP2 on {demo.pop2.host}:{demo.pop2.port}) with "
-        "sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. "
-        "The servers stop when you close the window."
-    )
+    return QCoreApplication.translate(
+        "App",
+        "Demo: popgui is talking to its own local servers (POP3 on {pop3}, POP2 on {pop2}) "
+        "with sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. "
+        "The servers stop when you close the window.",
+    ).format(pop3=f"{demo.pop3.host}:{demo.pop3.port}", pop2=f"{demo.pop2.host}:{demo.pop2.port}")
 
 
 def create_window(profile: Profile, *, demo: DemoServers | None = None) -> MainWindow:
@@ -59,12 +79,21 @@ def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
     caller keeps the demo servers running until this returns.
     """
     app = application()
+    _install_language(app, profile)
     window = create_window(profile, demo=demo)
     window.show()
     # Closing the window quits even if a dialog it opened is still around.
     window.closed.connect(lambda: QTimer.singleShot(0, app.quit))
     _close_on_interrupt(window)
     return app.exec()
+
+
+def _install_language(app: QApplication, profile: Profile) -> None:
+    """French or English, as chosen in Preferences (else the system's), before any widget."""
+    from popgui.gui.i18n import install_translator
+    from popgui.gui.preferences import saved_language
+
+    install_translator(app, saved_language(profile))
 
 
 def _close_on_interrupt(window: MainWindow) -> None:

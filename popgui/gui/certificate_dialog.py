@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from popgui.errors import CertificateError
+from popgui.gui.i18n import QT_TRANSLATE_NOOP
 
 __all__ = ["CertificateDialog", "CertificateProblem", "ask_trust_certificate", "problem_of"]
 
@@ -65,39 +66,57 @@ def problem_of(error: CertificateError) -> CertificateProblem:
 
 
 _HEADLINES = {
-    CertificateProblem.CHANGED: "The server's certificate has changed",
-    CertificateProblem.EXPIRED: "The server's certificate has expired",
-    CertificateProblem.NOT_YET_VALID: "The server's certificate is not valid yet",
-    CertificateProblem.OTHER_NAME: "The certificate was made for another server name",
-    CertificateProblem.UNKNOWN_AUTHORITY: "No known authority vouches for this certificate",
-    CertificateProblem.OTHER: "The server's certificate could not be verified",
+    CertificateProblem.CHANGED: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "The server's certificate has changed"
+    ),
+    CertificateProblem.EXPIRED: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "The server's certificate has expired"
+    ),
+    CertificateProblem.NOT_YET_VALID: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "The server's certificate is not valid yet"
+    ),
+    CertificateProblem.OTHER_NAME: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "The certificate was made for another server name"
+    ),
+    CertificateProblem.UNKNOWN_AUTHORITY: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "No known authority vouches for this certificate"
+    ),
+    CertificateProblem.OTHER: QT_TRANSLATE_NOOP(
+        "CertificateDialog", "The server's certificate could not be verified"
+    ),
 }
 
 _ADVICE = {
-    CertificateProblem.CHANGED: (
+    CertificateProblem.CHANGED: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
         "This is not the certificate you chose to trust for this server. Someone may be "
         "intercepting the connection to read your password and mail. Trust the new "
         "certificate only if the server's administrator told you it changed and its "
-        "fingerprint matches the one they gave you."
+        "fingerprint matches the one they gave you.",
     ),
-    CertificateProblem.EXPIRED: (
+    CertificateProblem.EXPIRED: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
         "The server's administrator should renew it. Trusting it anyway keeps the connection "
-        "encrypted, but popgui can no longer tell whether it really belongs to this server."
+        "encrypted, but popgui can no longer tell whether it really belongs to this server.",
     ),
-    CertificateProblem.NOT_YET_VALID: (
+    CertificateProblem.NOT_YET_VALID: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
         "Check this computer's date and time first. If they are right, the certificate was "
-        "issued for a later date."
+        "issued for a later date.",
     ),
-    CertificateProblem.OTHER_NAME: (
+    CertificateProblem.OTHER_NAME: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
         "You may have typed another name for the same server (the certificate lists the names "
-        "it is valid for): using one of those names is better than trusting it."
+        "it is valid for): using one of those names is better than trusting it.",
     ),
-    CertificateProblem.UNKNOWN_AUTHORITY: (
+    CertificateProblem.UNKNOWN_AUTHORITY: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
         "Small or private servers often use a self-signed certificate. Trust it if you "
-        "run this server or can compare the fingerprint with its administrator."
+        "run this server or can compare the fingerprint with its administrator.",
     ),
-    CertificateProblem.OTHER: (
-        "Trust it only if you can compare the fingerprint with the server's administrator."
+    CertificateProblem.OTHER: QT_TRANSLATE_NOOP(
+        "CertificateDialog",
+        "Trust it only if you can compare the fingerprint with the server's administrator.",
     ),
 }
 
@@ -138,7 +157,9 @@ class CertificateDialog(QDialog):
         self.error = error
         self.problem = problem_of(error)
         changed = self.problem is CertificateProblem.CHANGED
-        self.setWindowTitle("Certificate changed" if changed else "Untrusted certificate")
+        self.setWindowTitle(
+            self.tr("Certificate changed") if changed else self.tr("Untrusted certificate")
+        )
         self.setObjectName("certificateDialog")
 
         icon = QLabel()
@@ -150,7 +171,9 @@ class CertificateDialog(QDialog):
         icon.setPixmap(self.style().standardIcon(kind).pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
 
-        self.headline = QLabel(_HEADLINES[self.problem])
+        self.headline = QLabel(
+            QCoreApplication.translate("CertificateDialog", _HEADLINES[self.problem])
+        )
         font = self.headline.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -160,7 +183,7 @@ class CertificateDialog(QDialog):
         # A changed pin's message repeats both fingerprints, which the table shows better.
         message = str(error).split(". ", 1)[0] if changed else str(error)
         self.reason = _selectable(_sentence(message))
-        self.advice = QLabel(_ADVICE[self.problem])
+        self.advice = QLabel(QCoreApplication.translate("CertificateDialog", _ADVICE[self.problem]))
         self.advice.setWordWrap(True)
 
         details = QFormLayout()
@@ -170,12 +193,16 @@ class CertificateDialog(QDialog):
         details.setVerticalSpacing(6)
         details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         details.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        details.addRow("Issued to:", _selectable(error.subject or "(not shown by the server)"))
-        details.addRow("Issued by:", _selectable(error.issuer or "(unknown)"))
-        details.addRow("Valid from:", _selectable(error.not_before or "(unknown)", wrap=False))
-        details.addRow("Valid until:", _selectable(error.not_after or "(unknown)", wrap=False))
+        unknown = self.tr("(unknown)")
+        details.addRow(
+            self.tr("Issued to:"),
+            _selectable(error.subject or self.tr("(not shown by the server)")),
+        )
+        details.addRow(self.tr("Issued by:"), _selectable(error.issuer or unknown))
+        details.addRow(self.tr("Valid from:"), _selectable(error.not_before or unknown, wrap=False))
+        details.addRow(self.tr("Valid until:"), _selectable(error.not_after or unknown, wrap=False))
         presented = error.fingerprint or ""
-        self.fingerprint_label = _selectable(wrap_fingerprint(presented) or "(unknown)",
+        self.fingerprint_label = _selectable(wrap_fingerprint(presented) or unknown,
                                              monospace=True)  # fmt: skip
         self.fingerprint_label.setObjectName("presentedFingerprint")
         if changed:
@@ -183,15 +210,15 @@ class CertificateDialog(QDialog):
                 wrap_fingerprint(error.pinned_fingerprint or ""), monospace=True
             )
             self.pinned_label.setObjectName("pinnedFingerprint")
-            details.addRow("Trusted until now\n(SHA-256):", self.pinned_label)
-            details.addRow("Presented now\n(SHA-256):", self.fingerprint_label)
+            details.addRow(self.tr("Trusted until now\n(SHA-256):"), self.pinned_label)
+            details.addRow(self.tr("Presented now\n(SHA-256):"), self.fingerprint_label)
         else:
             self.pinned_label = None
-            details.addRow("Fingerprint\n(SHA-256):", self.fingerprint_label)
+            details.addRow(self.tr("Fingerprint\n(SHA-256):"), self.fingerprint_label)
 
         self.buttons = QDialogButtonBox()
         self.trust_button = QPushButton(
-            "&Trust the new certificate" if changed else "&Trust this certificate"
+            self.tr("&Trust the new certificate") if changed else self.tr("&Trust this certificate")
         )
         self.trust_button.setObjectName("trustButton")
         self.trust_button.setEnabled(bool(presented))

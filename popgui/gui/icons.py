@@ -1,7 +1,12 @@
-"""Icons: the desktop theme's where there is one, small built-in drawings otherwise.
+"""Icons: popgui's own application icon, and the desktop theme's action icons.
 
-The drawings are inline SVG (a few hundred bytes each) so that no package-data setting is
-needed and the window looks the same on a bare system (offscreen tests, Windows, macOS).
+The application icon (window, tray, taskbar) is the one shipped in :mod:`popgui.resources`,
+read through :mod:`importlib.resources` so that it is found in a wheel, an editable install
+and a PyInstaller bundle alike. Action icons follow the desktop's icon theme where it has
+the freedesktop name (``QIcon.fromTheme``: Get Mail is ``mail-receive``, Stop is
+``process-stop``, On server is ``network-server``, Trash is ``user-trash``...) and fall back
+to small built-in drawings otherwise: inline SVG, a few hundred bytes each, so the window
+looks the same on a bare system (offscreen tests, Windows, macOS).
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from popgui.resources import APP_ICON_SIZES, app_icon_png
+
 _STROKE = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="{color}" '
     'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">{body}</svg>'
 )
 
-#: name → (freedesktop theme name, SVG body, stroke colour)
+#: name → (freedesktop theme name, SVG body, stroke colour). "app" is drawn only when the
+#: packaged application icon cannot be read (a damaged installation).
 _DRAWINGS: dict[str, tuple[str, str, str]] = {
     "app": (
         "",
@@ -110,11 +118,38 @@ _DRAWINGS: dict[str, tuple[str, str, str]] = {
 
 @cache
 def icon(name: str) -> QIcon:
-    """The icon called ``name`` (a key of the table above); the theme's version first."""
+    """The icon called ``name`` (a key of the table above).
+
+    ``"app"`` is popgui's application icon; the others are the theme's icon of that
+    freedesktop name where the theme has one, our drawing otherwise.
+    """
     theme, body, color = _DRAWINGS[name]
-    if theme and QIcon.hasThemeIcon(theme):
-        return QIcon.fromTheme(theme)
+    if name == "app":
+        packaged = app_icon()
+        return packaged if not packaged.isNull() else _drawn(body, color)
+    if theme:
+        # the theme's icon when it has one, ours otherwise (drawn only when needed)
+        return QIcon.fromTheme(theme) if QIcon.hasThemeIcon(theme) else _drawn(body, color)
     return _drawn(body, color)
+
+
+def app_icon() -> QIcon:
+    """popgui's application icon from the package's PNGs, every size (null if none reads).
+
+    The bytes are read through :mod:`importlib.resources` (no file path is needed, so this
+    works from a zip archive too) and each size is added, so Qt picks the crisp one for the
+    title bar, the taskbar, the tray and high-density screens.
+    """
+    result = QIcon()
+    for size in APP_ICON_SIZES:
+        pixmap = QPixmap()
+        try:
+            data = app_icon_png(size).read_bytes()
+        except OSError:
+            continue
+        if pixmap.loadFromData(data, "PNG"):
+            result.addPixmap(pixmap)
+    return result
 
 
 def _drawn(body: str, color: str) -> QIcon:

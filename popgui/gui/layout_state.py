@@ -78,6 +78,14 @@ class LayoutState:
         value = self._settings.value(f"text/{name}", "")
         return value if isinstance(value, str) else ""
 
+    def save_preference(self, name: str, value: str) -> None:
+        """A window-wide setting chosen in Preferences (the ``[preferences]`` section)."""
+        self._settings.setValue(f"preferences/{name}", value)
+
+    def preference(self, name: str, default: str = "") -> str:
+        value = self._settings.value(f"preferences/{name}", default)
+        return value if isinstance(value, str) else default
+
     def sync(self) -> None:
         """Write to disk now (QSettings otherwise writes later, or at exit)."""
         self._settings.sync()

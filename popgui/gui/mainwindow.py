@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot, qVersion
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+    qVersion,
+)
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +71,7 @@ from popgui.errors import (
 from popgui.gui import actions as window_actions
 from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.certificate_dialog import ask_trust_certificate
+from popgui.gui.i18n import en_plural, format_datetime, format_number
 from popgui.gui.icons import icon
 from popgui.gui.layout_state import LayoutState
 from popgui.gui.models import (
@@ -78,6 +88,7 @@ from popgui.gui.models import (
     OnServerEntry,
 )
 from popgui.gui.onserver import OnServerView
+from popgui.gui.preferences import Preferences, PreferencesDialog
 from popgui.gui.reader import ReaderPane
 from popgui.gui.scheduler import CheckScheduler
 from popgui.gui.statusprogress import StatusProgress
@@ -128,7 +139,7 @@ class MessageBar(QFrame):
         close = QToolButton(self)
         close.setIcon(icon("close"))
         close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
+        close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.dismiss)
         self._layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.account = ""
@@ -212,6 +223,7 @@ class MainWindow(QMainWindow):
             mail = LocalMail(profile, self._database)
         self.mail = mail
         self.layout_state = LayoutState(profile)
+        self.preferences = Preferences.load(self.layout_state)
         self._shown_message_id: int | None = None
         self._closing = False
         #: Removed accounts whose keyring password is being forgotten (by the worker).
@@ -262,7 +274,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addWidget(spacer)
         self.filter_field = QLineEdit(self.toolbar)
         self.filter_field.setObjectName("filterField")
-        self.filter_field.setPlaceholderText("Filter messages (Ctrl+F)")
+        self.filter_field.setPlaceholderText(self.tr("Filter messages (Ctrl+F)"))
         self.filter_field.setClearButtonEnabled(True)
         self.filter_field.setMinimumWidth(260)
         self.filter_field.setMaximumWidth(360)
@@ -286,7 +298,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 0, 0)
         layout.setSpacing(4)
         header = QHBoxLayout()
-        header.addWidget(_section_label("Accounts", pane), 1)
+        header.addWidget(_section_label(self.tr("Accounts"), pane), 1)
         self.add_account_button = QToolButton(pane)
         self.add_account_button.setDefaultAction(self.actions_by_name["add_account"])
         self.add_account_button.setAutoRaise(True)
@@ -307,7 +319,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.setSpacing(4)
-        layout.addWidget(_section_label("Folders", pane))
+        layout.addWidget(_section_label(self.tr("Folders"), pane))
         self.folder_model = FolderListModel(self)
         self.folder_view = QListView(pane)
         self.folder_view.setObjectName("folderView")
@@ -384,6 +396,7 @@ class MainWindow(QMainWindow):
         self.tray = TrayIcon.create(self, icon("app"))
         if self.tray is not None:
             self.tray.attach(self.controller)
+            self.tray.notifications = self.preferences.notifications
             self.tray.getMailRequested.connect(self.get_mail)
             self.tray.quitRequested.connect(self.close)
 
@@ -408,6 +421,7 @@ class MainWindow(QMainWindow):
             "stop": self.stop, "add_account": self.add_account,
             "edit_account": self.edit_current_account,
             "remove_account": self.remove_current_account, "about": self.about,
+            "preferences": self.show_preferences,
         })  # fmt: skip
         self.actions_by_name["reading_pane"].toggled.connect(self.set_reading_pane_visible)
         self.filter_field.textChanged.connect(lambda _text: self._filter_timer.start())
@@ -536,7 +550,8 @@ class MainWindow(QMainWindow):
         account = self.current_account()
         if account is None:
             return
-        name, ok = QInputDialog.getText(self, "New Folder", "Name of the new folder:")
+        name, ok = QInputDialog.getText(self, self.tr("New Folder"),
+                                        self.tr("Name of the new folder:"))  # fmt: skip
         if ok and name.strip():
             self._folder_action(lambda: self.mail.create_folder(account, name.strip()))
 
@@ -545,7 +560,8 @@ class MainWindow(QMainWindow):
         if account is None or not _is_user_folder(folder):
             return
         assert isinstance(folder, FolderInfo)
-        name, ok = QInputDialog.getText(self, "Rename Folder", "New name:", text=folder.name)
+        name, ok = QInputDialog.getText(self, self.tr("Rename Folder"), self.tr("New name:"),
+                                        text=folder.name)  # fmt: skip
         if ok and name.strip() and name.strip() != folder.name:
             self._folder_action(lambda: self.mail.rename_folder(account, folder.name, name.strip()))
 
@@ -555,8 +571,9 @@ class MainWindow(QMainWindow):
             return
         assert isinstance(folder, FolderInfo)
         answer = QMessageBox.question(
-            self, "Delete Folder",
-            f"Delete the folder “{folder.display_name}” and the {folder.total} messages in it?",
+            self, self.tr("Delete Folder"),
+            en_plural(self.tr("Delete the folder “{folder}” and the %n message(s) in it?",
+                              None, folder.total), folder.total).format(folder=folder.display_name),
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
             self._folder_action(lambda: self.mail.delete_folder(account, folder.name))
@@ -649,7 +666,7 @@ class MainWindow(QMainWindow):
             return
         labels = {f.display_name: f.name for f in self.folder_model.folders() if f.name in names}
         choice, ok = QInputDialog.getItem(
-            self, "Move to Folder", "Move to:", list(labels), 0, False
+            self, self.tr("Move to Folder"), self.tr("Move to:"), list(labels), 0, False
         )
         if ok:
             self.move_messages([m.id for m in messages], labels[choice])
@@ -681,8 +698,8 @@ class MainWindow(QMainWindow):
             return
         message = messages[0]
         suggested = _file_name_for(message.subject) + ".eml"
-        name, _ = QFileDialog.getSaveFileName(self, "Save Message As", suggested,
-                                              "Mail messages (*.eml)")  # fmt: skip
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save Message As"), suggested,
+                                              self.tr("Mail messages (*.eml)"))  # fmt: skip
         if name:
             self._local_action(lambda: self.mail.save_eml(message.id, Path(name)))
 
@@ -753,7 +770,7 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions_by_name[name])
-        move = menu.addMenu(icon("folder"), "Move To")
+        move = menu.addMenu(icon("folder"), self.tr("Move To"))
         for folder in self.folder_model.folders():
             if folder.name != self.message_model.folder:
                 target = folder.name
@@ -831,29 +848,36 @@ class MainWindow(QMainWindow):
             isinstance(error, ServerError) and error.is_credentials
         ):
             text = f"{name}: {_first_sentence_capital(str(error))}."
-            buttons = [("Edit account…", lambda: self.edit_account(name, sync_after=True))]
+            buttons = [(self.tr("Edit account…"),
+                        lambda: self.edit_account(name, sync_after=True))]  # fmt: skip
         elif isinstance(error, CertificateError):
             text = f"{name}: {_first_sentence_capital(str(error))}."
-            buttons = [("Review certificate…", lambda: self.review_certificate(name, error))]
+            buttons = [(self.tr("Review certificate…"),
+                        lambda: self.review_certificate(name, error))]  # fmt: skip
         elif isinstance(error, ServerError) and error.is_temporary:
             self._show_retry(name, error)
             return
         elif account is not None:
-            buttons = [("Try again", retry)]
+            buttons = [(self.tr("Try again"), retry)]
         self.account_model.set_state(name, AccountState("error", text=_short(error)))
         self.message_bar.show_message(text, account=name, buttons=buttons)
 
     def _show_retry(self, name: str, error: ServerError) -> None:
         when = self._retry_time(name)
-        later = f"will retry at {when:%H:%M}" if when else "try again in a few minutes"
+        later = (
+            self.tr("will retry at {time}").format(time=format_datetime(when, kind="time"))
+            if when
+            else self.tr("try again in a few minutes")
+        )
         self.account_model.set_state(name, AccountState("retry", text=later))
         buttons: list[tuple[str, Callable[[], object]]] = []
         account = self.settings.get(name)
         if when is None and account is not None:  # no periodic check will do it
-            buttons = [("Try again", lambda: self.controller.sync([account]))]
+            buttons = [(self.tr("Try again"), lambda: self.controller.sync([account]))]
         self.message_bar.show_message(
-            f"{name}: the server asks to wait before checking again ({error.text}); "
-            f"nothing was lost — {later}.",
+            self.tr("{account}: the server asks to wait before checking again ({reason}); "
+                    "nothing was lost — {later}.").format(account=name, reason=error.text,
+                                                          later=later),
             kind="warning", account=name, buttons=buttons,
         )  # fmt: skip
 
@@ -904,11 +928,20 @@ class MainWindow(QMainWindow):
         if account is None:
             return
         keyring = account.password_source == "keyring"
-        password = " Its password is removed from the system keyring." if keyring else ""
+        question = (
+            self.tr(
+                "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
+                "disk in {folder}. Its password is removed from the system keyring."
+            )
+            if keyring
+            else self.tr(
+                "Remove the account “{account}”?\n\nThe mail already downloaded "
+                "stays on disk in {folder}."
+            )
+        )
         answer = QMessageBox.question(
-            self, "Remove Account",
-            f"Remove the account “{account.name}”?\n\nThe mail already downloaded stays on "
-            f"disk in {account.maildir_path(self.profile)}.{password}",
+            self, self.tr("Remove Account"),
+            question.format(account=account.name, folder=account.maildir_path(self.profile)),
         )  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -926,8 +959,10 @@ class MainWindow(QMainWindow):
         error = finished.error
         if error is not None and not isinstance(error, CancelledError):
             self.message_bar.show_message(
-                f"The account {finished.account} was removed, but its password could not be "
-                f"removed from the keyring: {describe(error)}",
+                self.tr(
+                    "The account {account} was removed, but its password could not be "
+                    "removed from the keyring: {reason}"
+                ).format(account=finished.account, reason=describe(error)),
                 kind="warning",
             )
 
@@ -967,9 +1002,15 @@ class MainWindow(QMainWindow):
         count = self.message_model.rowCount()
         folder = self.current_folder()
         if isinstance(folder, FolderInfo):
-            filtered = " matching the filter" if self.message_model.filter_text else ""
-            unread = f", {folder.unread} unread" if folder.unread and not filtered else ""
-            self.count_label.setText(f"{count:,} messages{filtered}{unread}")
+            if self.message_model.filter_text:
+                text = self.tr("%Ln message(s) matching the filter", None, count)
+            elif folder.unread:
+                text = self.tr("%Ln message(s), {unread} unread", None, count).format(
+                    unread=format_number(folder.unread)
+                )
+            else:
+                text = self.tr("%Ln message(s)", None, count)
+            self.count_label.setText(en_plural(text, count))
         else:
             self.count_label.setText("")
 
@@ -991,8 +1032,24 @@ class MainWindow(QMainWindow):
         self.actions_by_name["stop"].setEnabled(busy)
         self.actions_by_name["view_source"].setEnabled(self._shown_message_id is not None)
 
+    def show_preferences(self) -> PreferencesDialog:
+        """Edit ▸ Preferences… (window-modal); OK applies and saves what it shows."""
+        dialog = PreferencesDialog(
+            self.preferences, tray_available=self.tray is not None, parent=self
+        )
+        dialog.accepted.connect(lambda: self._apply_preferences(dialog.preferences()))
+        dialog.open()
+        return dialog
+
+    def _apply_preferences(self, preferences: Preferences) -> None:
+        self.preferences = preferences
+        preferences.save(self.layout_state)
+        self.actions_by_name["reading_pane"].setChecked(preferences.reading_pane)
+        if self.tray is not None:
+            self.tray.notifications = preferences.notifications
+
     def about(self) -> None:
-        QMessageBox.about(self, "About popgui", about_text())
+        QMessageBox.about(self, self.tr("About popgui"), about_text())
 
     def _restore_layout(self) -> None:
         state = self.layout_state
@@ -1036,16 +1093,32 @@ class MainWindow(QMainWindow):
 
 def about_text() -> str:
     return (
-        f"<h3>popgui {__version__}</h3>"
-        "<p>Downloads your mail from POP3 and POP2 servers into local Maildir folders — "
-        "each message exactly once.</p>"
-        "<p>Copyright © the popgui developers. popgui is free software, licensed under the "
-        "GNU General Public License, version 3 or (at your option) any later version "
-        "(GPL-3.0-or-later). It comes with no warranty.</p>"
-        f"<p>This program uses Qt {qVersion()} and PySide6 {pyside_version} (Qt for Python), "
-        "used under the GNU Lesser General Public License version 3 (LGPL-3.0). You may "
-        "replace these libraries with your own modified versions; their source code is "
-        "available from <a href='https://www.qt.io/download-open-source'>qt.io</a>.</p>"
+        f"<h3>popgui {__version__}</h3><p>"
+        + QCoreApplication.translate(
+            "MainWindow",
+            "Downloads your mail from POP3 and POP2 servers into local Maildir folders — "
+            "each message exactly once.",
+        )
+        + "</p><p>"
+        + QCoreApplication.translate(
+            "MainWindow",
+            "Copyright © the popgui developers. popgui is free software, licensed under the "
+            "GNU General Public License, version 3 or (at your option) any later version "
+            "(GPL-3.0-or-later). It comes with no warranty.",
+        )
+        + "</p><p>"
+        + QCoreApplication.translate(
+            "MainWindow",
+            "This program uses Qt {qt} and PySide6 {pyside} (Qt for Python), "
+            "used under the GNU Lesser General Public License version 3 (LGPL-3.0). You may "
+            "replace these libraries with your own modified versions; their source code is "
+            "available from {link}.",
+        ).format(
+            qt=qVersion(),
+            pyside=pyside_version,
+            link="<a href='https://www.qt.io/download-open-source'>qt.io</a>",
+        )
+        + "</p>"
     )
 
 
@@ -1072,9 +1145,10 @@ def _first_sentence_capital(text: str) -> str:
 def _short(error: PopguiError) -> str:
     """A few words for the accounts pane (the message bar has the full sentence)."""
     if isinstance(error, CredentialsError):
-        return "password refused"
+        return QCoreApplication.translate("MainWindow", "password refused")
     if isinstance(error, CertificateError):
-        return "untrusted certificate"
+        return QCoreApplication.translate("MainWindow", "untrusted certificate")
     if isinstance(error, ServerError):
-        return "server refused"
-    return type(error).__name__.removesuffix("Error").lower() + " error"
+        return QCoreApplication.translate("MainWindow", "server refused")
+    kind = type(error).__name__.removesuffix("Error").lower()
+    return QCoreApplication.translate("MainWindow", "{kind} error").format(kind=kind)

@@ -8,6 +8,7 @@ one page query to show, and scrolling to the end costs one more page.
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import json
 import time
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -28,6 +30,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
+from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
+from popgui.gui.i18n import format_size as i18n_format_size
 from popgui.gui.icons import icon
 
 if TYPE_CHECKING:
@@ -63,6 +67,18 @@ class MailSource(Protocol):
     ) -> list[MessageRow]: ...
 
 
+class AccountText(Context):
+    """Translation context: the accounts pane's state lines."""
+
+
+class FolderText(Context):
+    """Translation context: the folders pane."""
+
+
+class MessageText(Context):
+    """Translation context: the message list."""
+
+
 def _bold(font_bold: bool) -> QFont:
     font = QFont()
     font.setBold(font_bold)
@@ -84,11 +100,14 @@ class AccountState:
 
     def label(self) -> str:
         if self.kind == "checking":
-            return "checking…"
+            return AccountText.tr("checking…")
         if self.kind == "new":
-            return f"{self.new} new" if self.new else "no new mail"
+            new = self.new
+            if not new:
+                return AccountText.tr("no new mail")
+            return en_plural(AccountText.tr("%Ln new", None, new), new)
         if self.kind in ("error", "retry"):
-            return self.text or "error"
+            return self.text or AccountText.tr("error")
         return ""
 
 
@@ -148,7 +167,8 @@ class AccountListModel(QAbstractListModel):
             return icon(_STATE_ICONS[state.kind])
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"{account.user}@{account.host}:{account.effective_port}"
-            return f"{where} ({account.protocol.upper()})\n{state.label() or 'idle'}"
+            label = state.label() or self.tr("idle")
+            return f"{where} ({account.protocol.upper()})\n{label}"
         if role == ItemRole:
             return account
         return None
@@ -161,10 +181,19 @@ class AccountListModel(QAbstractListModel):
 class OnServerEntry:
     """The pseudo-folder that shows what waits on the server instead of the message list."""
 
-    display_name: str = "On server"
+    display_name: str = QT_TRANSLATE_NOOP("FolderListModel", "On server")
 
 
 FolderEntry = Any  # FolderInfo | OnServerEntry (FolderInfo is only known while type checking)
+
+
+def _translated_folder(folder: FolderInfo) -> FolderInfo:
+    """The store names the special folders in English; the window in its own language."""
+    if folder.special == "inbox":
+        return dataclasses.replace(folder, display_name=FolderText.tr("Inbox"))
+    if folder.special == "trash":
+        return dataclasses.replace(folder, display_name=FolderText.tr("Trash"))
+    return folder
 
 
 class FolderListModel(QAbstractListModel):
@@ -182,8 +211,9 @@ class FolderListModel(QAbstractListModel):
         self._on_server = OnServerEntry()
 
     def set_folders(self, folders: Iterable[FolderInfo]) -> None:
+        """Show ``folders``; Inbox and Trash get their names in the interface's language."""
         self.beginResetModel()
-        self._folders = list(folders)
+        self._folders = [_translated_folder(folder) for folder in folders]
         self.endResetModel()
 
     def folders(self) -> list[FolderInfo]:
@@ -218,11 +248,11 @@ class FolderListModel(QAbstractListModel):
     @staticmethod
     def _on_server_data(entry: OnServerEntry, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry.display_name
+            return QCoreApplication.translate("FolderListModel", entry.display_name)
         if role == Qt.ItemDataRole.DecorationRole:
             return icon("server")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "What waits on the server: preview, download or delete there"
+            return FolderText.tr("What waits on the server: preview, download or delete there")
         if role == ItemRole:
             return entry
         return None
@@ -240,7 +270,8 @@ class FolderListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return icon({"inbox": "inbox", "trash": "trash"}.get(folder.special, "folder"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{folder.total} messages, {folder.unread} unread"
+            text = FolderText.tr("%Ln message(s), {unread} unread", None, folder.total)
+            return en_plural(text, folder.total).format(unread=format_number(folder.unread))
         if role == ItemRole:
             return folder
         return None
@@ -308,10 +339,10 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("", "read"),
     Column("", None),
-    Column("From", "from"),
-    Column("Subject", "subject"),
-    Column("Date", "date"),
-    Column("Size", "size"),
+    Column(QT_TRANSLATE_NOOP("MessageTableModel", "From"), "from"),
+    Column(QT_TRANSLATE_NOOP("MessageTableModel", "Subject"), "subject"),
+    Column(QT_TRANSLATE_NOOP("MessageTableModel", "Date"), "date"),
+    Column(QT_TRANSLATE_NOOP("MessageTableModel", "Size"), "size"),
 )
 COL_READ, COL_ATTACHMENT, COL_FROM, COL_SUBJECT, COL_DATE, COL_SIZE = range(len(COLUMNS))
 DEFAULT_SORT_COLUMN = COL_DATE
@@ -324,15 +355,12 @@ def sender_name(from_addr: str) -> str:
 
 
 def format_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    """The list's Size column: ``532 B``, ``12 KB``, ``3.1 MB`` (French ``2,5 Mo``)."""
+    return i18n_format_size(size, compact=True)
 
 
 def format_date(stamp: float | None, now: datetime | None = None) -> str:
-    """Today: the time; this year: day and month; otherwise the full date."""
+    """Today: the time; this year: day and month; otherwise the full date (for the locale)."""
     if stamp is None:
         return ""
     try:
@@ -341,10 +369,10 @@ def format_date(stamp: float | None, now: datetime | None = None) -> str:
         return ""
     now = now or datetime.now()
     if when.date() == now.date():
-        return when.strftime("%H:%M")
+        return format_datetime(when, kind="time")
     if when.year == now.year:
-        return when.strftime("%d %b %H:%M")
-    return when.strftime("%d %b %Y")
+        return format_datetime(when, kind="day")
+    return format_datetime(when, kind="date")
 
 
 class MessageTableModel(QAbstractTableModel):
@@ -499,15 +527,18 @@ class MessageTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            title = COLUMNS[section].title
+            return QCoreApplication.translate("MessageTableModel", title) if title else title
         if role == Qt.ItemDataRole.DecorationRole and section == COL_ATTACHMENT:
             return icon("attachment")
         if role == Qt.ItemDataRole.DecorationRole and section == COL_READ:
             return _dot_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {COL_READ: "Read / unread", COL_ATTACHMENT: "Has attachments"}.get(
-                section, COLUMNS[section].title
-            )
+            if section == COL_READ:
+                return self.tr("Read / unread")
+            if section == COL_ATTACHMENT:
+                return self.tr("Has attachments")
+            return QCoreApplication.translate("MessageTableModel", COLUMNS[section].title)
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -534,9 +565,9 @@ class MessageTableModel(QAbstractTableModel):
     @staticmethod
     def _display(message: MessageRow, column: int) -> str | None:
         if column == COL_FROM:
-            return sender_name(message.from_addr) or "(unknown sender)"
+            return sender_name(message.from_addr) or MessageText.tr("(unknown sender)")
         if column == COL_SUBJECT:
-            return message.subject or "(no subject)"
+            return message.subject or MessageText.tr("(no subject)")
         if column == COL_DATE:
             return format_date(message.date)
         if column == COL_SIZE:

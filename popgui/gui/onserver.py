@@ -18,6 +18,7 @@ from email.utils import parseaddr
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
 from popgui.gui.statusprogress import human_size
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
@@ -59,17 +61,20 @@ PREVIEW_LINES = 20
 #: Wait this long after a selection change before asking the server (arrow keys held down).
 SELECTION_DELAY_MS = 250
 
-POP2_EXPLANATION = (
+POP2_EXPLANATION = QT_TRANSLATE_NOOP(
+    "OnServerView",
     "POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, "
     "so there is no list of what waits on the server for this account.\n\n"
-    "Use Get Mail to download the new messages."
+    "Use Get Mail to download the new messages.",
 )
 
 
 def explain_error(error: PopguiError) -> str:
     """Plain words for the window (the command-line hints name commands; these name places)."""
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
-        return f"{error}. Check the user name and password in the account settings."
+        return QCoreApplication.translate(
+            "OnServerView", "{reason}. Check the user name and password in the account settings."
+        ).format(reason=error)
     return describe(error)
 
 
@@ -89,6 +94,10 @@ def preview_text(data: bytes) -> str:
     return ""
 
 
+class ServerText(Context):
+    """Translation context: the cells of the On server list."""
+
+
 # -- the model ----------------------------------------------------------------------------------
 
 
@@ -96,7 +105,13 @@ class ServerMessageModel(QAbstractTableModel):
     """The messages on the server (a list of :class:`PreviewItem`), downloaded ones greyed."""
 
     FROM, SUBJECT, DATE, SIZE, STATUS = range(5)
-    HEADERS = ("From", "Subject", "Date", "Size", "Status")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ServerMessageModel", "From"),
+        QT_TRANSLATE_NOOP("ServerMessageModel", "Subject"),
+        QT_TRANSLATE_NOOP("ServerMessageModel", "Date"),
+        QT_TRANSLATE_NOOP("ServerMessageModel", "Size"),
+        QT_TRANSLATE_NOOP("ServerMessageModel", "Status"),
+    )
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -132,7 +147,7 @@ class ServerMessageModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("ServerMessageModel", self.HEADERS[section])
         return None
 
     def data(
@@ -156,7 +171,10 @@ class ServerMessageModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            where = "Already on this computer" if item.downloaded else "Not downloaded yet"
+            where = (
+                self.tr("Already on this computer") if item.downloaded
+                else self.tr("Not downloaded yet")
+            )  # fmt: skip
             return f"{item.sender}\n{where}" if column == self.FROM else where
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -168,10 +186,7 @@ def _replace_downloaded(item: PreviewItem) -> PreviewItem:
 
 
 def _format_date(date: datetime | None) -> str:
-    if date is None:
-        return ""
-    local = date.astimezone() if date.tzinfo is not None else date
-    return local.strftime("%Y-%m-%d %H:%M")
+    return format_datetime(date) if date is not None else ""
 
 
 def _sender_name(sender: str) -> str:
@@ -184,12 +199,12 @@ def _display(item: PreviewItem, column: int) -> str:
     if column == ServerMessageModel.FROM:
         return _sender_name(item.sender)
     if column == ServerMessageModel.SUBJECT:
-        return item.subject or "(no subject)"
+        return item.subject or ServerText.tr("(no subject)")
     if column == ServerMessageModel.DATE:
         return _format_date(item.date)
     if column == ServerMessageModel.SIZE:
         return human_size(item.size)
-    return "Downloaded" if item.downloaded else "New"
+    return ServerText.tr("Downloaded") if item.downloaded else ServerText.tr("New")
 
 
 def _sort_key(item: PreviewItem, column: int) -> object:
@@ -262,9 +277,9 @@ class OnServerView(QWidget):
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.setFixedSize(90, 12)
-        self.busy_label = QLabel("Asking the server…", self)
-        self.refresh_button = QPushButton("&Refresh", self)
-        self.refresh_button.setToolTip("Ask the server again what is waiting")
+        self.busy_label = QLabel(self.tr("Asking the server…"), self)
+        self.refresh_button = QPushButton(self.tr("&Refresh"), self)
+        self.refresh_button.setToolTip(self.tr("Ask the server again what is waiting"))
         self.refresh_button.clicked.connect(self.refresh)
         for widget in (self.title, self.summary):
             row.addWidget(widget)
@@ -287,7 +302,7 @@ class OnServerView(QWidget):
         self.preview = QPlainTextEdit(pane)
         self.preview.setObjectName("onServerPreview")
         self.preview.setReadOnly(True)
-        self.preview.setPlaceholderText("Select a message to see its first lines.")
+        self.preview.setPlaceholderText(self.tr("Select a message to see its first lines."))
         pane_layout.addWidget(self.preview_header)
         pane_layout.addWidget(self.preview, 1)
         splitter.addWidget(pane)
@@ -321,13 +336,15 @@ class OnServerView(QWidget):
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.download_button = QPushButton("&Download Selected", self)
+        self.download_button = QPushButton(self.tr("&Download Selected"), self)
         self.download_button.clicked.connect(self.download_selected)
-        self.download_all_button = QPushButton("Download &All New", self)
-        self.download_all_button.setToolTip("Download every message not yet on this computer")
+        self.download_all_button = QPushButton(self.tr("Download &All New"), self)
+        self.download_all_button.setToolTip(
+            self.tr("Download every message not yet on this computer")
+        )
         self.download_all_button.clicked.connect(self.download_all_new)
-        self.delete_button = QPushButton("De&lete from Server…", self)
-        self.delete_button.setToolTip("Delete the selected messages on the server")
+        self.delete_button = QPushButton(self.tr("De&lete from Server…"), self)
+        self.delete_button.setToolTip(self.tr("Delete the selected messages on the server"))
         self.delete_button.clicked.connect(self.delete_selected)
         row.addWidget(self.download_button)
         row.addWidget(self.download_all_button)
@@ -350,12 +367,16 @@ class OnServerView(QWidget):
         self.model.set_items([])
         self._show_notice("")
         self._clear_preview()
-        self.title.setText(f"On the server: {account.name}" if account else "On the server")
+        self.title.setText(
+            self.tr("On the server: {account}").format(account=account.name)
+            if account
+            else self.tr("On the server")
+        )
         self.summary.setText("")
         if account is None:
-            self._explain("Choose an account to see the messages waiting on its server.")
+            self._explain(self.tr("Choose an account to see the messages waiting on its server."))
         elif account.protocol == "pop2":
-            self._explain(POP2_EXPLANATION)
+            self._explain(QCoreApplication.translate("OnServerView", POP2_EXPLANATION))
         else:
             self.pages.setCurrentIndex(0)
             self.refresh()
@@ -403,8 +424,10 @@ class OnServerView(QWidget):
         items = self.model.items()
         new = [item for item in items if not item.downloaded]
         size = human_size(sum(item.size for item in items))
-        noun = "message" if len(items) == 1 else "messages"
-        self.summary.setText(f"{len(items)} {noun} ({size}), {len(new)} not downloaded yet")
+        total = len(items)
+        text = en_plural(self.tr("%Ln message(s) ({size}), {new} not downloaded yet", None, total),
+                         total)  # fmt: skip
+        self.summary.setText(text.format(size=size, new=format_number(len(new))))
 
     # -- selection and preview ------------------------------------------------------------------
 
@@ -434,16 +457,21 @@ class OnServerView(QWidget):
         self._update_state()
         items = self.selected_items()
         if len(items) != 1:
-            self._clear_preview(f"{len(items)} messages selected." if items else "")
+            count = len(items)
+            selected = en_plural(self.tr("%Ln message(s) selected.", None, count), count)
+            self._clear_preview(selected if items else "")
             return
         item = items[0]
-        self.preview_header.setText(f"{item.sender} — {item.subject or '(no subject)'}")
+        subject = item.subject or self.tr("(no subject)")
+        self.preview_header.setText(f"{item.sender} — {subject}")
         if item.uid is None:
-            self.preview.setPlainText("This server gives its messages no identity (no UIDL).")
+            self.preview.setPlainText(
+                self.tr("This server gives its messages no identity (no UIDL).")
+            )
         elif item.uid in self._top_cache:
             self._show_top(self._top_cache[item.uid])
         else:
-            self.preview.setPlainText("Loading the first lines…")
+            self.preview.setPlainText(self.tr("Loading the first lines…"))
             self._top_timer.start()
 
     def _clear_preview(self, header: str = "") -> None:
@@ -468,7 +496,9 @@ class OnServerView(QWidget):
     def _show_top(self, data: bytes) -> None:
         self.preview_header.setVisible(True)
         text = preview_text(data)
-        self.preview.setPlainText(text or "(The first lines of this message contain no text.)")
+        self.preview.setPlainText(
+            text or self.tr("(The first lines of this message contain no text.)")
+        )
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -477,14 +507,16 @@ class OnServerView(QWidget):
         uids = self.selected_uids()
         if self._account is not None and uids:
             self._controller.download(self._account, uids)
-            self._show_notice(f"Downloading {_count(len(uids))}…")
+            count = len(uids)
+            self._show_notice(en_plural(self.tr("Downloading %Ln message(s)…", None, count), count))
 
     @Slot()
     def download_all_new(self) -> None:
         uids = self._new_uids()
         if self._account is not None and uids:
             self._controller.download(self._account, uids)
-            self._show_notice(f"Downloading {_count(len(uids))}…")
+            count = len(uids)
+            self._show_notice(en_plural(self.tr("Downloading %Ln message(s)…", None, count), count))
 
     @Slot()
     def delete_selected(self) -> None:
@@ -494,22 +526,32 @@ class OnServerView(QWidget):
         not_downloaded = sum(1 for item in items if not item.downloaded)
         if self.confirm_delete(len(items), not_downloaded):
             self._controller.delete_on_server(self._account, [i.uid for i in items if i.uid])
-            self._show_notice(f"Deleting {_count(len(items))} on the server…")
+            count = len(items)
+            self._show_notice(
+                en_plural(self.tr("Deleting %Ln message(s) on the server…", None, count), count)
+            )
 
     def confirm_delete(self, count: int, not_downloaded: int) -> bool:
         """Ask before deleting ``count`` messages on the server; True to go ahead."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Delete from Server")
-        box.setText(f"Delete {_count(count)} from the server?")
-        details = "This cannot be undone."
+        box.setWindowTitle(self.tr("Delete from Server"))
+        box.setText(
+            en_plural(self.tr("Delete %Ln message(s) from the server?", None, count), count)
+        )
+        details = self.tr("This cannot be undone.")
         if not_downloaded:
-            details += (
-                f" {not_downloaded} of them {'is' if not_downloaded == 1 else 'are'} not on "
-                "this computer and will be lost."
+            n = not_downloaded  # English agrees the verb too: two sources, one per number
+            lost = (
+                self.tr("%Ln of them is not on this computer and will be lost.", None, n)
+                if n == 1
+                else self.tr("%Ln of them are not on this computer and will be lost.", None, n)
             )
+            details += " " + lost
         box.setInformativeText(details)
-        delete = box.addButton("Delete from Server", QMessageBox.ButtonRole.DestructiveRole)
+        delete = box.addButton(
+            self.tr("Delete from Server"), QMessageBox.ButtonRole.DestructiveRole
+        )
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         box.exec()
@@ -543,7 +585,7 @@ class OnServerView(QWidget):
         if uid is not None:
             self.select_uids([uid])
         if not self.model.rowCount():
-            self._show_notice("Nothing is waiting on the server.")
+            self._show_notice(self.tr("Nothing is waiting on the server."))
 
     def _top_done(self, finished: JobFinished) -> None:
         asked, self._top_asked = self._top_asked, None
@@ -563,7 +605,7 @@ class OnServerView(QWidget):
             self._show_notice(explain_error(finished.error), error=True)
         else:
             done = getattr(finished.result, "downloaded", 0)
-            self._show_notice(f"Downloaded {_count(done)}.")
+            self._show_notice(en_plural(self.tr("Downloaded %Ln message(s).", None, done), done))
         self._mark_from_index()
 
     def _delete_done(self, finished: JobFinished) -> None:
@@ -571,7 +613,9 @@ class OnServerView(QWidget):
             self._show_notice(explain_error(finished.error), error=True)
         else:
             done = getattr(finished.result, "deleted", 0)
-            self._show_notice(f"Deleted {_count(done)} on the server.")
+            self._show_notice(
+                en_plural(self.tr("Deleted %Ln message(s) on the server.", None, done), done)
+            )
         self._listing = False
         self.refresh()
 
@@ -593,7 +637,3 @@ class OnServerView(QWidget):
             return
         self.model.mark_downloaded(delivered)
         self._update_summary()
-
-
-def _count(count: int) -> str:
-    return f"{count} message{'s' if count != 1 else ''}"

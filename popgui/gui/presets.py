@@ -7,7 +7,10 @@ change their servers; the dialog fills the fields and the person can still edit 
 A provider without POP (iCloud Mail) is listed with ``available=False``: the dialog explains
 instead of filling anything.
 
-No Qt here: plain data, so the tests and the command line could use it too.
+No Qt here: plain data, so the tests and the command line could use it too. The notes (and
+the one label that is not a brand name) are marked for translation with a local
+``QT_TRANSLATE_NOOP`` that lupdate recognises (context "Presets"); the account dialog
+translates them when it shows them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from popgui.accounts.settings import AuthMethod, Security
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for translation in ``context``; the text itself is returned unchanged."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,12 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.gmail.com",
         port=995,
         security="tls",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Log in with an "
             "app password (Google account → Security → App passwords, needs 2-step "
             "verification) or choose XOAUTH2 with an OAuth2 access token. Gmail gives about "
-            "250 messages per session; a later check fetches the rest."
+            "250 messages per session; a later check fetches the rest.",
         ),
     ),
     # Checked: https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353
@@ -58,11 +67,12 @@ PRESETS: tuple[ProviderPreset, ...] = (
         port=995,
         security="tls",
         auth="xoauth2",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "Microsoft accepts only OAuth2 (XOAUTH2) for POP: a password is refused. Enter an "
             "OAuth2 access token as the password, or a password command that prints a fresh "
             "one. POP must be switched on in Outlook.com: Settings → Mail → Forwarding and "
-            "IMAP (for Microsoft 365, your administrator decides)."
+            "IMAP (for Microsoft 365, your administrator decides).",
         ),
     ),
     # Checked: https://unanswered.io/guide/yahoo-mail-protocols-imap-pop-smtp-settings
@@ -73,9 +83,10 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.mail.yahoo.com",
         port=995,
         security="tls",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "Yahoo wants an app password for other mail programs: create one under "
-            "Account security → Generate app password, and use it here."
+            "Account security → Generate app password, and use it here.",
         ),
     ),
     # Checked: https://www.antwort.net/a/technologie/wie-lauten-die-gmx-mail-pop-einstellungen.html
@@ -86,9 +97,10 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.gmx.net",
         port=995,
         security="tls",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "Switch on POP3/IMAP access in the GMX web mail first (Settings → POP3 & IMAP). "
-            "The user name is your full e-mail address."
+            "The user name is your full e-mail address.",
         ),
     ),
     # Checked: the pop.gmx.com entries of mail programs' provider tables (GitHub code search:
@@ -99,9 +111,10 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.gmx.com",
         port=995,
         security="tls",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "Switch on POP3/IMAP access in the GMX web mail first. The user name is your "
-            "full e-mail address."
+            "full e-mail address.",
         ),
     ),
     # Checked: provider tables in public mail clients list pop.orange.fr, port 995 with TLS
@@ -112,7 +125,9 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.orange.fr",
         port=995,
         security="tls",
-        notes="The user name is your full Orange address (…@orange.fr or …@wanadoo.fr).",
+        notes=QT_TRANSLATE_NOOP(
+            "Presets", "The user name is your full Orange address (…@orange.fr or …@wanadoo.fr)."
+        ),
     ),
     # Checked: pop.free.fr in public mail clients' provider tables (GitHub code search
     # "pop.free.fr"); Free offers POP3 over TLS on 995 (and APOP on 110).
@@ -122,7 +137,9 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.free.fr",
         port=995,
         security="tls",
-        notes="The user name is your Free address without @free.fr (your login).",
+        notes=QT_TRANSLATE_NOOP(
+            "Presets", "The user name is your Free address without @free.fr (your login)."
+        ),
     ),
     # Checked: provider table with pop.laposte.net, 995, SSL (GitHub code search
     # "pop.laposte.net": Type pop3, Port 995, SocketType SSL).
@@ -132,7 +149,7 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.laposte.net",
         port=995,
         security="tls",
-        notes="The user name is your address without @laposte.net.",
+        notes=QT_TRANSLATE_NOOP("Presets", "The user name is your address without @laposte.net."),
     ),
     # Checked: https://www.quai-des-entrepreneurs.com/ovh-mail (ssl0.ovh.net with SSL/TLS
     # for the MX Plan offer) and http://gids.ovh.nl/EmailSmtpPop3Imap (ssl0.ovh.net is the
@@ -143,24 +160,26 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="ssl0.ovh.net",
         port=995,
         security="tls",
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "For OVHcloud MX Plan mailboxes. The user name is the full e-mail address. "
-            "Email Pro and Exchange use other servers: see your OVHcloud control panel."
+            "Email Pro and Exchange use other servers: see your OVHcloud control panel.",
         ),
     ),
     # Checked: https://clean.email/blog/email-settings/icloud-email-settings ("iCloud does
     # not support POP"); Apple documents only imap.mail.me.com and smtp.mail.me.com.
     ProviderPreset(
         key="icloud",
-        label="iCloud Mail (no POP)",
+        label=QT_TRANSLATE_NOOP("Presets", "iCloud Mail (no POP)"),
         host="",
         port=0,
         security="tls",
         available=False,
-        notes=(
+        notes=QT_TRANSLATE_NOOP(
+            "Presets",
             "iCloud Mail offers no POP access at all, only IMAP (imap.mail.me.com), which "
             "popgui does not speak. To download iCloud mail with popgui, forward it to a "
-            "mailbox that offers POP."
+            "mailbox that offers POP.",
         ),
     ),
 )

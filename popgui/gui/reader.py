@@ -14,6 +14,7 @@ text shown is capped, so a 10 MB message does not freeze the window.
 from __future__ import annotations
 
 import email.policy
+import email.utils
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
@@ -21,7 +22,16 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QImage
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from popgui.gui.i18n import QT_TRANSLATE_NOOP, format_datetime, format_size
 from popgui.gui.icons import icon
 
 #: Read at most this much of a message file (the rest is not shown; Save As keeps it all).
@@ -234,9 +245,17 @@ class _ParseJob(QRunnable):
             data, truncated = read_message_file(self._path)
             parsed = parse_for_display(data, truncated=truncated)
         except OSError as error:
-            parsed = ParsedMessage(error=f"The message file cannot be read: {error.strerror}.")
+            parsed = ParsedMessage(
+                error=QCoreApplication.translate(
+                    "ReaderPane", "The message file cannot be read: {reason}."
+                ).format(reason=error.strerror)
+            )
         except Exception as error:  # the parser is lenient; this is a last resort for odd mail
-            parsed = ParsedMessage(error=f"This message cannot be shown ({error}).")
+            parsed = ParsedMessage(
+                error=QCoreApplication.translate(
+                    "ReaderPane", "This message cannot be shown ({reason})."
+                ).format(reason=error)
+            )
         self._signals.done.emit(self._generation, parsed)
 
 
@@ -268,7 +287,7 @@ class ReaderPane(QWidget):
     # -- building
 
     def _build_placeholder(self) -> QWidget:
-        label = QLabel("No message selected", self)
+        label = QLabel(self.tr("No message selected"), self)
         label.setObjectName("readerPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setStyleSheet("color: palette(mid); font-size: 13pt;")
@@ -305,7 +324,7 @@ class ReaderPane(QWidget):
         self.subject_label.setFont(font)
         top.addWidget(self.subject_label, 1)
         self.source_button = QToolButton(header)
-        self.source_button.setText("View Source")
+        self.source_button.setText(self.tr("View Source"))
         self.source_button.setIcon(icon("source"))
         self.source_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.source_button.setAutoRaise(True)
@@ -319,7 +338,7 @@ class ReaderPane(QWidget):
         self.header_labels: dict[str, QLabel] = {}
         for name in _HEADER_NAMES:
             value = _plain_label(header)
-            caption = QLabel(f"{name}:", header)
+            caption = QLabel(_header_caption(name), header)
             caption.setStyleSheet("color: palette(placeholder-text);")
             self._form.addRow(caption, value)
             self.header_labels[name] = value
@@ -342,7 +361,7 @@ class ReaderPane(QWidget):
         )
         self.attachment_list.setSizePolicy(QSizePolicy.Policy.Expanding,
                                            QSizePolicy.Policy.Maximum)  # fmt: skip
-        self.attachment_list.setToolTip("Double-click an attachment to save it")
+        self.attachment_list.setToolTip(self.tr("Double-click an attachment to save it"))
         self.attachment_list.itemActivated.connect(self._save_item)
         self.attachment_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.attachment_list.customContextMenuRequested.connect(self._attachment_menu)
@@ -369,9 +388,9 @@ class ReaderPane(QWidget):
         """Show the message stored at ``path``; the work happens on a worker thread."""
         self._generation += 1
         self._path = path
-        self.subject_label.setText(subject or "(no subject)")
+        self.subject_label.setText(subject or self.tr("(no subject)"))
         self.browser.set_inline_parts({})
-        self.browser.setPlainText("Loading…")
+        self.browser.setPlainText(self.tr("Loading…"))
         self.attachment_list.hide()
         self._stack.setCurrentIndex(1)
         self._pool.start(_ParseJob(self._generation, path, self._signals))
@@ -392,13 +411,15 @@ class ReaderPane(QWidget):
         values = dict(parsed.headers)
         for name, label in self.header_labels.items():
             value = values.get(name, "")
+            if name == "Date" and value:
+                value = _local_date(value)
             label.setText(value)
             label.setVisible(bool(value))
             self._form.labelForField(label).setVisible(bool(value))
         notes = []
         if parsed.truncated:
-            notes.append("This message is long; only its beginning is shown. "
-                         "Save it (Ctrl+S) to keep all of it.")  # fmt: skip
+            notes.append(self.tr("This message is long; only its beginning is shown. "
+                                 "Save it (Ctrl+S) to keep all of it."))  # fmt: skip
         if parsed.error:
             notes.append(parsed.error)
         self.notice.setText(" ".join(notes))
@@ -418,7 +439,8 @@ class ReaderPane(QWidget):
             item = QListWidgetItem(icon("attachment"),
                                    f"{attachment.filename} ({_size(attachment.size)})")  # fmt: skip
             item.setData(ATTACHMENT_ROLE, number)
-            item.setToolTip(f"{attachment.content_type} — double-click to save")
+            item.setToolTip(self.tr("{type} — double-click to save").format(
+                type=attachment.content_type))  # fmt: skip
             self.attachment_list.addItem(item)
         self.attachment_list.setVisible(bool(parsed.attachments))
         if parsed.attachments:  # as tall as its rows (at most three), never a big empty box
@@ -433,12 +455,14 @@ class ReaderPane(QWidget):
 
     def ask_save_attachment(self, number: int) -> None:
         attachment = self._parsed.attachments[number]
-        name, _ = QFileDialog.getSaveFileName(self, "Save Attachment", attachment.filename)
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save Attachment"),
+                                              attachment.filename)  # fmt: skip
         if name:
             try:
                 self.save_attachment(number, Path(name))
             except OSError as error:
-                self.notice.setText(f"The attachment could not be saved: {error.strerror}.")
+                self.notice.setText(self.tr("The attachment could not be saved: {reason}.").format(
+                    reason=error.strerror))  # fmt: skip
                 self.notice.show()
 
     @Slot(QListWidgetItem)
@@ -450,7 +474,7 @@ class ReaderPane(QWidget):
         if item is None:
             return
         menu = QMenu(self)
-        menu.addAction(icon("save"), "Save As…", lambda: self._save_item(item))
+        menu.addAction(icon("save"), self.tr("Save As…"), lambda: self._save_item(item))
         menu.exec(self.attachment_list.viewport().mapToGlobal(position))
 
     def view_source(self, path: Path | None = None) -> SourceDialog | None:
@@ -481,10 +505,29 @@ def _plain_label(parent: QWidget) -> QLabel:
     return label
 
 
-def _size(size: int) -> str:
-    from popgui.gui.models import format_size
+def _local_date(header: str) -> str:
+    """A Date header in the reader's language and time zone; the header as is if unparsable."""
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return header
+    return format_datetime(when) or header
 
+
+def _size(size: int) -> str:
     return format_size(size)
+
+
+_HEADER_CAPTIONS = {
+    "From": QT_TRANSLATE_NOOP("ReaderPane", "From:"),
+    "To": QT_TRANSLATE_NOOP("ReaderPane", "To:"),
+    "Cc": QT_TRANSLATE_NOOP("ReaderPane", "Cc:"),
+    "Date": QT_TRANSLATE_NOOP("ReaderPane", "Date:"),
+}
+
+
+def _header_caption(name: str) -> str:
+    return QCoreApplication.translate("ReaderPane", _HEADER_CAPTIONS.get(name, f"{name}:"))
 
 
 class SourceDialog(QDialog):
@@ -492,7 +535,7 @@ class SourceDialog(QDialog):
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Source — {path.name}")
+        self.setWindowTitle(self.tr("Source — {file}").format(file=path.name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(760, 560)
         layout = QVBoxLayout(self)
@@ -512,10 +555,15 @@ def _source_text(path: Path) -> str:
         with open(path, "rb") as file:
             data = file.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
-        return f"The message file cannot be read: {error.strerror}."
+        return QCoreApplication.translate(
+            "ReaderPane", "The message file cannot be read: {reason}."
+        ).format(reason=error.strerror)
     text = data[:MAX_SOURCE_BYTES].decode("utf-8", "replace")
     if len(data) > MAX_SOURCE_BYTES:
-        text += "\n\n[… the rest of this message is not shown here; save it as .eml to see it]"
+        text += "\n\n" + QCoreApplication.translate(
+            "SourceDialog",
+            "[… the rest of this message is not shown here; save it as .eml to see it]",
+        )
     return text
 
 

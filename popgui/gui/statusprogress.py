@@ -6,7 +6,7 @@ Stop button; it disappears when the account is no longer busy.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,43 +16,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_number, format_size
 from popgui.gui.worker import AccountProgress, EngineController
 
 __all__ = ["StatusProgress", "describe_progress", "human_size"]
 
+
+class ProgressText(Context):
+    """Translation context: the progress entries' text."""
+
+
 _PHASES = {
-    "connecting": "connecting…",
-    "listing": "checking for new mail…",
-    "deleting": "deleting on the server…",
-    "done": "finishing…",
+    "connecting": QT_TRANSLATE_NOOP("StatusProgress", "connecting…"),
+    "listing": QT_TRANSLATE_NOOP("StatusProgress", "checking for new mail…"),
+    "deleting": QT_TRANSLATE_NOOP("StatusProgress", "deleting on the server…"),
+    "done": QT_TRANSLATE_NOOP("StatusProgress", "finishing…"),
 }
+_WORKING = QT_TRANSLATE_NOOP("StatusProgress", "working…")
 
 
 def human_size(size: float) -> str:
-    """``532 bytes``, ``12 KB``, ``3.1 MB``, ``1.2 GB`` (powers of 1024, one decimal above KB)."""
-    if size < 1024:
-        return f"{int(size)} bytes"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "KB" else f"{size:.1f} {unit}"
-    raise AssertionError("unreachable")
+    """``532 bytes``, ``12 KB``, ``3.1 MB``, ``1.2 GB`` (powers of 1024, one decimal above KB)
+
+    In the interface's language: ``2,5 Mo`` in French (see :func:`popgui.gui.i18n.format_size`).
+    """
+    return format_size(size)
 
 
 def describe_progress(progress: AccountProgress) -> str:
     """The entry's text, e.g. ``work: 12/40 messages · 3.1 MB · 1.2 MB/s``."""
     name = progress.account
-    if progress.phase == "downloading" and progress.messages_total:
-        parts = [f"{progress.messages_done}/{progress.messages_total} messages"]
+    total = progress.messages_total
+    if progress.phase == "downloading" and total:
+        counted = ProgressText.tr("{done}/%Ln message(s)", None, total)
+        parts = [en_plural(counted, total).format(done=format_number(progress.messages_done))]
         if progress.bytes_done:
             parts.append(human_size(progress.bytes_done))
         if progress.rate >= 1:
-            parts.append(f"{human_size(progress.rate)}/s")
+            parts.append(ProgressText.tr("{size}/s").format(size=human_size(progress.rate)))
         return f"{name}: " + " · ".join(parts)
-    if progress.phase == "deleting" and progress.messages_total:
-        count = progress.messages_total
-        return f"{name}: deleting {count} message{'s' if count != 1 else ''} on the server…"
-    return f"{name}: {_PHASES.get(progress.phase, 'working…')}"
+    if progress.phase == "deleting" and total:
+        deleting = ProgressText.tr("deleting %Ln message(s) on the server…", None, total)
+        return f"{name}: " + en_plural(deleting, total)
+    phase = QCoreApplication.translate("StatusProgress", _PHASES.get(progress.phase, _WORKING))
+    return f"{name}: {phase}"
 
 
 class _Entry(QWidget):
@@ -67,14 +74,20 @@ class _Entry(QWidget):
     def __init__(self, account: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.account = account
-        self.label = QLabel(f"{account}: starting…", self)
+        self.label = QLabel(
+            f"{account}: " + QCoreApplication.translate("StatusProgress", "starting…"), self
+        )
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(False)
         self.bar.setFixedSize(QSize(80, 12))
         self.bar.setRange(0, 0)
         self.stop = QToolButton(self)
-        self.stop.setText("Stop")
-        self.stop.setToolTip(f"Stop what popgui is doing for {account}")
+        self.stop.setText(QCoreApplication.translate("StatusProgress", "Stop"))
+        self.stop.setToolTip(
+            QCoreApplication.translate(
+                "StatusProgress", "Stop what popgui is doing for {account}"
+            ).format(account=account)
+        )
         self.stop.setAutoRaise(True)
         _set_icon(self.stop, "stop")
         self.stop.clicked.connect(self._stop_clicked)

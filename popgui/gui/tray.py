@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
+from popgui.gui.i18n import Context, en_plural
 from popgui.gui.worker import EngineController, JobFinished
 
 __all__ = ["TrayIcon", "badge_icon", "new_mail_text"]
@@ -18,9 +19,14 @@ _ICON_SIZE = 64
 _BADGE_RED = QColor("#d93025")
 
 
+class TrayText(Context):
+    """Translation context: the new-mail notification."""
+
+
 def new_mail_text(account: str, count: int) -> str:
     """``3 new messages in work``."""
-    return f"{count} new message{'s' if count != 1 else ''} in {account}"
+    text = TrayText.tr("%n new message(s) in {account}", None, count)
+    return en_plural(text, count).format(account=account)
 
 
 def badge_icon(base: QIcon, count: int) -> QIcon:
@@ -34,8 +40,10 @@ def badge_icon(base: QIcon, count: int) -> QIcon:
     text = str(count) if count < 100 else "99+"
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    disc = QRect(_ICON_SIZE - 40, _ICON_SIZE - 40, 40, 40) if len(text) < 3 else QRect(
-        8, _ICON_SIZE - 36, _ICON_SIZE - 8, 36
+    disc = (
+        QRect(_ICON_SIZE - 40, _ICON_SIZE - 40, 40, 40)
+        if len(text) < 3
+        else QRect(8, _ICON_SIZE - 36, _ICON_SIZE - 8, 36)
     )
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(_BADGE_RED)
@@ -69,12 +77,14 @@ class TrayIcon(QSystemTrayIcon):
         self._window = window
         self._base_icon = base_icon
         self._count = 0
+        #: Desktop notifications for new mail (Preferences); the icon's count shows anyway.
+        self.notifications = True
         self.setToolTip("popgui")
         self._menu = QMenu(window)
-        self.get_mail_action = self._add("&Get Mail", self.getMailRequested.emit)
-        self.toggle_action = self._add("&Hide Window", self.toggle_window)
+        self.get_mail_action = self._add(self.tr("&Get Mail"), self.getMailRequested.emit)
+        self.toggle_action = self._add(self.tr("&Hide Window"), self.toggle_window)
         self._menu.addSeparator()
-        self.quit_action = self._add("&Quit", self.quitRequested.emit)
+        self.quit_action = self._add(self.tr("&Quit"), self.quitRequested.emit)
         self._menu.aboutToShow.connect(self._update_toggle_text)
         self.setContextMenu(self._menu)
         self.activated.connect(self._activated)
@@ -104,15 +114,17 @@ class TrayIcon(QSystemTrayIcon):
         """Show ``count`` new messages on the icon (0: the plain icon)."""
         self._count = max(0, count)
         self.setIcon(badge_icon(self._base_icon, self._count))
-        self.setToolTip(f"popgui — {self._count} new" if self._count else "popgui")
+        new = en_plural(self.tr("popgui — %n new", None, self._count), self._count)
+        self.setToolTip(new if self._count else "popgui")
 
     def notify(self, account: str, count: int) -> None:
         """Add ``count`` to the icon's number and say so in a desktop notification."""
         if count <= 0:
             return
         self.set_new_count(self._count + count)
-        if self.supportsMessages():
-            self.showMessage("New mail", new_mail_text(account, count), self._base_icon, 8000)
+        if self.notifications and self.supportsMessages():
+            self.showMessage(self.tr("New mail"), new_mail_text(account, count),
+                             self._base_icon, 8000)  # fmt: skip
 
     def attach(self, controller: EngineController) -> None:
         """Notify about mail the controller's syncs and downloads bring."""
@@ -142,7 +154,7 @@ class TrayIcon(QSystemTrayIcon):
 
     def _update_toggle_text(self) -> None:
         shown = self._window.isVisible() and not self._window.isMinimized()
-        self.toggle_action.setText("&Hide Window" if shown else "&Show Window")
+        self.toggle_action.setText(self.tr("&Hide Window") if shown else self.tr("&Show Window"))
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

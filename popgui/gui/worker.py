@@ -225,7 +225,9 @@ def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiErro
 
 def _with_command_failure(report: ConnectionReport, error: PopguiError) -> ConnectionReport:
     """The report, saying why the login was not tried: the password command failed."""
-    note = f"The login was not tried: {describe(error)}"
+    note = QCoreApplication.translate("EngineWorker", "The login was not tried: {reason}").format(
+        reason=describe(error)
+    )
     kept = [n for n in report.notes if not n.startswith("No password given")]
     return dataclasses.replace(report, notes=(*kept, note))
 

@@ -1,0 +1,5 @@
+"""PyInstaller's entry point for `popgui`: the command line, or the window without a command."""
+
+from popgui.cli import main
+
+raise SystemExit(main())

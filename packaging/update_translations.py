@@ -1,0 +1,147 @@
+"""Refresh the window's translations: lupdate the .ts sources, lrelease the .qm files.
+
+Run from anywhere, after changing any text in ``popgui/gui/*.py``::
+
+    python packaging/update_translations.py            # refresh popgui_fr.ts, build popgui_fr.qm
+    python packaging/update_translations.py --check    # CI: fail if the .ts lacks a string,
+                                                       # has an unfinished one, or the .qm is stale
+
+1. ``pyside6-lupdate popgui/gui/*.py -ts popgui/resources/translations/popgui_<lang>.ts``
+   adds every new source string (marked ``type="unfinished"``) and marks the ones the code no
+   longer has as vanished (``-no-obsolete`` drops them). Translate the new ones with Qt
+   Linguist (``pyside6-linguist``) or by editing the XML: each ``<translation>`` gets the text
+   (``<numerusform>`` twice for French plurals: n ≤ 1, then n ≥ 2) and loses ``type``.
+2. ``pyside6-lrelease`` compiles each .ts into the .qm that ships in the wheel
+   (``popgui/resources/translations/*.qm``, loaded by :mod:`popgui.gui.i18n`).
+
+Both tools come with PySide6-Essentials (``pip install PySide6-Essentials``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "popgui" / "gui"
+TRANSLATIONS = ROOT / "popgui" / "resources" / "translations"
+LANGUAGES = ("fr",)
+_EXTRA_COMMENT = re.compile(r"\n\s*<extracomment>.*?</extracomment>", re.DOTALL)
+
+
+def tool(name: str) -> str:
+    """The path of ``pyside6-lupdate`` or ``pyside6-lrelease``; SystemExit if missing."""
+    found = shutil.which(f"pyside6-{name}")
+    if found is None:
+        raise SystemExit(f"pyside6-{name} is not on PATH: pip install PySide6-Essentials")
+    return found
+
+
+def source_files() -> list[str]:
+    return [str(path) for path in sorted(SOURCES.glob("*.py"))]
+
+
+def ts_file(language: str) -> Path:
+    return TRANSLATIONS / f"popgui_{language}.ts"
+
+
+def qm_file(language: str) -> Path:
+    return TRANSLATIONS / f"popgui_{language}.qm"
+
+
+def lupdate(ts: Path, *, obsolete: bool = False) -> None:
+    """Extract the source strings into ``ts`` (created if missing), as relative locations."""
+    command = [tool("lupdate"), "-locations", "relative", "-silent"]
+    if not obsolete:
+        command.append("-no-obsolete")
+    subprocess.run([*command, *source_files(), "-ts", str(ts)], check=True)
+    # lupdate takes any ``#:`` comment above a marked string for a note to translators; in
+    # popgui those are documentation of the code around, which would only mislead them.
+    text = ts.read_text(encoding="utf-8")
+    ts.write_text(_EXTRA_COMMENT.sub("", text), encoding="utf-8")
+
+
+def lrelease(ts: Path, qm: Path) -> None:
+    subprocess.run([tool("lrelease"), "-silent", str(ts), "-qm", str(qm)], check=True)
+
+
+def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    """``(context, source) → <message>`` of a .ts file, leaving out vanished/obsolete ones."""
+    found: dict[tuple[str, str], ET.Element] = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            kind = translation.get("type") if translation is not None else None
+            if kind in ("vanished", "obsolete"):
+                continue
+            found[(name, message.findtext("source", ""))] = message
+    return found
+
+
+def problems(ts: Path) -> list[str]:
+    """What keeps ``ts`` from being a complete translation of the current sources."""
+    wanted: set[tuple[str, str]]
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / ts.name
+        lupdate(fresh)
+        wanted = set(messages(fresh))
+    have = messages(ts)
+    found = [f"missing: [{c}] {s!r}" for c, s in sorted(wanted - set(have))]
+    found += [f"no longer in the code: [{c}] {s!r}" for c, s in sorted(set(have) - wanted)]
+    for (context, source), message in sorted(have.items()):
+        translation = message.find("translation")
+        if translation is None or translation.get("type") == "unfinished":
+            found.append(f"unfinished: [{context}] {source!r}")
+            continue
+        forms = translation.findall("numerusform")
+        texts = [form.text or "" for form in forms] if forms else [translation.text or ""]
+        if message.get("numerus") == "yes" and len(forms) < 2:
+            found.append(f"needs two plural forms: [{context}] {source!r}")
+        if any(not text.strip() for text in texts):
+            found.append(f"empty translation: [{context}] {source!r}")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; fail if a translation is incomplete or a .qm is out of date",
+    )
+    options = parser.parse_args(argv)
+    failed = False
+    for language in LANGUAGES:
+        ts, qm = ts_file(language), qm_file(language)
+        if options.check:
+            found = problems(ts) if ts.exists() else [f"{ts} does not exist"]
+            with tempfile.TemporaryDirectory() as scratch:
+                built = Path(scratch) / qm.name
+                lrelease(ts, built)
+                if not qm.exists() or qm.read_bytes() != built.read_bytes():
+                    found.append(
+                        f"{qm.name} is not built from {ts.name}: run {Path(__file__).name}"
+                    )
+            for line in found:
+                print(f"{ts.name}: {line}", file=sys.stderr)
+            failed = failed or bool(found)
+            continue
+        TRANSLATIONS.mkdir(parents=True, exist_ok=True)
+        lupdate(ts)
+        lrelease(ts, qm)
+        left = [line for line in problems(ts) if not line.startswith("no longer")]
+        print(f"{ts.relative_to(ROOT)}: {len(messages(ts))} messages, {len(left)} to translate")
+        for line in left:
+            print(f"  {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1770 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../gui/account_dialog.py" line="+96"/>
+        <source>TLS: encrypted from the start (port 995)</source>
+        <translation>TLS&#xa0;: chiffré dès le début (port 995)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS: upgrade, never fall back (port 110)</source>
+        <translation>STARTTLS&#xa0;: chiffrement négocié, sans repli (port 110)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>None: unencrypted</source>
+        <translation>Aucune&#xa0;: non chiffré</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Automatic: the strongest the server offers</source>
+        <translation>Automatique&#xa0;: la plus sûre que le serveur propose</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>USER/PASS (password sent as is)</source>
+        <translation>USER/PASS (mot de passe envoyé tel quel)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>APOP (MD5 challenge)</source>
+        <translation>APOP (défi MD5)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>XOAUTH2: OAuth2 access token</source>
+        <translation>XOAUTH2&#xa0;: jeton d’accès OAuth2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Keep it on the server</source>
+        <translation>Le laisser sur le serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete it from the server once it is safe here</source>
+        <translation>Le supprimer du serveur une fois en sécurité ici</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete it from the server after some days</source>
+        <translation>Le supprimer du serveur après quelques jours</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>The password contains a line break or a NUL character, which POP cannot send.</source>
+        <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <location line="+113"/>
+        <source>Add account</source>
+        <translation>Ajouter un compte</translation>
+    </message>
+    <message>
+        <location line="-111"/>
+        <source>Edit account {account}</source>
+        <translation>Modifier le compte {account}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Other server: enter its settings below</source>
+        <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>a short name, e.g. work</source>
+        <translation>un nom court, par ex. travail</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the login name, often the full e-mail address</source>
+        <translation>l’identifiant, souvent l’adresse électronique complète</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pass&amp;word:</source>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kept in the system keyring, never in the settings file</source>
+        <translation>Conservé dans le trousseau du système, jamais dans le fichier de paramètres</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Password &amp;command:</source>
+        <translation>&amp;Commande du mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A command that prints the password, e.g. pass show mail/work</source>
+        <translation>Une commande qui affiche le mot de passe, par ex. pass show mail/travail</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. pass show mail/work</source>
+        <translation>par ex. pass show mail/travail</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> days</source>
+        <translation> jours</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the default mailbox</source>
+        <translation>la boîte aux lettres par défaut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chec&amp;k for new mail every</source>
+        <translation>&amp;Vérifier le courrier toutes les</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> minutes</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>De&amp;lete a message on the server too when I move it to Trash here</source>
+        <translation>&amp;Supprimer aussi le message du serveur quand je le mets à la corbeille ici</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only for a server whose authority is not known</source>
+        <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Br&amp;owse…</source>
+        <translation>Pa&amp;rcourir…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SHA-256, e.g. ab:cd:ef:…</source>
+        <translation>SHA-256, par ex. ab:cd:ef:…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Te&amp;st connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Test connection shows here what the server offers: encryption, certificate, capabilities and login methods. Nothing is downloaded or deleted.</source>
+        <translation>«&#xa0;Tester la connexion&#xa0;» affiche ici ce que propose le serveur&#xa0;: chiffrement, certificat, capacités et méthodes d’identification. Rien n’est téléchargé ni supprimé.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>T&amp;rust this certificate…</source>
+        <translation>&amp;Faire confiance à ce certificat…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pro&amp;vider:</source>
+        <translation>&amp;Fournisseur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Host:</source>
+        <translation>&amp;Serveur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pro&amp;tocol:</source>
+        <translation>Pro&amp;tocole&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;ecurity:</source>
+        <translation>S&amp;écurité&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Identifiant&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Login &amp;method:</source>
+        <translation>Mét&amp;hode d’identification&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;After downloading:</source>
+        <translation>&amp;Après téléchargement&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Deliver to (Maildir):</source>
+        <translation>&amp;Distribuer dans (Maildir)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remote &amp;folder (POP2):</source>
+        <translation>&amp;Dossier distant (POP2)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Periodic check:</source>
+        <translation>Relève périodique&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;CA certificate file:</source>
+        <translation>Fichier de l’&amp;autorité (CA)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Fingerprint:</source>
+        <translation>&amp;Empreinte&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Normally leave both empty: the server&apos;s certificate is checked against the authorities this computer trusts. A fingerprint trusts exactly one certificate (for a self-signed one); Test connection can fill it in for you.</source>
+        <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Server and login</source>
+        <translation>Serveur et identification</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+257"/>
+        <source>Mail</source>
+        <translation>Courrier</translation>
+    </message>
+    <message>
+        <location line="-256"/>
+        <location line="+256"/>
+        <source>Certificate</source>
+        <translation>Certificat</translation>
+    </message>
+    <message>
+        <location line="-247"/>
+        <source>Connection test</source>
+        <translation>Test de connexion</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>leave empty to keep the stored password</source>
+        <translation>laisser vide pour garder le mot de passe enregistré</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>{port} (default)</source>
+        <translation>{port} (par défaut)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>NAME</source>
+        <translation>NOM</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>default: {folder}</source>
+        <translation>par défaut&#xa0;: {folder}</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Folder for this account&apos;s mail</source>
+        <translation>Dossier du courrier de ce compte</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Certificate authority file</source>
+        <translation>Fichier de l’autorité de certification</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>(See the {tab} tab.)</source>
+        <translation>(Voir l’onglet {tab}.)</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Connecting to {address}…</source>
+        <translation>Connexion à {address}…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The test gave no result.</source>
+        <translation>Le test n’a donné aucun résultat.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The fingerprint is filled in (Certificate tab). Press Test connection again to check, then save the account.</source>
+        <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Saving the password in the system keyring…</source>
+        <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token.</source>
+        <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
+        <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
+        <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No system keyring is available to keep the password.</source>
+        <translation>Aucun trousseau système n’est disponible pour conserver le mot de passe.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no answer from the keyring</source>
+        <translation>aucune réponse du trousseau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The password could not be saved: {reason}.</source>
+        <translation>Le mot de passe n’a pas pu être enregistré&#xa0;: {reason}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Certificate not trusted</source>
+        <translation>Certificat non reconnu</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Test failed</source>
+        <translation>Échec du test</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Connected and logged in.</source>
+        <translation>Connecté et identifié.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Connected.</source>
+        <translation>Connecté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The login was not tried.</source>
+        <translation>L’identification n’a pas été tentée.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Certificate not trusted:</source>
+        <translation>Certificat non reconnu&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Problem:</source>
+        <translation>Problème&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Protocol</source>
+        <translation>Protocole</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Security</source>
+        <translation>Sécurité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Greeting</source>
+        <translation>Accueil</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cipher</source>
+        <translation>Chiffrement</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Issued to</source>
+        <translation>Délivré à</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Issued by</source>
+        <translation>Délivré par</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid</source>
+        <translation>Validité</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Trusted</source>
+        <translation>Reconnu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by its pinned fingerprint</source>
+        <translation>par son empreinte enregistrée</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encryption</source>
+        <translation>Chiffrement</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Capabilities (CAPA)</source>
+        <translation>Capacités (CAPA)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Automatic would use {method}.</source>
+        <translation>Le mode automatique utiliserait {method}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Login methods offered</source>
+        <translation>Méthodes d’identification proposées</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Succeeded with {method}.</source>
+        <translation>Réussie avec {method}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Succeeded.</source>
+        <translation>Réussie.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refused.</source>
+        <translation>Refusée.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Login</source>
+        <translation>Identification</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Notes</source>
+        <translation>Remarques</translation>
+    </message>
+</context>
+<context>
+    <name>AccountListModel</name>
+    <message>
+        <location filename="../../gui/models.py" line="+170"/>
+        <source>idle</source>
+        <translation>inactif</translation>
+    </message>
+</context>
+<context>
+    <name>AccountText</name>
+    <message>
+        <location line="-67"/>
+        <source>checking…</source>
+        <translation>relève en cours…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no new mail</source>
+        <translation>aucun nouveau message</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln new</source>
+        <translation>
+            <numerusform>%Ln nouveau</numerusform>
+            <numerusform>%Ln nouveaux</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+</context>
+<context>
+    <name>Actions</name>
+    <message>
+        <location filename="../../gui/actions.py" line="+35"/>
+        <source>&amp;Save As…</source>
+        <translation>Enregistrer &amp;sous…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the message as an .eml file</source>
+        <translation>Enregistrer le message dans un fichier .eml</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop every download and quit</source>
+        <translation>Arrêter tous les téléchargements et quitter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Find…</source>
+        <translation>Rec&amp;hercher…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter the message list</source>
+        <translation>Filtrer la liste des messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Select &amp;All</source>
+        <translation>&amp;Tout sélectionner</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move the selected messages to Trash (delete them for good from Trash)</source>
+        <translation>Mettre les messages sélectionnés à la corbeille (depuis la corbeille&#xa0;: les supprimer définitivement)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mark as &amp;Read</source>
+        <translation>Marquer comme &amp;lu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as &amp;Unread</source>
+        <translation>Marquer comme &amp;non lu</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Move to Folder…</source>
+        <translation>&amp;Déplacer vers un dossier…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>View &amp;Source</source>
+        <translation>Afficher la &amp;source</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the raw message</source>
+        <translation>Afficher le message brut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New Folder…</source>
+        <translation>N&amp;ouveau dossier…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Rename Folder…</source>
+        <translation>Reno&amp;mmer le dossier…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>De&amp;lete Folder…</source>
+        <translation>Supprimer le dossie&amp;r…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language and other settings of the window</source>
+        <translation>Langue et autres réglages de la fenêtre</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reading Pane</source>
+        <translation>&amp;Volet de lecture</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show or hide the message under the list</source>
+        <translation>Afficher ou masquer le message sous la liste</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On &amp;Server</source>
+        <translation>Sur le &amp;serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What waits on the server (preview, download, delete there)</source>
+        <translation>Ce qui attend sur le serveur (aperçu, téléchargement, suppression sur le serveur)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Get Mail</source>
+        <translation>&amp;Relever le courrier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Download new mail for every account (F5)</source>
+        <translation>Télécharger les nouveaux messages de tous les comptes (F5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Get Mail for &amp;This Account</source>
+        <translation>Relever le courrier de &amp;ce compte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>S&amp;top</source>
+        <translation>&amp;Arrêter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop downloading (Esc)</source>
+        <translation>Arrêter le téléchargement (Échap)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Add Account…</source>
+        <translation>Ajouter un c&amp;ompte…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Edit Account…</source>
+        <translation>&amp;Modifier le compte…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Remove Account…</source>
+        <translation>Su&amp;pprimer le compte…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;About popgui</source>
+        <translation>À &amp;propos de popgui</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Edit</source>
+        <translation>É&amp;dition</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Account</source>
+        <translation>&amp;Compte</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Help</source>
+        <translation>A&amp;ide</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Main toolbar</source>
+        <translation>Barre d’outils principale</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../gui/app.py" line="+59"/>
+        <source>Demo: popgui is talking to its own local servers (POP3 on {pop3}, POP2 on {pop2}) with sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. The servers stop when you close the window.</source>
+        <translation>Démonstration&#xa0;: popgui dialogue avec ses propres serveurs locaux (POP3 sur {pop3}, POP2 sur {pop2}) qui contiennent des messages d’exemple&#xa0;; rien ne quitte cet ordinateur. Appuyez sur F5 (Relever le courrier) pour les télécharger. Les serveurs s’arrêtent quand vous fermez la fenêtre.</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDialog</name>
+    <message>
+        <location filename="../../gui/certificate_dialog.py" line="+69"/>
+        <source>The server&apos;s certificate has changed</source>
+        <translation>Le certificat du serveur a changé</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server&apos;s certificate has expired</source>
+        <translation>Le certificat du serveur a expiré</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server&apos;s certificate is not valid yet</source>
+        <translation>Le certificat du serveur n’est pas encore valide</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The certificate was made for another server name</source>
+        <translation>Le certificat a été établi pour un autre nom de serveur</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No known authority vouches for this certificate</source>
+        <translation>Aucune autorité connue ne garantit ce certificat</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server&apos;s certificate could not be verified</source>
+        <translation>Le certificat du serveur n’a pas pu être vérifié</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This is not the certificate you chose to trust for this server. Someone may be intercepting the connection to read your password and mail. Trust the new certificate only if the server&apos;s administrator told you it changed and its fingerprint matches the one they gave you.</source>
+        <translation>Ce n’est pas le certificat auquel vous avez choisi de faire confiance pour ce serveur. Quelqu’un intercepte peut-être la connexion pour lire votre mot de passe et votre courrier. Ne faites confiance au nouveau certificat que si l’administrateur du serveur vous a annoncé ce changement et que l’empreinte correspond à celle qu’il vous a donnée.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The server&apos;s administrator should renew it. Trusting it anyway keeps the connection encrypted, but popgui can no longer tell whether it really belongs to this server.</source>
+        <translation>L’administrateur du serveur devrait le renouveler. Lui faire confiance malgré tout garde la connexion chiffrée, mais popgui ne peut plus savoir s’il appartient vraiment à ce serveur.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Check this computer&apos;s date and time first. If they are right, the certificate was issued for a later date.</source>
+        <translation>Vérifiez d’abord la date et l’heure de cet ordinateur. Si elles sont justes, le certificat a été établi pour une date ultérieure.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You may have typed another name for the same server (the certificate lists the names it is valid for): using one of those names is better than trusting it.</source>
+        <translation>Vous avez peut-être saisi un autre nom pour le même serveur (le certificat indique les noms pour lesquels il est valide)&#xa0;: mieux vaut utiliser l’un de ces noms que lui faire confiance.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Small or private servers often use a self-signed certificate. Trust it if you run this server or can compare the fingerprint with its administrator.</source>
+        <translation>Les petits serveurs ou les serveurs privés utilisent souvent un certificat auto-signé. Faites-lui confiance si vous gérez ce serveur ou si vous pouvez comparer l’empreinte avec son administrateur.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Trust it only if you can compare the fingerprint with the server&apos;s administrator.</source>
+        <translation>Ne lui faites confiance que si vous pouvez comparer l’empreinte avec l’administrateur du serveur.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Certificate changed</source>
+        <translation>Certificat modifié</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Untrusted certificate</source>
+        <translation>Certificat non reconnu</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>(unknown)</source>
+        <translation>(inconnu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Issued to:</source>
+        <translation>Délivré à&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(not shown by the server)</source>
+        <translation>(non indiqué par le serveur)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Issued by:</source>
+        <translation>Délivré par&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid from:</source>
+        <translation>Valide à partir du&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid until:</source>
+        <translation>Valide jusqu’au&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Trusted until now
+(SHA-256):</source>
+        <translation>Reconnue jusqu’ici
+(SHA-256)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Presented now
+(SHA-256):</source>
+        <translation>Présentée maintenant
+(SHA-256)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fingerprint
+(SHA-256):</source>
+        <translation>Empreinte
+(SHA-256)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Trust the new certificate</source>
+        <translation>&amp;Faire confiance au nouveau certificat</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>&amp;Trust this certificate</source>
+        <translation>&amp;Faire confiance à ce certificat</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <location filename="../../gui/worker.py" line="+228"/>
+        <source>The login was not tried: {reason}</source>
+        <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>FolderListModel</name>
+    <message>
+        <location filename="../../gui/models.py" line="+74"/>
+        <source>On server</source>
+        <translation>Sur le serveur</translation>
+    </message>
+</context>
+<context>
+    <name>FolderText</name>
+    <message>
+        <location line="+9"/>
+        <source>Inbox</source>
+        <translation>Boîte de réception</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Trash</source>
+        <translation>Corbeille</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>What waits on the server: preview, download or delete there</source>
+        <translation>Ce qui attend sur le serveur&#xa0;: aperçu, téléchargement ou suppression sur le serveur</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>%Ln message(s), {unread} unread</source>
+        <translation>
+            <numerusform>%Ln message, {unread} non lu</numerusform>
+            <numerusform>%Ln messages, {unread} non lus</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Formats</name>
+    <message>
+        <location filename="../../gui/i18n.py" line="+177"/>
+        <source>{size} B</source>
+        <translation>{size} o</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n octet</numerusform>
+            <numerusform>%n octets</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{size} KB</source>
+        <translation>{size} Ko</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{size} MB</source>
+        <translation>{size} Mo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{size} GB</source>
+        <translation>{size} Go</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>HH:mm</source>
+        <translation>HH:mm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>d MMM HH:mm</source>
+        <translation>d MMM HH:mm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>d MMM yyyy</source>
+        <translation>d MMM yyyy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>d MMM yyyy HH:mm</source>
+        <translation>d MMM yyyy HH:mm</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gui/mainwindow.py" line="+277"/>
+        <source>Filter messages (Ctrl+F)</source>
+        <translation>Filtrer les messages (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Folders</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <location line="+231"/>
+        <source>New Folder</source>
+        <translation>Nouveau dossier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name of the new folder:</source>
+        <translation>Nom du nouveau dossier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rename Folder</source>
+        <translation>Renommer le dossier</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name:</source>
+        <translation>Nouveau nom&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Delete Folder</source>
+        <translation>Supprimer le dossier</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Delete the folder “{folder}” and the %n message(s) in it?</source>
+        <translation>
+            <numerusform>Supprimer le dossier «&#xa0;{folder}&#xa0;» et le message qu’il contient&#xa0;?</numerusform>
+            <numerusform>Supprimer le dossier «&#xa0;{folder}&#xa0;» et les %n messages qu’il contient&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>Move to Folder</source>
+        <translation>Déplacer vers un dossier</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move to:</source>
+        <translation>Déplacer vers&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Save Message As</source>
+        <translation>Enregistrer le message sous</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail messages (*.eml)</source>
+        <translation>Messages électroniques (*.eml)</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Move To</source>
+        <translation>Déplacer vers</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Edit account…</source>
+        <translation>Modifier le compte…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Review certificate…</source>
+        <translation>Examiner le certificat…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+15"/>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>will retry at {time}</source>
+        <translation>nouvel essai à {time}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>try again in a few minutes</source>
+        <translation>réessayez dans quelques minutes</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{account}: the server asks to wait before checking again ({reason}); nothing was lost — {later}.</source>
+        <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Remove the account “{account}”?
+
+The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
+        <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
+
+Le courrier déjà téléchargé reste sur le disque dans {folder}. Son mot de passe est retiré du trousseau du système.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Remove the account “{account}”?
+
+The mail already downloaded stays on disk in {folder}.</source>
+        <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
+
+Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Remove Account</source>
+        <translation>Supprimer le compte</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The account {account} was removed, but its password could not be removed from the keyring: {reason}</source>
+        <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>%Ln message(s) matching the filter</source>
+        <translation>
+            <numerusform>%Ln message correspondant au filtre</numerusform>
+            <numerusform>%Ln messages correspondant au filtre</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln message(s), {unread} unread</source>
+        <translation>
+            <numerusform>%Ln message, {unread} non lu</numerusform>
+            <numerusform>%Ln messages, {unread} non lus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln message(s)</source>
+        <translation>
+            <numerusform>%Ln message</numerusform>
+            <numerusform>%Ln messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>About popgui</source>
+        <translation>À propos de popgui</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Downloads your mail from POP3 and POP2 servers into local Maildir folders — each message exactly once.</source>
+        <translation>Télécharge votre courrier depuis des serveurs POP3 et POP2 dans des dossiers Maildir locaux — chaque message exactement une fois.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Copyright © the popgui developers. popgui is free software, licensed under the GNU General Public License, version 3 or (at your option) any later version (GPL-3.0-or-later). It comes with no warranty.</source>
+        <translation>Copyright © les développeurs de popgui. popgui est un logiciel libre, distribué sous la licence publique générale GNU, version 3 ou (à votre choix) toute version ultérieure (GPL-3.0-or-later). Il est fourni sans aucune garantie.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This program uses Qt {qt} and PySide6 {pyside} (Qt for Python), used under the GNU Lesser General Public License version 3 (LGPL-3.0). You may replace these libraries with your own modified versions; their source code is available from {link}.</source>
+        <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>password refused</source>
+        <translation>mot de passe refusé</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>untrusted certificate</source>
+        <translation>certificat non reconnu</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>server refused</source>
+        <translation>refus du serveur</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{kind} error</source>
+        <translation>erreur ({kind})</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <location line="-1012"/>
+        <source>Dismiss</source>
+        <translation>Fermer</translation>
+    </message>
+</context>
+<context>
+    <name>MessageTableModel</name>
+    <message>
+        <location filename="../../gui/models.py" line="+69"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location line="+193"/>
+        <source>Read / unread</source>
+        <translation>Lu / non lu</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Has attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+</context>
+<context>
+    <name>MessageText</name>
+    <message>
+        <location line="+28"/>
+        <source>(unknown sender)</source>
+        <translation>(expéditeur inconnu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(no subject)</source>
+        <translation>(sans objet)</translation>
+    </message>
+</context>
+<context>
+    <name>OnServerView</name>
+    <message>
+        <location filename="../../gui/onserver.py" line="+64"/>
+        <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
+
+Use Get Mail to download the new messages.</source>
+        <translation>Un serveur POP2 ne peut pas montrer un message sans l’envoyer en entier&#xa0;: POP2 n’a pas de commande TOP, il n’y a donc pas de liste de ce qui attend sur le serveur pour ce compte.
+
+Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux messages.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{reason}. Check the user name and password in the account settings.</source>
+        <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
+    </message>
+    <message>
+        <location line="+205"/>
+        <source>Asking the server…</source>
+        <translation>Interrogation du serveur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the server again what is waiting</source>
+        <translation>Redemander au serveur ce qui attend</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Select a message to see its first lines.</source>
+        <translation>Sélectionnez un message pour voir ses premières lignes.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>&amp;Download Selected</source>
+        <translation>&amp;Télécharger la sélection</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Download &amp;All New</source>
+        <translation>Télécharger tous les &amp;nouveaux</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Download every message not yet on this computer</source>
+        <translation>Télécharger tous les messages qui ne sont pas encore sur cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>De&amp;lete from Server…</source>
+        <translation>&amp;Supprimer du serveur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the selected messages on the server</source>
+        <translation>Supprimer du serveur les messages sélectionnés</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>On the server: {account}</source>
+        <translation>Sur le serveur&#xa0;: {account}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On the server</source>
+        <translation>Sur le serveur</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose an account to see the messages waiting on its server.</source>
+        <translation>Choisissez un compte pour voir les messages qui attendent sur son serveur.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+51"/>
+        <source>%Ln message(s) ({size}), {new} not downloaded yet</source>
+        <translation>
+            <numerusform>%Ln message ({size}), {new} pas encore téléchargé(s)</numerusform>
+            <numerusform>%Ln messages ({size}), {new} pas encore téléchargé(s)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+33"/>
+        <source>%Ln message(s) selected.</source>
+        <translation>
+            <numerusform>%Ln message sélectionné.</numerusform>
+            <numerusform>%Ln messages sélectionnés.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(no subject)</source>
+        <translation>(sans objet)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This server gives its messages no identity (no UIDL).</source>
+        <translation>Ce serveur ne donne pas d’identifiant à ses messages (pas d’UIDL).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Loading the first lines…</source>
+        <translation>Chargement des premières lignes…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>(The first lines of this message contain no text.)</source>
+        <translation>(Les premières lignes de ce message ne contiennent pas de texte.)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <location line="+8"/>
+        <source>Downloading %Ln message(s)…</source>
+        <translation>
+            <numerusform>Téléchargement de %Ln message…</numerusform>
+            <numerusform>Téléchargement de %Ln messages…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Deleting %Ln message(s) on the server…</source>
+        <translation>
+            <numerusform>Suppression de %Ln message sur le serveur…</numerusform>
+            <numerusform>Suppression de %Ln messages sur le serveur…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+15"/>
+        <source>Delete from Server</source>
+        <translation>Supprimer du serveur</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-13"/>
+        <source>Delete %Ln message(s) from the server?</source>
+        <translation>
+            <numerusform>Supprimer %Ln message du serveur&#xa0;?</numerusform>
+            <numerusform>Supprimer %Ln messages du serveur&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This cannot be undone.</source>
+        <translation>Cette action est irréversible.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln of them is not on this computer and will be lost.</source>
+        <translation>
+            <numerusform>%Ln d’entre eux n’est pas sur cet ordinateur et sera perdu.</numerusform>
+            <numerusform>%Ln d’entre eux ne sont pas sur cet ordinateur et seront perdus.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln of them are not on this computer and will be lost.</source>
+        <translation>
+            <numerusform>%Ln d’entre eux n’est pas sur cet ordinateur et sera perdu.</numerusform>
+            <numerusform>%Ln d’entre eux ne sont pas sur cet ordinateur et seront perdus.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Nothing is waiting on the server.</source>
+        <translation>Rien n’attend sur le serveur.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>Downloaded %Ln message(s).</source>
+        <translation>
+            <numerusform>%Ln message téléchargé.</numerusform>
+            <numerusform>%Ln messages téléchargés.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>Deleted %Ln message(s) on the server.</source>
+        <translation>
+            <numerusform>%Ln message supprimé du serveur.</numerusform>
+            <numerusform>%Ln messages supprimés du serveur.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../gui/preferences.py" line="+73"/>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>System ({language})</source>
+        <translation>Système ({language})</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>A new language is used the next time popgui starts.</source>
+        <translation>Une nouvelle langue s’applique au prochain démarrage de popgui.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the &amp;reading pane under the list</source>
+        <translation>Afficher le volet de &amp;lecture sous la liste</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show a desktop &amp;notification when new mail arrives</source>
+        <translation>Afficher une &amp;notification à l’arrivée de nouveaux messages</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This desktop has no system tray to show notifications.</source>
+        <translation>Ce bureau n’a pas de zone de notification pour les afficher.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Language:</source>
+        <translation>L&amp;angue&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Window:</source>
+        <translation>Fenêtre&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New mail:</source>
+        <translation>Nouveau courrier&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../gui/presets.py" line="+52"/>
+        <source>Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Log in with an app password (Google account → Security → App passwords, needs 2-step verification) or choose XOAUTH2 with an OAuth2 access token. Gmail gives about 250 messages per session; a later check fetches the rest.</source>
+        <translation>Activez d’abord POP dans Gmail&#xa0;: Paramètres → Transfert et POP/IMAP. Identifiez-vous avec un mot de passe d’application (compte Google → Sécurité → Mots de passe des applications, nécessite la validation en deux étapes) ou choisissez XOAUTH2 avec un jeton d’accès OAuth2. Gmail fournit environ 250 messages par session&#xa0;; une relève ultérieure récupère le reste.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Microsoft accepts only OAuth2 (XOAUTH2) for POP: a password is refused. Enter an OAuth2 access token as the password, or a password command that prints a fresh one. POP must be switched on in Outlook.com: Settings → Mail → Forwarding and IMAP (for Microsoft 365, your administrator decides).</source>
+        <translation>Microsoft n’accepte que OAuth2 (XOAUTH2) pour POP&#xa0;: un mot de passe est refusé. Saisissez un jeton d’accès OAuth2 comme mot de passe, ou une commande qui en affiche un nouveau. POP doit être activé dans Outlook.com&#xa0;: Paramètres → Courrier → Transfert et IMAP (pour Microsoft 365, c’est votre administrateur qui décide).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Yahoo wants an app password for other mail programs: create one under Account security → Generate app password, and use it here.</source>
+        <translation>Yahoo exige un mot de passe d’application pour les autres logiciels de messagerie&#xa0;: créez-en un dans Sécurité du compte → Générer un mot de passe d’application, et utilisez-le ici.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Switch on POP3/IMAP access in the GMX web mail first (Settings → POP3 &amp; IMAP). The user name is your full e-mail address.</source>
+        <translation>Activez d’abord l’accès POP3/IMAP dans le webmail GMX (Paramètres → POP3 &amp; IMAP). L’identifiant est votre adresse électronique complète.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Switch on POP3/IMAP access in the GMX web mail first. The user name is your full e-mail address.</source>
+        <translation>Activez d’abord l’accès POP3/IMAP dans le webmail GMX. L’identifiant est votre adresse électronique complète.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The user name is your full Orange address (…@orange.fr or …@wanadoo.fr).</source>
+        <translation>L’identifiant est votre adresse Orange complète (…@orange.fr ou …@wanadoo.fr).</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The user name is your Free address without @free.fr (your login).</source>
+        <translation>L’identifiant est votre adresse Free sans @free.fr (votre login).</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The user name is your address without @laposte.net.</source>
+        <translation>L’identifiant est votre adresse sans @laposte.net.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>For OVHcloud MX Plan mailboxes. The user name is the full e-mail address. Email Pro and Exchange use other servers: see your OVHcloud control panel.</source>
+        <translation>Pour les boîtes OVHcloud MX Plan. L’identifiant est l’adresse électronique complète. Email Pro et Exchange utilisent d’autres serveurs&#xa0;: voir votre espace client OVHcloud.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>iCloud Mail (no POP)</source>
+        <translation>iCloud Mail (sans POP)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>iCloud Mail offers no POP access at all, only IMAP (imap.mail.me.com), which popgui does not speak. To download iCloud mail with popgui, forward it to a mailbox that offers POP.</source>
+        <translation>iCloud Mail n’offre aucun accès POP, seulement IMAP (imap.mail.me.com), que popgui ne parle pas. Pour télécharger votre courrier iCloud avec popgui, faites-le suivre vers une boîte aux lettres qui propose POP.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressText</name>
+    <message numerus="yes">
+        <location filename="../../gui/statusprogress.py" line="+51"/>
+        <source>{done}/%Ln message(s)</source>
+        <translation>
+            <numerusform>{done}/%Ln message</numerusform>
+            <numerusform>{done}/%Ln messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{size}/s</source>
+        <translation>{size}/s</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>deleting %Ln message(s) on the server…</source>
+        <translation>
+            <numerusform>suppression de %Ln message sur le serveur…</numerusform>
+            <numerusform>suppression de %Ln messages sur le serveur…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReaderPane</name>
+    <message>
+        <location filename="../../gui/reader.py" line="+249"/>
+        <location line="+309"/>
+        <source>The message file cannot be read: {reason}.</source>
+        <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
+    </message>
+    <message>
+        <location line="-303"/>
+        <source>This message cannot be shown ({reason}).</source>
+        <translation>Ce message ne peut pas être affiché ({reason}).</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>No message selected</source>
+        <translation>Aucun message sélectionné</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>View Source</source>
+        <translation>Afficher la source</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Double-click an attachment to save it</source>
+        <translation>Double-cliquez sur une pièce jointe pour l’enregistrer</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>(no subject)</source>
+        <translation>(sans objet)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>This message is long; only its beginning is shown. Save it (Ctrl+S) to keep all of it.</source>
+        <translation>Ce message est long&#xa0;: seul son début est affiché. Enregistrez-le (Ctrl+S) pour le conserver en entier.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{type} — double-click to save</source>
+        <translation>{type} — double-cliquez pour enregistrer</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Save Attachment</source>
+        <translation>Enregistrer la pièce jointe</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The attachment could not be saved: {reason}.</source>
+        <translation>La pièce jointe n’a pas pu être enregistrée&#xa0;: {reason}.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Save As…</source>
+        <translation>Enregistrer sous…</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>From:</source>
+        <translation>De&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To:</source>
+        <translation>À&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc:</source>
+        <translation>Cc&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date:</source>
+        <translation>Date&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>ServerMessageModel</name>
+    <message>
+        <location filename="../../gui/onserver.py" line="-508"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Already on this computer</source>
+        <translation>Déjà sur cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not downloaded yet</source>
+        <translation>Pas encore téléchargé</translation>
+    </message>
+</context>
+<context>
+    <name>ServerText</name>
+    <message>
+        <location line="+26"/>
+        <source>(no subject)</source>
+        <translation>(sans objet)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Downloaded</source>
+        <translation>Téléchargé</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New</source>
+        <translation>Nouveau</translation>
+    </message>
+</context>
+<context>
+    <name>SourceDialog</name>
+    <message>
+        <location filename="../../gui/reader.py" line="+13"/>
+        <source>Source — {file}</source>
+        <translation>Source — {file}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>[… the rest of this message is not shown here; save it as .eml to see it]</source>
+        <translation>[… la suite de ce message n’est pas affichée ici&#xa0;; enregistrez-le en .eml pour la voir]</translation>
+    </message>
+</context>
+<context>
+    <name>StatusProgress</name>
+    <message>
+        <location filename="../../gui/statusprogress.py" line="-29"/>
+        <source>connecting…</source>
+        <translation>connexion…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checking for new mail…</source>
+        <translation>recherche de nouveaux messages…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>deleting on the server…</source>
+        <translation>suppression sur le serveur…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finishing…</source>
+        <translation>finalisation…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>working…</source>
+        <translation>traitement…</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>starting…</source>
+        <translation>démarrage…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop what popgui is doing for {account}</source>
+        <translation>Arrêter ce que popgui fait pour {account}</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <location filename="../../gui/tray.py" line="+84"/>
+        <source>&amp;Get Mail</source>
+        <translation>&amp;Relever le courrier</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+72"/>
+        <source>&amp;Hide Window</source>
+        <translation>&amp;Masquer la fenêtre</translation>
+    </message>
+    <message>
+        <location line="-70"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>popgui — %n new</source>
+        <translation>
+            <numerusform>popgui — %n nouveau</numerusform>
+            <numerusform>popgui — %n nouveaux</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New mail</source>
+        <translation>Nouveau courrier</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>&amp;Show Window</source>
+        <translation>&amp;Afficher la fenêtre</translation>
+    </message>
+</context>
+<context>
+    <name>TrayText</name>
+    <message numerus="yes">
+        <location line="-129"/>
+        <source>%n new message(s) in {account}</source>
+        <translation>
+            <numerusform>%n nouveau message dans {account}</numerusform>
+            <numerusform>%n nouveaux messages dans {account}</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
