@@ -115,4 +115,17 @@ class CancelledError(PopguiError):
 
 
 class MigrationSuspectedError(PopguiError):
-    """Most known UIDLs vanished and as many unknown appeared: the server probably renumbered."""
+    """Most known UIDLs vanished and as many unknown appeared: the server probably renumbered.
+
+    Nothing was downloaded or deleted. The counts let a front end ask the question plainly:
+    ``previously_seen`` UIDLs were listed last time (minus those popgui deleted),
+    ``vanished`` of them are gone, ``unknown`` never-seen UIDLs appeared.
+    """
+
+    def __init__(
+        self, message: str, *, previously_seen: int = 0, vanished: int = 0, unknown: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.previously_seen = previously_seen
+        self.vanished = vanished
+        self.unknown = unknown

@@ -50,7 +50,10 @@ def _hint(error: PopguiError) -> str:
     if isinstance(error, NetworkError):
         return "Nothing was lost; the next sync carries on where this one stopped"
     if isinstance(error, RemoteProtocolError):
-        return "The server misbehaved; nothing was deleted on it, and the next sync will try again"
+        return (
+            "The server misbehaved; nothing that is not safely stored here was deleted on it, "
+            "and the next sync will try again"
+        )
     if isinstance(error, LocalProtocolError):
         return "This is a popgui bug; please report it with the output of --debug"
     if isinstance(error, DeliveryError):

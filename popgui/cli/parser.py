@@ -156,7 +156,15 @@ def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         type=positive_float,
         default=60.0,
         metavar="SECONDS",
-        help="give up on a server silent for this long (default 60)",
+        help="give up on a server that keeps popgui waiting this long without progress "
+        "(default 60)",
+    )
+    sync.add_argument(
+        "--accept-new-uidls",
+        action="store_true",
+        help="go on when the server seems to have renumbered its mail (a migration): "
+        "messages already stored are recognised by Message-ID, size and date, the rest "
+        "is downloaded",
     )
     sync.add_argument("names", nargs="*", metavar="NAME")
 

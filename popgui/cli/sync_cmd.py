@@ -9,7 +9,7 @@ from argparse import Namespace
 from popgui.accounts.settings import Account
 from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_for
 from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
-from popgui.errors import PopguiError
+from popgui.errors import MigrationSuspectedError, PopguiError
 from popgui.messages import describe, error_kind
 from popgui.profile import Profile
 from popgui.sync.engine import sync_account
@@ -39,7 +39,14 @@ def _sync_one(
     except PopguiError as error:
         return SyncResult(account.name, error=error)
     options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
-    return sync_account(account, secret, profile, options=options, progress=display.update)
+    return sync_account(
+        account,
+        secret,
+        profile,
+        options=options,
+        progress=display.update,
+        accept_new_uidls=args.accept_new_uidls,
+    )
 
 
 def result_as_json(result: SyncResult) -> dict[str, object]:
@@ -64,10 +71,30 @@ def _report(args: Namespace, results: list[SyncResult]) -> None:
             if result.ok:
                 print(_summary(result))
     for result in results:
+        if result.database_set_aside is not None:
+            print(_rebuilt_note(result), file=sys.stderr)
         if result.error is not None:
             print(f"popgui: {result.account}: {describe(result.error)}", file=sys.stderr)
+        if isinstance(result.error, MigrationSuspectedError):
+            print(_migration_advice(result.account), file=sys.stderr)
         for skipped in result.skipped:
             print(f"popgui: {result.account}: skipped {skipped}", file=sys.stderr)
+
+
+def _rebuilt_note(result: SyncResult) -> str:
+    return (
+        f"popgui: {result.account}: the mail database was damaged; it was kept as "
+        f"{result.database_set_aside} and rebuilt from the stored mail (nothing stored was "
+        "downloaded again, and nothing was deleted on the server during this run)"
+    )
+
+
+def _migration_advice(account: str) -> str:
+    return (
+        f"popgui: {account}: if the server did move or was restored, run "
+        f"`popgui sync --accept-new-uidls {account}`: mail already stored is recognised by "
+        "its Message-ID, size and date, and only the rest is downloaded"
+    )
 
 
 def _summary(result: SyncResult) -> str:

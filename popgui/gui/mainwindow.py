@@ -65,6 +65,7 @@ from popgui.errors import (
     CertificateError,
     ConfigError,
     CredentialsError,
+    MigrationSuspectedError,
     PopguiError,
     ServerError,
 )
@@ -857,10 +858,40 @@ class MainWindow(QMainWindow):
         elif isinstance(error, ServerError) and error.is_temporary:
             self._show_retry(name, error)
             return
+        elif isinstance(error, MigrationSuspectedError):
+            text = self.tr(
+                "{account}: the server seems to have renumbered its mail; nothing was "
+                "downloaded or deleted."
+            ).format(account=name)
+            buttons = [(self.tr("Review…"), lambda: self.confirm_new_uidls(name, error))]
         elif account is not None:
             buttons = [(self.tr("Try again"), retry)]
         self.account_model.set_state(name, AccountState("error", text=_short(error)))
         self.message_bar.show_message(text, account=name, buttons=buttons)
+
+    def confirm_new_uidls(self, name: str, error: MigrationSuspectedError) -> None:
+        """Ask before treating a renumbered server's mail as new (it would all come again)."""
+        account = self.settings.get(name)
+        if account is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("The server renumbered its mail"),
+            self.tr(
+                "Of the {seen} messages popgui saw on the server of {account} last time, "
+                "{vanished} are gone, and {unknown} messages it has never seen appeared. This "
+                "usually means the provider moved your mailbox to another server, which gave "
+                "every message a new identity.\n\n"
+                "popgui can go on: it will recognise the messages you already have by their "
+                "Message-ID, date and size and download only the others. Go on?"
+            ).format(seen=error.previously_seen, account=name, vanished=error.vanished,
+                     unknown=error.unknown),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.message_bar.dismiss()
+            self.controller.sync([account], accept_new_uidls=True)
 
     def _show_retry(self, name: str, error: ServerError) -> None:
         when = self._retry_time(name)

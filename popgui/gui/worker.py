@@ -168,9 +168,16 @@ def call_cancellable(func: Callable[[], _T], token: CancelToken, what: str) -> _
     return outcome["value"]  # type: ignore[return-value]
 
 
-def _sync_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+def _sync_job(
+    ctx: JobContext, *, accept_new_uidls: bool = False
+) -> tuple[object, PopguiError | None]:
     result = sync_account(
-        ctx.account, ctx.secret(), ctx.profile, options=ctx.options(), progress=ctx.progress
+        ctx.account,
+        ctx.secret(),
+        ctx.profile,
+        options=ctx.options(),
+        progress=ctx.progress,
+        accept_new_uidls=accept_new_uidls,
     )
     return result, result.error
 
@@ -440,13 +447,18 @@ class EngineController(QObject):
 
     # -- jobs -----------------------------------------------------------------------------------
 
-    def sync(self, accounts: Sequence[Account]) -> None:
-        """Get Mail for each account; one already syncing (or queued to) is left alone."""
+    def sync(self, accounts: Sequence[Account], *, accept_new_uidls: bool = False) -> None:
+        """Get Mail for each account; one already syncing (or queued to) is left alone.
+
+        ``accept_new_uidls``: the person confirmed that the server renumbered its mail
+        (see :class:`~popgui.errors.MigrationSuspectedError`).
+        """
+        job = partial(_sync_job, accept_new_uidls=True) if accept_new_uidls else _sync_job
         for account in accounts:
             if self._sync_pending(account.name):
                 _log.debug("a sync of %r is already queued or running", account.name)
                 continue
-            self._enqueue(account, "sync", _sync_job)
+            self._enqueue(account, "sync", job)
 
     def _sync_pending(self, name: str) -> bool:
         return any(j.kind == "sync" and j.account.name == name for j in self._jobs.values())

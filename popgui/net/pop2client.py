@@ -98,9 +98,25 @@ class POP2Client:
             if isinstance(event, pop2.MessageData):
                 on_data(event.data)
             elif isinstance(event, pop2.MessageEnd):
+                self._check_nothing_follows()
                 return
             else:
                 raise RemoteProtocolError(f"unexpected event inside a message: {event}")
+
+    def _check_nothing_follows(self) -> None:
+        """Refuse octets already received beyond the announced length.
+
+        POP2 allows nothing between a message's last octet and our next command, so such
+        octets mean the ``=n`` count was short and the message is cut: it must not be kept.
+        """
+        try:
+            event = self._core.next_event()
+        except RemoteProtocolError as error:
+            raise RemoteProtocolError(
+                "the server sent more octets than it announced for the message"
+            ) from error
+        if event is not pop2.NEED_DATA:
+            raise RemoteProtocolError("the server closed the connection right after a message")
 
     def acknowledge(self, command: str) -> int:
         """ACKS (keep), ACKD (delete) or NACK; returns the length of the next current message."""

@@ -23,6 +23,11 @@ from popgui.protocol import pop3, sasl
 #: read while more commands go out.
 PIPELINE_WINDOW = 128
 
+#: The longest CAPA/LIST/UIDL listing accepted. A listing is held in memory (about 70 bytes a
+#: line once parsed), so an endless one from a hostile server must stop well before the memory
+#: does; no POP3 maildrop holds a million messages.
+MAX_LISTING_LINES = 1_000_000
+
 Trace = Callable[[str], None]
 
 
@@ -55,7 +60,9 @@ class Capabilities:
     @property
     def login_delay(self) -> int | None:
         args = self.args("LOGIN-DELAY")
-        return int(args[0]) if args and args[0].isdigit() else None
+        if not args or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 9:
+            return None
+        return int(args[0])
 
 
 def parse_capabilities(lines: Iterable[bytes]) -> Capabilities:
@@ -67,15 +74,34 @@ def parse_capabilities(lines: Iterable[bytes]) -> Capabilities:
     return Capabilities(parsed)
 
 
+#: Message numbers and sizes longer than this are refused as implausible (and would exceed
+#: Python's limit on converting long digit strings to int long before the line limit).
+MAX_NUMBER_DIGITS = 18
+
+
+def parse_number(text: bytes | str, what: str) -> int:
+    """A decimal number the server sent, refused when malformed or implausibly large."""
+    digits = text.encode("ascii", "replace") if isinstance(text, str) else text
+    if not digits.isdigit():
+        raise RemoteProtocolError(f"the server sent a malformed {what}: {digits[:40]!r}")
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise RemoteProtocolError(
+            f"the server sent an implausible {what} ({len(digits)} digits): {digits[:40]!r}..."
+        )
+    return int(digits)
+
+
 def parse_scan_listing(lines: Iterable[bytes], command: str) -> dict[int, str]:
     """Parse ``n value`` lines of UIDL or LIST; refuse duplicates and malformed lines."""
     result: dict[int, str] = {}
     for raw in lines:
         parts = raw.split()
-        if len(parts) < 2 or not parts[0].isdigit():
+        if len(parts) < 2:  # RFC 1939 lets a scan listing carry more after the size
             raise RemoteProtocolError(f"the server sent a malformed {command} line: {raw[:80]!r}")
-        number = int(parts[0])
-        if number < 1 or number in result:
+        number = parse_number(parts[0], f"message number in {command}")
+        if number < 1:
+            raise RemoteProtocolError(f"the server listed a message number 0 in {command}")
+        if number in result:
             raise RemoteProtocolError(f"the server listed message {number} twice in {command}")
         result[number] = parts[1].decode("ascii", "replace")
     return result
@@ -97,9 +123,7 @@ def parse_uidl(lines: Iterable[bytes]) -> dict[int, str]:
 def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
     sizes: dict[int, int] = {}
     for number, size in parse_scan_listing(lines, "LIST").items():
-        if not size.isdigit():
-            raise RemoteProtocolError(f"the server sent a malformed size for message {number}")
-        sizes[number] = int(size)
+        sizes[number] = parse_number(size, f"size for message {number}")
     return sizes
 
 
@@ -112,7 +136,7 @@ class POP3Client:
 
     def __init__(self, transport: Transport, *, trace: Trace | None = None) -> None:
         self._transport = transport
-        self._core = pop3.POP3Connection()
+        self._core = pop3.POP3Connection(max_listing_lines=MAX_LISTING_LINES)
         self._trace = trace
         self.greeting: pop3.Greeting | None = None
         self.capabilities: Capabilities | None = None
@@ -293,9 +317,9 @@ class POP3Client:
 
     def stat(self) -> tuple[int, int]:
         words = self.simple("STAT").text.split()
-        if len(words) < 2 or not words[0].isdigit() or not words[1].isdigit():
+        if len(words) < 2:
             raise RemoteProtocolError("the server sent a malformed STAT reply")
-        return int(words[0]), int(words[1])
+        return parse_number(words[0], "STAT count"), parse_number(words[1], "STAT size")
 
     def uidl(self) -> dict[int, str] | None:
         """Message number → unique id, or None when the server has no UIDL."""
@@ -455,5 +479,6 @@ __all__ = [
     "apop_digest",
     "parse_capabilities",
     "parse_list",
+    "parse_number",
     "parse_uidl",
 ]

@@ -22,6 +22,18 @@ Errors
     Everything that goes wrong on the network raises :class:`~popgui.errors.NetworkError` (or its
     subclass ``CertificateError``) with a sentence naming the host and port. Once the cancel token
     fired, every failure it caused is a :class:`~popgui.errors.CancelledError` instead.
+
+Timeout
+    The timeout bounds connecting, the handshake and every write. For reading it is a
+    *progress* bound, not a per-read one: after each command popgui sends, the server may keep
+    it waiting at most ``timeout`` seconds in total (time spent in :meth:`Transport.recv`, not
+    time popgui spends writing to disk) before it either delivers :data:`PROGRESS_BYTES`
+    octets or the client sends its next command, which starts a new allowance. A silent server
+    is given up after ``timeout`` seconds, as before; a server trickling one byte every
+    ``timeout - 1`` seconds is given up after about ``timeout`` seconds of waiting instead of
+    never. The slowest transfer accepted is thus ``PROGRESS_BYTES`` per ``timeout`` seconds
+    (273 octets/s at the default 60 s). There is deliberately no deadline for a whole session:
+    a large mailbox on a slow link may rightly take hours.
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -56,6 +69,7 @@ from popgui.net.cancel import CancelToken
 
 __all__ = [
     "DEFAULT_RECV_SIZE",
+    "PROGRESS_BYTES",
     "CertificateInfo",
     "PeerCertificateInfo",
     "Security",
@@ -74,6 +88,9 @@ Security = Literal["tls", "starttls", "none"]
 Trace = Callable[[str, bytes], None]
 
 DEFAULT_RECV_SIZE: Final = 262_144
+
+#: Octets the server must deliver per ``timeout`` seconds of waiting (see the module doc).
+PROGRESS_BYTES: Final = 16_384
 
 _SECURITIES: Final = ("tls", "starttls", "none")
 
@@ -314,6 +331,8 @@ class Transport:
         self._closed = False
         self._busy = 0  # I/O calls in progress; the socket is only closed when none is
         self._pinned = False
+        self._waited = 0.0  # seconds spent in recv since the last progress (see the module doc)
+        self._window_bytes = 0  # octets received since the last progress
         sock.settimeout(timeout)
         self._remove_cancel: Callable[[], None] = _nothing
         if cancel is not None:
@@ -385,6 +404,7 @@ class Transport:
         with self._io() as sock:
             if self._trace is not None:
                 self._trace("C", data)
+            self._progress()  # a new command: the server's allowance starts again
             try:
                 sock.sendall(data)
             except TimeoutError as exc:
@@ -400,25 +420,49 @@ class Transport:
     def recv(self, max_bytes: int = DEFAULT_RECV_SIZE) -> bytes:
         """Up to ``max_bytes`` bytes as soon as some arrive; b"" when the server closed.
 
-        A read that waits longer than the timeout, or a reset, raises NetworkError.
+        A server that keeps popgui waiting beyond its allowance (see the module doc), or a
+        reset, raises NetworkError.
         """
         with self._io() as sock:
+            budget = self._timeout - self._waited
+            if budget <= 0:
+                raise self._failure(self._too_slow())
+            started = time.monotonic()
             try:
+                sock.settimeout(budget)
                 data = sock.recv(max_bytes)
             except TimeoutError as exc:
-                raise self._failure(
-                    f"the server at {self._where} did not answer within {_seconds(self._timeout)}"
-                ) from exc
+                raise self._failure(self._too_slow()) from exc
             except (OSError, ValueError) as exc:
                 raise self._failure(
                     f"connection lost while receiving from {self._where}: {_os_reason(exc)}"
                 ) from exc
+            finally:
+                self._waited += time.monotonic() - started
+                with contextlib.suppress(OSError, ValueError):
+                    sock.settimeout(self._timeout)
+        self._window_bytes += len(data)
+        if self._window_bytes >= PROGRESS_BYTES:
+            self._progress()
         if not data and self._closed:
             # close() (cancel) shut the socket down under our feet: that is not the server's EOF.
             raise self._closed_error()
         if data and self._trace is not None:
             self._trace("S", data)
         return data
+
+    def _progress(self) -> None:
+        """The server delivered, or has a new command to answer: a fresh allowance."""
+        self._waited = 0.0
+        self._window_bytes = 0
+
+    def _too_slow(self) -> str:
+        if self._window_bytes == 0:
+            return f"the server at {self._where} did not answer within {_seconds(self._timeout)}"
+        return (
+            f"the server at {self._where} is sending too slowly: {self._window_bytes} octets in "
+            f"{_seconds(self._timeout)} of waiting, popgui needs {PROGRESS_BYTES}"
+        )
 
     def close(self) -> None:
         """Close the connection; idempotent, and safe from any thread.

@@ -44,6 +44,8 @@ from popgui.errors import LocalProtocolError, RemoteProtocolError
 
 __all__ = [
     "MAX_COMMAND_LINE",
+    "MAX_MESSAGE_COUNT",
+    "MAX_NUMBER_DIGITS",
     "MAX_REPLY_LINE",
     "NEED_DATA",
     "ClientState",
@@ -65,6 +67,11 @@ __all__ = [
 MAX_COMMAND_LINE: Final = 512
 #: RFC 937 "Sizes": so is a reply line, CRLF included.
 MAX_REPLY_LINE: Final = 512
+#: Numbers in replies longer than this are refused as implausible (no mailbox holds 10**18).
+MAX_NUMBER_DIGITS: Final = 18
+#: A mailbox announcing more messages than this is refused: each one costs a round trip
+#: (the same bound as a POP3 listing's, see popgui.net.pop3client.MAX_LISTING_LINES).
+MAX_MESSAGE_COUNT: Final = 1_000_000
 
 
 class _NeedDataType(enum.Enum):
@@ -281,6 +288,8 @@ def _parse_reply(line: bytes) -> tuple[str, int | None, str]:
     if match["sign"] is not None:
         return match["sign"].decode(), None, (match["stext"] or b"").decode("utf-8", "replace")
     text = (match["ntext"] or b"").decode("utf-8", "replace")
+    if len(match["num"]) > MAX_NUMBER_DIGITS:
+        raise RemoteProtocolError(f"the server sent an implausible number: {_describe(line)}")
     return match["kind"].decode(), int(match["num"]), text
 
 
@@ -450,6 +459,11 @@ class POP2Connection:
         if expect is _Expect.OK and kind == "+":
             return Ok(text)
         if expect is _Expect.COUNT and kind == "#" and number is not None:
+            if number > MAX_MESSAGE_COUNT:
+                raise RemoteProtocolError(
+                    f"the server announced {number} messages, more than popgui believes "
+                    f"({MAX_MESSAGE_COUNT})"
+                )
             return Count(number, text)
         if expect is _Expect.LENGTH and kind == "=" and number is not None:
             self._length = number

@@ -52,10 +52,13 @@ __all__ = [
     "DeliveredRecord",
     "IndexFields",
     "IndexLocation",
+    "IndexedCopy",
     "IndexedMessage",
     "MessageRow",
     "PageQuery",
+    "header_fields",
     "index_fields",
+    "set_aside_corrupt",
 ]
 
 #: How long a delivered row is kept after its UIDL stopped being listed (180 days).
@@ -263,7 +266,7 @@ def _translate(exc: sqlite3.Error, path: Path, action: str) -> DeliveryError | N
     reason = _ENVIRONMENT_CODES.get(primary)
     if reason is None:
         return None
-    return DeliveryError(f"Could not {action} the mail database {path}: {reason}.")
+    return DeliveryError(f"Could not {action} the mail database {path}: {reason}")
 
 
 # --- the database -------------------------------------------------------------------------
@@ -306,7 +309,7 @@ class Database:
             raise mapped from exc
         except OSError as exc:  # creating the profile directory
             raise DeliveryError(
-                f"Could not {action} the mail database {self.path}: {exc.strerror or exc}."
+                f"Could not {action} the mail database {self.path}: {exc.strerror or exc}"
             ) from exc
 
     @contextlib.contextmanager
@@ -705,6 +708,32 @@ class Database:
             [(i,) for i in message_ids],
         )
 
+    def indexed_by_message_id(
+        self, account: str, message_ids: Collection[str]
+    ) -> list[IndexedCopy]:
+        """Index rows of *account* whose Message-ID is one of *message_ids* (empty ones never)."""
+        wanted = sorted({m for m in message_ids if m})
+        found: list[IndexedCopy] = []
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            sql = (
+                "SELECT path, token, uid, message_id, date, size FROM messages "
+                f"WHERE account = ? AND message_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+            )
+            with self._errors("read"):
+                found += [IndexedCopy(*row) for row in self.conn.execute(sql, (account, *chunk))]
+        return found
+
+    def has_state(self, account: str) -> bool:
+        """Whether *account* has any delivered row or index row (False after a rebuild)."""
+        with self._errors("read"):
+            row = self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM delivered WHERE account = ?) "
+                "OR EXISTS (SELECT 1 FROM messages WHERE account = ?)",
+                (account, account),
+            ).fetchone()
+        return bool(row[0])
+
     # --- housekeeping ---------------------------------------------------------------------
 
     def remove_account(self, account: str) -> None:
@@ -743,6 +772,43 @@ class IndexLocation:
     path: str
     token: str
     flags: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedCopy:
+    """A stored message as the header index knows it, for recognising it under a new UIDL."""
+
+    path: str
+    token: str
+    uid: str
+    message_id: str
+    date: float | None
+    size: int
+
+
+def set_aside_corrupt(path: Path, *, now: float | None = None) -> Path:
+    """Rename a damaged database (and its ``-wal``/``-shm`` companions) out of the way.
+
+    The file is kept as ``<name>.corrupt-<UTC time>`` for inspection; its WAL goes along, so
+    that a fresh database at *path* cannot replay the damaged journal. Returns the new name.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() if now is None else now))
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    serial = 1
+    while target.exists():
+        serial += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{serial}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                os.replace(companion, target.with_name(target.name + suffix))
+        os.replace(path, target)
+    except OSError as exc:
+        raise DeliveryError(
+            f"Could not move the damaged mail database {path} aside: {exc.strerror or exc}"
+        ) from exc
+    return target
 
 
 @dataclass(frozen=True, slots=True)
@@ -844,7 +910,16 @@ def index_fields(path: Path) -> IndexFields:
         with open(path, "rb") as fh:
             head, size = _read_head(fh), _file_size(fh)
     except OSError as exc:
-        raise DeliveryError(f"Could not read the message {path}: {exc.strerror or exc}.") from exc
+        raise DeliveryError(f"Could not read the message {path}: {exc.strerror or exc}") from exc
+    return header_fields(head, size)
+
+
+def header_fields(head: bytes, size: int) -> IndexFields:
+    """The index fields of a message whose start is *head* (the header block, and maybe more).
+
+    Also used on ``TOP n 0`` replies, to recognise a message already stored under another
+    UIDL (see popgui/sync/migration.py). Never raises.
+    """
     end = _HEADER_END.search(head)
     block = head[: end.end()] if end else head
     headers = _parse_headers(block)

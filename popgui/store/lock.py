@@ -86,7 +86,7 @@ class AccountLock:
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
             raise DeliveryError(
-                f"Could not create the lock file {self.path}: {exc.strerror or exc}."
+                f"Could not create the lock file {self.path}: {exc.strerror or exc}"
             ) from exc
 
     def _lock(self, fd: int) -> None:
@@ -98,7 +98,7 @@ class AccountLock:
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     raise DeliveryError(
-                        f"Could not lock {self.path}: {exc.strerror or exc}."
+                        f"Could not lock {self.path}: {exc.strerror or exc}"
                     ) from exc
             if time.monotonic() >= deadline:
                 raise self._busy_error(fd)

@@ -71,6 +71,7 @@ _ERRNO_WORDING = {
     errno.EIO: "the disk reported an input/output error",
     errno.ENOENT: "the folder no longer exists",
     errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EEXIST: "a file that is not a folder is in the way",
 }
 
 
@@ -104,7 +105,7 @@ def with_flags(name: str, flags: str) -> str:
 def move_message(source: Path, target: Path) -> None:
     """Rename a message file, refusing to replace an existing one (file names are unique)."""
     if target.exists():
-        raise DeliveryError(f"Could not move {source} to {target}: a message of that name exists.")
+        raise DeliveryError(f"Could not move {source} to {target}: a message of that name exists")
     try:
         os.rename(source, target)
     except OSError as exc:
@@ -119,7 +120,7 @@ def sync_dir(path: Path) -> None:
 def disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
     """Build the plain sentence a person reads when the disk refuses a write."""
     reason = _ERRNO_WORDING.get(exc.errno or 0) or exc.strerror or str(exc)
-    return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}.")
+    return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}")
 
 
 def _sanitised_hostname() -> str:

@@ -27,6 +27,11 @@ class SyncContext:
     result: SyncResult
     now: float = field(default_factory=time.time)
     _last_report: float = 0.0
+    #: The user accepted that the server renumbered its mail (see migration.py).
+    accept_new_uidls: bool = False
+    #: The database was damaged and is being rebuilt from the Maildir in this run: nothing
+    #: is deleted on the server until a run on a whole database (see engine.py).
+    rebuilding: bool = False
 
     @property
     def cancel(self) -> CancelToken:
@@ -74,6 +79,8 @@ class SyncContext:
 
     def deletable_uids(self, on_server: set[str]) -> set[str]:
         """Delivered UIDs the account's policy says to delete from the server now."""
+        if self.rebuilding:
+            return set()
         doomed = self._policy_deletable(on_server)
         if self.deletes_locally_deleted:
             doomed |= on_server & self.database.locally_deleted_uids(self.key)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from popgui.accounts.settings import Account
 from popgui.errors import CancelledError, DeliveryError, PopguiError
 from popgui.profile import Profile
-from popgui.store.database import Database
+from popgui.store.database import Database, DatabaseCorruptError, set_aside_corrupt
+from popgui.store.localmail import LocalMail
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir
 from popgui.sync.context import SyncContext
@@ -35,10 +37,23 @@ def sync_account(
     options: ConnectOptions | None = None,
     progress: ProgressCallback = ignore_progress,
     database: Database | None = None,
+    accept_new_uidls: bool = False,
 ) -> SyncResult:
-    """Download what is new for ``account`` and apply its deletion policy."""
+    """Download what is new for ``account`` and apply its deletion policy.
+
+    ``accept_new_uidls``: the user confirmed that the server renumbered its mail (see
+    migration.py); without it, a suspected renumbering stops the sync with
+    :class:`~popgui.errors.MigrationSuspectedError`.
+    """
     return run_job(
-        account, secret, profile, _sync, options=options, progress=progress, database=database
+        account,
+        secret,
+        profile,
+        _sync,
+        options=options,
+        progress=progress,
+        database=database,
+        accept_new_uidls=accept_new_uidls,
     )
 
 
@@ -47,6 +62,19 @@ def _sync(ctx: SyncContext) -> None:
         sync_pop2(ctx)
     else:
         sync_pop3(ctx)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What run_job was asked to do, passed along to each attempt."""
+
+    account: Account
+    secret: str
+    profile: Profile
+    work: Job
+    options: ConnectOptions
+    progress: ProgressCallback
+    accept_new_uidls: bool
 
 
 def run_job(
@@ -58,28 +86,69 @@ def run_job(
     options: ConnectOptions | None = None,
     progress: ProgressCallback = ignore_progress,
     database: Database | None = None,
+    accept_new_uidls: bool = False,
 ) -> SyncResult:
     """Run ``job`` for ``account`` under its lock; failures come back in ``result.error``.
 
     Sync, "download selected" and "delete on the server" all go through here, so they share
-    the lock, the Maildir clean-up and the durability path.
+    the lock, the Maildir clean-up and the durability path. A damaged database (ours, not a
+    caller's) is set aside and rebuilt from the Maildir: see :func:`_rebuild_and_run`.
     """
     result = SyncResult(account.name)
-    own_database = database is None
+    what = _Job(
+        account, secret, profile, job, options or ConnectOptions(), progress, accept_new_uidls
+    )
     try:
         with AccountLock(profile.path, account.name):
-            db = database or Database(profile.database_file)
-            try:
-                maildir = Maildir(account.maildir_path(profile))
-                maildir.clean_own_tmp()
-                opts = options or ConnectOptions()
-                _run(SyncContext(account, secret, maildir, db, opts, progress, result), job)
-            finally:
-                if own_database:
-                    db.close()
+            if database is not None:
+                _attempt(what, database, result, rebuilt=False)
+            else:
+                _run_own_database(what, result)
     except PopguiError as error:
         result.error = error
     return result
+
+
+def _run_own_database(what: _Job, result: SyncResult) -> None:
+    try:
+        _attempt_with_new_connection(what, result, rebuilt=False)
+    except DatabaseCorruptError:
+        _rebuild_and_run(what, result)
+
+
+def _rebuild_and_run(what: _Job, result: SyncResult) -> None:
+    """Set the damaged file aside, start a fresh database and run the job once more.
+
+    The fresh database is rebuilt by the ordinary reconciliation: every listed UIDL whose
+    token is in a file name of the Maildir is recorded as delivered (nothing on disk is
+    downloaded again), and the header index is rebuilt by a rescan. The safe rule for
+    deletions: this run deletes nothing on the server at all (``SyncContext.rebuilding``);
+    the next sync, on a database that is whole again, applies the account's policy.
+    """
+    kept = set_aside_corrupt(what.profile.database_file)
+    result.restart()
+    result.database_set_aside = str(kept)
+    _attempt_with_new_connection(what, result, rebuilt=True)
+
+
+def _attempt_with_new_connection(what: _Job, result: SyncResult, *, rebuilt: bool) -> None:
+    db = Database(what.profile.database_file)
+    try:
+        _attempt(what, db, result, rebuilt=rebuilt)
+    finally:
+        db.close()
+
+
+def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> None:
+    maildir = Maildir(what.account.maildir_path(what.profile))
+    maildir.clean_own_tmp()
+    if rebuilt or not db.has_state(what.account.name):
+        LocalMail(what.profile, db).rescan(what.account)  # the header index, from the files
+    ctx = SyncContext(
+        what.account, what.secret, maildir, db, what.options, what.progress, result,
+        accept_new_uidls=what.accept_new_uidls, rebuilding=rebuilt,
+    )  # fmt: skip
+    _run(ctx, what.work)
 
 
 def _run(ctx: SyncContext, job: Job) -> None:
@@ -87,6 +156,8 @@ def _run(ctx: SyncContext, job: Job) -> None:
         job(ctx)
     except CancelledError:
         raise  # the user's choice, not a state of the account
+    except DatabaseCorruptError:
+        raise  # nothing can be noted in a damaged file
     except PopguiError as error:
         _note_outcome(ctx.database, ctx.key, str(error))
         raise

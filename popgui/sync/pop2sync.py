@@ -38,10 +38,8 @@ def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
             if length == 0:
                 length = client.read(number + 1) if number < count else 0
                 continue
-            uid = _transfer(client, writer)
+            uid, length, delete = _take(ctx, client, writer, delivery)
             seen.add(uid)
-            delete = uid in _deletable(ctx, delivery, uid)
-            length = client.acknowledge("ACKD" if delete else "ACKS")
             if delete:
                 deleted.add(uid)
         ctx.report("downloading", count, count, received)
@@ -55,11 +53,25 @@ def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
     ctx.report("done")
 
 
-def _transfer(client: POP2Client, writer: ContentIdentityWriter) -> str:
+def _take(
+    ctx: SyncContext, client: POP2Client, writer: ContentIdentityWriter, delivery: BatchedDelivery
+) -> tuple[str, int, bool]:
+    """Retrieve the current message and acknowledge it: (its identity, next length, ACKD?).
+
+    Without deletion, ACKS is answered *before* the message is kept: POP2 allows nothing
+    between the message's last octet and that reply, so a reply that is not ``=n`` means
+    the announced count was wrong and the message is dropped (it will be fetched again).
+    With deletion the message must be durable before ACKD, so it is kept first.
+    """
     writer.start()
     client.retrieve(writer.data)
+    if not ctx.may_delete:
+        length = client.acknowledge("ACKS")
+        uid, _new = writer.end()
+        return uid, length, False
     uid, _new = writer.end()
-    return uid
+    delete = uid in _deletable(ctx, delivery, uid)
+    return uid, client.acknowledge("ACKD" if delete else "ACKS"), delete
 
 
 def _deletable(ctx: SyncContext, delivery: BatchedDelivery, uid: str) -> set[str]:

@@ -19,6 +19,7 @@ from popgui.store.database import Database
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
+from popgui.sync.migration import guard_migration
 from popgui.sync.recovery import recover_delivered
 from popgui.sync.session import ConnectOptions, open_pop3
 
@@ -30,6 +31,7 @@ def sync_pop3(ctx: SyncContext) -> None:
 
 def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
     uids, sizes = list_messages(ctx, client)
+    guard_migration(ctx, client, uids, sizes)  # may stop here: see migration.py
     with delivering(ctx) as delivery:
         if uids is None:
             uids = _content_identities(ctx, client, sizes, delivery)

@@ -44,7 +44,16 @@ class SyncResult:
     paths: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     error: PopguiError | None = None
+    #: Where a damaged database was kept when this run rebuilt it from the Maildir.
+    database_set_aside: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def restart(self) -> None:
+        """Forget the counts of an attempt that is being run again from the start."""
+        self.downloaded = self.deleted = self.bytes = self.recovered = 0
+        self.paths.clear()
+        self.skipped.clear()
+        self.error = None

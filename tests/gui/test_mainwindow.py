@@ -324,3 +324,44 @@ def test_on_server_folder_shows_what_waits_on_the_server(
     qtbot.waitUntil(lambda: view_model.rowCount() == 24, timeout=15000)
     select_folder(window, "INBOX")
     assert window.content_stack.currentWidget() is not window.on_server_view
+
+
+def test_renumbered_server_is_asked_about_before_anything_is_fetched_again(
+    qtbot: QtBot,
+    delivered: list[Account],
+    pop3_server: LocalPOP3Server,
+    open_window: Opener,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The migration guard's question in the window: nothing twice, even after 'Yes'."""
+    mailbox = pop3_server.accounts[MAIL_USER].mailbox
+    contents = mailbox.contents()
+    mailbox.clear()
+    for content in contents:  # the same mail under new identities, as after a migration
+        mailbox.add(content)
+    window = open_window()
+    window.get_mail()
+    qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Review…"], timeout=15000)
+    assert "renumbered" in window.message_bar.label.text()
+    assert window.message_model.rowCount() == 24, "nothing downloaded while asking"
+
+    monkeypatch.setattr(
+        mainwindow_module.QMessageBox, "question",
+        lambda *args, **kwargs: mainwindow_module.QMessageBox.StandardButton.Yes,
+    )  # fmt: skip
+    def about_home(job: Any) -> bool:
+        return bool(job.account == "home" and job.kind == "sync")
+
+    with qtbot.waitSignal(
+        window.controller.finished, timeout=15000, check_params_cb=about_home
+    ) as accepted:
+        window.message_bar.click("Review…")
+    assert accepted.args[0].error is None
+    assert accepted.args[0].result.recovered == 24
+    assert accepted.args[0].result.downloaded == 0
+    assert window.message_model.rowCount() == 24, "already-downloaded mail recognised"
+    with qtbot.waitSignal(
+        window.controller.finished, timeout=15000, check_params_cb=about_home
+    ) as again:
+        window.get_mail()
+    assert again.args[0].error is None, "the new numbering is now the known one"

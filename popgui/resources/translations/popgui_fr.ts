@@ -864,7 +864,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="+228"/>
+        <location filename="../../gui/worker.py" line="+235"/>
         <source>The login was not tried: {reason}</source>
         <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
     </message>
@@ -957,7 +957,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+277"/>
+        <location filename="../../gui/mainwindow.py" line="+278"/>
         <source>Filter messages (Ctrl+F)</source>
         <translation>Filtrer les messages (Ctrl+F)</translation>
     </message>
@@ -1040,13 +1040,37 @@
         <translation>Examiner le certificat…</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+15"/>
+        <location line="+7"/>
+        <source>{account}: the server seems to have renumbered its mail; nothing was downloaded or deleted.</source>
+        <translation>{account}&#xa0;: le serveur semble avoir renuméroté vos messages&#xa0;; rien n’a été téléchargé ni supprimé.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Review…</source>
+        <translation>Examiner…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+39"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-28"/>
+        <source>The server renumbered its mail</source>
+        <translation>Le serveur a renuméroté vos messages</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Of the {seen} messages popgui saw on the server of {account} last time, {vanished} are gone, and {unknown} messages it has never seen appeared. This usually means the provider moved your mailbox to another server, which gave every message a new identity.
+
+popgui can go on: it will recognise the messages you already have by their Message-ID, date and size and download only the others. Go on?</source>
+        <translation>Sur les {seen}&#xa0;messages que popgui a vus la dernière fois sur le serveur de {account}, {vanished} ont disparu et {unknown}&#xa0;messages jamais vus sont apparus. Cela signifie en général que le fournisseur a déplacé votre boîte aux lettres vers un autre serveur, qui a donné une nouvelle identité à chaque message.
+
+popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà grâce à leur Message-ID, leur date et leur taille, et ne téléchargera que les autres. Continuer&#xa0;?</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>will retry at {time}</source>
         <translation>nouvel essai à {time}</translation>
     </message>
@@ -1156,7 +1180,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageBar</name>
     <message>
-        <location line="-1012"/>
+        <location line="-1042"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>

@@ -1,0 +1,188 @@
+"""The server migration guard: never download a whole mailbox again because its UIDLs changed.
+
+A server moved to new software, or restored from a backup, may give every message a new
+UIDL. To a UIDL-based client that looks like a mailbox full of new mail, and it downloads
+thousands of duplicates. Before downloading, the sync compares the current listing with the
+one it recorded at its last completed listing (``server_seen``, written only after a
+successful download phase, so an interrupted first download leaves nothing to compare with):
+
+* ``previous``: UIDLs seen last time, minus those popgui itself deleted (QUIT +OK);
+* ``vanished``: those of ``previous`` no longer listed;
+* ``unknown``: listed UIDLs neither seen last time nor ever delivered.
+
+The guard trips when at least :data:`MIN_PREVIOUS` UIDLs were seen, at least
+:data:`VANISHED_SHARE` of them vanished, and the unknown ones number at least
+:data:`UNKNOWN_SHARE` of the vanished. Plain new mail makes nothing vanish; mail deleted by
+another client brings no unknown UIDLs; the first sync has nothing to compare with. Tripping
+raises :class:`~popgui.errors.MigrationSuspectedError` before anything is downloaded or
+deleted, and leaves ``server_seen`` as it was, so every later run asks again.
+
+When the user accepts (``popgui sync --accept-new-uidls``), every unknown message's header is
+fetched (``TOP n 0``, pipelined) and matched against the header index of mail already stored:
+same Message-ID, same Date, and a size that fits the LIST size. A match is recorded as
+delivered under its new UIDL, pointing at the file already on disk; the others download as
+usual. A message without Message-ID cannot be recognised and is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from popgui.errors import MigrationSuspectedError, ServerError
+from popgui.net.pop3client import POP3Client
+from popgui.store.database import DeliveredRecord, IndexedCopy, IndexFields, header_fields
+from popgui.sync.context import SyncContext
+from popgui.sync.delivery import BatchedDelivery
+
+#: Fewer UIDLs than this seen last time: too few to tell a migration from ordinary churn.
+MIN_PREVIOUS = 5
+#: At least this share of the UIDLs seen last time must have vanished...
+VANISHED_SHARE = 0.5
+#: ...and the unknown UIDLs must number at least this share of the vanished ones.
+UNKNOWN_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class UidlChange:
+    """How the current listing differs from the last one recorded."""
+
+    previous: int
+    vanished: int
+    unknown: int
+
+    @property
+    def looks_like_migration(self) -> bool:
+        return (
+            self.previous >= MIN_PREVIOUS
+            and self.vanished >= VANISHED_SHARE * self.previous
+            and self.unknown >= UNKNOWN_SHARE * self.vanished
+            and self.unknown > 0
+        )
+
+
+def compare_listing(ctx: SyncContext, current: Iterable[str]) -> UidlChange:
+    """Compare *current* UIDLs with ``server_seen`` (minus what popgui deleted)."""
+    delivered = ctx.database.delivered_uids(ctx.key)
+    deleted = {uid for uid, record in delivered.items() if record.deleted_on_server}
+    previous = ctx.database.server_seen(ctx.key) - deleted
+    listed = set(current)
+    unknown = listed - previous - delivered.keys()
+    return UidlChange(len(previous), len(previous - listed), len(unknown))
+
+
+def guard_migration(
+    ctx: SyncContext, client: POP3Client, uids: dict[int, str] | None, sizes: dict[int, int]
+) -> None:
+    """Stop a suspected renumbering, or (when accepted) recognise what is already stored."""
+    if uids is None:
+        return  # content identities do not change when a server renumbers
+    change = compare_listing(ctx, uids.values())
+    if not change.looks_like_migration:
+        return
+    if not ctx.accept_new_uidls:
+        raise _suspected(change)
+    recognise_stored(ctx, client, uids, sizes)
+
+
+def _suspected(change: UidlChange) -> MigrationSuspectedError:
+    return MigrationSuspectedError(
+        f"the server seems to have renumbered its mail: {change.vanished} of the "
+        f"{change.previous} messages it listed last time are gone and {change.unknown} "
+        "unknown ones appeared (a server migration or a restored backup?). Nothing was "
+        "downloaded or deleted, so that the whole mailbox is not downloaded a second time",
+        previously_seen=change.previous,
+        vanished=change.vanished,
+        unknown=change.unknown,
+    )
+
+
+class _HeaderSink:
+    """Collects the ``TOP n 0`` reply of each message (its header block)."""
+
+    def __init__(self) -> None:
+        self.headers: dict[int, bytearray] = {}
+        self._current = bytearray()
+
+    def begin(self, number: int) -> None:
+        self._current = self.headers[number] = bytearray()
+
+    def data(self, chunk: bytes) -> None:
+        self._current += chunk
+
+    def end(self, number: int) -> None:
+        pass
+
+
+def recognise_stored(
+    ctx: SyncContext, client: POP3Client, uids: dict[int, str], sizes: dict[int, int]
+) -> int:
+    """Record as delivered each listed, undelivered message whose copy is already stored
+    (under an older UIDL); returns how many."""
+    delivered = ctx.database.delivered_uids(ctx.key)
+    unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
+    if not unknown:
+        return 0
+    sink = _HeaderSink()
+    try:
+        client.retrieve_many(sorted(unknown), sink, command="TOP", extra=("0",))
+    except ServerError:
+        return 0  # no TOP: nothing can be recognised, everything downloads
+    fields = {n: header_fields(bytes(head), sizes.get(n, 0)) for n, head in sink.headers.items()}
+    copies = _candidates(ctx, fields.values(), set(uids.values()))
+    delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
+    for number, found in sorted(fields.items()):
+        copy = _take_match(copies, found)
+        if copy is not None:
+            _record(ctx, delivery, unknown[number], copy)
+    delivery.commit()
+    return len(delivery.durable)
+
+
+def _candidates(
+    ctx: SyncContext, fields: Iterable[IndexFields], still_listed: set[str]
+) -> dict[str, list[IndexedCopy]]:
+    """Stored copies by Message-ID, leaving out those whose own UIDL is still listed."""
+    ids = {f.message_id for f in fields if f.message_id}
+    by_id: dict[str, list[IndexedCopy]] = {}
+    for copy in ctx.database.indexed_by_message_id(ctx.key, ids):
+        if copy.uid not in still_listed and os.path.exists(copy.path):
+            by_id.setdefault(copy.message_id, []).append(copy)
+    return by_id
+
+
+def _take_match(copies: dict[str, list[IndexedCopy]], found: IndexFields) -> IndexedCopy | None:
+    """The first stored copy matching Message-ID, Date and size; each copy matches once."""
+    candidates = copies.get(found.message_id, []) if found.message_id else []
+    for index, copy in enumerate(candidates):
+        if copy.date == found.date and _same_size(copy, found.size):
+            return candidates.pop(index)
+    return None
+
+
+def _same_size(copy: IndexedCopy, listed: int) -> bool:
+    """Whether a file stored with LF line ends has the server's (CRLF) LIST size."""
+    if listed == copy.size:
+        return True
+    line_feeds = 0
+    try:
+        with open(copy.path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                line_feeds += chunk.count(b"\n")
+    except OSError:
+        return False
+    return copy.size + line_feeds == listed
+
+
+def _record(ctx: SyncContext, delivery: BatchedDelivery, uid: str, copy: IndexedCopy) -> None:
+    """The stored file now also stands for *uid* (its name keeps its original token)."""
+    path = Path(copy.path)
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    token = copy.token or ctx.token(uid)
+    delivery.add(DeliveredRecord(uid, token, info.st_size, info.st_mtime, str(path)))
+    ctx.result.recovered += 1
