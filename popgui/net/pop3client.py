@@ -41,6 +41,23 @@ class MessageSink(Protocol):
     def end(self, number: int) -> None: ...
 
 
+class CollectingSink:
+    """A sink keeping each message's bytes in memory: only for small replies such as TOP."""
+
+    def __init__(self) -> None:
+        self.messages: dict[int, bytearray] = {}
+        self._current = bytearray()
+
+    def begin(self, number: int) -> None:
+        self._current = self.messages[number] = bytearray()
+
+    def data(self, chunk: bytes) -> None:
+        self._current += chunk
+
+    def end(self, number: int) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What CAPA said, or None for a server that does not know CAPA."""
@@ -372,6 +389,20 @@ class POP3Client:
                 self._receive_message(in_flight.pop(0), sink, command, refused)
         if refusals:
             raise refusals[0]
+
+    def top_many(
+        self,
+        numbers: Sequence[int],
+        lines: int = 0,
+        *,
+        on_refused: Callable[[int, ServerError], None] | None = None,
+    ) -> dict[int, bytes]:
+        """``TOP n lines`` for each message (pipelined): its headers and first body lines."""
+        sink = CollectingSink()
+        self.retrieve_many(
+            numbers, sink, command="TOP", extra=(str(lines),), on_refused=on_refused
+        )
+        return {number: bytes(data) for number, data in sink.messages.items()}
 
     def _receive_message(
         self,

@@ -99,23 +99,6 @@ def _suspected(change: UidlChange) -> MigrationSuspectedError:
     )
 
 
-class _HeaderSink:
-    """Collects the ``TOP n 0`` reply of each message (its header block)."""
-
-    def __init__(self) -> None:
-        self.headers: dict[int, bytearray] = {}
-        self._current = bytearray()
-
-    def begin(self, number: int) -> None:
-        self._current = self.headers[number] = bytearray()
-
-    def data(self, chunk: bytes) -> None:
-        self._current += chunk
-
-    def end(self, number: int) -> None:
-        pass
-
-
 def recognise_stored(
     ctx: SyncContext, client: POP3Client, uids: dict[int, str], sizes: dict[int, int]
 ) -> int:
@@ -125,12 +108,11 @@ def recognise_stored(
     unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
     if not unknown:
         return 0
-    sink = _HeaderSink()
     try:
-        client.retrieve_many(sorted(unknown), sink, command="TOP", extra=("0",))
+        headers = client.top_many(sorted(unknown))
     except ServerError:
         return 0  # no TOP: nothing can be recognised, everything downloads
-    fields = {n: header_fields(bytes(head), sizes.get(n, 0)) for n, head in sink.headers.items()}
+    fields = {n: header_fields(head, sizes.get(n, 0)) for n, head in headers.items()}
     copies = _candidates(ctx, fields.values(), set(uids.values()))
     delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
     for number, found in sorted(fields.items()):

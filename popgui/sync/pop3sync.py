@@ -194,37 +194,19 @@ def delete_and_quit(
 # -- servers without UIDL -------------------------------------------------------------------
 
 
-class CollectingSink:
-    """A sink keeping each message's bytes (for ``TOP``: headers and a few lines)."""
-
-    def __init__(self) -> None:
-        self.messages: dict[int, bytearray] = {}
-        self._current = bytearray()
-
-    def begin(self, number: int) -> None:
-        self._current = self.messages[number] = bytearray()
-
-    def data(self, chunk: bytes) -> None:
-        self._current += chunk
-
-    def end(self, number: int) -> None:
-        pass
-
-
 def _content_identities(
     ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: BatchedDelivery
 ) -> dict[int, str]:
     """Identities for a server without UIDL: a hash of headers and size, via TOP."""
     if client.capabilities is not None and not client.capabilities.has("TOP"):
         return _identities_by_download(ctx, client, sizes, delivery)
-    collector = CollectingSink()
     try:
-        client.retrieve_many(sorted(sizes), collector, command="TOP", extra=("0",))
+        headers = client.top_many(sorted(sizes))
     except ServerError:
         return _identities_by_download(ctx, client, sizes, delivery)
     identities: dict[int, str] = {}
-    for number, header in collector.messages.items():
-        digest = hashlib.sha256(str(sizes[number]).encode() + b"\n" + bytes(header))
+    for number, header in headers.items():
+        digest = hashlib.sha256(str(sizes[number]).encode() + b"\n" + header)
         identities[number] = "sha256-top:" + digest.hexdigest()
     if len(set(identities.values())) != len(identities):
         return _identities_by_download(ctx, client, sizes, delivery)

@@ -29,21 +29,6 @@ class PreviewItem:
     excerpt: str = ""
 
 
-class _TopCollector:
-    def __init__(self) -> None:
-        self.parts: dict[int, bytearray] = {}
-        self._current = bytearray()
-
-    def begin(self, number: int) -> None:
-        self._current = self.parts[number] = bytearray()
-
-    def data(self, chunk: bytes) -> None:
-        self._current += chunk
-
-    def end(self, number: int) -> None:
-        pass
-
-
 def preview_account(
     account: Account,
     secret: str,
@@ -72,15 +57,12 @@ def _collect(
 ) -> list[PreviewItem]:
     sizes = client.list_sizes()
     uids = client.uidl() or {}
-    collector = _TopCollector()
     refused: set[int] = set()
 
     def skip(number: int, _error: ServerError) -> None:
         refused.add(number)
 
-    client.retrieve_many(
-        sorted(sizes), collector, command="TOP", extra=(str(lines),), on_refused=skip
-    )
+    tops = client.top_many(sorted(sizes), lines, on_refused=skip)
     if refused and len(refused) == len(sizes):
         raise ConfigError("this server does not support TOP, so it cannot show a preview")
     downloaded = _downloaded_uids(account, profile)
@@ -89,7 +71,7 @@ def _collect(
             number,
             uids.get(number),
             sizes[number],
-            bytes(collector.parts.get(number, b"")),
+            tops.get(number, b""),
             downloaded,
             lines,
         )

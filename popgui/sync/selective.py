@@ -19,7 +19,6 @@ from popgui.store.database import Database
 from popgui.sync.context import SyncContext
 from popgui.sync.engine import run_job
 from popgui.sync.pop3sync import (
-    CollectingSink,
     delete_and_quit,
     delivering,
     download,
@@ -110,10 +109,9 @@ def top_lines(
         number = _by_uid(client.uidl()).get(uid)
         if number is None:
             raise ConfigError(f"the message {uid!r} is no longer on the server")
-        sink = CollectingSink()
-        client.retrieve_many([number], sink, command="TOP", extra=(str(lines),))
+        top = client.top_many([number], lines)
         client.quit()
-    return bytes(sink.messages.get(number, b""))
+    return top.get(number, b"")
 
 
 def _refuse_pop2(account: Account, action: str) -> None:
