@@ -140,6 +140,9 @@ class DeleWatcher:
         self._up = b""
         self._down = b""
         self._listing: dict[int, str] | None = None  # being read while not None
+        #: The listings (LIST, UIDL) whose replies are still to come, in order: popgui
+        #: pipelines LIST and UIDL, so the UIDL listing may be the second one that arrives.
+        self._expected: list[bytes] = []
         self._uids: dict[int, str] = {}
         self.deles = 0
         self.violations: list[str] = []
@@ -159,18 +162,24 @@ class DeleWatcher:
 
     def _on_command(self, line: bytes) -> None:
         words = line.split()
-        if words[:1] == [b"UIDL"] and len(words) == 1:
-            self._listing, self._down = {}, b""
+        if words[:1] in ([b"UIDL"], [b"LIST"]) and len(words) == 1:
+            if self._listing is None:
+                self._listing, self._down = {}, b""
+            self._expected.append(words[0])
         elif words[:1] == [b"DELE"] and len(words) == 2 and words[1].isdigit():
             self.deles += 1
             self._check(int(words[1]))
 
     def _on_listing_line(self, line: bytes) -> None:
-        assert self._listing is not None
+        if self._listing is None:  # lines after the last expected listing's end
+            return
         if line.startswith((b"+OK", b"-ERR")):
             return
         if line == b".":
-            self._uids, self._listing = self._listing, None
+            kind = self._expected.pop(0) if self._expected else b"UIDL"
+            if kind == b"UIDL":
+                self._uids = self._listing
+            self._listing = {} if self._expected else None
             return
         number, _, uid = line.partition(b" ")
         if number.isdigit():

@@ -629,7 +629,7 @@ class OnServerView(QWidget):
         try:
             database = Database(self._controller.profile.database_file)
             try:
-                delivered = set(database.delivered_uids(self._account.name))
+                delivered = database.delivered_uid_set(self._account.name)
             finally:
                 database.close()
         except PopguiError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -108,27 +109,68 @@ def parse_number(text: bytes | str, what: str) -> int:
     return int(digits)
 
 
+#: A well-formed scan-listing line: a plausible message number (no leading zero needed),
+#: a value, maybe more words (RFC 1939 allows them after the size).
+_SCAN_LINE_RE = re.compile(
+    rb"[ \t]*([0-9]{1,%d})[ \t]+(\S+)(?:\s.*)?" % MAX_NUMBER_DIGITS, re.DOTALL
+)
+#: The same, over many lines joined by LF (one match per well-formed line).
+_SCAN_ALL_RE = re.compile(
+    rb"^[ \t]*([0-9]{1,%d})[ \t]+(\S+)[^\n]*$" % MAX_NUMBER_DIGITS, re.MULTILINE
+)
+#: What a unique id may be (RFC 1939: 1 to 70 characters from 0x21 to 0x7E).
+_UID_RE = re.compile(r"[\x21-\x7e]{1,70}")
+_UIDS_RE = re.compile(r"[\x21-\x7e]{1,70}(?:\n[\x21-\x7e]{1,70})*")
+
+
 def parse_scan_listing(lines: Iterable[bytes], command: str) -> dict[int, str]:
     """Parse ``n value`` lines of UIDL or LIST; refuse duplicates and malformed lines."""
+    lines = lines if isinstance(lines, list | tuple) else list(lines)
+    if not lines:
+        return {}
+    found = _SCAN_ALL_RE.findall(b"\n".join(lines))
+    if len(found) == len(lines):  # every line well-formed: parse the lot with a few C calls
+        numbers, values = zip(*found, strict=True)
+        texts = b"\n".join(values).decode("ascii", "replace").split("\n")
+        result = dict(zip(map(int, numbers), texts, strict=True))
+        if len(result) == len(lines) and 0 not in result:
+            return result
+    return _parse_scan_listing_slowly(lines, command)
+
+
+def _parse_scan_listing_slowly(lines: Iterable[bytes], command: str) -> dict[int, str]:
+    """Line by line, to name the first malformed, zero or duplicate line."""
     result: dict[int, str] = {}
+    match = _SCAN_LINE_RE.fullmatch
     for raw in lines:
-        parts = raw.split()
-        if len(parts) < 2:  # RFC 1939 lets a scan listing carry more after the size
-            raise RemoteProtocolError(f"the server sent a malformed {command} line: {raw[:80]!r}")
-        number = parse_number(parts[0], f"message number in {command}")
+        found = match(raw)
+        if found is None:
+            number, value = _parse_scan_line_slowly(raw, command)
+        else:
+            number, value = int(found.group(1)), found.group(2).decode("ascii", "replace")
         if number < 1:
             raise RemoteProtocolError(f"the server listed a message number 0 in {command}")
         if number in result:
             raise RemoteProtocolError(f"the server listed message {number} twice in {command}")
-        result[number] = parts[1].decode("ascii", "replace")
+        result[number] = value
     return result
+
+
+def _parse_scan_line_slowly(raw: bytes, command: str) -> tuple[int, str]:
+    """One scan-listing line the fast pattern did not accept: parse it, or say what is wrong."""
+    parts = raw.split()
+    if len(parts) < 2:  # RFC 1939 lets a scan listing carry more after the size
+        raise RemoteProtocolError(f"the server sent a malformed {command} line: {raw[:80]!r}")
+    number = parse_number(parts[0], f"message number in {command}")
+    return number, parts[1].decode("ascii", "replace")
 
 
 def parse_uidl(lines: Iterable[bytes]) -> dict[int, str]:
     uids = parse_scan_listing(lines, "UIDL")
-    for uid in uids.values():
-        if not 1 <= len(uid) <= 70 or not all(0x21 <= ord(c) <= 0x7E for c in uid):
-            raise RemoteProtocolError(f"the server sent an invalid unique id {uid[:80]!r}")
+    if uids and _UIDS_RE.fullmatch("\n".join(uids.values())) is None:
+        for uid in uids.values():
+            if _UID_RE.fullmatch(uid) is None:
+                raise RemoteProtocolError(f"the server sent an invalid unique id {uid[:80]!r}")
     if len(set(uids.values())) != len(uids):
         raise RemoteProtocolError(
             "the server gave the same unique id (UIDL) to two messages; "
@@ -140,7 +182,10 @@ def parse_uidl(lines: Iterable[bytes]) -> dict[int, str]:
 def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
     sizes: dict[int, int] = {}
     for number, size in parse_scan_listing(lines, "LIST").items():
-        sizes[number] = parse_number(size, f"size for message {number}")
+        if size.isascii() and size.isdigit() and len(size) <= MAX_NUMBER_DIGITS:
+            sizes[number] = int(size)
+        else:
+            sizes[number] = parse_number(size, f"size for message {number}")
     return sizes
 
 
@@ -168,6 +213,15 @@ class POP3Client:
                 "C: " + (shown if shown is not None else data.decode("utf-8", "replace").rstrip())
             )
         self._transport.send(data)
+
+    def _send_batch(self, command: str, args: Iterable[tuple[str, ...]]) -> None:
+        """Send *command* once per argument tuple, all in one write (a pipelined refill)."""
+        parts = [self._core.send(command, *extra) for extra in args]
+        if self._trace is not None:
+            for data in parts:
+                self._trace("C: " + data.decode("utf-8", "replace").rstrip())
+        if parts:
+            self._transport.send(b"".join(parts))
 
     def _next_event(self) -> pop3.Event:
         while True:
@@ -341,12 +395,29 @@ class POP3Client:
     def uidl(self) -> dict[int, str] | None:
         """Message number → unique id, or None when the server has no UIDL."""
         self._send("UIDL")
+        return self._uidl_reply()
+
+    def _uidl_reply(self) -> dict[int, str] | None:
         event = self._next_event()
         if isinstance(event, pop3.Err):
             return None
         if not isinstance(event, pop3.Listing):
             raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
         return parse_uidl(event.lines)
+
+    def list_and_uidl(self) -> tuple[dict[int, int], dict[int, str] | None]:
+        """LIST and UIDL (None without UIDL), sent together when the server pipelines."""
+        if not self.pipelining:
+            return self.list_sizes(), self.uidl()
+        self._send_batch("LIST", [()])
+        self._send_batch("UIDL", [()])
+        listing = self._next_event()
+        uids = self._uidl_reply()  # read both replies before judging either
+        if isinstance(listing, pop3.Err):
+            raise ServerError(listing.text, code=listing.code, command="LIST")
+        if not isinstance(listing, pop3.Listing):
+            raise RemoteProtocolError(f"unexpected reply to LIST: {_describe(listing)}")
+        return parse_list(listing.lines), uids
 
     def list_sizes(self) -> dict[int, int]:
         self._send("LIST")
@@ -381,10 +452,12 @@ class POP3Client:
         while queue or in_flight:
             if refusals:
                 queue.clear()  # stop asking, but read the replies already on their way
-            while queue and len(in_flight) < window:
-                number = queue.pop()
-                self._send(command, str(number), *extra)
-                in_flight.append(number)
+            refill: list[int] = []
+            if len(in_flight) <= window // 2:  # refill in bulk: one write for many commands
+                while queue and len(in_flight) + len(refill) < window:
+                    refill.append(queue.pop())
+            self._send_batch(command, ((str(number), *extra) for number in refill))
+            in_flight.extend(refill)
             if in_flight:
                 self._receive_message(in_flight.pop(0), sink, command, refused)
         if refusals:
@@ -399,9 +472,7 @@ class POP3Client:
     ) -> dict[int, bytes]:
         """``TOP n lines`` for each message (pipelined): its headers and first body lines."""
         sink = CollectingSink()
-        self.retrieve_many(
-            numbers, sink, command="TOP", extra=(str(lines),), on_refused=on_refused
-        )
+        self.retrieve_many(numbers, sink, command="TOP", extra=(str(lines),), on_refused=on_refused)
         return {number: bytes(data) for number, data in sink.messages.items()}
 
     def _receive_message(
@@ -439,10 +510,12 @@ class POP3Client:
         queue = list(numbers)
         queue.reverse()
         while queue or in_flight:
-            while queue and len(in_flight) < window:
-                number = queue.pop()
-                self._send("DELE", str(number))
-                in_flight.append(number)
+            refill: list[int] = []
+            if len(in_flight) <= window // 2:  # refill in bulk: one write for many commands
+                while queue and len(in_flight) + len(refill) < window:
+                    refill.append(queue.pop())
+            self._send_batch("DELE", ((str(number),) for number in refill))
+            in_flight.extend(refill)
             number = in_flight.pop(0)
             event = self._next_event()
             if isinstance(event, pop3.Ok):

@@ -24,14 +24,16 @@ import itertools
 import os
 import re
 import socket
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, NoReturn
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import fsync_directory
+from popgui.store.writer import BackgroundWriter, QueuedFile
 
 __all__ = [
     "OWN_TMP_PREFIX",
@@ -42,6 +44,7 @@ __all__ = [
     "info_flags",
     "move_message",
     "sync_dir",
+    "sync_files",
     "token_for",
     "token_of",
     "validate_folder_name",
@@ -138,6 +141,79 @@ def _unique_name(token: str) -> str:
     return f"{seconds}.M{usec}P{pid}Q{next(_counter)}_{token}.{_sanitised_hostname()}"
 
 
+_syncfs_state: list[Callable[[int], int] | None] = []  # [] = not looked up yet
+#: Files fsynced in parallel where syncfs() is unavailable (fsync releases the GIL, and the
+#: file system can commit concurrent fsyncs together).
+_FSYNC_THREADS = 8
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs(fd)`` on Linux >= 5.8 (which reports write-back errors), else None."""
+    if not _syncfs_state:
+        function: Callable[[int], int] | None = None
+        release = os.uname().release if hasattr(os, "uname") else ""
+        numbers = re.match(r"(\d+)\.(\d+)", release)
+        if (
+            sys.platform.startswith("linux")
+            and numbers
+            and ((int(numbers.group(1)), int(numbers.group(2))) >= (5, 8))
+        ):
+            with contextlib.suppress(OSError, AttributeError):
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                raw = libc.syncfs
+                raw.argtypes = [ctypes.c_int]
+                raw.restype = ctypes.c_int
+
+                def call(fd: int) -> int:
+                    if raw(fd) != 0:
+                        return ctypes.get_errno()
+                    return 0
+
+                function = call
+        _syncfs_state.append(function)
+    return _syncfs_state[0]
+
+
+def sync_files(directory: Path, paths: list[Path]) -> None:
+    """Make the data of the closed files *paths*, all on *directory*'s file system, durable.
+
+    On Linux one ``syncfs()`` of that file system flushes them all with one journal commit
+    (instead of one per file); elsewhere each file is fsynced, several at a time. Raises
+    OSError when the disk reports a failure.
+    """
+    if not paths:
+        return
+    function = _syncfs()
+    if function is not None:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            code = function(fd)
+        finally:
+            os.close(fd)
+        if code == 0:
+            return
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), os.fspath(directory))
+    if len(paths) == 1:
+        _fsync_path(paths[0])
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(_FSYNC_THREADS, len(paths))) as pool:
+        for _ in pool.map(_fsync_path, paths):
+            pass
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_dir(path: Path) -> None:
     """fsync a directory so the names created in it survive a power cut."""
     try:
@@ -184,7 +260,15 @@ class Delivery:
     until the next chunk shows whether an LF follows it.
     """
 
-    def __init__(self, maildir: Maildir, token: str | None, *, digest: bool = False) -> None:
+    def __init__(
+        self,
+        maildir: Maildir,
+        token: str | None,
+        *,
+        digest: bool = False,
+        keep_head: int = 0,
+        writer: BackgroundWriter | None = None,
+    ) -> None:
         self._maildir = maildir
         self._token = token
         self._name = _unique_name(token or _PENDING)
@@ -192,8 +276,13 @@ class Delivery:
         self._hash = hashlib.sha256() if digest else None
         self._pending_cr = False
         self._done = False
+        self._closed = False  # written and closed by close_unsynced(), not yet published
+        self._keep_head = keep_head
+        self._head = bytearray()
         self.size = 0
-        self._file = self._create()
+        self._file: BinaryIO | QueuedFile = (
+            writer.open(self._tmp_path) if writer is not None else self._create()
+        )
 
     def _create(self) -> BinaryIO:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
@@ -213,9 +302,14 @@ class Delivery:
         """Hex SHA-256 of the stored bytes so far, or None unless ``begin(digest=True)``."""
         return None if self._hash is None else self._hash.hexdigest()
 
+    @property
+    def head(self) -> bytes:
+        """The first ``keep_head`` stored bytes (LF line ends), for the header index."""
+        return bytes(self._head)
+
     def write(self, chunk: bytes) -> None:
         """Append *chunk*, turning CRLF into LF, without a per-line loop."""
-        if self._done:
+        if self._done or self._closed:
             raise ValueError("write() after finish() or abort()")
         if self._pending_cr:
             chunk = b"\r" + chunk
@@ -231,9 +325,12 @@ class Delivery:
         try:
             self._file.write(data)
         except OSError as exc:
+            self.check_written()  # a background failure, with its own wording
             self._fail("write", exc)
         if self._hash is not None:
             self._hash.update(data)
+        if len(self._head) < self._keep_head:
+            self._head += data[: self._keep_head - len(self._head)]
         self.size += len(data)
 
     def finish(self, token: str | None = None) -> Path:
@@ -243,7 +340,62 @@ class Delivery:
         be known only once the whole message was read (content-hash identity on servers without
         UIDL). The directory is not fsynced here: call :meth:`Maildir.sync_new` once per batch.
         """
-        if self._done:
+        self._complete(token)
+        if isinstance(self._file, QueuedFile):
+            raise ValueError("finish() needs a direct file; use close_unsynced() and publish()")
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+        except OSError as exc:
+            self._fail("save", exc)
+        final = self._move_into_new()
+        self._done = True
+        return final
+
+    def close_unsynced(self, token: str | None = None) -> Path:
+        """Write the message out and close it in ``tmp/`` WITHOUT fsync; returns where
+        :meth:`publish` will put it in ``new/``.
+
+        For batched delivery: the caller makes a whole batch durable at once
+        (:func:`sync_files`), then publishes each message. Until then the message is only a
+        temporary file, which a crash leaves unrecognised in ``tmp/`` (cleaned at the next
+        start; the message was never recorded, so it is downloaded again).
+        """
+        self._complete(token)
+        try:
+            self._file.close()  # flushes the buffer
+        except OSError as exc:
+            self._fail("save", exc)
+        self._closed = True
+        return self._maildir.path / "new" / self._name
+
+    def check_written(self) -> None:
+        """Raise the DeliveryError of a background write that failed (the file is removed).
+
+        Only meaningful once the writer was drained (see :mod:`popgui.store.writer`).
+        """
+        if isinstance(self._file, QueuedFile) and self._file.error is not None:
+            action = "create the file" if self._file.failed_step == "open" else "write"
+            self._fail(action, self._file.error)
+
+    def publish(self) -> Path:
+        """Link a message closed by :meth:`close_unsynced`, and since made durable, into
+        ``new/`` under the name :meth:`close_unsynced` announced (a clash is an error)."""
+        if self._done or not self._closed:
+            raise ValueError("publish() needs close_unsynced() first")
+        self.check_written()
+        final = self._maildir.path / "new" / self._name
+        try:
+            self._link_or_rename(final)
+        except OSError as exc:
+            self._fail("move the message into", exc, final)
+        self._done = True
+        return final
+
+    def _complete(self, token: str | None) -> None:
+        """The checks and the name change shared by :meth:`finish` and :meth:`close_unsynced`."""
+        if self._done or self._closed:
             raise ValueError("finish() after finish() or abort()")
         if token is None and self._token is None:
             raise ValueError("finish() needs a token when begin() was given none")
@@ -255,15 +407,6 @@ class Delivery:
         if token is not None and token != self._token:
             self._token = token
             self._name = _unique_name(token)
-        try:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
-        except OSError as exc:
-            self._fail("save", exc)
-        final = self._move_into_new()
-        self._done = True
-        return final
 
     def _move_into_new(self) -> Path:
         """Hard-link then unlink, so an existing message is never overwritten.
@@ -301,6 +444,9 @@ class Delivery:
         if self._done:
             return
         self._done = True
+        if isinstance(self._file, QueuedFile):
+            self._file.discard()  # closes and removes it on the writer thread, in order
+            return
         with contextlib.suppress(OSError):
             self._file.close()
         with contextlib.suppress(OSError):  # nothing more to do; clean_tmp() retries later
@@ -345,14 +491,24 @@ class Maildir:
         except OSError as exc:
             raise disk_error("create the mail folder", self.path, exc) from exc
 
-    def begin(self, token: str | None = None, *, digest: bool = False) -> Delivery:
-        """Start writing a message named by *token*; ``digest=True`` also computes its SHA-256.
+    def begin(
+        self,
+        token: str | None = None,
+        *,
+        digest: bool = False,
+        keep_head: int = 0,
+        writer: BackgroundWriter | None = None,
+    ) -> Delivery:
+        """Start writing a message named by *token*; ``digest=True`` also computes its SHA-256,
+        ``keep_head`` keeps that many of its first bytes in memory (:attr:`Delivery.head`).
+        With a *writer* the file-system calls run on its thread (then only
+        :meth:`Delivery.close_unsynced` and :meth:`Delivery.publish` finish the message).
 
         A None token must then be given to :meth:`Delivery.finish` (content-hash identity).
         """
         if token is not None:
             _check_token(token)
-        return Delivery(self, token, digest=digest)
+        return Delivery(self, token, digest=digest, keep_head=keep_head, writer=writer)
 
     def _names(self) -> Iterator[tuple[Path, str]]:
         """(directory, file name) for every message file this Maildir knows of.
@@ -403,6 +559,17 @@ class Maildir:
             if token:
                 found.setdefault(token, directory / name)
         return found
+
+    def sync_files(self, paths: list[Path]) -> None:
+        """Make the data of the closed files *paths* (in this file system) durable at once.
+
+        See :func:`sync_files`; errors become a DeliveryError.
+        """
+        try:
+            sync_files(self.path / "tmp", paths)
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else self.path / "tmp"
+            raise disk_error("save", where, exc) from exc
 
     def sync_new(self) -> None:
         """fsync ``new/``: after this, every finished delivery survives a power cut."""

@@ -22,7 +22,7 @@ class ContentIdentityWriter:
     def __init__(self, ctx: SyncContext, delivery: BatchedDelivery) -> None:
         self._ctx = ctx
         self._delivery = delivery
-        self._known = set(ctx.database.delivered_uids(ctx.key))
+        self._known = ctx.database.delivered_uid_set(ctx.key)
         self._on_disk = ctx.maildir.tokens()
         self._hash = hashlib.sha256()
 

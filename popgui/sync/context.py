@@ -90,9 +90,9 @@ class SyncContext:
         policy = self.account.policy
         if policy == "keep":
             return set()
-        delivered = self.database.delivered_uids(self.key)
         if policy == "delete":
-            return {uid for uid in on_server if uid in delivered}
+            return on_server & self.database.delivered_uid_set(self.key)
+        delivered = self.database.delivered_uids(self.key)
         days = self.account.delete_after_days or 0
         cutoff = self.now - days * 86400
         return {

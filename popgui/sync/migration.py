@@ -65,11 +65,10 @@ class UidlChange:
 
 def compare_listing(ctx: SyncContext, current: Iterable[str]) -> UidlChange:
     """Compare *current* UIDLs with ``server_seen`` (minus what popgui deleted)."""
-    delivered = ctx.database.delivered_uids(ctx.key)
-    deleted = {uid for uid, record in delivered.items() if record.deleted_on_server}
+    delivered, deleted = ctx.database.delivered_and_deleted_uids(ctx.key)
     previous = ctx.database.server_seen(ctx.key) - deleted
     listed = set(current)
-    unknown = listed - previous - delivered.keys()
+    unknown = listed - previous - delivered
     return UidlChange(len(previous), len(previous - listed), len(unknown))
 
 
@@ -104,7 +103,7 @@ def recognise_stored(
 ) -> int:
     """Record as delivered each listed, undelivered message whose copy is already stored
     (under an older UIDL); returns how many."""
-    delivered = ctx.database.delivered_uids(ctx.key)
+    delivered = ctx.database.delivered_uid_set(ctx.key)
     unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
     if not unknown:
         return 0
@@ -119,7 +118,10 @@ def recognise_stored(
         copy = _take_match(copies, found)
         if copy is not None:
             _record(ctx, delivery, unknown[number], copy)
-    delivery.commit()
+    try:
+        delivery.commit()
+    finally:
+        delivery.close()
     return len(delivery.durable)
 
 

@@ -44,8 +44,11 @@ def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
                 deleted.add(uid)
         ctx.report("downloading", count, count, received)
     finally:
-        delivery.abort_current()
-        delivery.commit()
+        try:
+            delivery.abort_current()
+            delivery.commit()
+        finally:
+            delivery.close()
     ctx.database.replace_server_seen(ctx.key, seen)
     if client.quit() and deleted:
         ctx.database.mark_deleted_on_server(ctx.key, deleted)

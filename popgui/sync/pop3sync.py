@@ -75,8 +75,7 @@ def list_messages(
 ) -> tuple[dict[int, str] | None, dict[int, int]]:
     """LIST and UIDL (None without UIDL); refuses listings that disagree."""
     ctx.report("listing")
-    sizes = client.list_sizes()
-    uids = client.uidl()
+    sizes, uids = client.list_and_uidl()
     if uids is not None and set(uids) != set(sizes):
         raise RemoteProtocolError(
             "the server's UIDL and LIST disagree about which messages exist; "
@@ -92,8 +91,11 @@ def delivering(ctx: SyncContext) -> Iterator[BatchedDelivery]:
     try:
         yield delivery
     finally:
-        delivery.abort_current()
-        delivery.commit()
+        try:
+            delivery.abort_current()
+            delivery.commit()
+        finally:
+            delivery.close()
 
 
 def plan(
@@ -105,7 +107,8 @@ def plan(
 ) -> list[Wanted]:
     """The messages to download (those of *only* when given), after recognising those a
     killed run already delivered."""
-    delivered = ctx.database.delivered_uids(ctx.key)
+    delivery.commit()  # what was delivered while identifying (no UIDL) counts as delivered
+    delivered = ctx.database.delivered_uid_set(ctx.key)
     fresh = {
         number: uid
         for number, uid in uids.items()

@@ -82,7 +82,7 @@ def _collect(
 def _downloaded_uids(account: Account, profile: Profile) -> set[str]:
     database = Database(profile.database_file)
     try:
-        return set(database.delivered_uids(account.name))
+        return database.delivered_uid_set(account.name)
     finally:
         database.close()
 

@@ -24,13 +24,16 @@ def recover_delivered(
     A token the user deleted for good before any run recorded it (see
     ``Database.record_discarded``) counts too: the message was delivered once.
     """
+    fresh = list(fresh_uids)
+    if not fresh:
+        return set()  # nothing new: no need to list the Maildir (a no-op sync)
     on_disk = ctx.maildir.token_paths()
     discarded = ctx.database.discarded_tokens(ctx.key)
     if not on_disk and not discarded:
         return set()
     recovered: set[str] = set()
     gone: list[DeliveredRecord] = []
-    for uid in fresh_uids:
+    for uid in fresh:
         token = ctx.token(uid)
         path = on_disk.get(token)
         if path is not None and record_existing(ctx, uid, token, delivery, path):

@@ -117,8 +117,15 @@ def maildir_count(profile: Profile, account: Account) -> int:
 
 
 def wait_for_mail(qtbot: QtBot, profile: Profile, account: Account, count: int) -> None:
-    new = account.maildir_path(profile) / "new"
-    qtbot.waitUntil(lambda: new.is_dir() and len(list(new.iterdir())) >= count, timeout=20_000)
+    """Until *count* messages were received: written in tmp/ (a batch is linked into new/
+    only once it is durable, so a stalled server can hold them there) or already in new/."""
+    root = account.maildir_path(profile)
+
+    def received() -> int:
+        dirs = [root / sub for sub in ("new", "tmp") if (root / sub).is_dir()]
+        return sum(len(list(d.iterdir())) for d in dirs)
+
+    qtbot.waitUntil(lambda: received() >= count, timeout=20_000)
 
 
 def test_sync_reports_throttled_progress_delivered_and_finished(
