@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from popgui.errors import DeliveryError
 from popgui.store.database import (
@@ -175,6 +176,22 @@ class BatchedDelivery:
             )
         for folder, messages in by_folder.items():
             self._database.index_messages(self._account, folder, messages)
+
+    def __enter__(self) -> BatchedDelivery:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Make the last batch durable however the block ends (a half message is dropped)."""
+        try:
+            self.abort_current()
+            self.commit()
+        finally:
+            self.close()
 
     def close(self) -> None:
         """End the writer threads (call after the last :meth:`commit`); safe to call twice."""

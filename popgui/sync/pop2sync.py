@@ -25,11 +25,10 @@ def sync_pop2(ctx: SyncContext) -> None:
 
 
 def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
-    delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
-    writer = ContentIdentityWriter(ctx, delivery)
     deleted: set[str] = set()
     seen: set[str] = set()
-    try:
+    with BatchedDelivery(ctx.key, ctx.maildir, ctx.database) as delivery:
+        writer = ContentIdentityWriter(ctx, delivery)
         length = client.read(1) if count else 0
         received = 0
         for number in range(1, count + 1):
@@ -43,12 +42,6 @@ def _sync_mailbox(ctx: SyncContext, client: POP2Client, count: int) -> None:
             if delete:
                 deleted.add(uid)
         ctx.report("downloading", count, count, received)
-    finally:
-        try:
-            delivery.abort_current()
-            delivery.commit()
-        finally:
-            delivery.close()
     ctx.database.replace_server_seen(ctx.key, seen)
     if client.quit() and deleted:
         ctx.database.mark_deleted_on_server(ctx.key, deleted)

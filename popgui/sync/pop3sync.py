@@ -84,18 +84,10 @@ def list_messages(
     return uids, sizes
 
 
-@contextlib.contextmanager
-def delivering(ctx: SyncContext) -> Iterator[BatchedDelivery]:
-    """A batched delivery whose last batch is made durable however the block ends."""
-    delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
-    try:
-        yield delivery
-    finally:
-        try:
-            delivery.abort_current()
-            delivery.commit()
-        finally:
-            delivery.close()
+def delivering(ctx: SyncContext) -> BatchedDelivery:
+    """A batched delivery for ``ctx``; as a context manager it makes its last batch durable
+    however the block ends."""
+    return BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
 
 
 def plan(
