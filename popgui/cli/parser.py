@@ -146,10 +146,9 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sync = commands.add_parser("sync", help="download new mail (all accounts, or those named)")
-    sync.add_argument("--json", action="store_true", help="print a JSON report on stdout")
-    sync.add_argument(
+def _add_timeout(command: argparse.ArgumentParser) -> None:
+    """The same progress timeout for every command that talks to a server."""
+    command.add_argument(
         "--timeout",
         type=positive_float,
         default=60.0,
@@ -157,6 +156,12 @@ def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="give up on a server that keeps popgui waiting this long without progress "
         "(default 60)",
     )
+
+
+def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sync = commands.add_parser("sync", help="download new mail (all accounts, or those named)")
+    sync.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    _add_timeout(sync)
     sync.add_argument(
         "--accept-new-uidls",
         action="store_true",
@@ -179,7 +184,7 @@ def _add_preview_command(commands: argparse._SubParsersAction[argparse.ArgumentP
         metavar="N",
         help="also show the first N lines of each message",
     )
-    preview.add_argument("--timeout", type=positive_float, default=60.0, metavar="SECONDS")
+    _add_timeout(preview)
     preview.add_argument("name", metavar="NAME")
 
 
