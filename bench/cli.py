@@ -16,9 +16,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.clients import ALL_CLIENTS, CLIENT_NAMES, Client
+from bench.clients import ALL_CLIENTS, CLIENT_NAMES, Client, use_installed_popgui
 from bench.cliprobe import cli_figures
 from bench.gui import gui_figures
+from bench.install import install_popgui
 from bench.report import Report, machine_facts, text_report, write_markdown
 from bench.scenarios import SCENARIOS, Runner, filler, log
 from bench.server import BenchServer, DovecotUnavailable
@@ -82,10 +83,7 @@ def available_clients(wanted: list[str], report: Report) -> list[Client]:
     return clients
 
 
-def run_downloads(
-    args: argparse.Namespace, server: BenchServer, workroot: Path, report: Report
-) -> None:
-    runner = Runner(server, available_clients(args.clients, report), workroot)
+def run_downloads(args: argparse.Namespace, runner: Runner, report: Report) -> None:
     for name in args.scenarios:
         if name in SCENARIOS:
             report.results.append(runner.run(SCENARIOS[name], args.runs, args.quick))
@@ -107,12 +105,14 @@ def run_all(args: argparse.Namespace, report: Report, workroot: Path) -> None:
     server = BenchServer()
     log("starting Dovecot")
     server.start()
+    runner = Runner(server, available_clients(args.clients, report), workroot)
     try:
-        run_downloads(args, server, workroot, report)
+        run_downloads(args, runner, report)
         if "gui" in args.scenarios:
             report.gui = run_gui(args, server)
     finally:
         server.stop()
+        runner.remove_leftovers()  # only now: see Runner.discard
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     workroot.chmod(0o755)  # getmail6 delivers as the unprivileged mail user when run as root
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
     report = Report(facts=machine_facts(workroot), command=command.strip())
+    log("installing popgui into a fresh venv (what a user runs)")
+    script, how = install_popgui(workroot)
+    use_installed_popgui(script)
+    report.facts["popgui"] = how
     try:
         run_all(args, report, workroot)
     except DovecotUnavailable as error:

@@ -59,8 +59,20 @@ def write_private(path: Path, text: str) -> None:
     path.chmod(0o600)
 
 
+#: The ``popgui`` script the timed runs use (see bench/install.py); None: the checkout's.
+_installed_popgui: Path | None = None
+
+
+def use_installed_popgui(script: Path | None) -> None:
+    global _installed_popgui
+    _installed_popgui = script
+
+
 def popgui_command() -> list[str]:
-    """The installed ``popgui`` script (not a pyenv shim), else ``python -m popgui``."""
+    """The ``popgui`` script the bench installed, else the interpreter's script (not a pyenv
+    shim), else ``python -m popgui``."""
+    if _installed_popgui is not None:
+        return [str(_installed_popgui)]
     if POPGUI_SCRIPT.exists():
         return [str(POPGUI_SCRIPT)]
     return [sys.executable, "-m", "popgui"]
