@@ -397,6 +397,17 @@ class POP3Client:
         self._send("UIDL")
         return self._uidl_reply()
 
+    def uidl_lines(self) -> tuple[bytes, ...] | None:
+        """The UIDL listing as the server sent it (unparsed), or None without UIDL: a
+        no-op sync only compares it with the last one it handled."""
+        self._send("UIDL")
+        event = self._next_event()
+        if isinstance(event, pop3.Err):
+            return None
+        if not isinstance(event, pop3.Listing):
+            raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
+        return event.lines
+
     def _uidl_reply(self) -> dict[int, str] | None:
         event = self._next_event()
         if isinstance(event, pop3.Err):

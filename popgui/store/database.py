@@ -231,8 +231,23 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """The fingerprint of the last listing a sync left nothing to do for (no-op fast path)."""
+    _execute_all(
+        conn,
+        """
+        ALTER TABLE account_state ADD COLUMN listing_digest TEXT;
+        ALTER TABLE account_state ADD COLUMN listing_valid_until REAL
+        """,
+    )
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_1,
+    _migrate_to_2,
+    _migrate_to_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -494,7 +509,9 @@ class Database:
         """
         now = time.time() if now is None else now
         rows = [(now, account, token) for token in tokens if token]
-        self._write_many("record deletions in", _MARK_LOCALLY_DELETED, rows)
+        with self._transaction("record deletions in") as conn:
+            conn.executemany(_MARK_LOCALLY_DELETED, rows)
+            _forget_listing(conn, account)  # the next sync may have to delete on the server
 
     def clear_locally_deleted(self, account: str, tokens: Iterable[str]) -> None:
         """Undo :meth:`mark_locally_deleted` (a message restored from Trash)."""
@@ -523,6 +540,7 @@ class Database:
         """
         now = time.time() if now is None else now
         with self._transaction("record deletions in") as conn:
+            _forget_listing(conn, account)
             for token in filter(None, tokens):
                 if not conn.execute(_MARK_LOCALLY_DELETED, (now, account, token)).rowcount:
                     conn.execute(
@@ -606,6 +624,37 @@ class Database:
                 "ON CONFLICT (account) DO UPDATE SET last_error = excluded.last_error",
                 (account, error),
             )
+
+    # --- fingerprint of a handled listing (the no-op fast path, see pop3sync.py) --------
+
+    def handled_listing(self, account: str) -> tuple[str, float | None] | None:
+        """The digest of the last listing a sync handled completely, and until when that
+        stays true (None: until something changes); None when there is none."""
+        with self._errors("read"):
+            row = self.conn.execute(
+                "SELECT listing_digest, listing_valid_until FROM account_state "
+                "WHERE account = ? AND listing_digest IS NOT NULL",
+                (account,),
+            ).fetchone()
+        return None if row is None else (str(row[0]), row[1])
+
+    def remember_handled_listing(
+        self, account: str, digest: str, valid_until: float | None
+    ) -> None:
+        with self._transaction("update") as conn:
+            conn.execute(
+                "INSERT INTO account_state (account, listing_digest, listing_valid_until) "
+                "VALUES (?, ?, ?) ON CONFLICT (account) DO UPDATE SET "
+                "listing_digest = excluded.listing_digest, "
+                "listing_valid_until = excluded.listing_valid_until",
+                (account, digest, valid_until),
+            )
+
+    def forget_handled_listing(self, account: str) -> None:
+        """Before anything that may leave work for the next sync (a delivery that could be
+        interrupted, a local deletion the server must follow)."""
+        with self._transaction("update") as conn:
+            _forget_listing(conn, account)
 
     def account_state(self, account: str) -> AccountState | None:
         with self._errors("read"):
@@ -865,6 +914,14 @@ _MARK_LOCALLY_DELETED = (
     "WHERE account = ? AND token = ?"
 )
 _IN_CHUNK = 500  # host parameters per "IN (...)" (SQLite's limit is at least 999)
+
+
+def _forget_listing(conn: sqlite3.Connection, account: str) -> None:
+    conn.execute(
+        "UPDATE account_state SET listing_digest = NULL, listing_valid_until = NULL "
+        "WHERE account = ?",
+        (account,),
+    )
 
 
 def _message_row(row: Any) -> MessageRow:

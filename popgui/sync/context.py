@@ -25,7 +25,7 @@ class SyncContext:
     options: ConnectOptions
     progress: ProgressCallback
     result: SyncResult
-    now: float = field(default_factory=time.time)
+    now: float = field(default_factory=lambda: time.time())  # looked up late: tests move the clock
     _last_report: float = 0.0
     #: The user accepted that the server renumbered its mail (see migration.py).
     accept_new_uidls: bool = False

@@ -14,11 +14,12 @@ from collections.abc import Collection, Iterator
 
 from popgui.accounts.settings import Account
 from popgui.errors import RemoteProtocolError, ServerError
-from popgui.net.pop3client import POP3Client
+from popgui.net.pop3client import POP3Client, parse_uidl
 from popgui.store.database import Database
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
+from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
 from popgui.sync.migration import guard_migration
 from popgui.sync.recovery import recover_delivered
 from popgui.sync.session import ConnectOptions, open_pop3
@@ -30,7 +31,21 @@ def sync_pop3(ctx: SyncContext) -> None:
 
 
 def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
-    uids, sizes = list_messages(ctx, client)
+    digest: str | None = None
+    if ctx.database.handled_listing(ctx.key) is not None:
+        # Probably nothing new: UIDL alone first, LIST only if the listing changed.
+        ctx.report("listing")
+        lines = client.uidl_lines()
+        if lines is not None:
+            digest = listing_digest(ctx, lines)
+            if listing_is_handled(ctx, digest):
+                delete_and_quit(ctx, client, {}, [])
+                return
+        uids, sizes = _with_sizes(client, None if lines is None else parse_uidl(lines))
+    else:
+        uids, sizes = list_messages(ctx, client)
+        if uids is not None:
+            digest = listing_digest(ctx, _uidl_lines(uids))
     guard_migration(ctx, client, uids, sizes)  # may stop here: see migration.py
     with delivering(ctx) as delivery:
         if uids is None:
@@ -38,7 +53,27 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
         download(ctx, client, plan(ctx, uids, sizes, delivery), delivery)
     by_uid = {uid: number for number, uid in uids.items()}
     ctx.database.replace_server_seen(ctx.key, set(by_uid))
-    delete_and_quit(ctx, client, by_uid, sorted(ctx.deletable_uids(set(by_uid))))
+    doomed = sorted(ctx.deletable_uids(set(by_uid)))
+    quit_ok = delete_and_quit(ctx, client, by_uid, doomed)
+    if digest is not None and quit_ok and not doomed:
+        remember_if_handled(ctx, digest, set(by_uid))
+
+
+def _with_sizes(
+    client: POP3Client, uids: dict[int, str] | None
+) -> tuple[dict[int, str] | None, dict[int, int]]:
+    sizes = client.list_sizes()
+    _check_agreement(uids, sizes)
+    return uids, sizes
+
+
+def _uidl_lines(uids: dict[int, str]) -> tuple[bytes, ...]:
+    """A parsed listing written back as the server's lines, for :func:`listing_digest`.
+
+    The digest of the next (unparsed) listing matches only if the server sends exactly
+    these lines; a server that pads or reorders just never takes the fast path.
+    """
+    return tuple(f"{number} {uid}".encode("ascii") for number, uid in uids.items())
 
 
 # -- steps shared with selective.py ----------------------------------------------------------
@@ -76,17 +111,23 @@ def list_messages(
     """LIST and UIDL (None without UIDL); refuses listings that disagree."""
     ctx.report("listing")
     sizes, uids = client.list_and_uidl()
+    _check_agreement(uids, sizes)
+    return uids, sizes
+
+
+def _check_agreement(uids: dict[int, str] | None, sizes: dict[int, int]) -> None:
     if uids is not None and set(uids) != set(sizes):
         raise RemoteProtocolError(
             "the server's UIDL and LIST disagree about which messages exist; "
             "popgui will not act on an ambiguous listing"
         )
-    return uids, sizes
 
 
 def delivering(ctx: SyncContext) -> BatchedDelivery:
     """A batched delivery for ``ctx``; as a context manager it makes its last batch durable
-    however the block ends."""
+    however the block ends. The handled listing is forgotten first: an interrupted delivery
+    leaves work (recovery) for the next sync's full path (see handled.py)."""
+    ctx.database.forget_handled_listing(ctx.key)
     return BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
 
 
@@ -172,18 +213,21 @@ def download(
 
 def delete_and_quit(
     ctx: SyncContext, client: POP3Client, by_uid: dict[str, int], doomed: list[str]
-) -> None:
-    """DELE *doomed*, QUIT; deletions are recorded and counted only once QUIT said +OK."""
+) -> bool:
+    """DELE *doomed*, QUIT; deletions are recorded and counted only once QUIT said +OK.
+    Returns whether QUIT said +OK."""
     marked: set[int] = set()
     if doomed:
         ctx.report("deleting", 0, len(doomed))
         marked = set(client.delete_many(by_uid[uid] for uid in doomed))
-    if client.quit() and marked:
+    quit_ok = client.quit()
+    if quit_ok and marked:
         # DELE counts only once QUIT has answered +OK (the UPDATE state, RFC 1939).
         deleted = {uid for uid in doomed if by_uid[uid] in marked}
         ctx.database.mark_deleted_on_server(ctx.key, deleted)
         ctx.result.deleted += len(deleted)
     ctx.report("done")
+    return quit_ok
 
 
 # -- servers without UIDL -------------------------------------------------------------------

@@ -68,19 +68,32 @@ def test_delete_policy_empties_the_server_only_after_delivery(
 
 
 def test_delete_after_days_deletes_only_old_downloads(
-    pop3_server: LocalPOP3Server, profile: Profile, mailbox: ServerMailbox
+    pop3_server: LocalPOP3Server,
+    profile: Profile,
+    mailbox: ServerMailbox,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Days pass on the clock (not in the database): each message is deleted once it has
+    been downloaded for 7 days, also when the syncs between found nothing new."""
     account = make_account(pop3_server, policy="delete-after-days", delete_after_days=7)
-    first = sync_account(account, PASSWORD, profile)
-    assert (first.error, first.deleted) == (None, 0)
-    oldest = mailbox.messages()[0].uid
-    with sqlite3.connect(profile.database_file) as db:  # pretend it was downloaded 8 days ago
-        db.execute(
-            "UPDATE delivered SET delivered_at = ? WHERE uid = ?", (time.time() - 8 * 86400, oldest)
-        )
-    second = sync_account(account, PASSWORD, profile)
-    assert (second.error, second.downloaded, second.deleted) == (None, 0, 1)
-    assert oldest not in mailbox.uids()
+    start, day = time.time(), 86400.0
+    first_uids = set(mailbox.uids())
+    assert sync_account(account, PASSWORD, profile).error is None
+    later = mailbox.add(b"Subject: later\r\n\r\nbody\r\n").uid
+    monkeypatch.setattr(time, "time", lambda: start + 3 * day)
+    third_day = sync_account(account, PASSWORD, profile)
+    assert (third_day.error, third_day.downloaded, third_day.deleted) == (None, 1, 0)
+    monkeypatch.setattr(time, "time", lambda: start + 6 * day)
+    assert sync_account(account, PASSWORD, profile).deleted == 0  # nothing due yet
+    monkeypatch.setattr(time, "time", lambda: start + 8 * day)
+    eighth_day = sync_account(account, PASSWORD, profile)
+    assert (eighth_day.error, eighth_day.downloaded, eighth_day.deleted) == (
+        None, 0, len(first_uids),
+    )  # fmt: skip
+    assert set(mailbox.uids()) == {later}
+    monkeypatch.setattr(time, "time", lambda: start + 11 * day)
+    assert sync_account(account, PASSWORD, profile).deleted == 1
+    assert mailbox.uids() == []
 
 
 def test_no_delete_counts_when_quit_fails(mailbox: ServerMailbox, profile: Profile) -> None:
