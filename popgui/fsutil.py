@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -42,6 +41,8 @@ def write_atomically(
     ``path``, and the directory fsynced. On failure the old file is intact and no temporary
     file is left behind.
     """
+    import tempfile  # only when writing (start-up time of read-only commands)
+
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )

@@ -20,7 +20,6 @@ popgui is refused rather than misread.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import json
 import re
 import unicodedata
@@ -155,6 +154,8 @@ def check_host(host: str) -> str:
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     if ":" in host:
+        import ipaddress  # only for addresses, not host names (start-up time)
+
         try:
             return str(ipaddress.IPv6Address(host))
         except ValueError:
@@ -181,12 +182,13 @@ def check_host(host: str) -> str:
     return host
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: What ``ipaddress.IPv4Address`` accepts (no leading zeros), without importing it at start-up.
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def _is_ipv4(host: str) -> bool:
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        return False
-    return True
+    return _IPV4.fullmatch(host) is not None
 
 
 def normalise_fingerprint(value: str) -> str:

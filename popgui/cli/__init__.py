@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 
 from popgui.cli.parser import build_parser
@@ -33,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug: say so briefly, details only with --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(
             f"popgui: internal error ({type(error).__name__}: {error}); "

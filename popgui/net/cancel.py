@@ -8,15 +8,12 @@ the kernel returns at once instead of waiting for the server or the timeout.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 
 from popgui.errors import CancelledError
 
 __all__ = ["CancelToken"]
-
-_log = logging.getLogger(__name__)
 
 
 def _nothing() -> None:
@@ -89,4 +86,6 @@ def _run(callback: Callable[[], None]) -> None:
     try:
         callback()
     except Exception:
-        _log.exception("a cancel callback failed")
+        import logging  # only when a callback fails
+
+        logging.getLogger(__name__).exception("a cancel callback failed")

@@ -16,11 +16,9 @@ from popgui.accounts.settings import Account
 from popgui.errors import CancelledError, DeliveryError, PopguiError
 from popgui.profile import Profile
 from popgui.store.database import Database, DatabaseCorruptError, set_aside_corrupt
-from popgui.store.localmail import LocalMail
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir
 from popgui.sync.context import SyncContext
-from popgui.sync.pop2sync import sync_pop2
 from popgui.sync.pop3sync import sync_pop3
 from popgui.sync.progress import ProgressCallback, SyncResult, ignore_progress
 from popgui.sync.session import ConnectOptions
@@ -59,6 +57,8 @@ def sync_account(
 
 def _sync(ctx: SyncContext) -> None:
     if ctx.account.protocol == "pop2":
+        from popgui.sync.pop2sync import sync_pop2  # rare: not imported for POP3 accounts
+
         sync_pop2(ctx)
     else:
         sync_pop3(ctx)
@@ -143,6 +143,8 @@ def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> 
     maildir = Maildir(what.account.maildir_path(what.profile))
     maildir.clean_own_tmp()
     if rebuilt or not db.has_state(what.account.name):
+        from popgui.store.localmail import LocalMail  # a first sync or a rebuild only
+
         LocalMail(what.profile, db).rescan(what.account)  # the header index, from the files
     ctx = SyncContext(
         what.account, what.secret, maildir, db, what.options, what.progress, result,

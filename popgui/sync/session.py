@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
-from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import POP3Client
 from popgui.net.transport import TLSSettings, Transport
+
+if TYPE_CHECKING:
+    from popgui.net.pop2client import POP2Client
 
 Trace = Callable[[str], None]
 
@@ -57,6 +60,8 @@ def open_pop3(account: Account, secret: str, options: ConnectOptions) -> POP3Cli
 
 def open_pop2(account: Account, secret: str, options: ConnectOptions) -> tuple[POP2Client, int]:
     """A POP2 client with its mailbox selected, and that mailbox's message count."""
+    from popgui.net.pop2client import POP2Client  # rare: not imported for POP3 accounts
+
     client = POP2Client(connect_transport(account, options), trace=options.trace)
     try:
         client.read_greeting()
