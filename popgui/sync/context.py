@@ -9,6 +9,7 @@ from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
 from popgui.store.database import Database
 from popgui.store.maildir import Maildir, token_for
+from popgui.sync.early import EarlyLogin
 from popgui.sync.progress import Phase, Progress, ProgressCallback, SyncResult
 from popgui.sync.session import ConnectOptions
 
@@ -32,6 +33,8 @@ class SyncContext:
     #: The database was damaged and is being rebuilt from the Maildir in this run: nothing
     #: is deleted on the server until a run on a whole database (see engine.py).
     rebuilding: bool = False
+    #: A POP3 login the engine started while preparing (see early.py), or None.
+    early: EarlyLogin | None = None
 
     @property
     def cancel(self) -> CancelToken:

@@ -19,6 +19,7 @@ from popgui.store.database import Database
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
+from popgui.sync.early import EarlyLogin
 from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
 from popgui.sync.migration import guard_migration
 from popgui.sync.recovery import recover_delivered
@@ -81,10 +82,20 @@ def _uidl_lines(uids: dict[int, str]) -> tuple[bytes, ...]:
 
 @contextlib.contextmanager
 def logged_in(
-    account: Account, secret: str, options: ConnectOptions, database: Database
+    account: Account,
+    secret: str,
+    options: ConnectOptions,
+    database: Database,
+    early: EarlyLogin | None = None,
 ) -> Iterator[POP3Client]:
-    """A logged-in POP3 client, closed at the end; the login is noted in ``account_state``."""
-    client = open_pop3(account, secret, options)
+    """A logged-in POP3 client, closed at the end; the login is noted in ``account_state``.
+
+    *early*: a login the engine started on a helper thread (see early.py), used if unused.
+    """
+    if early is not None and early.available:
+        client = early.take()
+    else:
+        client = open_pop3(account, secret, options)
     try:
         note_login(database, account.name, client)
         yield client
@@ -94,7 +105,7 @@ def logged_in(
 
 def pop3_session(ctx: SyncContext) -> contextlib.AbstractContextManager[POP3Client]:
     ctx.report("connecting")
-    return logged_in(ctx.account, ctx.secret, ctx.options, ctx.database)
+    return logged_in(ctx.account, ctx.secret, ctx.options, ctx.database, ctx.early)
 
 
 def note_login(database: Database, account: str, client: POP3Client) -> None:
