@@ -25,22 +25,18 @@ forgotten UIDL would be downloaded twice.
 from __future__ import annotations
 
 import contextlib
-import email.header
-import email.parser
-import email.utils
-import math
 import os
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
 from popgui.errors import DeliveryError
+from popgui.store.headerindex import ATTACHMENT_SCAN_BYTES, header_block_end, summarize
 
 __all__ = [
     "KEEP_VANISHED_SECONDS",
@@ -973,12 +969,8 @@ def _index_row(account: str, folder: str, m: IndexedMessage) -> tuple[object, ..
 
 # --- header parsing -----------------------------------------------------------------------
 
-_FIRST_READ = 64 * 1024
+_FIRST_READ = ATTACHMENT_SCAN_BYTES  # one read holds all that the attachment check looks at
 _MAX_HEADER_BYTES = 1024 * 1024
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_ATTACHMENT_RE = re.compile(rb"(?im)^content-disposition:[ \t]*attachment")
-_FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
-_SPACES_RE = re.compile(r"[ \t\r\n]+")
 
 
 #: How much of a message's start the delivery keeps in memory for :func:`header_fields`.
@@ -988,7 +980,7 @@ HEAD_BYTES = _FIRST_READ
 def head_is_whole(head: bytes, size: int) -> bool:
     """Whether *head*, the first bytes of a *size*-byte message, is all :func:`index_fields`
     would read of it (so the index needs no second read of the file)."""
-    return len(head) >= size or (len(head) >= _FIRST_READ and bool(_HEADER_END.search(head)))
+    return len(head) >= size or (len(head) >= _FIRST_READ and header_block_end(head) >= 0)
 
 
 def index_fields(path: Path) -> IndexFields:
@@ -1010,19 +1002,15 @@ def header_fields(head: bytes, size: int) -> IndexFields:
     """The index fields of a message whose start is *head* (the header block, and maybe more).
 
     Also used on ``TOP n 0`` replies, to recognise a message already stored under another
-    UIDL (see popgui/sync/migration.py). Never raises.
+    UIDL (see popgui/sync/migration.py). Never raises (parsing: popgui/store/headerindex.py).
     """
-    end = _HEADER_END.search(head)
-    block = head[: end.end()] if end else head
-    headers = _parse_headers(block)
-    content_type = _text(headers, "content-type").lower()
+    summary = summarize(head)
     return IndexFields(
-        from_addr=_text(headers, "from"),
-        subject=_text(headers, "subject"),
-        date=_date(_text(headers, "date")),
-        message_id=_message_id(_text(headers, "message-id")),
-        has_attachment=content_type.startswith("multipart/mixed")
-        or bool(_ATTACHMENT_RE.search(head, 0, _FIRST_READ)),
+        from_addr=summary.from_addr,
+        subject=summary.subject,
+        date=summary.date,
+        message_id=summary.message_id,
+        has_attachment=summary.has_attachment,
         size=size,
     )
 
@@ -1030,7 +1018,7 @@ def header_fields(head: bytes, size: int) -> IndexFields:
 def _read_head(fh: BinaryIO) -> bytes:
     """Read 64 KB, then more only while the header block has not ended (up to 1 MB)."""
     head = fh.read(_FIRST_READ)
-    while len(head) < _MAX_HEADER_BYTES and not _HEADER_END.search(head):
+    while len(head) < _MAX_HEADER_BYTES and header_block_end(head) < 0:
         more = fh.read(_FIRST_READ)
         if not more:
             break
@@ -1040,70 +1028,3 @@ def _read_head(fh: BinaryIO) -> bytes:
 
 def _file_size(fh: BinaryIO) -> int:
     return os.fstat(fh.fileno()).st_size
-
-
-def _parse_headers(block: bytes) -> dict[str, str]:
-    """Header name (lower case) → first raw value, 8-bit bytes decoded as UTF-8 or Latin-1."""
-    try:
-        msg = email.parser.BytesHeaderParser().parsebytes(block.replace(b"\0", b""))
-        items = msg.raw_items()
-    except Exception:  # the parser is lenient, but a header index must never fail
-        return {}
-    headers: dict[str, str] = {}
-    for name, value in items:
-        headers.setdefault(name.lower(), _unescape_8bit(str(value)))
-    return headers
-
-
-def _unescape_8bit(value: str) -> str:
-    """Undo the parser's surrogateescape for raw 8-bit header bytes (common in the wild)."""
-    try:
-        raw = value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return value
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
-
-
-def _text(headers: dict[str, str], name: str) -> str:
-    """The header decoded for display (RFC 2047, unfolded), or "" when absent or broken."""
-    value = headers.get(name)
-    if value is None:
-        return ""
-    value = _FOLD_RE.sub("", value)
-    try:
-        parts = email.header.decode_header(value)
-        text = "".join(_decode_part(data, charset) for data, charset in parts)
-    except Exception:  # a broken encoded word: show the raw text rather than nothing
-        text = value
-    return _SPACES_RE.sub(" ", text).strip()
-
-
-def _decode_part(data: bytes | str, charset: str | None) -> str:
-    if isinstance(data, str):
-        return data
-    if charset is None or charset == "unknown-8bit":
-        return data.decode("raw-unicode-escape", "replace")
-    try:
-        return data.decode(charset, "replace")
-    except LookupError:  # an unknown charset name
-        return data.decode("latin-1")
-
-
-def _date(value: str) -> float | None:
-    """The Date header as epoch seconds (no zone means UTC), None when unparsable."""
-    if not value:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-        stamp = parsed.timestamp() if parsed.tzinfo else parsed.replace(tzinfo=UTC).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return stamp if math.isfinite(stamp) else None
-
-
-def _message_id(value: str) -> str:
-    match = re.search(r"<[^<>\s]+>", value)
-    return match.group(0) if match else value.strip()
