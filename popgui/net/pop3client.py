@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import collections
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -457,20 +458,18 @@ class POP3Client:
                 refusals.append(error)
 
         window = PIPELINE_WINDOW if self.pipelining else 1
-        in_flight: list[int] = []
+        in_flight: collections.deque[int] = collections.deque()
         queue = list(numbers)
         queue.reverse()
         while queue or in_flight:
             if refusals:
                 queue.clear()  # stop asking, but read the replies already on their way
-            refill: list[int] = []
-            if len(in_flight) <= window // 2:  # refill in bulk: one write for many commands
-                while queue and len(in_flight) + len(refill) < window:
-                    refill.append(queue.pop())
-            self._send_batch(command, ((str(number), *extra) for number in refill))
-            in_flight.extend(refill)
+            if queue and len(in_flight) <= window // 2:  # refill in bulk: one write for many
+                refill = [queue.pop() for _ in range(min(len(queue), window - len(in_flight)))]
+                self._send_batch(command, ((str(number), *extra) for number in refill))
+                in_flight.extend(refill)
             if in_flight:
-                self._receive_message(in_flight.pop(0), sink, command, refused)
+                self._receive_message(in_flight.popleft(), sink, command, refused)
         if refusals:
             raise refusals[0]
 
@@ -500,6 +499,28 @@ class POP3Client:
         if not isinstance(event, pop3.MessageStart):
             raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
         sink.begin(number)
+        if self._trace is not None:
+            self._receive_body_traced(number, sink)
+        else:
+            self._receive_body(number, sink)
+
+    def _receive_body(self, number: int, sink: MessageSink) -> None:
+        """The hot loop of a download, one turn per chunk: the core and the sink are called
+        directly (no tracing to consider, no helper per event)."""
+        core, data, recv = self._core, sink.data, self._transport.recv
+        while True:
+            event = core.next_event()
+            if isinstance(event, pop3.MessageData):
+                data(event.data)
+            elif isinstance(event, pop3.MessageEnd):
+                sink.end(number)
+                return
+            elif event is pop3.NEED_DATA:
+                core.receive_data(recv())
+            else:
+                raise RemoteProtocolError(f"unexpected event inside a message: {_describe(event)}")
+
+    def _receive_body_traced(self, number: int, sink: MessageSink) -> None:
         while True:
             event = self._next_event()
             if isinstance(event, pop3.MessageData):

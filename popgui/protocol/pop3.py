@@ -151,6 +151,10 @@ class ConnectionClosed:
     """The peer closed the connection while no reply was expected."""
 
 
+#: MessageEnd has no fields: one immutable instance serves every message.
+_MESSAGE_END: Final = MessageEnd()
+
+
 Event: TypeAlias = (
     Greeting
     | Ok
@@ -239,6 +243,15 @@ class _Expected:
     command: str
     reply: _Reply
     spec: _Command
+
+
+#: The expected reply of each command and argument count: immutable, so one instance serves
+#: every command sent (a pipelined download sends thousands of RETRs).
+_EXPECTED: Final[Mapping[tuple[str, int], _Expected]] = {
+    (name, count): _Expected(name, reply, spec)
+    for name, spec in _COMMANDS.items()
+    for count, reply in spec.replies.items()
+}
 
 
 @dataclass(slots=True)
@@ -374,7 +387,7 @@ class POP3Connection:
         line = " ".join((name, *args)).encode("utf-8") + b"\r\n"
         if len(line) > MAX_COMMAND_LINE and not spec.unlimited:
             raise LocalProtocolError(f"{name} command line exceeds {MAX_COMMAND_LINE} octets")
-        self._queue.append(_Expected(name, spec.replies[len(args)], spec))
+        self._queue.append(_EXPECTED[name, len(args)])
         if spec.on_ok is not None:
             self._projected = spec.on_ok
         return line
@@ -616,9 +629,11 @@ class POP3Connection:
     def _message_event(self) -> Event | NeedData:
         """The next chunk of a message body, or MessageEnd at the terminating ``.`` line.
 
-        Ordinary data is cut at the next ``LF .`` (a possible stuffed dot or terminator),
-        found with bytearray.find; a line-initial dot is then decided on by looking at most
-        two bytes ahead, waiting for them if they have not arrived.
+        A chunk is everything buffered up to the terminating line, found with two
+        bytearray.find calls, and unstuffed with one ``replace``: inside it, every dot
+        after an LF is a stuffed one. A line-initial dot at the start of a chunk is decided on
+        by looking at most two bytes ahead, waiting for them if they have not arrived; so a
+        chunk never ends just before an undecided dot, nor between CR and LF.
         """
         buf, pos, end = self._buf, self._pos, len(self._buf)
         if self._line_start and pos < end and buf[pos] == _DOT:
@@ -629,21 +644,39 @@ class POP3Connection:
                 return self._end_message(pos + 1 + (1 if after[0] == _LF else 2))
             pos = self._pos = pos + 1  # a stuffed dot: drop it
             self._line_start = False
-        cut = buf.find(b"\n.", pos)
-        if cut >= 0:
-            stop, line_start = cut + 1, True
-        else:
-            stop = end - 1 if end > pos and buf[end - 1] == _CR else end
-            line_start = stop > pos and buf[stop - 1] == _LF
+        stop, line_start = self._message_cut(buf, pos, end)
         if stop <= pos:
             return self._need("in the middle of a message")
         with memoryview(buf) as view:
             data = bytes(view[pos:stop])
+        if b"\n." in data:
+            data = data.replace(b"\n.", b"\n")
         self._pos = self._scan = stop
         self._line_start = line_start
         return MessageData(data)
 
+    @staticmethod
+    def _message_cut(buf: bytearray, pos: int, end: int) -> tuple[int, bool]:
+        """Where the chunk from *pos* ends, and whether a line starts there.
+
+        Just after the LF before the terminating ``.`` line when it is buffered (CRLF, or a
+        bare LF, tolerated). Otherwise after the last LF when the partial line after it might
+        start with a dot (still undecided) or is empty; else at the end, less a final CR.
+        """
+        crlf = buf.find(b"\n.\r\n", pos)
+        # Bounded by the CRLF terminator, so a long buffer of many pipelined messages is not
+        # scanned again for each of them.
+        bare = buf.find(b"\n.\n", pos, end if crlf < 0 else crlf + 3)
+        if crlf >= 0 or bare >= 0:
+            cut = crlf if bare < 0 or 0 <= crlf < bare else bare
+            return cut + 1, True
+        last = buf.rfind(b"\n", pos, end)
+        if last >= 0 and (last + 1 == end or buf[last + 1] == _DOT):
+            return last + 1, True
+        stop = end - 1 if end > pos and buf[end - 1] == _CR else end
+        return stop, stop > pos and buf[stop - 1] == _LF
+
     def _end_message(self, stop: int) -> Event:
         self._pos = self._scan = stop
         self._in_message = self._line_start = False
-        return MessageEnd()
+        return _MESSAGE_END

@@ -2,14 +2,21 @@
 
 Why this module exists rather than :mod:`mailbox`: ``mailbox.Maildir`` never fsyncs, names
 files without a way to recognise them later, and takes whole messages in memory. Here a message
-streams into ``tmp/`` chunk by chunk, is fsynced, then hard-linked (or renamed) into ``new/``
-under a name that carries a *token* derived from account + UIDL. After a crash, a directory
-listing of ``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which messages already landed,
-without opening a single file.
+streams into ``tmp/`` in gathered buffers, is made durable, then moved into ``new/`` under a
+name that carries a *token* derived from account + UIDL. After a crash, a directory listing of
+``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which messages already landed, without
+opening a single file.
+
+The move into ``new/`` never replaces a file: ``renameat2(RENAME_NOREPLACE)`` where the
+system has it (one atomic step: the name is in ``tmp/`` or in ``new/``, never both, never
+neither), else a hard link then an unlink of the temporary name (the classic Maildir way),
+else, where hard links are unsupported, a rename after checking the name is free. Our names
+are unique anyway (time, pid, a per-process counter, host), so a clash is an error, not a
+race to lose a message in.
 
 Directory fsyncs are batched: :meth:`Delivery.finish` does not fsync ``new/``; the engine calls
-:meth:`Maildir.sync_new` once per batch, before it commits the batch to the database and before
-it sends any DELE for it.
+:meth:`Maildir.sync_new` (or :meth:`Spool.sync_new`) once per batch, before it commits the batch
+to the database and before it sends any DELE for it.
 
 Every ``OSError`` from the file system becomes a :class:`~popgui.errors.DeliveryError` whose text
 names the path, and the temporary file is removed first.
@@ -26,20 +33,21 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, NoReturn
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import fsync_directory
-from popgui.store.writer import BackgroundWriter, QueuedFile
+from popgui.store.writer import BackgroundWriter, Directory, QueuedFile
 
 __all__ = [
     "OWN_TMP_PREFIX",
     "STALE_TMP_SECONDS",
     "Delivery",
     "Maildir",
+    "Spool",
     "disk_error",
     "info_flags",
     "move_message",
@@ -62,6 +70,9 @@ _TOKEN_ONLY_RE = re.compile(r"[0-9a-f]{32}")
 _PENDING = "pending"  # stands for the token in a temp name until finish() is told it
 _OWN_TMP_PID_RE = re.compile(re.escape(OWN_TMP_PREFIX) + r"\d+\.M\d+P(\d+)Q")
 _BUFFER_SIZE = 256 * 1024
+#: Received bytes are gathered up to this size before they are stored: a small message is
+#: stored in one piece (one queued operation, one write), a large one streams in these.
+GATHER = 256 * 1024
 _counter = itertools.count(1)
 
 _ERRNO_WORDING = {
@@ -126,6 +137,24 @@ def disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
     return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}")
 
 
+class _Host:
+    """The host name for unique names, read at most once a second.
+
+    ``gethostname()`` is a system call that releases the GIL: with the writer thread busy, one
+    call per message cost tens of microseconds. A host renamed mid-sync is seen within a second.
+    """
+
+    name = ""
+    second = -1
+
+    @classmethod
+    def at(cls, second: int) -> str:
+        if second != cls.second:
+            cls.name = _sanitised_hostname()
+            cls.second = second
+        return cls.name
+
+
 def _sanitised_hostname() -> str:
     """The host name as the Maildir unique-name rules want it ("/" and ":" escaped)."""
     name = socket.gethostname() or "localhost"
@@ -133,12 +162,37 @@ def _sanitised_hostname() -> str:
 
 
 def _unique_name(token: str) -> str:
-    """``<seconds>.M<usec>P<pid>Q<counter>_<token>.<host>``: unique per process and moment."""
-    now = time.time()
-    seconds = int(now)
-    usec = int((now - seconds) * 1_000_000)
-    pid = os.getpid()
-    return f"{seconds}.M{usec}P{pid}Q{next(_counter)}_{token}.{_sanitised_hostname()}"
+    """``<seconds>.M<usec>P<pid>Q<counter>_<token>.<host>``: unique per process and moment.
+
+    The pid is read every time (it costs no system call) so a forked child never repeats its
+    parent's names.
+    """
+    now = time.time_ns()
+    seconds = now // 1_000_000_000
+    usec = now // 1000 % 1_000_000
+    host = _Host.at(seconds)
+    return f"{seconds}.M{usec}P{os.getpid()}Q{next(_counter)}_{token}.{host}"
+
+
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A libc function through ctypes on Linux (None elsewhere or when missing).
+
+    ctypes releases the GIL during the call, like the ``os`` functions do.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    with contextlib.suppress(OSError, AttributeError, ImportError):
+        import ctypes
+
+        function: Callable[..., int] = getattr(ctypes.CDLL(None, use_errno=True), name)
+        return function
+    return None
+
+
+def _errno() -> int:
+    import ctypes
+
+    return ctypes.get_errno()
 
 
 _syncfs_state: list[Callable[[int], int] | None] = []  # [] = not looked up yet
@@ -153,45 +207,36 @@ def _syncfs() -> Callable[[int], int] | None:
         function: Callable[[int], int] | None = None
         release = os.uname().release if hasattr(os, "uname") else ""
         numbers = re.match(r"(\d+)\.(\d+)", release)
-        if (
-            sys.platform.startswith("linux")
-            and numbers
-            and ((int(numbers.group(1)), int(numbers.group(2))) >= (5, 8))
-        ):
-            with contextlib.suppress(OSError, AttributeError):
-                import ctypes
+        raw = _libc_function("syncfs")
+        if raw is not None and numbers and (int(numbers[1]), int(numbers[2])) >= (5, 8):
+            import ctypes
 
-                libc = ctypes.CDLL(None, use_errno=True)
-                raw = libc.syncfs
-                raw.argtypes = [ctypes.c_int]
-                raw.restype = ctypes.c_int
+            raw.argtypes = [ctypes.c_int]  # type: ignore[attr-defined]
+            raw.restype = ctypes.c_int  # type: ignore[attr-defined]
 
-                def call(fd: int) -> int:
-                    if raw(fd) != 0:
-                        return ctypes.get_errno()
-                    return 0
+            def call(fd: int) -> int:
+                return _errno() if raw(fd) != 0 else 0
 
-                function = call
+            function = call
         _syncfs_state.append(function)
     return _syncfs_state[0]
 
 
-def sync_files(directory: Path, paths: list[Path]) -> None:
+def sync_files(
+    directory: Path | str, paths: Sequence[Path | str], *, dir_fd: int | None = None
+) -> None:
     """Make the data of the closed files *paths*, all on *directory*'s file system, durable.
 
     On Linux one ``syncfs()`` of that file system flushes them all with one journal commit
-    (instead of one per file); elsewhere each file is fsynced, several at a time. Raises
-    OSError when the disk reports a failure.
+    (instead of one per file); elsewhere each file is fsynced, several at a time. *dir_fd*, an
+    open descriptor of *directory*, spares opening it. Raises OSError when the disk reports a
+    failure.
     """
     if not paths:
         return
     function = _syncfs()
     if function is not None:
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            code = function(fd)
-        finally:
-            os.close(fd)
+        code = _syncfs_at(function, directory, dir_fd)
         if code == 0:
             return
         if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
@@ -206,7 +251,17 @@ def sync_files(directory: Path, paths: list[Path]) -> None:
             pass
 
 
-def _fsync_path(path: Path) -> None:
+def _syncfs_at(function: Callable[[int], int], directory: Path | str, dir_fd: int | None) -> int:
+    if dir_fd is not None:
+        return function(dir_fd)
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        return function(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_path(path: Path | str) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
@@ -214,12 +269,99 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
-    """fsync a directory so the names created in it survive a power cut."""
+def _fsync_dir(path: Path | str, dir_fd: int | None = None) -> None:
+    """fsync a directory so the names created in it survive a power cut (through *dir_fd*, an
+    open descriptor of it, when given)."""
     try:
-        fsync_directory(path)
+        if dir_fd is None:
+            fsync_directory(Path(path))
+        else:
+            _fsync_fd(dir_fd)
     except OSError as exc:
         raise disk_error("flush the folder", path, exc) from exc
+
+
+def _fsync_fd(fd: int) -> None:
+    """fsync_directory's rules on an open directory: EINVAL/ENOTSUP mean nothing to do."""
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+#: ``renameat2(olddirfd, old, newdirfd, new, flags) -> errno`` or None; [] = not looked up yet.
+_renameat2_state: list[Callable[[int, bytes, int, bytes], int] | None] = []
+
+
+def _renameat2() -> Callable[[int, bytes, int, bytes], int] | None:
+    """``renameat2(..., RENAME_NOREPLACE)`` from libc (Linux >= 3.15, glibc >= 2.28), else None."""
+    if not _renameat2_state:
+        function: Callable[[int, bytes, int, bytes], int] | None = None
+        raw = _libc_function("renameat2")
+        if raw is not None:
+            import ctypes
+
+            raw.argtypes = [  # type: ignore[attr-defined]
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_uint,
+            ]
+            raw.restype = ctypes.c_int  # type: ignore[attr-defined]
+
+            def call(old_dir: int, old: bytes, new_dir: int, new: bytes) -> int:
+                return _errno() if raw(old_dir, old, new_dir, new, _RENAME_NOREPLACE) else 0
+
+            function = call
+        _renameat2_state.append(function)
+    return _renameat2_state[0]
+
+
+#: renameat2() errors meaning "not here" (an old kernel, a file system without NOREPLACE,
+#: such as NFS): fall back to a hard link.
+_NO_RENAMEAT2 = (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP)
+#: link() errors meaning "no hard links on this file system": fall back to a checked rename.
+_NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS)
+
+
+def _move_noreplace(old: str, new: str, old_dir: Directory, new_dir: Directory) -> None:
+    """Move ``old_dir/old`` to ``new_dir/new``, never replacing a file there (FileExistsError).
+
+    Raises OSError as the system call did.
+    """
+    rename = _renameat2()
+    if rename is not None and new_dir.noreplace:
+        code = rename(
+            _AT_FDCWD if old_dir.fd is None else old_dir.fd,
+            os.fsencode(old if old_dir.fd is not None else f"{old_dir.path}/{old}"),
+            _AT_FDCWD if new_dir.fd is None else new_dir.fd,
+            os.fsencode(new if new_dir.fd is not None else f"{new_dir.path}/{new}"),
+        )
+        if code == 0:
+            return
+        if code not in _NO_RENAMEAT2:
+            raise OSError(code, os.strerror(code), f"{new_dir.path}/{new}")
+        new_dir.noreplace = False  # remembered for the rest of this directory's deliveries
+    _link_or_rename(f"{old_dir.path}/{old}", f"{new_dir.path}/{new}")
+
+
+def _link_or_rename(source: str, target: str) -> None:
+    """Hard-link then unlink (the classic Maildir move); a checked rename without links."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists", target) from exc
+        os.rename(source, target)
+    else:
+        with contextlib.suppress(OSError):  # a leftover in tmp/ is cleaned later
+            os.unlink(source)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -249,16 +391,39 @@ def validate_folder_name(name: str) -> None:
         raise ConfigError(f"{name!r} is not a valid folder name (it contains control characters).")
 
 
+_WRITING, _CLOSED, _DONE = 0, 1, 2  # Delivery states
+
+
 class Delivery:
-    """One message being written into ``tmp/``; :meth:`finish` moves it into ``new/``.
+    """One message being written into ``tmp/``, then moved into ``new/``.
 
-    Obtain one from :meth:`Maildir.begin`. Used as a context manager it removes the temporary
-    file when the block ends without :meth:`finish` (an exception, a cancel), so nothing half
-    written is ever left behind.
+    Obtain one from :meth:`Maildir.begin` (written here, finished by :meth:`finish`) or
+    :meth:`Spool.begin` (written by the spool's writer thread, finished by
+    :meth:`close_unsynced` then, once the batch is durable, :meth:`publish`). Used as a context
+    manager it removes the temporary file when the block ends unfinished (an exception, a
+    cancel), so nothing half written is ever left behind.
 
-    CRLF line ends become LF (the Maildir convention). A CR at the end of one chunk is held back
-    until the next chunk shows whether an LF follows it.
+    Received bytes are gathered (up to :data:`GATHER`) and stored a buffer at a time, CRLF line
+    ends turned into LF (the Maildir convention) with one ``bytes.replace`` per buffer; a CR at
+    the end of a buffer is held back until the next chunk shows whether an LF follows it. A
+    disk failure is therefore reported when a buffer is stored, at the latest by
+    :meth:`finish` / :meth:`check_written`.
     """
+
+    __slots__ = (
+        "_buffer",
+        "_file",
+        "_hash",
+        "_head",
+        "_keep_head",
+        "_maildir",
+        "_name",
+        "_spool",
+        "_state",
+        "_tmp_name",
+        "_token",
+        "size",
+    )
 
     def __init__(
         self,
@@ -267,35 +432,46 @@ class Delivery:
         *,
         digest: bool = False,
         keep_head: int = 0,
-        writer: BackgroundWriter | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self._maildir = maildir
+        self._spool = spool
         self._token = token
         self._name = _unique_name(token or _PENDING)
-        self._tmp_path = maildir.path / "tmp" / (OWN_TMP_PREFIX + self._name)
+        self._tmp_name = OWN_TMP_PREFIX + self._name  # kept when finish() renames the message
         self._hash = hashlib.sha256() if digest else None
-        self._pending_cr = False
-        self._done = False
-        self._closed = False  # written and closed by close_unsynced(), not yet published
         self._keep_head = keep_head
-        self._head = bytearray()
-        self.size = 0
-        self._file: BinaryIO | QueuedFile = (
-            writer.open(self._tmp_path) if writer is not None else self._create()
-        )
+        self._head = b""
+        self._buffer = bytearray()  # received, not yet stored: CRLF still, maybe a last CR
+        self._state = _WRITING
+        self.size = 0  # bytes stored so far (all of them once closed)
+        # Without a spool the file is created now, so a refused creation fails begin().
+        self._file: BinaryIO | QueuedFile | None = None if spool is not None else self._create()
 
     def _create(self) -> BinaryIO:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        path = self.temp_path
         try:
-            fd = os.open(self._tmp_path, flags, 0o600)
+            fd = os.open(path, flags, 0o600)
         except OSError as exc:
-            raise disk_error("create the file", self._tmp_path, exc) from exc
+            raise disk_error("create the file", path, exc) from exc
         return open(fd, "wb", buffering=_BUFFER_SIZE)  # closed by finish/abort
+
+    def _dir(self, sub: str) -> str:
+        spool = self._spool
+        if spool is not None:
+            return spool.tmp.path if sub == "tmp" else spool.new.path
+        return f"{os.fspath(self._maildir.path)}/{sub}"
 
     @property
     def temp_path(self) -> Path:
         """Where the message is being written (in ``tmp/``)."""
-        return self._tmp_path
+        return Path(self._dir("tmp"), self._tmp_name)
+
+    @property
+    def temp_name(self) -> str:
+        """The name of the file in ``tmp/``."""
+        return self._tmp_name
 
     @property
     def sha256(self) -> str | None:
@@ -305,33 +481,58 @@ class Delivery:
     @property
     def head(self) -> bytes:
         """The first ``keep_head`` stored bytes (LF line ends), for the header index."""
-        return bytes(self._head)
+        return self._head
+
+    def take_head(self) -> bytes:
+        """:attr:`head`, handed over: the delivery keeps no reference to it (a batch of
+        deliveries waiting to be published then holds no message data)."""
+        head, self._head, self._keep_head = self._head, b"", 0
+        return head
 
     def write(self, chunk: bytes) -> None:
-        """Append *chunk*, turning CRLF into LF, without a per-line loop."""
-        if self._done or self._closed:
+        """Append *chunk* (gathered; stored, CRLF turned into LF, a buffer at a time)."""
+        if self._state:
             raise ValueError("write() after finish() or abort()")
-        if self._pending_cr:
-            chunk = b"\r" + chunk
-            self._pending_cr = False
-        if chunk.endswith(b"\r"):
-            self._pending_cr = True
-            chunk = chunk[:-1]
-        self._store(chunk.replace(b"\r\n", b"\n"))
+        buffer = self._buffer
+        buffer += chunk
+        if len(buffer) >= GATHER:
+            self._spill(final=False)
 
-    def _store(self, data: bytes) -> None:
-        if not data:
-            return
-        try:
-            self._file.write(data)
-        except OSError as exc:
-            self.check_written()  # a background failure, with its own wording
-            self._fail("write", exc)
+    def _spill(self, *, final: bool) -> None:
+        """Store what was gathered; unless *final*, a last CR waits for the next chunk."""
+        raw = self._buffer
+        if not final and raw.endswith(b"\r"):
+            data = bytes(raw[:-1])
+            raw[:] = b"\r"
+        else:
+            data = bytes(raw)
+            raw.clear()
+        self._store(data.replace(b"\r\n", b"\n"), final=final)
+
+    def _store(self, data: bytes, *, final: bool) -> None:
         if self._hash is not None:
             self._hash.update(data)
         if len(self._head) < self._keep_head:
             self._head += data[: self._keep_head - len(self._head)]
         self.size += len(data)
+        try:
+            self._to_file(data, final=final)
+        except OSError as exc:
+            self.check_written()  # a background failure, with its own wording
+            self._fail("write", exc)
+
+    def _to_file(self, data: bytes, *, final: bool) -> None:
+        file = self._file
+        if file is None:  # the spool's first buffer of this message: the file is created now
+            assert self._spool is not None
+            file = self._file = self._spool.writer.file(self._spool.tmp, self._tmp_name)
+        if isinstance(file, QueuedFile):
+            if final:
+                file.close(data)  # a small message is this one queued operation
+            else:
+                file.write(data)
+        elif data:
+            file.write(data)
 
     def finish(self, token: str | None = None) -> Path:
         """Make the message durable in ``tmp/`` (fsync), then move it into ``new/``.
@@ -340,122 +541,121 @@ class Delivery:
         be known only once the whole message was read (content-hash identity on servers without
         UIDL). The directory is not fsynced here: call :meth:`Maildir.sync_new` once per batch.
         """
-        self._complete(token)
-        if isinstance(self._file, QueuedFile):
+        if self._spool is not None:
             raise ValueError("finish() needs a direct file; use close_unsynced() and publish()")
+        self._complete(token)
+        file = self._file
+        assert file is not None and not isinstance(file, QueuedFile)
         try:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+            file.flush()
+            os.fsync(file.fileno())
+            file.close()
         except OSError as exc:
             self._fail("save", exc)
         final = self._move_into_new()
-        self._done = True
+        self._state = _DONE
         return final
 
-    def close_unsynced(self, token: str | None = None) -> Path:
-        """Write the message out and close it in ``tmp/`` WITHOUT fsync; returns where
-        :meth:`publish` will put it in ``new/``.
+    def close_unsynced(self, token: str | None = None) -> str:
+        """Write the message out and close it in ``tmp/`` WITHOUT fsync; returns the path
+        :meth:`publish` will give it in ``new/``.
 
         For batched delivery: the caller makes a whole batch durable at once
-        (:func:`sync_files`), then publishes each message. Until then the message is only a
+        (:meth:`Spool.sync`), then publishes each message. Until then the message is only a
         temporary file, which a crash leaves unrecognised in ``tmp/`` (cleaned at the next
         start; the message was never recorded, so it is downloaded again).
         """
         self._complete(token)
-        try:
-            self._file.close()  # flushes the buffer
-        except OSError as exc:
-            self._fail("save", exc)
-        self._closed = True
-        return self._maildir.path / "new" / self._name
+        file = self._file
+        if file is not None and not isinstance(file, QueuedFile):
+            try:
+                file.close()  # flushes the buffer
+            except OSError as exc:
+                self._fail("save", exc)
+        self._state = _CLOSED
+        return f"{self._dir('new')}/{self._name}"
 
     def check_written(self) -> None:
         """Raise the DeliveryError of a background write that failed (the file is removed).
 
-        Only meaningful once the writer was drained (see :mod:`popgui.store.writer`).
+        Only meaningful once the writer has run this message's operations (see
+        :mod:`popgui.store.writer`).
         """
-        if isinstance(self._file, QueuedFile) and self._file.error is not None:
-            action = "create the file" if self._file.failed_step == "open" else "write"
-            self._fail(action, self._file.error)
+        file = self._file
+        if isinstance(file, QueuedFile) and file.error is not None:
+            action = "create the file" if file.failed_step == "open" else "write"
+            self._fail(action, file.error)
 
-    def publish(self) -> Path:
-        """Link a message closed by :meth:`close_unsynced`, and since made durable, into
+    def publish(self) -> str:
+        """Move a message closed by :meth:`close_unsynced`, and since made durable, into
         ``new/`` under the name :meth:`close_unsynced` announced (a clash is an error)."""
-        if self._done or not self._closed:
+        if self._state != _CLOSED:
             raise ValueError("publish() needs close_unsynced() first")
         self.check_written()
-        final = self._maildir.path / "new" / self._name
+        old_dir, new_dir = self._directories()
         try:
-            self._link_or_rename(final)
+            _move_noreplace(self._tmp_name, self._name, old_dir, new_dir)
         except OSError as exc:
-            self._fail("move the message into", exc, final)
-        self._done = True
-        return final
+            self._fail("move the message into", exc, f"{new_dir.path}/{self._name}")
+        self._state = _DONE
+        return f"{new_dir.path}/{self._name}"
+
+    def _directories(self) -> tuple[Directory, Directory]:
+        """``tmp/`` and ``new/``: the spool's open ones, or by path."""
+        if self._spool is not None:
+            return self._spool.tmp, self._spool.new
+        return Directory(self._dir("tmp")), Directory(self._dir("new"))
 
     def _complete(self, token: str | None) -> None:
-        """The checks and the name change shared by :meth:`finish` and :meth:`close_unsynced`."""
-        if self._done or self._closed:
+        """The checks, the name change and the last store shared by :meth:`finish` and
+        :meth:`close_unsynced`."""
+        if self._state:
             raise ValueError("finish() after finish() or abort()")
         if token is None and self._token is None:
             raise ValueError("finish() needs a token when begin() was given none")
-        if token is not None:
-            _check_token(token)
-        if self._pending_cr:
-            self._pending_cr = False
-            self._store(b"\r")
         if token is not None and token != self._token:
+            _check_token(token)
             self._token = token
             self._name = _unique_name(token)
+        self._spill(final=True)
 
     def _move_into_new(self) -> Path:
-        """Hard-link then unlink, so an existing message is never overwritten.
-
-        Where hard links are unsupported (some network or FAT file systems) fall back to
-        rename; a name clash (practically impossible) picks a fresh unique name.
-        """
+        """Move into ``new/`` without replacing anything; a name clash (practically
+        impossible) picks a fresh unique name."""
+        old_dir, new_dir = self._directories()
         for _attempt in range(3):
-            final = self._maildir.path / "new" / self._name
             try:
-                self._link_or_rename(final)
+                _move_noreplace(self._tmp_name, self._name, old_dir, new_dir)
             except FileExistsError:
                 self._name = _unique_name(self._token or _PENDING)
                 continue
             except OSError as exc:
-                self._fail("move the message into", exc, final)
-            return final
-        self._fail("move the message into", FileExistsError(errno.EEXIST, "exists"), final)
-
-    def _link_or_rename(self, final: Path) -> None:
-        try:
-            os.link(self._tmp_path, final)
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
-                raise
-            if final.exists():
-                raise FileExistsError(errno.EEXIST, "exists", os.fspath(final)) from exc
-            os.rename(self._tmp_path, final)
-        else:
-            with contextlib.suppress(OSError):  # a leftover in tmp/ is cleaned later
-                os.unlink(self._tmp_path)
+                self._fail("move the message into", exc, f"{new_dir.path}/{self._name}")
+            return Path(new_dir.path, self._name)
+        exists = FileExistsError(errno.EEXIST, "exists")
+        self._fail("move the message into", exists, f"{new_dir.path}/{self._name}")
 
     def abort(self) -> None:
         """Forget the message: close and remove the temporary file. Safe to call twice."""
-        if self._done:
+        if self._state == _DONE:
             return
-        self._done = True
-        if isinstance(self._file, QueuedFile):
-            self._file.discard()  # closes and removes it on the writer thread, in order
+        self._state = _DONE
+        self._buffer = bytearray()
+        file = self._file
+        if file is None:
+            return  # nothing reached the disk yet
+        if isinstance(file, QueuedFile):
+            file.discard()  # closes and removes it on the writer thread, in order
             return
         with contextlib.suppress(OSError):
-            self._file.close()
+            file.close()
         with contextlib.suppress(OSError):  # nothing more to do; clean_tmp() retries later
-            os.unlink(self._tmp_path)
+            os.unlink(self.temp_path)
 
-    def _fail(self, action: str, exc: OSError, path: Path | None = None) -> NoReturn:
+    def _fail(self, action: str, exc: OSError, path: Path | str | None = None) -> NoReturn:
         """Remove the temporary file, then report the disk failure as a DeliveryError."""
         self.abort()
-        raise disk_error(action, path or self._tmp_path, exc) from exc
+        raise disk_error(action, path or self.temp_path, exc) from exc
 
     def __enter__(self) -> Delivery:
         return self
@@ -467,6 +667,67 @@ class Delivery:
         tb: TracebackType | None,
     ) -> None:
         self.abort()
+
+
+class Spool:
+    """Batched delivery into one Maildir: ``tmp/`` and ``new/`` opened once (their
+    descriptors spare a path lookup per system call) and the writer thread that creates and
+    writes the files.
+
+    The order, per batch: :meth:`begin` … :meth:`Delivery.close_unsynced` for each message;
+    :meth:`sync` (wait for the writer, check every file, flush them all at once); then
+    :meth:`Delivery.publish` for each; then :meth:`sync_new`. :meth:`close` at the end.
+
+    The descriptors pin the directories: were the Maildir moved away mid-sync, the rest of the
+    session would still land, whole, in the moved one.
+    """
+
+    def __init__(self, maildir: Maildir) -> None:
+        self.maildir = maildir
+        base = os.fspath(maildir.path)
+        self.tmp = Directory(f"{base}/tmp")
+        self.new = Directory(f"{base}/new")
+        self.writer = BackgroundWriter()
+
+    def begin(self, token: str | None, *, keep_head: int = 0, digest: bool = False) -> Delivery:
+        """Start a message named by *token* (None: given to close_unsynced)."""
+        if token is not None:
+            _check_token(token)
+        if self.tmp.fd is None:  # opened on first use: a spool that only records opens nothing
+            self.tmp.open()
+            self.new.open()
+        return Delivery(self.maildir, token, digest=digest, keep_head=keep_head, spool=self)
+
+    def mark(self) -> int:
+        """The writer's position now (see :meth:`sync`)."""
+        return self.writer.mark()
+
+    def sync(self, deliveries: Sequence[Delivery], mark: int | None = None) -> None:
+        """Make the closed *deliveries* durable: wait until the writer has run everything
+        queued before *mark* (everything when None), check that each was written, then flush
+        them all at once. Raises DeliveryError (the failed file is removed)."""
+        if mark is None:
+            self.writer.drain()
+        else:
+            self.writer.wait(mark)
+        for delivery in deliveries:
+            delivery.check_written()
+        try:
+            paths = [f"{self.tmp.path}/{d.temp_name}" for d in deliveries]
+            sync_files(self.tmp.path, paths, dir_fd=self.tmp.fd)
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else self.tmp.path
+            raise disk_error("save", where, exc) from exc
+
+    def sync_new(self) -> None:
+        """fsync ``new/``: after this, every published delivery survives a power cut."""
+        _fsync_dir(self.new.path, self.new.fd)
+
+    def close(self) -> None:
+        """End the writer thread and close the directories; safe to call twice."""
+        self.writer.close()
+        self.tmp.close()
+        self.new.close()
 
 
 class Maildir:
@@ -492,23 +753,21 @@ class Maildir:
             raise disk_error("create the mail folder", self.path, exc) from exc
 
     def begin(
-        self,
-        token: str | None = None,
-        *,
-        digest: bool = False,
-        keep_head: int = 0,
-        writer: BackgroundWriter | None = None,
+        self, token: str | None = None, *, digest: bool = False, keep_head: int = 0
     ) -> Delivery:
         """Start writing a message named by *token*; ``digest=True`` also computes its SHA-256,
         ``keep_head`` keeps that many of its first bytes in memory (:attr:`Delivery.head`).
-        With a *writer* the file-system calls run on its thread (then only
-        :meth:`Delivery.close_unsynced` and :meth:`Delivery.publish` finish the message).
 
         A None token must then be given to :meth:`Delivery.finish` (content-hash identity).
+        For many messages, a :meth:`spool` writes them on a background thread.
         """
         if token is not None:
             _check_token(token)
-        return Delivery(self, token, digest=digest, keep_head=keep_head, writer=writer)
+        return Delivery(self, token, digest=digest, keep_head=keep_head)
+
+    def spool(self) -> Spool:
+        """A batched, background delivery session into this Maildir (close it at the end)."""
+        return Spool(self)
 
     def _names(self) -> Iterator[tuple[Path, str]]:
         """(directory, file name) for every message file this Maildir knows of.
@@ -559,17 +818,6 @@ class Maildir:
             if token:
                 found.setdefault(token, directory / name)
         return found
-
-    def sync_files(self, paths: list[Path]) -> None:
-        """Make the data of the closed files *paths* (in this file system) durable at once.
-
-        See :func:`sync_files`; errors become a DeliveryError.
-        """
-        try:
-            sync_files(self.path / "tmp", paths)
-        except OSError as exc:
-            where = exc.filename if isinstance(exc.filename, str) else self.path / "tmp"
-            raise disk_error("save", where, exc) from exc
 
     def sync_new(self) -> None:
         """fsync ``new/``: after this, every finished delivery survives a power cut."""

@@ -1,17 +1,23 @@
 """A background thread doing the file-system work of message deliveries, in order.
 
-Creating a file in ``tmp/`` and writing it costs a few hundred microseconds on a busy ext4
-(creations wait for the journal); done on the thread that reads the socket, nothing is read
-meanwhile. :class:`BackgroundWriter` takes those system calls off that thread: a
-:class:`QueuedFile` looks like a binary file to :class:`~popgui.store.maildir.Delivery`, but
-its ``open``/``write``/``close`` are queued and run by one worker thread (system calls release
-the GIL, so receiving and writing overlap).
+Creating a file in ``tmp/`` and writing it costs tens to hundreds of microseconds of kernel
+time on a busy ext4; done on the thread that reads the socket, nothing is read meanwhile.
+:class:`BackgroundWriter` takes those system calls off that thread: a :class:`QueuedFile` is
+created, written and closed by one worker thread (system calls release the GIL, so receiving
+and writing overlap whenever the delivering thread waits: for the network, for a batch's
+``syncfs``, for SQLite).
+
+The unit of work is one *operation* per queued call, each doing as much as it can: a small
+message is one operation (create, write everything, close), so it costs one trip through the
+queue and one wake-up of the worker; a large one is an operation per gathered buffer (the
+caller gathers, see :class:`~popgui.store.maildir.Delivery`), the first creating the file,
+the last closing it.
 
 Nothing here makes anything durable or visible: the files stay in ``tmp/`` under temporary
-names. The caller waits with :meth:`BackgroundWriter.drain` before it syncs, links or records
-them, and a failure of any step is reported then (or at the next write of that file) as the
-``OSError`` the system call raised. The queue is bounded in bytes, so a huge message never
-sits in memory.
+names. The caller waits with :meth:`BackgroundWriter.wait` (or :meth:`~BackgroundWriter.drain`)
+before it syncs, renames or records them, and a failure of any step is reported then (or at
+the next write of that file) as the ``OSError`` the system call raised. The queue is bounded
+in bytes, so a huge message never sits in memory.
 """
 
 from __future__ import annotations
@@ -21,92 +27,163 @@ import contextlib
 import errno
 import os
 import threading
-from pathlib import Path
 
-__all__ = ["BackgroundWriter", "QueuedFile"]
+__all__ = ["QUEUE_LIMIT", "BackgroundWriter", "Directory", "QueuedFile"]
 
 #: At most this many bytes wait in the queue; a writer beyond it blocks (back-pressure).
 QUEUE_LIMIT = 16 * 1024 * 1024
-#: How many files may be created and written at the same time.
-WRITER_THREADS = 1
-#: Small writes are gathered into one system call of about this size.
-_GATHER = 256 * 1024
 #: The worker thread ends after this long without work (started again on demand).
 _IDLE_SECONDS = 2.0
+#: The worker takes at most this many operations per lock round (fewer lock round trips when
+#: it is behind, yet room is freed for the producer every few operations).
+_TAKE = 32
 
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
+_USE_DIR_FD = os.open in os.supports_dir_fd
+
+#: Operation flags: create the file first, close it after writing the data.
+OPEN = 1
+CLOSE = 2
+
+
+class Directory:
+    """A directory files are created in, opened once so each creation skips the path lookup.
+
+    :meth:`open` it on the delivering thread before queueing work (the worker only reads
+    :attr:`fd`). Until then, or where opening fails or the platform cannot create relative to a
+    descriptor, :attr:`fd` is None and full paths are used, so a failure is reported by the
+    creation itself, with its usual wording.
+    """
+
+    __slots__ = ("fd", "noreplace", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+        #: Whether moving into this directory may use renameat2(RENAME_NOREPLACE); cleared
+        #: by popgui.store.maildir the first time the file system refuses it.
+        self.noreplace = True
+
+    def open(self) -> None:
+        if self.fd is None and _USE_DIR_FD:
+            with contextlib.suppress(OSError):
+                self.fd = os.open(self.path, _DIR_FLAGS)
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class QueuedFile:
-    """A file in ``tmp/`` written by the background thread; used by one Delivery."""
+    """A file in ``tmp/`` created and written by the background thread; one per Delivery.
 
-    def __init__(self, writer: _Lane, path: Path) -> None:
-        self.path = path
-        self.error: OSError | None = None  # set by the worker; read after drain()
+    The delivering thread calls :meth:`write` and :meth:`close`; the worker runs the queued
+    operations (:meth:`run`) and records the first failure in :attr:`error`.
+    """
+
+    __slots__ = ("_closed", "_fd", "_lane", "_opened", "directory", "error", "failed_step", "name")
+
+    def __init__(self, lane: _Lane, directory: Directory, name: str) -> None:
+        self.directory = directory
+        self.name = name
+        self.error: OSError | None = None  # set by the worker; read after wait()
         self.failed_step = ""  # "open", "write" or "close": what the error interrupted
-        self._writer = writer
+        self._lane = lane
         self._fd = -1
-        self._buffer = bytearray()
+        self._opened = False  # an operation creating the file was queued (delivering thread)
         self._closed = False
+
+    @property
+    def path(self) -> str:
+        return f"{self.directory.path}/{self.name}"
 
     # -- called on the delivering thread ----------------------------------------------------
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes) -> None:
+        """Queue *data* (already gathered by the caller); the first call creates the file."""
         if self.error is not None:
             raise self.error
-        self._buffer += data
-        if len(self._buffer) >= _GATHER:
-            self._push()
-        return len(data)
+        self._submit(0, data)
 
-    def close(self) -> None:
-        """Queue the rest and the close; errors are seen after :meth:`BackgroundWriter.drain`."""
+    def close(self, data: bytes = b"") -> None:
+        """Queue the last *data* and the close; errors are seen after a wait."""
         if self._closed:
             return
         self._closed = True
-        self._push()
-        self._writer.submit(self, "close", b"")
+        self._submit(CLOSE, data)
 
     def discard(self) -> None:
         """Close (if needed) and remove the file, and wait until that is done."""
         self._closed = True
-        self._buffer.clear()
-        self._writer.submit(self, "discard", b"")
-        self._writer.drain()
+        if self._opened:
+            self._lane.submit(self, -1, b"")
+            self._lane.wait(self._lane.submitted)
 
-    def _push(self) -> None:
-        if self._buffer:
-            data, self._buffer = bytes(self._buffer), bytearray()
-            self._writer.submit(self, "write", data)
+    def _submit(self, flags: int, data: bytes) -> None:
+        if not self._opened:
+            self._opened = True
+            flags |= OPEN
+        self._lane.submit(self, flags, data)
 
     # -- called on the worker thread ---------------------------------------------------------
 
-    def run(self, op: str, data: bytes) -> None:
-        if op == "discard":
-            self._close_fd()
-            with contextlib.suppress(OSError):  # clean_tmp() gets a leftover later
-                os.unlink(self.path)
+    def run(self, flags: int, data: bytes) -> None:
+        if flags < 0:
+            self._remove()
             return
         if self.error is not None:
             return
+        step = "open"
         try:
-            if op == "open":
-                self._fd = os.open(self.path, _OPEN_FLAGS, 0o600)
-            elif op == "write":
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(self._fd, view) :]
-            elif op == "close":
+            if flags & OPEN:
+                self._open()
+            step = "write"
+            if data:
+                self._write_all(data)
+            if flags & CLOSE:
+                step = "close"
                 fd, self._fd = self._fd, -1
                 os.close(fd)
         except OSError as exc:
-            if exc.filename is None:
-                exc.filename = os.fspath(self.path)
-            self.error, self.failed_step = exc, op
-            self._close_fd()
-            if op != "open":  # a file we did not create is not ours to remove
-                with contextlib.suppress(OSError):
-                    os.unlink(self.path)
+            self._failed(step, exc)
+
+    def _open(self) -> None:
+        dir_fd = self.directory.fd
+        if dir_fd is None:
+            self._fd = os.open(self.path, _OPEN_FLAGS, 0o600)
+        else:
+            self._fd = os.open(self.name, _OPEN_FLAGS, 0o600, dir_fd=dir_fd)
+
+    def _write_all(self, data: bytes) -> None:
+        written = os.write(self._fd, data)
+        if written < len(data):  # rare (a signal, a nearly full disk): finish the rest
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(self._fd, view) :]
+
+    def _failed(self, step: str, exc: OSError) -> None:
+        if exc.filename is None:
+            exc.filename = self.path
+        self.error, self.failed_step = exc, step
+        self._close_fd()
+        if step != "open":  # a file we did not create is not ours to remove
+            self._unlink()
+
+    def _remove(self) -> None:
+        self._close_fd()
+        if self.error is None or self.failed_step != "open":
+            self._unlink()
+
+    def _unlink(self) -> None:
+        with contextlib.suppress(OSError):  # clean_tmp() gets a leftover later
+            dir_fd = self.directory.fd
+            if dir_fd is None:
+                os.unlink(self.path)
+            else:
+                os.unlink(self.name, dir_fd=dir_fd)
 
     def _close_fd(self) -> None:
         fd, self._fd = self._fd, -1
@@ -116,62 +193,76 @@ class QueuedFile:
 
 
 class BackgroundWriter:
-    """Worker threads running queued file operations; each file's operations run in order,
-    on one thread, while different files may be created at the same time (a file system
-    that waits for its journal lets several creations wait together)."""
+    """A worker thread running queued file operations in submission order."""
 
-    def __init__(self, limit: int | None = None, threads: int = WRITER_THREADS) -> None:
-        per_lane = (QUEUE_LIMIT if limit is None else limit) // max(1, threads)
-        self._lanes = [_Lane(per_lane) for _ in range(max(1, threads))]
-        self._next = 0
+    def __init__(self, limit: int | None = None) -> None:
+        self._lane = _Lane(QUEUE_LIMIT if limit is None else limit)
 
-    def open(self, path: Path) -> QueuedFile:
-        """A new file at *path* (created exclusively, mode 0600, by a worker)."""
-        lane = self._lanes[self._next % len(self._lanes)]
-        self._next += 1
-        handle = QueuedFile(lane, path)
-        lane.submit(handle, "open", b"")
-        return handle
+    def file(self, directory: Directory, name: str) -> QueuedFile:
+        """A new file *name* in *directory* (created exclusively, mode 0600, by the worker
+        along with its first data)."""
+        return QueuedFile(self._lane, directory, name)
+
+    def mark(self) -> int:
+        """A position in the queue: :meth:`wait` with it returns once everything queued so far
+        has run."""
+        return self._lane.submitted
+
+    def wait(self, mark: int) -> None:
+        """Wait until every operation queued before :meth:`mark` returned *mark* has run."""
+        self._lane.wait(mark)
 
     def drain(self) -> None:
         """Wait until every queued operation has run."""
-        for lane in self._lanes:
-            lane.drain()
+        self._lane.wait(self._lane.submitted)
 
     def close(self) -> None:
-        """Run what is queued, then end the worker threads (a later use starts them again)."""
-        for lane in self._lanes:
-            lane.stop()
+        """Run what is queued, then end the worker thread (a later use starts it again)."""
+        self._lane.stop()
 
 
 class _Lane:
-    """One worker thread and its queue (operations run in submission order)."""
+    """One worker thread and its queue (operations run in submission order).
+
+    ``submitted`` is written by the delivering thread only, ``_done`` by the worker only;
+    both under the condition's lock, which also guards the queue. Each side wakes the other
+    only when it waits for something the other just made true (work to do, a mark reached,
+    room in the queue), so a steady stream costs no wake-up per operation.
+    """
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
-        self._queue: collections.deque[tuple[QueuedFile, str, bytes]] = collections.deque()
+        self._queue: collections.deque[tuple[QueuedFile, int, bytes]] = collections.deque()
         self._queued_bytes = 0
-        self._busy = False
+        self.submitted = 0
+        self._done = 0
+        self._wake_at = 0  # the delivering thread waits until _done reaches this (0: no one)
+        self._room_wanted = False  # the delivering thread waits for the queue to shrink
+        self._idle = False  # the worker waits for work: a submit must notify
         self._thread: threading.Thread | None = None
         self._stopping = False
-        self._cond = threading.Condition()
+        self._cond = threading.Condition(threading.Lock())
 
-    def submit(self, handle: QueuedFile, op: str, data: bytes) -> None:
+    def submit(self, handle: QueuedFile, flags: int, data: bytes) -> None:
         with self._cond:
             while self._queued_bytes > self._limit and self._queue:
+                self._room_wanted = True
                 self._cond.wait()
-            self._queue.append((handle, op, data))
+            self._queue.append((handle, flags, data))
             self._queued_bytes += len(data)
+            self.submitted += 1
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="popgui-writer", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify_all()
+            elif self._idle:
+                self._cond.notify_all()
 
-    def drain(self) -> None:
+    def wait(self, mark: int) -> None:
         with self._cond:
-            while self._queue or self._busy:
+            while self._done < mark:
+                self._wake_at = mark
                 self._cond.wait()
 
     def stop(self) -> None:
@@ -185,21 +276,39 @@ class _Lane:
 
     def _work(self) -> None:
         while True:
-            with self._cond:
-                while not self._queue:
-                    if self._stopping or (
-                        not self._cond.wait(_IDLE_SECONDS) and not self._queue
-                    ):
-                        self._thread = None
-                        return
-                handle, op, data = self._queue.popleft()
-                self._busy = True
-            try:
-                handle.run(op, data)
-            except Exception as exc:  # a bug here must not hang drain(): report it as a failure
-                handle.error = OSError(errno.EIO, f"internal error while writing: {exc!r}")
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._queued_bytes -= len(data)
-                    self._cond.notify_all()
+            taken = self._take()
+            if taken is None:
+                return
+            size = 0
+            for handle, flags, data in taken:
+                size += len(data)
+                try:
+                    handle.run(flags, data)
+                except Exception as exc:  # a bug here must not hang wait(): report a failure
+                    handle.error = OSError(errno.EIO, f"internal error while writing: {exc!r}")
+            self._finished(len(taken), size)
+
+    def _finished(self, count: int, size: int) -> None:
+        with self._cond:
+            self._done += count
+            self._queued_bytes -= size
+            reached = self._wake_at and self._done >= self._wake_at
+            if reached or (self._room_wanted and self._queued_bytes <= self._limit):
+                self._wake_at, self._room_wanted = 0, False
+                self._cond.notify_all()
+
+    def _take(self) -> list[tuple[QueuedFile, int, bytes]] | None:
+        """The next operations to run (at most ``_TAKE``); None when the thread should end."""
+        with self._cond:
+            while not self._queue:
+                if self._stopping:
+                    self._thread = None
+                    return None
+                self._idle = True
+                woken = self._cond.wait(_IDLE_SECONDS)
+                self._idle = False
+                if not woken and not self._queue:
+                    self._thread = None
+                    return None
+            queue = self._queue
+            return [queue.popleft() for _ in range(min(_TAKE, len(queue)))]

@@ -407,6 +407,48 @@ def test_dot_unstuffing(wire: bytes, body: bytes, splitter: Splitter) -> None:
     assert body_of(retrieve(wire, splitter)) == body
 
 
+def reference_unstuff(wire: bytes) -> tuple[bytes, bytes]:
+    """RFC 1939 read line by line (a bare LF tolerated as a line end): (body, rest after the
+    terminating line)."""
+    body = []
+    lines = [line + b"\n" for line in wire.split(b"\n")[:-1]]  # not splitlines(): CR is data
+    for index, line in enumerate(lines):
+        if line in (b".\r\n", b".\n"):
+            return b"".join(body), b"".join(lines[index + 1 :])
+        body.append(line[1:] if line.startswith(b".") else line)
+    raise AssertionError("no terminator")
+
+
+WIRE_PIECES = [b".", b"..", b"a", b"\r", b" ", b".\r", b"\r\n.", b"xyz"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(WIRE_PIECES), max_size=4), st.sampled_from([b"\r\n", b"\n"])
+        ),
+        max_size=12,
+    ),
+    seed=st.integers(0, 10_000),
+)
+def test_unstuffing_matches_a_line_by_line_reading(
+    lines: list[tuple[list[bytes], bytes]], seed: int
+) -> None:
+    """Whatever the lines (conforming or not) and however the bytes arrive, the chunks
+    joined are what reading the lines one by one gives."""
+    wire = b""
+    for pieces, ending in lines:
+        line = b"".join(pieces).replace(b"\n", b"")
+        if line in (b".", b".\r"):
+            line = b"." + line  # stuffed, else it would end the message here
+        wire += line + ending
+    wire += b".\r\n"
+    expected, rest = reference_unstuff(wire)
+    assert rest == b""
+    assert body_of(retrieve(wire, random_splits(seed))) == expected
+
+
 def test_terminator_and_stuffing_split_at_every_pair_of_offsets() -> None:
     wire = b"+OK\r\nx\r\n..y\r\n.\r\n+OK\r\n"
     expected = [

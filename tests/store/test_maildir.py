@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from popgui.errors import ConfigError, DeliveryError
+from popgui.store import maildir as maildir_module
 from popgui.store.maildir import OWN_TMP_PREFIX, Maildir, token_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,8 +74,23 @@ def test_delivered_name_follows_maildir_unique_rules(md: Maildir) -> None:
 
 def test_hostname_is_sanitised(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
     monkeypatch.setattr(socket, "gethostname", lambda: "a/b:c")
+    monkeypatch.setattr(maildir_module._Host, "second", -1)  # forget the cached name
     path = deliver(md, token_for("work", "1"), MESSAGE)
     assert path.name.endswith(".a\\057b\\072c")
+
+
+def test_hostname_is_asked_at_most_once_a_second(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(socket, "gethostname", lambda: asked.append("x") or "host")
+    monkeypatch.setattr(maildir_module._Host, "second", -1)
+    started = time.monotonic()
+    names = [deliver(md, token_for("work", str(n)), MESSAGE).name for n in range(20)]
+    seconds = int(time.monotonic() - started) + 2
+    assert 1 <= len(asked) <= seconds
+    assert all(name.endswith(".host") for name in names)
+    assert len(set(names)) == 20
 
 
 @pytest.mark.parametrize("uid", ["../../etc/passwd", "a/b", "..", "x" * 70, "!~"])
@@ -298,7 +314,8 @@ def test_disk_full_at_fsync(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> Non
     assert listing(md, "tmp") == listing(md, "new") == []
 
 
-def test_disk_full_while_writing(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_disk_full_while_writing(monkeypatch: pytest.MonkeyPatch, md: Maildir, size: str) -> None:
     class FullFile:
         def __init__(self, real: object) -> None:
             self.real = real
@@ -312,15 +329,35 @@ def test_disk_full_while_writing(monkeypatch: pytest.MonkeyPatch, md: Maildir) -
     delivery = md.begin(token_for("a", "1"))
     delivery._file = FullFile(delivery._file)  # type: ignore[assignment]
     with pytest.raises(DeliveryError, match="disk is full"):
-        delivery.write(MESSAGE)
+        if size == "large":  # a gathered buffer is stored, and fails, at once
+            delivery.write(b"x" * maildir_module.GATHER)
+            raise AssertionError("the failed write went unnoticed")
+        delivery.write(MESSAGE)  # a small message is stored by finish()
+        delivery.finish()
     assert listing(md, "tmp") == listing(md, "new") == []
 
 
-def test_read_only_file_system_on_move(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
-    def erofs(*_args: object, **_kwargs: object) -> None:
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+def erofs(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(os, "link", erofs)
+
+@pytest.fixture(params=["renameat2", "link"])
+def move_by(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways into new/: renameat2(RENAME_NOREPLACE), and link + unlink without it."""
+    if request.param == "link":
+        monkeypatch.setattr(maildir_module, "_renameat2_state", [None])
+    elif maildir_module._renameat2() is None:
+        pytest.skip("renameat2() is not available here")
+    return str(request.param)
+
+
+def test_read_only_file_system_on_move(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, move_by: str
+) -> None:
+    if move_by == "link":
+        monkeypatch.setattr(os, "link", erofs)
+    else:
+        monkeypatch.setattr(maildir_module, "_renameat2_state", [lambda *_: errno.EROFS])
     with pytest.raises(DeliveryError, match="read-only"):
         deliver(md, token_for("a", "1"), MESSAGE)
     assert listing(md, "tmp") == listing(md, "new") == []
@@ -332,10 +369,78 @@ def test_rename_fallback_where_hard_links_are_unsupported(
     def eperm(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.EPERM, os.strerror(errno.EPERM))
 
+    monkeypatch.setattr(maildir_module, "_renameat2_state", [None])
     monkeypatch.setattr(os, "link", eperm)
     path = deliver(md, token_for("a", "1"), MESSAGE)
     assert path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
     assert listing(md, "tmp") == []
+
+
+def test_link_fallback_where_renameat2_is_refused(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir
+) -> None:
+    calls: list[str] = []
+
+    def einval(*_args: object) -> int:
+        calls.append("renameat2")
+        return errno.EINVAL  # what NFS answers to RENAME_NOREPLACE
+
+    monkeypatch.setattr(maildir_module, "_renameat2_state", [einval])
+    spool = md.spool()
+    try:
+        deliveries = [spool.begin(token_for("a", str(n))) for n in range(3)]
+        for delivery in deliveries:
+            delivery.write(MESSAGE)
+            delivery.close_unsynced()
+        spool.sync(deliveries)
+        paths = [Path(delivery.publish()) for delivery in deliveries]
+    finally:
+        spool.close()
+    assert calls == ["renameat2"], "refused once, then the link is used straight away"
+    assert all(path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n") for path in paths)
+    assert listing(md, "tmp") == []
+
+
+def test_publish_never_replaces_a_file(md: Maildir, move_by: str) -> None:
+    spool = md.spool()
+    try:
+        delivery = spool.begin(token_for("a", "1"))
+        delivery.write(MESSAGE)
+        target = Path(delivery.close_unsynced())
+        target.write_bytes(b"already here\n")
+        spool.sync([delivery])
+        with pytest.raises(DeliveryError, match="move the message into"):
+            delivery.publish()
+    finally:
+        spool.close()
+    assert target.read_bytes() == b"already here\n"
+    assert listing(md, "tmp") == []
+
+
+def test_spool_delivers_small_and_large_messages(md: Maildir) -> None:
+    large = b"line of a large message\r\n" * 40_000  # ~1 MB: several gathered buffers
+    contents = [MESSAGE, large, b"", b"no final line end\r"]
+    spool = md.spool()
+    try:
+        deliveries = []
+        for n, content in enumerate(contents):
+            delivery = spool.begin(token_for("a", str(n)), keep_head=100)
+            for start in range(0, len(content), 7000):
+                delivery.write(content[start : start + 7000])
+            delivery.close_unsynced()
+            deliveries.append(delivery)
+        spool.sync(deliveries)
+        paths = [Path(delivery.publish()) for delivery in deliveries]
+        spool.sync_new()
+    finally:
+        spool.close()
+    for path, delivery, content in zip(paths, deliveries, contents, strict=True):
+        stored = content.replace(b"\r\n", b"\n")
+        assert path.read_bytes() == stored
+        assert delivery.size == len(stored)
+        assert delivery.head == stored[:100]
+    assert listing(md, "tmp") == []
+    assert md.tokens() == {token_for("a", str(n)) for n in range(len(contents))}
 
 
 def test_read_only_maildir_refuses_begin(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
