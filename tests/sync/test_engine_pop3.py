@@ -156,6 +156,25 @@ def test_wrong_password_is_a_credentials_error(
     assert "password" in str(result.error)
 
 
+@pytest.mark.parametrize("pipelining", [True, False])
+@pytest.mark.parametrize("user", [USER, "nobody"])
+def test_user_pass_login_with_and_without_pipelining(
+    mailbox: ServerMailbox, profile: Profile, pipelining: bool, user: str
+) -> None:
+    """With PIPELINING, USER, PASS and CAPA go in one write; without, one at a time (the
+    local server fails a client that pipelines unasked). An unknown user is refused alike."""
+    accounts = [ServerAccount(USER, PASSWORD, mailbox)]
+    with LocalPOP3Server(accounts, pipelining=pipelining) as server:
+        result = sync_account(make_account(server, auth="user", user=user), PASSWORD, profile)
+        commands = [line.split(" ")[0] for line in server.session_logs[0]]
+    if user == USER:
+        assert result.error is None and result.downloaded == len(mailbox.messages())
+        assert commands[:5] == ["CAPA", "USER", "PASS", "CAPA", "LIST"]
+    else:
+        assert isinstance(result.error, CredentialsError)
+        assert result.downloaded == 0
+
+
 def test_mailbox_in_use_says_try_later(pop3_server: LocalPOP3Server, profile: Profile) -> None:
     mailbox = pop3_server.accounts[USER].mailbox
     assert mailbox.try_lock()

@@ -211,8 +211,9 @@ def test_locally_deleted_mail_is_deleted_on_the_server_when_asked(
 # --- account state ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("auth", ["auto", "user"])  # SASL; USER/PASS/CAPA pipelined
 def test_login_and_last_error_are_recorded(
-    mailbox: ServerMailbox, profile: Profile, database: Database
+    mailbox: ServerMailbox, profile: Profile, database: Database, auth: str
 ) -> None:
     server = LocalPOP3Server(
         [ServerAccount(USER, PASSWORD, mailbox)],
@@ -221,7 +222,7 @@ def test_login_and_last_error_are_recorded(
         expire="30",
     )
     with server:
-        account = make_account(server)
+        account = make_account(server, auth=auth)
         failed = sync_account(account, "wrong", profile)
         state = database.account_state(account.name)
         assert isinstance(failed.error, CredentialsError)
