@@ -1,5 +1,5 @@
 """PyInstaller's entry point for `popgui`: the command line, or the window without a command."""
 
-from popgui.cli import main
+from popgui.cli import run
 
-raise SystemExit(main())
+run()

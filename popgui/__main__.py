@@ -1,3 +1,3 @@
-from popgui.cli import main
+from popgui.cli import run
 
-raise SystemExit(main())
+run()

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 from popgui.errors import ConfigError
 
 PROFILE_ENV = "POPGUI_PROFILE"
@@ -27,6 +25,8 @@ def resolve_profile(cli_value: str | None) -> Path:
             if "\0" in value:
                 raise ConfigError("the profile directory name contains a NUL character")
             return Path(value).expanduser().absolute()
+    import platformdirs  # only for the default place (it imports tempfile, shutil...)
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)).absolute()
 
 

@@ -100,7 +100,7 @@ def test_wheel_metadata_licenses_and_scripts(wheel: Path) -> None:
     # `popgui`: a console script (the CLI); `popguiw`: a gui-script (no console on Windows)
     console = entry_points.split("[console_scripts]", 1)[1].split("[", 1)[0]
     gui = entry_points.split("[gui_scripts]", 1)[1].split("[", 1)[0]
-    assert "popgui = popgui.cli:main" in console
+    assert "popgui = popgui.cli:run" in console
     assert "popguiw = popgui.gui.app:gui_main" in gui
 
 
