@@ -28,10 +28,21 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
+#: popgui.cli.main under cProfile (``python -m popgui`` ends with os._exit: no profile written).
+_PROFILED_MAIN = (
+    "import cProfile, sys\n"
+    "from popgui.cli import main\n"
+    "profiler = cProfile.Profile()\n"
+    "code = profiler.runcall(main, sys.argv[2:])\n"
+    "profiler.dump_stats(sys.argv[1])\n"
+    "raise SystemExit(code)\n"
+)
+
+
 def profiled_sync(job: Job, out: Path) -> None:
     client = Popgui()
     command = client.command(job)
-    profiled = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "popgui", *command[1:]]
+    profiled = [sys.executable, "-c", _PROFILED_MAIN, str(out), *command[1:]]
     done = subprocess.run(profiled, cwd=job.work, env=client.env(job), check=False)
     if done.returncode != 0:
         raise SystemExit(f"the profiled sync failed with exit code {done.returncode}")
