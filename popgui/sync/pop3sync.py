@@ -11,19 +11,20 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client, parse_uidl
 from popgui.store.database import Database
-from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
-from popgui.sync.delivery import BatchedDelivery, Wanted
 from popgui.sync.early import EarlyLogin
 from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
-from popgui.sync.migration import guard_migration
-from popgui.sync.recovery import recover_delivered
 from popgui.sync.session import ConnectOptions, open_pop3
+
+if TYPE_CHECKING:  # the download side is imported when there is something to download
+    from popgui.sync.content import ContentIdentityWriter
+    from popgui.sync.delivery import BatchedDelivery, Wanted
 
 
 def sync_pop3(ctx: SyncContext) -> None:
@@ -47,6 +48,8 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
         uids, sizes = list_messages(ctx, client)
         if uids is not None:
             digest = listing_digest(ctx, _uidl_lines(uids))
+    from popgui.sync.migration import guard_migration  # (a no-op sync never gets here)
+
     guard_migration(ctx, client, uids, sizes)  # may stop here: see migration.py
     with delivering(ctx) as delivery:
         if uids is None:
@@ -138,6 +141,8 @@ def delivering(ctx: SyncContext) -> BatchedDelivery:
     """A batched delivery for ``ctx``; as a context manager it makes its last batch durable
     however the block ends. The handled listing is forgotten first: an interrupted delivery
     leaves work (recovery) for the next sync's full path (see handled.py)."""
+    from popgui.sync.delivery import BatchedDelivery
+
     ctx.database.forget_handled_listing(ctx.key)
     return BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
 
@@ -151,6 +156,9 @@ def plan(
 ) -> list[Wanted]:
     """The messages to download (those of *only* when given), after recognising those a
     killed run already delivered."""
+    from popgui.sync.delivery import Wanted
+    from popgui.sync.recovery import recover_delivered
+
     delivery.commit()  # what was delivered while identifying (no UIDL) counts as delivered
     delivered = ctx.database.delivered_uid_set(ctx.key)
     fresh = {
@@ -283,6 +291,8 @@ class _HashingSink:
 def _identities_by_download(
     ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: BatchedDelivery
 ) -> dict[int, str]:
+    from popgui.sync.content import ContentIdentityWriter
+
     sink = _HashingSink(ContentIdentityWriter(ctx, delivery))
     ctx.report("downloading", 0, len(sizes), 0, sum(sizes.values()))
     client.retrieve_many(sorted(sizes), sink)
