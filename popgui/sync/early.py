@@ -13,6 +13,7 @@ thread would have.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 __all__ = ["EarlyLogin"]
 
+#: While the login runs, the engine's thread is busy importing and preparing; the login
+#: thread needs the interpreter lock for a moment after each server reply. Python hands the
+#: lock over only every 5 ms by default: each of the login's round trips would wait that long.
+_SWITCH_INTERVAL = 0.0005
+
 
 class EarlyLogin:
     """One POP3 login running on its own thread; the client is handed over once."""
@@ -33,6 +39,8 @@ class EarlyLogin:
         self._client: POP3Client | None = None
         self._error: BaseException | None = None
         self._taken = False
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, _SWITCH_INTERVAL))
         self._thread = threading.Thread(
             target=self._login, args=(account, secret, options), name="popgui-login", daemon=True
         )
@@ -56,7 +64,7 @@ class EarlyLogin:
         if self._taken:
             raise RuntimeError("the early login was already taken")
         self._taken = True
-        self._thread.join()
+        self._join()
         if self._error is not None:
             error, self._error = self._error, None
             raise error
@@ -64,9 +72,13 @@ class EarlyLogin:
         client, self._client = self._client, None
         return client
 
+    def _join(self) -> None:
+        self._thread.join()
+        sys.setswitchinterval(self._switch_interval)
+
     def close(self) -> None:
         """Wait for the login and close a client nobody took (a job that failed before)."""
-        self._thread.join()
+        self._join()
         if self._client is not None:
             client, self._client = self._client, None
             try:
