@@ -7,12 +7,19 @@ temporary Maildir with a real :class:`~popgui.store.database.Database`: the same
 finish / batch commit (syncfs, move into ``new/``, fsync ``new/``, SQLite) as a sync, without
 network or server. Preparing the chunks is not timed.
 
-It prints microseconds per message of CPU (all threads, the delivering thread, the others)
-and of wall time. No assertion on time: the disk of the benchmark machine swings by
-2-3x from run to run, and creating files is ~10x slower for minutes after a mass deletion
-(ext4 scans recently deleted inodes), so compare CPU rather than wall, do not delete a big
-tree just before measuring (``--keep`` leaves this run's files where they are), and use
-``--dir /dev/shm`` (tmpfs: cheap, steady file creation) to see popgui's own CPU alone.
+It prints microseconds per message of CPU (all threads, the delivering thread, the others),
+of wall time, and of the delivering thread's waiting (wall minus its CPU and the network's
+sleeps: every other moment it does not run it waits, for the committer, the writer, a lock or
+the GIL), and how long the end of the delivery (the final commit) took. ``--disk-delay MS`` adds
+that much to each batch's flush (a slower disk: a laptop's SSD under load, a USB stick, NFS);
+the delay is a sleep, which releases the GIL as a real ``syncfs`` does. ``--network MBPS``
+makes the delivering thread also wait for the bytes as if they came at that rate (sleeps, which
+release the GIL as ``recv`` does): time the batch step can overlap. No assertion on time:
+the disk of the benchmark machine swings by 2-3x from run to run, and creating files is ~10x
+slower for minutes after a mass deletion (ext4 scans recently deleted inodes), so compare CPU
+rather than wall, do not delete a big tree just before measuring (``--keep`` leaves this run's
+files where they are), and use ``--dir /dev/shm`` (tmpfs: cheap, steady file creation) to see
+popgui's own CPU alone.
 """
 
 from __future__ import annotations
@@ -25,18 +32,22 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import bench  # noqa: F401  (puts the repository on sys.path)
 from bench.corpus import small_message
 from popgui.protocol import pop3
+from popgui.store import maildir as maildir_module
 from popgui.store.database import Database, IndexFields
 from popgui.store.maildir import Maildir, token_for
 from popgui.sync import delivery as delivery_module
 from popgui.sync.delivery import BatchedDelivery
 
 ACCOUNT = "bench"
+#: What a socket buffers for a receiver that is late (loopback TCP's window grows to a few MB).
+SOCKET_BUFFER = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Clocks:
     main: float  # the delivering thread alone
     user: float
     system: float
+    tail: float = 0.0  # wall time of the end of the delivery (its final commit)
+    network: float = 0.0  # wall time the delivering thread slept for --network
 
     @staticmethod
     def now() -> Clocks:
@@ -78,6 +91,8 @@ class Clocks:
             self.main - other.main,
             self.user - other.user,
             self.system - other.system,
+            self.tail - other.tail,
+            self.network - other.network,
         )
 
 
@@ -90,6 +105,20 @@ def parse() -> argparse.Namespace:
         "--stub-headers",
         action="store_true",
         help="replace header_fields (the index parser, not part of delivery) by a constant",
+    )
+    parser.add_argument(
+        "--disk-delay",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="add MS milliseconds to each batch's flush of its files (a slower disk)",
+    )
+    parser.add_argument(
+        "--network",
+        type=float,
+        default=0.0,
+        metavar="MBPS",
+        help="receive the messages at this many MB/s (the delivering thread sleeps meanwhile)",
     )
     return parser.parse_args()
 
@@ -132,17 +161,64 @@ def corpus(count: int) -> list[Message]:
     return messages
 
 
-def deliver_all(maildir: Maildir, database: Database, messages: list[Message]) -> Clocks:
-    """Deliver every message as a sync does; the clocks' difference over the whole run."""
+def deliver_all(
+    maildir: Maildir, database: Database, messages: list[Message], rate: float = 0.0
+) -> Clocks:
+    """Deliver every message as a sync does; the clocks' difference over the whole run.
+
+    With a *rate* (bytes a second) the messages arrive no faster than that, as from a socket.
+    """
+    network = _Network(rate)
     started = Clocks.now()
     with BatchedDelivery(ACCOUNT, maildir, database) as delivery:
         begin, write, finish = delivery.begin, delivery.write, delivery.finish
         for message in messages:
             begin(message.token)
             for chunk in message.chunks:
+                network.receive(len(chunk))
                 write(chunk)
             finish(message.uid, message.token)
-    return Clocks.now() - started
+        ending = time.perf_counter()
+    ended = Clocks.now()
+    return replace(ended, tail=ended.wall - ending, network=network.slept) - started
+
+
+class _Network:
+    """Bytes arriving at a steady rate through a socket buffer of :data:`SOCKET_BUFFER` bytes:
+    the receiver sleeps (a millisecond at least: shorter sleeps are imprecise) until what it
+    takes has arrived; a receiver that falls further behind than the buffer holds stalls the
+    sender (TCP flow control), and that time is lost."""
+
+    def __init__(self, rate: float) -> None:
+        self._rate = rate
+        self._due = time.perf_counter()  # when the bytes taken so far have all arrived
+        self.slept = 0.0
+
+    def receive(self, size: int) -> None:
+        if not self._rate:
+            return
+        now = time.perf_counter()
+        # the sender stopped once the buffer was full; it starts again as we read
+        self._due = max(self._due, now - SOCKET_BUFFER / self._rate) + size / self._rate
+        if self._due - now >= 0.001:
+            time.sleep(self._due - now)
+            self.slept += time.perf_counter() - now
+
+
+def slow_disk(delay: float) -> Callable[[], None]:
+    """Make each batch's flush of its files take *delay* seconds longer; returns the undo."""
+    real = maildir_module.sync_files
+
+    def delayed(*args: Any, **kwargs: Any) -> None:
+        time.sleep(delay)
+        real(*args, **kwargs)
+
+    maildir_module.sync_files = delayed
+
+    def undo() -> None:
+        maildir_module.sync_files = real
+
+    return undo
 
 
 def stub_header_fields() -> Callable[[], None]:
@@ -168,9 +244,12 @@ def report(count: int, size: int, chunks: int, spent: Clocks) -> None:
     print(f"{count:,} messages, {size / 1e6:.1f} MB, {chunks / count:.1f} chunks a message")
     print(f"CPU, all threads      {per(spent.cpu)}")
     print(f"  delivering thread   {per(spent.main)}")
-    print(f"  other threads       {per(spent.cpu - spent.main)}   (the writer)")
+    print(f"  other threads       {per(spent.cpu - spent.main)}   (the writer and committer)")
     print(f"  ~user / ~system     {per(spent.user)} / {per(spent.system)}")
     print(f"wall                  {per(spent.wall)}   ({count / spent.wall:,.0f} messages/s)")
+    waited = spent.wall - spent.main - spent.network
+    print(f"delivering thread waited {waited:6.3f} s (for the network: {spent.network:.3f} s more)")
+    print(f"final commit             {spent.tail:6.3f} s (the end of the delivery)")
 
 
 def main() -> int:
@@ -179,11 +258,13 @@ def main() -> int:
     size = sum(len(chunk) for message in messages for chunk in message.chunks)
     chunks = sum(len(message.chunks) for message in messages)
     undo = stub_header_fields() if args.stub_headers else None
+    undo_disk = slow_disk(args.disk_delay / 1000) if args.disk_delay else None
     work = Path(tempfile.mkdtemp(prefix="popgui-bench-delivery-", dir=args.dir))
     try:
         database = Database(work / "popgui.sqlite3")
         try:
-            spent = deliver_all(Maildir(work / "Mail"), database, messages)
+            rate = args.network * 1e6
+            spent = deliver_all(Maildir(work / "Mail"), database, messages, rate)
         finally:
             database.close()
         if len(os.listdir(work / "Mail" / "new")) != len(messages):
@@ -191,6 +272,8 @@ def main() -> int:
     finally:
         if undo is not None:
             undo()
+        if undo_disk is not None:
+            undo_disk()
         if args.keep:
             print(f"kept {work}")
         else:

@@ -676,7 +676,9 @@ class Spool:
 
     The order, per batch: :meth:`begin` … :meth:`Delivery.close_unsynced` for each message;
     :meth:`sync` (wait for the writer, check every file, flush them all at once); then
-    :meth:`Delivery.publish` for each; then :meth:`sync_new`. :meth:`close` at the end.
+    :meth:`Delivery.publish` for each; then :meth:`sync_new`. :meth:`close` at the end. The
+    steps from :meth:`sync` on may run on another thread (popgui/sync/delivery.py's committer)
+    than the one writing the next batch: a batch's deliveries belong to one thread at a time.
 
     The descriptors pin the directories: were the Maildir moved away mid-sync, the rest of the
     session would still land, whole, in the moved one.

@@ -224,10 +224,15 @@ class BackgroundWriter:
 class _Lane:
     """One worker thread and its queue (operations run in submission order).
 
-    ``submitted`` is written by the delivering thread only, ``_done`` by the worker only;
+    ``submitted`` is written by the threads that queue work, ``_done`` by the worker only;
     both under the condition's lock, which also guards the queue. Each side wakes the other
     only when it waits for something the other just made true (work to do, a mark reached,
     room in the queue), so a steady stream costs no wake-up per operation.
+
+    Two threads may wait at once: the delivery's committer for a batch's mark, the delivering
+    thread in :meth:`QueuedFile.discard` (and either may queue a removal). ``_wake_at`` holds
+    the nearest mark any of them waits for; the worker wakes them all when it is reached and
+    each one still short of its own mark registers it again.
     """
 
     def __init__(self, limit: int) -> None:
@@ -236,8 +241,8 @@ class _Lane:
         self._queued_bytes = 0
         self.submitted = 0
         self._done = 0
-        self._wake_at = 0  # the delivering thread waits until _done reaches this (0: no one)
-        self._room_wanted = False  # the delivering thread waits for the queue to shrink
+        self._wake_at = 0  # the nearest mark a thread waits for _done to reach (0: no one)
+        self._room_wanted = False  # a thread waits for the queue to shrink
         self._idle = False  # the worker waits for work: a submit must notify
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -262,7 +267,8 @@ class _Lane:
     def wait(self, mark: int) -> None:
         with self._cond:
             while self._done < mark:
-                self._wake_at = mark
+                if not self._wake_at or mark < self._wake_at:
+                    self._wake_at = mark
                 self._cond.wait()
 
     def stop(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -188,19 +189,30 @@ def test_our_bugs_are_not_disguised(db: Database) -> None:
     assert not isinstance(info.value, DeliveryError)
 
 
-def test_other_threads_are_refused(db: Database) -> None:
+def test_threads_share_the_connection_without_mixing_transactions(db: Database) -> None:
+    """The delivery's committer thread records while the delivering thread may use the same
+    database: a call waits for another thread's transaction instead of joining it."""
+    record = DeliveredRecord("u1", "t1", 1, 1.0, "/p1")
+    done = threading.Event()
     failures: list[BaseException] = []
 
     def use() -> None:
         try:
-            db.delivered_uids("work")
+            db.record_delivered("work", [record])
         except BaseException as exc:
             failures.append(exc)
+        done.set()
 
     thread = threading.Thread(target=use)
-    thread.start()
+    with contextlib.suppress(ZeroDivisionError), db._transaction("x") as conn:
+        conn.execute("INSERT INTO server_seen (account, uid, last_seen) VALUES ('work', 'x', 1)")
+        thread.start()
+        assert not done.wait(0.2), "the other thread's statement would join this transaction"
+        raise ZeroDivisionError  # rolled back: the other thread's record must survive
     thread.join()
-    assert len(failures) == 1 and isinstance(failures[0], sqlite3.ProgrammingError)
+    assert failures == []
+    assert db.delivered_uid_set("work") == {"u1"}
+    assert db.server_seen("work") == set()
 
 
 def test_close_is_idempotent(tmp_path: Path) -> None:

@@ -10,13 +10,17 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from popgui.errors import DeliveryError
-from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
+from popgui.localserver import LocalPOP2Server, LocalPOP3Server, ServerAccount, ServerMailbox
+from popgui.net.pop2client import POP2Client
 from popgui.profile import Profile
 from popgui.store import maildir as maildir_module
 from popgui.store import writer as writer_module
@@ -295,34 +299,166 @@ def test_disk_full_while_writing_deletes_nothing_on_the_server(
     assert mailbox.messages() == []
 
 
-# --- a full batch waits for the next one (pipelined durability) ----------------------------
+# --- the committer thread -------------------------------------------------------------------
 
 
-def test_a_full_batch_is_made_durable_when_the_next_one_is_full(
+def settled(batch: BatchedDelivery, timeout: float = 10.0) -> None:
+    """Wait until the committer has news (a batch done or a failure) for the next call."""
+    deadline = time.monotonic() + timeout
+    while not batch._committer.news:
+        assert time.monotonic() < deadline, "the committer never finished its batch"
+        time.sleep(0.002)
+
+
+class Gate:
+    """Holds the committer inside its batch's sync (sync_files) until opened."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+        self.calls = 0
+        real = maildir_module.sync_files
+
+        def gated(*args: Any, **kwargs: Any) -> None:
+            self.calls += 1
+            self.entered.set()
+            assert self.opened.wait(30), "the gate was never opened"
+            real(*args, **kwargs)
+
+        monkeypatch.setattr(maildir_module, "sync_files", gated)
+
+    def wait_entered(self) -> None:
+        assert self.entered.wait(10), "the committer never reached the sync"
+
+
+def small_batches(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    monkeypatch.setattr(delivery_module, "BATCH_MESSAGES", size)
+    monkeypatch.setattr(delivery_module, "BATCH_SECONDS", 3600.0)
+
+
+def test_a_full_batch_becomes_durable_on_the_committer_while_the_next_one_fills(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    monkeypatch.setattr(delivery_module, "BATCH_MESSAGES", 3)
-    monkeypatch.setattr(delivery_module, "BATCH_SECONDS", 3600.0)
+    small_batches(monkeypatch, 3)
     batch = BatchedDelivery("acct", md, db)
-    first = [deliver(batch, f"u{n}") for n in range(3)]
-    # full and sealed, its files written meanwhile: not durable, not recorded
-    assert os.listdir(md.path / "new") == []
-    assert db.delivered_uid_set("acct") == set()
-    second = [deliver(batch, f"u{n}") for n in range(3, 6)]
-    assert batch.durable == first
-    assert sorted(os.listdir(md.path / "new")) == sorted(Path(r.path).name for r in first)
+    first = [deliver(batch, f"u{n}") for n in range(3)]  # full: handed to the committer
+    settled(batch)  # no call needed from this thread: the committer works alone
     assert db.delivered_uid_set("acct") == {"u0", "u1", "u2"}
-    assert batch.commit() == second
+    assert sorted(os.listdir(md.path / "new")) == sorted(Path(r.path).name for r in first)
+    assert batch.durable == [], "noted on this thread at its next call"
+    second = [deliver(batch, f"u{n}") for n in range(3, 6)]
+    assert batch.durable[:3] == first
+    assert batch.commit() == first + second, "what became durable since the last commit()"
+    assert batch.commit() == []
     assert db.delivered_uid_set("acct") == {f"u{n}" for n in range(6)}
     assert os.listdir(md.path / "tmp") == []
     batch.close()
 
 
-def test_a_failure_in_the_waiting_batch_records_nothing_and_leaves_nothing(
+def test_the_committer_keeps_the_durability_order_batch_after_batch(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    monkeypatch.setattr(delivery_module, "BATCH_MESSAGES", 2)
-    monkeypatch.setattr(delivery_module, "BATCH_SECONDS", 3600.0)
+    """Per batch: sync the files, move each into new/, fsync new/, record, index; batches in
+    the order they were sealed; all of it off the delivering thread."""
+    small_batches(monkeypatch, 4)
+    steps: list[tuple[str, str]] = []
+
+    def spy(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            steps.append((name, threading.current_thread().name))
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(maildir_module, "sync_files", spy("sync", maildir_module.sync_files))
+    monkeypatch.setattr(
+        maildir_module, "_move_noreplace", spy("move", maildir_module._move_noreplace)
+    )
+    monkeypatch.setattr(maildir_module, "_fsync_dir", spy("fsync new", maildir_module._fsync_dir))
+    monkeypatch.setattr(db, "record_delivered", spy("record", db.record_delivered))
+    monkeypatch.setattr(db, "index_messages", spy("index", db.index_messages))
+    batch = BatchedDelivery("acct", md, db)
+    records = [deliver(batch, f"u{n:02d}") for n in range(10)]
+    assert batch.commit() == records == batch.durable
+    batch.close()
+    one_batch = ["sync", "move", "move", "move", "move", "fsync new", "record", "index"]
+    last = ["sync", "move", "move", "fsync new", "record", "index"]
+    assert [name for name, _thread in steps] == one_batch * 2 + last
+    assert {thread for _name, thread in steps} == {"popgui-committer"}
+    rows = db.conn.execute("SELECT uid FROM delivered ORDER BY rowid").fetchall()
+    assert [row[0] for row in rows] == [r.uid for r in records]
+
+
+def test_commit_waits_until_every_sealed_batch_is_durable(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 2)
+    gate = Gate(monkeypatch)
+    batch = BatchedDelivery("acct", md, db)
+    records = [deliver(batch, f"u{n}") for n in range(3)]  # one batch sealed, one filling
+    gate.wait_entered()
+    threading.Timer(0.3, gate.opened.set).start()
+    started = time.monotonic()
+    assert batch.commit() == records
+    assert time.monotonic() - started >= 0.25, "commit() returned before the committer was done"
+    assert db.delivered_uid_set("acct") == {"u0", "u1", "u2"}
+    assert sorted(os.listdir(md.path / "new")) == sorted(Path(r.path).name for r in records)
+    batch.close()
+
+
+def test_the_delivering_thread_waits_when_the_committer_is_too_far_behind(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 1)
+    gate = Gate(monkeypatch)
+    batch = BatchedDelivery("acct", md, db)
+    delivered: list[DeliveredRecord] = []
+
+    def deliver_five() -> None:
+        for n in range(5):
+            delivered.append(deliver(batch, f"u{n}"))
+
+    thread = threading.Thread(target=deliver_five)
+    thread.start()
+    gate.wait_entered()
+    bound = 1 + delivery_module.MAX_WAITING  # one in the committer's hands, the rest waiting
+    deadline = time.monotonic() + 10
+    while len(delivered) < bound and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert thread.is_alive(), "the next seal waits for room"
+    assert len(delivered) == bound
+    assert db.delivered_uid_set("acct") == set()
+    gate.opened.set()
+    thread.join(10)
+    assert batch.commit() == delivered and len(delivered) == 5
+    batch.close()
+    assert db.delivered_uid_set("acct") == {f"u{n}" for n in range(5)}
+
+
+def test_a_failed_sync_on_the_committer_is_raised_at_the_next_call(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 2)
+    monkeypatch.setattr(maildir_module, "sync_files", enospc)
+    batch = BatchedDelivery("acct", md, db)
+    deliver(batch, "u1")
+    deliver(batch, "u2")  # sealed: the committer fails on it
+    settled(batch)
+    with pytest.raises(DeliveryError, match="disk is full"):
+        batch.begin(token_for("acct", "u3"))
+    assert os.listdir(md.path / "new") == []
+    assert os.listdir(md.path / "tmp") == [], "no file of the failed batch left behind"
+    assert db.delivered_uid_set("acct") == set()
+    assert batch.durable == []
+    assert batch.commit() == [], "the failure is raised once"
+    batch.close()
+
+
+def test_a_failure_in_a_sealed_batch_drops_the_batches_after_it(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 2)
     real_write = os.write
     writes: list[int] = []
 
@@ -335,17 +471,178 @@ def test_a_failure_in_the_waiting_batch_records_nothing_and_leaves_nothing(
     monkeypatch.setattr(writer_module.os, "write", first_write_fails)
     batch = BatchedDelivery("acct", md, db)
     deliver(batch, "u1")  # its write fails on the writer thread
-    deliver(batch, "u2")  # the first batch is full: sealed
-    deliver(batch, "u3")
+    deliver(batch, "u2")  # the first batch is full: sealed, fails on the committer
+    batch.begin(token_for("acct", "u3"))
+    batch.write(MESSAGE)
+    settled(batch)
     with pytest.raises(DeliveryError, match="input/output error"):
-        deliver(batch, "u4")  # the second is full: the first must become durable, and fails
+        batch.finish("u3", token_for("acct", "u3"))
     monkeypatch.setattr(writer_module.os, "write", real_write)
-    assert batch.commit() == [], "the later messages were dropped with the failed batch"
+    assert batch.commit() == [], "the later message was dropped with the failed batch"
     batch.close()
     assert os.listdir(md.path / "new") == []
     assert os.listdir(md.path / "tmp") == [], "no file of either batch left behind"
     assert db.delivered_uid_set("acct") == set()
     assert batch.durable == []
+
+
+def test_a_failure_behind_a_waiting_batch_records_neither(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    """The committer fails on one batch while the next waits: the waiting one is never
+    started, and both are removed from tmp/."""
+    small_batches(monkeypatch, 1)
+    gate = Gate(monkeypatch)
+    batch = BatchedDelivery("acct", md, db)
+    deliver(batch, "u1")
+    gate.wait_entered()
+    deliver(batch, "u2")  # waits for the committer
+    monkeypatch.setattr(maildir_module, "_fsync_fd", enospc)  # new/ cannot be flushed
+    gate.opened.set()
+    with pytest.raises(DeliveryError, match="disk is full"):
+        batch.commit()
+    assert gate.calls == 1, "the waiting batch was not started after the failure"
+    batch.close()
+    assert os.listdir(md.path / "tmp") == []
+    assert md.tokens() == {token_for("acct", "u1")}, "moved before the failure: recognised later"
+    assert db.delivered_uid_set("acct") == set()
+
+
+def test_a_failed_rename_on_the_committer_records_nothing(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    def eio(*_args: object) -> int:
+        return errno.EIO
+
+    monkeypatch.setattr(maildir_module, "_renameat2_state", [eio])
+    batch = BatchedDelivery("acct", md, db)
+    deliver(batch, "u1")
+    with pytest.raises(DeliveryError, match="input/output error"):
+        batch.commit()
+    batch.close()
+    assert os.listdir(md.path / "new") == os.listdir(md.path / "tmp") == []
+    assert db.delivered_uid_set("acct") == set()
+
+
+def test_a_failed_sqlite_commit_on_the_committer_records_nothing(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 2)
+    batch = BatchedDelivery("acct", md, db)
+    first = [deliver(batch, "u1"), deliver(batch, "u2")]
+    settled(batch)
+    # the database file may not grow any more: the next batch's rows (more than a page)
+    # fail with SQLITE_FULL
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    db.conn.execute(f"PRAGMA max_page_count = {pages}")
+    small_batches(monkeypatch, 40)
+    uids = [f"u{n}" for n in range(3, 43)]
+    with pytest.raises(DeliveryError, match=r"record delivered .*mail database .*disk is full"):
+        for uid in uids:
+            deliver(batch, uid)
+        settled(batch)
+        batch.begin(token_for("acct", "u99"))
+    assert batch.durable == first
+    batch.close()
+    assert db.delivered_uid_set("acct") == {"u1", "u2"}
+    assert os.listdir(md.path / "tmp") == []
+    # files moved before the failed commit carry their token: the next run recognises them
+    assert md.tokens() == {token_for("acct", uid) for uid in ["u1", "u2", *uids]}
+
+
+def test_ctrl_c_during_the_download_still_makes_the_finished_messages_durable(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 2)
+    batch = BatchedDelivery("acct", md, db)
+    with pytest.raises(KeyboardInterrupt), batch:
+        records = [deliver(batch, f"u{n}") for n in range(3)]  # one batch sealed, one filling
+        batch.begin(token_for("acct", "u3"))
+        batch.write(MESSAGE)
+        raise KeyboardInterrupt
+    assert batch.durable == records
+    assert db.delivered_uid_set("acct") == {"u0", "u1", "u2"}
+    assert os.listdir(md.path / "tmp") == [], "the half message is dropped"
+
+
+def test_ctrl_c_while_waiting_for_the_committer_keeps_the_batch(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    small_batches(monkeypatch, 1)
+    batch = BatchedDelivery("acct", md, db)
+    real_submit = batch._committer.submit
+    interrupts = [KeyboardInterrupt()]
+
+    def submit(sealed: object) -> None:
+        if interrupts:
+            raise interrupts.pop()  # as if Ctrl+C came while waiting for room
+        real_submit(sealed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch._committer, "submit", submit)
+    with pytest.raises(KeyboardInterrupt), batch:
+        deliver(batch, "u1")
+    assert db.delivered_uid_set("acct") == {"u1"}, "the end of the block made it durable"
+    assert os.listdir(md.path / "tmp") == []
+
+
+def test_an_interrupted_final_commit_abandons_what_is_not_durable(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
+) -> None:
+    """Ctrl+C while the end of the block waits for the committer: the batch it is making
+    durable is finished, the files of the batch it never started are removed from tmp/."""
+    small_batches(monkeypatch, 1)
+    gate = Gate(monkeypatch)
+    batch = BatchedDelivery("acct", md, db)
+
+    def interrupted() -> None:
+        threading.Timer(0.2, gate.opened.set).start()
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), batch:
+        first = deliver(batch, "u1")
+        gate.wait_entered()
+        deliver(batch, "u2")  # waits behind the first
+        batch.begin(token_for("acct", "u3"))
+        batch.write(MESSAGE)  # a half message
+        monkeypatch.setattr(batch._committer, "wait", interrupted)
+    assert batch.durable == [first]
+    assert db.delivered_uid_set("acct") == {"u1"}
+    assert os.listdir(md.path / "new") == [Path(first.path).name]
+    assert os.listdir(md.path / "tmp") == []
+    assert gate.calls == 1, "the waiting batch was never started"
+
+
+def test_each_commit_makes_one_message_durable_as_pop2_needs(md: Maildir, db: Database) -> None:
+    batch = BatchedDelivery("acct", md, db)
+    for n in range(5):
+        record = deliver(batch, f"u{n}")
+        assert batch.commit() == [record]
+        assert db.delivered_uid_set("acct") == {f"u{i}" for i in range(n + 1)}
+        assert Path(record.path).exists()
+    batch.close()
+
+
+def test_pop2_acknowledges_for_deletion_only_what_is_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+    pop2_server: LocalPOP2Server,
+    profile: Profile,
+    mailbox: ServerMailbox,
+) -> None:
+    originals = mailbox.contents()
+    real_acknowledge = POP2Client.acknowledge
+    recorded_at_ackd: list[int] = []
+
+    def acknowledge(client: POP2Client, command: str) -> int:
+        if command == "ACKD":
+            with Database(profile.database_file) as other:  # what a crash now would leave
+                recorded_at_ackd.append(len(other.delivered_uid_set("test")))
+        return real_acknowledge(client, command)
+
+    monkeypatch.setattr(POP2Client, "acknowledge", acknowledge)
+    result = sync_account(make_account(pop2_server, policy="delete"), PASSWORD, profile)
+    assert result.error is None
+    assert recorded_at_ackd == list(range(1, len(originals) + 1))
+    assert mailbox.messages() == []
 
 
 def test_a_small_message_is_one_queued_operation_and_a_large_one_streams(
