@@ -204,10 +204,21 @@ class POP3Client:
         self.greeting: pop3.Greeting | None = None
         self.capabilities: Capabilities | None = None
         self.mechanism: str | None = None
+        #: A UIDL sent with the login (see :meth:`login`): its reply is read before anything
+        #: else is sent, and kept in ``_uidl_early`` for :meth:`uidl_lines`.
+        self._uidl_ahead = False
+        self._uidl_early: pop3.Event | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _settle_ahead(self) -> None:
+        """Read the reply to a UIDL sent ahead: it comes before any later command's."""
+        if self._uidl_ahead:
+            self._uidl_ahead = False
+            self._uidl_early = self._next_event()
+
     def _send(self, command: str, *args: str, shown: str | None = None) -> None:
+        self._settle_ahead()
         data = self._core.send(command, *args)
         if self._trace is not None:
             self._trace(
@@ -217,6 +228,7 @@ class POP3Client:
 
     def _send_batch(self, command: str, args: Iterable[tuple[str, ...]]) -> None:
         """Send *command* once per argument tuple, all in one write (a pipelined refill)."""
+        self._settle_ahead()
         parts = [self._core.send(command, *extra) for extra in args]
         if self._trace is not None:
             for data in parts:
@@ -306,11 +318,25 @@ class POP3Client:
 
     # -- authentication ---------------------------------------------------------------------
 
-    def login(self, user: str, secret: str, method: str = "auto") -> str:
-        """Authenticate; returns the method used (``USER``, ``APOP`` or a SASL name)."""
+    def login(
+        self, user: str, secret: str, method: str = "auto", *, uidl_ahead: bool = False
+    ) -> str:
+        """Authenticate; returns the method used (``USER``, ``APOP`` or a SASL name).
+
+        *uidl_ahead*: when the server pipelines, ask UIDL at once (with USER and PASS, in the
+        same write): the server lists while the caller prepares; :meth:`uidl_lines` and
+        :meth:`list_and_uidl` take that reply.
+        """
         chosen = self._choose_method(method)
         if chosen == "USER" and self.pipelining:
-            return self._login_user_pipelined(user, secret)
+            return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead)
+        chosen = self._login_one_by_one(chosen, user, secret)
+        if uidl_ahead and self.pipelining:
+            self._send("UIDL")
+            self._uidl_ahead = True
+        return chosen
+
+    def _login_one_by_one(self, chosen: str, user: str, secret: str) -> str:
         try:
             if chosen == "USER":
                 self.simple("USER", user)
@@ -327,17 +353,23 @@ class POP3Client:
             self.capa()  # capabilities may change after login (RFC 2449)
         return chosen
 
-    def _login_user_pipelined(self, user: str, secret: str) -> str:
-        """USER, PASS and the post-login CAPA in one write (RFC 2449 PIPELINING): one round
-        trip instead of three. Every reply is read before any is judged, so a refusal leaves
-        the session in step; a CAPA answered before the login took effect is ignored."""
+    def _login_user_pipelined(self, user: str, secret: str, *, uidl_ahead: bool) -> str:
+        """USER, PASS and the post-login CAPA (and UIDL) in one write (RFC 2449 PIPELINING):
+        one round trip instead of three. Every login reply is read before any is judged, so
+        a refusal leaves the session in step; a CAPA answered before the login took effect is
+        ignored, and so is the UIDL of a refused login."""
+        shown = [f"USER {user}", "PASS ********", "CAPA", *(["UIDL"] if uidl_ahead else [])]
         parts = [self._core.send("USER", user), self._core.send("PASS", secret)]
         parts.append(self._core.send("CAPA"))
+        if uidl_ahead:
+            parts.append(self._core.send("UIDL"))
         if self._trace is not None:
-            for shown in (f"USER {user}", "PASS ********", "CAPA"):
-                self._trace("C: " + shown)
+            for line in shown:
+                self._trace("C: " + line)
         self._transport.send(b"".join(parts))
         replies = [self._next_event() for _ in range(3)]
+        if uidl_ahead and not all(isinstance(reply, pop3.Ok) for reply in replies[:2]):
+            self._next_event()  # the refused login's UIDL reply: keep the session in step
         for command, reply in zip(("USER", "PASS"), replies, strict=False):
             if isinstance(reply, pop3.Err):
                 raise _login_error(ServerError(reply.text, code=reply.code, command=command))
@@ -349,6 +381,7 @@ class POP3Client:
         elif not isinstance(capabilities, pop3.Err):
             raise RemoteProtocolError(f"unexpected reply to CAPA: {_describe(capabilities)}")
         self.mechanism = "USER"
+        self._uidl_ahead = uidl_ahead
         return "USER"
 
     def _choose_method(self, method: str) -> str:
@@ -427,8 +460,12 @@ class POP3Client:
     def uidl_lines(self) -> tuple[bytes, ...] | None:
         """The UIDL listing as the server sent it (unparsed), or None without UIDL: a
         no-op sync only compares it with the last one it handled."""
-        self._send("UIDL")
-        event = self._next_event()
+        if self._uidl_ahead or self._uidl_early is not None:
+            self._settle_ahead()
+            event, self._uidl_early = self._uidl_early, None
+        else:
+            self._send("UIDL")
+            event = self._next_event()
         if isinstance(event, pop3.Err):
             return None
         if not isinstance(event, pop3.Listing):
@@ -445,6 +482,9 @@ class POP3Client:
 
     def list_and_uidl(self) -> tuple[dict[int, int], dict[int, str] | None]:
         """LIST and UIDL (None without UIDL), sent together when the server pipelines."""
+        if self._uidl_ahead or self._uidl_early is not None:
+            lines = self.uidl_lines()
+            return self.list_sizes(), None if lines is None else parse_uidl(lines)
         if not self.pipelining:
             return self.list_sizes(), self.uidl()
         self._send_batch("LIST", [()])

@@ -50,7 +50,8 @@ class EarlyLogin:
         try:
             from popgui.sync.session import open_pop3
 
-            self._client = open_pop3(account, secret, options)
+            # UIDL goes with the login: the server lists while the engine prepares.
+            self._client = open_pop3(account, secret, options, uidl_ahead=True)
         except BaseException as error:  # handed to the engine's thread by take()
             self._error = error
 

@@ -43,15 +43,18 @@ def connect_transport(account: Account, options: ConnectOptions) -> Transport:
     )
 
 
-def open_pop3(account: Account, secret: str, options: ConnectOptions) -> POP3Client:
-    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it."""
+def open_pop3(
+    account: Account, secret: str, options: ConnectOptions, *, uidl_ahead: bool = False
+) -> POP3Client:
+    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it.
+    *uidl_ahead*: see :meth:`POP3Client.login`."""
     client = POP3Client(connect_transport(account, options), trace=options.trace)
     try:
         client.read_greeting()
         client.capa()
         if account.security == "starttls":
             client.starttls(account.host)
-        client.login(account.user, secret, account.auth)
+        client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead)
     except BaseException:
         client.close()
         raise
