@@ -18,6 +18,7 @@ from popgui.profile import Profile
 if TYPE_CHECKING:
     from popgui.cli.demo_cmd import DemoServers
     from popgui.gui.mainwindow import MainWindow
+    from popgui.gui.startup import StartupRead
 
 APP_NAME = "popgui"
 #: the reverse-DNS id of the desktop entry (packaging/linux/io.github.popgui.desktop) and of
@@ -64,12 +65,21 @@ def demo_notice(demo: DemoServers) -> str:
     ).format(pop3=f"{demo.pop3.host}:{demo.pop3.port}", pop2=f"{demo.pop2.host}:{demo.pop2.port}")
 
 
-def create_window(profile: Profile, *, demo: DemoServers | None = None) -> MainWindow:
+def create_window(
+    profile: Profile, *, demo: DemoServers | None = None, startup: StartupRead | None = None
+) -> MainWindow:
     from popgui.gui.mainwindow import MainWindow
 
     if demo is None:
-        return MainWindow(profile)
-    return MainWindow(profile, notice=demo_notice(demo))
+        return MainWindow(profile, startup=startup)
+    return MainWindow(profile, notice=demo_notice(demo), startup=startup)
+
+
+def _start_reading(profile: Profile) -> StartupRead | None:
+    """Read the first folder in a thread while the window is imported and built."""
+    from popgui.gui.startup import StartupRead
+
+    return StartupRead.begin(profile)
 
 
 def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
@@ -78,9 +88,10 @@ def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
     With ``demo``, the window explains the demo and invites F5 to get the sample mail; the
     caller keeps the demo servers running until this returns.
     """
+    startup = _start_reading(profile)
     app = application()
     _install_language(app, profile)
-    window = create_window(profile, demo=demo)
+    window = create_window(profile, demo=demo, startup=startup)
     window.show()
     # Closing the window quits even if a dialog it opened is still around.
     window.closed.connect(lambda: QTimer.singleShot(0, app.quit))

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import (
@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -52,7 +51,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -70,11 +68,11 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui import actions as window_actions
-from popgui.gui.account_dialog import AccountDialog
-from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.i18n import en_plural, format_datetime, format_number
 from popgui.gui.icons import icon
+from popgui.gui.indexreader import IndexReader, Refreshed, RefreshRequest
 from popgui.gui.layout_state import LayoutState
+from popgui.gui.listing import PAGE_SIZE
 from popgui.gui.models import (
     COL_ATTACHMENT,
     COL_DATE,
@@ -88,18 +86,25 @@ from popgui.gui.models import (
     MessageTableModel,
     OnServerEntry,
 )
-from popgui.gui.onserver import OnServerView
 from popgui.gui.preferences import Preferences, PreferencesDialog
 from popgui.gui.reader import ReaderPane
 from popgui.gui.scheduler import CheckScheduler
+from popgui.gui.startup import FirstFolder, StartupRead
 from popgui.gui.statusprogress import StatusProgress
 from popgui.gui.tray import TrayIcon
+from popgui.gui.views import HeaderView, ListView, TableView
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.localmail import FolderInfo, LocalMail, MessageRow
 from popgui.sync.progress import SyncResult
+
+if TYPE_CHECKING:
+    from popgui.gui.onserver import OnServerView
+
+# The dialogs and the On server view are imported when first used, not with the window: they
+# are seldom needed, and On server brings the network stack; the window shows sooner without.
 
 APP_TITLE = "popgui"
 FILTER_DELAY_MS = 200
@@ -199,7 +204,8 @@ class MainWindow(QMainWindow):
 
     ``controller`` and ``mail`` can be given (tests); by default the window makes its own.
     ``notice`` is shown in the message bar at start (the demo explains itself there);
-    ``sync_on_start`` runs Get Mail once the window is up.
+    ``sync_on_start`` runs Get Mail once the window is up. ``startup`` (see
+    :mod:`popgui.gui.startup`) has read the first account's folders and Inbox meanwhile.
     """
 
     closed = Signal()
@@ -212,17 +218,23 @@ class MainWindow(QMainWindow):
         mail: LocalMail | None = None,
         notice: str = "",
         sync_on_start: bool = False,
+        startup: StartupRead | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.profile = profile
+        self._startup = startup
+        self._first_folder: FirstFolder | None = None
         self.settings = Settings()
         self.controller = controller or EngineController(profile, self)
         self._database: Database | None = None
         if mail is None:
-            self._database = Database(profile.database_file)
+            database = startup.take_database() if startup is not None else None
+            self._database = database or Database(profile.database_file)
             mail = LocalMail(profile, self._database)
         self.mail = mail
+        # New mail is counted and read in this thread, never on the GUI thread (see indexreader).
+        self.index_reader = IndexReader(profile, self)
         self.layout_state = LayoutState(profile)
         self.preferences = Preferences.load(self.layout_state)
         self._shown_message_id: int | None = None
@@ -306,7 +318,7 @@ class MainWindow(QMainWindow):
         header.addWidget(self.add_account_button)
         layout.addLayout(header)
         self.account_model = AccountListModel(self)
-        self.account_view = QListView(pane)
+        self.account_view = ListView(pane)
         self.account_view.setObjectName("accountView")
         self.account_view.setModel(self.account_model)
         self.account_view.setSpacing(2)
@@ -322,7 +334,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         layout.addWidget(_section_label(self.tr("Folders"), pane))
         self.folder_model = FolderListModel(self)
-        self.folder_view = QListView(pane)
+        self.folder_view = ListView(pane)
         self.folder_view.setObjectName("folderView")
         self.folder_view.setModel(self.folder_model)
         self.folder_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -349,15 +361,27 @@ class MainWindow(QMainWindow):
         self.reading_splitter.setSizes([300, 460])
         self.reading_splitter.setChildrenCollapsible(False)
         self.content_stack.addWidget(self.reading_splitter)
-        self.on_server_view = OnServerView(self.controller, content)
-        self.content_stack.addWidget(self.on_server_view)
+        self._on_server_view: OnServerView | None = None  # built when first shown
         layout.addWidget(self.content_stack, 1)
         return content
 
-    def _build_message_table(self) -> QTableView:
+    @property
+    def on_server_view(self) -> OnServerView:
+        """What waits on the server, shown in the list's place (built the first time)."""
+        if self._on_server_view is None:
+            from popgui.gui.onserver import OnServerView
+
+            self._on_server_view = OnServerView(self.controller, self.content_stack)
+            self.content_stack.addWidget(self._on_server_view)
+        return self._on_server_view
+
+    def _build_message_table(self) -> TableView:
         self.message_model = MessageTableModel(self.mail, self)
-        table = self.message_table = QTableView(self)
+        table = self.message_table = TableView(self)
         table.setObjectName("messageTable")
+        header = HeaderView(Qt.Orientation.Horizontal, table)
+        header.setSectionsClickable(True)  # as QTableView's own header
+        table.setHorizontalHeader(header)
         table.setModel(self.message_model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -405,7 +429,13 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.statusBar().addWidget(self.count_label)
         self.status_progress = StatusProgress(self.controller, self)
-        self.statusBar().addPermanentWidget(self.status_progress)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.status_progress)
+        # As tall as with a progress entry: an entry appearing when a sync starts then does not
+        # grow the bar, which would relayout and repaint the whole window (the list included).
+        margins = bar.sizeHint().height() - self.count_label.sizeHint().height()
+        needed = self.status_progress.entry_height() + margins
+        bar.setMinimumHeight(max(bar.sizeHint().height(), needed))
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -440,6 +470,7 @@ class MainWindow(QMainWindow):
         self.controller.busyChanged.connect(self._busy_changed)
         self.controller.finished.connect(self._job_finished)
         self.controller.delivered.connect(self._delivered)
+        self.index_reader.ready.connect(self._refreshed)
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -470,13 +501,24 @@ class MainWindow(QMainWindow):
         self._show_account(self.account_model.account_at(current.row()))
 
     def _show_account(self, account: Account | None) -> None:
-        self.folder_model.set_folders(self._folders_of(account) if account else [])
         if account is None:
+            self.folder_model.set_folders([])
             self.message_model.clear()
             self.reader.clear()
             self._update_title()
             return
-        self.folder_view.setCurrentIndex(self.folder_model.index(0, 0))
+        first = self._take_startup_read(account)
+        self.folder_model.set_folders(first.folders if first else self._folders_of(account))
+        self._first_folder = first  # its Inbox rows, for _folder_changed just below
+        try:
+            self.folder_view.setCurrentIndex(self.folder_model.index(0, 0))
+        finally:
+            self._first_folder = None
+
+    def _take_startup_read(self, account: Account) -> FirstFolder | None:
+        """What the start-up read found for ``account`` (only for the first account shown)."""
+        startup, self._startup = self._startup, None
+        return startup.take(account.name) if startup is not None else None
 
     def _folders_of(self, account: Account) -> list[FolderInfo]:
         try:
@@ -491,13 +533,19 @@ class MainWindow(QMainWindow):
         if account is None:
             return
         self._update_counts_later()
+        self._show_folders(self._folders_of(account))
+
+    def _show_folders(self, folders: list[FolderInfo]) -> None:
+        """New folder counts, the same folder (or On server) staying selected."""
+        if self.folder_model.update_counts(folders):
+            return  # the same folders: the selection holds
         current = self.current_folder()
         name = current.name if isinstance(current, FolderInfo) else None
         on_server = isinstance(current, OnServerEntry)
         selection = self.folder_view.selectionModel()
         selection.blockSignals(True)  # the same folder stays selected: nothing to reload
         try:
-            self.folder_model.set_folders(self._folders_of(account))
+            self.folder_model.set_folders(folders)
             row = (
                 self.folder_model.on_server_row
                 if on_server
@@ -527,7 +575,9 @@ class MainWindow(QMainWindow):
             self._update_counts()  # the view has its own summary: no stale folder counts
         elif entry is not None and account is not None:
             self.content_stack.setCurrentWidget(self.reading_splitter)
-            self.message_model.set_folder(account.name, entry.name)
+            first = self._first_folder
+            preread = (first.query, first.contents) if first is not None else None
+            self.message_model.set_folder(account.name, entry.name, preread)
             self._select_first_row_if_none()
         else:
             self.message_model.clear()
@@ -809,11 +859,74 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _delivered(self, name: str) -> None:
+        """New mail is in the index: count and read it in the index reader, then show it."""
         account = self.current_account()
         if account is not None and account.name == name:
-            self._refresh_folder_counts()
+            self._refresh_in_background(account)
+
+    def _refresh_in_background(self, account: Account) -> None:
+        query = self.message_model.query()
+        if not isinstance(self.current_folder(), FolderInfo):
+            query = None  # On server is shown: only the folders' counts change
+        visible = self._visible_rows()
+        # The pages on screen are read too, to tell whether the rows shown changed.
+        pages = sorted({visible[0] // PAGE_SIZE, visible[-1] // PAGE_SIZE}) if visible else []
+        generations = (self.folder_model.generation, self.message_model.generation)
+        request = RefreshRequest(account, query, self._shown_message_id, generations, tuple(pages))
+        self.index_reader.request(request)
+
+    def _visible_rows(self) -> range:
+        """The rows of the message list on screen."""
+        table = self.message_table
+        first = table.rowAt(0)
+        if first < 0:
+            return range(0)
+        last = table.rowAt(table.viewport().height() - 1)
+        return range(first, (last if last >= 0 else self.message_model.rowCount() - 1) + 1)
+
+    @Slot(object)
+    def _refreshed(self, refreshed: Refreshed) -> None:
+        """Show what the index reader read, unless the window moved on meanwhile."""
+        request = refreshed.request
+        account = self.current_account()
+        if account is None or account.name != request.account.name:
+            return  # another account is shown now
+        if refreshed.error is not None:
+            self._refresh_folder_counts()  # read here instead: the message bar says what failed
             if isinstance(self.current_folder(), FolderInfo):
                 self._refresh_messages()
+            return
+        if request.generations != (self.folder_model.generation, self.message_model.generation):
+            self._refresh_in_background(account)  # a local action came first: read once more
+            return
+        self._show_folders(refreshed.folders)
+        contents = refreshed.contents
+        if contents is not None and request.query == self.message_model.query():
+            same = self.message_model.show_contents(contents, self._visible_rows())
+            self._select_kept_message(request.keep_id, contents.kept_row, same)
+        self._update_counts()
+
+    def _select_kept_message(self, kept_id: int | None, kept_row: int, same: bool) -> None:
+        """After new rows arrived: the open message selected where it is now, if still near.
+
+        ``same``: the rows on screen hold the same messages as before; a selection among them
+        still holds (the usual case while mail lands below them: nothing to do, or repaint).
+        """
+        visible = self._visible_rows()
+        selected = self.message_table.selectionModel().selectedRows()
+        if same and all(index.row() in visible for index in selected):
+            return
+        if self._shown_message_id is None:
+            self.message_table.clearSelection()  # the rows selected may hold other mail now
+            self._select_first_row_if_none()
+            return
+        if kept_id != self._shown_message_id:  # another message was opened meanwhile
+            kept_row = self.message_model.row_of(self._shown_message_id)
+        if kept_row >= 0:
+            self.message_table.selectRow(kept_row)  # same id: it is not opened again
+        else:
+            self._shown_message_id = None
+            self.reader.clear()
 
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
@@ -884,8 +997,12 @@ class MainWindow(QMainWindow):
                 "every message a new identity.\n\n"
                 "popgui can go on: it will recognise the messages you already have by their "
                 "Message-ID, date and size and download only the others. Go on?"
-            ).format(seen=error.previously_seen, account=name, vanished=error.vanished,
-                     unknown=error.unknown),
+            ).format(
+                seen=error.previously_seen,
+                account=name,
+                vanished=error.vanished,
+                unknown=error.unknown,
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -930,6 +1047,8 @@ class MainWindow(QMainWindow):
     # -- account editing -----------------------------------------------------------------------
 
     def add_account(self) -> None:
+        from popgui.gui.account_dialog import AccountDialog
+
         dialog = AccountDialog(self.controller, self.settings.names(), account=None, parent=self)
         if dialog.exec():
             account = dialog.account()
@@ -945,6 +1064,8 @@ class MainWindow(QMainWindow):
         account = self.settings.get(name)
         if account is None:
             return
+        from popgui.gui.account_dialog import AccountDialog
+
         others = [n for n in self.settings.names() if n != name]
         dialog = AccountDialog(self.controller, others, account=account, parent=self)
         if dialog.exec():
@@ -1112,6 +1233,7 @@ class MainWindow(QMainWindow):
             if self.tray is not None:
                 self.tray.hide()
             self.controller.shutdown()
+            self.index_reader.shutdown()
             self.reader.shutdown()
             if self._database is not None:
                 self._database.close()
@@ -1151,6 +1273,13 @@ def about_text() -> str:
         )
         + "</p>"
     )
+
+
+def ask_trust_certificate(parent: QWidget, error: CertificateError) -> bool:
+    """:func:`popgui.gui.certificate_dialog.ask_trust_certificate`, imported when needed."""
+    from popgui.gui.certificate_dialog import ask_trust_certificate as ask
+
+    return ask(parent, error)
 
 
 def _section_label(text: str, parent: QWidget) -> QLabel:

@@ -9,14 +9,15 @@ one page query to show, and scrolling to the end costs one more page.
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import json
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,6 +25,8 @@ from PySide6.QtCore import (
     QCoreApplication,
     QMimeData,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -33,6 +36,14 @@ from PySide6.QtGui import QFont, QIcon
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
 from popgui.gui.i18n import format_size as i18n_format_size
 from popgui.gui.icons import icon
+from popgui.gui.listing import (
+    FIND_PAGES,
+    PAGE_SIZE,
+    ListContents,
+    ListQuery,
+    MailSource,
+    find_message,
+)
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -45,26 +56,7 @@ ROOT = QModelIndex()
 ItemRole = Qt.ItemDataRole.UserRole + 1
 #: Drag and drop of messages between the list and the folders pane.
 MESSAGE_IDS_MIME = "application/x-popgui-message-ids"
-PAGE_SIZE = 200
 MAX_CACHED_PAGES = 64
-
-
-class MailSource(Protocol):
-    """What the message and folder models need from ``popgui.store.localmail.LocalMail``."""
-
-    def count(self, account: str, folder: str, filter_text: str = "") -> int: ...
-
-    def page(
-        self,
-        account: str,
-        folder: str,
-        *,
-        sort: Any = "date",
-        descending: bool = True,
-        filter_text: str = "",
-        offset: int = 0,
-        limit: int = 200,
-    ) -> list[MessageRow]: ...
 
 
 class AccountText(Context):
@@ -79,10 +71,42 @@ class MessageText(Context):
     """Translation context: the message list."""
 
 
+@cache
 def _bold(font_bold: bool) -> QFont:
     font = QFont()
     font.setBold(font_bold)
     return font
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def role_slots(span: QModelRoleDataSpan | QModelRoleData) -> list[QModelRoleData]:
+    """The role slots a view asks to fill in one ``multiData`` call."""
+    if isinstance(span, QModelRoleData):
+        return [span]
+    # PySide6 indexes the span at run time; its type stubs do not declare __getitem__.
+    return [span[i] for i in range(span.size())]  # type: ignore[index]
+
+
+def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], Any]) -> None:
+    """Fill each slot with ``value(role)`` (None empties it).
+
+    Why ``multiData``: a delegate painting a cell asks for seven roles; answered by
+    ``data()`` that is seven calls into Python, each waiting for the GIL while the engine
+    thread downloads. One call per cell makes a repaint during a sync several times shorter.
+    """
+    for slot in slots:
+        result = value(slot.role())
+        if result is None:
+            slot.clearData()  # a delegate reuses its slots from one cell to the next
+        else:
+            slot.setData(result)
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -155,6 +179,9 @@ class AccountListModel(QAbstractListModel):
     def rowCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._accounts)
 
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        fill_roles(role_slots(roleDataSpan), lambda role: self.data(index, role))
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         account = self.account_at(index.row()) if index.isValid() else None
         if account is None:
@@ -209,12 +236,35 @@ class FolderListModel(QAbstractListModel):
         super().__init__(parent)
         self._folders: list[FolderInfo] = []
         self._on_server = OnServerEntry()
+        self._generation = 0
 
     def set_folders(self, folders: Iterable[FolderInfo]) -> None:
         """Show ``folders``; Inbox and Trash get their names in the interface's language."""
         self.beginResetModel()
+        self._generation += 1
         self._folders = [_translated_folder(folder) for folder in folders]
         self.endResetModel()
+
+    @property
+    def generation(self) -> int:
+        """Changes when :meth:`set_folders` is called (not :meth:`update_counts`)."""
+        return self._generation
+
+    def update_counts(self, folders: Sequence[FolderInfo]) -> bool:
+        """New counts for the same folders: only the rows that changed are repainted.
+
+        Returns False, changing nothing, when the folders themselves differ (then call
+        :meth:`set_folders`).
+        """
+        new = [_translated_folder(folder) for folder in folders]
+        if [folder.name for folder in new] != [folder.name for folder in self._folders]:
+            return False
+        for row, (old, folder) in enumerate(zip(self._folders, new, strict=True)):
+            if old != folder:
+                self._folders[row] = folder
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
+        return True
 
     def folders(self) -> list[FolderInfo]:
         return list(self._folders)
@@ -236,6 +286,9 @@ class FolderListModel(QAbstractListModel):
 
     def rowCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._folders) + 1
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        fill_roles(role_slots(roleDataSpan), lambda role: self.data(index, role))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         entry = self.entry_at(index.row()) if index.isValid() else None
@@ -348,8 +401,18 @@ COL_READ, COL_ATTACHMENT, COL_FROM, COL_SUBJECT, COL_DATE, COL_SIZE = range(len(
 DEFAULT_SORT_COLUMN = COL_DATE
 
 
+#: ``Name <address>`` with a plain name (no quotes, comments or specials): nearly every
+#: sender, answered without the ``email`` package (a few ms to import while the window starts).
+_PLAIN_SENDER_RE = re.compile(r"\s*([^\"<>()\[\],;:@\\]*?)\s*<([^<>\s()\"\\]*)>\s*")
+
+
 def sender_name(from_addr: str) -> str:
     """``Alice Martin <alice@example.org>`` → ``Alice Martin``; a bare address stays."""
+    plain = _PLAIN_SENDER_RE.fullmatch(from_addr)
+    if plain is not None and plain[1]:
+        return " ".join(plain[1].split())
+    import email.utils  # the rarer sender: no name, quotes, comments
+
     name, address = email.utils.parseaddr(from_addr)
     return name.strip() or address or from_addr
 
@@ -392,6 +455,7 @@ class MessageTableModel(QAbstractTableModel):
         self._descending = True
         self._count = 0
         self._pages: OrderedDict[int, list[MessageRow]] = OrderedDict()
+        self._generation = 0
         self.last_load_seconds = 0.0
 
     # -- what is shown
@@ -400,9 +464,16 @@ class MessageTableModel(QAbstractTableModel):
         self._source = source
         self.refresh()
 
-    def set_folder(self, account: str, folder: str) -> None:
+    def set_folder(
+        self, account: str, folder: str, preread: tuple[ListQuery, ListContents] | None = None
+    ) -> None:
+        """Show a folder; ``preread``: its rows already read for a query (used if it matches)."""
         self._account, self._folder = account, folder
-        self.refresh()
+        if preread is None or preread[0] != self.query():
+            self.refresh()
+            return
+        self._generation += 1
+        self._reset_to(preread[1])
 
     def clear(self) -> None:
         self._account = self._folder = ""
@@ -427,6 +498,22 @@ class MessageTableModel(QAbstractTableModel):
             self.refresh()
 
     @property
+    def generation(self) -> int:
+        """Changes when the rows are read here or changed here (not by :meth:`show_contents`).
+
+        A read-ahead asked before such a change is stale; one asked before another read-ahead
+        was shown is not (it read later).
+        """
+        return self._generation
+
+    def query(self) -> ListQuery | None:
+        """What the list shows now (None: no folder)."""
+        if not self._account or not self._folder:
+            return None
+        sort = COLUMNS[self._sort_column].sort_key or "date"
+        return ListQuery(self._account, self._folder, self._filter, sort, self._descending)
+
+    @property
     def sort_column(self) -> int:
         return self._sort_column
 
@@ -438,10 +525,56 @@ class MessageTableModel(QAbstractTableModel):
         """Count again and forget every cached page (after new mail or a local action)."""
         started = time.perf_counter()
         self.beginResetModel()
+        self._generation += 1
         self._pages.clear()
         self._count = self._fetch_count()
         self.endResetModel()
         self.last_load_seconds = time.perf_counter() - started
+
+    def show_contents(self, contents: ListContents, visible: range = range(0)) -> bool:
+        """Show rows read elsewhere (in the index reader thread) for the current :meth:`query`.
+
+        Like :meth:`refresh`, but without a query on this thread. When the folder grew (new
+        mail) the rows are added at the end and only ``visible`` (the rows the view shows) is
+        repainted, and only if its rows changed: a reset would repaint everything, each cell
+        a call into Python that waits for the engine thread to hand over the GIL. Rows that
+        moved outside ``visible`` are read again when shown (their pages are dropped).
+        Returns whether the ``visible`` rows stayed the same (then the selection still holds).
+        """
+        if contents.count < self._count:
+            self._reset_to(contents)
+            return False
+        unchanged = self._same_rows(contents, visible)
+        self._pages.clear()
+        self._pages.update(sorted(contents.pages.items())[-MAX_CACHED_PAGES:])
+        if contents.count > self._count:
+            self.beginInsertRows(ROOT, self._count, contents.count - 1)
+            self._count = contents.count
+            self.endInsertRows()
+        if not unchanged and len(visible):
+            last = min(visible.stop, self._count) - 1
+            self.dataChanged.emit(self.index(visible.start, 0), self.index(last, len(COLUMNS) - 1))
+        return unchanged
+
+    def _reset_to(self, contents: ListContents) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._pages.update(sorted(contents.pages.items())[-MAX_CACHED_PAGES:])
+        self._count = contents.count
+        self.endResetModel()
+
+    def _same_rows(self, contents: ListContents, rows: range) -> bool:
+        """Whether ``rows`` hold the same messages, in the same state, before and after."""
+        for row in rows:
+            number, offset = divmod(row, PAGE_SIZE)
+            old, new = self._pages.get(number), contents.pages.get(number)
+            if old is None or new is None:
+                return False  # not known on one side: assume it changed
+            if (old[offset] if offset < len(old) else None) != (
+                new[offset] if offset < len(new) else None
+            ):
+                return False
+        return True
 
     def _fetch_count(self) -> int:
         if self._source is None or not self._account or not self._folder:
@@ -451,6 +584,7 @@ class MessageTableModel(QAbstractTableModel):
     def reload_rows(self, rows: Iterable[int]) -> None:
         """Re-read the pages holding ``rows`` and repaint them (read state changed)."""
         rows = sorted(set(rows))
+        self._generation += 1
         for page in {row // PAGE_SIZE for row in rows}:
             self._pages.pop(page, None)
         if rows:
@@ -477,13 +611,10 @@ class MessageTableModel(QAbstractTableModel):
         return page
 
     def _load_page(self, number: int) -> list[MessageRow]:
-        if self._source is None:
+        query = self.query()
+        if self._source is None or query is None:
             return []
-        key = COLUMNS[self._sort_column].sort_key or "date"
-        return self._source.page(
-            self._account, self._folder, sort=key, descending=self._descending,
-            filter_text=self._filter, offset=number * PAGE_SIZE, limit=PAGE_SIZE,
-        )  # fmt: skip
+        return query.page(self._source, number)
 
     def row_of(self, message_id: int) -> int:
         """The row of a message among the pages loaded so far, or -1."""
@@ -493,23 +624,20 @@ class MessageTableModel(QAbstractTableModel):
                     return number * PAGE_SIZE + offset
         return -1
 
-    def find_row(self, message_id: int, max_pages: int = 10) -> int:
+    def find_row(self, message_id: int, max_pages: int = FIND_PAGES) -> int:
         """The row of a message, loading at most ``max_pages`` pages from the top, or -1.
 
         After new mail lands the open message has moved down by the number of new ones, so
         it is found in the first pages; further down is not worth a scan of the folder.
         """
-        for number in range(min(max_pages, -(-self._count // PAGE_SIZE))):
-            for offset, message in enumerate(self._page(number)):
-                if message.id == message_id:
-                    return number * PAGE_SIZE + offset
-        return -1
+        return find_message(self._page, message_id, min(max_pages, -(-self._count // PAGE_SIZE)))
 
     def update_row(self, row: int, message: MessageRow) -> None:
         """Show a message's new state (read, path) without reading its page again."""
         page = self._pages.get(row // PAGE_SIZE)
         offset = row % PAGE_SIZE
         if page is not None and offset < len(page) and page[offset].id == message.id:
+            self._generation += 1
             page[offset] = message
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
@@ -542,22 +670,26 @@ class MessageTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        message = self.message_at(index.row())
-        if message is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        message = self.message_at(index.row()) if index.isValid() else None
+        return None if message is None else self._value(message, index.column(), int(role))
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        message = self.message_at(index.row()) if index.isValid() else None
+        if message is not None:
+            column = index.column()
+            fill_roles(role_slots(roleDataSpan), lambda role: self._value(message, column, role))
+
+    def _value(self, message: MessageRow, column: int, role: int) -> Any:
+        if role == _DISPLAY:
             return self._display(message, column)
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return _bold(not message.read)
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == _DECORATION:
             return self._decoration(message, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (COL_FROM, COL_SUBJECT):
+        if role == _TOOLTIP and column in (COL_FROM, COL_SUBJECT):
             return message.from_addr if column == COL_FROM else message.subject
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and column == COL_SIZE:
+            return _RIGHT_ALIGNED
         if role == ItemRole:
             return message
         return None

@@ -13,14 +13,10 @@ text shown is capped, so a 10 MB message does not freeze the window.
 
 from __future__ import annotations
 
-import email.policy
-import email.utils
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage, Message
-from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -55,6 +51,12 @@ from PySide6.QtWidgets import (
 
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, format_datetime, format_size
 from popgui.gui.icons import icon
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage, Message
+
+# The email package is imported when a message is first opened (on the parsing thread), not
+# with the window: a few milliseconds of start-up for a pane that shows nothing at first.
 
 #: Read at most this much of a message file (the rest is not shown; Save As keeps it all).
 MAX_READ_BYTES = 64 * 1024 * 1024
@@ -104,6 +106,10 @@ def read_message_file(path: Path) -> tuple[bytes, bool]:
 
 def parse_for_display(data: bytes, *, truncated: bool = False) -> ParsedMessage:
     """Everything the pane shows, decoded leniently: a broken part never hides the rest."""
+    import email.policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
     message = BytesParser(policy=email.policy.default).parsebytes(data)
     assert isinstance(message, EmailMessage)
     body = _body_part(message)
@@ -140,6 +146,8 @@ def _body_part(message: EmailMessage) -> EmailMessage | None:
         part = message.get_body(preferencelist=("plain", "html"))
     except Exception:
         return None
+    from email.message import EmailMessage
+
     return part if isinstance(part, EmailMessage) else None
 
 
@@ -507,6 +515,8 @@ def _plain_label(parent: QWidget) -> QLabel:
 
 def _local_date(header: str) -> str:
     """A Date header in the reader's language and time zone; the header as is if unparsable."""
+    import email.utils
+
     try:
         when = email.utils.parsedate_to_datetime(header)
     except (TypeError, ValueError, IndexError):

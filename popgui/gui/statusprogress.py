@@ -74,20 +74,12 @@ class _Entry(QWidget):
     def __init__(self, account: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.account = account
-        self.label = QLabel(
-            f"{account}: " + QCoreApplication.translate("StatusProgress", "starting…"), self
-        )
+        self.label = QLabel(self)
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(False)
         self.bar.setFixedSize(QSize(80, 12))
-        self.bar.setRange(0, 0)
         self.stop = QToolButton(self)
         self.stop.setText(QCoreApplication.translate("StatusProgress", "Stop"))
-        self.stop.setToolTip(
-            QCoreApplication.translate(
-                "StatusProgress", "Stop what popgui is doing for {account}"
-            ).format(account=account)
-        )
         self.stop.setAutoRaise(True)
         _set_icon(self.stop, "stop")
         self.stop.clicked.connect(self._stop_clicked)
@@ -98,6 +90,20 @@ class _Entry(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.stop)
+        self.set_account(account)
+
+    def set_account(self, account: str) -> None:
+        """Start over for ``account`` (an entry built ahead is given its account when used)."""
+        self.account = account
+        self.label.setText(
+            f"{account}: " + QCoreApplication.translate("StatusProgress", "starting…")
+        )
+        self.bar.setRange(0, 0)
+        self.stop.setToolTip(
+            QCoreApplication.translate(
+                "StatusProgress", "Stop what popgui is doing for {account}"
+            ).format(account=account)
+        )
 
     @Slot()
     def _stop_clicked(self) -> None:
@@ -147,6 +153,7 @@ class StatusProgress(QWidget):
     ) -> None:
         super().__init__(parent)
         self._entries: dict[str, _Entry] = {}
+        self._spare: _Entry | None = None
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(12)
@@ -159,6 +166,18 @@ class StatusProgress(QWidget):
         controller.progress.connect(self.show_progress)
         controller.busyChanged.connect(self.set_busy)
         self.stopRequested.connect(controller.cancel)
+
+    def entry_height(self) -> int:
+        """How tall an entry is; one is built ahead (hidden) to tell, and used first.
+
+        The window keeps its status bar that tall: an entry appearing when a sync starts then
+        does not grow the bar, which would shrink, relayout and repaint the whole window while
+        the engine thread starts (and competes for the GIL).
+        """
+        if self._spare is None:
+            self._spare = _Entry("", self)
+            self._spare.hide()
+        return self._spare.sizeHint().height()
 
     def entry_text(self, account: str) -> str | None:
         """What the account's entry says, or None when it has none (for tests)."""
@@ -183,8 +202,16 @@ class StatusProgress(QWidget):
     def _entry(self, account: str) -> _Entry:
         entry = self._entries.get(account)
         if entry is None:
-            entry = self._entries[account] = _Entry(account, self)
+            entry = self._entries[account] = self._new_entry(account)
             entry.stopClicked.connect(self.stopRequested)
             self._layout.addWidget(entry)
+            entry.show()
             self.setVisible(True)
         return entry
+
+    def _new_entry(self, account: str) -> _Entry:
+        spare, self._spare = self._spare, None
+        if spare is None:
+            return _Entry(account, self)
+        spare.set_account(account)
+        return spare

@@ -41,13 +41,12 @@ from popgui.errors import ConfigError, CredentialsError, PopguiError
 from popgui.messages import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
-from popgui.sync.engine import sync_account
-from popgui.sync.preview import preview_account
 from popgui.sync.progress import Progress, SyncResult
-from popgui.sync.session import ConnectOptions
 
 if TYPE_CHECKING:
     from popgui.sync.diagnose import ConnectionReport
+    from popgui.sync.preview import PreviewItem
+    from popgui.sync.session import ConnectOptions
 
 __all__ = [
     "AccountProgress",
@@ -124,6 +123,8 @@ class JobContext:
         return call_cancellable(partial(store.get_password, self.account), self.token, "keyring")
 
     def options(self) -> ConnectOptions:
+        from popgui.sync.session import ConnectOptions
+
         return ConnectOptions(cancel=self.token)
 
 
@@ -167,6 +168,41 @@ def call_cancellable(func: Callable[[], _T], token: CancelToken, what: str) -> _
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+# The engine (network, protocols, TLS) is imported by the first job, in the worker thread: the
+# window does not need it to show, and importing it there cost a third of the start-up time.
+
+
+def sync_account(
+    account: Account,
+    secret: str,
+    profile: Profile,
+    *,
+    options: ConnectOptions,
+    progress: Callable[[Progress], None],
+    accept_new_uidls: bool = False,
+) -> SyncResult:
+    """:func:`popgui.sync.engine.sync_account`, imported when first called."""
+    from popgui.sync.engine import sync_account as engine_sync_account
+
+    return engine_sync_account(
+        account,
+        secret,
+        profile,
+        options=options,
+        progress=progress,
+        accept_new_uidls=accept_new_uidls,
+    )
+
+
+def preview_account(
+    account: Account, secret: str, profile: Profile, *, options: ConnectOptions
+) -> list[PreviewItem]:
+    """:func:`popgui.sync.preview.preview_account`, imported when first called."""
+    from popgui.sync.preview import preview_account as engine_preview_account
+
+    return engine_preview_account(account, secret, profile, options=options)
 
 
 def _sync_job(
@@ -216,6 +252,7 @@ def _delete_job(uids: frozenset[str], ctx: JobContext) -> tuple[object, PopguiEr
 
 def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiError | None]:
     from popgui.sync import diagnose
+    from popgui.sync.session import ConnectOptions
 
     timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
     options = ConnectOptions(timeout=timeout, cancel=ctx.token)

@@ -1,0 +1,112 @@
+"""What the message list shows, and reading it: free of Qt, so any thread can use it.
+
+The message model (``models``) pages through a folder with these; the index reader thread
+(``indexreader``) and the start-up read (``startup``) read ahead with them, each on a SQLite
+connection of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from popgui.store.localmail import MessageRow
+
+__all__ = [
+    "FIND_PAGES",
+    "PAGE_SIZE",
+    "ListContents",
+    "ListQuery",
+    "MailSource",
+    "find_message",
+    "read_list",
+]
+
+PAGE_SIZE = 200
+#: How many pages from the top are searched for the open message after new mail landed.
+FIND_PAGES = 10
+
+
+class MailSource(Protocol):
+    """What the message and folder models need from ``popgui.store.localmail.LocalMail``."""
+
+    def count(self, account: str, folder: str, filter_text: str = "") -> int: ...
+
+    def page(
+        self,
+        account: str,
+        folder: str,
+        *,
+        sort: Any = "date",
+        descending: bool = True,
+        filter_text: str = "",
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[MessageRow]: ...
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the message list shows, enough to read it again in another thread."""
+
+    account: str
+    folder: str
+    filter_text: str
+    sort: str  # a LocalMail SortKey
+    descending: bool
+
+    def page(self, source: MailSource, number: int) -> list[MessageRow]:
+        return source.page(
+            self.account, self.folder, sort=self.sort, descending=self.descending,
+            filter_text=self.filter_text, offset=number * PAGE_SIZE, limit=PAGE_SIZE,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListContents:
+    """A folder's row count and its first pages, read ahead for :class:`MessageTableModel`.
+
+    ``kept_row`` is the row of the message asked for by :func:`read_list` (-1: not found in
+    the first :data:`FIND_PAGES` pages, or none asked for).
+    """
+
+    count: int
+    pages: dict[int, list[MessageRow]]
+    kept_row: int = -1
+
+
+def read_list(
+    source: MailSource,
+    query: ListQuery,
+    keep_id: int | None = None,
+    pages: Collection[int] = (),
+) -> ListContents:
+    """Count the folder; read its first page, ``pages``, and pages until ``keep_id`` is found.
+
+    Runs in the index reader thread and in the start-up read.
+    """
+    count = source.count(query.account, query.folder, query.filter_text)
+    page_count = -(-count // PAGE_SIZE)
+    loaded: dict[int, list[MessageRow]] = {}
+
+    def page(number: int) -> list[MessageRow]:
+        if number not in loaded:
+            loaded[number] = query.page(source, number)
+        return loaded[number]
+
+    kept_row = -1 if keep_id is None else find_message(page, keep_id, min(FIND_PAGES, page_count))
+    for number in sorted({0, *pages}):
+        if number < page_count:
+            page(number)
+    return ListContents(count, loaded, kept_row)
+
+
+def find_message(page: Callable[[int], list[MessageRow]], message_id: int, pages: int) -> int:
+    """The row of ``message_id`` in the first ``pages`` pages given by ``page``, or -1."""
+    for number in range(pages):
+        for offset, message in enumerate(page(number)):
+            if message.id == message_id:
+                return number * PAGE_SIZE + offset
+    return -1
