@@ -349,6 +349,7 @@ def test_renumbered_server_is_asked_about_before_anything_is_fetched_again(
         mainwindow_module.QMessageBox, "question",
         lambda *args, **kwargs: mainwindow_module.QMessageBox.StandardButton.Yes,
     )  # fmt: skip
+
     def about_home(job: Any) -> bool:
         return bool(job.account == "home" and job.kind == "sync")
 

@@ -126,7 +126,9 @@ def answer_dialog(button_text: str, seen: list[str]) -> None:
 
 
 def test_lists_the_server_messages(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()
@@ -144,7 +146,10 @@ def test_lists_the_server_messages(
 
 
 def test_downloaded_messages_are_marked_and_greyed(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account, profile: Profile,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
+    profile: Profile,
 ) -> None:
     assert sync_account(account, PASSWORD, profile).ok
     view = make_view()
@@ -168,7 +173,9 @@ def test_a_sync_marks_rows_without_asking_the_server_again(
 
 
 def test_preview_pane_shows_the_first_lines(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()
@@ -186,7 +193,10 @@ def test_preview_pane_shows_the_first_lines(
 
 
 def test_download_selected_downloads_exactly_those(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account, profile: Profile,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
+    profile: Profile,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()
@@ -204,7 +214,10 @@ def test_download_selected_downloads_exactly_those(
 
 
 def test_download_all_new_takes_only_the_new_ones(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account, profile: Profile,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
+    profile: Profile,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()
@@ -217,7 +230,9 @@ def test_download_all_new_takes_only_the_new_ones(
 
 
 def test_delete_from_server_after_confirmation(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()
@@ -234,7 +249,9 @@ def test_delete_from_server_after_confirmation(
 
 
 def test_delete_cancelled_deletes_nothing(
-    qtbot: QtBot, make_view: Callable[..., OnServerView], account: Account,
+    qtbot: QtBot,
+    make_view: Callable[..., OnServerView],
+    account: Account,
     mailbox: ServerMailbox,
 ) -> None:
     view = make_view()

@@ -62,9 +62,7 @@ def account_for(server: LocalPOP3Server, minutes: int | None = 1) -> Account:
 
 
 @pytest.fixture
-def make_controller(
-    qtbot: QtBot, profile: Profile
-) -> Iterator[Callable[..., EngineController]]:
+def make_controller(qtbot: QtBot, profile: Profile) -> Iterator[Callable[..., EngineController]]:
     made: list[EngineController] = []
 
     def make(password: str = PASSWORD) -> EngineController:
@@ -254,7 +252,8 @@ def test_badge_paints_the_count() -> None:
 
 
 def test_tray_menu_notifications_and_window(
-    qtbot: QtBot, make_controller: Callable[..., EngineController],
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = QWidget()

@@ -84,9 +84,7 @@ def account(server: LocalPOP3Server) -> Account:
 
 
 @pytest.fixture
-def make_controller(
-    qtbot: QtBot, profile: Profile
-) -> Iterator[Callable[..., EngineController]]:
+def make_controller(qtbot: QtBot, profile: Profile) -> Iterator[Callable[..., EngineController]]:
     made: list[EngineController] = []
 
     def make(**kwargs: Any) -> EngineController:
@@ -129,7 +127,9 @@ def wait_for_mail(qtbot: QtBot, profile: Profile, account: Account, count: int) 
 
 
 def test_sync_reports_throttled_progress_delivered_and_finished(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     profile: Profile,
 ) -> None:
     controller = make_controller()
@@ -156,7 +156,9 @@ def test_sync_reports_throttled_progress_delivered_and_finished(
 
 
 def test_a_flood_of_progress_is_throttled_and_the_last_one_arrives(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An engine reporting every 0.5 ms for 1.5 s: at most 5 signals a second get through."""
@@ -212,7 +214,9 @@ def test_wrong_password_is_a_credentials_error(
 
 @pytest.mark.parametrize("faults", [Faults(stall_on="RETR 40")])
 def test_cancel_mid_sync(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     profile: Profile,
 ) -> None:
     controller = make_controller()
@@ -228,7 +232,9 @@ def test_cancel_mid_sync(
 
 @pytest.mark.parametrize("faults", [Faults(stall_on="RETR 40")])
 def test_cancel_all_also_cancels_queued_jobs(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     profile: Profile,
 ) -> None:
     controller = make_controller()
@@ -248,7 +254,9 @@ def test_cancel_all_also_cancels_queued_jobs(
 
 @pytest.mark.parametrize("faults", [Faults(stall_on="RETR 40")])
 def test_shutdown_mid_sync_is_bounded(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     profile: Profile,
 ) -> None:
     controller = make_controller()
@@ -261,7 +269,9 @@ def test_shutdown_mid_sync_is_bounded(
 
 
 def test_keyring_never_blocks_the_gui_thread(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class SlowKeyring:
@@ -298,8 +308,11 @@ def test_cancel_during_a_slow_keyring_is_prompt(
 
 
 def test_a_bug_in_a_job_is_reported_and_the_worker_survives(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*_args: object, **_kwargs: object) -> SyncResult:
         raise RuntimeError("boom")
@@ -356,7 +369,9 @@ def test_describe_progress_and_human_size() -> None:
 
 
 def test_status_progress_shows_busy_accounts_and_stops_them(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account,
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
 ) -> None:
     controller = make_controller()
     widget = StatusProgress(controller)
