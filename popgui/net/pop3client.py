@@ -454,8 +454,7 @@ class POP3Client:
 
     def uidl(self) -> dict[int, str] | None:
         """Message number → unique id, or None when the server has no UIDL."""
-        self._send("UIDL")
-        return self._uidl_reply()
+        return _parsed_uidl(self.uidl_lines())
 
     def uidl_lines(self) -> tuple[bytes, ...] | None:
         """The UIDL listing as the server sent it (unparsed), or None without UIDL: a
@@ -466,31 +465,19 @@ class POP3Client:
         else:
             self._send("UIDL")
             event = self._next_event()
-        if isinstance(event, pop3.Err):
-            return None
-        if not isinstance(event, pop3.Listing):
-            raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
-        return event.lines
-
-    def _uidl_reply(self) -> dict[int, str] | None:
-        event = self._next_event()
-        if isinstance(event, pop3.Err):
-            return None
-        if not isinstance(event, pop3.Listing):
-            raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
-        return parse_uidl(event.lines)
+        return _uidl_lines_of(event)
 
     def list_and_uidl(self) -> tuple[dict[int, int], dict[int, str] | None]:
         """LIST and UIDL (None without UIDL), sent together when the server pipelines."""
         if self._uidl_ahead or self._uidl_early is not None:
-            lines = self.uidl_lines()
-            return self.list_sizes(), None if lines is None else parse_uidl(lines)
+            uids = self.uidl()  # its reply comes first
+            return self.list_sizes(), uids
         if not self.pipelining:
             return self.list_sizes(), self.uidl()
         self._send_batch("LIST", [()])
         self._send_batch("UIDL", [()])
         listing = self._next_event()
-        uids = self._uidl_reply()  # read both replies before judging either
+        uids = _parsed_uidl(_uidl_lines_of(self._next_event()))  # both read before judging
         if isinstance(listing, pop3.Err):
             raise ServerError(listing.text, code=listing.code, command="LIST")
         if not isinstance(listing, pop3.Listing):
@@ -621,6 +608,19 @@ class POP3Client:
             elif not isinstance(event, pop3.Err):
                 raise RemoteProtocolError(f"unexpected reply to DELE: {_describe(event)}")
         return marked
+
+
+def _uidl_lines_of(event: pop3.Event | None) -> tuple[bytes, ...] | None:
+    """The lines of a UIDL reply, or None when the server has no UIDL (``-ERR``)."""
+    if isinstance(event, pop3.Err):
+        return None
+    if not isinstance(event, pop3.Listing):
+        raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
+    return event.lines
+
+
+def _parsed_uidl(lines: tuple[bytes, ...] | None) -> dict[int, str] | None:
+    return None if lines is None else parse_uidl(lines)
 
 
 def _no_usable_method(offered: Iterable[str]) -> str:

@@ -44,11 +44,13 @@ def listing_digest(ctx: SyncContext, lines: tuple[bytes, ...]) -> str:
     return digest.hexdigest()
 
 
-def listing_is_handled(ctx: SyncContext, digest: str) -> bool:
-    """Whether *digest* is the stored handled listing, still valid now."""
+def listing_is_handled(
+    ctx: SyncContext, digest: str, stored: tuple[str, float | None] | None
+) -> bool:
+    """Whether *digest* is the *stored* handled listing (``Database.handled_listing``), still
+    valid now."""
     if ctx.rebuilding or ctx.accept_new_uidls:
         return False
-    stored = ctx.database.handled_listing(ctx.key)
     if stored is None or stored[0] != digest:
         return False
     valid_until = stored[1]

@@ -34,13 +34,14 @@ def sync_pop3(ctx: SyncContext) -> None:
 
 def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
     digest: str | None = None
-    if ctx.database.handled_listing(ctx.key) is not None:
+    handled = ctx.database.handled_listing(ctx.key)
+    if handled is not None:
         # Probably nothing new: UIDL alone first, LIST only if the listing changed.
         ctx.report("listing")
         lines = client.uidl_lines()
         if lines is not None:
             digest = listing_digest(ctx, lines)
-            if listing_is_handled(ctx, digest):
+            if listing_is_handled(ctx, digest, handled):
                 delete_and_quit(ctx, client, {}, [])
                 return
         uids, sizes = _with_sizes(client, None if lines is None else parse_uidl(lines))
