@@ -376,18 +376,31 @@ class Database:
         return int(row[0])
 
     def _migrate(self) -> None:
-        """Apply the missing migrations one by one, each in its own transaction."""
+        """Apply the missing migrations one by one, each in its own transaction.
+
+        Several connections may open the file at once (the window's worker, a cron ``popgui
+        sync``). The version is first read without a lock, so opening an up-to-date file
+        never takes the write lock; when it is older, each step re-reads the version inside
+        its BEGIN IMMEDIATE transaction and runs only if no other connection ran it meanwhile.
+        """
         with self._errors("open"):
             version = self._user_version()
+        self._refuse_newer(version)
+        while version < SCHEMA_VERSION:
+            with self._transaction("upgrade") as conn:
+                version = self._user_version()  # under the write lock: the one that counts
+                self._refuse_newer(version)
+                if version < SCHEMA_VERSION:
+                    MIGRATIONS[version](conn)
+                    version += 1
+                    conn.execute(f"PRAGMA user_version = {version}")
+
+    def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise DeliveryError(
                 f"The mail database {self.path} was written by a newer popgui "
                 f"(schema {version}, this version knows {SCHEMA_VERSION}); please upgrade."
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self._transaction("upgrade") as conn:
-                MIGRATIONS[target - 1](conn)
-                conn.execute(f"PRAGMA user_version = {target}")
 
     @property
     def schema_version(self) -> int:

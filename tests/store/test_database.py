@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,6 +112,81 @@ def test_database_from_a_newer_popgui_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(DeliveryError, match="newer popgui"):
         Database(path)
+
+
+def _race_after_unlocked_read(
+    monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]
+) -> list[int]:
+    """Run ``meanwhile`` (another opener) right after the next Database's first, unlocked read
+    of the schema version; return the versions that read saw."""
+    read_version = Database._user_version
+    seen: list[int] = []
+
+    def read_then_race(self: Database) -> int:
+        version = read_version(self)
+        if not seen:
+            seen.append(version)
+            meanwhile()
+        return version
+
+    monkeypatch.setattr(Database, "_user_version", read_then_race)
+    return seen
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_concurrent_openers_migrate_only_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, start: int
+) -> None:
+    # The window's worker and a cron `popgui sync` open an old file at the same moment: the
+    # other one migrates between this one's unlocked version read and its write transaction.
+    path = tmp_path / "state.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for step in database_module.MIGRATIONS[:start]:
+        step(conn)
+    conn.execute(f"PRAGMA user_version = {start}")
+    conn.close()
+    seen = _race_after_unlocked_read(monkeypatch, lambda: Database(path).close())
+    with Database(path) as database:
+        assert seen == [start]
+        assert database.schema_version == SCHEMA_VERSION
+        database.record_delivered("work", [record("a")])
+        assert set(database.delivered_uids("work")) == {"a"}
+
+
+def test_concurrent_newer_popgui_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "state.db"
+    sqlite3.connect(path).close()
+
+    def newer_popgui_migrates() -> None:
+        other = sqlite3.connect(path)
+        other.execute("PRAGMA user_version = 99")
+        other.close()
+
+    _race_after_unlocked_read(monkeypatch, newer_popgui_migrates)
+    with pytest.raises(DeliveryError, match="newer popgui"):
+        Database(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
+
+
+def test_opening_an_up_to_date_database_takes_no_write_lock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "state.db"
+    Database(path).close()
+    monkeypatch.setattr(database_module, "_BUSY_TIMEOUT_SECONDS", 0.05)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a sync holds the write lock
+    try:
+        with Database(path) as database:
+            assert database.schema_version == SCHEMA_VERSION
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_garbage_file_is_corrupt(tmp_path: Path) -> None:
