@@ -47,6 +47,8 @@ def _keyring() -> ModuleType:
     import keyring.errors
 
     return keyring
+
+
 COMMAND_TIMEOUT = 30.0
 _STDERR_TAIL = 400
 

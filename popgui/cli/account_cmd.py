@@ -62,8 +62,9 @@ def _read_password(args: Namespace) -> str | None:
         if not password:
             raise UsageError("--password-stdin read an empty password")
         if any(char in password for char in "\r\n\0"):
-            raise UsageError("the password contains a line break or a NUL character, "
-                             "which POP cannot send")
+            raise UsageError(
+                "the password contains a line break or a NUL character, which POP cannot send"
+            )
         return password
     if sys.stdin.isatty():
         return getpass.getpass(f"Password for {args.user} at {args.host}: ") or None
@@ -112,8 +113,9 @@ def _forget_password(account: Account) -> None:
     try:
         SecretStore().delete_password(account)
     except PopguiError as error:
-        print(f"popgui: the password could not be removed from the keyring: {error}",
-              file=sys.stderr)
+        print(
+            f"popgui: the password could not be removed from the keyring: {error}", file=sys.stderr
+        )
 
 
 def _list(args: Namespace) -> int:

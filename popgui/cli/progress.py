@@ -63,8 +63,9 @@ class RichProgressDisplay(ProgressDisplay):
     def _task(self, account: str) -> Any:
         task = self._tasks.get(account)
         if task is None:
-            task = self._bars.add_task("", total=None, account=account, phase="", amount="",
-                                       rate="")
+            task = self._bars.add_task(
+                "", total=None, account=account, phase="", amount="", rate=""
+            )
             self._tasks[account] = task
             self._started[account] = time.monotonic()
         return task
