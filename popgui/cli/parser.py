@@ -6,6 +6,10 @@ Kept apart from the commands so that ``--help`` and the man page need no heavy i
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
 
 from popgui import __version__
 
@@ -50,8 +54,12 @@ def positive_float(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole grammar; with *argv* (the arguments about to be parsed), only the commands
+    named there get their options: building every command's parser costs milliseconds at each
+    start, and a command is always named literally. ``None``: every command (the man page)."""
     parser = argparse.ArgumentParser(
+        formatter_class=_Formatter,
         prog="popgui",
         description="Download mail from POP3 and POP2 servers into local Maildirs, "
         "each message exactly once. Without a command, opens the window.",
@@ -69,23 +77,51 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the protocol dialogue to stderr (passwords and tokens masked)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_account_commands(commands)
-    _add_sync_command(commands)
-    _add_preview_command(commands)
-    _add_demo_command(commands)
+    named = None if argv is None else set(argv)
+    for name, (summary, add_options) in _COMMANDS.items():
+        command = commands.add_parser(name, help=summary, formatter_class=_Formatter)
+        if named is None or name in named:
+            add_options(command)
     return parser
 
 
-def _add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    account = commands.add_parser("account", help="add, list, show or remove accounts")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized without importing :mod:`shutil` (and the compression
+    modules it pulls in): argparse makes a formatter for every option it is given, at each
+    start of popgui, help or not."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_width() - 2)
+
+
+def _terminal_width() -> int:
+    """What ``shutil.get_terminal_size().columns`` says: $COLUMNS, the terminal, or 80."""
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", "0"))
+        if columns > 0:
+            return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns if columns > 0 else 80
+
+
+def _add_account_commands(account: argparse.ArgumentParser) -> None:
     actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add an account (or replace one with --replace)")
+    add = actions.add_parser(
+        "add", help="add an account (or replace one with --replace)", formatter_class=_Formatter
+    )
     _add_account_options(add)
-    actions.add_parser("list", help="list the accounts")
-    show = actions.add_parser("show", help="show an account's settings (never its password)")
+    actions.add_parser("list", help="list the accounts", formatter_class=_Formatter)
+    show = actions.add_parser(
+        "show", help="show an account's settings (never its password)", formatter_class=_Formatter
+    )
     show.add_argument("name", metavar="NAME")
     remove = actions.add_parser(
-        "remove", help="remove an account and its stored password (the mail stays on disk)"
+        "remove",
+        help="remove an account and its stored password (the mail stays on disk)",
+        formatter_class=_Formatter,
     )
     remove.add_argument("name", metavar="NAME")
 
@@ -158,8 +194,7 @@ def _add_timeout(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sync = commands.add_parser("sync", help="download new mail (all accounts, or those named)")
+def _add_sync_options(sync: argparse.ArgumentParser) -> None:
     sync.add_argument("--json", action="store_true", help="print a JSON report on stdout")
     _add_timeout(sync)
     sync.add_argument(
@@ -172,10 +207,7 @@ def _add_sync_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     sync.add_argument("names", nargs="*", metavar="NAME")
 
 
-def _add_preview_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    preview = commands.add_parser(
-        "preview", help="list what waits on the server (downloads nothing)"
-    )
+def _add_preview_options(preview: argparse.ArgumentParser) -> None:
     preview.add_argument("--json", action="store_true", help="print a JSON list on stdout")
     preview.add_argument(
         "--lines",
@@ -188,10 +220,18 @@ def _add_preview_command(commands: argparse._SubParsersAction[argparse.ArgumentP
     preview.add_argument("name", metavar="NAME")
 
 
-def _add_demo_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    demo = commands.add_parser("demo", help="try popgui on built-in local servers with sample mail")
+def _add_demo_options(demo: argparse.ArgumentParser) -> None:
     demo.add_argument(
         "--no-window",
         action="store_true",
         help="run the demo in the terminal even where a display is available",
     )
+
+
+#: Each command: its line in ``popgui --help``, and what adds its options.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "account": ("add, list, show or remove accounts", _add_account_commands),
+    "sync": ("download new mail (all accounts, or those named)", _add_sync_options),
+    "preview": ("list what waits on the server (downloads nothing)", _add_preview_options),
+    "demo": ("try popgui on built-in local servers with sample mail", _add_demo_options),
+}

@@ -319,17 +319,26 @@ class POP3Client:
     # -- authentication ---------------------------------------------------------------------
 
     def login(
-        self, user: str, secret: str, method: str = "auto", *, uidl_ahead: bool = False
+        self,
+        user: str,
+        secret: str,
+        method: str = "auto",
+        *,
+        uidl_ahead: bool = False,
+        sent: Callable[[], None] | None = None,
     ) -> str:
         """Authenticate; returns the method used (``USER``, ``APOP`` or a SASL name).
 
         *uidl_ahead*: when the server pipelines, ask UIDL at once (with USER and PASS, in the
         same write): the server lists while the caller prepares; :meth:`uidl_lines` and
-        :meth:`list_and_uidl` take that reply.
+        :meth:`list_and_uidl` take that reply. *sent* is called once the request is on its
+        way and only the server's answers remain to wait for.
         """
         chosen = self._choose_method(method)
         if chosen == "USER" and self.pipelining:
-            return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead)
+            return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead, sent=sent)
+        if sent is not None:
+            sent()
         chosen = self._login_one_by_one(chosen, user, secret)
         if uidl_ahead and self.pipelining:
             self._send("UIDL")
@@ -353,7 +362,9 @@ class POP3Client:
             self.capa()  # capabilities may change after login (RFC 2449)
         return chosen
 
-    def _login_user_pipelined(self, user: str, secret: str, *, uidl_ahead: bool) -> str:
+    def _login_user_pipelined(
+        self, user: str, secret: str, *, uidl_ahead: bool, sent: Callable[[], None] | None
+    ) -> str:
         """USER, PASS and the post-login CAPA (and UIDL) in one write (RFC 2449 PIPELINING):
         one round trip instead of three. Every login reply is read before any is judged, so
         a refusal leaves the session in step; a CAPA answered before the login took effect is
@@ -367,6 +378,8 @@ class POP3Client:
             for line in shown:
                 self._trace("C: " + line)
         self._transport.send(b"".join(parts))
+        if sent is not None:
+            sent()
         replies = [self._next_event() for _ in range(3)]
         if uidl_ahead and not all(isinstance(reply, pop3.Ok) for reply in replies[:2]):
             self._next_event()  # the refused login's UIDL reply: keep the session in step

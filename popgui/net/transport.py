@@ -38,24 +38,18 @@ Timeout
 
 from __future__ import annotations
 
-import _ssl
 import contextlib
-import datetime
-import errno
-import functools
 import hashlib
-import math
 import os
 import re
 import socket
-import ssl
-import tempfile
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from popgui.errors import (
     CancelledError,
@@ -66,6 +60,18 @@ from popgui.errors import (
     PopguiError,
 )
 from popgui.net.cancel import CancelToken
+from popgui.net.dial import (
+    check_endpoint,
+    check_host,
+    open_socket,
+    os_reason,
+    seconds,
+    shutdown,
+    where,
+)
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = [
     "DEFAULT_RECV_SIZE",
@@ -215,6 +221,10 @@ def _decode_der_certificate(der: bytes) -> dict[str, Any]:
     package, so this is the one place that uses the private function; if a Python lacks it, the
     details degrade to the fingerprint alone.
     """
+    import _ssl
+    import ssl
+    import tempfile
+
     decode = getattr(_ssl, "_test_decode_cert", None)
     if decode is None:
         return {}
@@ -256,6 +266,9 @@ def _format_time(value: Any) -> str | None:
     """OpenSSL's "Jan  5 09:00:00 2030 GMT" → "2030-01-05 09:00:00 UTC"."""
     if not isinstance(value, str):
         return None
+    import datetime
+    import ssl
+
     try:
         seconds = ssl.cert_time_to_seconds(value)
     except ValueError:
@@ -270,6 +283,8 @@ def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
     Trusts the system store, plus ``ca_file`` (PEM) when given; an unreadable file raises
     ConfigError.
     """
+    import ssl
+
     context = ssl.create_default_context()
     if ca_file:
         try:
@@ -286,6 +301,8 @@ def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
 
 def _unverified_context() -> ssl.SSLContext:
     """For a pinned certificate (checked by fingerprint afterwards) or to fetch one for details."""
+    import ssl
+
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -326,11 +343,13 @@ class Transport:
         self._tls = tls if tls is not None else TLSSettings()
         self._cancel = cancel
         self._trace = trace
-        self._where = _where(host, port)
+        self._where = where(host, port)
         self._lock = threading.Lock()
         self._closed = False
         self._busy = 0  # I/O calls in progress; the socket is only closed when none is
         self._pinned = False
+        ssl = sys.modules.get("ssl")  # not imported: the socket cannot be a TLS one
+        self._encrypted = ssl is not None and isinstance(sock, ssl.SSLSocket)
         self._waited = 0.0  # seconds spent in recv since the last progress (see the module doc)
         self._window_bytes = 0  # octets received since the last progress
         sock.settimeout(timeout)
@@ -359,15 +378,44 @@ class Transport:
         Raises ConfigError for a malformed host, port, timeout or security value, NetworkError /
         CertificateError when the connection fails, CancelledError when ``cancel`` fires.
         """
-        host = _check_host(host)
-        _check_port(port)
-        _check_timeout(timeout)
-        if security not in _SECURITIES:
-            raise ConfigError(f"unknown security setting {security!r}: use tls, starttls or none")
+        host = check_endpoint(host, port, timeout)
+        _check_security(security)
         if cancel is not None:
             cancel.raise_if_cancelled()
-        sock = _open_socket(host, port, timeout, cancel)
-        transport = cls(sock, host, port, timeout=timeout, tls=tls, cancel=cancel, trace=trace)
+        sock = open_socket(host, port, timeout, cancel)
+        return cls.over(
+            sock,
+            host,
+            port,
+            security=security,
+            timeout=timeout,
+            tls=tls,
+            cancel=cancel,
+            trace=trace,
+        )
+
+    @classmethod
+    def over(
+        cls,
+        sock: socket.socket,
+        host: str,
+        port: int,
+        *,
+        security: Security,
+        timeout: float,
+        tls: TLSSettings | None = None,
+        cancel: CancelToken | None = None,
+        trace: Trace | None = None,
+    ) -> Transport:
+        """The second half of :meth:`connect`, for a socket that
+        :func:`popgui.net.dial.open_socket` connected to ``host:port``: for ``"tls"``, the
+        handshake. The new Transport owns ``sock``; on failure it is closed."""
+        try:
+            _check_security(security)
+            transport = cls(sock, host, port, timeout=timeout, tls=tls, cancel=cancel, trace=trace)
+        except BaseException:
+            sock.close()
+            raise
         try:
             if security == "tls":
                 transport._handshake(host, prelude=None, immediate=True)
@@ -395,7 +443,7 @@ class Transport:
         """
         if self.is_tls:
             raise LocalProtocolError("the connection is already encrypted")
-        self._handshake(_check_host(host) if host else self._host, prelude, immediate=False)
+        self._handshake(check_host(host) if host else self._host, prelude, immediate=False)
 
     # ---- I/O
 
@@ -411,7 +459,7 @@ class Transport:
             except TimeoutError as exc:
                 raise self._failure(
                     f"the server at {self._where} did not accept data within "
-                    f"{_seconds(self._timeout)}"
+                    f"{seconds(self._timeout)}"
                 ) from exc
             except (OSError, ValueError) as exc:
                 raise self._failure(
@@ -476,10 +524,10 @@ class Transport:
 
     def _too_slow(self) -> str:
         if self._window_bytes == 0:
-            return f"the server at {self._where} did not answer within {_seconds(self._timeout)}"
+            return f"the server at {self._where} did not answer within {seconds(self._timeout)}"
         return (
             f"the server at {self._where} is sending too slowly: {self._window_bytes} octets in "
-            f"{_seconds(self._timeout)} of waiting, popgui needs {PROGRESS_BYTES}"
+            f"{seconds(self._timeout)} of waiting, popgui needs {PROGRESS_BYTES}"
         )
 
     def close(self) -> None:
@@ -496,7 +544,7 @@ class Transport:
             sock = self._sock
             idle = self._busy == 0
         self._remove_cancel()
-        _shutdown(sock)
+        shutdown(sock)
         if idle:
             sock.close()
 
@@ -520,10 +568,14 @@ class Transport:
 
     @property
     def is_tls(self) -> bool:
-        return isinstance(self._sock, ssl.SSLSocket)
+        return self._encrypted
 
     def peer_certificate_info(self) -> PeerCertificateInfo | None:
         """Protocol, cipher and certificate of an encrypted connection; None in clear text."""
+        if not self._encrypted:
+            return None
+        import ssl
+
         with self._io() as sock:
             if not isinstance(sock, ssl.SSLSocket):
                 return None
@@ -590,6 +642,8 @@ class Transport:
         *,
         immediate: bool,
     ) -> None:
+        import ssl
+
         pin = self._tls.fingerprint
         context = _unverified_context() if pin else make_tls_context(self._tls.ca_file)
         with self._lock:
@@ -599,6 +653,7 @@ class Transport:
             self._sock = context.wrap_socket(
                 self._sock, server_hostname=server_name, do_handshake_on_connect=False
             )
+            self._encrypted = True
         der: bytes | None = None
         cert_error: ssl.SSLCertVerificationError | None = None
         try:
@@ -612,7 +667,7 @@ class Transport:
                 except TimeoutError as exc:
                     raise self._failure(
                         f"the server at {self._where} did not answer within "
-                        f"{_seconds(self._timeout)}"
+                        f"{seconds(self._timeout)}"
                     ) from exc
                 except ssl.SSLError as exc:
                     raise self._failure(
@@ -667,8 +722,10 @@ class Transport:
             self._cancel is not None and self._cancel.cancelled
         ):
             return None
+        import ssl
+
         try:
-            sock = _open_socket(self._host, self._port, self._timeout, self._cancel)
+            sock = open_socket(self._host, self._port, self._timeout, self._cancel)
             with Transport(
                 sock, self._host, self._port, timeout=self._timeout, cancel=self._cancel
             ) as probe:
@@ -691,129 +748,16 @@ class Transport:
 # Helpers
 
 
-def _open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None) -> socket.socket:
-    """Resolve and connect, trying each address in turn (IPv6 and IPv4), like create_connection.
-
-    Written out so that a cancel can shut down the socket while ``connect`` waits.
-    """
-    where = _where(host, port)
-    try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise NetworkError(f"could not connect to {where}: {_lookup_reason(exc)}") from exc
-    except UnicodeError as exc:
-        raise ConfigError(f"the host name {host!r} is not valid") from exc
-    last_error: OSError | None = None
-    for family, kind, proto, _name, address in addresses:
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        sock = socket.socket(family, kind, proto)
-        remove = _nothing
-        try:
-            if cancel is not None:
-                remove = cancel.add_callback(functools.partial(_shutdown, sock))
-            sock.settimeout(timeout)
-            sock.connect(address)
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-        except OSError as exc:
-            sock.close()
-            if cancel is not None and cancel.cancelled:
-                raise CancelledError("cancelled") from exc
-            last_error = exc
-            continue
-        except BaseException:
-            sock.close()
-            raise
-        finally:
-            remove()
-        _tune(sock)
-        return sock
-    if last_error is None:
-        raise NetworkError(f"could not connect to {where}: the host name has no address")
-    raise NetworkError(
-        f"could not connect to {where}: {_connect_reason(last_error, timeout)}"
-    ) from last_error
-
-
-def _tune(sock: socket.socket) -> None:
-    # POP3 commands are small and pipelined: do not let Nagle hold them back. Keepalive lets a
-    # long idle wait notice a vanished peer. The receive buffer is left to the kernel: setting
-    # SO_RCVBUF fixes its size and turns off Linux's autotuning, which already grows it.
-    for level, option in (
-        (socket.IPPROTO_TCP, socket.TCP_NODELAY),
-        (socket.SOL_SOCKET, socket.SO_KEEPALIVE),
-    ):
-        with contextlib.suppress(OSError):
-            sock.setsockopt(level, option, 1)
-
-
-def _shutdown(sock: socket.socket) -> None:
-    # socket.socket.shutdown, not SSLSocket.shutdown: the latter drops the TLS object, which a
-    # read running in another thread is still using.
-    with contextlib.suppress(OSError, ValueError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-def _where(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def _seconds(timeout: float) -> str:
-    return "1 second" if timeout == 1 else f"{timeout:g} seconds"
-
-
-def _check_host(host: str) -> str:
-    value = host.strip()
-    if value.startswith("[") and value.endswith("]"):
-        value = value[1:-1]
-    if not value or any(ch.isspace() or ch in "\0/\\@" for ch in value):
-        raise ConfigError(f"the server name {host!r} is not a valid host name or address")
-    return value
-
-
-def _check_port(port: int) -> None:
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ConfigError(f"the port {port!r} is not valid: use a number from 1 to 65535")
-
-
-def _check_timeout(timeout: float) -> None:
-    if not isinstance(timeout, int | float) or not math.isfinite(timeout) or timeout <= 0:
-        raise ConfigError(f"the timeout {timeout!r} is not valid: use a positive number of seconds")
-
-
-def _lookup_reason(exc: socket.gaierror) -> str:
-    not_found = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-    if exc.errno in not_found:
-        return "the host name was not found"
-    if exc.errno == socket.EAI_AGAIN:
-        return "the host name could not be looked up (the name server did not answer)"
-    return f"the host name could not be looked up ({exc.strerror or exc})"
-
-
-def _connect_reason(exc: OSError, timeout: float) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, TimeoutError):
-        return f"no answer within {_seconds(timeout)}"
-    reasons = {
-        errno.ENETUNREACH: "the network is unreachable",
-        errno.EHOSTUNREACH: "the host is unreachable",
-        errno.EADDRNOTAVAIL: "the address cannot be reached from this computer",
-    }
-    return reasons.get(exc.errno or 0) or _os_reason(exc)
+def _check_security(security: str) -> None:
+    if security not in _SECURITIES:
+        raise ConfigError(f"unknown security setting {security!r}: use tls, starttls or none")
 
 
 def _os_reason(exc: BaseException) -> str:
-    if isinstance(exc, ConnectionResetError):
-        return "the connection was reset"
-    if isinstance(exc, BrokenPipeError):
-        return "the server closed the connection"
-    if isinstance(exc, ssl.SSLError):
+    ssl = sys.modules.get("ssl")  # not imported: no TLS, no TLS error
+    if ssl is not None and isinstance(exc, ssl.SSLError):
         return f"TLS error ({exc.reason or exc})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror[0].lower() + exc.strerror[1:]
-    return str(exc) or type(exc).__name__
+    return os_reason(exc)
 
 
 _OLD_PROTOCOL: Final = frozenset(
@@ -826,6 +770,8 @@ _NO_COMMON_CIPHER: Final = frozenset(
 
 
 def _tls_failure_reason(exc: ssl.SSLError) -> str:
+    import ssl
+
     reason = exc.reason or ""
     if reason in _OLD_PROTOCOL:
         return "the server does not offer TLS 1.2 or newer, which popgui requires"

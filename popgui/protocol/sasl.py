@@ -28,11 +28,8 @@ import base64
 import binascii
 import enum
 import hashlib
-import hmac
 import json
-import logging
 import re
-import secrets
 import stringprep
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -63,7 +60,6 @@ __all__ = [
     "saslprep",
 ]
 
-log = logging.getLogger(__name__)
 
 #: RFC 7677: a client SHOULD at least warn below this SCRAM iteration count.
 MIN_SAFE_SCRAM_ITERATIONS: Final = 4096
@@ -235,6 +231,8 @@ class CramMD5(SaslMechanism):
         if not challenge:
             raise RemoteProtocolError("CRAM-MD5: the server's challenge is empty")
         self._done = True
+        import hmac  # hmac and secrets: imported by the mechanisms that need them
+
         digest = hmac.new(self._secret.encode(), challenge, hashlib.md5).hexdigest()
         return f"{self._user} {digest}".encode()
 
@@ -339,6 +337,8 @@ class _Scram(SaslMechanism):
     ) -> None:
         super().__init__(user, secret, authzid=authzid)
         self._password = saslprep(secret, "password").encode()
+        import secrets
+
         client_nonce = nonce if nonce is not None else secrets.token_urlsafe(24)
         if not _NONCE.fullmatch(client_nonce):
             raise LocalProtocolError("a SCRAM nonce must be printable ASCII without commas")
@@ -372,6 +372,8 @@ class _Scram(SaslMechanism):
             )
 
     def _hmac(self, key: bytes, message: bytes) -> bytes:
+        import hmac
+
         return hmac.new(key, message, self.digest).digest()
 
     def _parse_server_first(self, challenge: bytes) -> tuple[str, bytes, int]:
@@ -401,7 +403,11 @@ class _Scram(SaslMechanism):
                 f"{self.name}: the iteration count {iterations} is outside 1..{limit}"
             )
         if iterations < MIN_SAFE_SCRAM_ITERATIONS:
-            log.warning("%s: the server uses only %d iterations", self.name, iterations)
+            import logging  # rare: not imported for every login
+
+            logging.getLogger(__name__).warning(
+                "%s: the server uses only %d iterations", self.name, iterations
+            )
         return iterations
 
     def _client_final(self, server_first: bytes) -> bytes:
@@ -426,6 +432,8 @@ class _Scram(SaslMechanism):
             raise CredentialsError(f"the server refused the {self.name} login ({value})")
         if key != "v":
             raise RemoteProtocolError(f"the {self.name} server-final message is malformed")
+        import hmac
+
         if not hmac.compare_digest(_b64decode(value, "server signature"), self._server_signature):
             raise RemoteProtocolError("server could not prove it knows the password")
         self._stage = _ScramStage.DONE

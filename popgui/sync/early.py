@@ -8,6 +8,12 @@ account lock (no second session is opened while another sync of the account runs
 sync takes the logged-in client with :meth:`EarlyLogin.take`, which re-raises whatever the
 login raised (wrong password, certificate, cancel), exactly as a login on the engine's own
 thread would have.
+
+The order on the helper thread keeps the server busy from the first moment: the TCP connection
+is opened first (it needs only :mod:`socket`), and the network modules are imported while the
+server prepares its greeting. Python runs one thread at a time, so the engine's thread waits
+(:meth:`EarlyLogin.wait_until_sent`) until the login is on its way before doing its own work:
+otherwise both threads' start-up work would take turns and delay the login.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ class EarlyLogin:
         self._client: POP3Client | None = None
         self._error: BaseException | None = None
         self._taken = False
+        #: Set once the login request is written (or the attempt ended): from then on the
+        #: helper only waits for the server.
+        self._sent = threading.Event()
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, _SWITCH_INTERVAL))
         self._thread = threading.Thread(
@@ -48,12 +57,30 @@ class EarlyLogin:
 
     def _login(self, account: Account, secret: str, options: ConnectOptions) -> None:
         try:
-            from popgui.sync.session import open_pop3
+            from popgui.sync.session import dial
 
-            # UIDL goes with the login: the server lists while the engine prepares.
-            self._client = open_pop3(account, secret, options, uidl_ahead=True)
+            sock = dial(account, options)
+            # The server prepares its greeting while the network modules are imported.
+            from popgui.sync.session import greet_pop3
+
+            client = greet_pop3(account, options, sock)
+            try:
+                # UIDL goes with the login: the server lists while the engine prepares.
+                client.login(
+                    account.user, secret, account.auth, uidl_ahead=True, sent=self._sent.set
+                )
+            except BaseException:
+                client.close()
+                raise
+            self._client = client
         except BaseException as error:  # handed to the engine's thread by take()
             self._error = error
+        finally:
+            self._sent.set()
+
+    def wait_until_sent(self) -> None:
+        """Return once the login is on its way (or failed): see the module docstring."""
+        self._sent.wait()
 
     @property
     def available(self) -> bool:

@@ -114,6 +114,8 @@ def run_job(
             )
             what = _Job(account, secret, profile, job, options, progress, accept_new_uidls, early)
             try:
+                if early is not None:
+                    early.wait_until_sent()  # the login first: see early.py
                 _run_locked(what, database, result)
             finally:
                 if early is not None:

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
-from popgui.net.pop3client import POP3Client
-from popgui.net.transport import TLSSettings, Transport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when a session opens: a sync imports them while connecting
+    import socket
+
     from popgui.net.pop2client import POP2Client
+    from popgui.net.pop3client import POP3Client
+    from popgui.net.transport import Transport
 
 Trace = Callable[[str], None]
 
@@ -32,15 +34,59 @@ class ConnectOptions:
     trace: Trace | None = None
 
 
-def connect_transport(account: Account, options: ConnectOptions) -> Transport:
+def connect_transport(
+    account: Account, options: ConnectOptions, sock: socket.socket | None = None
+) -> Transport:
+    """The account's connection, secured for ``tls``; over ``sock`` when :func:`dial` opened
+    it already."""
+    from popgui.net.dial import check_endpoint
+    from popgui.net.transport import TLSSettings, Transport
+
+    tls = TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint)
+    if sock is not None:
+        host = check_endpoint(account.host, account.effective_port, options.timeout)
+        return Transport.over(
+            sock, host, account.effective_port, security=account.security,
+            timeout=options.timeout, tls=tls, cancel=options.cancel,
+        )  # fmt: skip
     return Transport.connect(
         account.host,
         account.effective_port,
         security=account.security,
         timeout=options.timeout,
-        tls=TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint),
+        tls=tls,
         cancel=options.cancel,
     )
+
+
+def dial(account: Account, options: ConnectOptions) -> socket.socket:
+    """The TCP connection to the account's server, nothing more: see popgui/sync/early.py."""
+    from popgui.net.dial import check_endpoint, open_socket
+
+    port = account.effective_port
+    host = check_endpoint(account.host, port, options.timeout)
+    if options.cancel is not None:
+        options.cancel.raise_if_cancelled()
+    return open_socket(host, port, options.timeout, options.cancel)
+
+
+def greet_pop3(
+    account: Account, options: ConnectOptions, sock: socket.socket | None = None
+) -> POP3Client:
+    """A POP3 client ready to log in: greeted, its capabilities known, STARTTLS done.
+    The caller must ``close()`` it."""
+    from popgui.net.pop3client import POP3Client
+
+    client = POP3Client(connect_transport(account, options, sock), trace=options.trace)
+    try:
+        client.read_greeting()
+        client.capa()
+        if account.security == "starttls":
+            client.starttls(account.host)
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def open_pop3(
@@ -48,12 +94,8 @@ def open_pop3(
 ) -> POP3Client:
     """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it.
     *uidl_ahead*: see :meth:`POP3Client.login`."""
-    client = POP3Client(connect_transport(account, options), trace=options.trace)
+    client = greet_pop3(account, options)
     try:
-        client.read_greeting()
-        client.capa()
-        if account.security == "starttls":
-            client.starttls(account.host)
         client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead)
     except BaseException:
         client.close()

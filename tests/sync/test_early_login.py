@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 
 import pytest
 
-from popgui.errors import AccountBusyError, CredentialsError
+from popgui.errors import AccountBusyError, CredentialsError, NetworkError
 from popgui.localserver import LocalPOP3Server
 from popgui.profile import Profile
 from popgui.store.database import SCHEMA_VERSION
 from popgui.store.lock import AccountLock
+from popgui.sync.early import EarlyLogin
 from popgui.sync.engine import sync_account
+from popgui.sync.session import ConnectOptions, greet_pop3
 
 from .conftest import PASSWORD, make_account
 
@@ -57,3 +60,62 @@ def test_an_unused_early_login_is_quit_politely(
     assert result.error is not None and "upgrade" in str(result.error)
     assert len(pop3_server.session_logs) == 1
     assert pop3_server.session_logs[0][-2:] == ["UIDL", "QUIT"]
+
+
+@pytest.mark.parametrize("auth", ["auto", "user", "apop"])  # SASL; pipelined USER/PASS; APOP
+def test_the_engine_is_woken_once_the_login_is_sent(
+    pop3_server: LocalPOP3Server, samples: list[bytes], auth: str
+) -> None:
+    """The engine's thread waits for the login to be written, then works while the server
+    answers; the client it takes is logged in, with the UIDL reply waiting."""
+    early = EarlyLogin(make_account(pop3_server, auth=auth), PASSWORD, ConnectOptions())
+    early.wait_until_sent()
+    client = early.take()
+    try:
+        assert client.mechanism is not None
+        lines = client.uidl_lines()
+        assert lines is not None and len(lines) == len(samples)
+        assert client.quit()
+    finally:
+        client.close()
+
+
+def test_a_refused_connection_wakes_the_engine_and_is_reported(
+    pop3_server: LocalPOP3Server,
+) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens here once the socket is closed
+    account = make_account(pop3_server, port=port)
+    early = EarlyLogin(account, PASSWORD, ConnectOptions(timeout=5))
+    early.wait_until_sent()
+    with pytest.raises(NetworkError, match="refused"):
+        early.take()
+    early.close()
+
+
+@pytest.mark.parametrize("auth", ["auto", "user", "apop"])
+def test_login_reports_once_that_its_request_is_written(
+    pop3_server: LocalPOP3Server, auth: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = make_account(pop3_server, auth=auth)
+    client = greet_pop3(account, ConnectOptions())
+    writes: list[bytes] = []
+    real_send = client._transport.send
+
+    def send(data: bytes) -> None:
+        writes.append(data)
+        real_send(data)
+
+    monkeypatch.setattr(client._transport, "send", send)
+    seen: list[int] = []
+    try:
+        client.login(
+            account.user, PASSWORD, auth, uidl_ahead=True, sent=lambda: seen.append(len(writes))
+        )
+        assert len(seen) == 1
+        # Pipelined USER/PASS: after its one write; otherwise just before the first command.
+        assert seen[0] == (1 if auth == "user" else 0)
+        assert client.quit()
+    finally:
+        client.close()
