@@ -56,7 +56,7 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
     """
     place = where(host, port)
     try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = socket.getaddrinfo(_lookup_form(host), port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise NetworkError(f"could not connect to {place}: {_lookup_reason(exc)}") from exc
     except UnicodeError as exc:
@@ -123,6 +123,12 @@ def os_reason(exc: BaseException) -> str:
 
 def _nothing() -> None:
     pass
+
+
+def _lookup_form(host: str) -> str | bytes:
+    """An ASCII host as bytes: the same name, without Python's IDNA codec (and the modules
+    it imports, a few milliseconds before every connection); others as text, for the codec."""
+    return host.encode("ascii") if host.isascii() else host
 
 
 def _tune(sock: socket.socket) -> None:

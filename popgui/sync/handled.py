@@ -30,6 +30,8 @@ from popgui.sync.context import SyncContext
 
 __all__ = ["listing_digest", "listing_is_handled", "next_due", "remember_if_handled"]
 
+_SLICE = 2048  # lines hashed per join in listing_digest
+
 
 def listing_digest(ctx: SyncContext, lines: tuple[bytes, ...]) -> str:
     """SHA-256 over what decides a sync's work: account settings and the raw listing."""
@@ -40,7 +42,12 @@ def listing_digest(ctx: SyncContext, lines: tuple[bytes, ...]) -> str:
         ctx.deletes_locally_deleted,
     )  # fmt: skip
     digest = hashlib.sha256(repr(settings).encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(b"\n".join(lines))
+    # b"\n".join(lines), fed in slices: one join of 50,000 lines needs a fresh megabyte
+    # (page faults, 2-3 ms at the very end of a no-op sync); slices reuse a small buffer.
+    for start in range(0, len(lines), _SLICE):
+        if start:
+            digest.update(b"\n")
+        digest.update(b"\n".join(lines[start : start + _SLICE]))
     return digest.hexdigest()
 
 

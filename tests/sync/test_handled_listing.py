@@ -163,3 +163,32 @@ def test_the_digest_covers_the_policy(
     count = len(mailbox.messages())
     result = sync_account(changed, PASSWORD, profile)
     assert result.deleted == count
+
+
+@pytest.mark.parametrize("count", [0, 1, 2047, 2048, 2049, 5000])
+def test_the_digest_of_a_listing_fed_in_slices_is_that_of_the_whole_listing(
+    count: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """listing_digest hashes ``b"\\n".join(lines)`` slice by slice (no megabyte-sized join at
+    the end of a no-op sync): the result must not depend on where the slices fall."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from popgui.sync import handled
+    from popgui.sync.context import SyncContext
+
+    account = SimpleNamespace(
+        protocol="pop3", host="h", effective_port=110, user="u", policy="keep",
+        delete_after_days=None,
+    )  # fmt: skip
+    ctx = cast(
+        SyncContext,
+        SimpleNamespace(account=account, maildir=SimpleNamespace(path=tmp_path),
+                        deletes_locally_deleted=False),
+    )  # fmt: skip
+    lines = tuple(f"{n} uid-{n:06d}".encode() for n in range(1, count + 1))
+    sliced = handled.listing_digest(ctx, lines)
+    monkeypatch.setattr(handled, "_SLICE", count + 1)  # one join of everything
+    assert sliced == handled.listing_digest(ctx, lines)
+    other = (*lines[:-1], b"x") if lines else (b"x",)
+    assert handled.listing_digest(ctx, other) != sliced
