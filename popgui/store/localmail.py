@@ -70,6 +70,8 @@ Special = Literal["inbox", "trash", ""]
 
 @dataclass(frozen=True)
 class FolderInfo:
+    """A local folder as the window lists it: its name, how it is shown, its counts."""
+
     name: str
     display_name: str
     total: int

@@ -19,6 +19,9 @@ PROGRESS_INTERVAL = 0.1
 
 @dataclass
 class SyncContext:
+    """Everything one run of a job needs: the account, its Maildir and database, the
+    connection options, the progress callback and the result being filled in."""
+
     account: Account
     secret: str
     maildir: Maildir

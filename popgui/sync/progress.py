@@ -17,6 +17,8 @@ Phase = Literal["connecting", "listing", "downloading", "deleting", "done"]
 
 @dataclass(frozen=True)
 class Progress:
+    """Where one account's sync is: its phase and, while downloading, how far along."""
+
     account: str
     phase: Phase
     messages_done: int = 0
