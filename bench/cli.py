@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bench.clients import ALL_CLIENTS, CLIENT_NAMES, Client, use_installed_popgui
 from bench.cliprobe import cli_figures
-from bench.gui import gui_figures
-from bench.install import install_popgui
+from bench.gui import gui_figures, use_probe_python
+from bench.install import install_gui_environment, install_popgui
 from bench.report import Report, machine_facts, text_report, write_markdown
 from bench.scenarios import SCENARIOS, Runner, filler, log
 from bench.server import BenchServer, DovecotUnavailable
@@ -126,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     script, how = install_popgui(workroot)
     use_installed_popgui(script)
     report.facts["popgui"] = how
+    if "gui" in args.scenarios:
+        python, how = install_gui_environment(workroot, script)
+        use_probe_python(python)
+        report.facts["popgui window"] = how
     try:
         run_all(args, report, workroot)
     except DovecotUnavailable as error:

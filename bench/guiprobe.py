@@ -7,8 +7,10 @@
   while a 1 ms timer ticks on the GUI thread; the longest gap between two ticks is the
   longest time the event loop could not answer the user.
 
-Prints one JSON object. When ``popgui.gui.app`` does not exist yet, or exposes nothing this
-probe can drive, it says so (``"available": false``) instead of failing.
+Prints one JSON object, with ``popgui_from``: the ``popgui`` package this process imported
+(installed, or the checkout's: bench/gui.py runs it either way). When ``popgui.gui.app`` does
+not exist yet, or exposes nothing this probe can drive, it says so (``"available": false``)
+instead of failing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse  # noqa: E402  (the clock starts before any import)
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -151,7 +154,10 @@ def main() -> int:
     parser.add_argument("profile", type=Path)
     parser.add_argument("--sync", action="store_true", help="also sync and measure stalls")
     args = parser.parse_args()
-    print(json.dumps(probe(args.profile, args.sync)), flush=True)
+    figures = probe(args.profile, args.sync)
+    popgui = sys.modules.get("popgui")  # imported by find_spec("popgui.gui.app") at least
+    figures["popgui_from"] = getattr(popgui, "__file__", None)
+    print(json.dumps(figures), flush=True)
     return 0
 
 

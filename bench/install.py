@@ -10,17 +10,33 @@ Only what the command-line sync needs is installed (``--no-deps``, plus platform
 and keyring are never imported on that path (the bench checks it for Qt). When the
 environment cannot be built (no package index, say), the checkout's ``popgui`` is timed and
 the report says so.
+
+The window (bench/guiprobe.py) needs more: PySide6, keyring and rich. Installing PySide6 again
+is slow and large, so the probe gets a second, empty venv (the command-line one stays exactly
+as it is) whose site-packages holds one ``.pth`` file of plain directory lines: the command-line
+venv's site-packages (the installed popgui, compiled by pip), then the directories where the
+development interpreter finds the window's dependencies. Plain lines only append directories
+to ``sys.path``, after the venv's own site-packages; none of the ``.pth`` files in those
+directories runs (``site`` reads ``.pth`` files in site directories only), so neither the
+editable-install finder of the development checkout nor any other start-up hook comes along,
+as they would with ``venv --system-site-packages``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from bench import REPO
 
-__all__ = ["install_popgui"]
+__all__ = ["install_gui_environment", "install_popgui"]
+
+#: What the window imports besides popgui and the standard library (pyproject.toml's
+#: dependencies; platformdirs comes with the command-line install).
+GUI_DEPENDENCIES = ("PySide6", "shiboken6", "keyring", "rich")
 
 
 def install_popgui(workroot: Path) -> tuple[Path | None, str]:
@@ -37,3 +53,43 @@ def install_popgui(workroot: Path) -> tuple[Path | None, str]:
             reason = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
             return None, f"popgui timed from the checkout: installing it failed ({reason})"
     return venv / "bin" / "popgui", "popgui timed as installed by `pip install .` in a fresh venv"
+
+
+def site_packages(venv: Path) -> Path:
+    return Path(sysconfig.get_path("purelib", scheme="venv", vars={"base": str(venv)}))
+
+
+def dependency_directories() -> tuple[list[str], str | None]:
+    """Where this interpreter finds the window's dependencies (in order, no repeats), or why
+    it cannot."""
+    directories: list[str] = []
+    for name in GUI_DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            return [], f"{name} is not installed"
+        directory = str(Path(next(iter(spec.submodule_search_locations))).parent)
+        if directory not in directories:
+            directories.append(directory)
+    return directories, None
+
+
+def install_gui_environment(workroot: Path, script: Path | None) -> tuple[Path | None, str]:
+    """The python the GUI probe runs with (it imports the popgui installed next to
+    ``script``), or None; and a sentence for the report."""
+    if script is None:
+        return None, "GUI timed from the checkout: popgui could not be installed"
+    directories, missing = dependency_directories()
+    if missing:
+        return None, f"GUI timed from the checkout: {missing}"
+    venv = workroot / "popgui-gui-venv"
+    step = [sys.executable, "-m", "venv", "--without-pip", str(venv)]
+    done = subprocess.run(step, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return None, f"GUI timed from the checkout: making its venv failed ({reason})"
+    lines = [str(site_packages(script.parent.parent)), *directories]
+    (site_packages(venv) / "bench-popgui.pth").write_text("\n".join(lines) + "\n", "utf-8")
+    return venv / "bin" / "python", (
+        f"GUI timed with the popgui installed above; {', '.join(GUI_DEPENDENCIES)} from "
+        f"{', '.join(directories)} (its .pth start-up hooks not run)"
+    )
