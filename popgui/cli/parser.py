@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from popgui import __version__
 
@@ -58,8 +59,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole grammar; with *argv* (the arguments about to be parsed), only the commands
     named there get their options: building every command's parser costs milliseconds at each
     start, and a command is always named literally. ``None``: every command (the man page)."""
-    parser = argparse.ArgumentParser(
-        formatter_class=_Formatter,
+    parser = _Parser(
         prog="popgui",
         description="Download mail from POP3 and POP2 servers into local Maildirs, "
         "each message exactly once. Without a command, opens the window.",
@@ -79,10 +79,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     named = None if argv is None else set(argv)
     for name, (summary, add_options) in _COMMANDS.items():
-        command = commands.add_parser(name, help=summary, formatter_class=_Formatter)
+        command = commands.add_parser(name, help=summary)
         if named is None or name in named:
             add_options(command)
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser using :class:`_Formatter`; its subcommands' parsers are of this class
+    too (argparse makes them with the class of the parser they belong to)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(**kwargs)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -109,19 +118,13 @@ def _terminal_width() -> int:
 
 def _add_account_commands(account: argparse.ArgumentParser) -> None:
     actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser(
-        "add", help="add an account (or replace one with --replace)", formatter_class=_Formatter
-    )
+    add = actions.add_parser("add", help="add an account (or replace one with --replace)")
     _add_account_options(add)
-    actions.add_parser("list", help="list the accounts", formatter_class=_Formatter)
-    show = actions.add_parser(
-        "show", help="show an account's settings (never its password)", formatter_class=_Formatter
-    )
+    actions.add_parser("list", help="list the accounts")
+    show = actions.add_parser("show", help="show an account's settings (never its password)")
     show.add_argument("name", metavar="NAME")
     remove = actions.add_parser(
-        "remove",
-        help="remove an account and its stored password (the mail stays on disk)",
-        formatter_class=_Formatter,
+        "remove", help="remove an account and its stored password (the mail stays on disk)"
     )
     remove.add_argument("name", metavar="NAME")
 

@@ -13,6 +13,7 @@ import errno
 import functools
 import math
 import socket
+from collections.abc import Callable
 
 from popgui.errors import CancelledError, ConfigError, NetworkError
 from popgui.net.cancel import CancelToken
@@ -20,6 +21,7 @@ from popgui.net.cancel import CancelToken
 __all__ = [
     "check_endpoint",
     "check_host",
+    "connect",
     "open_socket",
     "os_reason",
     "seconds",
@@ -48,6 +50,16 @@ def check_endpoint(host: str, port: int, timeout: float) -> str:
     return value
 
 
+def connect(
+    host: str, port: int, timeout: float, cancel: CancelToken | None
+) -> tuple[str, socket.socket]:
+    """:func:`check_endpoint`, then :func:`open_socket`: the checked host and the connection."""
+    host = check_endpoint(host, port, timeout)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    return host, open_socket(host, port, timeout, cancel)
+
+
 def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None) -> socket.socket:
     """Resolve and connect, trying each address in turn (IPv6 and IPv4), like create_connection.
 
@@ -66,7 +78,7 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
         if cancel is not None:
             cancel.raise_if_cancelled()
         sock = socket.socket(family, kind, proto)
-        remove = _nothing
+        remove: Callable[[], None] | None = None
         try:
             if cancel is not None:
                 remove = cancel.add_callback(functools.partial(shutdown, sock))
@@ -84,7 +96,8 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
             sock.close()
             raise
         finally:
-            remove()
+            if remove is not None:
+                remove()
         _tune(sock)
         return sock
     if last_error is None:
@@ -119,10 +132,6 @@ def os_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]
     return str(exc) or type(exc).__name__
-
-
-def _nothing() -> None:
-    pass
 
 
 def _lookup_form(host: str) -> str | bytes:

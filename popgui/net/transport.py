@@ -49,7 +49,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
 
 from popgui.errors import (
     CancelledError,
@@ -61,8 +61,8 @@ from popgui.errors import (
 )
 from popgui.net.cancel import CancelToken
 from popgui.net.dial import (
-    check_endpoint,
     check_host,
+    connect,
     open_socket,
     os_reason,
     seconds,
@@ -348,8 +348,6 @@ class Transport:
         self._closed = False
         self._busy = 0  # I/O calls in progress; the socket is only closed when none is
         self._pinned = False
-        ssl = sys.modules.get("ssl")  # not imported: the socket cannot be a TLS one
-        self._encrypted = ssl is not None and isinstance(sock, ssl.SSLSocket)
         self._waited = 0.0  # seconds spent in recv since the last progress (see the module doc)
         self._window_bytes = 0  # octets received since the last progress
         sock.settimeout(timeout)
@@ -378,11 +376,8 @@ class Transport:
         Raises ConfigError for a malformed host, port, timeout or security value, NetworkError /
         CertificateError when the connection fails, CancelledError when ``cancel`` fires.
         """
-        host = check_endpoint(host, port, timeout)
         _check_security(security)
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        sock = open_socket(host, port, timeout, cancel)
+        host, sock = connect(host, port, timeout, cancel)
         return cls.over(
             sock,
             host,
@@ -408,7 +403,7 @@ class Transport:
         trace: Trace | None = None,
     ) -> Transport:
         """The second half of :meth:`connect`, for a socket that
-        :func:`popgui.net.dial.open_socket` connected to ``host:port``: for ``"tls"``, the
+        :func:`popgui.net.dial.connect` connected to ``host:port``: for ``"tls"``, the
         handshake. The new Transport owns ``sock``; on failure it is closed."""
         try:
             _check_security(security)
@@ -568,16 +563,12 @@ class Transport:
 
     @property
     def is_tls(self) -> bool:
-        return self._encrypted
+        return _is_tls_socket(self._sock)
 
     def peer_certificate_info(self) -> PeerCertificateInfo | None:
         """Protocol, cipher and certificate of an encrypted connection; None in clear text."""
-        if not self._encrypted:
-            return None
-        import ssl
-
         with self._io() as sock:
-            if not isinstance(sock, ssl.SSLSocket):
+            if not _is_tls_socket(sock):
                 return None
             der = sock.getpeercert(binary_form=True)
             protocol = sock.version() or "unknown"
@@ -653,7 +644,6 @@ class Transport:
             self._sock = context.wrap_socket(
                 self._sock, server_hostname=server_name, do_handshake_on_connect=False
             )
-            self._encrypted = True
         der: bytes | None = None
         cert_error: ssl.SSLCertVerificationError | None = None
         try:
@@ -746,6 +736,11 @@ class Transport:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _is_tls_socket(sock: socket.socket) -> TypeGuard[ssl.SSLSocket]:
+    loaded = sys.modules.get("ssl")  # not imported yet: no socket can be a TLS one
+    return loaded is not None and isinstance(sock, loaded.SSLSocket)
 
 
 def _check_security(security: str) -> None:

@@ -59,20 +59,14 @@ class EarlyLogin:
         try:
             from popgui.sync.session import dial
 
-            sock = dial(account, options)
+            dialed = dial(account, options)
             # The server prepares its greeting while the network modules are imported.
-            from popgui.sync.session import greet_pop3
+            from popgui.sync.session import open_pop3
 
-            client = greet_pop3(account, options, sock)
-            try:
-                # UIDL goes with the login: the server lists while the engine prepares.
-                client.login(
-                    account.user, secret, account.auth, uidl_ahead=True, sent=self._sent.set
-                )
-            except BaseException:
-                client.close()
-                raise
-            self._client = client
+            # UIDL goes with the login: the server lists while the engine prepares.
+            self._client = open_pop3(
+                account, secret, options, uidl_ahead=True, dialed=dialed, sent=self._sent.set
+            )
         except BaseException as error:  # handed to the engine's thread by take()
             self._error = error
         finally:

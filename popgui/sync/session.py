@@ -34,17 +34,20 @@ class ConnectOptions:
     trace: Trace | None = None
 
 
+#: A connection :func:`dial` opened: the checked host name and the socket.
+Dialed = tuple[str, "socket.socket"]
+
+
 def connect_transport(
-    account: Account, options: ConnectOptions, sock: socket.socket | None = None
+    account: Account, options: ConnectOptions, dialed: Dialed | None = None
 ) -> Transport:
-    """The account's connection, secured for ``tls``; over ``sock`` when :func:`dial` opened
+    """The account's connection, secured for ``tls``; over *dialed* when :func:`dial` opened
     it already."""
-    from popgui.net.dial import check_endpoint
     from popgui.net.transport import TLSSettings, Transport
 
     tls = TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint)
-    if sock is not None:
-        host = check_endpoint(account.host, account.effective_port, options.timeout)
+    if dialed is not None:
+        host, sock = dialed
         return Transport.over(
             sock, host, account.effective_port, security=account.security,
             timeout=options.timeout, tls=tls, cancel=options.cancel,
@@ -59,25 +62,21 @@ def connect_transport(
     )
 
 
-def dial(account: Account, options: ConnectOptions) -> socket.socket:
+def dial(account: Account, options: ConnectOptions) -> Dialed:
     """The TCP connection to the account's server, nothing more: see popgui/sync/early.py."""
-    from popgui.net.dial import check_endpoint, open_socket
+    from popgui.net.dial import connect
 
-    port = account.effective_port
-    host = check_endpoint(account.host, port, options.timeout)
-    if options.cancel is not None:
-        options.cancel.raise_if_cancelled()
-    return open_socket(host, port, options.timeout, options.cancel)
+    return connect(account.host, account.effective_port, options.timeout, options.cancel)
 
 
 def greet_pop3(
-    account: Account, options: ConnectOptions, sock: socket.socket | None = None
+    account: Account, options: ConnectOptions, dialed: Dialed | None = None
 ) -> POP3Client:
     """A POP3 client ready to log in: greeted, its capabilities known, STARTTLS done.
     The caller must ``close()`` it."""
     from popgui.net.pop3client import POP3Client
 
-    client = POP3Client(connect_transport(account, options, sock), trace=options.trace)
+    client = POP3Client(connect_transport(account, options, dialed), trace=options.trace)
     try:
         client.read_greeting()
         client.capa()
@@ -90,13 +89,19 @@ def greet_pop3(
 
 
 def open_pop3(
-    account: Account, secret: str, options: ConnectOptions, *, uidl_ahead: bool = False
+    account: Account,
+    secret: str,
+    options: ConnectOptions,
+    *,
+    uidl_ahead: bool = False,
+    dialed: Dialed | None = None,
+    sent: Callable[[], None] | None = None,
 ) -> POP3Client:
     """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it.
-    *uidl_ahead*: see :meth:`POP3Client.login`."""
-    client = greet_pop3(account, options)
+    *uidl_ahead*, *sent*: see :meth:`POP3Client.login`; *dialed*: see :func:`dial`."""
+    client = greet_pop3(account, options, dialed)
     try:
-        client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead)
+        client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead, sent=sent)
     except BaseException:
         client.close()
         raise
