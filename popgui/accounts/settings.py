@@ -19,17 +19,16 @@ popgui is refused rather than misread.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
+from popgui.record import as_dict, field, fields, record, replace
 
 if TYPE_CHECKING:
     from popgui.profile import Profile
@@ -58,7 +57,7 @@ _HEX = re.compile(r"[0-9a-fA-F]{64}")
 _COLON_HEX = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){31}")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Account:
     """One mailbox to download from. Build it with keywords; check it with validate_account.
 
@@ -106,7 +105,7 @@ class Account:
         return path if path.is_absolute() else profile.path / path
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)
 
 
 # -- validation -------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "password_source": get_args(PasswordSource),
     "policy": get_args(Policy),
 }
-_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Account))
+_FIELD_NAMES = fields(Account)
 _REQUIRED = ("name", "host", "user")
 
 
@@ -258,7 +257,7 @@ def validate_account(account: Account) -> Account:
     fingerprint = account.fingerprint
     if fingerprint is not None:
         fingerprint = normalise_fingerprint(fingerprint)
-    return dataclasses.replace(account, host=host, fingerprint=fingerprint)
+    return replace(account, host=host, fingerprint=fingerprint)
 
 
 def _check_policy(account: Account) -> None:
@@ -369,7 +368,7 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
 
 
-@dataclass
+@record(frozen=False)
 class Settings:
     """The accounts, in the order the user made them. Names are unique (ignoring case)."""
 

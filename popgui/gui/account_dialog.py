@@ -23,7 +23,6 @@ Use::
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import html
 from collections.abc import Iterable
 from pathlib import Path
@@ -73,6 +72,7 @@ from popgui.gui.certificate_dialog import ask_trust_certificate, wrap_fingerprin
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.messages import describe
+from popgui.record import fields, replace
 
 __all__ = ["AccountDialog", "DialogController", "render_report"]
 
@@ -578,7 +578,7 @@ class AccountDialog(QDialog):
         """The validated account the form describes; ConfigError with a sentence if none."""
         values = self._values()
         if self._original is not None:
-            account = dataclasses.replace(self._original, **values)
+            account = replace(self._original, **values)
         else:
             account = Account(**values)
         account = validate_account(account)
@@ -768,7 +768,7 @@ class AccountDialog(QDialog):
 
 def _field_of(message: str) -> str | None:
     first = message.split(" ", 1)[0]
-    if first in {f.name for f in dataclasses.fields(Account)}:
+    if first in set(fields(Account)):
         return first
     if message.startswith(("The password", "port must")):
         return "password" if message.startswith("The password") else "port"

@@ -8,7 +8,6 @@ platform has a convention (Quit, Find, Select All, Delete), so macOS gets Cmd+Q 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,11 +15,12 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.icons import icon
+from popgui.record import record
 
 Key = QKeySequence.StandardKey | str
 
 
-@dataclass(frozen=True)
+@record
 class Spec:
     text: str
     key: Key

@@ -8,8 +8,9 @@ connection of its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from popgui.record import record
 
 if TYPE_CHECKING:
     from popgui.store.localmail import MessageRow
@@ -47,7 +48,7 @@ class MailSource(Protocol):
     ) -> list[MessageRow]: ...
 
 
-@dataclass(frozen=True)
+@record
 class ListQuery:
     """What the message list shows, enough to read it again in another thread."""
 
@@ -64,7 +65,7 @@ class ListQuery:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@record
 class ListContents:
     """A folder's row count and its first pages, read ahead for :class:`MessageTableModel`.
 

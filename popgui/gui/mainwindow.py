@@ -16,7 +16,6 @@ small SQLite updates and file renames done here, through one :class:`LocalMail`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
@@ -96,6 +95,7 @@ from popgui.gui.views import HeaderView, ListView, TableView
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.profile import Profile
+from popgui.record import replace
 from popgui.store.database import Database
 from popgui.store.localmail import FolderInfo, LocalMail, MessageRow
 from popgui.sync.progress import SyncResult
@@ -1040,7 +1040,7 @@ class MainWindow(QMainWindow):
         account = self.settings.get(name)
         if account is None or not error.fingerprint or not ask_trust_certificate(self, error):
             return
-        pinned = dataclasses.replace(account, fingerprint=error.fingerprint)
+        pinned = replace(account, fingerprint=error.fingerprint)
         if self._save_account(pinned, old_name=name):
             self.controller.sync([pinned])
 

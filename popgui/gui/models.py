@@ -8,13 +8,11 @@ one page query to show, and scrolling to the end costs one more page.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,6 +42,7 @@ from popgui.gui.listing import (
     MailSource,
     find_message,
 )
+from popgui.record import record, replace
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -114,7 +113,7 @@ def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], Any]) -> 
 StateKind = Literal["idle", "checking", "new", "error", "retry"]
 
 
-@dataclass(frozen=True)
+@record
 class AccountState:
     """What the accounts pane shows under an account's name."""
 
@@ -204,7 +203,7 @@ class AccountListModel(QAbstractListModel):
 # -- folders ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class OnServerEntry:
     """The pseudo-folder that shows what waits on the server instead of the message list."""
 
@@ -217,9 +216,9 @@ FolderEntry = Any  # FolderInfo | OnServerEntry (FolderInfo is only known while 
 def _translated_folder(folder: FolderInfo) -> FolderInfo:
     """The store names the special folders in English; the window in its own language."""
     if folder.special == "inbox":
-        return dataclasses.replace(folder, display_name=FolderText.tr("Inbox"))
+        return replace(folder, display_name=FolderText.tr("Inbox"))
     if folder.special == "trash":
-        return dataclasses.replace(folder, display_name=FolderText.tr("Trash"))
+        return replace(folder, display_name=FolderText.tr("Trash"))
     return folder
 
 
@@ -383,7 +382,7 @@ def decode_message_ids(data: QMimeData) -> list[int]:
 # -- messages ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     title: str
     sort_key: str | None  # the LocalMail SortKey, None when the column cannot sort

@@ -15,9 +15,8 @@ translates them when it shows them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from popgui.accounts.settings import AuthMethod, Security
+from popgui.record import record
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -25,7 +24,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@record
 class ProviderPreset:
     """One provider's POP3 settings; ``notes`` is shown in the dialog when it is chosen."""
 

@@ -2,7 +2,7 @@
 
 :class:`EngineController` lives on the GUI thread. It owns one :class:`~PySide6.QtCore.QThread`
 and one :class:`EngineWorker` moved to it, and queues jobs to the worker through a queued
-signal. Results come back as small frozen dataclasses through signals, so widgets are only
+signal. Results come back as small frozen records through signals, so widgets are only
 ever touched on the GUI thread.
 
 Scheduling: the worker runs **one job at a time, in the order asked** (one thread, one queue).
@@ -20,7 +20,6 @@ waiting for on cancel: cancel and :meth:`EngineController.shutdown` are always p
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import itertools
 import logging
 import math
@@ -29,7 +28,6 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -41,6 +39,7 @@ from popgui.errors import ConfigError, CredentialsError, PopguiError
 from popgui.messages import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
+from popgui.record import record, replace
 from popgui.sync.progress import Progress, SyncResult
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ RATE_WINDOW = 3.0
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@record
 class AccountProgress:
     """Where one account's job stands; ``rate`` is in bytes per second."""
 
@@ -84,7 +83,7 @@ class AccountProgress:
     rate: float
 
 
-@dataclass(frozen=True)
+@record
 class JobFinished:
     """A job's outcome. ``error`` is None when it succeeded.
 
@@ -107,7 +106,7 @@ class PopguiBugError(PopguiError):
 # -- what runs in the worker thread ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class JobContext:
     """What a job function gets, in the worker thread."""
 
@@ -131,7 +130,7 @@ class JobContext:
 JobAction = Callable[[JobContext], tuple[object, PopguiError | None]]
 
 
-@dataclass(frozen=True)
+@record
 class _Job:
     id: int
     account: Account
@@ -277,7 +276,7 @@ def _with_command_failure(report: ConnectionReport, error: PopguiError) -> Conne
         reason=describe(error)
     )
     kept = [n for n in report.notes if not n.startswith("No password given")]
-    return dataclasses.replace(report, notes=(*kept, note))
+    return replace(report, notes=(*kept, note))
 
 
 def _password_job(password: str, ctx: JobContext) -> tuple[object, PopguiError | None]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+from popgui.record import field, record
 
 __all__ = ["ServerAccount", "ServerMailbox", "ServerMessage", "normalize_line_endings"]
 
@@ -39,7 +40,7 @@ def normalize_line_endings(content: bytes) -> bytes:
     return content
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class ServerMessage:
     """One stored message.
 
@@ -168,7 +169,7 @@ class ServerMailbox:
             return self._session_lock_held
 
 
-@dataclass
+@record(frozen=False)
 class ServerAccount:
     """A user of the local servers.
 

@@ -47,7 +47,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
 
@@ -69,6 +68,7 @@ from popgui.net.dial import (
     shutdown,
     where,
 )
+from popgui.record import record
 
 if TYPE_CHECKING:
     import ssl
@@ -131,7 +131,7 @@ def certificate_fingerprint(der: bytes) -> str:
     return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
 
 
-@dataclass(frozen=True)
+@record
 class TLSSettings:
     """How to trust the server: an extra CA file, or a pinned certificate fingerprint.
 
@@ -151,7 +151,7 @@ class TLSSettings:
             object.__setattr__(self, "fingerprint", normalize_fingerprint(self.fingerprint))
 
 
-@dataclass(frozen=True)
+@record
 class CertificateInfo:
     """What a person needs to decide whether to trust a certificate. Dates are UTC."""
 
@@ -163,7 +163,7 @@ class CertificateInfo:
     subject_alt_names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class PeerCertificateInfo:
     """The negotiated TLS parameters and the server's certificate, for "Test connection"."""
 

@@ -18,11 +18,9 @@ One :class:`LocalMail` per thread: it uses the caller's :class:`Database`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -30,6 +28,7 @@ from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
 from popgui.profile import Profile
+from popgui.record import record, replace
 from popgui.store.database import (
     Database,
     IndexedMessage,
@@ -68,7 +67,7 @@ SortKey = Literal["from", "subject", "date", "size", "read"]
 Special = Literal["inbox", "trash", ""]
 
 
-@dataclass(frozen=True)
+@record
 class FolderInfo:
     """A local folder as the window lists it: its name, how it is shown, its counts."""
 
@@ -150,7 +149,7 @@ class LocalMail:
     def _reindex_folder(self, account: str, root: Maildir, old: str, new: str) -> None:
         old_dir, new_dir = _folder_path(root, old), _folder_path(root, new)
         moved = [
-            dataclasses.replace(loc, folder=new, path=str(new_dir / rel))
+            replace(loc, folder=new, path=str(new_dir / rel))
             for loc in self._db.folder_locations(account, old)
             if (rel := _relative(Path(loc.path), old_dir)) is not None
         ]
@@ -352,7 +351,7 @@ def _target_folder(root_path: Path, folder: str) -> Path:
 
 def _moved(loc: IndexLocation, folder: str, target: Path) -> IndexLocation:
     flags = info_flags(target.name) if target.parent.name == "cur" else ""
-    return dataclasses.replace(loc, folder=folder, path=str(target), flags=flags)
+    return replace(loc, folder=folder, path=str(target), flags=flags)
 
 
 def _relative(path: Path, directory: Path) -> Path | None:

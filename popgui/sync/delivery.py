@@ -32,10 +32,10 @@ import collections
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from popgui.record import field, record
 from popgui.store.database import (
     HEAD_BYTES,
     Database,
@@ -60,7 +60,7 @@ MAX_WAITING = 1
 _IDLE_SECONDS = 2.0
 
 
-@dataclass(frozen=True)
+@record
 class Wanted:
     """A message the engine decided to download: its server identity and file-name token."""
 
@@ -70,7 +70,7 @@ class Wanted:
     size: int
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Batch:
     """Records on their way to being durable, and the deliveries still in ``tmp/``."""
 
@@ -341,16 +341,16 @@ class BatchedDelivery:
         """
         by_folder: dict[str, list[IndexedMessage]] = {}
         own = batch.own
-        for record in batch.records:
-            if record.path in own:
-                fields = own[record.path] or index_fields(Path(record.path))
+        for delivered in batch.records:
+            if delivered.path in own:
+                fields = own[delivered.path] or index_fields(Path(delivered.path))
                 folder, flags = self._own_folder, ""  # in new/: no flags yet
             else:
-                path = Path(record.path)
+                path = Path(delivered.path)
                 fields = index_fields(path)
                 folder = self._maildir.folder_of(path) or INBOX
                 flags = info_flags(path.name)
-            message = IndexedMessage(record.path, fields, record.token, record.uid, flags)
+            message = IndexedMessage(delivered.path, fields, delivered.token, delivered.uid, flags)
             by_folder.setdefault(folder, []).append(message)
         for folder, messages in by_folder.items():
             self._database.index_messages(self._account, folder, messages)

@@ -19,8 +19,6 @@ Like every network call it blocks: run it in the worker thread, never on the GUI
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-from dataclasses import dataclass, field
 
 from popgui.accounts.settings import Account, validate_account
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
@@ -28,6 +26,7 @@ from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import Capabilities, POP3Client
 from popgui.net.transport import CertificateInfo, Transport
 from popgui.protocol import sasl
+from popgui.record import as_dict, field, record
 from popgui.sync.session import ConnectOptions, connect_transport
 
 __all__ = ["DEFAULT_TEST_TIMEOUT", "ConnectionReport", "test_connection"]
@@ -42,7 +41,7 @@ _SECURITY_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionReport:
     """What "Test connection" found. Fields that were not reached stay empty or None.
 
@@ -82,7 +81,7 @@ class ConnectionReport:
         return self.error if isinstance(self.error, CertificateError) else None
 
 
-@dataclass
+@record(frozen=False)
 class _Findings:
     """The report under construction (mutable while the test runs)."""
 
@@ -108,8 +107,7 @@ class _Findings:
             self.notes.append(text)
 
     def report(self) -> ConnectionReport:
-        # Not dataclasses.asdict: it would deep-copy the error and flatten the certificate.
-        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values = as_dict(self)  # shallow: the error and the certificate stay objects
         values["notes"] = tuple(self.notes)
         return ConnectionReport(**values)
 

@@ -11,11 +11,12 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
-from dataclasses import dataclass
 from datetime import datetime
 
+from popgui.record import record
 
-@dataclass(frozen=True)
+
+@record
 class HeaderSummary:
     sender: str
     subject: str
