@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
+from functools import partial
 
 from popgui.accounts.settings import Account
 from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_for
 from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
-from popgui.errors import MigrationSuspectedError, PopguiError
+from popgui.errors import MigrationSuspectedError
 from popgui.messages import describe, error_kind
 from popgui.profile import Profile
 from popgui.sync.engine import sync_account
@@ -34,14 +35,10 @@ def run_sync(args: Namespace) -> int:
 def _sync_one(
     args: Namespace, profile: Profile, account: Account, display: ProgressDisplay
 ) -> SyncResult:
-    try:
-        secret = secret_for(account)
-    except PopguiError as error:
-        return SyncResult(account.name, error=error)
     options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
     return sync_account(
         account,
-        secret,
+        partial(secret_for, account),  # looked up while the connection opens
         profile,
         options=options,
         progress=display.update,

@@ -178,7 +178,7 @@ def call_cancellable(func: Callable[[], _T], token: CancelToken, what: str) -> _
 
 def sync_account(
     account: Account,
-    secret: str,
+    secret: Callable[[], str],
     profile: Profile,
     *,
     options: ConnectOptions,
@@ -212,7 +212,7 @@ def _sync_job(
 ) -> tuple[object, PopguiError | None]:
     result = sync_account(
         ctx.account,
-        ctx.secret(),
+        ctx.secret,  # looked up while the connection opens (popgui/sync/early.py)
         ctx.profile,
         options=ctx.options(),
         progress=ctx.progress,

@@ -1,17 +1,24 @@
 """Log in to the POP3 server on a helper thread while the engine prepares the local side.
 
-A sync that finds nothing new spends most of its time waiting: for the greeting, for the
-password check, and for the server to open the mailbox (tens of milliseconds for 50,000
-messages). Meanwhile the engine has its own work to do: import the storage modules, open the
-database, clean ``tmp/``. :class:`EarlyLogin` overlaps the two. It is started under the
-account lock (no second session is opened while another sync of the account runs), and the
-sync takes the logged-in client with :meth:`EarlyLogin.take`, which re-raises whatever the
+A sync that finds nothing new spends most of its time waiting: for the connection and the
+greeting (and the TLS handshake), for the password check, and for the server to open the
+mailbox (tens of milliseconds for 50,000 messages). Meanwhile the engine has its own work to
+do: fetch the password (a keyring lookup or a password command), import the storage modules,
+open the database, clean ``tmp/``. :class:`EarlyLogin` overlaps the two. It is started under
+the account lock (no second session is opened while another sync of the account runs), and
+the sync takes the logged-in client with :meth:`EarlyLogin.take`, which re-raises whatever the
 login raised (wrong password, certificate, cancel), exactly as a login on the engine's own
 thread would have.
 
 The order on the helper thread keeps the server busy from the first moment: the TCP connection
-is opened first (it needs only :mod:`socket`), and the network modules are imported while the
-server prepares its greeting. Python runs one thread at a time, so the engine's thread waits
+is opened first (it needs only :mod:`socket`), the network modules are imported while the
+server prepares its greeting, and the session is greeted, secured and asked for its
+capabilities while the engine fetches the password (:meth:`EarlyLogin.log_in` hands it over;
+:meth:`EarlyLogin.close` without it ends the session unused). A password that took long
+(a keyring waiting to be unlocked, a password command asking for a passphrase) gets a fresh
+connection: a server may drop one that stays silent before its login.
+
+Python runs one thread at a time, so the engine's thread waits
 (:meth:`EarlyLogin.wait_until_sent`) until the login is on its way before doing its own work:
 otherwise both threads' start-up work would take turns and delay the login.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from popgui.errors import PopguiError
@@ -37,40 +45,74 @@ __all__ = ["EarlyLogin"]
 #: lock over only every 5 ms by default: each of the login's round trips would wait that long.
 _SWITCH_INTERVAL = 0.0005
 
+#: A greeted session idle for longer than this before its password came is replaced by a new
+#: one: servers drop connections that stay silent before the login (often after 30-60 s).
+_FRESH_SECONDS = 10.0
+
 
 class EarlyLogin:
-    """One POP3 login running on its own thread; the client is handed over once."""
+    """One POP3 login running on its own thread; the client is handed over once.
 
-    def __init__(self, account: Account, secret: str, options: ConnectOptions) -> None:
+    It connects at once; the password follows with :meth:`log_in`.
+    """
+
+    def __init__(self, account: Account, options: ConnectOptions) -> None:
         self._client: POP3Client | None = None
         self._error: BaseException | None = None
         self._taken = False
+        self._secret: str | None = None
+        #: Set once the password is given, or the login is abandoned (secret still None).
+        self._secret_given = threading.Event()
         #: Set once the login request is written (or the attempt ended): from then on the
         #: helper only waits for the server.
         self._sent = threading.Event()
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, _SWITCH_INTERVAL))
         self._thread = threading.Thread(
-            target=self._login, args=(account, secret, options), name="popgui-login", daemon=True
+            target=self._run, args=(account, options), name="popgui-login", daemon=True
         )
         self._thread.start()
 
-    def _login(self, account: Account, secret: str, options: ConnectOptions) -> None:
+    def _run(self, account: Account, options: ConnectOptions) -> None:
         try:
-            from popgui.sync.session import dial
-
-            dialed = dial(account, options)
-            # The server prepares its greeting while the network modules are imported.
-            from popgui.sync.session import open_pop3
-
-            # UIDL goes with the login: the server lists while the engine prepares.
-            self._client = open_pop3(
-                account, secret, options, uidl_ahead=True, dialed=dialed, sent=self._sent.set
-            )
+            self._client = self._login(account, options)
         except BaseException as error:  # handed to the engine's thread by take()
             self._error = error
         finally:
             self._sent.set()
+
+    def _login(self, account: Account, options: ConnectOptions) -> POP3Client | None:
+        from popgui.sync.session import dial
+
+        dialed = dial(account, options)
+        # The server prepares its greeting while the network modules are imported.
+        from popgui.sync.session import greet_pop3
+
+        client = greet_pop3(account, options, dialed)
+        try:
+            greeted = time.monotonic()
+            self._secret_given.wait()
+            if self._secret is None:  # abandoned: nobody will take this session
+                _end_unused(client)
+                return None
+            if time.monotonic() - greeted > _FRESH_SECONDS:
+                _end_unused(client)
+                client = greet_pop3(account, options)
+            # UIDL goes with the login: the server lists while the engine prepares.
+            client.login(
+                account.user, self._secret, account.auth, uidl_ahead=True, sent=self._sent.set
+            )
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def log_in(self, secret: str) -> None:
+        """Hand over the password: the helper logs in as soon as its session is ready."""
+        if self._secret_given.is_set():
+            raise RuntimeError("the early login already has its password")
+        self._secret = secret
+        self._secret_given.set()
 
     def wait_until_sent(self) -> None:
         """Return once the login is on its way (or failed): see the module docstring."""
@@ -85,6 +127,8 @@ class EarlyLogin:
         """The logged-in client (the caller now owns it), or the login's exception."""
         if self._taken:
             raise RuntimeError("the early login was already taken")
+        if not self._secret_given.is_set():
+            raise RuntimeError("the early login has no password yet")
         self._taken = True
         self._join()
         if self._error is not None:
@@ -99,7 +143,13 @@ class EarlyLogin:
         sys.setswitchinterval(self._switch_interval)
 
     def close(self) -> None:
-        """Wait for the login and close a client nobody took (a job that failed before)."""
+        """End a login nobody took: QUIT a logged-in client (waiting for the login), or let
+        the helper end its unused session on its own when no password was given (it may
+        still be connecting: the caller need not wait for that)."""
+        if not self._secret_given.is_set():
+            self._secret_given.set()  # abandoned: the helper ends its session itself
+            sys.setswitchinterval(self._switch_interval)
+            return
         self._join()
         if self._client is not None:
             client, self._client = self._client, None
@@ -108,3 +158,12 @@ class EarlyLogin:
                     client.quit()
             finally:
                 client.close()
+
+
+def _end_unused(client: POP3Client) -> None:
+    """QUIT a session that never logged in (polite to the server), then close it."""
+    try:
+        with contextlib.suppress(PopguiError, OSError):
+            client.quit()
+    finally:
+        client.close()

@@ -28,10 +28,15 @@ if TYPE_CHECKING:  # the storage side is imported under the lock, while the logi
 #: A piece of work run under the account lock with a ready :class:`SyncContext`.
 Job = Callable[["SyncContext"], None]
 
+#: The account's password, or how to get it (a keyring lookup, a password command): fetched
+#: under the account lock while the connection opens (see early.py). Its errors
+#: (:class:`~popgui.errors.CredentialsError`, a cancel) end up in ``result.error``.
+Secret = str | Callable[[], str]
+
 
 def sync_account(
     account: Account,
-    secret: str,
+    secret: Secret,
     profile: Profile,
     *,
     options: ConnectOptions | None = None,
@@ -85,7 +90,7 @@ class _Job:
 
 def run_job(
     account: Account,
-    secret: str,
+    secret: Secret,
     profile: Profile,
     job: Job,
     *,
@@ -102,18 +107,22 @@ def run_job(
     caller's) is set aside and rebuilt from the Maildir: see :func:`_rebuild_and_run`.
     ``early_login``: the job's first step is a POP3 session (``pop3sync.pop3_session``); it
     is logged in on a helper thread while the local side is prepared (see early.py).
+    ``secret`` given as a function is called under the lock, while that login connects.
     """
     result = SyncResult(account.name)
     options = options or ConnectOptions()
     try:
         with AccountLock(profile.path, account.name):
             early = (
-                EarlyLogin(account, secret, options)
-                if early_login and account.protocol == "pop3"
-                else None
+                EarlyLogin(account, options) if early_login and account.protocol == "pop3" else None
             )
-            what = _Job(account, secret, profile, job, options, progress, accept_new_uidls, early)
             try:
+                password = secret if isinstance(secret, str) else secret()  # while connecting
+                if early is not None:
+                    early.log_in(password)
+                what = _Job(
+                    account, password, profile, job, options, progress, accept_new_uidls, early
+                )
                 if early is not None:
                     early.wait_until_sent()  # the login first: see early.py
                 _run_locked(what, database, result)

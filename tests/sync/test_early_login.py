@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import time
 
 import pytest
 
@@ -12,6 +13,7 @@ from popgui.localserver import LocalPOP3Server
 from popgui.profile import Profile
 from popgui.store.database import SCHEMA_VERSION
 from popgui.store.lock import AccountLock
+from popgui.sync import early as early_module
 from popgui.sync.early import EarlyLogin
 from popgui.sync.engine import sync_account
 from popgui.sync.session import ConnectOptions, greet_pop3
@@ -68,7 +70,8 @@ def test_the_engine_is_woken_once_the_login_is_sent(
 ) -> None:
     """The engine's thread waits for the login to be written, then works while the server
     answers; the client it takes is logged in, with the UIDL reply waiting."""
-    early = EarlyLogin(make_account(pop3_server, auth=auth), PASSWORD, ConnectOptions())
+    early = EarlyLogin(make_account(pop3_server, auth=auth), ConnectOptions())
+    early.log_in(PASSWORD)
     early.wait_until_sent()
     client = early.take()
     try:
@@ -87,11 +90,72 @@ def test_a_refused_connection_wakes_the_engine_and_is_reported(
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]  # nothing listens here once the socket is closed
     account = make_account(pop3_server, port=port)
-    early = EarlyLogin(account, PASSWORD, ConnectOptions(timeout=5))
+    early = EarlyLogin(account, ConnectOptions(timeout=5))
+    early.log_in(PASSWORD)
     early.wait_until_sent()
     with pytest.raises(NetworkError, match="refused"):
         early.take()
     early.close()
+
+
+def test_the_password_is_looked_up_while_the_session_opens(
+    pop3_server: LocalPOP3Server, profile: Profile
+) -> None:
+    """A password given as a function (a keyring lookup, a password command) is fetched under
+    the lock while the helper connects and greets; the login then goes on as usual."""
+    calls: list[int] = []
+
+    def slow_password() -> str:
+        calls.append(len(calls))
+        time.sleep(0.2)  # a keyring on D-Bus, a password command
+        return PASSWORD
+
+    result = sync_account(make_account(pop3_server), slow_password, profile)
+    assert result.error is None and result.downloaded > 0
+    assert calls == [0]
+    assert len(pop3_server.session_logs) == 1
+    assert [line.split(" ")[0] for line in pop3_server.session_logs[0]].count("AUTH") == 1
+
+
+def test_a_failed_password_lookup_is_the_error_and_the_session_ends_unused(
+    pop3_server: LocalPOP3Server, profile: Profile
+) -> None:
+    def no_password() -> str:
+        raise CredentialsError("no password stored for this account")
+
+    result = sync_account(make_account(pop3_server), no_password, profile)
+    assert isinstance(result.error, CredentialsError)
+    sessions = _ended_sessions(pop3_server, 1)  # the helper ends it on its own
+    commands = {line.split(" ")[0] for line in sessions[0]}
+    assert not commands & {"USER", "PASS", "APOP", "AUTH"}
+    assert sessions[0][-1] == "QUIT"
+
+
+def test_a_password_that_took_long_gets_a_fresh_connection(
+    pop3_server: LocalPOP3Server, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server may drop a connection that stays silent before its login: past a few
+    seconds the greeted session is quit and a new one logs in."""
+    monkeypatch.setattr(early_module, "_FRESH_SECONDS", 0.05)
+
+    def slow_password() -> str:
+        time.sleep(0.3)
+        return PASSWORD
+
+    result = sync_account(make_account(pop3_server), slow_password, profile)
+    assert result.error is None and result.downloaded > 0
+    sessions = _ended_sessions(pop3_server, 2)
+    unused, used = sorted(sessions, key=len)
+    assert unused[-1] == "QUIT" and not any(line.startswith("AUTH") for line in unused)
+    assert any(line.startswith("AUTH") for line in used)
+
+
+def _ended_sessions(server: LocalPOP3Server, count: int) -> list[list[str]]:
+    deadline = time.monotonic() + 10
+    while len(server.session_logs) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(server.session_logs) == count
+    return list(server.session_logs)
 
 
 @pytest.mark.parametrize("auth", ["auto", "user", "apop"])
