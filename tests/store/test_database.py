@@ -401,6 +401,42 @@ def test_index_and_count(db: Database) -> None:
     assert row == ("Réunion", "S")
 
 
+def test_record_and_index_commit_together(db: Database) -> None:
+    fields = IndexFields(subject="Réunion", size=5)
+    index = {"INBOX": [IndexedMessage("/m/new/a", fields, uid="a")],
+             "Spam": [IndexedMessage("/m/Spam/b", fields, uid="b")]}  # fmt: skip
+    db.record_and_index("work", [record("a"), record("b")], index)
+    assert db.delivered_uid_set("work") == {"a", "b"}
+    assert db.folder_counts("work") == {"INBOX": (1, 1), "Spam": (1, 1)}
+
+
+def test_a_uidl_recorded_twice_in_one_batch_keeps_the_later_row(db: Database) -> None:
+    """A re-delivery after reconciliation may record a UIDL again in the same batch."""
+    records = [record(f"uid{n:03d}") for n in range(250)]
+    again = DeliveredRecord(uid="uid007", token="f" * 32, size=7, delivered_at=2.0, path="/x")
+    index = {"INBOX": [IndexedMessage(f"/m/new/{n}", IndexFields(size=n)) for n in range(250)]}
+    db.record_and_index("work", [*records, again], index)
+    assert len(db.delivered_uid_set("work")) == 250
+    row = db.conn.execute("SELECT token, path FROM delivered WHERE uid = 'uid007'").fetchone()
+    assert row == ("f" * 32, "/x")
+    assert db.count_messages("work", "INBOX") == 250
+
+
+def test_record_and_index_is_all_or_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch whose index rows fail is not recorded either: its files, already in new/ under
+    their tokens, are recognised by the next sync instead."""
+
+    def broken_row(*_args: object) -> tuple[object, ...]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database_module, "_index_row", broken_row)
+    index = {"INBOX": [IndexedMessage("/m/new/a", IndexFields(), uid="a")]}
+    with pytest.raises(sqlite3.OperationalError):
+        db.record_and_index("work", [record("a")], index)
+    assert db.delivered_uid_set("work") == set()
+    assert db.count_messages("work", "INBOX") == 0
+
+
 def write(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "msg"
     path.write_bytes(data)

@@ -358,8 +358,9 @@ def test_a_full_batch_becomes_durable_on_the_committer_while_the_next_one_fills(
 def test_the_committer_keeps_the_durability_order_batch_after_batch(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    """Per batch: sync the files, move each into new/, fsync new/, record, index; batches in
-    the order they were sealed; all of it off the delivering thread."""
+    """Per batch: sync the files, move each into new/, fsync new/, then record and index in
+    one transaction; batches in the order they were sealed; all of it off the delivering
+    thread."""
     small_batches(monkeypatch, 4)
     steps: list[tuple[str, str]] = []
 
@@ -375,14 +376,13 @@ def test_the_committer_keeps_the_durability_order_batch_after_batch(
         maildir_module, "_move_noreplace", spy("move", maildir_module._move_noreplace)
     )
     monkeypatch.setattr(maildir_module, "_fsync_dir", spy("fsync new", maildir_module._fsync_dir))
-    monkeypatch.setattr(db, "record_delivered", spy("record", db.record_delivered))
-    monkeypatch.setattr(db, "index_messages", spy("index", db.index_messages))
+    monkeypatch.setattr(db, "record_and_index", spy("record+index", db.record_and_index))
     batch = BatchedDelivery("acct", md, db)
     records = [deliver(batch, f"u{n:02d}") for n in range(10)]
     assert batch.commit() == records == batch.durable
     batch.close()
-    one_batch = ["sync", "move", "move", "move", "move", "fsync new", "record", "index"]
-    last = ["sync", "move", "move", "fsync new", "record", "index"]
+    one_batch = ["sync", "move", "move", "move", "move", "fsync new", "record+index"]
+    last = ["sync", "move", "move", "fsync new", "record+index"]
     assert [name for name, _thread in steps] == one_batch * 2 + last
     assert {thread for _name, thread in steps} == {"popgui-committer"}
     rows = db.conn.execute("SELECT uid FROM delivered ORDER BY rowid").fetchall()
@@ -681,7 +681,7 @@ def as_lf(content: bytes) -> bytes:
 # --- kill -9 while batches are pipelined ------------------------------------------------------
 
 #: Runs a real sync with tiny batches, so a kill lands among many sealed, published and
-#: recorded batches (the production size, 200, is rarely reached by a short test).
+#: recorded batches (the production size, 500, is rarely reached by a short test).
 TINY_BATCH_SYNC = """
 import sys
 import popgui.sync.delivery as delivery
