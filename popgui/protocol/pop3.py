@@ -271,6 +271,9 @@ _CR: Final = 0x0D
 _LF: Final = 0x0A
 _DOT: Final = 0x2E
 
+#: Inside a chunk, every dot after an LF was stuffed (RFC 1939 3). ``re.sub`` finds this rare
+#: literal faster than ``in`` does, and copies the chunk out of the buffer as it goes.
+_STUFFED_DOT: Final = re.compile(rb"\n\.")
 _ACHARS: Final = r"[\x21-\x2e\x30-\x5c\x5e-\x7f]+"  # RFC 2449 resp-level characters
 _CODE_RE: Final = re.compile(rf"\[({_ACHARS}(?:/{_ACHARS})*)\][ \t]*(.*)", re.DOTALL)
 _TIMESTAMP_RE: Final = re.compile(rb"<[\x21-\x3b\x3d\x3f-\x7e]*@[\x21-\x3b\x3d\x3f-\x7e]*>")
@@ -647,10 +650,8 @@ class POP3Connection:
         stop, line_start = self._message_cut(buf, pos, end)
         if stop <= pos:
             return self._need("in the middle of a message")
-        with memoryview(buf) as view:
-            data = bytes(view[pos:stop])
-        if b"\n." in data:
-            data = data.replace(b"\n.", b"\n")
+        with memoryview(buf) as view, view[pos:stop] as chunk:
+            data = _STUFFED_DOT.sub(b"\n", chunk)  # also the copy out of the buffer
         self._pos = self._scan = stop
         self._line_start = line_start
         return MessageData(data)
