@@ -681,7 +681,7 @@ def as_lf(content: bytes) -> bytes:
 # --- kill -9 while batches are pipelined ------------------------------------------------------
 
 #: Runs a real sync with tiny batches, so a kill lands among many sealed, published and
-#: recorded batches (the production size, 500, is rarely reached by a short test).
+#: recorded batches (the production size, 2,000, is rarely reached by a short test).
 TINY_BATCH_SYNC = """
 import sys
 import popgui.sync.delivery as delivery

@@ -151,11 +151,16 @@ def test_a_password_that_took_long_gets_a_fresh_connection(
 
 
 def _ended_sessions(server: LocalPOP3Server, count: int) -> list[list[str]]:
+    """The server's sessions once *count* of them have ended with QUIT (a session is listed
+    as soon as it connects, before its first command)."""
     deadline = time.monotonic() + 10
-    while len(server.session_logs) < count and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        sessions = [list(log) for log in server.session_logs]
+        if sum(1 for log in sessions if log and log[-1] == "QUIT") >= count:
+            break
         time.sleep(0.01)
-    assert len(server.session_logs) == count
-    return list(server.session_logs)
+    assert len(sessions) == count, sessions
+    return sessions
 
 
 @pytest.mark.parametrize("auth", ["auto", "user", "apop"])
