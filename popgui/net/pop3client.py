@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import collections
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
@@ -191,6 +190,8 @@ def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
 
 
 def apop_digest(timestamp: str, password: str) -> str:
+    import hashlib  # APOP only: loading OpenSSL costs a plain login ~2 ms before it is sent
+
     return hashlib.md5((timestamp + password).encode("utf-8")).hexdigest()
 
 

@@ -39,7 +39,6 @@ Timeout
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import socket
@@ -127,6 +126,8 @@ def normalize_fingerprint(text: str) -> str:
 
 def certificate_fingerprint(der: bytes) -> str:
     """SHA-256 of a DER certificate, in the form :func:`normalize_fingerprint` returns."""
+    import hashlib  # certificates only: a plain-text session need not load OpenSSL's libcrypto
+
     digest = hashlib.sha256(der).hexdigest()
     return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
 

@@ -27,8 +27,6 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
-import hashlib
-import json
 import re
 import stringprep
 import unicodedata
@@ -231,7 +229,8 @@ class CramMD5(SaslMechanism):
         if not challenge:
             raise RemoteProtocolError("CRAM-MD5: the server's challenge is empty")
         self._done = True
-        import hmac  # hmac and secrets: imported by the mechanisms that need them
+        import hashlib  # hashlib, hmac, secrets: imported by the mechanisms that need them
+        import hmac
 
         digest = hmac.new(self._secret.encode(), challenge, hashlib.md5).hexdigest()
         return f"{self._user} {digest}".encode()
@@ -416,6 +415,8 @@ class _Scram(SaslMechanism):
         channel = base64.b64encode(self._gs2_header)
         without_proof = b"c=" + channel + b",r=" + nonce.encode()
         auth_message = b",".join((self._client_first_bare, server_first, without_proof))
+        import hashlib
+
         salted = hashlib.pbkdf2_hmac(self.digest, self._password, salt, iterations)
         client_key = self._hmac(salted, b"Client Key")
         stored_key = hashlib.new(self.digest, client_key).digest()
@@ -495,6 +496,8 @@ class XOAuth2(SaslMechanism):
 def _oauth_error(challenge: bytes) -> str:
     """Summarise the server's JSON error (``{"status":"401",...}``) without any secret."""
     try:
+        import json  # XOAUTH2's error report only
+
         report = json.loads(challenge)
     except ValueError:
         raise RemoteProtocolError("XOAUTH2: the server's error report is not JSON") from None

@@ -631,11 +631,17 @@ class Database:
             )
 
     def record_error(self, account: str, error: str | None) -> None:
-        """Remember how the last sync ended: a sentence for a person, or None when it worked."""
+        """Remember how the last sync ended: a sentence for a person, or None when it worked.
+
+        Unchanged, nothing is written: a transaction that changes no row costs no journal
+        write or fsync, and a sync run from cron every few minutes mostly finds the account
+        as fine as last time.
+        """
         with self._transaction("update") as conn:
             conn.execute(
                 "INSERT INTO account_state (account, last_error) VALUES (?, ?) "
-                "ON CONFLICT (account) DO UPDATE SET last_error = excluded.last_error",
+                "ON CONFLICT (account) DO UPDATE SET last_error = excluded.last_error "
+                "WHERE last_error IS NOT excluded.last_error",
                 (account, error),
             )
 

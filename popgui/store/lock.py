@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
+import importlib
 import os
 import re
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from popgui.errors import AccountBusyError, DeliveryError
 
@@ -35,8 +36,22 @@ _UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]+")
 def lock_name(account: str) -> str:
     """A file name for *account*: a readable slug plus a hash, so distinct names never clash."""
     slug = _UNSAFE_RE.sub("_", account).strip("_")[:40] or "account"
-    digest = hashlib.sha256(account.encode("utf-8")).hexdigest()[:12]
+    digest = _sha256_hex(account.encode("utf-8"))[:12]
     return f"{slug}-{digest}.lock"
+
+
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 without loading OpenSSL: importing :mod:`hashlib` loads libcrypto (~2 ms),
+    and the lock is taken before a sync's login, where every millisecond delays the whole
+    run. CPython's own SHA-256 (``_sha256`` in 3.11, ``_sha2`` since 3.12) gives the same
+    digest; :mod:`hashlib` stays the fallback."""
+    for name in ("_sha256", "_sha2"):
+        with contextlib.suppress(ImportError, AttributeError):
+            builtin: Any = importlib.import_module(name)
+            return str(builtin.sha256(data).hexdigest())
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 class AccountLock:

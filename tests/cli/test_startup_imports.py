@@ -31,6 +31,7 @@ NOT_BEFORE_LOGIN = {
     "ssl": "a plain-TCP account never needs it",
     "sqlite3": "the database is opened while the server checks the password",
     "popgui.store.database": "the database is opened while the server checks the password",
+    "_hashlib": "the account lock's name uses CPython's own SHA-256, not OpenSSL",
     "tempfile": "only certificate files need it",
     "shutil": "only file moves need it",
     "datetime": "only the deletion policy and certificates need it",
@@ -41,7 +42,7 @@ NOT_BEFORE_LOGIN = {
 }
 
 #: What a SASL mechanism imports for itself (SCRAM's nonce and proofs).
-SASL_MODULES = {"hmac", "secrets"}
+SASL_MODULES = {"hmac", "secrets", "_hashlib"}
 
 #: Runs ``popgui sync`` in this interpreter and prints the modules loaded at the moment the
 #: login was sent. ``-S``: no site-packages start-up hooks, only the standard library and

@@ -401,6 +401,21 @@ def test_index_and_count(db: Database) -> None:
     assert row == ("Réunion", "S")
 
 
+def test_an_unchanged_outcome_writes_nothing(db: Database) -> None:
+    """A sync from cron that finds the account as fine as last time adds nothing to the
+    journal (no write, no fsync)."""
+    db.record_error("work", None)
+    wal = Path(f"{db.path}-wal")
+    size = wal.stat().st_size
+    db.record_error("work", None)
+    assert wal.stat().st_size == size
+    db.record_error("work", "The server refused the password.")
+    assert wal.stat().st_size > size
+    assert db.conn.execute("SELECT last_error FROM account_state").fetchone() == (
+        "The server refused the password.",
+    )
+
+
 def test_record_and_index_commit_together(db: Database) -> None:
     fields = IndexFields(subject="Réunion", size=5)
     index = {"INBOX": [IndexedMessage("/m/new/a", fields, uid="a")],

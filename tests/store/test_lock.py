@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -123,6 +124,8 @@ def test_lock_names_are_safe_and_distinct(account: str) -> None:
     assert "/" not in name and not name.startswith(".") and len(name) < 80
     assert name.endswith(".lock")
     assert lock_name(account + "!") != name
+    # CPython's own SHA-256 (no OpenSSL at start-up) must agree with hashlib's
+    assert name.endswith(f"-{hashlib.sha256(account.encode()).hexdigest()[:12]}.lock")
 
 
 def test_lock_name_is_stable() -> None:
