@@ -153,15 +153,12 @@ class EarlyLogin:
         self._join()
         if self._client is not None:
             client, self._client = self._client, None
-            try:
-                with contextlib.suppress(PopguiError):
-                    client.quit()
-            finally:
-                client.close()
+            _end_unused(client)
 
 
 def _end_unused(client: POP3Client) -> None:
-    """QUIT a session that never logged in (polite to the server), then close it."""
+    """QUIT a session nobody will use (polite to the server; a failure changes nothing
+    then), and close it."""
     try:
         with contextlib.suppress(PopguiError, OSError):
             client.quit()

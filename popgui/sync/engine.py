@@ -120,11 +120,10 @@ def run_job(
                 password = secret if isinstance(secret, str) else secret()  # while connecting
                 if early is not None:
                     early.log_in(password)
+                    early.wait_until_sent()  # the login first: see early.py
                 what = _Job(
                     account, password, profile, job, options, progress, accept_new_uidls, early
                 )
-                if early is not None:
-                    early.wait_until_sent()  # the login first: see early.py
                 _run_locked(what, database, result)
             finally:
                 if early is not None:

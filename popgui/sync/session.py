@@ -88,20 +88,11 @@ def greet_pop3(
     return client
 
 
-def open_pop3(
-    account: Account,
-    secret: str,
-    options: ConnectOptions,
-    *,
-    uidl_ahead: bool = False,
-    dialed: Dialed | None = None,
-    sent: Callable[[], None] | None = None,
-) -> POP3Client:
-    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it.
-    *uidl_ahead*, *sent*: see :meth:`POP3Client.login`; *dialed*: see :func:`dial`."""
-    client = greet_pop3(account, options, dialed)
+def open_pop3(account: Account, secret: str, options: ConnectOptions) -> POP3Client:
+    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it."""
+    client = greet_pop3(account, options)
     try:
-        client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead, sent=sent)
+        client.login(account.user, secret, account.auth)
     except BaseException:
         client.close()
         raise
