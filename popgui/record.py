@@ -18,7 +18,8 @@ What it does (the subset of dataclasses popgui uses):
 * ``frozen=True`` (the default): assigning or deleting a field raises :class:`FrozenRecordError`,
   and the record is hashable; ``frozen=False``: a mutable record, unhashable;
 * ``eq=False``: records compare by identity (and hash by it), not by value;
-* ``kw_only=True``: every field is keyword-only; ``slots=True`` (the default): ``__slots__``;
+* ``kw_only=True``: every field is keyword-only;
+* every record has ``__slots__`` (a misspelt attribute is an error, and records are small);
 * ``__post_init__`` is called by ``__init__`` when the class defines it;
 * :func:`fields`, :func:`replace` and :func:`as_dict` stand for their dataclasses namesakes
   (``as_dict`` is shallow).
@@ -66,7 +67,7 @@ def record(cls: type[_T], /) -> type[_T]: ...
 
 @overload
 def record(
-    *, frozen: bool = True, eq: bool = True, kw_only: bool = False, slots: bool = True
+    *, frozen: bool = True, eq: bool = True, kw_only: bool = False
 ) -> Callable[[type[_T]], type[_T]]: ...
 
 
@@ -78,12 +79,11 @@ def record(
     frozen: bool = True,
     eq: bool = True,
     kw_only: bool = False,
-    slots: bool = True,
 ) -> type[_T] | Callable[[type[_T]], type[_T]]:
     """Make ``cls`` a record: ``@record`` or ``@record(frozen=False, kw_only=True)``."""
 
     def build(cls: type[_T]) -> type[_T]:
-        return _build(cls, _Options(frozen=frozen, eq=eq, kw_only=kw_only, slots=slots))
+        return _build(cls, _Options(frozen=frozen, eq=eq, kw_only=kw_only))
 
     return build if cls is None else build(cls)
 
@@ -119,13 +119,12 @@ _MISSING: Any = object()
 class _Options:
     """How a record class is built (the arguments of :func:`record`)."""
 
-    __slots__ = ("eq", "frozen", "kw_only", "slots")
+    __slots__ = ("eq", "frozen", "kw_only")
 
-    def __init__(self, *, frozen: bool, eq: bool, kw_only: bool, slots: bool) -> None:
+    def __init__(self, *, frozen: bool, eq: bool, kw_only: bool) -> None:
         self.frozen = frozen
         self.eq = eq
         self.kw_only = kw_only
-        self.slots = slots
 
 
 def _build(cls: type[_T], options: _Options) -> type[_T]:
@@ -138,16 +137,15 @@ def _build(cls: type[_T], options: _Options) -> type[_T]:
             names.append(name)
         defaults[name] = namespace.get(name, _MISSING)
         keyword[name] = options.kw_only
-    if options.slots:
-        namespace.pop("__dict__", None)
-        namespace.pop("__weakref__", None)
-        for name in own:
-            namespace.pop(name, None)  # a default would clash with the slot of that name
-        namespace["__slots__"] = tuple(name for name in own if not _has_slot(cls, name))
-        qualname = cls.__qualname__
-        metaclass: type = type(cls)
-        cls = metaclass(cls.__name__, cls.__bases__, namespace)
-        cls.__qualname__ = qualname
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    for name in own:
+        namespace.pop(name, None)  # a default would clash with the slot of that name
+    namespace["__slots__"] = tuple(name for name in own if not _has_slot(cls, name))
+    qualname = cls.__qualname__
+    metaclass: type = type(cls)
+    cls = metaclass(cls.__name__, cls.__bases__, namespace)
+    cls.__qualname__ = qualname
     _attach(cls, tuple(names), defaults, keyword, options)
     return cls
 

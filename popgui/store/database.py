@@ -444,8 +444,7 @@ class Database:
 
         Recording a UIDL again replaces its row (a re-delivery after reconciliation).
         """
-        with self._transaction("record delivered messages in") as conn:
-            conn.executemany(_RECORD_DELIVERED_SQL, _delivered_rows(account, records))
+        self.record_and_index(account, records, {})
 
     def record_and_index(
         self,
@@ -458,8 +457,7 @@ class Database:
         with self._transaction("record delivered messages in") as conn:
             conn.executemany(_RECORD_DELIVERED_SQL, _delivered_rows(account, records))
             for folder, messages in index.items():
-                rows = [_index_row(account, folder, m) for m in messages]
-                conn.executemany(_INDEX_MESSAGES_SQL, rows)
+                conn.executemany(_INDEX_MESSAGES_SQL, _index_rows(account, folder, messages))
 
     def mark_deleted_on_server(self, account: str, uids: Iterable[str]) -> None:
         """Note that DELE for *uids* took effect (call only after QUIT answered +OK)."""
@@ -689,7 +687,7 @@ class Database:
 
     def index_messages(self, account: str, folder: str, messages: Iterable[IndexedMessage]) -> None:
         """Add or refresh index rows (keyed by path) in one transaction."""
-        rows = [_index_row(account, folder, m) for m in messages]
+        rows = _index_rows(account, folder, messages)
         with self._transaction("update the message index in") as conn:
             conn.executemany(_INDEX_MESSAGES_SQL, rows)
 
@@ -993,6 +991,12 @@ def _delivered_rows(account: str, records: Iterable[DeliveredRecord]) -> list[tu
          r.vanished_at, r.locally_deleted_at)
         for r in records
     ]  # fmt: skip
+
+
+def _index_rows(
+    account: str, folder: str, messages: Iterable[IndexedMessage]
+) -> list[tuple[object, ...]]:
+    return [_index_row(account, folder, m) for m in messages]
 
 
 def _index_row(account: str, folder: str, m: IndexedMessage) -> tuple[object, ...]:
