@@ -16,17 +16,17 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from popgui import __version__
 from popgui.cli.parser import build_parser
-from popgui.record import record
 
 __all__ = ["Command", "commands", "main", "render"]
 
 _SUMMARY = "download mail from POP3 and POP2 servers into local Maildirs"
 
 
-@record
+@dataclass(frozen=True)
 class Command:
     """A command that runs something: ``("account", "add")``, ``("sync",)``..."""
 

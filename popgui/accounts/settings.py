@@ -23,12 +23,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
-from popgui.record import as_dict, field, fields, record, replace
 
 if TYPE_CHECKING:
     from popgui.profile import Profile
@@ -57,7 +57,7 @@ _HEX = re.compile(r"[0-9a-fA-F]{64}")
 _COLON_HEX = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){31}")
 
 
-@record(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Account:
     """One mailbox to download from. Build it with keywords; check it with validate_account.
 
@@ -105,7 +105,7 @@ class Account:
         return path if path.is_absolute() else profile.path / path
 
     def to_dict(self) -> dict[str, Any]:
-        return as_dict(self)
+        return asdict(self)
 
 
 # -- validation -------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "password_source": get_args(PasswordSource),
     "policy": get_args(Policy),
 }
-_FIELD_NAMES = fields(Account)
+_FIELD_NAMES = tuple(field.name for field in fields(Account))
 _REQUIRED = ("name", "host", "user")
 
 
@@ -368,7 +368,7 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
 
 
-@record(frozen=False)
+@dataclass
 class Settings:
     """The accounts, in the order the user made them. Names are unique (ignoring case)."""
 

@@ -10,7 +10,6 @@ from popgui.accounts.secrets import SecretStore, keyring_key
 from popgui.accounts.settings import Account, Policy, save_settings, validate_account
 from popgui.cli.common import find_account, load, open_profile
 from popgui.errors import ConfigError, PopguiError, UsageError
-from popgui.record import as_dict
 
 
 def run_account(args: Namespace) -> int:
@@ -133,7 +132,7 @@ def _list(args: Namespace) -> int:
 def _show(args: Namespace) -> int:
     profile = open_profile(args)
     account = find_account(load(profile), args.name)
-    fields = as_dict(account)
+    fields = account.to_dict()
     fields["port"] = account.effective_port
     fields["maildir"] = str(account.maildir_path(profile))
     for key, value in fields.items():

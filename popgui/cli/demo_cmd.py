@@ -13,6 +13,7 @@ import shlex
 import sys
 import tempfile
 from argparse import Namespace
+from dataclasses import dataclass
 from pathlib import Path
 
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
@@ -28,7 +29,6 @@ from popgui.localserver import (
 )
 from popgui.messages import describe
 from popgui.profile import Profile, resolve_profile
-from popgui.record import record
 from popgui.sync.engine import sync_account
 from popgui.sync.preview import preview_account
 
@@ -89,7 +89,7 @@ def save_demo_accounts(profile: Profile, accounts: list[Account]) -> None:
     save_settings(profile.settings_file, settings)
 
 
-@record
+@dataclass(frozen=True)
 class DemoServers:
     """The running demo servers, for the window to describe."""
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Iterable
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,7 +73,6 @@ from popgui.gui.certificate_dialog import ask_trust_certificate, wrap_fingerprin
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.messages import describe
-from popgui.record import fields, replace
 
 __all__ = ["AccountDialog", "DialogController", "render_report"]
 
@@ -768,7 +768,7 @@ class AccountDialog(QDialog):
 
 def _field_of(message: str) -> str | None:
     first = message.split(" ", 1)[0]
-    if first in set(fields(Account)):
+    if first in {field.name for field in fields(Account)}:
         return first
     if message.startswith(("The password", "port must")):
         return "password" if message.startswith("The password") else "port"

@@ -8,6 +8,7 @@ platform has a convention (Quit, Find, Select All, Delete), so macOS gets Cmd+Q 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,12 +16,11 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.gui.icons import icon
-from popgui.record import record
 
 Key = QKeySequence.StandardKey | str
 
 
-@record
+@dataclass(frozen=True)
 class Spec:
     text: str
     key: Key

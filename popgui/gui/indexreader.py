@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -23,7 +24,6 @@ from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
 from popgui.gui.listing import ListContents, ListQuery, read_list
 from popgui.profile import Profile
-from popgui.record import record
 
 if TYPE_CHECKING:
     from popgui.store.localmail import FolderInfo, LocalMail
@@ -36,7 +36,7 @@ _log = logging.getLogger(__name__)
 MailOpener = Callable[[], "tuple[LocalMail, Callable[[], None]]"]
 
 
-@record
+@dataclass(frozen=True)
 class RefreshRequest:
     """What to read again: the account's folders, and ``query``'s rows unless it is None.
 
@@ -53,7 +53,7 @@ class RefreshRequest:
     pages: tuple[int, ...] = ()
 
 
-@record
+@dataclass(frozen=True)
 class Refreshed:
     """What the reader thread read for a :class:`RefreshRequest` (or why it could not)."""
 

@@ -8,9 +8,8 @@ connection of its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-
-from popgui.record import record
 
 if TYPE_CHECKING:
     from popgui.store.localmail import MessageRow
@@ -48,7 +47,7 @@ class MailSource(Protocol):
     ) -> list[MessageRow]: ...
 
 
-@record
+@dataclass(frozen=True)
 class ListQuery:
     """What the message list shows, enough to read it again in another thread."""
 
@@ -65,7 +64,7 @@ class ListQuery:
         )  # fmt: skip
 
 
-@record
+@dataclass(frozen=True)
 class ListContents:
     """A folder's row count and its first pages, read ahead for :class:`MessageTableModel`.
 

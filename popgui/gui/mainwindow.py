@@ -17,6 +17,7 @@ small SQLite updates and file renames done here, through one :class:`LocalMail`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -95,7 +96,6 @@ from popgui.gui.views import HeaderView, ListView, TableView
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.profile import Profile
-from popgui.record import replace
 from popgui.store.database import Database
 from popgui.store.localmail import FolderInfo, LocalMail, MessageRow
 from popgui.sync.progress import SyncResult

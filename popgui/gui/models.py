@@ -13,6 +13,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,7 +43,6 @@ from popgui.gui.listing import (
     MailSource,
     find_message,
 )
-from popgui.record import record, replace
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -113,7 +113,7 @@ def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], Any]) -> 
 StateKind = Literal["idle", "checking", "new", "error", "retry"]
 
 
-@record
+@dataclass(frozen=True)
 class AccountState:
     """What the accounts pane shows under an account's name."""
 
@@ -203,7 +203,7 @@ class AccountListModel(QAbstractListModel):
 # -- folders ----------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class OnServerEntry:
     """The pseudo-folder that shows what waits on the server instead of the message list."""
 
@@ -382,7 +382,7 @@ def decode_message_ids(data: QMimeData) -> list[int]:
 # -- messages ---------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Column:
     title: str
     sort_key: str | None  # the LocalMail SortKey, None when the column cannot sort

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.policy
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from email.parser import BytesParser
 from email.utils import parseaddr
@@ -48,7 +49,6 @@ from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_dateti
 from popgui.gui.statusprogress import human_size
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
-from popgui.record import replace
 from popgui.store.database import Database
 from popgui.sync.preview import PreviewItem
 

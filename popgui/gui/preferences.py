@@ -9,6 +9,8 @@ View menu also writes).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,12 +25,11 @@ from PySide6.QtWidgets import (
 from popgui.gui.i18n import LANGUAGES, resolve_language
 from popgui.gui.layout_state import LayoutState
 from popgui.profile import Profile
-from popgui.record import record, replace
 
 __all__ = ["Preferences", "PreferencesDialog", "saved_language"]
 
 
-@record
+@dataclass(frozen=True)
 class Preferences:
     """``language``: ``""`` follows the system, else ``"en"`` or ``"fr"``."""
 

@@ -15,8 +15,9 @@ translates them when it shows them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from popgui.accounts.settings import AuthMethod, Security
-from popgui.record import record
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -24,7 +25,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     return text
 
 
-@record
+@dataclass(frozen=True)
 class ProviderPreset:
     """One provider's POP3 settings; ``notes`` is shown in the dialog when it is chosen."""
 

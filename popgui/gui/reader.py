@@ -14,6 +14,7 @@ text shown is capped, so a 10 MB message does not freeze the window.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,6 @@ from PySide6.QtWidgets import (
 
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, format_datetime, format_size
 from popgui.gui.icons import icon
-from popgui.record import field, record
 
 if TYPE_CHECKING:
     from email.message import EmailMessage, Message
@@ -74,7 +74,7 @@ _HEADER_NAMES = ("From", "To", "Cc", "Date")
 # -- parsing (no Qt: runs on a worker thread) --------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Attachment:
     filename: str
     content_type: str
@@ -85,7 +85,7 @@ class Attachment:
         return len(self.data)
 
 
-@record
+@dataclass(frozen=True)
 class ParsedMessage:
     subject: str = ""
     headers: tuple[tuple[str, str], ...] = ()

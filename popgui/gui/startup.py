@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 
 from popgui.accounts.settings import Account, load_settings
 from popgui.errors import PopguiError
 from popgui.gui.listing import ListContents, ListQuery, read_list
 from popgui.profile import Profile
-from popgui.record import record
 from popgui.store.database import Database
 from popgui.store.localmail import INBOX, FolderInfo, LocalMail
 
@@ -33,7 +33,7 @@ FIRST_QUERY_SORT = ("date", True)
 WAIT_SECONDS = 5.0
 
 
-@record
+@dataclass(frozen=True)
 class FirstFolder:
     """The first account's folders, and its Inbox's rows in the default order."""
 

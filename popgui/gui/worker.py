@@ -28,6 +28,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -39,7 +40,6 @@ from popgui.errors import ConfigError, CredentialsError, PopguiError
 from popgui.messages import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
-from popgui.record import record, replace
 from popgui.sync.progress import Progress, SyncResult
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ RATE_WINDOW = 3.0
 _T = TypeVar("_T")
 
 
-@record
+@dataclass(frozen=True)
 class AccountProgress:
     """Where one account's job stands; ``rate`` is in bytes per second."""
 
@@ -83,7 +83,7 @@ class AccountProgress:
     rate: float
 
 
-@record
+@dataclass(frozen=True)
 class JobFinished:
     """A job's outcome. ``error`` is None when it succeeded.
 
@@ -106,7 +106,7 @@ class PopguiBugError(PopguiError):
 # -- what runs in the worker thread ------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class JobContext:
     """What a job function gets, in the worker thread."""
 
@@ -130,7 +130,7 @@ class JobContext:
 JobAction = Callable[[JobContext], tuple[object, PopguiError | None]]
 
 
-@record
+@dataclass(frozen=True)
 class _Job:
     id: int
     account: Account

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-
-from popgui.record import field, record
+from dataclasses import dataclass, field
 
 __all__ = ["ServerAccount", "ServerMailbox", "ServerMessage", "normalize_line_endings"]
 
@@ -40,7 +39,7 @@ def normalize_line_endings(content: bytes) -> bytes:
     return content
 
 
-@record(eq=False)
+@dataclass(frozen=True, eq=False)
 class ServerMessage:
     """One stored message.
 
@@ -169,7 +168,7 @@ class ServerMailbox:
             return self._session_lock_held
 
 
-@record(frozen=False)
+@dataclass
 class ServerAccount:
     """A user of the local servers.
 

@@ -35,11 +35,11 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
 from popgui.localserver.mailstore import ServerAccount, ServerMailbox, ServerMessage
-from popgui.record import field, record
 
 __all__ = [
     "MAX_AUTH_LINE",
@@ -74,7 +74,7 @@ def dot_stuff(content: bytes) -> bytes:
     return stuffed
 
 
-@record(frozen=False)
+@dataclass
 class Faults:
     """Faults to inject, read live by every session (a test may change them between sessions).
 

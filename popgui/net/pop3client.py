@@ -12,12 +12,12 @@ import binascii
 import collections
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
 from popgui.net.transport import Transport
 from popgui.protocol import pop3, sasl
-from popgui.record import record
 
 #: How many commands may be in flight at once when the server offers PIPELINING. Commands
 #: are a few bytes each, so the window never fills our send buffer; the server's replies are
@@ -59,7 +59,7 @@ class CollectingSink:
         pass
 
 
-@record
+@dataclass(frozen=True)
 class Capabilities:
     """What CAPA said, or None for a server that does not know CAPA."""
 

@@ -46,6 +46,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
 
@@ -67,7 +68,6 @@ from popgui.net.dial import (
     shutdown,
     where,
 )
-from popgui.record import record
 
 if TYPE_CHECKING:
     import ssl
@@ -132,7 +132,7 @@ def certificate_fingerprint(der: bytes) -> str:
     return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
 
 
-@record
+@dataclass(frozen=True)
 class TLSSettings:
     """How to trust the server: an extra CA file, or a pinned certificate fingerprint.
 
@@ -152,7 +152,7 @@ class TLSSettings:
             object.__setattr__(self, "fingerprint", normalize_fingerprint(self.fingerprint))
 
 
-@record
+@dataclass(frozen=True)
 class CertificateInfo:
     """What a person needs to decide whether to trust a certificate. Dates are UTC."""
 
@@ -164,7 +164,7 @@ class CertificateInfo:
     subject_alt_names: tuple[str, ...] = ()
 
 
-@record
+@dataclass(frozen=True)
 class PeerCertificateInfo:
     """The negotiated TLS parameters and the server's certificate, for "Test connection"."""
 

@@ -37,10 +37,10 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
 from popgui.errors import LocalProtocolError, RemoteProtocolError
-from popgui.record import record
 
 __all__ = [
     "MAX_COMMAND_LINE",
@@ -99,21 +99,21 @@ class ClientState(enum.Enum):
     ERROR = "ERROR"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Greeting:
     """``+ POP2 host [text]``; ``text`` is everything after ``+ `` (the host is not relied on)."""
 
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Ok:
     """``+ [text]``: the answer to QUIT."""
 
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Count:
     """``#n [text]``: the number of messages in the mailbox HELO or FOLD selected."""
 
@@ -121,7 +121,7 @@ class Count:
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Length:
     """``=n [text]``: the length in octets of the current message (0: absent or deleted)."""
 
@@ -129,33 +129,33 @@ class Length:
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Err:
     """``- [text]``: the server refused, and closes the connection after saying so."""
 
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageStart:
     """RETR was answered: ``length`` octets of message follow."""
 
     length: int
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageData:
     """A chunk of the message, exactly as sent (no unstuffing, line ends untouched)."""
 
     data: bytes
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageEnd:
     """The announced number of octets has arrived."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ConnectionClosed:
     """The server closed the connection while no reply was pending."""
 
@@ -191,7 +191,7 @@ class _Arg(enum.Enum):
     NUMBER = "number"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _CommandSpec:
     """One row of the command table: arguments, the reply it asks for, the state it enters."""
 

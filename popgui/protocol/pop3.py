@@ -34,10 +34,10 @@ import enum
 import re
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final, Literal, NoReturn, TypeAlias
 
 from popgui.errors import LocalProtocolError, RemoteProtocolError
-from popgui.record import field, record
 
 __all__ = [
     "NEED_DATA",
@@ -83,7 +83,7 @@ class State(enum.Enum):
 # --------------------------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Greeting:
     """The server's ``+OK`` banner; ``timestamp`` is the APOP ``<...@...>`` part or None."""
 
@@ -91,7 +91,7 @@ class Greeting:
     timestamp: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Ok:
     """A single-line ``+OK`` reply; ``code`` is the RFC 2449 response code, if any."""
 
@@ -100,7 +100,7 @@ class Ok:
     code: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Err:
     """A ``-ERR [CODE] text`` reply (``command`` is ``""`` for a refused greeting)."""
 
@@ -109,7 +109,7 @@ class Err:
     code: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Continuation:
     """A SASL server challenge (``+ base64``) during AUTH; answer with send_auth_response."""
 
@@ -117,7 +117,7 @@ class Continuation:
     data: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Listing:
     """A complete multi-line reply (CAPA, LIST, UIDL): lines unstuffed, without line ends."""
 
@@ -126,7 +126,7 @@ class Listing:
     lines: tuple[bytes, ...]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageStart:
     """The ``+OK`` line of RETR or TOP; MessageData chunks and one MessageEnd follow."""
 
@@ -134,19 +134,19 @@ class MessageStart:
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageData:
     """A chunk of message body: dot-unstuffed, line ends as sent, never split inside CRLF."""
 
     data: bytes
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MessageEnd:
     """The terminating ``.`` line of a message was read."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ConnectionClosed:
     """The peer closed the connection while no reply was expected."""
 
@@ -187,7 +187,7 @@ _TRANS: Final = frozenset({State.TRANSACTION})
 _BOTH: Final = frozenset({State.AUTHORIZATION, State.TRANSACTION})
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Command:
     """One row of the command table.
 
@@ -236,7 +236,7 @@ _COMMANDS: Final[Mapping[str, _Command]] = {
 MAX_COMMAND_LINE: Final = 255
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Expected:
     """A reply still owed by the server, queued in the order the commands were sent."""
 
@@ -254,7 +254,7 @@ _EXPECTED: Final[Mapping[tuple[str, int], _Expected]] = {
 }
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class _PartialListing:
     """A multi-line reply whose terminating ``.`` line has not arrived yet."""
 

@@ -34,12 +34,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Final
 
 from popgui.errors import DeliveryError
-from popgui.record import record
 from popgui.store.headerindex import ATTACHMENT_SCAN_BYTES, header_block_end, summarize
 
 __all__ = [
@@ -78,7 +78,7 @@ class DatabaseCorruptError(DeliveryError):
         self.path = path
 
 
-@record
+@dataclass(frozen=True)
 class DeliveredRecord:
     """One message popgui delivered: its UIDL, the token in its file name, where it went."""
 
@@ -92,7 +92,7 @@ class DeliveredRecord:
     locally_deleted_at: float | None = None
 
 
-@record
+@dataclass(frozen=True)
 class AccountState:
     """What the last POP3 login of an account said, for periodic checks (LOGIN-DELAY)."""
 
@@ -103,7 +103,7 @@ class AccountState:
     last_error: str | None = None
 
 
-@record
+@dataclass(frozen=True)
 class MessageRow:
     """One line of the message list, read from the header index."""
 
@@ -119,7 +119,7 @@ class MessageRow:
     has_attachment: bool
 
 
-@record
+@dataclass(frozen=True)
 class IndexFields:
     """What the message list shows, parsed from the header block of a stored message."""
 
@@ -131,7 +131,7 @@ class IndexFields:
     size: int = 0
 
 
-@record
+@dataclass(frozen=True)
 class IndexedMessage:
     """A stored message to put in the header index (one row per file path)."""
 
@@ -845,7 +845,7 @@ class Database:
         self.close()
 
 
-@record
+@dataclass(frozen=True)
 class IndexLocation:
     """Where an indexed message lies, what the local actions need to move it."""
 
@@ -857,7 +857,7 @@ class IndexLocation:
     flags: str
 
 
-@record
+@dataclass(frozen=True)
 class IndexedCopy:
     """A stored message as the header index knows it, for recognising it under a new UIDL."""
 
@@ -894,7 +894,7 @@ def set_aside_corrupt(path: Path, *, now: float | None = None) -> Path:
     return target
 
 
-@record
+@dataclass(frozen=True)
 class PageQuery:
     """Which page of the message list to read: folder, sort, filter, window."""
 

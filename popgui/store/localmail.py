@@ -21,6 +21,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -28,7 +29,6 @@ from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
 from popgui.profile import Profile
-from popgui.record import record, replace
 from popgui.store.database import (
     Database,
     IndexedMessage,
@@ -67,7 +67,7 @@ SortKey = Literal["from", "subject", "date", "size", "read"]
 Special = Literal["inbox", "trash", ""]
 
 
-@record
+@dataclass(frozen=True)
 class FolderInfo:
     """A local folder as the window lists it: its name, how it is shown, its counts."""
 

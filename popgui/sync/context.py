@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
-from popgui.record import field, record
 from popgui.store.database import Database
 from popgui.store.maildir import Maildir, token_for
 from popgui.sync.early import EarlyLogin
@@ -17,7 +17,7 @@ from popgui.sync.session import ConnectOptions
 PROGRESS_INTERVAL = 0.1
 
 
-@record(frozen=False)
+@dataclass
 class SyncContext:
     """Everything one run of a job needs: the account, its Maildir and database, the
     connection options, the progress callback and the result being filled in."""

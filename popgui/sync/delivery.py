@@ -32,10 +32,10 @@ import collections
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from popgui.record import field, record
 from popgui.store.database import (
     HEAD_BYTES,
     Database,
@@ -66,7 +66,7 @@ MAX_WAITING = 1
 _IDLE_SECONDS = 2.0
 
 
-@record
+@dataclass(frozen=True)
 class Wanted:
     """A message the engine decided to download: its server identity and file-name token."""
 
@@ -76,7 +76,7 @@ class Wanted:
     size: int
 
 
-@record(frozen=False)
+@dataclass
 class _Batch:
     """Records on their way to being durable, and the deliveries still in ``tmp/``."""
 

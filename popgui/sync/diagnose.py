@@ -19,6 +19,7 @@ Like every network call it blocks: run it in the worker thread, never on the GUI
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field, fields
 
 from popgui.accounts.settings import Account, validate_account
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
@@ -26,7 +27,6 @@ from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import Capabilities, POP3Client
 from popgui.net.transport import CertificateInfo, Transport
 from popgui.protocol import sasl
-from popgui.record import as_dict, field, record
 from popgui.sync.session import ConnectOptions, connect_transport
 
 __all__ = ["DEFAULT_TEST_TIMEOUT", "ConnectionReport", "test_connection"]
@@ -41,7 +41,7 @@ _SECURITY_WORDS = {
 }
 
 
-@record
+@dataclass(frozen=True)
 class ConnectionReport:
     """What "Test connection" found. Fields that were not reached stay empty or None.
 
@@ -81,7 +81,7 @@ class ConnectionReport:
         return self.error if isinstance(self.error, CertificateError) else None
 
 
-@record(frozen=False)
+@dataclass
 class _Findings:
     """The report under construction (mutable while the test runs)."""
 
@@ -107,7 +107,8 @@ class _Findings:
             self.notes.append(text)
 
     def report(self) -> ConnectionReport:
-        values = as_dict(self)  # shallow: the error and the certificate stay objects
+        # Shallow, unlike dataclasses.asdict: the error and the certificate stay objects.
+        values = {item.name: getattr(self, item.name) for item in fields(self)}
         values["notes"] = tuple(self.notes)
         return ConnectionReport(**values)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.errors import CancelledError, DeliveryError, PopguiError
 from popgui.profile import Profile
-from popgui.record import record
 from popgui.store.lock import AccountLock
 from popgui.sync.early import EarlyLogin
 from popgui.sync.progress import ProgressCallback, SyncResult, ignore_progress
@@ -74,7 +74,7 @@ def _sync(ctx: SyncContext) -> None:
         sync_pop3(ctx)
 
 
-@record
+@dataclass(frozen=True)
 class _Job:
     """What run_job was asked to do, passed along to each attempt."""
 

@@ -11,12 +11,11 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
+from dataclasses import dataclass
 from datetime import datetime
 
-from popgui.record import record
 
-
-@record
+@dataclass(frozen=True)
 class HeaderSummary:
     sender: str
     subject: str

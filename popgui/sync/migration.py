@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from popgui.errors import MigrationSuspectedError, ServerError
 from popgui.net.pop3client import POP3Client
-from popgui.record import record
 from popgui.store.database import DeliveredRecord, IndexedCopy, IndexFields, header_fields
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery
@@ -45,7 +45,7 @@ VANISHED_SHARE = 0.5
 UNKNOWN_SHARE = 0.8
 
 
-@record
+@dataclass(frozen=True)
 class UidlChange:
     """How the current listing differs from the last one recorded."""
 

@@ -5,19 +5,19 @@ POP2 has no TOP; asking for a preview of a POP2 account is refused with a plain 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, ServerError
 from popgui.net.pop3client import POP3Client
 from popgui.profile import Profile
-from popgui.record import record
 from popgui.store.database import Database
 from popgui.sync.headers import summarize_headers
 from popgui.sync.session import ConnectOptions, open_pop3
 
 
-@record
+@dataclass(frozen=True)
 class PreviewItem:
     number: int
     uid: str | None

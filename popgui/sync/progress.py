@@ -7,15 +7,15 @@ the command line into a progress bar.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
 from popgui.errors import PopguiError
-from popgui.record import field, record
 
 Phase = Literal["connecting", "listing", "downloading", "deleting", "done"]
 
 
-@record
+@dataclass(frozen=True)
 class Progress:
     """Where one account's sync is: its phase and, while downloading, how far along."""
 
@@ -34,7 +34,7 @@ def ignore_progress(_progress: Progress) -> None:
     """The default callback: scripts that want no progress pass nothing."""
 
 
-@record(frozen=False)
+@dataclass
 class SyncResult:
     """What one account's sync did. ``error`` is None when it completed."""
 

@@ -7,11 +7,11 @@ same security rules (STARTTLS never falls back to clear text).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
-from popgui.record import record
 
 if TYPE_CHECKING:  # imported when a session opens: a sync imports them while connecting
     import socket
@@ -25,7 +25,7 @@ Trace = Callable[[str], None]
 DEFAULT_TIMEOUT = 60.0
 
 
-@record
+@dataclass(frozen=True)
 class ConnectOptions:
     """How to reach a server: the read timeout, a cancel token and an optional trace."""
 

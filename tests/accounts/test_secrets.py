@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterator
@@ -15,7 +16,6 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
-from popgui import record
 from popgui.accounts.secrets import (
     KEYRING_SERVICE,
     KeyringLockedError,
@@ -33,7 +33,7 @@ SECRET = "Tr0ub4dor&3 ü"
 
 def account(**changes: Any) -> Account:
     base = Account(name="work", host="pop.example.org", user="alice")
-    return record.replace(base, **changes)
+    return dataclasses.replace(base, **changes)
 
 
 def command_account(command: str) -> Account:

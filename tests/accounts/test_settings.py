@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -10,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from popgui import record
 from popgui.accounts import settings as settings_module
 from popgui.accounts.settings import (
     SETTINGS_VERSION,
@@ -32,7 +32,7 @@ NORMAL_FINGERPRINT = ":".join(["ab"] * 32)
 
 def account(**changes: Any) -> Account:
     base = Account(name="work", host="pop.example.org", user="alice")
-    return record.replace(base, **changes)
+    return dataclasses.replace(base, **changes)
 
 
 # -- validation -------------------------------------------------------------------------------

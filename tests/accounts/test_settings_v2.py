@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from popgui import record
 from popgui.accounts.settings import (
     SETTINGS_VERSION,
     Account,
@@ -100,7 +100,7 @@ def test_version_2_file_with_bad_interval_names_the_account(tmp_path: Path) -> N
 
 def test_cli_style_construction_still_works() -> None:
     """popgui.cli.account_cmd builds Account with the version-1 keywords only."""
-    names = set(record.fields(Account))
+    names = {field.name for field in dataclasses.fields(Account)}
     assert {"check_interval_minutes", "delete_when_deleted_locally"} <= names
     built = Account(name="w", host="h.example", user="u", port=None, protocol="pop3",
                     security="tls", auth="auto", password_source="keyring",

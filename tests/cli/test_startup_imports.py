@@ -26,8 +26,6 @@ USER, PASSWORD = "carol", "pass word"
 
 #: Modules that must wait until the login is sent, and why.
 NOT_BEFORE_LOGIN = {
-    "dataclasses": "records are popgui.record: dataclasses imports inspect (~5 ms)",
-    "inspect": "pulled in by dataclasses and typing helpers, with ast, dis and tokenize",
     "ssl": "a plain-TCP account never needs it",
     "sqlite3": "the database is opened while the server checks the password",
     "popgui.store.database": "the database is opened while the server checks the password",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,6 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QDialog
 from pytestqt.qtbot import QtBot
 
-from popgui import record
 from popgui.accounts.secrets import KeyringLockedError
 from popgui.accounts.settings import Account
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
@@ -180,7 +180,7 @@ def test_edit_keeps_unchanged_fields(
     dialog.user_edit.setText("robert")
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.account() == record.replace(ORIGINAL, user="robert")
+    assert dialog.account() == dataclasses.replace(ORIGINAL, user="robert")
     assert controller.stored == []
 
 
@@ -392,7 +392,7 @@ def test_certificate_error_offers_trust_and_fills_fingerprint(
         "known authority vouches for it",
         fingerprint=FINGERPRINT, subject="CN=pop.example.org", issuer="CN=pop.example.org",
     )  # fmt: skip
-    controller.report = record.replace(
+    controller.report = dataclasses.replace(
         good_report(), tls_version=None, cipher=None, capabilities=(), auth_methods=(),
         notes=(), login_ok=None, error=error, login_method=None, auto_method=None,
     )  # fmt: skip

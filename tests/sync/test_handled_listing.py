@@ -3,6 +3,7 @@ ends the session after UIDL; anything that leaves work for a sync takes the full
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from popgui.accounts.settings import Account
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.profile import Profile
-from popgui.record import replace
 from popgui.store.database import Database
 from popgui.store.localmail import INBOX, LocalMail
 from popgui.sync.engine import sync_account
