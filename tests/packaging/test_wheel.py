@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.parser
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -106,14 +107,21 @@ def test_wheel_metadata_licenses_and_scripts(wheel: Path) -> None:
 
 @pytest.fixture(scope="module")
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment with the wheel installed (its dependencies from the system's)."""
+    """A virtual environment with the wheel installed, its dependencies seen from this one's.
+
+    ``--system-site-packages`` would not do: when the tests run inside a virtual environment
+    (as on Debian and Ubuntu, whose python3 refuses system-wide installs), it exposes the base
+    interpreter's packages, not this environment's PySide6 and keyring. A ``.pth`` file naming
+    this environment's site-packages does, and puts them after the venv's own: the wheel's
+    popgui is the one imported, not this checkout (an editable install's hooks live in ``.pth``
+    files of those folders, which Python only runs for its own site folders).
+    """
     home = tmp_path_factory.mktemp("venv") / "env"
     subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(home)],
-        check=True,
-        timeout=120,
+        [sys.executable, "-m", "venv", "--without-pip", str(home)], check=True, timeout=120
     )
     python = _bin(home, "python")
+    _see_this_environments_packages(python)
     result = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
          "--no-deps", "--force-reinstall", "--no-warn-script-location", str(wheel)],
@@ -123,6 +131,20 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     return home
+
+
+def _see_this_environments_packages(python: Path) -> None:
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    ours = [*site.getsitepackages(), site.getusersitepackages()]
+    (Path(purelib) / "popgui-test-dependencies.pth").write_text(
+        "".join(f"{folder}\n" for folder in ours if Path(folder).is_dir())
+    )
 
 
 def _bin(home: Path, name: str) -> Path:
