@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Render popgui's application icon from its SVG master, ``resources/popgui.svg``.
+"""Render popgui's application icon from its SVG master.
 
-Writes, relative to the repository:
+The master is ``popgui/resources/icons/hicolor/scalable/apps/popgui.svg``, the one copy: inside
+the package, so the wheel and the bundle carry it and ``importlib.resources`` finds it. Writes,
+relative to the repository:
 
 - ``popgui/resources/icons/hicolor/<n>x<n>/apps/popgui.png`` for every size in :data:`SIZES`,
-  and the master itself as ``popgui/resources/icons/hicolor/scalable/apps/popgui.svg``: inside
-  the package, so the wheel and the bundle carry them and ``importlib.resources`` finds them;
-  the same tree is what ``packaging/linux/install.sh`` copies into ``share/icons/hicolor``;
+  beside the master; the same tree is what ``packaging/linux/install.sh`` copies into
+  ``share/icons/hicolor``;
 - ``packaging/icons/popgui.ico`` (Windows) and ``packaging/icons/popgui.icns`` (macOS), the
   executable and application-bundle icons PyInstaller embeds. Both formats are written here
   from the PNG renderings (PNG-compressed entries), so no image library is needed.
@@ -21,7 +22,6 @@ It needs only PySide6 (QtSvg) and renders offscreen, without a display.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import sys
 from pathlib import Path
@@ -33,8 +33,8 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
-MASTER = ROOT / "resources" / "popgui.svg"
 HICOLOR = ROOT / "popgui" / "resources" / "icons" / "hicolor"
+MASTER = HICOLOR / "scalable" / "apps" / "popgui.svg"
 PLATFORM_ICONS = ROOT / "packaging" / "icons"
 
 #: the hicolor sizes shipped in the package (pixels)
@@ -115,10 +115,6 @@ def main() -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(pngs[size])
         print(f"wrote {target.relative_to(ROOT)}")
-    scalable = HICOLOR / "scalable" / "apps" / "popgui.svg"
-    scalable.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(MASTER, scalable)
-    print(f"wrote {scalable.relative_to(ROOT)}")
     PLATFORM_ICONS.mkdir(parents=True, exist_ok=True)
     (PLATFORM_ICONS / "popgui.ico").write_bytes(ico({size: pngs[size] for size in ICO_SIZES}))
     (PLATFORM_ICONS / "popgui.icns").write_bytes(icns(pngs))

@@ -6,7 +6,7 @@ Run from anywhere, after changing any text in ``popgui/gui/*.py``::
     python packaging/update_translations.py --check    # CI: fail if the .ts lacks a string,
                                                        # has an unfinished one, or the .qm is stale
 
-1. ``pyside6-lupdate popgui/gui/*.py -ts popgui/resources/translations/popgui_<lang>.ts``
+1. ``pyside6-lupdate popgui/gui/*.py -ts resources/translations/popgui_<lang>.ts``
    adds every new source string (marked ``type="unfinished"``) and marks the ones the code no
    longer has as vanished (``-no-obsolete`` drops them). Translate the new ones with Qt
    Linguist (``pyside6-linguist``) or by editing the XML: each ``<translation>`` gets the text
@@ -20,6 +20,7 @@ Both tools come with PySide6-Essentials (``pip install PySide6-Essentials``).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -30,14 +31,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "popgui" / "gui"
+#: the .ts sources, for translators (not shipped), and the compiled .qm files the package ships
+TRANSLATION_SOURCES = ROOT / "resources" / "translations"
 TRANSLATIONS = ROOT / "popgui" / "resources" / "translations"
 LANGUAGES = ("fr",)
 _EXTRA_COMMENT = re.compile(r"\n\s*<extracomment>.*?</extracomment>", re.DOTALL)
 
 
 def tool(name: str) -> str:
-    """The path of ``pyside6-lupdate`` or ``pyside6-lrelease``; SystemExit if missing."""
-    found = shutil.which(f"pyside6-{name}")
+    """The path of ``pyside6-lupdate`` or ``pyside6-lrelease``; SystemExit if missing.
+
+    Looked for beside this interpreter first: in a virtual environment that is not activated
+    (``.venv/bin/python -m pytest``), PySide6's tools are there but not on PATH.
+    """
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    found = shutil.which(f"pyside6-{name}", path=search)
     if found is None:
         raise SystemExit(f"pyside6-{name} is not on PATH: pip install PySide6-Essentials")
     return found
@@ -48,7 +56,7 @@ def source_files() -> list[str]:
 
 
 def ts_file(language: str) -> Path:
-    return TRANSLATIONS / f"popgui_{language}.ts"
+    return TRANSLATION_SOURCES / f"popgui_{language}.ts"
 
 
 def qm_file(language: str) -> Path:
@@ -133,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{ts.name}: {line}", file=sys.stderr)
             failed = failed or bool(found)
             continue
+        TRANSLATION_SOURCES.mkdir(parents=True, exist_ok=True)
         TRANSLATIONS.mkdir(parents=True, exist_ok=True)
         lupdate(ts)
         lrelease(ts, qm)

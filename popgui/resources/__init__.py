@@ -1,9 +1,9 @@
 """popgui's data files, found through :mod:`importlib.resources` wherever popgui runs from.
 
-- ``icons/hicolor/<n>x<n>/apps/popgui.png`` and ``icons/hicolor/scalable/apps/popgui.svg``:
-  the application icon, rendered from ``resources/popgui.svg`` at the top of the repository
-  by ``packaging/render_icons.py``;
-- ``translations/*.qm``: the compiled translations.
+- ``icons/hicolor/scalable/apps/popgui.svg``: the application icon's master, and
+  ``icons/hicolor/<n>x<n>/apps/popgui.png`` rendered from it by ``packaging/render_icons.py``;
+- ``translations/*.qm``: the compiled translations (their sources are
+  ``resources/translations/*.ts`` at the top of the repository).
 
 They ship inside the package (wheel and PyInstaller bundle alike), so nothing depends on
 the current directory or on a source checkout. This module imports nothing heavy (no Qt).

@@ -4,7 +4,7 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../gui/account_dialog.py" line="+96"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+96"/>
         <source>TLS: encrypted from the start (port 995)</source>
         <translation>TLS&#xa0;: chiffré dès le début (port 995)</translation>
     </message>
@@ -495,7 +495,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../gui/models.py" line="+170"/>
+        <location filename="../../popgui/gui/models.py" line="+196"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -503,7 +503,7 @@
 <context>
     <name>AccountText</name>
     <message>
-        <location line="-67"/>
+        <location line="-70"/>
         <source>checking…</source>
         <translation>relève en cours…</translation>
     </message>
@@ -529,7 +529,7 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../gui/actions.py" line="+35"/>
+        <location filename="../../popgui/gui/actions.py" line="+35"/>
         <source>&amp;Save As…</source>
         <translation>Enregistrer &amp;sous…</translation>
     </message>
@@ -722,7 +722,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../gui/app.py" line="+59"/>
+        <location filename="../../popgui/gui/app.py" line="+60"/>
         <source>Demo: popgui is talking to its own local servers (POP3 on {pop3}, POP2 on {pop2}) with sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. The servers stop when you close the window.</source>
         <translation>Démonstration&#xa0;: popgui dialogue avec ses propres serveurs locaux (POP3 sur {pop3}, POP2 sur {pop2}) qui contiennent des messages d’exemple&#xa0;; rien ne quitte cet ordinateur. Appuyez sur F5 (Relever le courrier) pour les télécharger. Les serveurs s’arrêtent quand vous fermez la fenêtre.</translation>
     </message>
@@ -730,7 +730,7 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../gui/certificate_dialog.py" line="+69"/>
+        <location filename="../../popgui/gui/certificate_dialog.py" line="+69"/>
         <source>The server&apos;s certificate has changed</source>
         <translation>Le certificat du serveur a changé</translation>
     </message>
@@ -864,7 +864,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../gui/worker.py" line="+235"/>
+        <location filename="../../popgui/gui/worker.py" line="+275"/>
         <source>The login was not tried: {reason}</source>
         <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
     </message>
@@ -872,7 +872,7 @@
 <context>
     <name>FolderListModel</name>
     <message>
-        <location filename="../../gui/models.py" line="+74"/>
+        <location filename="../../popgui/gui/models.py" line="+77"/>
         <source>On server</source>
         <translation>Sur le serveur</translation>
     </message>
@@ -890,7 +890,7 @@
         <translation>Corbeille</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+86"/>
         <source>What waits on the server: preview, download or delete there</source>
         <translation>Ce qui attend sur le serveur&#xa0;: aperçu, téléchargement ou suppression sur le serveur</translation>
     </message>
@@ -906,7 +906,7 @@
 <context>
     <name>Formats</name>
     <message>
-        <location filename="../../gui/i18n.py" line="+177"/>
+        <location filename="../../popgui/gui/i18n.py" line="+177"/>
         <source>{size} B</source>
         <translation>{size} o</translation>
     </message>
@@ -957,7 +957,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+278"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+290"/>
         <source>Filter messages (Ctrl+F)</source>
         <translation>Filtrer les messages (Ctrl+F)</translation>
     </message>
@@ -972,7 +972,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location line="+231"/>
+        <location line="+269"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1030,7 +1030,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+141"/>
         <source>Edit account…</source>
         <translation>Modifier le compte…</translation>
     </message>
@@ -1051,12 +1051,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+39"/>
+        <location line="+43"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-32"/>
         <source>The server renumbered its mail</source>
         <translation>Le serveur a renuméroté vos messages</translation>
     </message>
@@ -1070,7 +1070,7 @@ popgui can go on: it will recognise the messages you already have by their Messa
 popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà grâce à leur Message-ID, leur date et leur taille, et ne téléchargera que les autres. Continuer&#xa0;?</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>will retry at {time}</source>
         <translation>nouvel essai à {time}</translation>
     </message>
@@ -1085,7 +1085,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1142,7 +1142,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>À propos de popgui</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Downloads your mail from POP3 and POP2 servers into local Maildir folders — each message exactly once.</source>
         <translation>Télécharge votre courrier depuis des serveurs POP3 et POP2 dans des dossiers Maildir locaux — chaque message exactement une fois.</translation>
     </message>
@@ -1157,7 +1157,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+45"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
@@ -1180,7 +1180,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageBar</name>
     <message>
-        <location line="-1042"/>
+        <location line="-1166"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1188,7 +1188,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageTableModel</name>
     <message>
-        <location filename="../../gui/models.py" line="+69"/>
+        <location filename="../../popgui/gui/models.py" line="+69"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -1208,7 +1208,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Taille</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+268"/>
         <source>Read / unread</source>
         <translation>Lu / non lu</translation>
     </message>
@@ -1221,7 +1221,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageText</name>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>(unknown sender)</source>
         <translation>(expéditeur inconnu)</translation>
     </message>
@@ -1234,7 +1234,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../gui/onserver.py" line="+64"/>
+        <location filename="../../popgui/gui/onserver.py" line="+64"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1420,7 +1420,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../gui/preferences.py" line="+73"/>
+        <location filename="../../popgui/gui/preferences.py" line="+73"/>
         <source>Preferences</source>
         <translation>Préférences</translation>
     </message>
@@ -1468,7 +1468,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>Presets</name>
     <message>
-        <location filename="../../gui/presets.py" line="+52"/>
+        <location filename="../../popgui/gui/presets.py" line="+52"/>
         <source>Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Log in with an app password (Google account → Security → App passwords, needs 2-step verification) or choose XOAUTH2 with an OAuth2 access token. Gmail gives about 250 messages per session; a later check fetches the rest.</source>
         <translation>Activez d’abord POP dans Gmail&#xa0;: Paramètres → Transfert et POP/IMAP. Identifiez-vous avec un mot de passe d’application (compte Google → Sécurité → Mots de passe des applications, nécessite la validation en deux étapes) ou choisissez XOAUTH2 avec un jeton d’accès OAuth2. Gmail fournit environ 250 messages par session&#xa0;; une relève ultérieure récupère le reste.</translation>
     </message>
@@ -1526,7 +1526,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ProgressText</name>
     <message numerus="yes">
-        <location filename="../../gui/statusprogress.py" line="+51"/>
+        <location filename="../../popgui/gui/statusprogress.py" line="+51"/>
         <source>{done}/%Ln message(s)</source>
         <translation>
             <numerusform>{done}/%Ln message</numerusform>
@@ -1550,13 +1550,13 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ReaderPane</name>
     <message>
-        <location filename="../../gui/reader.py" line="+249"/>
-        <location line="+309"/>
+        <location filename="../../popgui/gui/reader.py" line="+257"/>
+        <location line="+311"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-303"/>
+        <location line="-305"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
@@ -1611,7 +1611,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>From:</source>
         <translation>De&#xa0;:</translation>
     </message>
@@ -1634,7 +1634,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../gui/onserver.py" line="-508"/>
+        <location filename="../../popgui/gui/onserver.py" line="-508"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -1690,7 +1690,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SourceDialog</name>
     <message>
-        <location filename="../../gui/reader.py" line="+13"/>
+        <location filename="../../popgui/gui/reader.py" line="+13"/>
         <source>Source — {file}</source>
         <translation>Source — {file}</translation>
     </message>
@@ -1703,7 +1703,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>StatusProgress</name>
     <message>
-        <location filename="../../gui/statusprogress.py" line="-29"/>
+        <location filename="../../popgui/gui/statusprogress.py" line="-29"/>
         <source>connecting…</source>
         <translation>connexion…</translation>
     </message>
@@ -1728,17 +1728,17 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>traitement…</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+64"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-17"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+21"/>
         <source>Stop what popgui is doing for {account}</source>
         <translation>Arrêter ce que popgui fait pour {account}</translation>
     </message>
@@ -1746,7 +1746,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../gui/tray.py" line="+84"/>
+        <location filename="../../popgui/gui/tray.py" line="+84"/>
         <source>&amp;Get Mail</source>
         <translation>&amp;Relever le courrier</translation>
     </message>
