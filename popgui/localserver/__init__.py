@@ -9,6 +9,7 @@ Strict, in-memory, standard library only. Typical use::
         ...  # connect to server.address
 """
 
+from popgui.localserver.faults import Faults
 from popgui.localserver.mailstore import (
     ServerAccount,
     ServerMailbox,
@@ -16,7 +17,7 @@ from popgui.localserver.mailstore import (
     normalize_line_endings,
 )
 from popgui.localserver.pop2server import LocalPOP2Server
-from popgui.localserver.pop3server import Faults, LocalPOP3Server, dot_stuff
+from popgui.localserver.pop3server import LocalPOP3Server, dot_stuff
 from popgui.localserver.samples import sample_messages
 
 __all__ = [
