@@ -9,6 +9,7 @@ Strict, in-memory, standard library only. Typical use::
         ...  # connect to server.address
 """
 
+from popgui.localserver.demo import DemoServers
 from popgui.localserver.faults import Faults
 from popgui.localserver.mailstore import (
     ServerAccount,
@@ -21,6 +22,7 @@ from popgui.localserver.pop3server import LocalPOP3Server, dot_stuff
 from popgui.localserver.samples import sample_messages
 
 __all__ = [
+    "DemoServers",
     "Faults",
     "LocalPOP2Server",
     "LocalPOP3Server",
