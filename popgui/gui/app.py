@@ -83,8 +83,8 @@ def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
     try:
         return app.exec()
     finally:
-        # The handler holds the window: let go of it, so that the window is destroyed on
-        # return, before the application object (which Qt's own clean-up destroys at exit).
+        # Once the window is closed, Ctrl+C means what it usually does again (while the demo
+        # servers stop, say). Qt's own clean-up at exit destroys the application.
         signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
