@@ -1,6 +1,9 @@
 """The ``popgui`` command: argument parsing, dispatch, and errors in plain words.
 
-Nothing here imports Qt unless the window is asked for, so scripts and ``--version`` stay fast.
+Its two entry points are here: :func:`run` (the ``popgui`` console script) and
+:func:`gui_main` (``popguiw``, the same without a console on Windows). Without a command,
+popgui opens the window (popgui/cli/window.py); nothing here imports Qt unless the window is
+asked for, so scripts and ``--version`` stay fast.
 """
 
 from __future__ import annotations
