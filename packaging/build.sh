@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build popgui's standalone one-folder bundle with PyInstaller: dist/popgui/ (and, on macOS,
-# dist/popgui.app). The bundle runs on a machine of the same OS and CPU family without
-# Python; see packaging/README.md for Windows and macOS.
+# dist/popgui.app), with the man page dist/popgui/popgui.1 generated from the parser. The
+# bundle runs on a machine of the same OS and CPU family without Python; see
+# packaging/README.md for Windows and macOS.
 #
 #   bash packaging/build.sh            build, then check that `popgui --version` runs
 #
@@ -22,6 +23,9 @@ echo "==> PyInstaller $("$PYTHON" -m PyInstaller --version)"
 rm -rf dist/popgui dist/popgui.app
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/popgui.spec
+
+echo "==> man page"
+"$PYTHON" packaging/manpage.py -o dist/popgui/popgui.1
 
 case "$(uname -s)" in
     MINGW* | MSYS* | CYGWIN*) exe=dist/popgui/popgui.exe ;;

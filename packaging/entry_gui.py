@@ -1,5 +1,5 @@
 """PyInstaller's entry point for the windowed executable (``popguiw.exe``, ``popgui.app``)."""
 
-from popgui.gui.app import gui_main
+from popgui.cli import gui_main
 
 raise SystemExit(gui_main())

@@ -78,7 +78,7 @@ done < <(icon_files)
 
 # The man page, generated from the command line's own definitions.
 install -d "$share/man/man1"
-(cd "$root" && "$python" -m popgui.manpage) > "$manpage.tmp"
+"$python" "$root/packaging/manpage.py" > "$manpage.tmp"
 chmod 644 "$manpage.tmp"
 mv "$manpage.tmp" "$manpage"
 

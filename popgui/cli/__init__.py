@@ -1,11 +1,15 @@
 """The ``popgui`` command: argument parsing, dispatch, and errors in plain words.
 
-Nothing here imports Qt unless the window is asked for, so scripts and ``--version`` stay fast.
+Its two entry points are here: :func:`run` (the ``popgui`` console script) and
+:func:`gui_main` (``popguiw``, the same without a console on Windows). Without a command,
+popgui opens the window (popgui/cli/window.py); nothing here imports Qt unless the window is
+asked for, so scripts and ``--version`` stay fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -20,25 +24,36 @@ EXIT_USAGE = 2
 
 
 def run() -> NoReturn:
-    """The ``popgui`` program: :func:`main`, then a quick exit.
+    """The ``popgui`` console script: :func:`main`'s status becomes the process's.
 
-    Finalising the interpreter (freeing every module and object) takes 10-15 ms, a tenth of
-    a sync that finds nothing new. By the time :func:`main` returns, everything of ours is
-    closed (database, locks, sockets, writer threads) and the output is flushed here, so the
-    process can end at once. Once Qt is loaded (the window, the demo) the exit stays the
-    ordinary one: Qt's own clean-up runs then.
+    The exit is the ordinary one, so atexit handlers, finalisers and Qt's own clean-up run.
+    Output is flushed here first, so that a reader that went away (``popgui ... | head``)
+    is noticed while an exit status can still say so.
     """
     code = main()
-    if "PySide6.QtCore" in sys.modules:
-        sys.exit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # a closed pipe: nothing more can be said
-        code = code or EXIT_FAILED
-    if "logging" in sys.modules:  # its handlers flush at exit: do it ourselves
-        sys.modules["logging"].shutdown()
-    os._exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or EXIT_FAILED
+            # The interpreter flushes again at exit: give it somewhere to write, as Python's
+            # documentation advises for SIGPIPE (the signal module's notes).
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    sys.exit(code)
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """The ``popguiw`` gui-script: ``popgui`` without a console window (Windows).
+
+    A gui-script has no console on Windows, so ``sys.stdout`` and ``sys.stderr`` are None
+    there and any message the command line prints would raise: they are pointed at the null
+    device first. Everything else is the ``popgui`` command, so ``popguiw demo`` works too.
+    """
+    for stream in ("stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    return main(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,25 +106,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         from popgui.cli.demo_cmd import run_demo
 
         return run_demo(args)
-    return _open_window(args)
+    from popgui.cli.window import open_window
 
-
-def _open_window(args: argparse.Namespace) -> int:
-    """No command: the window on the user's profile, where there is a display."""
-    from popgui.cli.common import open_profile
-    from popgui.cli.demo_cmd import display_available
-
-    if not display_available():
-        print(
-            "popgui: no display available to open the window; the command line works without "
-            "one (see `popgui --help`)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    profile = open_profile(args)
-    try:
-        from popgui.gui.app import run_window  # Qt is imported only here
-    except ImportError as error:
-        print(f"popgui: the window cannot start: {error} (is PySide6 installed?)", file=sys.stderr)
-        return EXIT_FAILED
-    return run_window(profile)
+    return open_window(args)

@@ -8,18 +8,17 @@ otherwise, or with ``--no-window``, the mail is downloaded in the terminal.
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 import tempfile
 from argparse import Namespace
-from dataclasses import dataclass
 from pathlib import Path
 
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.cli.preview_cmd import print_preview_table
 from popgui.cli.progress import make_progress_display
 from popgui.cli.sync_cmd import _summary
+from popgui.cli.window import display_available
 from popgui.localserver import (
     LocalPOP2Server,
     LocalPOP3Server,
@@ -27,6 +26,7 @@ from popgui.localserver import (
     ServerMailbox,
     sample_messages,
 )
+from popgui.localserver.demo import DemoServers
 from popgui.messages import describe
 from popgui.profile import Profile, resolve_profile
 from popgui.sync.engine import sync_account
@@ -87,33 +87,6 @@ def save_demo_accounts(profile: Profile, accounts: list[Account]) -> None:
     for account in accounts:
         settings.put(account)
     save_settings(profile.settings_file, settings)
-
-
-@dataclass(frozen=True)
-class DemoServers:
-    """The running demo servers, for the window to describe."""
-
-    pop3: LocalPOP3Server
-    pop2: LocalPOP2Server
-
-
-#: Qt platforms that need no display server.
-_HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "vnc", "eglfs", "linuxfb"})
-
-
-def display_available() -> bool:
-    """Whether a window can open, decided from the environment only (no Qt import).
-
-    Qt aborts the process when it cannot reach a display, so this is asked first. On Linux
-    and the BSDs that means X11 (DISPLAY) or Wayland (WAYLAND_DISPLAY), unless
-    QT_QPA_PLATFORM names a platform that needs none; Windows and macOS always have one.
-    """
-    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
-    if platform in _HEADLESS_PLATFORMS:
-        return True
-    if sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run_demo(args: Namespace) -> int:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -16,9 +14,9 @@ from popgui.gui.icons import icon
 from popgui.profile import Profile
 
 if TYPE_CHECKING:
-    from popgui.cli.demo_cmd import DemoServers
     from popgui.gui.mainwindow import MainWindow
     from popgui.gui.startup import StartupRead
+    from popgui.localserver.demo import DemoServers
 
 APP_NAME = "popgui"
 #: the reverse-DNS id of the desktop entry (packaging/linux/io.github.popgui.desktop) and of
@@ -39,21 +37,6 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName(APP_ID)  # Wayland matches the window to io.github.popgui.desktop
     app.setWindowIcon(icon("app"))  # the packaged icon: title bars, taskbar, dialogs
     return app
-
-
-def gui_main(argv: Sequence[str] | None = None) -> int:
-    """The ``popguiw`` gui-script: ``popgui`` without a console window (Windows).
-
-    A gui-script has no console on Windows, so ``sys.stdout`` and ``sys.stderr`` are None
-    there and any message the command line prints would raise: they are pointed at the null
-    device first. Everything else is the ``popgui`` command, so ``popguiw demo`` works too.
-    """
-    for stream in ("stdout", "stderr"):
-        if getattr(sys, stream) is None:
-            setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-    from popgui.cli import main
-
-    return main(argv)
 
 
 def demo_notice(demo: DemoServers) -> str:
@@ -95,8 +78,14 @@ def run_window(profile: Profile, *, demo: DemoServers | None = None) -> int:
     window.show()
     # Closing the window quits even if a dialog it opened is still around.
     window.closed.connect(lambda: QTimer.singleShot(0, app.quit))
+    previous = signal.getsignal(signal.SIGINT)
     _close_on_interrupt(window)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        # Once the window is closed, Ctrl+C means what it usually does again (while the demo
+        # servers stop, say). Qt's own clean-up at exit destroys the application.
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 def _install_language(app: QApplication, profile: Profile) -> None:

@@ -9,6 +9,8 @@ Strict, in-memory, standard library only. Typical use::
         ...  # connect to server.address
 """
 
+from popgui.localserver.demo import DemoServers
+from popgui.localserver.faults import Faults
 from popgui.localserver.mailstore import (
     ServerAccount,
     ServerMailbox,
@@ -16,10 +18,11 @@ from popgui.localserver.mailstore import (
     normalize_line_endings,
 )
 from popgui.localserver.pop2server import LocalPOP2Server
-from popgui.localserver.pop3server import Faults, LocalPOP3Server, dot_stuff
+from popgui.localserver.pop3server import LocalPOP3Server, dot_stuff
 from popgui.localserver.samples import sample_messages
 
 __all__ = [
+    "DemoServers",
     "Faults",
     "LocalPOP2Server",
     "LocalPOP3Server",

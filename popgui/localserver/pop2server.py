@@ -25,13 +25,13 @@ import enum
 import hmac
 from collections.abc import Iterable
 
+from popgui.localserver.connection import Connection, LineTooLongError, LocalServerBase
 from popgui.localserver.mailstore import (
     ServerAccount,
     ServerMailbox,
     ServerMessage,
     normalize_line_endings,
 )
-from popgui.localserver.pop3server import Connection, LineTooLongError, LocalServerBase
 
 __all__ = ["MAX_POP2_LINE", "LocalPOP2Server"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from popgui.cli.demo_cmd import DemoServers, demo_accounts, demo_servers, save_demo_accounts
+from popgui.cli.demo_cmd import demo_accounts, demo_servers, save_demo_accounts
 from popgui.gui.app import create_window
 from popgui.gui.mainwindow import about_text
+from popgui.localserver import DemoServers
 from popgui.profile import Profile
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from popgui.cli.demo_cmd import display_available
+from popgui.cli.window import display_available
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,3 +80,77 @@ def test_demo_without_a_display_runs_in_the_terminal(tmp_path: Path) -> None:
     notes = [line for line in done.stdout.splitlines() if "no display" in line]
     assert len(notes) == 1
     assert "demo-pop3:" in done.stdout and "could not connect to display" not in done.stderr
+
+
+#: ``popgui`` without a command, with a spy on the display check that prints the modules
+#: loaded when it is asked. ``-S``: no site-packages start-up hooks, so the list is popgui's.
+DISPLAY_SPY = """
+import json, sys
+sys.path.insert(0, {root!r})
+from popgui.cli import window
+seen = []
+decide = window.display_available
+def spy():
+    seen.append(sorted(sys.modules))
+    return decide()
+window.display_available = spy
+from popgui.cli import main
+code = main([])
+print(json.dumps({{"code": code, "modules": seen}}))
+"""
+
+#: Modules the display check must not pull in, and why they would be there.
+NOT_FOR_THE_DISPLAY_CHECK = (
+    "popgui.cli.demo_cmd",  # the demo command lives apart from the window
+    "popgui.localserver",  # the demo's servers
+    "ssl",  # the local servers' TLS
+    "email",  # the sample mail
+    "logging",  # the local servers' error log
+    "PySide6",  # Qt comes after the check: it aborts without a display
+    "popgui.gui",
+)
+
+
+def test_the_display_check_imports_nothing_of_the_demo(tmp_path: Path) -> None:
+    done = run(["-S", "-c", DISPLAY_SPY.format(root=str(ROOT))], headless_env(tmp_path))
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 2, done.stderr
+    assert len(report["modules"]) == 1
+    loaded = report["modules"][0]
+    assert "popgui.cli.window" in loaded  # the spy did run
+    heavy = [
+        name
+        for name in loaded
+        for unwanted in NOT_FOR_THE_DISPLAY_CHECK
+        if name == unwanted or name.startswith(unwanted + ".")
+    ]
+    assert heavy == []
+
+
+#: ``popgui`` (the window) run as its console script does, with an atexit handler, and the
+#: window closed as soon as it is up.
+WINDOW_RUN = """
+import atexit, sys
+atexit.register(lambda: print("atexit handler ran", flush=True))
+from PySide6.QtCore import QTimer
+from popgui.gui import app
+create = app.create_window
+def create_and_close(*args, **kwargs):
+    window = create(*args, **kwargs)
+    QTimer.singleShot(200, window.close)
+    return window
+app.create_window = create_and_close
+sys.argv = ["popgui", "--profile", {profile!r}]
+from popgui.cli import run
+run()
+"""
+
+
+def test_the_window_ends_with_an_ordinary_exit(tmp_path: Path) -> None:
+    env = headless_env(tmp_path)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    code = WINDOW_RUN.format(profile=str(tmp_path / "profile"))
+    done = run(["-c", code], env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "atexit handler ran"
+    assert "Traceback" not in done.stderr and "QObject" not in done.stderr, done.stderr

@@ -1,8 +1,13 @@
-"""The man page: generated from the parser, it names every command and option, and renders."""
+"""The man page: generated from the parser, it names every command and option, and renders.
+
+packaging/manpage.py is a build script, not part of the package: it is loaded from its file
+(``import packaging`` would find the PyPI project of that name).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -11,8 +16,14 @@ from pathlib import Path
 import pytest
 
 from popgui.cli.parser import build_parser
-from popgui.manpage import commands, render
 from tests.packaging import ROOT, need_program
+
+SCRIPT = ROOT / "packaging" / "manpage.py"
+_spec = importlib.util.spec_from_file_location("popgui_manpage", SCRIPT)
+assert _spec is not None and _spec.loader is not None
+manpage = sys.modules["popgui_manpage"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(manpage)
+commands, render = manpage.commands, manpage.render
 
 
 def _plain(troff: str) -> str:
@@ -66,10 +77,10 @@ def test_date_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None
     assert render().startswith('.TH POPGUI 1 "" "popgui ')
 
 
-def test_module_prints_the_page(tmp_path: Path) -> None:
+def test_script_prints_the_page(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     printed = subprocess.run(
-        [sys.executable, "-m", "popgui.manpage"],
+        [sys.executable, str(SCRIPT)],
         cwd=tmp_path,
         env=environment,
         capture_output=True,
@@ -80,7 +91,7 @@ def test_module_prints_the_page(tmp_path: Path) -> None:
     assert printed.stdout == render(date="")
     written = tmp_path / "popgui.1"
     subprocess.run(
-        [sys.executable, "-m", "popgui.manpage", "-o", str(written)],
+        [sys.executable, str(SCRIPT), "-o", str(written)],
         env=environment,
         check=True,
         timeout=30,
@@ -108,3 +119,8 @@ def test_man_renders_without_warnings(tmp_path: Path, width: int) -> None:
     for command in ("account add", "sync", "preview", "demo"):
         assert command in text
     assert str(ROOT) not in text  # nothing of the build machine leaks into the page
+
+
+def test_the_generator_is_not_shipped_in_the_package() -> None:
+    # It only serves building the page (packaging/build.sh, packaging/linux/install.sh).
+    assert importlib.util.find_spec("popgui.manpage") is None

@@ -102,7 +102,7 @@ def test_wheel_metadata_licenses_and_scripts(wheel: Path) -> None:
     console = entry_points.split("[console_scripts]", 1)[1].split("[", 1)[0]
     gui = entry_points.split("[gui_scripts]", 1)[1].split("[", 1)[0]
     assert "popgui = popgui.cli:run" in console
-    assert "popguiw = popgui.gui.app:gui_main" in gui
+    assert "popguiw = popgui.cli:gui_main" in gui
 
 
 @pytest.fixture(scope="module")

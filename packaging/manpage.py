@@ -1,6 +1,7 @@
-"""The ``popgui(1)`` man page, generated from the command line's own grammar.
+"""The ``popgui(1)`` man page, generated at build time from the command line's own grammar.
 
-``python -m popgui.manpage > popgui.1`` writes it. Every command and option comes from
+``python packaging/manpage.py -o popgui.1`` writes it (packaging/build.sh and
+packaging/linux/install.sh run it). Every command and option comes from
 :func:`popgui.cli.parser.build_parser`, so the page cannot fall behind the parser; only the
 prose around them (environment, files, exit status, examples) is written here.
 
@@ -17,6 +18,11 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+# The checkout this script belongs to, so that the page describes its parser even where
+# popgui is not installed (as popgui.spec does for the bundle).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from popgui import __version__
 from popgui.cli.parser import build_parser
@@ -350,7 +356,7 @@ def _source_date() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(
-        prog="python -m popgui.manpage", description="Print popgui's man page (troff)."
+        prog="python packaging/manpage.py", description="Print popgui's man page (troff)."
     )
     arguments.add_argument("-o", "--output", metavar="FILE", help="write it here, not stdout")
     options = arguments.parse_args(argv)
