@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QComboBox, QDialog
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import Account
+from popgui.accounts.settings import Account, AuthMethod
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
 from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui.account_dialog import AccountDialog
+from popgui.gui.account_pages import AUTH_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.transport import CertificateInfo
@@ -158,6 +159,16 @@ def test_port_placeholder_follows_protocol_and_security(make_dialog: Any) -> Non
     assert dialog.port_edit.placeholderText() == "110 (default)"
     choose(dialog.protocol_combo, "pop2")
     assert dialog.port_edit.placeholderText() == "109 (default)"
+
+
+def test_login_methods_come_from_the_settings(make_dialog: Any) -> None:
+    """One list of methods (the settings'); the dialog only labels them, each one."""
+    methods = get_args(AuthMethod)
+    assert set(AUTH_LABELS) == set(methods), "a method without a label, or a label without one"
+    dialog = make_dialog()
+    combo = dialog.auth_combo
+    assert [combo.itemData(row) for row in range(combo.count())] == list(methods)
+    assert all(combo.itemText(row) for row in range(combo.count()))
 
 
 # -- editing ------------------------------------------------------------------------------------
