@@ -9,8 +9,8 @@ filed under that name (lupdate reads the ``translate("AccountDialog", "text")`` 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from typing import get_args
+from collections.abc import Iterable, Mapping
+from typing import TypeVar, get_args
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase, QIntValidator, QStandardItemModel
@@ -30,33 +30,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from popgui.accounts.settings import MAX_CHECK_INTERVAL, MIN_CHECK_INTERVAL, AuthMethod
+from popgui.accounts.settings import (
+    MAX_CHECK_INTERVAL,
+    MIN_CHECK_INTERVAL,
+    AuthMethod,
+    Policy,
+    Security,
+)
+from popgui.accounts.settings import Protocol as MailProtocol
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 
 __all__ = [
     "AUTH_LABELS",
+    "POLICY_LABELS",
+    "PROTOCOL_LABELS",
+    "SECURITY_LABELS",
     "CertificatePage",
     "ConnectionTestBox",
     "MailPage",
     "ServerPage",
-    "auth_choices",
+    "choices",
     "enable_items",
     "select",
 ]
 
 translate = QCoreApplication.translate
 
-# Item texts are marked for lupdate here and translated when the combo boxes are filled.
-_PROTOCOLS = (("POP3", "pop3"), ("POP2 (RFC 937)", "pop2"))
-_SECURITIES = (
-    (QT_TRANSLATE_NOOP("AccountDialog", "TLS: encrypted from the start (port 995)"), "tls"),
-    (QT_TRANSLATE_NOOP("AccountDialog", "STARTTLS: upgrade, never fall back (port 110)"),
-     "starttls"),
-    (QT_TRANSLATE_NOOP("AccountDialog", "None: unencrypted"), "none"),
-)  # fmt: skip
-#: The label of each login method. Which methods there are, and their order, comes from
-#: :data:`popgui.accounts.settings.AuthMethod` (the list the settings file and the command
-#: line use): a method added there and not here fails the dialog's tests.
+# The labels of each setting's values, keyed by value. Which values there are, and their
+# order, come from the settings' Literal types (the lists the settings file and the command
+# line use): a value added there and not here fails the dialog's tests. Texts are marked for
+# lupdate here and translated when the combo boxes are filled.
+PROTOCOL_LABELS: dict[MailProtocol, str] = {"pop3": "POP3", "pop2": "POP2 (RFC 937)"}
+SECURITY_LABELS: dict[Security, str] = {
+    "tls": QT_TRANSLATE_NOOP("AccountDialog", "TLS: encrypted from the start (port 995)"),
+    "starttls": QT_TRANSLATE_NOOP("AccountDialog", "STARTTLS: upgrade, never fall back (port 110)"),
+    "none": QT_TRANSLATE_NOOP("AccountDialog", "None: unencrypted"),
+}
 AUTH_LABELS: dict[AuthMethod, str] = {
     "auto": QT_TRANSLATE_NOOP("AccountDialog", "Automatic: the strongest the server offers"),
     "user": QT_TRANSLATE_NOOP("AccountDialog", "USER/PASS (password sent as is)"),
@@ -68,25 +77,28 @@ AUTH_LABELS: dict[AuthMethod, str] = {
     "scram-sha-256": "SCRAM-SHA-256",
     "xoauth2": QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"),
 }
-_POLICIES = (
-    (QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"), "keep"),
-    (QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server once it is safe here"),
-     "delete"),
-    (QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server after some days"),
-     "delete-after-days"),
-)  # fmt: skip
+POLICY_LABELS: dict[Policy, str] = {
+    "keep": QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"),
+    "delete": QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server once it is safe here"),
+    "delete-after-days": QT_TRANSLATE_NOOP(
+        "AccountDialog", "Delete it from the server after some days"
+    ),
+}
 _DEFAULT_INTERVAL = 15
 
-
-def auth_choices() -> list[tuple[str, str]]:
-    """``(label, method)`` for every login method, in the order the settings define them."""
-    methods: tuple[AuthMethod, ...] = get_args(AuthMethod)
-    return [(AUTH_LABELS[method], method) for method in methods]
+_Value = TypeVar("_Value", bound=str)
 
 
-def _combo(items: Iterable[tuple[str, str]]) -> QComboBox:
+def choices(labels: Mapping[_Value, str], kind: object) -> list[tuple[str, _Value]]:
+    """``(label, value)`` for every value of the Literal type ``kind``, in its order."""
+    values: tuple[_Value, ...] = get_args(kind)
+    return [(labels[value], value) for value in values]
+
+
+def _combo(labels: Mapping[_Value, str], kind: object) -> QComboBox:
+    """A combo box of ``kind``'s values, showing their (translated) labels."""
     combo = QComboBox()
-    for text, value in items:
+    for text, value in choices(labels, kind):
         combo.addItem(translate("AccountDialog", text), value)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
@@ -143,13 +155,13 @@ class ServerPage(QWidget):
         self.port_edit = QLineEdit()
         self.port_edit.setValidator(QIntValidator(1, 65535, self.port_edit))
         self.port_edit.setMaximumWidth(110)
-        self.protocol_combo = _combo(_PROTOCOLS)
-        self.security_combo = _combo(_SECURITIES)
+        self.protocol_combo = _combo(PROTOCOL_LABELS, MailProtocol)
+        self.security_combo = _combo(SECURITY_LABELS, Security)
         self.user_edit = QLineEdit()
         self.user_edit.setPlaceholderText(
             translate("AccountDialog", "the login name, often the full e-mail address")
         )
-        self.auth_combo = _combo(auth_choices())
+        self.auth_combo = _combo(AUTH_LABELS, AuthMethod)
         self.keyring_radio = QRadioButton(translate("AccountDialog", "Pass&word:"))
         self.keyring_radio.setToolTip(
             translate("AccountDialog", "Kept in the system keyring, never in the settings file")
@@ -184,7 +196,7 @@ class MailPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.policy_combo = _combo(_POLICIES)
+        self.policy_combo = _combo(POLICY_LABELS, Policy)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 3650)
         self.days_spin.setValue(14)

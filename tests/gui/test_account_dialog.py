@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QComboBox, QDialog
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import Account, AuthMethod
+from popgui.accounts.settings import Account, AuthMethod, Policy, Protocol, Security
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
 from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui.account_dialog import AccountDialog
-from popgui.gui.account_pages import AUTH_LABELS
+from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.transport import CertificateInfo
@@ -161,14 +161,25 @@ def test_port_placeholder_follows_protocol_and_security(make_dialog: Any) -> Non
     assert dialog.port_edit.placeholderText() == "109 (default)"
 
 
-def test_login_methods_come_from_the_settings(make_dialog: Any) -> None:
-    """One list of methods (the settings'); the dialog only labels them, each one."""
-    methods = get_args(AuthMethod)
-    assert set(AUTH_LABELS) == set(methods), "a method without a label, or a label without one"
+@pytest.mark.parametrize(
+    ("labels", "kind", "combo"),
+    [
+        (PROTOCOL_LABELS, Protocol, "protocol_combo"),
+        (SECURITY_LABELS, Security, "security_combo"),
+        (AUTH_LABELS, AuthMethod, "auth_combo"),
+        (POLICY_LABELS, Policy, "policy_combo"),
+    ],
+)
+def test_choices_come_from_the_settings(
+    make_dialog: Any, labels: dict[str, str], kind: object, combo: str
+) -> None:
+    """One list of values (the settings'); the dialog only labels them, each one."""
+    values = get_args(kind)
+    assert set(labels) == set(values), "a value without a label, or a label without one"
     dialog = make_dialog()
-    combo = dialog.auth_combo
-    assert [combo.itemData(row) for row in range(combo.count())] == list(methods)
-    assert all(combo.itemText(row) for row in range(combo.count()))
+    box: QComboBox = getattr(dialog, combo)
+    assert [box.itemData(row) for row in range(box.count())] == list(values)
+    assert all(box.itemText(row) for row in range(box.count()))
 
 
 # -- editing ------------------------------------------------------------------------------------
