@@ -30,7 +30,6 @@ import contextlib
 import html
 from collections.abc import Iterable
 from dataclasses import fields, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypedDict
 
 from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -289,8 +287,6 @@ class AccountDialog(QDialog):
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
         self.preset_combo.activated.connect(self._preset_chosen)
-        self.maildir_browse.clicked.connect(self._browse_maildir)
-        self.ca_file_browse.clicked.connect(self._browse_ca_file)
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
         self.buttons.accepted.connect(self.accept)
@@ -392,23 +388,6 @@ class AccountDialog(QDialog):
             select(self.auth_combo, chosen.auth)
         if not self.name_edit.text().strip():
             self.name_edit.setText(chosen.key)
-
-    def _browse_maildir(self) -> None:
-        start = self.maildir_edit.text() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(
-            self, self.tr("Folder for this account's mail"), start
-        )
-        if chosen:
-            self.maildir_edit.setText(chosen)
-
-    def _browse_ca_file(self) -> None:
-        start = self.ca_file_edit.text() or str(Path.home())
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Certificate authority file"), start,
-            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
-        )  # fmt: skip
-        if chosen:
-            self.ca_file_edit.setText(chosen)
 
     def _values(self) -> _FormValues:
         """The form as Account keywords; ConfigError for what no Account could hold."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TypeVar, get_args
 
 from PySide6.QtCore import QCoreApplication
@@ -17,6 +18,7 @@ from PySide6.QtGui import QFontDatabase, QIntValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -230,6 +232,15 @@ class MailPage(QWidget):
         interval_row.addStretch(1)
         form.addRow(translate("AccountDialog", "Periodic check:"), interval_row)
         form.addRow("", self.delete_locally_check)
+        self.maildir_browse.clicked.connect(self._browse_maildir)
+
+    def _browse_maildir(self) -> None:
+        start = self.maildir_edit.text() or str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(
+            self.window(), translate("AccountDialog", "Folder for this account's mail"), start
+        )
+        if chosen:
+            self.maildir_edit.setText(chosen)
 
 
 class CertificatePage(QWidget):
@@ -264,6 +275,16 @@ class CertificatePage(QWidget):
         explain.setWordWrap(True)
         explain.setMinimumWidth(420)  # a wrapped label otherwise asks for a narrow column
         form.addRow(explain)
+        self.ca_file_browse.clicked.connect(self._browse_ca_file)
+
+    def _browse_ca_file(self) -> None:
+        start = self.ca_file_edit.text() or str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window(), translate("AccountDialog", "Certificate authority file"), start,
+            translate("AccountDialog", "Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )  # fmt: skip
+        if chosen:
+            self.ca_file_edit.setText(chosen)
 
 
 class ConnectionTestBox(QGroupBox):

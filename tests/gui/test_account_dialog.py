@@ -11,7 +11,7 @@ from typing import Any, get_args
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QDialog
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KeyringLockedError
@@ -180,6 +180,29 @@ def test_choices_come_from_the_settings(
     box: QComboBox = getattr(dialog, combo)
     assert [box.itemData(row) for row in range(box.count())] == list(values)
     assert all(box.itemText(row) for row in range(box.count()))
+
+
+def test_browse_buttons_fill_the_maildir_and_the_ca_file(
+    make_dialog: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    asked: list[QWidget] = []
+
+    def directory(parent: QWidget, _title: str, _start: str) -> str:
+        asked.append(parent)
+        return str(tmp_path / "mail")
+
+    def file(parent: QWidget, _title: str, _start: str, _filter: str) -> tuple[str, str]:
+        asked.append(parent)
+        return str(tmp_path / "ca.pem"), ""
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", directory)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", file)
+    dialog = make_dialog()
+    dialog.maildir_browse.click()
+    dialog.ca_file_browse.click()
+    assert dialog.maildir_edit.text() == str(tmp_path / "mail")
+    assert dialog.ca_file_edit.text() == str(tmp_path / "ca.pem")
+    assert asked == [dialog, dialog], "the file dialogs open over the account dialog"
 
 
 # -- editing ------------------------------------------------------------------------------------
