@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from popgui.accounts.settings import AuthMethod, PasswordSource, Policy, Security
     from popgui.accounts.settings import Protocol as MailProtocol
 
-__all__ = ["AccountDialog", "DialogController", "FinishedJob", "render_report"]
+__all__ = ["AccountDialog", "DialogController", "FinishedJob"]
 
 # For the module's functions (lupdate reads ``translate("Context", "text")`` calls).
 translate = QCoreApplication.translate
