@@ -161,7 +161,31 @@ class CertificateDialog(QDialog):
             self.tr("Certificate changed") if changed else self.tr("Untrusted certificate")
         )
         self.setObjectName("certificateDialog")
+        icon = self._icon(changed)
+        self._build_text(changed)
+        details = self._details(changed)
+        self._build_buttons(changed)
 
+        text = QVBoxLayout()
+        text.setSpacing(8)
+        text.addWidget(self.headline)
+        text.addWidget(self.reason)
+        text.addWidget(self.advice)
+        text.addSpacing(6)
+        text.addLayout(details)
+        text.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+        top.setSpacing(16)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addSpacing(8)
+        layout.addWidget(self.buttons)
+        self._set_widths()
+        self.cancel_button.setFocus()
+
+    def _icon(self, changed: bool) -> QLabel:
         icon = QLabel()
         kind = (
             QStyle.StandardPixmap.SP_MessageBoxCritical
@@ -170,7 +194,10 @@ class CertificateDialog(QDialog):
         )
         icon.setPixmap(self.style().standardIcon(kind).pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        return icon
 
+    def _build_text(self, changed: bool) -> None:
+        """The headline, the reason (the error's own sentence) and the advice."""
         self.headline = QLabel(
             QCoreApplication.translate("CertificateDialog", _HEADLINES[self.problem])
         )
@@ -181,11 +208,14 @@ class CertificateDialog(QDialog):
         self.headline.setWordWrap(True)
 
         # A changed pin's message repeats both fingerprints, which the table shows better.
-        message = str(error).split(". ", 1)[0] if changed else str(error)
+        message = str(self.error).split(". ", 1)[0] if changed else str(self.error)
         self.reason = _selectable(_sentence(message))
         self.advice = QLabel(QCoreApplication.translate("CertificateDialog", _ADVICE[self.problem]))
         self.advice.setWordWrap(True)
 
+    def _details(self, changed: bool) -> QFormLayout:
+        """Subject, issuer, validity and the fingerprint (both, when a pinned one changed)."""
+        error = self.error
         details = QFormLayout()
         # Explicit spacing: a nested layout otherwise inherits the 16 pixels of ``top`` below,
         # which spreads the five detail rows far apart.
@@ -215,13 +245,16 @@ class CertificateDialog(QDialog):
         else:
             self.pinned_label = None
             details.addRow(self.tr("Fingerprint\n(SHA-256):"), self.fingerprint_label)
+        return details
 
+    def _build_buttons(self, changed: bool) -> None:
+        """Trust (only with a fingerprint to pin) and Cancel, the default: Enter never trusts."""
         self.buttons = QDialogButtonBox()
         self.trust_button = QPushButton(
             self.tr("&Trust the new certificate") if changed else self.tr("&Trust this certificate")
         )
         self.trust_button.setObjectName("trustButton")
-        self.trust_button.setEnabled(bool(presented))
+        self.trust_button.setEnabled(bool(self.error.fingerprint))
         self.trust_button.setAutoDefault(False)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.trust_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -230,22 +263,7 @@ class CertificateDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        text = QVBoxLayout()
-        text.setSpacing(8)
-        text.addWidget(self.headline)
-        text.addWidget(self.reason)
-        text.addWidget(self.advice)
-        text.addSpacing(6)
-        text.addLayout(details)
-        text.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(icon)
-        top.addLayout(text, 1)
-        top.setSpacing(16)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addSpacing(8)
-        layout.addWidget(self.buttons)
+    def _set_widths(self) -> None:
         # Word-wrapped labels ask for height at their narrowest width: give them a realistic
         # one, or they reserve empty lines.
         for label in (self.headline, self.reason, self.advice):
@@ -254,7 +272,6 @@ class CertificateDialog(QDialog):
             if label.wordWrap() and label.minimumWidth() == 0:
                 label.setMinimumWidth(380)
         self.setMinimumWidth(640)
-        self.cancel_button.setFocus()
 
     @property
     def fingerprint(self) -> str | None:

@@ -1,11 +1,11 @@
 """The index reader: the queries behind "new mail arrived", run off the GUI thread.
 
 While a sync delivers, the window refreshes about twice a second: the folders' total and unread
-counts, the open folder's row count and its first page. With 100,000 messages in a folder the
-two counts took 10-40 ms per refresh on the GUI thread (a GROUP BY and a COUNT over the
-folder's index, slower still while the sync competes for the CPU), and the window froze for as
-long. Here they run in a thread of their own, on a connection of its own (SQLite lets other
-Python threads run while it counts), and the GUI thread only shows the results.
+counts, the open folder's row count and its first page. In a large folder the two counts (a
+GROUP BY and a COUNT over the folder's index, slower still while the sync competes for the CPU)
+froze the window for as long as they took on the GUI thread. Here they run in a thread of their
+own, on a connection of its own (SQLite lets other Python threads run while it counts), and the
+GUI thread only shows the results.
 
 At most one refresh runs at a time; asking again meanwhile replaces the waiting request, so a
 burst of deliveries costs one more refresh, not one per delivery.

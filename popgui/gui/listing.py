@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from popgui.store.localmail import MessageRow
+    from popgui.store.localmail import MessageRow, SortKey
 
 __all__ = [
     "FIND_PAGES",
@@ -39,7 +39,7 @@ class MailSource(Protocol):
         account: str,
         folder: str,
         *,
-        sort: Any = "date",
+        sort: SortKey = "date",
         descending: bool = True,
         filter_text: str = "",
         offset: int = 0,
@@ -54,7 +54,7 @@ class ListQuery:
     account: str
     folder: str
     filter_text: str
-    sort: str  # a LocalMail SortKey
+    sort: SortKey
     descending: bool
 
     def page(self, source: MailSource, number: int) -> list[MessageRow]:

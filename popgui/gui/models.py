@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -46,7 +47,7 @@ from popgui.gui.listing import (
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
-    from popgui.store.localmail import FolderInfo, MessageRow
+    from popgui.store.localmail import FolderInfo, MessageRow, SortKey
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -93,7 +94,7 @@ def role_slots(span: QModelRoleDataSpan | QModelRoleData) -> list[QModelRoleData
     return [span[i] for i in range(span.size())]  # type: ignore[index]
 
 
-def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], Any]) -> None:
+def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], object]) -> None:
     """Fill each slot with ``value(role)`` (None empties it).
 
     Why ``multiData``: a delegate painting a cell asks for seven roles; answered by
@@ -141,7 +142,7 @@ _STATE_ICONS = {"idle": "account", "checking": "account-busy", "new": "account-n
 class AccountListModel(QAbstractListModel):
     """Every account, with its state (idle, checking, n new, error) on a second line."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._accounts: list[Account] = []
         self._states: dict[str, AccountState] = {}
@@ -181,7 +182,7 @@ class AccountListModel(QAbstractListModel):
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         fill_roles(role_slots(roleDataSpan), lambda role: self.data(index, role))
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         account = self.account_at(index.row()) if index.isValid() else None
         if account is None:
             return None
@@ -210,7 +211,8 @@ class OnServerEntry:
     display_name: str = QT_TRANSLATE_NOOP("FolderListModel", "On server")
 
 
-FolderEntry = Any  # FolderInfo | OnServerEntry (FolderInfo is only known while type checking)
+#: A row of the folders pane (a string: FolderInfo is imported only while type checking).
+FolderEntry: TypeAlias = "FolderInfo | OnServerEntry"
 
 
 def _translated_folder(folder: FolderInfo) -> FolderInfo:
@@ -231,7 +233,7 @@ class FolderListModel(QAbstractListModel):
 
     messagesDropped = Signal(list, str)
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._folders: list[FolderInfo] = []
         self._on_server = OnServerEntry()
@@ -289,7 +291,7 @@ class FolderListModel(QAbstractListModel):
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         fill_roles(role_slots(roleDataSpan), lambda role: self.data(index, role))
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         entry = self.entry_at(index.row()) if index.isValid() else None
         if entry is None:
             return None
@@ -298,7 +300,7 @@ class FolderListModel(QAbstractListModel):
         return self._folder_data(entry, role)
 
     @staticmethod
-    def _on_server_data(entry: OnServerEntry, role: int) -> Any:
+    def _on_server_data(entry: OnServerEntry, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate("FolderListModel", entry.display_name)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -310,7 +312,7 @@ class FolderListModel(QAbstractListModel):
         return None
 
     @staticmethod
-    def _folder_data(folder: FolderInfo, role: int) -> Any:
+    def _folder_data(folder: FolderInfo, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 f"{folder.display_name}  ({folder.unread})"
@@ -385,7 +387,7 @@ def decode_message_ids(data: QMimeData) -> list[int]:
 @dataclass(frozen=True)
 class Column:
     title: str
-    sort_key: str | None  # the LocalMail SortKey, None when the column cannot sort
+    sort_key: SortKey | None  # None when the column cannot sort
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -401,7 +403,7 @@ DEFAULT_SORT_COLUMN = COL_DATE
 
 
 #: ``Name <address>`` with a plain name (no quotes, comments or specials): nearly every
-#: sender, answered without the ``email`` package (a few ms to import while the window starts).
+#: sender, answered without the ``email`` package (slow to import while the window starts).
 _PLAIN_SENDER_RE = re.compile(r"\s*([^\"<>()\[\],;:@\\]*?)\s*<([^<>\s()\"\\]*)>\s*")
 
 
@@ -444,7 +446,7 @@ class MessageTableModel(QAbstractTableModel):
     than :data:`MAX_CACHED_PAGES` pages whatever the folder's size.
     """
 
-    def __init__(self, source: MailSource | None = None, parent: Any = None) -> None:
+    def __init__(self, source: MailSource | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
         self._account = ""
@@ -650,7 +652,7 @@ class MessageTableModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -668,7 +670,7 @@ class MessageTableModel(QAbstractTableModel):
             return QCoreApplication.translate("MessageTableModel", COLUMNS[section].title)
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         message = self.message_at(index.row()) if index.isValid() else None
         return None if message is None else self._value(message, index.column(), int(role))
 
@@ -678,7 +680,7 @@ class MessageTableModel(QAbstractTableModel):
             column = index.column()
             fill_roles(role_slots(roleDataSpan), lambda role: self._value(message, column, role))
 
-    def _value(self, message: MessageRow, column: int, role: int) -> Any:
+    def _value(self, message: MessageRow, column: int, role: int) -> object:
         if role == _DISPLAY:
             return self._display(message, column)
         if role == _FONT:

@@ -51,6 +51,7 @@ from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.store.database import Database
 from popgui.sync.preview import PreviewItem
+from popgui.sync.progress import SyncResult
 
 __all__ = ["OnServerView", "ServerMessageModel", "explain_error", "preview_text"]
 
@@ -580,7 +581,8 @@ class OnServerView(QWidget):
             self._show_notice(explain_error(finished.error), error=True)
             return
         uid = self._current_uid()
-        self.model.set_items(finished.result)  # type: ignore[arg-type]
+        result = finished.result if isinstance(finished.result, list) else []
+        self.model.set_items([item for item in result if isinstance(item, PreviewItem)])
         self._update_summary()
         if uid is not None:
             self.select_uids([uid])
@@ -604,7 +606,7 @@ class OnServerView(QWidget):
         if finished.error is not None:
             self._show_notice(explain_error(finished.error), error=True)
         else:
-            done = getattr(finished.result, "downloaded", 0)
+            done = finished.result.downloaded if isinstance(finished.result, SyncResult) else 0
             self._show_notice(en_plural(self.tr("Downloaded %Ln message(s).", None, done), done))
         self._mark_from_index()
 
@@ -612,7 +614,7 @@ class OnServerView(QWidget):
         if finished.error is not None:
             self._show_notice(explain_error(finished.error), error=True)
         else:
-            done = getattr(finished.result, "deleted", 0)
+            done = finished.result.deleted if isinstance(finished.result, SyncResult) else 0
             self._show_notice(
                 en_plural(self.tr("Deleted %Ln message(s) on the server.", None, done), done)
             )

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
     QObject,
+    QPoint,
     QRunnable,
     Qt,
     QThreadPool,
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from email.message import EmailMessage, Message
 
 # The email package is imported when a message is first opened (on the parsing thread), not
-# with the window: a few milliseconds of start-up for a pane that shows nothing at first.
+# with the window: it would lengthen the start-up for a pane that shows nothing at first.
 
 #: Read at most this much of a message file (the rest is not shown; Save As keeps it all).
 MAX_READ_BYTES = 64 * 1024 * 1024
@@ -218,7 +219,7 @@ class SafeTextBrowser(QTextBrowser):
         self._inline = inline
         self.refused = []
 
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+    def loadResource(self, kind: int, url: QUrl | str) -> QImage | None:
         url = QUrl(url)
         if url.scheme().lower() == "cid":
             data = self._inline.get(url.path()) or self._inline.get(url.toString()[4:])
@@ -477,7 +478,7 @@ class ReaderPane(QWidget):
     def _save_item(self, item: QListWidgetItem) -> None:
         self.ask_save_attachment(int(item.data(ATTACHMENT_ROLE)))
 
-    def _attachment_menu(self, position: Any) -> None:
+    def _attachment_menu(self, position: QPoint) -> None:
         item = self.attachment_list.itemAt(position)
         if item is None:
             return

@@ -66,14 +66,12 @@ def read_login_window(database_file: Path, account: str) -> tuple[float | None, 
 
     database = Database(database_file)
     try:
-        reader = getattr(database, "account_state", None)
-        state = reader(account) if reader is not None else None
+        state = database.account_state(account)
     finally:
         database.close()
-    last = getattr(state, "last_login", None)
-    delay = getattr(state, "login_delay", None)
-    if isinstance(last, datetime):
-        last = last.timestamp()
+    if state is None:
+        return None, None
+    last, delay = state.last_login, state.login_delay
     return (float(last) if last is not None else None, float(delay) if delay else None)
 
 
@@ -155,8 +153,8 @@ class CheckScheduler(QObject):
 
     @staticmethod
     def _interval(account: Account) -> int | None:
-        minutes = getattr(account, "check_interval_minutes", None)
-        return minutes if isinstance(minutes, int) and minutes > 0 else None
+        minutes = account.check_interval_minutes
+        return minutes if minutes is not None and minutes > 0 else None
 
     def _schedule(self, name: str, minutes: float | None) -> None:
         """Arm the account's timer ``minutes`` from now, or later if LOGIN-DELAY says so."""

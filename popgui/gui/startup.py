@@ -1,9 +1,9 @@
 """What the window shows first, read while the window is still being built.
 
-With 100,000 messages in a folder, the folder pane's counts and the first folder's row count
-are about 15 ms of SQLite (a GROUP BY and a COUNT over the folder's index). Started in a thread
-before the window's own modules are imported (some 60 ms of compiling on the GUI thread), they
-cost the start-up nothing: SQLite lets the importing thread run while it counts.
+In a large folder, the folder pane's counts and the first folder's row count take SQLite a
+while (a GROUP BY and a COUNT over the folder's index). Started in a thread before the window's
+own modules are imported (which compiles them on the GUI thread, for longer than the counting
+takes), they cost the start-up nothing: SQLite lets the importing thread run while it counts.
 
 Only Qt-free modules are used here, all imported before the thread starts (so the two threads
 never import the same module at once). The window's database is opened first, on the GUI
@@ -21,14 +21,14 @@ from popgui.errors import PopguiError
 from popgui.gui.listing import ListContents, ListQuery, read_list
 from popgui.profile import Profile
 from popgui.store.database import Database
-from popgui.store.localmail import INBOX, FolderInfo, LocalMail
+from popgui.store.localmail import INBOX, FolderInfo, LocalMail, SortKey
 
 __all__ = ["FIRST_QUERY_SORT", "FirstFolder", "StartupRead"]
 
 _log = logging.getLogger(__name__)
 
 #: The list's default order (newest first), which the first page is read in.
-FIRST_QUERY_SORT = ("date", True)
+FIRST_QUERY_SORT: tuple[SortKey, bool] = ("date", True)
 #: How long the window waits for the read before doing it itself (it is normally long done).
 WAIT_SECONDS = 5.0
 

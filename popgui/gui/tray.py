@@ -6,12 +6,15 @@ window simply goes without one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from popgui.gui.i18n import Context, en_plural
 from popgui.gui.worker import EngineController, JobFinished
+from popgui.sync.progress import SyncResult
 
 __all__ = ["TrayIcon", "badge_icon", "new_mail_text"]
 
@@ -99,7 +102,7 @@ class TrayIcon(QSystemTrayIcon):
         tray.show()
         return tray
 
-    def _add(self, text: str, slot: object) -> QAction:
+    def _add(self, text: str, slot: Callable[[], object]) -> QAction:
         action = self._menu.addAction(text)
         action.triggered.connect(slot)
         return action
@@ -133,7 +136,10 @@ class TrayIcon(QSystemTrayIcon):
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
         if finished.kind == "sync":
-            self.notify(finished.account, getattr(finished.result, "downloaded", 0))
+            result = finished.result
+            self.notify(
+                finished.account, result.downloaded if isinstance(result, SyncResult) else 0
+            )
 
     # -- the window -----------------------------------------------------------------------------
 

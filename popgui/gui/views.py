@@ -3,8 +3,8 @@
 A view paints by asking its model for every visible cell: with a model written in Python each
 answer is a call into Python, and each call must take the GIL. While a sync runs, the engine
 thread holds the GIL most of the time, so every one of those calls waited its turn: a repaint
-of the message list (some 300 calls: ``multiData``, ``flags``, ``rowCount``...) took 150-300 ms
-instead of 2 ms beside a thread doing GIL-holding work, in a measurement with a synthetic one.
+of the message list (hundreds of calls: ``multiData``, ``flags``, ``rowCount``...) took many
+times longer beside a thread doing GIL-holding work than without one.
 
 Overriding ``paintEvent`` in Python makes the GUI thread enter Python once, at the start of the
 paint, and keep the GIL while Qt paints: the model's answers inside find it already held.

@@ -6,19 +6,20 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QDialog
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import Account
+from popgui.accounts.settings import Account, AuthMethod, Policy, Protocol, Security
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
 from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui.account_dialog import AccountDialog
+from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.transport import CertificateInfo
@@ -158,6 +159,50 @@ def test_port_placeholder_follows_protocol_and_security(make_dialog: Any) -> Non
     assert dialog.port_edit.placeholderText() == "110 (default)"
     choose(dialog.protocol_combo, "pop2")
     assert dialog.port_edit.placeholderText() == "109 (default)"
+
+
+@pytest.mark.parametrize(
+    ("labels", "kind", "combo"),
+    [
+        (PROTOCOL_LABELS, Protocol, "protocol_combo"),
+        (SECURITY_LABELS, Security, "security_combo"),
+        (AUTH_LABELS, AuthMethod, "auth_combo"),
+        (POLICY_LABELS, Policy, "policy_combo"),
+    ],
+)
+def test_choices_come_from_the_settings(
+    make_dialog: Any, labels: dict[str, str], kind: object, combo: str
+) -> None:
+    """One list of values (the settings'); the dialog only labels them, each one."""
+    values = get_args(kind)
+    assert set(labels) == set(values), "a value without a label, or a label without one"
+    dialog = make_dialog()
+    box: QComboBox = getattr(dialog, combo)
+    assert [box.itemData(row) for row in range(box.count())] == list(values)
+    assert all(box.itemText(row) for row in range(box.count()))
+
+
+def test_browse_buttons_fill_the_maildir_and_the_ca_file(
+    make_dialog: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    asked: list[QWidget] = []
+
+    def directory(parent: QWidget, _title: str, _start: str) -> str:
+        asked.append(parent)
+        return str(tmp_path / "mail")
+
+    def file(parent: QWidget, _title: str, _start: str, _filter: str) -> tuple[str, str]:
+        asked.append(parent)
+        return str(tmp_path / "ca.pem"), ""
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", directory)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", file)
+    dialog = make_dialog()
+    dialog.maildir_browse.click()
+    dialog.ca_file_browse.click()
+    assert dialog.maildir_edit.text() == str(tmp_path / "mail")
+    assert dialog.ca_file_edit.text() == str(tmp_path / "ca.pem")
+    assert asked == [dialog, dialog], "the file dialogs open over the account dialog"
 
 
 # -- editing ------------------------------------------------------------------------------------

@@ -1,0 +1,318 @@
+"""The account dialog's parts: its three tab pages and the connection-test box.
+
+Each part builds its widgets and lays them out; :class:`~popgui.gui.account_dialog.AccountDialog`
+connects them, fills them from an account and reads them back. Their text stays in the
+``AccountDialog`` translation context, where it was first written: the French translation is
+filed under that name (lupdate reads the ``translate("AccountDialog", "text")`` calls).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TypeVar, get_args
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase, QIntValidator, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from popgui.accounts.settings import (
+    MAX_CHECK_INTERVAL,
+    MIN_CHECK_INTERVAL,
+    AuthMethod,
+    Policy,
+    Security,
+)
+from popgui.accounts.settings import Protocol as MailProtocol
+from popgui.gui.i18n import QT_TRANSLATE_NOOP
+
+__all__ = [
+    "AUTH_LABELS",
+    "POLICY_LABELS",
+    "PROTOCOL_LABELS",
+    "SECURITY_LABELS",
+    "CertificatePage",
+    "ConnectionTestBox",
+    "MailPage",
+    "ServerPage",
+    "choices",
+    "enable_items",
+    "select",
+]
+
+translate = QCoreApplication.translate
+
+# The labels of each setting's values, keyed by value. Which values there are, and their
+# order, come from the settings' Literal types (the lists the settings file and the command
+# line use): a value added there and not here fails the dialog's tests. Texts are marked for
+# lupdate here and translated when the combo boxes are filled.
+PROTOCOL_LABELS: dict[MailProtocol, str] = {"pop3": "POP3", "pop2": "POP2 (RFC 937)"}
+SECURITY_LABELS: dict[Security, str] = {
+    "tls": QT_TRANSLATE_NOOP("AccountDialog", "TLS: encrypted from the start (port 995)"),
+    "starttls": QT_TRANSLATE_NOOP("AccountDialog", "STARTTLS: upgrade, never fall back (port 110)"),
+    "none": QT_TRANSLATE_NOOP("AccountDialog", "None: unencrypted"),
+}
+AUTH_LABELS: dict[AuthMethod, str] = {
+    "auto": QT_TRANSLATE_NOOP("AccountDialog", "Automatic: the strongest the server offers"),
+    "user": QT_TRANSLATE_NOOP("AccountDialog", "USER/PASS (password sent as is)"),
+    "apop": QT_TRANSLATE_NOOP("AccountDialog", "APOP (MD5 challenge)"),
+    "plain": "PLAIN (SASL)",
+    "login": "LOGIN (SASL)",
+    "cram-md5": "CRAM-MD5",
+    "scram-sha-1": "SCRAM-SHA-1",
+    "scram-sha-256": "SCRAM-SHA-256",
+    "xoauth2": QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"),
+}
+POLICY_LABELS: dict[Policy, str] = {
+    "keep": QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"),
+    "delete": QT_TRANSLATE_NOOP("AccountDialog", "Delete it from the server once it is safe here"),
+    "delete-after-days": QT_TRANSLATE_NOOP(
+        "AccountDialog", "Delete it from the server after some days"
+    ),
+}
+_DEFAULT_INTERVAL = 15
+
+_Value = TypeVar("_Value", bound=str)
+
+
+def choices(labels: Mapping[_Value, str], kind: object) -> list[tuple[str, _Value]]:
+    """``(label, value)`` for every value of the Literal type ``kind``, in its order."""
+    values: tuple[_Value, ...] = get_args(kind)
+    return [(labels[value], value) for value in values]
+
+
+def _combo(labels: Mapping[_Value, str], kind: object) -> QComboBox:
+    """A combo box of ``kind``'s values, showing their (translated) labels."""
+    combo = QComboBox()
+    for text, value in choices(labels, kind):
+        combo.addItem(translate("AccountDialog", text), value)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
+def select(combo: QComboBox, value: object) -> None:
+    """Make the item whose data is ``value`` current (nothing changes if there is none)."""
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def enable_items(combo: QComboBox, allowed: Iterable[str] | None) -> None:
+    """Grey out the items whose data is not in ``allowed`` (None: all allowed)."""
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    allowed_set = None if allowed is None else set(allowed)
+    for row in range(combo.count()):
+        item = model.item(row)
+        item.setEnabled(allowed_set is None or combo.itemData(row) in allowed_set)
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    """A form label whose mnemonic focuses ``widget`` (QFormLayout only does that for a widget
+    field, not for a row layout)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """The widgets side by side, the first one taking the room left."""
+    row = QHBoxLayout()
+    for number, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if number == 0 else 0)
+    return row
+
+
+def _form(page: QWidget) -> QFormLayout:
+    form = QFormLayout(page)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    return form
+
+
+class ServerPage(QWidget):
+    """Server and login: name, host, port, protocol, security, user, method, password."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(translate("AccountDialog", "a short name, e.g. work"))
+        self.host_edit = QLineEdit()
+        self.host_edit.setPlaceholderText("pop.example.org")
+        self.port_edit = QLineEdit()
+        self.port_edit.setValidator(QIntValidator(1, 65535, self.port_edit))
+        self.port_edit.setMaximumWidth(110)
+        self.protocol_combo = _combo(PROTOCOL_LABELS, MailProtocol)
+        self.security_combo = _combo(SECURITY_LABELS, Security)
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(
+            translate("AccountDialog", "the login name, often the full e-mail address")
+        )
+        self.auth_combo = _combo(AUTH_LABELS, AuthMethod)
+        self.keyring_radio = QRadioButton(translate("AccountDialog", "Pass&word:"))
+        self.keyring_radio.setToolTip(
+            translate("AccountDialog", "Kept in the system keyring, never in the settings file")
+        )
+        self.keyring_radio.setChecked(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setObjectName("passwordEdit")
+        self.command_radio = QRadioButton(translate("AccountDialog", "Password &command:"))
+        self.command_radio.setToolTip(
+            translate(
+                "AccountDialog", "A command that prints the password, e.g. pass show mail/work"
+            )
+        )
+        self.command_edit = QLineEdit()
+        self.command_edit.setPlaceholderText(translate("AccountDialog", "e.g. pass show mail/work"))
+
+        form = _form(self)
+        form.addRow(translate("AccountDialog", "&Name:"), self.name_edit)
+        form.addRow(translate("AccountDialog", "&Host:"), self.host_edit)
+        form.addRow(translate("AccountDialog", "&Port:"), self.port_edit)
+        form.addRow(translate("AccountDialog", "Pro&tocol:"), self.protocol_combo)
+        form.addRow(translate("AccountDialog", "S&ecurity:"), self.security_combo)
+        form.addRow(translate("AccountDialog", "&User name:"), self.user_edit)
+        form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
+        form.addRow(self.keyring_radio, self.password_edit)
+        form.addRow(self.command_radio, self.command_edit)
+
+
+class MailPage(QWidget):
+    """Mail: what to do on the server, where to deliver, the POP2 folder, periodic checks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.policy_combo = _combo(POLICY_LABELS, Policy)
+        self.days_spin = QSpinBox()
+        self.days_spin.setRange(1, 3650)
+        self.days_spin.setValue(14)
+        self.days_spin.setSuffix(translate("AccountDialog", " days"))
+        self.maildir_edit = QLineEdit()
+        self.maildir_browse = QPushButton(translate("AccountDialog", "&Browse…"))
+        self.remote_folder_edit = QLineEdit()
+        self.remote_folder_edit.setPlaceholderText(
+            translate("AccountDialog", "the default mailbox")
+        )
+        self.interval_check = QCheckBox(translate("AccountDialog", "Chec&k for new mail every"))
+        self.interval_spin = QSpinBox()
+        self.interval_spin.setRange(MIN_CHECK_INTERVAL, MAX_CHECK_INTERVAL)
+        self.interval_spin.setValue(_DEFAULT_INTERVAL)
+        self.interval_spin.setSuffix(translate("AccountDialog", " minutes"))
+        self.delete_locally_check = QCheckBox(
+            translate(
+                "AccountDialog", "De&lete a message on the server too when I move it to Trash here"
+            )
+        )
+
+        form = _form(self)
+        after = _buddy(translate("AccountDialog", "&After downloading:"), self.policy_combo)
+        form.addRow(after, _row(self.policy_combo, self.days_spin))
+        deliver = _buddy(translate("AccountDialog", "&Deliver to (Maildir):"), self.maildir_edit)
+        form.addRow(deliver, _row(self.maildir_edit, self.maildir_browse))
+        form.addRow(translate("AccountDialog", "Remote &folder (POP2):"), self.remote_folder_edit)
+        interval_row = QHBoxLayout()
+        interval_row.addWidget(self.interval_check)
+        interval_row.addWidget(self.interval_spin)
+        interval_row.addStretch(1)
+        form.addRow(translate("AccountDialog", "Periodic check:"), interval_row)
+        form.addRow("", self.delete_locally_check)
+        self.maildir_browse.clicked.connect(self._browse_maildir)
+
+    def _browse_maildir(self) -> None:
+        start = self.maildir_edit.text() or str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(
+            self.window(), translate("AccountDialog", "Folder for this account's mail"), start
+        )
+        if chosen:
+            self.maildir_edit.setText(chosen)
+
+
+class CertificatePage(QWidget):
+    """Certificate: a CA file or a pinned fingerprint, for servers the system does not trust."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ca_file_edit = QLineEdit()
+        self.ca_file_edit.setPlaceholderText(
+            translate("AccountDialog", "only for a server whose authority is not known")
+        )
+        self.ca_file_browse = QPushButton(translate("AccountDialog", "Br&owse…"))
+        self.fingerprint_edit = QLineEdit()
+        self.fingerprint_edit.setObjectName("fingerprintEdit")
+        self.fingerprint_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fingerprint_edit.setPlaceholderText(
+            translate("AccountDialog", "SHA-256, e.g. ab:cd:ef:…")
+        )
+
+        form = _form(self)
+        ca_file = _buddy(translate("AccountDialog", "&CA certificate file:"), self.ca_file_edit)
+        form.addRow(ca_file, _row(self.ca_file_edit, self.ca_file_browse))
+        form.addRow(translate("AccountDialog", "&Fingerprint:"), self.fingerprint_edit)
+        explain = QLabel(
+            translate(
+                "AccountDialog",
+                "Normally leave both empty: the server's certificate is checked against the "
+                "authorities this computer trusts. A fingerprint trusts exactly one certificate "
+                "(for a self-signed one); Test connection can fill it in for you.",
+            )
+        )
+        explain.setWordWrap(True)
+        explain.setMinimumWidth(420)  # a wrapped label otherwise asks for a narrow column
+        form.addRow(explain)
+        self.ca_file_browse.clicked.connect(self._browse_ca_file)
+
+    def _browse_ca_file(self) -> None:
+        start = self.ca_file_edit.text() or str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window(), translate("AccountDialog", "Certificate authority file"), start,
+            translate("AccountDialog", "Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )  # fmt: skip
+        if chosen:
+            self.ca_file_edit.setText(chosen)
+
+
+class ConnectionTestBox(QGroupBox):
+    """The "Test connection" button, the report pane, and "Trust this certificate"."""
+
+    def __init__(self) -> None:
+        super().__init__(translate("AccountDialog", "Connection test"))
+        self.test_button = QPushButton(translate("AccountDialog", "Te&st connection"))
+        self.test_button.setObjectName("testButton")
+        self.test_button.setAutoDefault(False)
+        self.report_view = QTextBrowser()
+        self.report_view.setObjectName("reportView")
+        self.report_view.setOpenLinks(False)
+        intro = translate(
+            "AccountDialog",
+            "Test connection shows here what the server offers: encryption, certificate, "
+            "capabilities and login methods. Nothing is downloaded or deleted.",
+        )
+        self.report_view.setHtml(f"<p style='color:#5f6368'>{html.escape(intro)}</p>")
+        self.trust_button = QPushButton(translate("AccountDialog", "T&rust this certificate…"))
+        self.trust_button.setObjectName("trustButton")
+        self.trust_button.setAutoDefault(False)
+        self.trust_button.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.trust_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.report_view, 1)
