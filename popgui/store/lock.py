@@ -80,7 +80,9 @@ class AccountLock:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-        os.close(fd)  # closing the descriptor drops the lock
+        with contextlib.suppress(OSError):  # closing the descriptor drops it anyway
+            oslock.unlock(fd)
+        os.close(fd)
 
     def _open(self) -> int:
         try:
