@@ -165,12 +165,12 @@ class Delivery:
 
     Obtain one from :meth:`Maildir.begin` (written here, finished by :meth:`finish`) or
     :meth:`Spool.begin` (written by the spool's writer thread, finished by
-    :meth:`close_unsynced` then, once the batch is durable, :meth:`publish`). Used as a context
+    :meth:`close_in_tmp` then, once the batch is durable, :meth:`publish`). Used as a context
     manager it removes the temporary file when the block ends unfinished (an exception, a
     cancel), so nothing half written is ever left behind.
 
     Received bytes are gathered (up to :data:`GATHER`) and stored a buffer at a time, CRLF line
-    ends turned into LF (the Maildir convention) with one ``bytes.replace`` per buffer; a CR at
+    ends turned into LF (the Maildir convention) with one substitution per buffer; a CR at
     the end of a buffer is held back until the next chunk shows whether an LF follows it. A
     disk failure is therefore reported when a buffer is stored, at the latest by
     :meth:`finish` / :meth:`check_written`.
@@ -310,34 +310,29 @@ class Delivery:
         UIDL). The directory is not fsynced here: call :meth:`Maildir.sync_new` once per batch.
         """
         if self._spool is not None:
-            raise ValueError("finish() needs a direct file; use close_unsynced() and publish()")
-        self._complete(token)
-        file = self._file
-        assert file is not None and not isinstance(file, QueuedFile)
-        try:
-            file.flush()
-            durable.fsync_file(file.fileno())
-            file.close()
-        except OSError as exc:
-            self._fail("save", exc)
+            raise ValueError("finish() needs a direct file; use close_in_tmp() and publish()")
+        self.close_in_tmp(token)
         final = self._move_into_new()
         self._state = _DONE
         return final
 
-    def close_unsynced(self, token: str | None = None) -> str:
-        """Write the message out and close it in ``tmp/`` WITHOUT fsync; returns the path
+    def close_in_tmp(self, token: str | None = None) -> str:
+        """Write the message out, fsync and close it in ``tmp/``; returns the path
         :meth:`publish` will give it in ``new/``.
 
-        For batched delivery: the caller makes a whole batch durable at once
-        (:meth:`Spool.sync`), then publishes each message. Until then the message is only a
-        temporary file, which a crash leaves unrecognised in ``tmp/`` (cleaned at the next
-        start; the message was never recorded, so it is downloaded again).
+        For batched delivery: with a spool the writer thread does this in the background, and
+        the caller waits for a whole batch at once (:meth:`Spool.sync`), then publishes each
+        message. Until then the message is only a temporary file, which a crash leaves
+        unrecognised in ``tmp/`` (removed by the account's next run; the message was never
+        recorded, so it is downloaded again).
         """
         self._complete(token)
         file = self._file
         if file is not None and not isinstance(file, QueuedFile):
             try:
-                file.close()  # flushes the buffer
+                file.flush()
+                durable.fsync_file(file.fileno())
+                file.close()
             except OSError as exc:
                 self._fail("save", exc)
         self._state = _CLOSED
@@ -354,10 +349,10 @@ class Delivery:
             self._fail(_FAILED_STEP_WORDING[file.failed_step], file.error)
 
     def publish(self) -> str:
-        """Move a message closed by :meth:`close_unsynced`, and since made durable, into
-        ``new/`` under the name :meth:`close_unsynced` announced (a clash is an error)."""
+        """Move a message closed by :meth:`close_in_tmp`, and since made durable, into
+        ``new/`` under the name :meth:`close_in_tmp` announced (a clash is an error)."""
         if self._state != _CLOSED:
-            raise ValueError("publish() needs close_unsynced() first")
+            raise ValueError("publish() needs close_in_tmp() first")
         self.check_written()
         old_dir, new_dir = self._directories()
         try:
@@ -375,7 +370,7 @@ class Delivery:
 
     def _complete(self, token: str | None) -> None:
         """The checks, the name change and the last store shared by :meth:`finish` and
-        :meth:`close_unsynced`."""
+        :meth:`close_in_tmp`."""
         if self._state:
             raise ValueError("finish() after finish() or abort()")
         if token is None and self._token is None:
@@ -441,7 +436,7 @@ class Spool:
     descriptors spare a path lookup per system call) and the writer thread that creates and
     writes the files.
 
-    The order, per batch: :meth:`begin` … :meth:`Delivery.close_unsynced` for each message;
+    The order, per batch: :meth:`begin` … :meth:`Delivery.close_in_tmp` for each message;
     :meth:`sync` (wait for the writer, which fsynced each file as it closed it, and check every
     file); then
     :meth:`Delivery.publish` for each; then :meth:`sync_new`. :meth:`close` at the end. The
@@ -465,7 +460,7 @@ class Spool:
         self.writer = BackgroundWriter()
 
     def begin(self, token: str | None, *, keep_head: int = 0, digest: bool = False) -> Delivery:
-        """Start a message named by *token* (None: given to close_unsynced)."""
+        """Start a message named by *token* (None: given to close_in_tmp)."""
         if token is not None:
             check_token(token)
         if self.tmp.fd is None:  # opened on first use: a spool that only records opens nothing

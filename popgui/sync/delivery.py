@@ -255,7 +255,7 @@ class BatchedDelivery:
         the record names) by the committer (at the latest when :meth:`commit` returns)."""
         assert self._current is not None
         delivery, self._current = self._current, None
-        path = delivery.close_unsynced(token)
+        path = delivery.close_in_tmp(token)
         size = delivery.size
         record = DeliveredRecord(
             uid=uid, token=token, size=size, delivered_at=time.time(), path=path

@@ -248,7 +248,7 @@ def test_clean_own_tmp_removes_the_accounts_leftovers_of_other_processes_only(
     try:
         live = spool.begin(token_for("a", "1"))
         live.write(MESSAGE)
-        live.close_unsynced()
+        live.close_in_tmp()
         spool.sync([live])
         assert live.temp_name.startswith(f"{OWN_TMP_PREFIX}{tag}-")
         assert md.clean_own_tmp() == 0, "without an owner nothing is known to be dead"
@@ -395,7 +395,7 @@ def test_spool_moves_by_link_and_leaves_no_temporary_name(md: Maildir) -> None:
         deliveries = [spool.begin(token_for("a", str(n))) for n in range(3)]
         for delivery in deliveries:
             delivery.write(MESSAGE)
-            delivery.close_unsynced()
+            delivery.close_in_tmp()
         spool.sync(deliveries)
         paths = [Path(delivery.publish()) for delivery in deliveries]
     finally:
@@ -410,7 +410,7 @@ def test_publish_never_replaces_a_file(md: Maildir, move_by: str) -> None:
     try:
         delivery = spool.begin(token_for("a", "1"))
         delivery.write(MESSAGE)
-        target = Path(delivery.close_unsynced())
+        target = Path(delivery.close_in_tmp())
         target.write_bytes(b"already here\n")
         spool.sync([delivery])
         with pytest.raises(DeliveryError, match="move the message into"):
@@ -418,6 +418,21 @@ def test_publish_never_replaces_a_file(md: Maildir, move_by: str) -> None:
     finally:
         spool.close()
     assert target.read_bytes() == b"already here\n"
+    assert listing(md, "tmp") == []
+
+
+def test_close_in_tmp_makes_a_direct_file_durable_before_publish(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    delivery = md.begin(token_for("a", "1"))
+    delivery.write(MESSAGE)
+    target = Path(delivery.close_in_tmp())
+    assert len(synced) == 1 and listing(md, "new") == []
+    assert Path(delivery.publish()) == target
+    assert target.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
     assert listing(md, "tmp") == []
 
 
@@ -431,7 +446,7 @@ def test_spool_delivers_small_and_large_messages(md: Maildir) -> None:
             delivery = spool.begin(token_for("a", str(n)), keep_head=100)
             for start in range(0, len(content), 7000):
                 delivery.write(content[start : start + 7000])
-            delivery.close_unsynced()
+            delivery.close_in_tmp()
             deliveries.append(delivery)
         spool.sync(deliveries)
         paths = [Path(delivery.publish()) for delivery in deliveries]
