@@ -24,11 +24,11 @@ _DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_
 #: link() errors meaning "no hard links on this file system" (FAT, exFAT, some network
 #: shares): the move falls back to a rename (see move_noreplace).
 _NO_LINKS = frozenset((errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS))
+#: Windows' own codes for the same: ERROR_INVALID_FUNCTION, ERROR_NOT_SUPPORTED.
+_NO_LINKS_WINDOWS = frozenset((1, 50))
 #: Whether :func:`move_noreplace` takes directory descriptors here (link, unlink, rename and
 #: stat relative to them; os.replace is os.rename's no-questions-asked twin).
 DIR_FDS = all(f in os.supports_dir_fd for f in (os.link, os.unlink, os.rename, os.stat))
-#: Windows' own codes for the same: ERROR_INVALID_FUNCTION, ERROR_NOT_SUPPORTED.
-_NO_LINKS_WINDOWS = frozenset((1, 50))
 
 
 def full_fsync_wanted() -> bool:
@@ -56,8 +56,9 @@ def fsync_directory(path: str | os.PathLike[str], dir_fd: int | None = None) -> 
     """fsync a directory (through *dir_fd*, an open descriptor of it, when given) so that the
     names created, renamed or removed in it survive a power cut.
 
-    Windows cannot open a directory for fsync; NTFS journals its metadata, so a rename there
-    is durable once the call returns and there is nothing more to do. Some network file
+    Windows is skipped: ``os.open`` cannot open a directory there, so there is no descriptor
+    to fsync, and NTFS journals its metadata, so a crash leaves a new name either whole or
+    absent, never a damaged directory. Some network file
     systems refuse fsync on a directory with EINVAL or ENOTSUP: nothing more to do there
     either.
     """
