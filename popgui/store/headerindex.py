@@ -1,23 +1,26 @@
-"""What the message list shows of a message, parsed straight from the bytes of its header block.
+"""popgui's one header decoder: what a person sees of a message, parsed straight from the
+bytes of its header block. The header index (the message list) and the On-server preview
+(popgui/sync/preview.py) both show what :func:`summarize` returns.
 
-Every downloaded message is indexed, so this runs 10,000 times in a large download: the
-``email`` package (parser, ``decode_header``, ``parsedate_to_datetime``) cost 60-180 µs per
-message and importing it costs more at start-up. This module reads only the five fields the
-list needs, in a few passes over bytes, and gives the same results as those functions did
-(compat32 header parsing, RFC 2047 decoding, obsolete date forms), so an index built before
-and one built after agree. tests/store/test_headerindex.py compares both on corpora and on
-generated headers, and documents the few cases where the email package was wrong and this
+Every downloaded message is indexed, so this runs once per message of a large download, where
+the ``email`` package (parser, ``decode_header``, ``parsedate_to_datetime``) was measured much
+slower, and importing it costs more at start-up (docs/performance.md). This module reads only
+the few fields it needs, in a few passes over bytes, and gives the same results as those
+functions did (compat32 header parsing, RFC 2047 decoding, obsolete date forms), so an index
+built before and one built after agree. tests/store/test_headerindex.py compares both on corpora
+and on generated headers, and documents the few cases where the email package was wrong and this
 module deliberately differs.
 
-Nothing here raises on malformed input: a field that cannot be decoded is shown raw, an
-unparsable date is None.
+Raw 8-bit header text (no RFC 2047 encoding) is read as UTF-8, else as Windows-1252, what
+such mailers nearly always meant. Nothing here raises on malformed input: a field that cannot
+be decoded is shown raw, an unparsable date is None.
 """
 
 from __future__ import annotations
 
 import binascii
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 __all__ = ["ATTACHMENT_SCAN_BYTES", "HeaderSummary", "header_block_end", "summarize"]
@@ -27,7 +30,7 @@ __all__ = ["ATTACHMENT_SCAN_BYTES", "HeaderSummary", "header_block_end", "summar
 ATTACHMENT_SCAN_BYTES = 64 * 1024
 
 # "^" in multiline mode made the regex engine test every position: a literal "\n" lets it
-# jump from line end to line end, ten times faster over a 64 KB head.
+# jump from line end to line end, much faster over a 64 KB head.
 _ATTACHMENT = re.compile(rb"(?i)content-disposition:[ \t]*attachment")
 _ATTACHMENT_LINE = re.compile(rb"(?i)\ncontent-disposition:[ \t]*attachment")
 # A field line as the email parser's headerRE accepts it: printable ASCII but ":" up to a ":".
@@ -42,13 +45,23 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
 class HeaderSummary(NamedTuple):
-    """The message-list fields of one header block (a tuple: cheap to make 10,000 times)."""
+    """What is shown of one header block (a tuple: cheap to make for every message)."""
 
     from_addr: str
     subject: str
+    #: The Date field as epoch seconds; None when missing or invalid.
     date: float | None
     message_id: str
     has_attachment: bool
+    #: The Date field's zone, seconds east of UTC (0 when it names none), for showing the
+    #: sender's own clock time (:meth:`sent_at`).
+    zone: int = 0
+
+    def sent_at(self) -> datetime | None:
+        """The Date field as an aware datetime in the sender's zone; None without a date."""
+        if self.date is None:
+            return None
+        return datetime.fromtimestamp(self.date, timezone(timedelta(seconds=self.zone)))
 
 
 def header_block_end(data: bytes) -> int:
@@ -69,12 +82,14 @@ def summarize(head: bytes) -> HeaderSummary:
     end = header_block_end(head)
     fields = _raw_fields(head[:end] if end >= 0 else head)
     content_type = _display(fields.get(b"content-type:")).lower()
+    seconds, zone = _epoch_seconds(_display(fields.get(b"date:")))
     return HeaderSummary(
         from_addr=_display(fields.get(b"from:")),
         subject=_display(fields.get(b"subject:")),
-        date=_epoch_seconds(_display(fields.get(b"date:"))),
+        date=seconds,
         message_id=_message_id(_display(fields.get(b"message-id:"))),
         has_attachment=content_type.startswith("multipart/mixed") or _has_attachment_line(head),
+        zone=zone,
     )
 
 
@@ -185,7 +200,8 @@ def _split_words(line: str) -> list[str]:
     """``_ENCODED_WORD.split(line)``, in linear time.
 
     A word ends at the first "?=" after its start. Where none follows, the regex tried every
-    later "=?" to the end of the line: minutes for a hostile 1 MB header. Stopping the scan at
+    later "=?" to the end of the line: quadratic time, which a hostile header turns into a
+    stalled sync. Stopping the scan at
     the last "?=" gives the same words, and every start reaching its text then matches.
     """
     last = line.rfind("?=")
@@ -274,11 +290,13 @@ _COMMON_DATE = re.compile(
 _DateFields = tuple[int, int, int, int, int, int, int]
 
 
-def _epoch_seconds(value: str) -> float | None:
-    """The Date field as epoch seconds (no zone or "-0000" means UTC), None when invalid."""
+def _epoch_seconds(value: str) -> tuple[float | None, int]:
+    """The Date field as epoch seconds (no zone or "-0000" means UTC), None when invalid;
+    and its zone offset in seconds (0 when invalid)."""
     common = _COMMON_DATE.fullmatch(value)
     fields = _common_date(common) if common else _any_date(value)
-    return None if fields is None else _timestamp(*fields)
+    seconds = None if fields is None else _timestamp(*fields)
+    return (None, 0) if fields is None or seconds is None else (seconds, fields[-1])
 
 
 def _common_date(match: re.Match[str]) -> _DateFields | None:

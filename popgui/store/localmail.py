@@ -40,13 +40,11 @@ from popgui.store.database import (
 from popgui.store.maildir import (
     Maildir,
     disk_error,
-    info_flags,
     move_message,
     sync_dir,
-    token_of,
     validate_folder_name,
-    with_flags,
 )
+from popgui.store.names import info_flags, token_of, with_flags
 
 __all__ = [
     "INBOX",

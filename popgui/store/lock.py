@@ -1,6 +1,7 @@
 """One synchronisation at a time per account, across every popgui process of the profile.
 
-Why ``flock`` on a lock file: the kernel drops the lock when the process dies, even by
+Why a system lock on a lock file (popgui/store/oslock.py: ``flock`` on POSIX,
+``msvcrt.locking`` on Windows): the system drops the lock when the process dies, even by
 ``kill -9``, so there is never a stale lock to clean up by hand, and no pid guessing is needed
 to decide whether a lock is still held. The holder's pid is written into the file only so the
 error message can name it.
@@ -9,49 +10,35 @@ The lock file is never deleted: removing it while another process waits on the s
 would let two processes hold "the" lock on two different files. It is tiny and reused.
 
 The file name is derived from the account name by :func:`lock_name`; keep that function
-stable, since two popgui versions running side by side must agree on it. POSIX only (fcntl).
+stable, since two popgui versions running side by side must agree on it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import importlib
+import hashlib
 import os
 import re
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from popgui.errors import AccountBusyError, DeliveryError
+from popgui.store import oslock
 
 __all__ = ["AccountLock", "lock_name"]
 
 _POLL_SECONDS = 0.05
+# O_CLOEXEC is POSIX only (Windows handles are not inherited by default); O_BINARY Windows only.
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def lock_name(account: str) -> str:
     """A file name for *account*: a readable slug plus a hash, so distinct names never clash."""
     slug = _UNSAFE_RE.sub("_", account).strip("_")[:40] or "account"
-    digest = _sha256_hex(account.encode("utf-8"))[:12]
+    digest = hashlib.sha256(account.encode("utf-8")).hexdigest()[:12]
     return f"{slug}-{digest}.lock"
-
-
-def _sha256_hex(data: bytes) -> str:
-    """SHA-256 without loading OpenSSL: importing :mod:`hashlib` loads libcrypto (~2 ms),
-    and the lock is taken before a sync's login, where every millisecond delays the whole
-    run. CPython's own SHA-256 (``_sha256`` in 3.11, ``_sha2`` since 3.12) gives the same
-    digest; :mod:`hashlib` stays the fallback."""
-    for name in ("_sha256", "_sha2"):
-        with contextlib.suppress(ImportError, AttributeError):
-            builtin: Any = importlib.import_module(name)
-            return str(builtin.sha256(data).hexdigest())
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 class AccountLock:
@@ -93,12 +80,14 @@ class AccountLock:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-        os.close(fd)  # closing the descriptor drops the flock
+        with contextlib.suppress(OSError):  # closing the descriptor drops it anyway
+            oslock.unlock(fd)
+        os.close(fd)
 
     def _open(self) -> int:
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            return os.open(self.path, _OPEN_FLAGS, 0o600)
         except OSError as exc:
             raise DeliveryError(
                 f"Could not create the lock file {self.path}: {exc.strerror or exc}"
@@ -108,13 +97,10 @@ class AccountLock:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
+                if oslock.try_lock(fd):
+                    return
             except OSError as exc:
-                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise DeliveryError(
-                        f"Could not lock {self.path}: {exc.strerror or exc}"
-                    ) from exc
+                raise DeliveryError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
             if time.monotonic() >= deadline:
                 raise self._busy_error(fd)
             time.sleep(_POLL_SECONDS)
@@ -131,7 +117,8 @@ class AccountLock:
         """Best effort: the pid only improves the busy message, so a failure is ignored."""
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
 
     def __enter__(self) -> AccountLock:
         self.acquire()
@@ -149,7 +136,8 @@ class AccountLock:
 def _read_pid(fd: int) -> int | None:
     """The pid the holder wrote, or None while it has not written it yet."""
     try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
     except OSError:
         return None
     return int(text) if text.isdigit() else None

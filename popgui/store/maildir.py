@@ -2,17 +2,14 @@
 
 Why this module exists rather than :mod:`mailbox`: ``mailbox.Maildir`` never fsyncs, names
 files without a way to recognise them later, and takes whole messages in memory. Here a message
-streams into ``tmp/`` in gathered buffers, is made durable, then moved into ``new/`` under a
-name that carries a *token* derived from account + UIDL. After a crash, a directory listing of
-``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which messages already landed, without
-opening a single file.
+streams into ``tmp/`` in gathered buffers, is made durable (fsynced), then moved into ``new/``
+under a name that carries a *token* derived from account + UIDL (popgui/store/names.py). After
+a crash, a directory listing of ``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which
+messages already landed, without opening a single file.
 
-The move into ``new/`` never replaces a file: ``renameat2(RENAME_NOREPLACE)`` where the
-system has it (one atomic step: the name is in ``tmp/`` or in ``new/``, never both, never
-neither), else a hard link then an unlink of the temporary name (the classic Maildir way),
-else, where hard links are unsupported, a rename after checking the name is free. Our names
-are unique anyway (time, pid, a per-process counter, host), so a clash is an error, not a
-race to lose a message in.
+The move into ``new/`` never replaces a file (:func:`popgui.store.durable.move_noreplace`).
+Our names are unique anyway (time, pid, a per-process counter, host), so a clash is an error,
+not a race to lose a message in.
 
 Directory fsyncs are batched: :meth:`Delivery.finish` does not fsync ``new/``; the engine calls
 :meth:`Maildir.sync_new` (or :meth:`Spool.sync_new`) once per batch, before it commits the batch
@@ -27,22 +24,32 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import itertools
 import os
 import re
-import socket
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, NoReturn
 
 from popgui.errors import ConfigError, DeliveryError
-from popgui.fsutil import fsync_directory
+from popgui.store import durable
+from popgui.store.names import (
+    OWN_TMP_PREFIX,
+    check_token,
+    info_flags,
+    owner_tag,
+    temp_name,
+    temp_owner,
+    token_for,
+    token_of,
+    unique_name,
+    with_flags,
+)
 from popgui.store.writer import BackgroundWriter, Directory, QueuedFile
 
 __all__ = [
+    "GATHER",
     "OWN_TMP_PREFIX",
     "STALE_TMP_SECONDS",
     "Delivery",
@@ -52,33 +59,29 @@ __all__ = [
     "info_flags",
     "move_message",
     "sync_dir",
-    "sync_files",
     "token_for",
     "token_of",
     "validate_folder_name",
     "with_flags",
 ]
 
-#: Our temporary files in ``tmp/`` start with this, so a later run can recognise its own leftovers.
-OWN_TMP_PREFIX = "popgui-"
 #: The standard Maildir rule: a file in ``tmp/`` untouched for 36 hours is garbage.
 STALE_TMP_SECONDS = 36 * 3600
 
 _SUBDIRS = ("cur", "new", "tmp")
-_TOKEN_RE = re.compile(r"_([0-9a-f]{32})\.")
-_TOKEN_ONLY_RE = re.compile(r"[0-9a-f]{32}")
 _PENDING = "pending"  # stands for the token in a temp name until finish() is told it
-_OWN_TMP_PID_RE = re.compile(re.escape(OWN_TMP_PREFIX) + r"\d+\.M\d+P(\d+)Q")
 _BUFFER_SIZE = 256 * 1024
-#: Line ends as stored: CRLF becomes LF. ``re.sub`` with this literal pattern is twice as fast
-#: as ``bytes.replace`` on mail (lines of ~70 bytes): replace counts every match in one pass
-#: and copies in a second, the regex engine finds the literal and joins the pieces (0.9
-#: against 1.9 ms per MB; it also takes the gathering bytearray without a copy).
+_CREATE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+#: Line ends as stored: CRLF becomes LF. ``re.sub`` with this literal pattern was measured
+#: faster than ``bytes.replace`` on mail (replace counts every match in one pass and copies in
+#: a second; the regex finds the literal and joins the pieces), and it takes the gathering
+#: bytearray without a copy.
 _CRLF = re.compile(rb"\r\n")
 #: Received bytes are gathered up to this size before they are stored: a small message is
 #: stored in one piece (one queued operation, one write), a large one streams in these.
 GATHER = 256 * 1024
-_counter = itertools.count(1)
 
 _ERRNO_WORDING = {
     errno.ENOSPC: "the disk is full",
@@ -94,39 +97,14 @@ _ERRNO_WORDING = {
 }
 
 
-def token_for(account_key: str, uid: str) -> str:
-    """Return the 32-hex-digit token naming the message *uid* of *account_key* on disk.
-
-    UIDLs may contain "/" and "..", so they never appear in file names; this hash does.
-    """
-    digest = hashlib.sha256(account_key.encode("utf-8") + b"\0" + uid.encode("utf-8"))
-    return digest.hexdigest()[:32]
-
-
-def token_of(name: str) -> str:
-    """The token in a delivered file's name, or "" for a file popgui did not name."""
-    match = _TOKEN_RE.search(name.split(":", 1)[0])
-    return match.group(1) if match else ""
-
-
-def info_flags(name: str) -> str:
-    """The Maildir flags of a file name (``...:2,RS`` → ``"RS"``); "" when it has none."""
-    _base, sep, info = name.partition(":2,")
-    return info if sep else ""
-
-
-def with_flags(name: str, flags: str) -> str:
-    """*name* with its info part set to *flags* (sorted, each once), as ``cur/`` wants it."""
-    base = name.split(":", 1)[0]
-    return f"{base}:2,{''.join(sorted(set(flags)))}"
-
-
 def move_message(source: Path, target: Path) -> None:
     """Rename a message file, refusing to replace an existing one (file names are unique)."""
-    if target.exists():
-        raise DeliveryError(f"Could not move {source} to {target}: a message of that name exists")
     try:
-        os.rename(source, target)
+        durable.move_noreplace(os.fspath(source), os.fspath(target))
+    except FileExistsError:
+        raise DeliveryError(
+            f"Could not move {source} to {target}: a message of that name exists"
+        ) from None
     except OSError as exc:
         raise disk_error("move the message", source, exc) from exc
 
@@ -142,195 +120,13 @@ def disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
     return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}")
 
 
-class _Host:
-    """The host name for unique names, read at most once a second.
-
-    ``gethostname()`` is a system call that releases the GIL: with the writer thread busy, one
-    call per message cost tens of microseconds. A host renamed mid-sync is seen within a second.
-    """
-
-    name = ""
-    second = -1
-
-    @classmethod
-    def at(cls, second: int) -> str:
-        if second != cls.second:
-            cls.name = _sanitised_hostname()
-            cls.second = second
-        return cls.name
-
-
-def _sanitised_hostname() -> str:
-    """The host name as the Maildir unique-name rules want it ("/" and ":" escaped)."""
-    name = socket.gethostname() or "localhost"
-    return name.replace("/", "\\057").replace(":", "\\072")
-
-
-def _unique_name(token: str) -> str:
-    """``<seconds>.M<usec>P<pid>Q<counter>_<token>.<host>``: unique per process and moment.
-
-    The pid is read every time (it costs no system call) so a forked child never repeats its
-    parent's names.
-    """
-    now = time.time_ns()
-    seconds = now // 1_000_000_000
-    usec = now // 1000 % 1_000_000
-    host = _Host.at(seconds)
-    return f"{seconds}.M{usec}P{os.getpid()}Q{next(_counter)}_{token}.{host}"
-
-
-def _libc_function(name: str) -> Callable[..., int] | None:
-    """A libc function through ctypes on Linux (None elsewhere or when missing).
-
-    ctypes releases the GIL during the call, like the ``os`` functions do.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    with contextlib.suppress(OSError, AttributeError, ImportError):
-        import ctypes
-
-        function: Callable[..., int] = getattr(ctypes.CDLL(None, use_errno=True), name)
-        return function
-    return None
-
-
-def _errno() -> int:
-    import ctypes
-
-    return ctypes.get_errno()
-
-
-_syncfs_state: list[Callable[[int], int] | None] = []  # [] = not looked up yet
-#: Files fsynced in parallel where syncfs() is unavailable (fsync releases the GIL, and the
-#: file system can commit concurrent fsyncs together).
-_FSYNC_THREADS = 8
-
-
-def _syncfs() -> Callable[[int], int] | None:
-    """libc's ``syncfs(fd)`` on Linux >= 5.8 (which reports write-back errors), else None."""
-    if not _syncfs_state:
-        function: Callable[[int], int] | None = None
-        release = os.uname().release if hasattr(os, "uname") else ""
-        numbers = re.match(r"(\d+)\.(\d+)", release)
-        raw = _libc_function("syncfs")
-        if raw is not None and numbers and (int(numbers[1]), int(numbers[2])) >= (5, 8):
-            import ctypes
-
-            raw.argtypes = [ctypes.c_int]  # type: ignore[attr-defined]
-            raw.restype = ctypes.c_int  # type: ignore[attr-defined]
-
-            def call(fd: int) -> int:
-                return _errno() if raw(fd) != 0 else 0
-
-            function = call
-        _syncfs_state.append(function)
-    return _syncfs_state[0]
-
-
-def sync_files(
-    directory: Path | str, paths: Sequence[Path | str], *, dir_fd: int | None = None
-) -> None:
-    """Make the data of the closed files *paths*, all on *directory*'s file system, durable.
-
-    On Linux one ``syncfs()`` of that file system flushes them all with one journal commit
-    (instead of one per file); elsewhere each file is fsynced, several at a time. *dir_fd*, an
-    open descriptor of *directory*, spares opening it. Raises OSError when the disk reports a
-    failure.
-    """
-    if not paths:
-        return
-    function = _syncfs()
-    if function is not None:
-        code = _syncfs_at(function, directory, dir_fd)
-        if code == 0:
-            return
-        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-            raise OSError(code, os.strerror(code), os.fspath(directory))
-    if len(paths) == 1:
-        _fsync_path(paths[0])
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(_FSYNC_THREADS, len(paths))) as pool:
-        for _ in pool.map(_fsync_path, paths):
-            pass
-
-
-def _syncfs_at(function: Callable[[int], int], directory: Path | str, dir_fd: int | None) -> int:
-    if dir_fd is not None:
-        return function(dir_fd)
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        return function(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_path(path: Path | str) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_dir(path: Path | str, dir_fd: int | None = None) -> None:
     """fsync a directory so the names created in it survive a power cut (through *dir_fd*, an
     open descriptor of it, when given)."""
     try:
-        if dir_fd is None:
-            fsync_directory(Path(path))
-        else:
-            _fsync_fd(dir_fd)
+        durable.fsync_directory(path, dir_fd)
     except OSError as exc:
         raise disk_error("flush the folder", path, exc) from exc
-
-
-def _fsync_fd(fd: int) -> None:
-    """fsync_directory's rules on an open directory: EINVAL/ENOTSUP mean nothing to do."""
-    try:
-        os.fsync(fd)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise
-
-
-_RENAME_NOREPLACE = 1
-_AT_FDCWD = -100
-#: ``renameat2(olddirfd, old, newdirfd, new, flags) -> errno`` or None; [] = not looked up yet.
-_renameat2_state: list[Callable[[int, bytes, int, bytes], int] | None] = []
-
-
-def _renameat2() -> Callable[[int, bytes, int, bytes], int] | None:
-    """``renameat2(..., RENAME_NOREPLACE)`` from libc (Linux >= 3.15, glibc >= 2.28), else None."""
-    if not _renameat2_state:
-        function: Callable[[int, bytes, int, bytes], int] | None = None
-        raw = _libc_function("renameat2")
-        if raw is not None:
-            import ctypes
-
-            raw.argtypes = [  # type: ignore[attr-defined]
-                ctypes.c_int,
-                ctypes.c_char_p,
-                ctypes.c_int,
-                ctypes.c_char_p,
-                ctypes.c_uint,
-            ]
-            raw.restype = ctypes.c_int  # type: ignore[attr-defined]
-
-            def call(old_dir: int, old: bytes, new_dir: int, new: bytes) -> int:
-                return _errno() if raw(old_dir, old, new_dir, new, _RENAME_NOREPLACE) else 0
-
-            function = call
-        _renameat2_state.append(function)
-    return _renameat2_state[0]
-
-
-#: renameat2() errors meaning "not here" (an old kernel, a file system without NOREPLACE,
-#: such as NFS): fall back to a hard link.
-_NO_RENAMEAT2 = (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP)
-#: link() errors meaning "no hard links on this file system": fall back to a checked rename.
-_NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS)
 
 
 def _move_noreplace(old: str, new: str, old_dir: Directory, new_dir: Directory) -> None:
@@ -338,52 +134,10 @@ def _move_noreplace(old: str, new: str, old_dir: Directory, new_dir: Directory) 
 
     Raises OSError as the system call did.
     """
-    rename = _renameat2()
-    if rename is not None and new_dir.noreplace:
-        code = rename(
-            _AT_FDCWD if old_dir.fd is None else old_dir.fd,
-            os.fsencode(old if old_dir.fd is not None else f"{old_dir.path}/{old}"),
-            _AT_FDCWD if new_dir.fd is None else new_dir.fd,
-            os.fsencode(new if new_dir.fd is not None else f"{new_dir.path}/{new}"),
-        )
-        if code == 0:
-            return
-        if code not in _NO_RENAMEAT2:
-            raise OSError(code, os.strerror(code), f"{new_dir.path}/{new}")
-        new_dir.noreplace = False  # remembered for the rest of this directory's deliveries
-    _link_or_rename(f"{old_dir.path}/{old}", f"{new_dir.path}/{new}")
-
-
-def _link_or_rename(source: str, target: str) -> None:
-    """Hard-link then unlink (the classic Maildir move); a checked rename without links."""
-    try:
-        os.link(source, target)
-    except OSError as exc:
-        if exc.errno not in _NO_LINKS:
-            raise
-        if os.path.lexists(target):
-            raise FileExistsError(errno.EEXIST, "exists", target) from exc
-        os.rename(source, target)
+    if durable.DIR_FDS and old_dir.fd is not None and new_dir.fd is not None:
+        durable.move_noreplace(old, new, source_dir_fd=old_dir.fd, target_dir_fd=new_dir.fd)
     else:
-        with contextlib.suppress(OSError):  # a leftover in tmp/ is cleaned later
-            os.unlink(source)
-
-
-def _pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists (it may belong to someone else)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _check_token(token: str) -> None:
-    """Refuse anything but a token from :func:`token_for`: it becomes part of a file name."""
-    if not _TOKEN_ONLY_RE.fullmatch(token):
-        raise ValueError(f"not a delivery token: {token!r}")
+        durable.move_noreplace(f"{old_dir.path}/{old}", f"{new_dir.path}/{new}")
 
 
 def validate_folder_name(name: str) -> None:
@@ -397,6 +151,13 @@ def validate_folder_name(name: str) -> None:
 
 
 _WRITING, _CLOSED, _DONE = 0, 1, 2  # Delivery states
+#: What a background step that failed was doing, in the words of disk_error().
+_FAILED_STEP_WORDING = {
+    "open": "create the file",
+    "write": "write",
+    "sync": "save",
+    "close": "save",
+}
 
 
 class Delivery:
@@ -404,12 +165,12 @@ class Delivery:
 
     Obtain one from :meth:`Maildir.begin` (written here, finished by :meth:`finish`) or
     :meth:`Spool.begin` (written by the spool's writer thread, finished by
-    :meth:`close_unsynced` then, once the batch is durable, :meth:`publish`). Used as a context
+    :meth:`close_in_tmp` then, once the batch is durable, :meth:`publish`). Used as a context
     manager it removes the temporary file when the block ends unfinished (an exception, a
     cancel), so nothing half written is ever left behind.
 
     Received bytes are gathered (up to :data:`GATHER`) and stored a buffer at a time, CRLF line
-    ends turned into LF (the Maildir convention) with one ``bytes.replace`` per buffer; a CR at
+    ends turned into LF (the Maildir convention) with one substitution per buffer; a CR at
     the end of a buffer is held back until the next chunk shows whether an LF follows it. A
     disk failure is therefore reported when a buffer is stored, at the latest by
     :meth:`finish` / :meth:`check_written`.
@@ -442,8 +203,9 @@ class Delivery:
         self._maildir = maildir
         self._spool = spool
         self._token = token
-        self._name = _unique_name(token or _PENDING)
-        self._tmp_name = OWN_TMP_PREFIX + self._name  # kept when finish() renames the message
+        self._name = unique_name(token or _PENDING)
+        # The temporary name is kept when finish() renames the message.
+        self._tmp_name = temp_name(self._name, spool.owner if spool is not None else "")
         self._hash = hashlib.sha256() if digest else None
         self._keep_head = keep_head
         self._head = b""
@@ -454,10 +216,9 @@ class Delivery:
         self._file: BinaryIO | QueuedFile | None = None if spool is not None else self._create()
 
     def _create(self) -> BinaryIO:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
         path = self.temp_path
         try:
-            fd = os.open(path, flags, 0o600)
+            fd = os.open(path, _CREATE_FLAGS, 0o600)
         except OSError as exc:
             raise disk_error("create the file", path, exc) from exc
         return open(fd, "wb", buffering=_BUFFER_SIZE)  # closed by finish/abort
@@ -549,34 +310,29 @@ class Delivery:
         UIDL). The directory is not fsynced here: call :meth:`Maildir.sync_new` once per batch.
         """
         if self._spool is not None:
-            raise ValueError("finish() needs a direct file; use close_unsynced() and publish()")
-        self._complete(token)
-        file = self._file
-        assert file is not None and not isinstance(file, QueuedFile)
-        try:
-            file.flush()
-            os.fsync(file.fileno())
-            file.close()
-        except OSError as exc:
-            self._fail("save", exc)
+            raise ValueError("finish() needs a direct file; use close_in_tmp() and publish()")
+        self.close_in_tmp(token)
         final = self._move_into_new()
         self._state = _DONE
         return final
 
-    def close_unsynced(self, token: str | None = None) -> str:
-        """Write the message out and close it in ``tmp/`` WITHOUT fsync; returns the path
+    def close_in_tmp(self, token: str | None = None) -> str:
+        """Write the message out, fsync and close it in ``tmp/``; returns the path
         :meth:`publish` will give it in ``new/``.
 
-        For batched delivery: the caller makes a whole batch durable at once
-        (:meth:`Spool.sync`), then publishes each message. Until then the message is only a
-        temporary file, which a crash leaves unrecognised in ``tmp/`` (cleaned at the next
-        start; the message was never recorded, so it is downloaded again).
+        For batched delivery: with a spool the writer thread does this in the background, and
+        the caller waits for a whole batch at once (:meth:`Spool.sync`), then publishes each
+        message. Until then the message is only a temporary file, which a crash leaves
+        unrecognised in ``tmp/`` (removed by the account's next run; the message was never
+        recorded, so it is downloaded again).
         """
         self._complete(token)
         file = self._file
         if file is not None and not isinstance(file, QueuedFile):
             try:
-                file.close()  # flushes the buffer
+                file.flush()
+                durable.fsync_file(file.fileno())
+                file.close()
             except OSError as exc:
                 self._fail("save", exc)
         self._state = _CLOSED
@@ -590,14 +346,13 @@ class Delivery:
         """
         file = self._file
         if isinstance(file, QueuedFile) and file.error is not None:
-            action = "create the file" if file.failed_step == "open" else "write"
-            self._fail(action, file.error)
+            self._fail(_FAILED_STEP_WORDING[file.failed_step], file.error)
 
     def publish(self) -> str:
-        """Move a message closed by :meth:`close_unsynced`, and since made durable, into
-        ``new/`` under the name :meth:`close_unsynced` announced (a clash is an error)."""
+        """Move a message closed by :meth:`close_in_tmp`, and since made durable, into
+        ``new/`` under the name :meth:`close_in_tmp` announced (a clash is an error)."""
         if self._state != _CLOSED:
-            raise ValueError("publish() needs close_unsynced() first")
+            raise ValueError("publish() needs close_in_tmp() first")
         self.check_written()
         old_dir, new_dir = self._directories()
         try:
@@ -615,15 +370,15 @@ class Delivery:
 
     def _complete(self, token: str | None) -> None:
         """The checks, the name change and the last store shared by :meth:`finish` and
-        :meth:`close_unsynced`."""
+        :meth:`close_in_tmp`."""
         if self._state:
             raise ValueError("finish() after finish() or abort()")
         if token is None and self._token is None:
             raise ValueError("finish() needs a token when begin() was given none")
         if token is not None and token != self._token:
-            _check_token(token)
+            check_token(token)
             self._token = token
-            self._name = _unique_name(token)
+            self._name = unique_name(token)
         self._spill(final=True)
 
     def _move_into_new(self) -> Path:
@@ -634,7 +389,7 @@ class Delivery:
             try:
                 _move_noreplace(self._tmp_name, self._name, old_dir, new_dir)
             except FileExistsError:
-                self._name = _unique_name(self._token or _PENDING)
+                self._name = unique_name(self._token or _PENDING)
                 continue
             except OSError as exc:
                 self._fail("move the message into", exc, f"{new_dir.path}/{self._name}")
@@ -681,27 +436,33 @@ class Spool:
     descriptors spare a path lookup per system call) and the writer thread that creates and
     writes the files.
 
-    The order, per batch: :meth:`begin` … :meth:`Delivery.close_unsynced` for each message;
-    :meth:`sync` (wait for the writer, check every file, flush them all at once); then
+    The order, per batch: :meth:`begin` … :meth:`Delivery.close_in_tmp` for each message;
+    :meth:`sync` (wait for the writer, which fsynced each file as it closed it, and check every
+    file); then
     :meth:`Delivery.publish` for each; then :meth:`sync_new`. :meth:`close` at the end. The
     steps from :meth:`sync` on may run on another thread (popgui/sync/delivery.py's committer)
     than the one writing the next batch: a batch's deliveries belong to one thread at a time.
 
     The descriptors pin the directories: were the Maildir moved away mid-sync, the rest of the
     session would still land, whole, in the moved one.
+
+    *owner*, the account key, tags the temporary files (:func:`~popgui.store.names.owner_tag`)
+    so that the account's next run can remove what this one leaves behind if it dies
+    (:meth:`Maildir.clean_own_tmp`).
     """
 
-    def __init__(self, maildir: Maildir) -> None:
+    def __init__(self, maildir: Maildir, owner: str = "") -> None:
         self.maildir = maildir
+        self.owner = owner_tag(owner) if owner else ""
         base = os.fspath(maildir.path)
         self.tmp = Directory(f"{base}/tmp")
         self.new = Directory(f"{base}/new")
         self.writer = BackgroundWriter()
 
     def begin(self, token: str | None, *, keep_head: int = 0, digest: bool = False) -> Delivery:
-        """Start a message named by *token* (None: given to close_unsynced)."""
+        """Start a message named by *token* (None: given to close_in_tmp)."""
         if token is not None:
-            _check_token(token)
+            check_token(token)
         if self.tmp.fd is None:  # opened on first use: a spool that only records opens nothing
             self.tmp.open()
             self.new.open()
@@ -712,21 +473,15 @@ class Spool:
         return self.writer.mark()
 
     def sync(self, deliveries: Sequence[Delivery], mark: int | None = None) -> None:
-        """Make the closed *deliveries* durable: wait until the writer has run everything
-        queued before *mark* (everything when None), check that each was written, then flush
-        them all at once. Raises DeliveryError (the failed file is removed)."""
+        """Wait until the closed *deliveries* are durable: the writer has run everything queued
+        before *mark* (everything when None), each file written, fsynced and closed. Raises
+        DeliveryError (the failed file is removed)."""
         if mark is None:
             self.writer.drain()
         else:
             self.writer.wait(mark)
         for delivery in deliveries:
             delivery.check_written()
-        try:
-            paths = [f"{self.tmp.path}/{d.temp_name}" for d in deliveries]
-            sync_files(self.tmp.path, paths, dir_fd=self.tmp.fd)
-        except OSError as exc:
-            where = exc.filename if isinstance(exc.filename, str) else self.tmp.path
-            raise disk_error("save", where, exc) from exc
 
     def sync_new(self) -> None:
         """fsync ``new/``: after this, every published delivery survives a power cut."""
@@ -771,12 +526,13 @@ class Maildir:
         For many messages, a :meth:`spool` writes them on a background thread.
         """
         if token is not None:
-            _check_token(token)
+            check_token(token)
         return Delivery(self, token, digest=digest, keep_head=keep_head)
 
-    def spool(self) -> Spool:
-        """A batched, background delivery session into this Maildir (close it at the end)."""
-        return Spool(self)
+    def spool(self, owner: str = "") -> Spool:
+        """A batched, background delivery session into this Maildir (close it at the end);
+        *owner*, the account key, tags its temporary files (see :meth:`clean_own_tmp`)."""
+        return Spool(self, owner)
 
     def _names(self) -> Iterator[tuple[Path, str]]:
         """(directory, file name) for every message file this Maildir knows of.
@@ -851,21 +607,25 @@ class Maildir:
                     removed += self._remove_tmp(entry.path)
         return removed
 
-    def clean_own_tmp(self) -> int:
-        """Remove popgui's temporary files left by a run that died; return how many.
+    def clean_own_tmp(self, owner: str | None = None) -> int:
+        """Remove the temporary files a dead run of account *owner* left; return how many.
 
-        A temp file names the pid that wrote it. It is removed when that process no longer
-        exists; files of this process or of another live process (another account delivering
-        into the same Maildir) are left alone, and :meth:`clean_tmp` gets them eventually.
+        Call it only while holding *owner*'s account lock (popgui/store/lock.py): a temp file
+        is tagged with the account it is written for (:meth:`spool`), and only the lock holder
+        writes that account's mail, so a tagged file written by another process is a leftover
+        of a run that died (the lock dies with its process). Files of this process are left
+        alone (a delivery in progress), and so are other accounts' files (their runs may be
+        alive), untagged ones and, without an *owner*, every file: :meth:`clean_tmp` gets
+        them eventually.
         """
+        if not owner:
+            return 0
+        tag = owner_tag(owner)
         removed = 0
         me = os.getpid()
         for entry in self._tmp_entries():
-            match = _OWN_TMP_PID_RE.match(entry.name)
-            if match is None:
-                continue
-            pid = int(match.group(1))
-            if pid != me and not _pid_alive(pid):
+            found = temp_owner(entry.name)
+            if found is not None and found[0] == tag and found[1] != me:
                 removed += self._remove_tmp(entry.path)
         return removed
 

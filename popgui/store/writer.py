@@ -1,11 +1,11 @@
 """A background thread doing the file-system work of message deliveries, in order.
 
-Creating a file in ``tmp/`` and writing it costs tens to hundreds of microseconds of kernel
-time on a busy ext4; done on the thread that reads the socket, nothing is read meanwhile.
+Creating a file in ``tmp/``, writing it and fsyncing it costs kernel time, the fsync above all;
+done on the thread that reads the socket, nothing would be read meanwhile.
 :class:`BackgroundWriter` takes those system calls off that thread: a :class:`QueuedFile` is
-created, written and closed by one worker thread (system calls release the GIL, so receiving
-and writing overlap whenever the delivering thread waits: for the network, for a batch's
-``syncfs``, for SQLite).
+created, written, fsynced and closed by one worker thread (system calls release the GIL, so
+receiving and writing overlap whenever the delivering thread waits: for the network, for
+SQLite).
 
 The unit of work is one *operation* per queued call, each doing as much as it can: a small
 message is one operation (create, write everything, close), so it costs one trip through the
@@ -13,11 +13,12 @@ queue and one wake-up of the worker; a large one is an operation per gathered bu
 caller gathers, see :class:`~popgui.store.maildir.Delivery`), the first creating the file,
 the last closing it.
 
-Nothing here makes anything durable or visible: the files stay in ``tmp/`` under temporary
-names. The caller waits with :meth:`BackgroundWriter.wait` (or :meth:`~BackgroundWriter.drain`)
-before it syncs, renames or records them, and a failure of any step is reported then (or at
-the next write of that file) as the ``OSError`` the system call raised. The queue is bounded
-in bytes, so a huge message never sits in memory.
+The last operation of a file fsyncs it before closing it (the durability order's step 1,
+popgui/store/durable.py), but nothing here makes anything visible: the files stay in ``tmp/``
+under temporary names. The caller waits with :meth:`BackgroundWriter.wait` (or
+:meth:`~BackgroundWriter.drain`) before it renames or records them, and a failure of any step is
+reported then (or at the next write of that file) as the ``OSError`` the system call raised. The
+queue is bounded in bytes, so a huge message never sits in memory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import contextlib
 import errno
 import os
 import threading
+
+from popgui.store.durable import fsync_file
 
 __all__ = ["QUEUE_LIMIT", "BackgroundWriter", "Directory", "QueuedFile"]
 
@@ -38,11 +41,12 @@ _IDLE_SECONDS = 2.0
 #: it is behind, yet room is freed for the producer every few operations).
 _TAKE = 32
 
-_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # POSIX only; Windows handles are not inherited anyway
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | getattr(os, "O_BINARY", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC
 _USE_DIR_FD = os.open in os.supports_dir_fd
 
-#: Operation flags: create the file first, close it after writing the data.
+#: Operation flags: create the file first, fsync and close it after writing the data.
 OPEN = 1
 CLOSE = 2
 
@@ -56,14 +60,11 @@ class Directory:
     creation itself, with its usual wording.
     """
 
-    __slots__ = ("fd", "noreplace", "path")
+    __slots__ = ("fd", "path")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.fd: int | None = None
-        #: Whether moving into this directory may use renameat2(RENAME_NOREPLACE); cleared
-        #: by popgui.store.maildir the first time the file system refuses it.
-        self.noreplace = True
 
     def open(self) -> None:
         if self.fd is None and _USE_DIR_FD:
@@ -90,7 +91,7 @@ class QueuedFile:
         self.directory = directory
         self.name = name
         self.error: OSError | None = None  # set by the worker; read after wait()
-        self.failed_step = ""  # "open", "write" or "close": what the error interrupted
+        self.failed_step = ""  # "open", "write", "sync" or "close": what the error interrupted
         self._lane = lane
         self._fd = -1
         self._opened = False  # an operation creating the file was queued (delivering thread)
@@ -144,6 +145,8 @@ class QueuedFile:
             if data:
                 self._write_all(data)
             if flags & CLOSE:
+                step = "sync"
+                fsync_file(self._fd)
                 step = "close"
                 fd, self._fd = self._fd, -1
                 os.close(fd)

@@ -1,29 +1,30 @@
 """Batched durable delivery: the one place that writes mail and records it.
 
 The order for each message (the design notes' durability order), batched:
-1. stream into ``tmp/`` and close the file (no fsync yet: the network keeps flowing); the
-   files are created and written by the spool's writer thread;
-2. once per batch: make every file of the batch durable at once (one ``syncfs`` on Linux,
-   parallel fsyncs elsewhere), then move each into ``new/`` under a name carrying the token,
-   fsync ``new/`` once, and commit the records to SQLite in one transaction.
+1. stream into ``tmp/``, fsync and close the file; the files are created, written and
+   fsynced by the spool's writer thread, so the network keeps flowing meanwhile;
+2. once per batch: wait until the writer has made every file of the batch durable, then move
+   each into ``new/`` under a name carrying the token, fsync ``new/`` once, and commit the
+   records to SQLite in one transaction.
 Only what :meth:`BatchedDelivery.commit` has returned as durable may be deleted on the server
 (the engine deletes only after the last commit, when the delivery ends).
 
 Step 2 runs on a *committer* thread (:class:`_Committer`), batch after batch in sealing order,
 while the delivering thread keeps reading the network: step 2 is mostly waiting (for the writer
-thread to finish the batch's files, ``syncfs``, renames, SQLite's fsync), and those system
-calls release the GIL. The delivering thread hands a full batch over and goes on; it waits only
-when :data:`MAX_WAITING` batches already wait for the committer (so the mail in memory and not
-yet durable stays bounded), and in :meth:`~BatchedDelivery.commit` (and at the end), which
-returns once every finished message is durable and recorded. A failure on the committer (disk
-full, I/O error, SQLite) stops it; the delivering thread raises it at its next call (begin,
-finish, add, commit, the end of the ``with`` block) and removes every file not yet moved into
-``new/`` from ``tmp/``: none of them was recorded, so none is deleted on the server. Nothing is
-deleted before the final commit anyway (the engine deletes after the delivery ends).
+thread to finish the batch's files, renames, the directory's and SQLite's fsync), and those
+system calls release the GIL. The delivering thread hands a full batch over and goes on; it
+waits only when :data:`MAX_WAITING` batches already wait for the committer (so the mail in
+memory and not yet durable stays bounded), and in :meth:`~BatchedDelivery.commit` (and at the
+end), which returns once every finished message is durable and recorded. A failure on the
+committer (disk full, I/O error, SQLite) stops it; the delivering thread raises it at its next
+call (begin, finish, add, commit, the end of the ``with`` block) and removes every file not yet
+moved into ``new/`` from ``tmp/``: none of them was recorded, so none is deleted on the server.
+Nothing is deleted before the final commit anyway (the engine deletes after the delivery ends).
 
-A crash before the sync leaves only unrecognised temporary files in ``tmp/`` (removed at the
-next start; nothing was recorded or deleted, so the messages are downloaded again); a crash
-after a move leaves a durable file whose token the next run recognises (recovery.py).
+A crash before the move leaves only unrecognised temporary files in ``tmp/`` (removed by the
+account's next run, see :meth:`~popgui.store.maildir.Maildir.clean_own_tmp`; nothing was
+recorded or deleted, so the messages are downloaded again); a crash after a move leaves a
+durable file whose token the next run recognises (recovery.py).
 """
 
 from __future__ import annotations
@@ -47,15 +48,16 @@ from popgui.store.database import (
     index_fields,
 )
 from popgui.store.localmail import INBOX
-from popgui.store.maildir import Delivery, Maildir, info_flags
+from popgui.store.maildir import Delivery, Maildir
+from popgui.store.names import info_flags
 
 #: A batch is made durable after this many messages, bytes or seconds, whichever comes first.
-#: Each batch costs three flushes to the disk (its files, ``new/``, the database journal),
-#: each waiting behind everything else being written, and each commit rewrites every page of
-#: the header index it touches (the sender, subject, size and token indexes take rows in
-#: random places). 10,000 small messages on the bench's disk: 200 per batch ~1.45 s, 500
-#: ~1.4 s, 2,000 ~1.3 s with 25 % fewer bytes written. The heads are not kept (see finish),
-#: so memory stays small; the time limit keeps the window's list moving on slow links.
+#: Each batch costs two flushes to the disk (``new/``, the database journal), each waiting
+#: behind everything else being written, and each commit rewrites every page of the header
+#: index it touches (the sender, subject, size and token indexes take rows in random places),
+#: so larger batches write less (measured in docs/performance.md). The heads are not kept
+#: (see finish), so memory stays small; the time limit keeps the window's list moving on slow
+#: links.
 BATCH_MESSAGES = 2000
 BATCH_BYTES = 32 * 1024 * 1024
 BATCH_SECONDS = 1.0
@@ -204,7 +206,9 @@ class BatchedDelivery:
     """Writes messages into a Maildir and records them in the database in durable batches.
 
     Used from one thread (the delivering thread); the batches are made durable on the
-    committer thread (see the module doc).
+    committer thread (see the module doc). Create it only while holding the account's lock
+    (popgui/store/lock.py), as the engine does: it removes the account's leftover temporary
+    files of other processes.
     """
 
     def __init__(
@@ -224,7 +228,10 @@ class BatchedDelivery:
         self._filling = _Batch(time.monotonic())
         self._current: Delivery | None = None
         #: Creates and writes the files on its own thread while this one reads the network.
-        self._spool = maildir.spool()
+        self._spool = maildir.spool(account)
+        # Under the account lock no other live process writes this account's mail: its
+        # temporary files from another process are what a killed run left behind.
+        maildir.clean_own_tmp(account)
         #: Makes the sealed batches durable on another thread, in order.
         self._committer = _Committer(self._make_durable)
         #: Every record made durable and recorded, in order (committed batches only).
@@ -248,7 +255,7 @@ class BatchedDelivery:
         the record names) by the committer (at the latest when :meth:`commit` returns)."""
         assert self._current is not None
         delivery, self._current = self._current, None
-        path = delivery.close_unsynced(token)
+        path = delivery.close_in_tmp(token)
         size = delivery.size
         record = DeliveredRecord(
             uid=uid, token=token, size=size, delivered_at=time.time(), path=path

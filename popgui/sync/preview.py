@@ -13,7 +13,7 @@ from popgui.errors import ConfigError, ServerError
 from popgui.net.pop3client import POP3Client
 from popgui.profile import Profile
 from popgui.store.database import Database
-from popgui.sync.headers import summarize_headers
+from popgui.store.headerindex import summarize
 from popgui.sync.session import ConnectOptions, open_pop3
 
 
@@ -90,14 +90,14 @@ def _downloaded_uids(account: Account, profile: Profile) -> set[str]:
 def _item(
     number: int, uid: str | None, size: int, data: bytes, downloaded: set[str], lines: int
 ) -> PreviewItem:
-    summary = summarize_headers(data)
+    summary = summarize(data)  # the header index's own decoder: both show the same text
     return PreviewItem(
         number=number,
         uid=uid,
         size=size,
-        sender=summary.sender,
+        sender=summary.from_addr,
         subject=summary.subject,
-        date=summary.date,
+        date=summary.sent_at(),
         downloaded=uid is not None and uid in downloaded,
         excerpt=_excerpt(data) if lines else "",
     )

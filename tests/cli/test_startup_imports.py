@@ -29,7 +29,6 @@ NOT_BEFORE_LOGIN = {
     "ssl": "a plain-TCP account never needs it",
     "sqlite3": "the database is opened while the server checks the password",
     "popgui.store.database": "the database is opened while the server checks the password",
-    "_hashlib": "the account lock's name uses CPython's own SHA-256, not OpenSSL",
     "tempfile": "only certificate files need it",
     "shutil": "only file moves need it",
     "datetime": "only the deletion policy and certificates need it",

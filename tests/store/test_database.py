@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from popgui.errors import DeliveryError
-from popgui.store import database as database_module
 from popgui.store.database import (
     KEEP_VANISHED_SECONDS,
     SCHEMA_VERSION,
@@ -25,6 +24,9 @@ from popgui.store.database import (
     IndexFields,
     index_fields,
 )
+from popgui.store.database import connection as connection_module
+from popgui.store.database import index as index_module
+from popgui.store.database import schema as schema_module
 
 
 @pytest.fixture
@@ -82,8 +84,8 @@ def test_migrations_run_step_by_step(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     def add_notes(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE notes (text TEXT)")
 
-    monkeypatch.setattr(database_module, "MIGRATIONS", [*database_module.MIGRATIONS, add_notes])
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [*schema_module.MIGRATIONS, add_notes])
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Database(path) as database:
         assert database.schema_version == SCHEMA_VERSION + 1
         database.conn.execute("SELECT * FROM notes")
@@ -96,7 +98,7 @@ def test_failed_migration_leaves_the_old_version(
         conn.execute("CREATE TABLE half (x)")
         raise RuntimeError("bug in migration")
 
-    monkeypatch.setattr(database_module, "MIGRATIONS", [broken])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [broken])
     with pytest.raises(RuntimeError):
         Database(tmp_path / "state.db")
     conn = sqlite3.connect(tmp_path / "state.db")
@@ -141,7 +143,7 @@ def test_concurrent_openers_migrate_only_once(
     # other one migrates between this one's unlocked version read and its write transaction.
     path = tmp_path / "state.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    for step in database_module.MIGRATIONS[:start]:
+    for step in schema_module.MIGRATIONS[:start]:
         step(conn)
     conn.execute(f"PRAGMA user_version = {start}")
     conn.close()
@@ -178,7 +180,7 @@ def test_opening_an_up_to_date_database_takes_no_write_lock(
 ) -> None:
     path = tmp_path / "state.db"
     Database(path).close()
-    monkeypatch.setattr(database_module, "_BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(connection_module, "_BUSY_TIMEOUT_SECONDS", 0.05)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a sync holds the write lock
     try:
@@ -249,7 +251,7 @@ def test_error_classification_by_sqlite_code(tmp_path: Path) -> None:
         return exc
 
     path = tmp_path / "db"
-    translate = database_module._translate
+    translate = connection_module._translate
     assert type(translate(error(sqlite3.SQLITE_FULL), path, "write")) is DeliveryError
     assert type(translate(error(sqlite3.SQLITE_IOERR_WRITE), path, "write")) is DeliveryError
     assert type(translate(error(sqlite3.SQLITE_NOTADB), path, "x")) is DatabaseCorruptError
@@ -444,7 +446,7 @@ def test_record_and_index_is_all_or_nothing(db: Database, monkeypatch: pytest.Mo
     def broken_row(*_args: object) -> tuple[object, ...]:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(database_module, "_index_row", broken_row)
+    monkeypatch.setattr(index_module, "_index_row", broken_row)
     index = {"INBOX": [IndexedMessage("/m/new/a", IndexFields(), uid="a")]}
     with pytest.raises(sqlite3.OperationalError):
         db.record_and_index("work", [record("a")], index)

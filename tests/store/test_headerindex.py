@@ -155,7 +155,7 @@ def documented_difference(head: bytes, field: int, new: object, old: object) -> 
 
 
 def assert_same(head: bytes) -> None:
-    new, old = tuple(summarize(head)), reference_fields(head)
+    new, old = tuple(summarize(head))[:5], reference_fields(head)  # the zone is new
     for field, (mine, theirs) in enumerate(zip(new, old, strict=True)):
         if mine != theirs:
             assert documented_difference(head, field, mine, theirs), (head, field, mine, theirs)
@@ -181,8 +181,8 @@ def test_benchmark_corpus_indexes_as_before(tmp_path: Path, kind: str) -> None:
 def test_sample_messages_index_as_before() -> None:
     now = datetime(2026, 3, 1, tzinfo=UTC)
     for content in sample_messages(60, now=now):
-        assert tuple(summarize(content)) == reference_fields(content)
-        assert tuple(summarize(content.replace(b"\r\n", b"\n"))) == reference_fields(
+        assert tuple(summarize(content))[:5] == reference_fields(content)
+        assert tuple(summarize(content.replace(b"\r\n", b"\n")))[:5] == reference_fields(
             content.replace(b"\r\n", b"\n")
         )
 

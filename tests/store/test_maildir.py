@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.store import maildir as maildir_module
+from popgui.store import names as names_module
 from popgui.store.maildir import OWN_TMP_PREFIX, Maildir, token_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -74,7 +75,7 @@ def test_delivered_name_follows_maildir_unique_rules(md: Maildir) -> None:
 
 def test_hostname_is_sanitised(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
     monkeypatch.setattr(socket, "gethostname", lambda: "a/b:c")
-    monkeypatch.setattr(maildir_module._Host, "second", -1)  # forget the cached name
+    monkeypatch.setattr(names_module._Host, "second", -1)  # forget the cached name
     path = deliver(md, token_for("work", "1"), MESSAGE)
     assert path.name.endswith(".a\\057b\\072c")
 
@@ -84,7 +85,7 @@ def test_hostname_is_asked_at_most_once_a_second(
 ) -> None:
     asked: list[str] = []
     monkeypatch.setattr(socket, "gethostname", lambda: asked.append("x") or "host")
-    monkeypatch.setattr(maildir_module._Host, "second", -1)
+    monkeypatch.setattr(names_module._Host, "second", -1)
     started = time.monotonic()
     names = [deliver(md, token_for("work", str(n)), MESSAGE).name for n in range(20)]
     seconds = int(time.monotonic() - started) + 2
@@ -221,26 +222,43 @@ def test_leaving_with_without_finish_aborts(md: Maildir) -> None:
         delivery.write(b"more")
 
 
-def test_clean_own_tmp_removes_files_of_dead_processes_only(md: Maildir) -> None:
-    dead = subprocess.run(
+def test_clean_own_tmp_removes_the_accounts_leftovers_of_other_processes_only(
+    md: Maildir,
+) -> None:
+    """Called under the account's lock: the account's temporary files written by another
+    process are leftovers of a run that died; everything else stays."""
+    gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    dead_pid = int(dead.stdout)
-    leftover = md.path / "tmp" / f"{OWN_TMP_PREFIX}1.M2P{dead_pid}Q3_{'0' * 32}.host"
+    other_pid = int(gone.stdout)
+    tag = names_module.owner_tag("a")
+    leftover = md.path / "tmp" / f"{OWN_TMP_PREFIX}{tag}-1.M2P{other_pid}Q3_{'0' * 32}.host"
     leftover.write_bytes(b"half")
+    other_tag = names_module.owner_tag("b")
+    others = md.path / "tmp" / f"{OWN_TMP_PREFIX}{other_tag}-1.M2P{other_pid}Q3_{'1' * 32}.host"
+    others.write_bytes(b"another account's, maybe alive")
+    untagged = md.path / "tmp" / f"{OWN_TMP_PREFIX}1.M2P{other_pid}Q3_{'2' * 32}.host"
+    untagged.write_bytes(b"an older popgui's")
     foreign = md.path / "tmp" / "1.M2P3Q4.otherprogram"
     foreign.write_bytes(b"theirs")
-    live = md.begin(token_for("a", "1"))
+    spool = md.spool("a")
     try:
-        assert md.clean_own_tmp() == 1
+        live = spool.begin(token_for("a", "1"))
+        live.write(MESSAGE)
+        live.close_in_tmp()
+        spool.sync([live])
+        assert live.temp_name.startswith(f"{OWN_TMP_PREFIX}{tag}-")
+        assert md.clean_own_tmp() == 0, "without an owner nothing is known to be dead"
+        assert md.clean_own_tmp("a") == 1
         assert sorted(p.name for p in (md.path / "tmp").iterdir()) == sorted(
-            [foreign.name, live.temp_path.name]
+            [others.name, untagged.name, foreign.name, live.temp_name]
         )
+        live.publish()
     finally:
-        live.abort()
+        spool.close()
 
 
 def test_clean_tmp_uses_the_36_hour_rule(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
@@ -341,23 +359,22 @@ def erofs(*_args: object, **_kwargs: object) -> None:
     raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
 
-@pytest.fixture(params=["renameat2", "link"])
+def eperm(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+
+@pytest.fixture(params=["link", "rename"])
 def move_by(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways into new/: renameat2(RENAME_NOREPLACE), and link + unlink without it."""
-    if request.param == "link":
-        monkeypatch.setattr(maildir_module, "_renameat2_state", [None])
-    elif maildir_module._renameat2() is None:
-        pytest.skip("renameat2() is not available here")
+    """Both ways into new/: link + unlink, and the rename where hard links are unsupported."""
+    if request.param == "rename":
+        monkeypatch.setattr(os, "link", eperm)
     return str(request.param)
 
 
 def test_read_only_file_system_on_move(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, move_by: str
 ) -> None:
-    if move_by == "link":
-        monkeypatch.setattr(os, "link", erofs)
-    else:
-        monkeypatch.setattr(maildir_module, "_renameat2_state", [lambda *_: errno.EROFS])
+    monkeypatch.setattr(os, "link" if move_by == "link" else "replace", erofs)
     with pytest.raises(DeliveryError, match="read-only"):
         deliver(md, token_for("a", "1"), MESSAGE)
     assert listing(md, "tmp") == listing(md, "new") == []
@@ -366,38 +383,25 @@ def test_read_only_file_system_on_move(
 def test_rename_fallback_where_hard_links_are_unsupported(
     monkeypatch: pytest.MonkeyPatch, md: Maildir
 ) -> None:
-    def eperm(*_args: object, **_kwargs: object) -> None:
-        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
-
-    monkeypatch.setattr(maildir_module, "_renameat2_state", [None])
     monkeypatch.setattr(os, "link", eperm)
     path = deliver(md, token_for("a", "1"), MESSAGE)
     assert path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
     assert listing(md, "tmp") == []
 
 
-def test_link_fallback_where_renameat2_is_refused(
-    monkeypatch: pytest.MonkeyPatch, md: Maildir
-) -> None:
-    calls: list[str] = []
-
-    def einval(*_args: object) -> int:
-        calls.append("renameat2")
-        return errno.EINVAL  # what NFS answers to RENAME_NOREPLACE
-
-    monkeypatch.setattr(maildir_module, "_renameat2_state", [einval])
+def test_spool_moves_by_link_and_leaves_no_temporary_name(md: Maildir) -> None:
     spool = md.spool()
     try:
         deliveries = [spool.begin(token_for("a", str(n))) for n in range(3)]
         for delivery in deliveries:
             delivery.write(MESSAGE)
-            delivery.close_unsynced()
+            delivery.close_in_tmp()
         spool.sync(deliveries)
         paths = [Path(delivery.publish()) for delivery in deliveries]
     finally:
         spool.close()
-    assert calls == ["renameat2"], "refused once, then the link is used straight away"
     assert all(path.read_bytes() == MESSAGE.replace(b"\r\n", b"\n") for path in paths)
+    assert all(path.stat().st_nlink == 1 for path in paths)
     assert listing(md, "tmp") == []
 
 
@@ -406,7 +410,7 @@ def test_publish_never_replaces_a_file(md: Maildir, move_by: str) -> None:
     try:
         delivery = spool.begin(token_for("a", "1"))
         delivery.write(MESSAGE)
-        target = Path(delivery.close_unsynced())
+        target = Path(delivery.close_in_tmp())
         target.write_bytes(b"already here\n")
         spool.sync([delivery])
         with pytest.raises(DeliveryError, match="move the message into"):
@@ -414,6 +418,21 @@ def test_publish_never_replaces_a_file(md: Maildir, move_by: str) -> None:
     finally:
         spool.close()
     assert target.read_bytes() == b"already here\n"
+    assert listing(md, "tmp") == []
+
+
+def test_close_in_tmp_makes_a_direct_file_durable_before_publish(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    delivery = md.begin(token_for("a", "1"))
+    delivery.write(MESSAGE)
+    target = Path(delivery.close_in_tmp())
+    assert len(synced) == 1 and listing(md, "new") == []
+    assert Path(delivery.publish()) == target
+    assert target.read_bytes() == MESSAGE.replace(b"\r\n", b"\n")
     assert listing(md, "tmp") == []
 
 
@@ -427,7 +446,7 @@ def test_spool_delivers_small_and_large_messages(md: Maildir) -> None:
             delivery = spool.begin(token_for("a", str(n)), keep_head=100)
             for start in range(0, len(content), 7000):
                 delivery.write(content[start : start + 7000])
-            delivery.close_unsynced()
+            delivery.close_in_tmp()
             deliveries.append(delivery)
         spool.sync(deliveries)
         paths = [Path(delivery.publish()) for delivery in deliveries]

@@ -22,10 +22,11 @@ from popgui.errors import DeliveryError
 from popgui.localserver import LocalPOP2Server, LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.pop2client import POP2Client
 from popgui.profile import Profile
+from popgui.store import durable as durable_module
 from popgui.store import maildir as maildir_module
 from popgui.store import writer as writer_module
 from popgui.store.database import Database, DeliveredRecord
-from popgui.store.maildir import Maildir, sync_files, token_for
+from popgui.store.maildir import Maildir, token_for
 from popgui.sync import delivery as delivery_module
 from popgui.sync.delivery import BatchedDelivery
 from popgui.sync.engine import sync_account
@@ -108,7 +109,7 @@ def test_a_header_block_longer_than_the_kept_head_is_read_from_the_file(
 def test_disk_failure_when_syncing_the_batch_records_nothing(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    monkeypatch.setattr(maildir_module, "sync_files", enospc)
+    monkeypatch.setattr(writer_module, "fsync_file", enospc)
     batch = BatchedDelivery("acct", md, db)
     deliver(batch, "u1")
     deliver(batch, "u2")
@@ -120,31 +121,32 @@ def test_disk_failure_when_syncing_the_batch_records_nothing(
     assert batch.durable == []
 
 
-@pytest.mark.parametrize("move_by", ["renameat2", "link"])
+def eperm(*_args: object, **_kwargs: object) -> None:
+    raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+
+@pytest.mark.parametrize("move_by", ["link", "rename"])
 def test_disk_failure_while_moving_keeps_only_whole_recognisable_files(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database, move_by: str
 ) -> None:
+    """Both ways into new/: a hard link (then an unlink), and the rename where the file
+    system has no hard links."""
     calls = []
 
-    def link_once(source: str, target: str) -> None:
-        calls.append(target)
-        if len(calls) > 1:
-            raise OSError(errno.EIO, os.strerror(errno.EIO))
-        real_link(source, target)
+    def once(real: Callable[..., None]) -> Callable[..., None]:
+        def call(source: str, target: str, **kwargs: Any) -> None:
+            calls.append(target)
+            if len(calls) > 1:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            real(source, target, **kwargs)
 
-    def rename_once(old_dir: int, old: bytes, new_dir: int, new: bytes) -> int:
-        calls.append(new)
-        if len(calls) > 1:
-            return errno.EIO
-        os.rename(old, new, src_dir_fd=old_dir, dst_dir_fd=new_dir)
-        return 0
+        return call
 
-    real_link = os.link
     if move_by == "link":
-        monkeypatch.setattr(maildir_module, "_renameat2_state", [None])
-        monkeypatch.setattr(os, "link", link_once)
+        monkeypatch.setattr(os, "link", once(os.link))
     else:
-        monkeypatch.setattr(maildir_module, "_renameat2_state", [rename_once])
+        monkeypatch.setattr(os, "link", eperm)
+        monkeypatch.setattr(os, "replace", once(os.replace))
     batch = BatchedDelivery("acct", md, db)
     deliver(batch, "u1")
     deliver(batch, "u2")
@@ -156,34 +158,48 @@ def test_disk_failure_while_moving_keeps_only_whole_recognisable_files(
     assert db.delivered_uid_set("acct") == set()
 
 
-def test_sync_files_falls_back_to_fsync_of_each_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_each_file_is_fsynced_on_the_writer_thread_before_its_move(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    monkeypatch.setattr(maildir_module, "_syncfs_state", [None])
-    synced: list[int] = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
-    paths = []
-    for n in range(5):
-        path = tmp_path / f"f{n}"
-        path.write_bytes(b"x")
-        paths.append(path)
-    sync_files(tmp_path, paths)
-    assert len(synced) == 5
-    monkeypatch.setattr(os, "fsync", enospc)
-    with pytest.raises(OSError):
-        sync_files(tmp_path, paths)
+    """The durability order's step 1: the file's data is durable before its name appears in
+    new/; the fsync runs on the writer thread, off the thread reading the network."""
+    fsynced: dict[int, str] = {}  # inode → thread
+    real_fsync, real_move = writer_module.fsync_file, maildir_module._move_noreplace
+
+    def fsync_spy(fd: int) -> None:
+        real_fsync(fd)
+        fsynced[os.fstat(fd).st_ino] = threading.current_thread().name
+
+    def move_spy(old: str, new: str, old_dir: Any, new_dir: Any) -> None:
+        inode = os.stat(f"{old_dir.path}/{old}").st_ino
+        assert inode in fsynced, "moved into new/ before its data was durable"
+        real_move(old, new, old_dir, new_dir)
+
+    monkeypatch.setattr(writer_module, "fsync_file", fsync_spy)
+    monkeypatch.setattr(maildir_module, "_move_noreplace", move_spy)
+    batch = BatchedDelivery("acct", md, db)
+    records = [deliver(batch, f"u{n}") for n in range(5)]
+    assert batch.commit() == records
+    batch.close()
+    assert len(fsynced) == 5
+    assert set(fsynced.values()) == {"popgui-writer"}
 
 
-def test_sync_files_reports_a_syncfs_failure(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_failed_fsync_of_a_file_records_nothing(
+    monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    monkeypatch.setattr(maildir_module, "_syncfs_state", [lambda fd: errno.EIO])
-    path = tmp_path / "f"
-    path.write_bytes(b"x")
-    with pytest.raises(OSError) as info:
-        sync_files(tmp_path, [path])
-    assert info.value.errno == errno.EIO
+    def eio(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(durable_module.os, "fsync", eio)
+    batch = BatchedDelivery("acct", md, db)
+    deliver(batch, "u1")
+    with pytest.raises(DeliveryError, match="input/output error") as info:
+        batch.commit()
+    batch.close()
+    assert "Could not save" in str(info.value)
+    assert os.listdir(md.path / "new") == os.listdir(md.path / "tmp") == []
+    assert db.delivered_uid_set("acct") == set()
 
 
 def test_disk_failure_at_the_batch_sync_deletes_nothing_on_the_server(
@@ -195,7 +211,7 @@ def test_disk_failure_at_the_batch_sync_deletes_nothing_on_the_server(
     originals = mailbox.contents()
     account = make_account(pop3_server, policy="delete")
     with monkeypatch.context() as patch:
-        patch.setattr(maildir_module, "sync_files", enospc)
+        patch.setattr(writer_module, "fsync_file", enospc)
         failed = sync_account(account, PASSWORD, profile)
     assert isinstance(failed.error, DeliveryError)
     assert mailbox.contents() == originals, "no DELE for a message that is not durable"
@@ -311,13 +327,13 @@ def settled(batch: BatchedDelivery, timeout: float = 10.0) -> None:
 
 
 class Gate:
-    """Holds the committer inside its batch's sync (sync_files) until opened."""
+    """Holds the committer inside its batch's sync (Spool.sync) until opened."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.entered = threading.Event()
         self.opened = threading.Event()
         self.calls = 0
-        real = maildir_module.sync_files
+        real = maildir_module.Spool.sync
 
         def gated(*args: Any, **kwargs: Any) -> None:
             self.calls += 1
@@ -325,7 +341,7 @@ class Gate:
             assert self.opened.wait(30), "the gate was never opened"
             real(*args, **kwargs)
 
-        monkeypatch.setattr(maildir_module, "sync_files", gated)
+        monkeypatch.setattr(maildir_module.Spool, "sync", gated)
 
     def wait_entered(self) -> None:
         assert self.entered.wait(10), "the committer never reached the sync"
@@ -358,9 +374,9 @@ def test_a_full_batch_becomes_durable_on_the_committer_while_the_next_one_fills(
 def test_the_committer_keeps_the_durability_order_batch_after_batch(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    """Per batch: sync the files, move each into new/, fsync new/, then record and index in
-    one transaction; batches in the order they were sealed; all of it off the delivering
-    thread."""
+    """Per batch: wait for the files to be durable (fsynced by the writer, see above), move
+    each into new/, fsync new/, then record and index in one transaction; batches in the order
+    they were sealed; all of it off the delivering thread."""
     small_batches(monkeypatch, 4)
     steps: list[tuple[str, str]] = []
 
@@ -371,7 +387,7 @@ def test_the_committer_keeps_the_durability_order_batch_after_batch(
 
         return call
 
-    monkeypatch.setattr(maildir_module, "sync_files", spy("sync", maildir_module.sync_files))
+    monkeypatch.setattr(maildir_module.Spool, "sync", spy("sync", maildir_module.Spool.sync))
     monkeypatch.setattr(
         maildir_module, "_move_noreplace", spy("move", maildir_module._move_noreplace)
     )
@@ -440,7 +456,7 @@ def test_a_failed_sync_on_the_committer_is_raised_at_the_next_call(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
     small_batches(monkeypatch, 2)
-    monkeypatch.setattr(maildir_module, "sync_files", enospc)
+    monkeypatch.setattr(writer_module, "fsync_file", enospc)
     batch = BatchedDelivery("acct", md, db)
     deliver(batch, "u1")
     deliver(batch, "u2")  # sealed: the committer fails on it
@@ -497,7 +513,7 @@ def test_a_failure_behind_a_waiting_batch_records_neither(
     deliver(batch, "u1")
     gate.wait_entered()
     deliver(batch, "u2")  # waits for the committer
-    monkeypatch.setattr(maildir_module, "_fsync_fd", enospc)  # new/ cannot be flushed
+    monkeypatch.setattr(durable_module, "fsync_directory", enospc)  # new/ cannot be flushed
     gate.opened.set()
     with pytest.raises(DeliveryError, match="disk is full"):
         batch.commit()
@@ -511,10 +527,10 @@ def test_a_failure_behind_a_waiting_batch_records_neither(
 def test_a_failed_rename_on_the_committer_records_nothing(
     monkeypatch: pytest.MonkeyPatch, md: Maildir, db: Database
 ) -> None:
-    def eio(*_args: object) -> int:
-        return errno.EIO
+    def eio(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr(maildir_module, "_renameat2_state", [eio])
+    monkeypatch.setattr(os, "link", eio)
     batch = BatchedDelivery("acct", md, db)
     deliver(batch, "u1")
     with pytest.raises(DeliveryError, match="input/output error"):
