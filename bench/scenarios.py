@@ -19,12 +19,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bench.clients import Client, Job, Raw, stored_messages
 from bench.corpus import CorpusInfo, MaildirWriter, fill, fill_huge
 from bench.measure import RunFailed, Sample, Summary, output_tail, run_timed
 from bench.proxy import delaying_proxy, measure_rtt
 from bench.server import PASSWORD, BenchServer
+
+T = TypeVar("T")
 
 MB = 1024 * 1024
 #: A run directory with fewer files than this is removed at once (see Runner.discard).
@@ -229,8 +232,8 @@ class Runner:
             sample = self.timed(client, job, count)
             self.discard(job.work)
         log(
-            f"[{user}] run {run + 1} {client.name:<9} {sample.seconds:8.3f} s "
-            f"{sample.peak_rss_mb:7.1f} MB"
+            f"[{user}] run {run + 1} {client.name:<13} {sample.seconds:8.3f} s "
+            f"{sample.cpu_seconds:8.3f} s CPU {sample.peak_rss_mb:7.1f} MB"
         )
         return sample
 
@@ -255,7 +258,7 @@ def printed_count(work: Path) -> int:
         return -1
 
 
-def rotated(items: list[Client], run: int) -> list[Client]:
+def rotated(items: list[T], run: int) -> list[T]:
     """Run 0: a b c; run 1: b c a; ... so no client always follows the same one."""
     if not items:
         return []
