@@ -43,8 +43,11 @@ GUI_HEADER = (
     "sync ms",
     "shown CPU s",
     "sync CPU s",
+    "peak RSS MB",
     "runs",
 )
+#: The window's peak RSS: the larger of the two probes' (GNU time's %M, bench/measure.py).
+PEAK_KEYS = ("shown_peak_rss_mb", "sync_peak_rss_mb")
 CLI_HEADER = ("command", "client", "median ms", "min–max ms", "CPU ms", "Qt modules")
 #: The window's figures compared, with whether the guard rail applies.
 GUI_COMPARED = (
@@ -185,6 +188,7 @@ def gui_rows(gui: dict[str, list[dict[str, Any]]]) -> list[tuple[str, ...]]:
         shown, stall = gui_spread(runs, "shown_seconds"), gui_spread(runs, "stall_seconds")
         shown_cpu = gui_spread(runs, "shown_cpu_seconds")
         sync_cpu = gui_spread(runs, "sync_cpu_seconds")
+        peak = [f[key] for f in runs for key in PEAK_KEYS if isinstance(f.get(key), float)]
         rows.append(
             (
                 name,
@@ -193,6 +197,7 @@ def gui_rows(gui: dict[str, list[dict[str, Any]]]) -> list[tuple[str, ...]]:
                 milliseconds(gui_spread(runs, "sync_seconds"))[0],
                 f"{shown_cpu.median:.3f}" if shown_cpu else "-",
                 f"{sync_cpu.median:.3f}" if sync_cpu else "-",
+                f"{max(peak):.1f}" if peak else "-",
                 str(sum(1 for figures in runs if figures.get("available"))),
             )
         )

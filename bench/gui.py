@@ -32,7 +32,7 @@ from typing import Any
 
 from bench import REPO
 from bench.clients import POPGUI, installed_popgui, popgui_command, with_repo_path
-from bench.measure import children_cpu_seconds
+from bench.measure import output_tail, run_timed
 from bench.scenarios import log, rotated
 from bench.server import PASSWORD
 
@@ -145,21 +145,20 @@ def fresh_profile(home: Path) -> Path:
 
 
 def run_probe(name: str, profile: Path, sync: bool) -> dict[str, Any]:
+    """The probe's figures, with its process's CPU time and peak RSS (bench/measure.py)."""
     # As before every timed download (bench/scenarios.py): the write-back of the files just
     # written for the profile must not land in the window's time.
     os.sync()
     arguments = [str(profile), *(["--sync"] if sync else [])]
     command, env = script_command(name, GUIPROBE, "bench.guiprobe", arguments)
-    cpu_before = children_cpu_seconds()
-    done = subprocess.run(
-        command, capture_output=True, text=True, check=False, timeout=900, env=env
-    )
-    cpu = children_cpu_seconds() - cpu_before
+    work = profile.parent / f"probe-{'sync' if sync else 'show'}"
+    work.mkdir(exist_ok=True)
+    sample = run_timed(command, cwd=work, env=env, timeout=900)
     try:
-        figures = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+        figures = dict(json.loads((work / "stdout").read_text().strip().splitlines()[-1]))
     except (IndexError, ValueError):
-        return {"available": False, "reason": f"the probe failed: {done.stderr.strip()[-300:]}"}
-    figures["cpu_seconds"] = cpu
+        return {"available": False, "reason": f"the probe failed: {output_tail(work)}"}
+    figures.update(cpu_seconds=sample.cpu_seconds, peak_rss_mb=sample.peak_rss_mb)
     return with_origin(name, figures)
 
 
@@ -186,11 +185,13 @@ def one_run(name: str, home: Path, run: int) -> dict[str, Any]:
     profile = fresh_profile(home)
     figures = run_probe(name, profile, sync=False)
     figures["shown_cpu_seconds"] = figures.pop("cpu_seconds", None)
+    figures["shown_peak_rss_mb"] = figures.pop("peak_rss_mb", None)
     if figures.get("available"):
         synced = run_probe(name, profile, sync=True)
         kept = ("stall", "sync", "warning")
         figures.update({k: v for k, v in synced.items() if k.startswith(kept)})
         figures["sync_cpu_seconds"] = synced.get("cpu_seconds")
+        figures["sync_peak_rss_mb"] = synced.get("peak_rss_mb")
     profile.rename(home / f"run-{run}")
     return figures
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import shutil
 import signal
 import statistics
@@ -108,13 +107,6 @@ def run_timed(
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     peak_mb = _peak_rss_kb(rss_file, usage.ru_maxrss) / 1024
     return Sample(elapsed, peak_mb, process.returncode, usage.ru_utime + usage.ru_stime)
-
-
-def children_cpu_seconds() -> float:
-    """User + system time of every child this process has waited for so far: the difference
-    across a ``subprocess.run`` is that command's CPU time, its own children included."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_rss_kb(rss_file: Path, fallback: int) -> int:

@@ -16,6 +16,7 @@ import itertools
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,8 +82,12 @@ class ScenarioResult:
     notes: list[str] = field(default_factory=list)
 
 
+#: When the harness started: every log line says how long it has been running.
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"{time.monotonic() - STARTED:7.1f} s  {message}", file=sys.stderr, flush=True)
 
 
 def filler(scenario: Scenario, quick: bool) -> Callable[[MaildirWriter], CorpusInfo]:

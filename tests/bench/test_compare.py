@@ -63,6 +63,8 @@ def gui_run(shown: float, stall: float) -> dict[str, Any]:
         "sync_seconds": 1.0,
         "shown_cpu_seconds": 0.2,
         "sync_cpu_seconds": 0.9,
+        "shown_peak_rss_mb": 90.0,
+        "sync_peak_rss_mb": 110.5,
         "popgui_from": "installed (x)",
     }
 
@@ -80,6 +82,7 @@ def test_window_compared_and_guarded_except_the_stall() -> None:
     assert not any("stall" in label for label in guarded)
     rows = {row[0]: row for row in gui_rows(gui)}
     assert rows[POPGUI][1:5] == ("250", "200–300", "25", "10–40")
+    assert rows[POPGUI][-2:] == ("110.5", "2")
 
 
 def test_table_shows_cpu_and_spread_beside_wall_time_and_ratio_to_before() -> None:
