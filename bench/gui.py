@@ -15,7 +15,8 @@ alternate between the builds in a rotating order, like the timed downloads.
 
 The probe runs with the python bench/install.py prepared, which imports that build's
 installed popgui (see there); without one (the install failed), the checkout's popgui with
-this interpreter, and the report says so.
+this interpreter, and the report says so. Each probe process is timed like a client
+(bench/measure.py): its CPU time and peak RSS join the figures it prints.
 """
 
 from __future__ import annotations

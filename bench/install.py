@@ -61,7 +61,7 @@ def install_popgui(
             return None, f"installing popgui from {source} failed ({reason})"
     return (
         venv / "bin" / "popgui",
-        f"popgui from {source}, installed by `pip install` in a fresh venv",
+        f"popgui from {source}{_commit(source)}, installed by `pip install` in a fresh venv",
     )
 
 

@@ -100,12 +100,13 @@ def table_rows(results: Iterable[ScenarioResult]) -> list[tuple[str, ...]]:
     return rows
 
 
-def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]], labels: int = 2) -> str:
+    """Rows under ``header``: the first ``labels`` columns aligned left, figures right."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
         cells = [
-            c.ljust(w) if i < 2 else c.rjust(w)
+            c.ljust(w) if i < labels else c.rjust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         return "  ".join(cells).rstrip()
@@ -113,8 +114,8 @@ def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
-def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    align = ["---" if i < 2 else "---:" for i in range(len(header))]
+def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]], labels: int = 2) -> str:
+    align = ["---" if i < labels else "---:" for i in range(len(header))]
     return "\n".join("| " + " | ".join(row) + " |" for row in [header, tuple(align), *rows])
 
 
@@ -300,10 +301,10 @@ def text_report(report: Report) -> str:
     if report.cli:
         parts += ["", "Command line:", plain_table(CLI_HEADER, cli_rows(report.cli))]
     if report.gui:
-        parts += ["", "Window:", plain_table(GUI_HEADER, gui_rows(report.gui))]
+        parts += ["", "Window:", plain_table(GUI_HEADER, gui_rows(report.gui), 1)]
         parts += [f"gui: {note}" for note in gui_notes(report.gui)]
     if comparison := compare_rows(comparisons(report.results, report.cli, report.gui)):
-        parts += ["", "Before / after:", plain_table(COMPARE_HEADER, comparison)]
+        parts += ["", "Before / after:", plain_table(COMPARE_HEADER, comparison, 1)]
     parts += ["", "Targets (popgui):", plain_table(TARGET_HEADER, target_rows(report))]
     return "\n".join(parts)
 
@@ -323,13 +324,13 @@ def markdown_results(report: Report) -> str:
             "### Command line\n\n" + markdown_table(CLI_HEADER, cli_rows(report.cli))
             if report.cli
             else "",
-            "### Window\n\n" + markdown_table(GUI_HEADER, gui_rows(report.gui))
+            "### Window\n\n" + markdown_table(GUI_HEADER, gui_rows(report.gui), 1)
             if report.gui
             else "",
             "### Before / after\n\n"
             + COMPARE_NOTE
             + "\n\n"
-            + markdown_table(COMPARE_HEADER, comparison)
+            + markdown_table(COMPARE_HEADER, comparison, 1)
             if comparison
             else "",
             "### Notes from the run\n\n" + "\n".join(notes) if notes else "",
