@@ -207,6 +207,7 @@ def gui_figures(
     for name in names:
         log(f"[gui] building {name}'s profile ({rows:,} rows)")
         home = workroot / f"gui-{name}"
+        shutil.rmtree(home, ignore_errors=True)  # a --workdir used before
         home.mkdir(parents=True)
         error = build_profile(name, home, port, user, rows)
         if error is None:

@@ -76,6 +76,7 @@ def install_baseline(workroot: Path, tree: Path) -> tuple[Path | None, str]:
     if not (tree / "pyproject.toml").is_file():
         return None, f"the baseline tree {tree} has no pyproject.toml"
     source = workroot / "popgui-before-src"
+    shutil.rmtree(source, ignore_errors=True)  # a --workdir used before
     shutil.copytree(tree, source, ignore=BASELINE_IGNORED, symlinks=True)
     script, how = install_popgui(workroot, source, "popgui-before-venv")
     origin = f"{tree}{_commit(tree)}"
