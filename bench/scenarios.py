@@ -126,9 +126,9 @@ class Runner:
         Deleting thousands of files just before the next client's run would bill that client
         for them: on an ext4 without a journal (like this machine's disk), every file created
         during the next minutes makes the kernel step over each recently deleted inode
-        (``recently_deleted()`` in the inode allocator, measured at 0.1-0.5 ms per creation
-        after a 10,000-file deletion instead of 0.03 ms). Whichever client followed the
-        deletion paid that, so the figures depended on the running order.
+        (``recently_deleted()`` in the inode allocator; docs/performance.md, "Noise", has the
+        figures). Whichever client followed the deletion paid that, so the figures depended
+        on the running order.
         """
         if sum(1 for _ in itertools.islice(work.rglob("*"), FEW_FILES)) < FEW_FILES:
             shutil.rmtree(work, ignore_errors=True)
