@@ -4,6 +4,11 @@ Scenarios: ``full``, ``rtt``, ``small``, ``noop``, ``huge`` (timed downloads), `
 (``popgui --version`` and ``account list``: time and no Qt import) and ``gui`` (a big folder
 shown; the longest event-loop stall during a sync). Dovecot starts once, before anything is
 timed, and stops at the end whatever happens.
+
+``--baseline-tree DIR`` also installs popgui from another checkout (popgui before a change)
+as the client ``popgui-before``: it runs beside ``popgui`` in every scenario, run after run in
+the rotating order, and the report gives after / before ratios (wall and CPU time), with the
+guard rail after / before ≤ 1.10. ``--quick`` shrinks every corpus for a smoke run.
 """
 
 from __future__ import annotations
@@ -16,10 +21,18 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.clients import ALL_CLIENTS, CLIENT_NAMES, Client, use_installed_popgui
+from bench.clients import (
+    ALL_CLIENTS,
+    CLIENT_NAMES,
+    POPGUI,
+    POPGUI_BEFORE,
+    Client,
+    installed_popgui,
+    use_installed_popgui,
+)
 from bench.cliprobe import cli_figures
-from bench.gui import gui_figures, use_probe_python
-from bench.install import install_gui_environment, install_popgui
+from bench.gui import gui_figures, measurable, use_probe_python
+from bench.install import install_baseline, install_gui_environment, install_popgui
 from bench.report import Report, machine_facts, text_report, write_markdown
 from bench.scenarios import SCENARIOS, Runner, filler, log
 from bench.server import BenchServer, DovecotUnavailable
@@ -50,8 +63,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--clients",
         type=lambda t: names(t, CLIENT_NAMES),
-        default=list(CLIENT_NAMES),
-        help="comma-separated (default: all)",
+        help=f"comma-separated (default: all; {POPGUI_BEFORE} only with --baseline-tree)",
+    )
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        metavar="DIR",
+        help=f"a popgui source tree to time as {POPGUI_BEFORE} (e.g. a worktree of the base)",
     )
     parser.add_argument(
         "--runs", type=int, help="timed runs per client (default 3; 1 with --quick)"
@@ -66,6 +84,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="where clients write (default: a temp dir)")
     args = parser.parse_args(argv)
     args.runs = args.runs or (1 if args.quick else 3)
+    if args.clients is None:
+        skipped = () if args.baseline_tree else (POPGUI_BEFORE,)
+        args.clients = [name for name in CLIENT_NAMES if name not in skipped]
     return args
 
 
@@ -90,18 +111,29 @@ def run_downloads(args: argparse.Namespace, runner: Runner, report: Report) -> N
             print(text_report(Report(results=[report.results[-1]])), flush=True)
 
 
-def run_gui(args: argparse.Namespace, server: BenchServer) -> dict[str, object]:
+def popgui_builds(args: argparse.Namespace) -> list[str]:
+    """The popgui builds whose command line and window are timed: the checkout's always, the
+    baseline's when asked for and installed."""
+    wanted = POPGUI_BEFORE in args.clients and installed_popgui(POPGUI_BEFORE) is not None
+    return [POPGUI, POPGUI_BEFORE] if wanted else [POPGUI]
+
+
+def run_gui(
+    args: argparse.Namespace, server: BenchServer, workroot: Path
+) -> dict[str, list[dict[str, object]]]:
     full = SCENARIOS["full"]
-    log("[gui] building the profile and the sync mailbox")
+    log("[gui] building the sync mailbox")
     server.add_mailbox("gui", filler(full, args.quick))
     server.list_once("gui")
-    return gui_figures(server.port, "gui", GUI_ROWS_QUICK if args.quick else GUI_ROWS)
+    builds = [name for name in popgui_builds(args) if measurable(name)]
+    rows = GUI_ROWS_QUICK if args.quick else GUI_ROWS
+    return gui_figures(builds, server.port, "gui", rows, args.runs, workroot)
 
 
 def run_all(args: argparse.Namespace, report: Report, workroot: Path) -> None:
     if "cli" in args.scenarios:
         log("[cli] timing popgui --version and account list")
-        report.cli = cli_figures()
+        report.cli = cli_figures(popgui_builds(args))
     server = BenchServer()
     log("starting Dovecot")
     server.start()
@@ -109,10 +141,33 @@ def run_all(args: argparse.Namespace, report: Report, workroot: Path) -> None:
     try:
         run_downloads(args, runner, report)
         if "gui" in args.scenarios:
-            report.gui = run_gui(args, server)
+            report.gui = run_gui(args, server, workroot)
     finally:
         server.stop()
         runner.remove_leftovers()  # only now: see Runner.discard
+
+
+def install(args: argparse.Namespace, report: Report, workroot: Path) -> None:
+    """Install each popgui build into a fresh venv (what a user runs), and its window's probe
+    environment when the GUI is measured; the report says how each is timed."""
+    log("installing popgui into a fresh venv (what a user runs)")
+    script, how = install_popgui(workroot)
+    report.facts[POPGUI] = how if script else f"timed from the checkout: {how}"
+    builds = [(POPGUI, script)]
+    if args.baseline_tree and POPGUI_BEFORE in args.clients:
+        log(f"installing {POPGUI_BEFORE} from {args.baseline_tree}")
+        before, how = install_baseline(workroot, args.baseline_tree.resolve())
+        report.facts[POPGUI_BEFORE] = how if before else f"not measured: {how}"
+        builds.append((POPGUI_BEFORE, before))
+    for name, installed in builds:
+        use_installed_popgui(installed, name)
+        if "gui" not in args.scenarios:
+            continue
+        python, how = install_gui_environment(installed)
+        use_probe_python(python, name)
+        if python is None:
+            how = ("window timed from the checkout: " if name == POPGUI else "not measured: ") + how
+        report.facts[f"{name} window"] = how
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,14 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workroot.chmod(0o755)  # getmail6 delivers as the unprivileged mail user when run as root
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
     report = Report(facts=machine_facts(workroot), command=command.strip())
-    log("installing popgui into a fresh venv (what a user runs)")
-    script, how = install_popgui(workroot)
-    use_installed_popgui(script)
-    report.facts["popgui"] = how
-    if "gui" in args.scenarios:
-        python, how = install_gui_environment(workroot, script)
-        use_probe_python(python)
-        report.facts["popgui window"] = how
+    install(args, report, workroot)
     try:
         run_all(args, report, workroot)
     except DovecotUnavailable as error:

@@ -59,20 +59,35 @@ def write_private(path: Path, text: str) -> None:
     path.chmod(0o600)
 
 
-#: The ``popgui`` script the timed runs use (see bench/install.py); None: the checkout's.
-_installed_popgui: Path | None = None
+#: The two popgui builds a run can compare: the checkout this bench belongs to, and a baseline
+#: source tree given with ``--baseline-tree`` (see bench/install.py).
+POPGUI = "popgui"
+POPGUI_BEFORE = "popgui-before"
+
+#: The ``popgui`` script each build's timed runs use, by client name (see bench/install.py).
+#: Absent for ``popgui``: the checkout's; absent for ``popgui-before``: not measured.
+_installed_popgui: dict[str, Path] = {}
 
 
-def use_installed_popgui(script: Path | None) -> None:
-    global _installed_popgui
-    _installed_popgui = script
+def use_installed_popgui(script: Path | None, name: str = POPGUI) -> None:
+    if script is None:
+        _installed_popgui.pop(name, None)
+    else:
+        _installed_popgui[name] = script
 
 
-def popgui_command() -> list[str]:
-    """The ``popgui`` script the bench installed, else the interpreter's script (not a pyenv
-    shim), else ``python -m popgui``."""
-    if _installed_popgui is not None:
-        return [str(_installed_popgui)]
+def installed_popgui(name: str) -> Path | None:
+    return _installed_popgui.get(name)
+
+
+def popgui_command(name: str = POPGUI) -> list[str]:
+    """The ``popgui`` script the bench installed for ``name``; for the checkout's build, else
+    the interpreter's script (not a pyenv shim), else ``python -m popgui``."""
+    script = _installed_popgui.get(name)
+    if script is not None:
+        return [str(script)]
+    if name != POPGUI:
+        raise LookupError(f"{name} is not installed")
     if POPGUI_SCRIPT.exists():
         return [str(POPGUI_SCRIPT)]
     return [sys.executable, "-m", "popgui"]
@@ -105,13 +120,15 @@ class Client:
 
 
 class Popgui(Client):
-    name = "popgui"
+    """The checkout's popgui."""
+
+    name = POPGUI
 
     def prepare(self, job: Job) -> None:
         super().prepare(job)
         password_command = shlex.join(["printf", "%s", job.password])
         add = [
-            *popgui_command(),
+            *popgui_command(self.name),
             "--profile",
             str(job.work / "profile"),
             "account",
@@ -138,7 +155,18 @@ class Popgui(Client):
             raise RuntimeError(f"popgui account add failed: {done.stderr.strip()}")
 
     def command(self, job: Job) -> list[str]:
-        return [*popgui_command(), "--profile", str(job.work / "profile"), "sync"]
+        return [*popgui_command(self.name), "--profile", str(job.work / "profile"), "sync"]
+
+
+class PopguiBefore(Popgui):
+    """popgui built from the ``--baseline-tree`` checkout, driven exactly like the checkout's."""
+
+    name = POPGUI_BEFORE
+
+    def missing(self) -> str | None:
+        if installed_popgui(self.name) is None:
+            return f"{self.name}: no --baseline-tree was given, or it did not install"
+        return None
 
 
 class Mpop(Client):
@@ -293,5 +321,13 @@ def with_repo_path(env: dict[str, str]) -> dict[str, str]:
     return dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])))
 
 
-ALL_CLIENTS: tuple[Client, ...] = (Popgui(), Mpop(), Fetchmail(), Getmail(), Poplib(), Raw())
+ALL_CLIENTS: tuple[Client, ...] = (
+    Popgui(),
+    PopguiBefore(),
+    Mpop(),
+    Fetchmail(),
+    Getmail(),
+    Poplib(),
+    Raw(),
+)
 CLIENT_NAMES = tuple(client.name for client in ALL_CLIENTS)

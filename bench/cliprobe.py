@@ -1,5 +1,10 @@
 """Command-line figures: how fast ``popgui --version`` and ``popgui account list`` answer, and
 whether either imports Qt (they must not: scripts and cron never need a window).
+
+Every popgui build measured (the checkout's, the ``--baseline-tree`` one) answers the same
+commands, run after run in a rotating order. The Qt check runs ``popgui.cli.main`` in the
+build's own python when it is installed (``-P``, no ``PYTHONPATH``: nothing from the checkout
+shadows it), else in this interpreter.
 """
 
 from __future__ import annotations
@@ -9,11 +14,13 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.clients import popgui_command
-from bench.measure import Summary, run_timed
+from bench.clients import POPGUI, installed_popgui, popgui_command
+from bench.measure import Sample, Summary, run_timed
+from bench.scenarios import rotated
 
 # Runs the real entry point in-process, then reports which Qt modules got imported.
 _QT_CHECK = """\
@@ -35,6 +42,7 @@ class CliFigure:
     label: str
     summary: Summary
     qt_modules: tuple[str, ...]
+    client: str = POPGUI
 
 
 def _env() -> dict[str, str]:
@@ -43,12 +51,18 @@ def _env() -> dict[str, str]:
     return env
 
 
-def qt_modules(args: list[str]) -> tuple[str, ...]:
+def qt_modules(name: str, args: list[str]) -> tuple[str, ...]:
+    script = installed_popgui(name)
+    if script is None:
+        python, env = [sys.executable], _env()
+    else:
+        python, env = [str(script.parent / "python"), "-P"], _env()
+        env.pop("PYTHONPATH", None)
     done = subprocess.run(
-        [sys.executable, "-c", _QT_CHECK, *args],
+        [*python, "-c", _QT_CHECK, *args],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=env,
         check=False,
         timeout=120,
     )
@@ -58,17 +72,24 @@ def qt_modules(args: list[str]) -> tuple[str, ...]:
         return ("(check failed: " + done.stderr.strip()[-200:] + ")",)
 
 
-def time_command(args: list[str], runs: int, work: Path) -> Summary:
-    samples = [run_timed([*popgui_command(), *args], cwd=work, env=_env()) for _ in range(runs)]
-    return Summary.of(samples)
+def time_command(
+    names: Sequence[str], args: dict[str, list[str]], runs: int, work: Path
+) -> dict[str, Summary]:
+    """Each build's timing of its command ``args[name]``, the builds alternating."""
+    samples: dict[str, list[Sample]] = {name: [] for name in names}
+    for run in range(runs):
+        for name in rotated(list(names), run):
+            command = [*popgui_command(name), *args[name]]
+            samples[name].append(run_timed(command, cwd=work, env=_env()))
+    return {name: Summary.of(timed) for name, timed in samples.items()}
 
 
-def make_profile(work: Path) -> Path:
+def make_profile(name: str, work: Path) -> Path:
     """A profile with one account, so ``account list`` reads a real settings file."""
-    profile = work / "profile"
+    profile = work / f"profile-{name}"
     subprocess.run(
         [
-            *popgui_command(),
+            *popgui_command(name),
             "--profile",
             str(profile),
             "account",
@@ -92,15 +113,18 @@ def make_profile(work: Path) -> Path:
     return profile
 
 
-def cli_figures(runs: int = 10) -> list[CliFigure]:
+def cli_figures(names: Sequence[str] = (POPGUI,), runs: int = 10) -> list[CliFigure]:
     with tempfile.TemporaryDirectory(prefix="popgui-bench-cli-") as directory:
         work = Path(directory)
-        profile = make_profile(work)
+        profiles = {name: make_profile(name, work) for name in names}
         commands = {
-            "popgui --version": ["--version"],
-            "popgui account list": ["--profile", str(profile), "account", "list"],
+            "popgui --version": {name: ["--version"] for name in names},
+            "popgui account list": {
+                name: ["--profile", str(profiles[name]), "account", "list"] for name in names
+            },
         }
         return [
-            CliFigure(label, time_command(args, runs, work), qt_modules(args))
+            CliFigure(label, summary, qt_modules(name, args[name]), name)
             for label, args in commands.items()
+            for name, summary in time_command(names, args, runs, work).items()
         ]

@@ -11,6 +11,12 @@ Prints one JSON object, with ``popgui_from``: the ``popgui`` package this proces
 (installed, or the checkout's: bench/gui.py runs it either way). When ``popgui.gui.app`` does
 not exist yet, or exposes nothing this probe can drive, it says so (``"available": false``)
 instead of failing.
+
+What it uses of popgui: ``popgui.gui.app.run_window``, ``popgui.profile.Profile``, the
+window's ``EngineController`` (found by class name) and its ``sync(accounts)`` and
+``finished`` signal, and ``popgui.accounts.settings.load_settings`` for the accounts to sync.
+A build where one of these moved gets a note in the figures (``reason`` or ``stall_note``)
+rather than a crash, so the harness can still time the other build.
 """
 
 from __future__ import annotations
@@ -47,6 +53,14 @@ def message_view_rows(widget: Any) -> int:
         if "Message" in type(model).__name__ or model.rowCount() >= 100:
             best = max(best, model.rowCount())
     return best
+
+
+def profile_accounts(profile_dir: Path) -> list[Any]:
+    """The accounts of the profile, as the window's ``EngineController.sync`` takes them."""
+    from popgui.accounts.settings import load_settings
+    from popgui.profile import Profile
+
+    return list(load_settings(Profile(profile_dir).settings_file).accounts)
 
 
 class Watcher:
@@ -99,10 +113,12 @@ class Watcher:
             self.figures["stall_note"] = "no EngineController in the window"
             self.finish()
             return
-        from popgui.accounts.settings import load_settings
-
-        profile = Path(os.environ["BENCH_PROFILE"])
-        accounts = list(load_settings(profile / "settings.json").accounts)
+        try:
+            accounts = profile_accounts(Path(os.environ["BENCH_PROFILE"]))
+        except Exception as error:  # moved or changed in this build
+            self.figures["stall_note"] = f"no accounts to sync: {type(error).__name__}: {error}"
+            self.finish()
+            return
         controllers[0].finished.connect(lambda job: self.finish())
         # The clock starts when the sync is asked for: the probe's own look-ups above (every
         # child of the window wrapped for Python, the settings read) are not the window's work.

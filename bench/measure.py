@@ -1,4 +1,8 @@
-"""Timing one client run: a fresh subprocess, its wall time and its peak resident memory.
+"""Timing one client run: a fresh subprocess, its wall time, CPU time and peak resident memory.
+
+The CPU time is user + system time from ``wait4()``: on Linux the usage it returns covers the
+process and every descendant it waited for (here GNU time, the client under it and whatever
+the client ran), so it is the whole command's CPU, the wrapper's own millisecond included.
 
 The peak RSS is GNU time's ``%M`` (``/usr/bin/time``, Debian package ``time``): the largest
 resident set of the client and of the descendants it waited for (a fetchmail MDA, popgui's
@@ -29,27 +33,45 @@ class Sample:
     seconds: float
     peak_rss_mb: float
     exit_code: int
+    cpu_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median of some runs' figures and the lowest and highest of them."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(statistics.median(values), min(values), max(values))
 
 
 @dataclass(frozen=True)
 class Summary:
-    """The runs of one client in one scenario."""
+    """The runs of one client in one scenario, in the order they ran."""
 
     median: float
     low: float
     high: float
     peak_rss_mb: float
     runs: int
+    cpu: Spread
+    samples: tuple[Sample, ...] = ()
 
     @classmethod
     def of(cls, samples: Sequence[Sample]) -> Summary:
-        seconds = [sample.seconds for sample in samples]
+        wall = Spread.of([sample.seconds for sample in samples])
         return cls(
-            median=statistics.median(seconds),
-            low=min(seconds),
-            high=max(seconds),
+            median=wall.median,
+            low=wall.low,
+            high=wall.high,
             peak_rss_mb=max(sample.peak_rss_mb for sample in samples),
             runs=len(samples),
+            cpu=Spread.of([sample.cpu_seconds for sample in samples]),
+            samples=tuple(samples),
         )
 
 
@@ -83,7 +105,8 @@ def run_timed(
         elapsed = time.perf_counter() - start
         watchdog.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Sample(elapsed, _peak_rss_kb(rss_file, usage.ru_maxrss) / 1024, process.returncode)
+    peak_mb = _peak_rss_kb(rss_file, usage.ru_maxrss) / 1024
+    return Sample(elapsed, peak_mb, process.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def _peak_rss_kb(rss_file: Path, fallback: int) -> int:

@@ -16,13 +16,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.clients import POPGUI, POPGUI_BEFORE
 from bench.cliprobe import CliFigure
+from bench.compare import (
+    CLI_HEADER,
+    COMPARE_HEADER,
+    COMPARE_NOTE,
+    GUI_HEADER,
+    cli_rows,
+    compare_rows,
+    comparisons,
+    guard_checks,
+    gui_notes,
+    gui_rows,
+    gui_spread,
+    spread,
+    why_not_measured,
+)
 from bench.measure import Summary
 from bench.scenarios import ScenarioResult
 
 BEGIN = "<!-- bench:results:begin (written by python -m bench --write) -->"
 END = "<!-- bench:results:end -->"
-HEADER = ("scenario", "client", "median s", "min s", "max s", "peak RSS MB", "vs mpop", "vs floor")
+HEADER = (
+    "scenario",
+    "client",
+    "wall s",
+    "wall min–max",
+    "CPU s",
+    "CPU min–max",
+    "peak RSS MB",
+    "vs mpop",
+    "vs before",
+    "vs floor",
+)
 
 #: popgui / mpop, same run (the issue's targets).
 RATIO_TARGETS = {"full": 0.9, "rtt": 0.9, "small": 0.5, "noop": 1.25}
@@ -36,7 +63,8 @@ STALL_TARGET_SECONDS = 0.050
 class Report:
     results: list[ScenarioResult] = field(default_factory=list)
     cli: list[CliFigure] = field(default_factory=list)
-    gui: dict[str, Any] | None = None
+    #: The window's figures of each popgui build, one dict per run (bench/gui.py).
+    gui: dict[str, list[dict[str, Any]]] | None = None
     facts: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     command: str = ""
@@ -50,31 +78,35 @@ def _ratio(summary: Summary, reference: Summary | None) -> str:
 
 
 def table_rows(results: Iterable[ScenarioResult]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for result in results:
         mpop, floor = result.summaries.get("mpop"), result.summaries.get("raw")
+        before = result.summaries.get(POPGUI_BEFORE)
         for client, s in result.summaries.items():
             rows.append(
                 (
                     result.title,
                     client,
                     f"{s.median:.3f}",
-                    f"{s.low:.3f}",
-                    f"{s.high:.3f}",
+                    spread(s.low, s.high),
+                    f"{s.cpu.median:.3f}",
+                    spread(s.cpu.low, s.cpu.high),
                     f"{s.peak_rss_mb:.1f}",
                     _ratio(s, mpop),
+                    _ratio(s, before) if client in (POPGUI, POPGUI_BEFORE) else "-",
                     _ratio(s, floor),
                 )
             )
     return rows
 
 
-def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]], labels: int = 2) -> str:
+    """Rows under ``header``: the first ``labels`` columns aligned left, figures right."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
         cells = [
-            c.ljust(w) if i < 2 else c.rjust(w)
+            c.ljust(w) if i < labels else c.rjust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         return "  ".join(cells).rstrip()
@@ -82,8 +114,8 @@ def plain_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
 
 
-def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    align = ["---" if i < 2 else "---:" for i in range(len(header))]
+def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]], labels: int = 2) -> str:
+    align = ["---" if i < labels else "---:" for i in range(len(header))]
     return "\n".join("| " + " | ".join(row) + " |" for row in [header, tuple(align), *rows])
 
 
@@ -97,10 +129,10 @@ def _status(value: float | None, limit: float) -> str:
 
 
 def ratio_checks(results: list[ScenarioResult]) -> list[tuple[str, ...]]:
-    checks = []
+    checks: list[tuple[str, ...]] = []
     for result in results:
         limit = RATIO_TARGETS.get(result.scenario.name)
-        popgui, mpop = result.summaries.get("popgui"), result.summaries.get("mpop")
+        popgui, mpop = result.summaries.get(POPGUI), result.summaries.get("mpop")
         if limit is None:
             continue
         ratio = popgui.median / mpop.median if popgui and mpop else None
@@ -112,10 +144,10 @@ def ratio_checks(results: list[ScenarioResult]) -> list[tuple[str, ...]]:
 
 
 def rss_checks(results: list[ScenarioResult]) -> list[tuple[str, ...]]:
-    checks = []
+    checks: list[tuple[str, ...]] = []
     for result in results:
-        popgui = result.summaries.get("popgui")
-        if result.scenario.name in ("full", "huge") and popgui:
+        popgui = result.summaries.get(POPGUI)
+        if popgui:
             checks.append(
                 (
                     f"{result.title}: popgui peak RSS",
@@ -128,8 +160,10 @@ def rss_checks(results: list[ScenarioResult]) -> list[tuple[str, ...]]:
 
 
 def cli_checks(figures: list[CliFigure]) -> list[tuple[str, ...]]:
-    checks = []
+    checks: list[tuple[str, ...]] = []
     for figure in figures:
+        if figure.client != POPGUI:
+            continue
         median = figure.summary.median
         checks.append(
             (
@@ -151,14 +185,16 @@ def cli_checks(figures: list[CliFigure]) -> list[tuple[str, ...]]:
     return checks
 
 
-def gui_checks(gui: dict[str, Any] | None) -> list[tuple[str, ...]]:
-    if gui is None:
+def gui_checks(gui: dict[str, list[dict[str, Any]]] | None) -> list[tuple[str, ...]]:
+    if gui is None or POPGUI not in gui:
         return []
-    rows = gui.get("rows", 0)
-    reason = gui.get("reason") or gui.get("stall_note") or gui.get("note") or "not measured"
+    runs = gui[POPGUI]
+    rows = max((figures.get("rows", 0) for figures in runs), default=0)
+    reason = why_not_measured(runs)
 
     def check(label: str, key: str, limit: float) -> tuple[str, ...]:
-        value = gui.get(key)
+        figure = gui_spread(runs, key)
+        value = figure.median if figure else None
         shown = f"{value * 1000:.0f} ms" if value is not None else reason
         return (label, f"≤ {limit * 1000:.0f} ms", shown, _status(value, limit))
 
@@ -172,20 +208,10 @@ def gui_checks(gui: dict[str, Any] | None) -> list[tuple[str, ...]]:
     ]
 
 
-def gui_details(gui: dict[str, Any]) -> str:
-    """The GUI probe's figures in words (seconds as milliseconds)."""
-    parts = []
-    for key, value in gui.items():
-        if key.endswith("seconds") and isinstance(value, float):
-            parts.append(f"{key.removesuffix('_seconds')} {value * 1000:.0f} ms")
-        else:
-            parts.append(f"{key} {value}")
-    return ", ".join(parts)
-
-
 def target_rows(report: Report) -> list[tuple[str, ...]]:
     checkers: list[Callable[[], list[tuple[str, ...]]]] = [
         lambda: ratio_checks(report.results),
+        lambda: guard_checks(comparisons(report.results, report.cli, report.gui)),
         lambda: rss_checks(report.results),
         lambda: cli_checks(report.cli),
         lambda: gui_checks(report.gui),
@@ -272,7 +298,13 @@ def text_report(report: Report) -> str:
     for result in report.results:
         parts += [f"note ({result.title}): {note}" for note in result.notes]
     parts += [f"skipped: {note}" for note in report.skipped]
-    parts += [f"gui: {gui_details(report.gui)}"] if report.gui else []
+    if report.cli:
+        parts += ["", "Command line:", plain_table(CLI_HEADER, cli_rows(report.cli))]
+    if report.gui:
+        parts += ["", "Window:", plain_table(GUI_HEADER, gui_rows(report.gui), 1)]
+        parts += [f"gui: {note}" for note in gui_notes(report.gui)]
+    if comparison := compare_rows(comparisons(report.results, report.cli, report.gui)):
+        parts += ["", "Before / after:", plain_table(COMPARE_HEADER, comparison, 1)]
     parts += ["", "Targets (popgui):", plain_table(TARGET_HEADER, target_rows(report))]
     return "\n".join(parts)
 
@@ -281,13 +313,26 @@ def markdown_results(report: Report) -> str:
     facts = "\n".join(f"- {key}: {value}" for key, value in report.facts.items())
     notes = [f"- {result.title}: {note}" for result in report.results for note in result.notes]
     notes += [f"- skipped: {note}" for note in report.skipped]
-    notes += [f"- GUI probe: {gui_details(report.gui)}"] if report.gui else []
+    notes += [f"- GUI probe: {note}" for note in gui_notes(report.gui)] if report.gui else []
+    comparison = compare_rows(comparisons(report.results, report.cli, report.gui))
     return "\n\n".join(
         part
         for part in (
             BEGIN,
             f"Command: `{report.command}`",
             "### Results\n\n" + markdown_table(HEADER, table_rows(report.results)),
+            "### Command line\n\n" + markdown_table(CLI_HEADER, cli_rows(report.cli))
+            if report.cli
+            else "",
+            "### Window\n\n" + markdown_table(GUI_HEADER, gui_rows(report.gui), 1)
+            if report.gui
+            else "",
+            "### Before / after\n\n"
+            + COMPARE_NOTE
+            + "\n\n"
+            + markdown_table(COMPARE_HEADER, comparison, 1)
+            if comparison
+            else "",
             "### Notes from the run\n\n" + "\n".join(notes) if notes else "",
             "### Targets (popgui)\n\n" + markdown_table(TARGET_HEADER, target_rows(report)),
             "### Machine\n\n" + facts,

@@ -16,15 +16,19 @@ import itertools
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bench.clients import Client, Job, Raw, stored_messages
 from bench.corpus import CorpusInfo, MaildirWriter, fill, fill_huge
 from bench.measure import RunFailed, Sample, Summary, output_tail, run_timed
 from bench.proxy import delaying_proxy, measure_rtt
 from bench.server import PASSWORD, BenchServer
+
+T = TypeVar("T")
 
 MB = 1024 * 1024
 #: A run directory with fewer files than this is removed at once (see Runner.discard).
@@ -78,8 +82,12 @@ class ScenarioResult:
     notes: list[str] = field(default_factory=list)
 
 
+#: When the harness started: every log line says how long it has been running.
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"{time.monotonic() - STARTED:7.1f} s  {message}", file=sys.stderr, flush=True)
 
 
 def filler(scenario: Scenario, quick: bool) -> Callable[[MaildirWriter], CorpusInfo]:
@@ -118,9 +126,9 @@ class Runner:
         Deleting thousands of files just before the next client's run would bill that client
         for them: on an ext4 without a journal (like this machine's disk), every file created
         during the next minutes makes the kernel step over each recently deleted inode
-        (``recently_deleted()`` in the inode allocator, measured at 0.1-0.5 ms per creation
-        after a 10,000-file deletion instead of 0.03 ms). Whichever client followed the
-        deletion paid that, so the figures depended on the running order.
+        (``recently_deleted()`` in the inode allocator; docs/performance.md, "Noise", has the
+        figures). Whichever client followed the deletion paid that, so the figures depended
+        on the running order.
         """
         if sum(1 for _ in itertools.islice(work.rglob("*"), FEW_FILES)) < FEW_FILES:
             shutil.rmtree(work, ignore_errors=True)
@@ -229,8 +237,8 @@ class Runner:
             sample = self.timed(client, job, count)
             self.discard(job.work)
         log(
-            f"[{user}] run {run + 1} {client.name:<9} {sample.seconds:8.3f} s "
-            f"{sample.peak_rss_mb:7.1f} MB"
+            f"[{user}] run {run + 1} {client.name:<13} {sample.seconds:8.3f} s "
+            f"{sample.cpu_seconds:8.3f} s CPU {sample.peak_rss_mb:7.1f} MB"
         )
         return sample
 
@@ -255,7 +263,7 @@ def printed_count(work: Path) -> int:
         return -1
 
 
-def rotated(items: list[Client], run: int) -> list[Client]:
+def rotated(items: list[T], run: int) -> list[T]:
     """Run 0: a b c; run 1: b c a; ... so no client always follows the same one."""
     if not items:
         return []
