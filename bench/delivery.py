@@ -4,15 +4,15 @@ N synthetic small messages (the benchmark's *small* corpus, 1-3 KB) are cut into
 ``MessageData`` chunks popgui's POP3 core gives for them on the wire (CRLF, dot-stuffed, each
 message received whole), then go through :class:`~popgui.sync.delivery.BatchedDelivery` into a
 temporary Maildir with a real :class:`~popgui.store.database.Database`: the same begin / write /
-finish / batch commit (syncfs, move into ``new/``, fsync ``new/``, SQLite) as a sync, without
-network or server. Preparing the chunks is not timed.
+finish / batch commit (fsync each file, move into ``new/``, fsync ``new/``, SQLite) as a sync,
+without network or server. Preparing the chunks is not timed.
 
 It prints microseconds per message of CPU (all threads, the delivering thread, the others),
 of wall time, and of the delivering thread's waiting (wall minus its CPU and the network's
 sleeps: every other moment it does not run it waits, for the committer, the writer, a lock or
 the GIL), and how long the end of the delivery (the final commit) took. ``--disk-delay MS`` adds
 that much to each batch's flush (a slower disk: a laptop's SSD under load, a USB stick, NFS);
-the delay is a sleep, which releases the GIL as a real ``syncfs`` does. ``--network MBPS``
+the delay is a sleep, which releases the GIL as a real ``fsync`` does. ``--network MBPS``
 makes the delivering thread also wait for the bytes as if they came at that rate (sleeps, which
 release the GIL as ``recv`` does): time the batch step can overlap. No assertion on time:
 the disk of the benchmark machine swings by 2-3x from run to run, and creating files is ~10x
@@ -39,7 +39,7 @@ from typing import Any
 import bench  # noqa: F401  (puts the repository on sys.path)
 from bench.corpus import small_message
 from popgui.protocol import pop3
-from popgui.store import maildir as maildir_module
+from popgui.store import durable
 from popgui.store.database import Database, IndexFields
 from popgui.store.maildir import Maildir, token_for
 from popgui.sync import delivery as delivery_module
@@ -206,17 +206,17 @@ class _Network:
 
 
 def slow_disk(delay: float) -> Callable[[], None]:
-    """Make each batch's flush of its files take *delay* seconds longer; returns the undo."""
-    real = maildir_module.sync_files
+    """Make each batch's flush (the fsync of ``new/``) *delay* seconds longer; returns the undo."""
+    real = durable.fsync_directory
 
     def delayed(*args: Any, **kwargs: Any) -> None:
         time.sleep(delay)
         real(*args, **kwargs)
 
-    maildir_module.sync_files = delayed
+    durable.fsync_directory = delayed
 
     def undo() -> None:
-        maildir_module.sync_files = real
+        durable.fsync_directory = real
 
     return undo
 
