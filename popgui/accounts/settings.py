@@ -24,15 +24,13 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
 from popgui.net.certificates import normalize_fingerprint
 from popgui.net.dial import check_host
-
-if TYPE_CHECKING:
-    from popgui.profile import Profile
+from popgui.profile import Profile
 
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]
