@@ -100,9 +100,10 @@ def normalize_fingerprint(text: str) -> str:
         value = value.rsplit("=", 1)[1]
     value = re.sub(r"^sha-?256:?", "", value.strip(), flags=re.IGNORECASE)
     if not _SPELLED.fullmatch(value):
+        # Starts with the setting's name, as every account setting's error does.
         raise ConfigError(
-            "the certificate fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
-            "optionally in pairs separated by colons"
+            "fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
+            "with or without a colon between each pair"
         )
     return _pairs(re.sub(r"[\s:]", "", value).lower())
 
