@@ -79,9 +79,11 @@ def test_sync_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
         assert _loaded(loaded, "rich") == set()  # no terminal: no progress bars
 
 
-def test_account_list_loads_neither_qt_nor_rich(profile: Path) -> None:
+def test_account_list_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
     loaded = modules_after(profile, "account", "list")
+    assert "popgui.cli.account_cmd" in loaded  # the spy did see the command
     assert _loaded(loaded, "PySide6") == set()
+    assert _loaded(loaded, "keyring") == set()  # listing reads no password
     assert _loaded(loaded, "rich") == set()
 
 
