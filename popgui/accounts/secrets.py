@@ -27,19 +27,19 @@ import subprocess
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from popgui.accounts.settings import Account
-
 KEYRING_SERVICE = "popgui"
 
 
 def _keyring() -> ModuleType:
-    """The keyring package, imported on first use: it costs about 30 ms, which commands that
-    never touch a keyring (a password command, ``account list``, ``--version``) need not pay."""
+    """The keyring package, imported on first use: commands that never touch a keyring (a
+    password command, ``account list``, ``--version``) need not load it, and its backends
+    may talk to D-Bus as they load."""
     import keyring
     import keyring.backends.chainer
     import keyring.backends.fail

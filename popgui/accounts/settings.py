@@ -20,24 +20,26 @@ popgui is refused rather than misread.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
-
-if TYPE_CHECKING:
-    from popgui.profile import Profile
+from popgui.net.certificates import normalize_fingerprint
+from popgui.net.dial import check_host
+from popgui.profile import Profile
 
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]
 AuthMethod = Literal[
     "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2"
 ]
+#: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
+#: the account dialog's list).
+AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
 PasswordSource = Literal["keyring", "command"]
 Policy = Literal["keep", "delete", "delete-after-days"]
 
@@ -51,10 +53,6 @@ MAX_NAME_LENGTH = 100
 MIN_CHECK_INTERVAL = 1
 MAX_CHECK_INTERVAL = 1440
 MAX_TEXT_LENGTH = 4096
-
-_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
-_HEX = re.compile(r"[0-9a-fA-F]{64}")
-_COLON_HEX = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){31}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +113,7 @@ _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_f
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
-    "auth": get_args(AuthMethod),
+    "auth": AUTH_METHODS,
     "password_source": get_args(PasswordSource),
     "policy": get_args(Policy),
 }
@@ -146,62 +144,6 @@ def _kind(value: object) -> str:
         type(None): "null", bool: "true/false", int: "a number", float: "a number",
         str: "text", list: "a list", dict: "an object",
     }.get(type(value), type(value).__name__)  # fmt: skip
-
-
-def check_host(host: str) -> str:
-    """The host name, IPv4 or IPv6 address (brackets removed), or ConfigError."""
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if ":" in host:
-        import ipaddress  # only for addresses, not host names (start-up time)
-
-        try:
-            return str(ipaddress.IPv6Address(host))
-        except ValueError:
-            raise ConfigError(
-                f"host {host!r} is not a valid host name or IPv6 address "
-                "(give the port in the port setting)"
-            ) from None
-    if _is_ipv4(host):
-        return host
-    if not host:
-        raise ConfigError("host is empty: give the POP server's name, e.g. pop.example.org")
-    try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        raise ConfigError(f"host {host!r} is not a valid host name") from None
-    labels = ascii_host.removesuffix(".").split(".")
-    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
-        raise ConfigError(
-            f"host {host!r} is not a valid host name (letters, digits, '-' and '.'; "
-            "no spaces, slashes or port numbers)"
-        )
-    if labels[-1].isdigit():
-        raise ConfigError(f"host {host!r} is neither a host name nor an IP address")
-    return host
-
-
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-#: What ``ipaddress.IPv4Address`` accepts (no leading zeros), without importing it at start-up.
-_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-
-
-def _is_ipv4(host: str) -> bool:
-    return _IPV4.fullmatch(host) is not None
-
-
-def normalise_fingerprint(value: str) -> str:
-    """``"AB:CD..."`` or ``"abcd..."`` (64 hex digits) → ``"ab:cd:..."``, else ConfigError."""
-    text = value.strip()
-    if _COLON_HEX.fullmatch(text):
-        text = text.replace(":", "")
-    elif not _HEX.fullmatch(text):
-        raise ConfigError(
-            "fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
-            "with or without a colon between each pair"
-        )
-    text = text.lower()
-    return ":".join(text[i : i + 2] for i in range(0, 64, 2))
 
 
 def _check_name(name: str) -> None:
@@ -256,7 +198,7 @@ def validate_account(account: Account) -> Account:
             raise ConfigError(f"{name} is empty: leave it out to use the default")
     fingerprint = account.fingerprint
     if fingerprint is not None:
-        fingerprint = normalise_fingerprint(fingerprint)
+        fingerprint = normalize_fingerprint(fingerprint)
     return replace(account, host=host, fingerprint=fingerprint)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
-from collections.abc import Callable
 
 from popgui.accounts.secrets import SecretStore
 from popgui.accounts.settings import Account, Settings, load_settings
 from popgui.errors import UsageError
+from popgui.net.transport import Trace
 from popgui.profile import Profile, resolve_profile
 
 
@@ -32,7 +32,7 @@ def secret_for(account: Account) -> str:
     return SecretStore().get_password(account)
 
 
-def debug_trace(args: Namespace, label: str) -> Callable[[str], None] | None:
+def debug_trace(args: Namespace, label: str) -> Trace | None:
     """With --debug, the protocol dialogue goes to stderr, one line per command or reply."""
     if not args.debug:
         return None

@@ -1,30 +1,15 @@
 """The command line's grammar. Scripts depend on it: change it only by adding.
 
-Kept apart from the commands so that ``--help`` and the man page need no heavy import.
+Kept apart from the commands so that ``--help`` and the man page need only this module.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from popgui import __version__
-
-AUTH_METHODS = (
-    "auto",
-    "user",
-    "apop",
-    "plain",
-    "login",
-    "cram-md5",
-    "scram-sha-1",
-    "scram-sha-256",
-    "xoauth2",
-)
+from popgui.accounts.settings import AUTH_METHODS
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -56,10 +41,13 @@ def positive_float(text: str) -> float:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole grammar; with *argv* (the arguments about to be parsed), only the commands
-    named there get their options: building every command's parser costs milliseconds at each
-    start, and a command is always named literally. ``None``: every command (the man page)."""
-    parser = _Parser(
+    """The whole grammar: every command with its options.
+
+    *argv* is not used; it is accepted so that a caller passing the arguments about to be
+    parsed keeps working.
+    """
+    del argv
+    parser = argparse.ArgumentParser(
         prog="popgui",
         description="Download mail from POP3 and POP2 servers into local Maildirs, "
         "each message exactly once. Without a command, opens the window.",
@@ -77,43 +65,17 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="print the protocol dialogue to stderr (passwords and tokens masked)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    named = None if argv is None else set(argv)
-    for name, (summary, add_options) in _COMMANDS.items():
-        command = commands.add_parser(name, help=summary)
-        if named is None or name in named:
-            add_options(command)
+    _add_account_commands(commands.add_parser("account", help="add, list, show or remove accounts"))
+    _add_sync_options(
+        commands.add_parser("sync", help="download new mail (all accounts, or those named)")
+    )
+    _add_preview_options(
+        commands.add_parser("preview", help="list what waits on the server (downloads nothing)")
+    )
+    _add_demo_options(
+        commands.add_parser("demo", help="try popgui on built-in local servers with sample mail")
+    )
     return parser
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser using :class:`_Formatter`; its subcommands' parsers are of this class
-    too (argparse makes them with the class of the parser they belong to)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(**kwargs)
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, sized without importing :mod:`shutil` (and the compression
-    modules it pulls in): argparse makes a formatter for every option it is given, at each
-    start of popgui, help or not."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_terminal_width() - 2)
-
-
-def _terminal_width() -> int:
-    """What ``shutil.get_terminal_size().columns`` says: $COLUMNS, the terminal, or 80."""
-    with contextlib.suppress(ValueError):
-        columns = int(os.environ.get("COLUMNS", "0"))
-        if columns > 0:
-            return columns
-    try:
-        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
-    except (AttributeError, ValueError, OSError):
-        columns = 0
-    return columns if columns > 0 else 80
 
 
 def _add_account_commands(account: argparse.ArgumentParser) -> None:
@@ -229,12 +191,3 @@ def _add_demo_options(demo: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run the demo in the terminal even where a display is available",
     )
-
-
-#: Each command: its line in ``popgui --help``, and what adds its options.
-_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    "account": ("add, list, show or remove accounts", _add_account_commands),
-    "sync": ("download new mail (all accounts, or those named)", _add_sync_options),
-    "preview": ("list what waits on the server (downloads nothing)", _add_preview_options),
-    "demo": ("try popgui on built-in local servers with sample mail", _add_demo_options),
-}

@@ -8,8 +8,8 @@ from argparse import Namespace
 
 from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_for
 from popgui.cli.progress import human_size
+from popgui.net.session import ConnectOptions
 from popgui.sync.preview import PreviewItem, preview_account
-from popgui.sync.session import ConnectOptions
 
 
 def run_preview(args: Namespace) -> int:

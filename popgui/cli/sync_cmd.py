@@ -12,10 +12,10 @@ from popgui.cli.common import debug_trace, find_account, load, open_profile, sec
 from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
 from popgui.errors import MigrationSuspectedError
 from popgui.messages import describe, error_kind
+from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.sync.engine import sync_account
 from popgui.sync.progress import SyncResult
-from popgui.sync.session import ConnectOptions
 
 
 def run_sync(args: Namespace) -> int:

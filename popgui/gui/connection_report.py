@@ -19,7 +19,7 @@ from popgui.gui.certificate_dialog import wrap_fingerprint
 from popgui.messages import describe
 
 if TYPE_CHECKING:
-    from popgui.net.transport import CertificateInfo
+    from popgui.net.certificates import CertificateInfo
     from popgui.sync.diagnose import ConnectionReport
 
 __all__ = ["capitalised", "describe_error", "error_html", "render_report"]

@@ -43,9 +43,9 @@ from popgui.profile import Profile
 from popgui.sync.progress import Progress, SyncResult
 
 if TYPE_CHECKING:
+    from popgui.net.session import ConnectOptions
     from popgui.sync.diagnose import ConnectionReport
     from popgui.sync.preview import PreviewItem
-    from popgui.sync.session import ConnectOptions
 
 __all__ = [
     "AccountProgress",
@@ -122,7 +122,7 @@ class JobContext:
         return call_cancellable(partial(store.get_password, self.account), self.token, "keyring")
 
     def options(self) -> ConnectOptions:
-        from popgui.sync.session import ConnectOptions
+        from popgui.net.session import ConnectOptions
 
         return ConnectOptions(cancel=self.token)
 
@@ -253,8 +253,8 @@ def _delete_job(uids: frozenset[str], ctx: JobContext) -> tuple[object, PopguiEr
 
 
 def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.net.session import ConnectOptions
     from popgui.sync import diagnose
-    from popgui.sync.session import ConnectOptions
 
     timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
     options = ConnectOptions(timeout=timeout, cancel=ctx.token)

@@ -8,10 +8,13 @@ the kernel returns at once instead of waiting for the server or the timeout.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from popgui.errors import CancelledError
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["CancelToken"]
 
@@ -86,6 +89,4 @@ def _run(callback: Callable[[], None]) -> None:
     try:
         callback()
     except Exception:
-        import logging  # only when a callback fails
-
-        logging.getLogger(__name__).exception("a cancel callback failed")
+        _log.exception("a cancel callback failed")

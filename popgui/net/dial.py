@@ -1,9 +1,7 @@
-"""Opening a TCP connection: resolve, connect, tune; with errors in plain words.
+"""Opening a TCP connection: check the host, resolve, connect, tune; errors in plain words.
 
-Kept apart from :mod:`popgui.net.transport` (TLS, certificates, the progress rule) because it
-needs nothing but :mod:`socket`: a sync opens its connection on a helper thread as soon as it
-knows the server, and the heavier modules are imported while the server prepares its greeting
-(see popgui/sync/early.py).
+Kept apart from :mod:`popgui.net.transport` (TLS, the progress rule): the account settings
+check a host name with :func:`check_host` without anything else of the network layer.
 """
 
 from __future__ import annotations
@@ -11,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import ipaddress
 import math
+import re
 import socket
 from collections.abc import Callable
 
@@ -29,14 +29,43 @@ __all__ = [
     "where",
 ]
 
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+
 
 def check_host(host: str) -> str:
-    """The host to connect to (brackets and blanks removed); ConfigError when malformed."""
+    """The host name, IPv4 or IPv6 address to connect to, or ConfigError.
+
+    Blanks around it and the brackets of an IPv6 literal are removed; an IPv6 address is
+    returned in its short form. A host name is made of labels of letters, digits, ``-`` and
+    ``_`` (a non-ASCII name is checked in its IDNA form), and is not all digits at the end.
+    """
     value = host.strip()
     if value.startswith("[") and value.endswith("]"):
         value = value[1:-1]
-    if not value or any(ch.isspace() or ch in "\0/\\@" for ch in value):
-        raise ConfigError(f"the server name {host!r} is not a valid host name or address")
+    if not value:
+        raise ConfigError("host is empty: give the POP server name, e.g. pop.example.org")
+    if ":" in value:
+        try:
+            return str(ipaddress.IPv6Address(value))
+        except ValueError:
+            raise ConfigError(
+                f"host {host!r} is not a valid host name or IPv6 address "
+                "(give the port in the port setting)"
+            ) from None
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.IPv4Address(value))
+    try:
+        ascii_host = value if value.isascii() else value.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ConfigError(f"host {host!r} is not a valid host name") from None
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise ConfigError(
+            f"host {host!r} is not a valid host name (a server name has letters, digits, '-' "
+            "and '.'; no spaces, slashes or port numbers)"
+        )
+    if labels[-1].isdigit():
+        raise ConfigError(f"host {host!r} is neither a host name nor an IP address")
     return value
 
 
@@ -68,7 +97,7 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
     """
     place = where(host, port)
     try:
-        addresses = socket.getaddrinfo(_lookup_form(host), port, type=socket.SOCK_STREAM)
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise NetworkError(f"could not connect to {place}: {_lookup_reason(exc)}") from exc
     except UnicodeError as exc:
@@ -132,12 +161,6 @@ def os_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]
     return str(exc) or type(exc).__name__
-
-
-def _lookup_form(host: str) -> str | bytes:
-    """An ASCII host as bytes: the same name, without Python's IDNA codec (and the modules
-    it imports, a few milliseconds before every connection); others as text, for the codec."""
-    return host.encode("ascii") if host.isascii() else host
 
 
 def _tune(sock: socket.socket) -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from popgui.errors import CredentialsError, RemoteProtocolError, ServerError
-from popgui.net.transport import Transport
+from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop2
-
-Trace = Callable[[str], None]
 
 
 class POP2Client:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import collections
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
-from popgui.net.transport import Transport
+from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop3, sasl
 
 #: How many commands may be in flight at once when the server offers PIPELINING. Commands
@@ -28,8 +29,6 @@ PIPELINE_WINDOW = 128
 #: line once parsed), so an endless one from a hostile server must stop well before the memory
 #: does; no POP3 maildrop holds a million messages.
 MAX_LISTING_LINES = 1_000_000
-
-Trace = Callable[[str], None]
 
 
 class MessageSink(Protocol):
@@ -190,7 +189,6 @@ def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
 
 
 def apop_digest(timestamp: str, password: str) -> str:
-    import hashlib  # APOP only: loading OpenSSL costs a plain login ~2 ms before it is sent
 
     return hashlib.md5((timestamp + password).encode("utf-8")).hexdigest()
 
@@ -326,20 +324,16 @@ class POP3Client:
         method: str = "auto",
         *,
         uidl_ahead: bool = False,
-        sent: Callable[[], None] | None = None,
     ) -> str:
         """Authenticate; returns the method used (``USER``, ``APOP`` or a SASL name).
 
         *uidl_ahead*: when the server pipelines, ask UIDL at once (with USER and PASS, in the
         same write): the server lists while the caller prepares; :meth:`uidl_lines` and
-        :meth:`list_and_uidl` take that reply. *sent* is called once the request is on its
-        way and only the server's answers remain to wait for.
+        :meth:`list_and_uidl` take that reply.
         """
         chosen = self._choose_method(method)
         if chosen == "USER" and self.pipelining:
-            return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead, sent=sent)
-        if sent is not None:
-            sent()
+            return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead)
         chosen = self._login_one_by_one(chosen, user, secret)
         if uidl_ahead and self.pipelining:
             self._send("UIDL")
@@ -363,9 +357,7 @@ class POP3Client:
             self.capa()  # capabilities may change after login (RFC 2449)
         return chosen
 
-    def _login_user_pipelined(
-        self, user: str, secret: str, *, uidl_ahead: bool, sent: Callable[[], None] | None
-    ) -> str:
+    def _login_user_pipelined(self, user: str, secret: str, *, uidl_ahead: bool) -> str:
         """USER, PASS and the post-login CAPA (and UIDL) in one write (RFC 2449 PIPELINING):
         one round trip instead of three. Every login reply is read before any is judged, so
         a refusal leaves the session in step; a CAPA answered before the login took effect is
@@ -379,8 +371,6 @@ class POP3Client:
             for line in shown:
                 self._trace("C: " + line)
         self._transport.send(b"".join(parts))
-        if sent is not None:
-            sent()
         replies = [self._next_event() for _ in range(3)]
         if uidl_ahead and not all(isinstance(reply, pop3.Ok) for reply in replies[:2]):
             self._next_event()  # the refused login's UIDL reply: keep the session in step

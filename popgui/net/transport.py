@@ -14,9 +14,9 @@ Certificates
     file) and must name the host (RFC 7817). With a fingerprint pin the chain is *not* checked:
     the SHA-256 of the presented certificate must equal the pin, which is how a user trusts a
     self-signed certificate. TLS 1.2 is the minimum in both cases. A refused certificate raises
-    :class:`~popgui.errors.CertificateError` carrying the presented certificate's details, so a
-    front end can offer "Trust this certificate" (which stores :attr:`CertificateError.fingerprint`
-    as the pin).
+    :class:`~popgui.errors.CertificateError` carrying the presented certificate's details (read
+    by :mod:`popgui.net.certificates`), so a front end can offer "Trust this certificate" (which
+    stores :attr:`CertificateError.fingerprint` as the pin).
 
 Errors
     Everything that goes wrong on the network raises :class:`~popgui.errors.NetworkError` (or its
@@ -39,16 +39,14 @@ Timeout
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import socket
-import sys
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeGuard
+from typing import Final, Literal
 
 from popgui.errors import (
     CancelledError,
@@ -59,38 +57,30 @@ from popgui.errors import (
     PopguiError,
 )
 from popgui.net.cancel import CancelToken
-from popgui.net.dial import (
-    check_host,
-    connect,
-    open_socket,
-    os_reason,
-    seconds,
-    shutdown,
-    where,
+from popgui.net.certificates import (
+    CertificateInfo,
+    PeerCertificateInfo,
+    certificate_refused,
+    decode_certificate,
+    normalize_fingerprint,
 )
-
-if TYPE_CHECKING:
-    import ssl
+from popgui.net.dial import check_host, connect, open_socket, os_reason, seconds, shutdown, where
 
 __all__ = [
     "DEFAULT_RECV_SIZE",
     "PROGRESS_BYTES",
-    "CertificateInfo",
-    "PeerCertificateInfo",
     "Security",
     "TLSSettings",
     "Trace",
     "Transport",
-    "certificate_fingerprint",
-    "decode_certificate",
     "make_tls_context",
-    "normalize_fingerprint",
 ]
 
 Security = Literal["tls", "starttls", "none"]
 
-#: Debug hook: called with ("C", bytes sent) and ("S", bytes received). The caller masks secrets.
-Trace = Callable[[str, bytes], None]
+#: The POP3 and POP2 clients' debug hook: called with one line of the dialogue at a time,
+#: "C: ..." for a command and "S: ..." for a reply, with passwords and tokens masked.
+Trace = Callable[[str], None]
 
 DEFAULT_RECV_SIZE: Final = 262_144
 
@@ -101,35 +91,7 @@ _SECURITIES: Final = ("tls", "starttls", "none")
 
 
 # --------------------------------------------------------------------------------------------
-# Settings and certificates
-
-
-def normalize_fingerprint(text: str) -> str:
-    """Return a SHA-256 fingerprint as lowercase hex pairs joined by colons.
-
-    Accepts upper or lower case, with or without colons or spaces, and the output of
-    ``openssl x509 -fingerprint -sha256`` ("sha256 Fingerprint=AB:CD:..."). Raises ConfigError
-    for anything that is not 32 bytes of hex.
-    """
-    value = text.strip()
-    if "=" in value:
-        value = value.rsplit("=", 1)[1]
-    value = re.sub(r"^sha-?256:?", "", value.strip(), flags=re.IGNORECASE)
-    digits = re.sub(r"[\s:]", "", value).lower()
-    if not re.fullmatch(r"[0-9a-f]{64}", digits):
-        raise ConfigError(
-            "the certificate fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
-            "optionally in pairs separated by colons"
-        )
-    return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
-
-
-def certificate_fingerprint(der: bytes) -> str:
-    """SHA-256 of a DER certificate, in the form :func:`normalize_fingerprint` returns."""
-    import hashlib  # certificates only: a plain-text session need not load OpenSSL's libcrypto
-
-    digest = hashlib.sha256(der).hexdigest()
-    return ":".join(digest[i : i + 2] for i in range(0, 64, 2))
+# Settings
 
 
 @dataclass(frozen=True)
@@ -152,139 +114,12 @@ class TLSSettings:
             object.__setattr__(self, "fingerprint", normalize_fingerprint(self.fingerprint))
 
 
-@dataclass(frozen=True)
-class CertificateInfo:
-    """What a person needs to decide whether to trust a certificate. Dates are UTC."""
-
-    fingerprint: str
-    subject: str | None
-    issuer: str | None
-    not_before: str | None
-    not_after: str | None
-    subject_alt_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PeerCertificateInfo:
-    """The negotiated TLS parameters and the server's certificate, for "Test connection"."""
-
-    protocol: str
-    cipher: str
-    certificate: CertificateInfo
-    verified_by_pin: bool
-
-    @property
-    def subject(self) -> str | None:
-        return self.certificate.subject
-
-    @property
-    def issuer(self) -> str | None:
-        return self.certificate.issuer
-
-    @property
-    def not_before(self) -> str | None:
-        return self.certificate.not_before
-
-    @property
-    def not_after(self) -> str | None:
-        return self.certificate.not_after
-
-    @property
-    def fingerprint(self) -> str:
-        return self.certificate.fingerprint
-
-
-def decode_certificate(der: bytes) -> CertificateInfo:
-    """Describe a DER certificate; unreadable fields are None (the fingerprint never is)."""
-    fields = _decode_der_certificate(der)
-    alt_names = tuple(
-        f"{kind}:{value}"
-        for kind, value in fields.get("subjectAltName", ())
-        if isinstance(kind, str) and isinstance(value, str)
-    )
-    return CertificateInfo(
-        fingerprint=certificate_fingerprint(der),
-        subject=_format_name(fields.get("subject")),
-        issuer=_format_name(fields.get("issuer")),
-        not_before=_format_time(fields.get("notBefore")),
-        not_after=_format_time(fields.get("notAfter")),
-        subject_alt_names=alt_names,
-    )
-
-
-def _decode_der_certificate(der: bytes) -> dict[str, Any]:
-    """Parse a certificate that was *not* verified; returns the ``getpeercert()`` dict, or {}.
-
-    The standard library has no public parser for this: ``getpeercert()`` returns {} when the
-    certificate was not verified (pinned, or a failed verification). CPython's private
-    ``_ssl._test_decode_cert(path)``, which its own test suite uses, reads a PEM *file* and
-    returns the same dict as ``getpeercert()``. popgui does not depend on the ``cryptography``
-    package, so this is the one place that uses the private function; if a Python lacks it, the
-    details degrade to the fingerprint alone.
-    """
-    import _ssl
-    import ssl
-    import tempfile
-
-    decode = getattr(_ssl, "_test_decode_cert", None)
-    if decode is None:
-        return {}
-    handle, path = tempfile.mkstemp(prefix="popgui-cert-", suffix=".pem")
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as pem_file:
-            pem_file.write(ssl.DER_cert_to_PEM_cert(der))
-        fields = decode(path)
-    except (OSError, ValueError):  # ssl.SSLError is an OSError
-        return {}
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-    return fields if isinstance(fields, dict) else {}
-
-
-_SHORT_NAMES: Final = {
-    "commonName": "CN",
-    "organizationName": "O",
-    "organizationalUnitName": "OU",
-    "countryName": "C",
-    "stateOrProvinceName": "ST",
-    "localityName": "L",
-    "domainComponent": "DC",
-}
-
-
-def _format_name(rdns: Any) -> str | None:
-    """("((('commonName', 'x'),), ...)" → "CN=x, O=y"."""
-    if not isinstance(rdns, tuple) or not rdns:
-        return None
-    parts = []
-    for rdn in rdns:
-        parts.append("+".join(f"{_SHORT_NAMES.get(key, key)}={value}" for key, value in rdn))
-    return ", ".join(parts)
-
-
-def _format_time(value: Any) -> str | None:
-    """OpenSSL's "Jan  5 09:00:00 2030 GMT" → "2030-01-05 09:00:00 UTC"."""
-    if not isinstance(value, str):
-        return None
-    import datetime
-    import ssl
-
-    try:
-        seconds = ssl.cert_time_to_seconds(value)
-    except ValueError:
-        return value
-    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
     """A client context that verifies the chain and the host name, TLS 1.2 or newer.
 
     Trusts the system store, plus ``ca_file`` (PEM) when given; an unreadable file raises
     ConfigError.
     """
-    import ssl
 
     context = ssl.create_default_context()
     if ca_file:
@@ -302,7 +137,6 @@ def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
 
 def _unverified_context() -> ssl.SSLContext:
     """For a pinned certificate (checked by fingerprint afterwards) or to fetch one for details."""
-    import ssl
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
@@ -335,7 +169,6 @@ class Transport:
         timeout: float,
         tls: TLSSettings | None = None,
         cancel: CancelToken | None = None,
-        trace: Trace | None = None,
     ) -> None:
         self._sock = sock
         self._host = host
@@ -343,7 +176,6 @@ class Transport:
         self._timeout = timeout
         self._tls = tls if tls is not None else TLSSettings()
         self._cancel = cancel
-        self._trace = trace
         self._where = where(host, port)
         self._lock = threading.Lock()
         self._closed = False
@@ -368,7 +200,6 @@ class Transport:
         timeout: float,
         tls: TLSSettings | None = None,
         cancel: CancelToken | None = None,
-        trace: Trace | None = None,
     ) -> Transport:
         """Connect to ``host:port`` (a name, an IPv4 or an IPv6 literal) and, for ``"tls"``,
         complete the TLS handshake.
@@ -379,36 +210,8 @@ class Transport:
         """
         _check_security(security)
         host, sock = connect(host, port, timeout, cancel)
-        return cls.over(
-            sock,
-            host,
-            port,
-            security=security,
-            timeout=timeout,
-            tls=tls,
-            cancel=cancel,
-            trace=trace,
-        )
-
-    @classmethod
-    def over(
-        cls,
-        sock: socket.socket,
-        host: str,
-        port: int,
-        *,
-        security: Security,
-        timeout: float,
-        tls: TLSSettings | None = None,
-        cancel: CancelToken | None = None,
-        trace: Trace | None = None,
-    ) -> Transport:
-        """The second half of :meth:`connect`, for a socket that
-        :func:`popgui.net.dial.connect` connected to ``host:port``: for ``"tls"``, the
-        handshake. The new Transport owns ``sock``; on failure it is closed."""
         try:
-            _check_security(security)
-            transport = cls(sock, host, port, timeout=timeout, tls=tls, cancel=cancel, trace=trace)
+            transport = cls(sock, host, port, timeout=timeout, tls=tls, cancel=cancel)
         except BaseException:
             sock.close()
             raise
@@ -446,8 +249,6 @@ class Transport:
     def send(self, data: bytes) -> None:
         """Send all of ``data``; a dropped connection or a stalled server raises NetworkError."""
         with self._io() as sock:
-            if self._trace is not None:
-                self._trace("C", data)
             self._progress()  # a new command: the server's allowance starts again
             try:
                 self._fit_timeout(sock, self._timeout)
@@ -476,8 +277,6 @@ class Transport:
         if not data and self._closed:
             # close() (cancel) shut the socket down under our feet: that is not the server's EOF.
             raise self._closed_error()
-        if data and self._trace is not None:
-            self._trace("S", data)
         return data
 
     def _recv_within_allowance(self, sock: socket.socket, max_bytes: int) -> bytes:
@@ -502,10 +301,10 @@ class Transport:
     def _fit_timeout(self, sock: socket.socket, allowance: float) -> None:
         """Make the socket wait at most *allowance* seconds, and not much less.
 
-        ``settimeout`` releases the interpreter lock and must take it back (other threads
-        write files meanwhile): called twice per recv it cost the delivering thread a third of
-        a second per 89 MB. The timeout is reset only when it falls outside
-        [allowance - slack, allowance]; a recv that times out early is simply repeated.
+        ``settimeout`` releases the interpreter lock and must take it back while other threads
+        write files, so it is not called before every recv: the timeout is reset only when it
+        falls outside [allowance - slack, allowance]; a recv that times out early is simply
+        repeated.
         """
         slack = self._timeout / 20
         current = sock.gettimeout()
@@ -564,12 +363,12 @@ class Transport:
 
     @property
     def is_tls(self) -> bool:
-        return _is_tls_socket(self._sock)
+        return isinstance(self._sock, ssl.SSLSocket)
 
     def peer_certificate_info(self) -> PeerCertificateInfo | None:
         """Protocol, cipher and certificate of an encrypted connection; None in clear text."""
         with self._io() as sock:
-            if not _is_tls_socket(sock):
+            if not isinstance(sock, ssl.SSLSocket):
                 return None
             der = sock.getpeercert(binary_form=True)
             protocol = sock.version() or "unknown"
@@ -634,7 +433,6 @@ class Transport:
         *,
         immediate: bool,
     ) -> None:
-        import ssl
 
         pin = self._tls.fingerprint
         context = _unverified_context() if pin else make_tls_context(self._tls.ca_file)
@@ -678,7 +476,7 @@ class Transport:
             presented = self._fetch_certificate(server_name, prelude, immediate=immediate)
             if self._cancel is not None and self._cancel.cancelled:
                 raise CancelledError("cancelled") from cert_error
-            raise _verification_error(cert_error, self._where, server_name, presented)
+            raise certificate_refused(cert_error, self._where, server_name, presented)
         if pin:
             self._check_pin(pin, der)
             self._pinned = True
@@ -697,7 +495,7 @@ class Transport:
             f"the certificate of {self._where} has changed since you chose to trust it. "
             "Someone may be intercepting the connection, or the server has a new certificate. "
             f"Trusted fingerprint: {pin}. Presented fingerprint: {presented.fingerprint}.",
-            **_details(presented),
+            **presented.details(),
             pinned_fingerprint=pin,
         )
 
@@ -713,7 +511,6 @@ class Transport:
             self._cancel is not None and self._cancel.cancelled
         ):
             return None
-        import ssl
 
         try:
             sock = open_socket(self._host, self._port, self._timeout, self._cancel)
@@ -739,19 +536,13 @@ class Transport:
 # Helpers
 
 
-def _is_tls_socket(sock: socket.socket) -> TypeGuard[ssl.SSLSocket]:
-    loaded = sys.modules.get("ssl")  # not imported yet: no socket can be a TLS one
-    return loaded is not None and isinstance(sock, loaded.SSLSocket)
-
-
 def _check_security(security: str) -> None:
     if security not in _SECURITIES:
         raise ConfigError(f"unknown security setting {security!r}: use tls, starttls or none")
 
 
 def _os_reason(exc: BaseException) -> str:
-    ssl = sys.modules.get("ssl")  # not imported: no TLS, no TLS error
-    if ssl is not None and isinstance(exc, ssl.SSLError):
+    if isinstance(exc, ssl.SSLError):
         return f"TLS error ({exc.reason or exc})"
     return os_reason(exc)
 
@@ -766,7 +557,6 @@ _NO_COMMON_CIPHER: Final = frozenset(
 
 
 def _tls_failure_reason(exc: ssl.SSLError) -> str:
-    import ssl
 
     reason = exc.reason or ""
     if reason in _OLD_PROTOCOL:
@@ -781,70 +571,3 @@ def _tls_failure_reason(exc: ssl.SSLError) -> str:
     if isinstance(exc, ssl.SSLEOFError) or reason == "UNEXPECTED_EOF_WHILE_READING":
         return "the server closed the connection during the TLS handshake"
     return f"TLS error ({reason or exc})"
-
-
-# OpenSSL's X509_V_ERR_* codes, as found in SSLCertVerificationError.verify_code.
-_X509_NOT_YET_VALID: Final = 9
-_X509_EXPIRED: Final = 10
-_X509_SELF_SIGNED: Final = 18
-_X509_SELF_SIGNED_IN_CHAIN: Final = 19
-_X509_UNKNOWN_ISSUER: Final = frozenset({2, 20, 21})
-_X509_REVOKED: Final = 23
-_X509_WRONG_PURPOSE: Final = frozenset({24, 26})
-_X509_HOST_MISMATCH: Final = 62
-_X509_IP_MISMATCH: Final = 64
-
-
-def _verification_reason(
-    exc: ssl.SSLCertVerificationError, server_name: str, cert: CertificateInfo | None
-) -> str:
-    code = exc.verify_code
-    if code == _X509_EXPIRED:
-        when = f" on {cert.not_after}" if cert and cert.not_after else ""
-        return f"it expired{when}"
-    if code == _X509_NOT_YET_VALID:
-        when = f" before {cert.not_before}" if cert and cert.not_before else " yet"
-        return f"it is not valid{when}"
-    if code == _X509_SELF_SIGNED:
-        return "it is self-signed, so no known authority vouches for it"
-    if code == _X509_SELF_SIGNED_IN_CHAIN:
-        return "it was issued by an authority this computer does not trust"
-    if code in _X509_UNKNOWN_ISSUER:
-        return "it was issued by an authority this computer does not know"
-    if code in (_X509_HOST_MISMATCH, _X509_IP_MISMATCH):
-        kind = "address" if code == _X509_IP_MISMATCH else "name"
-        names = ""
-        if cert and cert.subject_alt_names:
-            listed = ", ".join(name.split(":", 1)[1] for name in cert.subject_alt_names)
-            names = f" (it is valid for {listed})"
-        return f"it was issued for another {kind}, not {server_name}{names}"
-    if code == _X509_REVOKED:
-        return "it has been revoked"
-    if code in _X509_WRONG_PURPOSE:
-        return "it is not meant to identify a server"
-    return f"it could not be verified ({exc.verify_message or exc.reason or exc})"
-
-
-def _verification_error(
-    exc: ssl.SSLCertVerificationError,
-    where: str,
-    server_name: str,
-    cert: CertificateInfo | None,
-) -> CertificateError:
-    reason = _verification_reason(exc, server_name, cert)
-    error = CertificateError(
-        f"the certificate of {where} is not trusted: {reason}",
-        **(_details(cert) if cert else {}),
-    )
-    error.__cause__ = exc
-    return error
-
-
-def _details(cert: CertificateInfo) -> dict[str, str | None]:
-    return {
-        "fingerprint": cert.fingerprint,
-        "subject": cert.subject,
-        "issuer": cert.issuer,
-        "not_before": cert.not_before,
-        "not_after": cert.not_after,
-    }

@@ -27,7 +27,12 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import hashlib
+import hmac
+import json
+import logging
 import re
+import secrets
 import stringprep
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -39,6 +44,8 @@ from popgui.errors import (
     LocalProtocolError,
     RemoteProtocolError,
 )
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "AUTO_ORDER",
@@ -61,8 +68,8 @@ __all__ = [
 
 #: RFC 7677: a client SHOULD at least warn below this SCRAM iteration count.
 MIN_SAFE_SCRAM_ITERATIONS: Final = 4096
-#: Above this the server is refused: each iteration costs us CPU (10 M ≈ 2 s of PBKDF2), and a
-#: hostile server must not be able to pin a core. OWASP's 2023 advice for PBKDF2-HMAC-SHA1 is
+#: Above this the server is refused: each iteration costs us CPU, and a hostile server must
+#: not be able to pin a core. OWASP's 2023 advice for PBKDF2-HMAC-SHA1 is
 #: 1.3 M, so a lower cap (1 M) would refuse a carefully configured server.
 MAX_SCRAM_ITERATIONS: Final = 10_000_000
 
@@ -229,9 +236,6 @@ class CramMD5(SaslMechanism):
         if not challenge:
             raise RemoteProtocolError("CRAM-MD5: the server's challenge is empty")
         self._done = True
-        import hashlib  # hashlib, hmac, secrets: imported by the mechanisms that need them
-        import hmac
-
         digest = hmac.new(self._secret.encode(), challenge, hashlib.md5).hexdigest()
         return f"{self._user} {digest}".encode()
 
@@ -336,8 +340,6 @@ class _Scram(SaslMechanism):
     ) -> None:
         super().__init__(user, secret, authzid=authzid)
         self._password = saslprep(secret, "password").encode()
-        import secrets
-
         client_nonce = nonce if nonce is not None else secrets.token_urlsafe(24)
         if not _NONCE.fullmatch(client_nonce):
             raise LocalProtocolError("a SCRAM nonce must be printable ASCII without commas")
@@ -371,8 +373,6 @@ class _Scram(SaslMechanism):
             )
 
     def _hmac(self, key: bytes, message: bytes) -> bytes:
-        import hmac
-
         return hmac.new(key, message, self.digest).digest()
 
     def _parse_server_first(self, challenge: bytes) -> tuple[str, bytes, int]:
@@ -402,11 +402,7 @@ class _Scram(SaslMechanism):
                 f"{self.name}: the iteration count {iterations} is outside 1..{limit}"
             )
         if iterations < MIN_SAFE_SCRAM_ITERATIONS:
-            import logging  # rare: not imported for every login
-
-            logging.getLogger(__name__).warning(
-                "%s: the server uses only %d iterations", self.name, iterations
-            )
+            _log.warning("%s: the server uses only %d iterations", self.name, iterations)
         return iterations
 
     def _client_final(self, server_first: bytes) -> bytes:
@@ -415,8 +411,6 @@ class _Scram(SaslMechanism):
         channel = base64.b64encode(self._gs2_header)
         without_proof = b"c=" + channel + b",r=" + nonce.encode()
         auth_message = b",".join((self._client_first_bare, server_first, without_proof))
-        import hashlib
-
         salted = hashlib.pbkdf2_hmac(self.digest, self._password, salt, iterations)
         client_key = self._hmac(salted, b"Client Key")
         stored_key = hashlib.new(self.digest, client_key).digest()
@@ -433,8 +427,6 @@ class _Scram(SaslMechanism):
             raise CredentialsError(f"the server refused the {self.name} login ({value})")
         if key != "v":
             raise RemoteProtocolError(f"the {self.name} server-final message is malformed")
-        import hmac
-
         if not hmac.compare_digest(_b64decode(value, "server signature"), self._server_signature):
             raise RemoteProtocolError("server could not prove it knows the password")
         self._stage = _ScramStage.DONE
@@ -496,8 +488,6 @@ class XOAuth2(SaslMechanism):
 def _oauth_error(challenge: bytes) -> str:
     """Summarise the server's JSON error (``{"status":"401",...}``) without any secret."""
     try:
-        import json  # XOAUTH2's error report only
-
         report = json.loads(challenge)
     except ValueError:
         raise RemoteProtocolError("XOAUTH2: the server's error report is not JSON") from None

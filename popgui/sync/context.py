@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
+from popgui.net.session import ConnectOptions
 from popgui.store.database import Database
 from popgui.store.maildir import Maildir, token_for
-from popgui.sync.early import EarlyLogin
 from popgui.sync.progress import Phase, Progress, ProgressCallback, SyncResult
-from popgui.sync.session import ConnectOptions
 
 #: Progress callbacks during a download come at most this often (the GUI throttles again).
 PROGRESS_INTERVAL = 0.1
@@ -36,8 +35,6 @@ class SyncContext:
     #: The database was damaged and is being rebuilt from the Maildir in this run: nothing
     #: is deleted on the server until a run on a whole database (see engine.py).
     rebuilding: bool = False
-    #: A POP3 login the engine started while preparing (see early.py), or None.
-    early: EarlyLogin | None = None
 
     @property
     def cancel(self) -> CancelToken:

@@ -1,6 +1,6 @@
 """The "Test connection" check: connect to a server step by step and report each stage.
 
-:func:`test_connection` does what :func:`popgui.sync.session.open_pop3` does (same transport,
+:func:`test_connection` does what :func:`popgui.net.session.open_pop3` does (same transport,
 same security rules: STARTTLS never falls back to clear text), but one stage at a time, so that
 the report can say how far it got: the address and port, the TLS version, cipher and
 certificate, the CAPA lines, the login methods offered (with notes on those popgui cannot or
@@ -23,11 +23,12 @@ from dataclasses import dataclass, field, fields
 
 from popgui.accounts.settings import Account, validate_account
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
+from popgui.net.certificates import CertificateInfo
 from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import Capabilities, POP3Client
-from popgui.net.transport import CertificateInfo, Transport
+from popgui.net.session import ConnectOptions, connect_transport
+from popgui.net.transport import Transport
 from popgui.protocol import sasl
-from popgui.sync.session import ConnectOptions, connect_transport
 
 __all__ = ["DEFAULT_TEST_TIMEOUT", "ConnectionReport", "test_connection"]
 

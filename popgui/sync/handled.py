@@ -42,8 +42,8 @@ def listing_digest(ctx: SyncContext, lines: tuple[bytes, ...]) -> str:
         ctx.deletes_locally_deleted,
     )  # fmt: skip
     digest = hashlib.sha256(repr(settings).encode("utf-8", "surrogateescape") + b"\0")
-    # b"\n".join(lines), fed in slices: one join of 50,000 lines needs a fresh megabyte
-    # (page faults, 2-3 ms at the very end of a no-op sync); slices reuse a small buffer.
+    # b"\n".join(lines), fed in slices: one join of a long listing needs a fresh buffer
+    # as large as the listing; slices reuse a small one.
     for start in range(0, len(lines), _SLICE):
         if start:
             digest.update(b"\n")

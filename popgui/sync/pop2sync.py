@@ -9,10 +9,10 @@ session end, even a dropped connection (RFC 937 digest, ambiguity 1).
 from __future__ import annotations
 
 from popgui.net.pop2client import POP2Client
+from popgui.net.session import open_pop2
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery
-from popgui.sync.session import open_pop2
 
 
 def sync_pop2(ctx: SyncContext) -> None:

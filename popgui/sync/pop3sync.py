@@ -11,24 +11,22 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Collection, Iterator
-from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
 from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client, parse_uidl
+from popgui.net.session import ConnectOptions, open_pop3
 from popgui.store.database import Database
+from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
-from popgui.sync.early import EarlyLogin
+from popgui.sync.delivery import BatchedDelivery, Wanted
 from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
-from popgui.sync.session import ConnectOptions, open_pop3
-
-if TYPE_CHECKING:  # the download side is imported when there is something to download
-    from popgui.sync.content import ContentIdentityWriter
-    from popgui.sync.delivery import BatchedDelivery, Wanted
+from popgui.sync.migration import guard_migration
+from popgui.sync.recovery import recover_delivered
 
 
 def sync_pop3(ctx: SyncContext) -> None:
-    with pop3_session(ctx) as client:
+    with pop3_session(ctx, uidl_ahead=True) as client:
         _sync_session(ctx, client)
 
 
@@ -49,8 +47,6 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
         uids, sizes = list_messages(ctx, client)
         if uids is not None:
             digest = listing_digest(ctx, _uidl_lines(uids))
-    from popgui.sync.migration import guard_migration  # (a no-op sync never gets here)
-
     guard_migration(ctx, client, uids, sizes)  # may stop here: see migration.py
     with delivering(ctx) as delivery:
         if uids is None:
@@ -90,16 +86,14 @@ def logged_in(
     secret: str,
     options: ConnectOptions,
     database: Database,
-    early: EarlyLogin | None = None,
+    *,
+    uidl_ahead: bool = False,
 ) -> Iterator[POP3Client]:
     """A logged-in POP3 client, closed at the end; the login is noted in ``account_state``.
 
-    *early*: a login the engine started on a helper thread (see early.py), used if unused.
+    *uidl_ahead*: ask for the UIDL listing with the login (see :meth:`POP3Client.login`).
     """
-    if early is not None and early.available:
-        client = early.take()
-    else:
-        client = open_pop3(account, secret, options)
+    client = open_pop3(account, secret, options, uidl_ahead=uidl_ahead)
     try:
         note_login(database, account.name, client)
         yield client
@@ -107,9 +101,11 @@ def logged_in(
         client.close()
 
 
-def pop3_session(ctx: SyncContext) -> contextlib.AbstractContextManager[POP3Client]:
+def pop3_session(
+    ctx: SyncContext, *, uidl_ahead: bool = False
+) -> contextlib.AbstractContextManager[POP3Client]:
     ctx.report("connecting")
-    return logged_in(ctx.account, ctx.secret, ctx.options, ctx.database, ctx.early)
+    return logged_in(ctx.account, ctx.secret, ctx.options, ctx.database, uidl_ahead=uidl_ahead)
 
 
 def note_login(database: Database, account: str, client: POP3Client) -> None:
@@ -142,8 +138,6 @@ def delivering(ctx: SyncContext) -> BatchedDelivery:
     """A batched delivery for ``ctx``; as a context manager it makes its last batch durable
     however the block ends. The handled listing is forgotten first: an interrupted delivery
     leaves work (recovery) for the next sync's full path (see handled.py)."""
-    from popgui.sync.delivery import BatchedDelivery
-
     ctx.database.forget_handled_listing(ctx.key)
     return BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
 
@@ -157,9 +151,6 @@ def plan(
 ) -> list[Wanted]:
     """The messages to download (those of *only* when given), after recognising those a
     killed run already delivered."""
-    from popgui.sync.delivery import Wanted
-    from popgui.sync.recovery import recover_delivered
-
     delivery.commit()  # what was delivered while identifying (no UIDL) counts as delivered
     delivered = ctx.database.delivered_uid_set(ctx.key)
     fresh = {
@@ -292,8 +283,6 @@ class _HashingSink:
 def _identities_by_download(
     ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: BatchedDelivery
 ) -> dict[int, str]:
-    from popgui.sync.content import ContentIdentityWriter
-
     sink = _HashingSink(ContentIdentityWriter(ctx, delivery))
     ctx.report("downloading", 0, len(sizes), 0, sum(sizes.values()))
     client.retrieve_many(sorted(sizes), sink)

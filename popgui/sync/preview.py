@@ -11,10 +11,10 @@ from datetime import datetime
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, ServerError
 from popgui.net.pop3client import POP3Client
+from popgui.net.session import ConnectOptions, open_pop3
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.headerindex import summarize
-from popgui.sync.session import ConnectOptions, open_pop3
 
 
 @dataclass(frozen=True)

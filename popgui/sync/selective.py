@@ -14,6 +14,7 @@ from collections.abc import Collection
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError
 from popgui.net.pop3client import POP3Client
+from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.sync.context import SyncContext
@@ -28,7 +29,6 @@ from popgui.sync.pop3sync import (
     pop3_session,
 )
 from popgui.sync.progress import ProgressCallback, SyncResult, ignore_progress
-from popgui.sync.session import ConnectOptions
 
 __all__ = ["delete_on_server", "download_selected", "top_lines"]
 

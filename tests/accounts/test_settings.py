@@ -19,11 +19,11 @@ from popgui.accounts.settings import (
     Settings,
     account_from_dict,
     load_settings,
-    normalise_fingerprint,
     save_settings,
     validate_account,
 )
 from popgui.errors import ConfigError, DeliveryError
+from popgui.net.certificates import normalize_fingerprint
 from popgui.profile import PROFILE_ENV, Profile, resolve_profile
 
 FINGERPRINT = "AB" * 32
@@ -148,7 +148,27 @@ def test_fingerprint_is_normalised() -> None:
     assert validate_account(account(fingerprint=FINGERPRINT)).fingerprint == NORMAL_FINGERPRINT
     colons = ":".join(["AB"] * 32)
     assert validate_account(account(fingerprint=colons)).fingerprint == NORMAL_FINGERPRINT
-    assert normalise_fingerprint(f"  {FINGERPRINT.lower()} ") == NORMAL_FINGERPRINT
+    assert normalize_fingerprint(f"  {FINGERPRINT.lower()} ") == NORMAL_FINGERPRINT
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        FINGERPRINT,  # what the settings file always accepted
+        ":".join(["AB"] * 32),
+        f"sha256 Fingerprint={':'.join(['AB'] * 32)}",  # what the transport accepted too
+        f"SHA256:{FINGERPRINT}",
+        " ".join(["ab"] * 32),
+    ],
+)
+def test_the_settings_accept_every_fingerprint_spelling(spelling: str) -> None:
+    assert validate_account(account(fingerprint=spelling)).fingerprint == NORMAL_FINGERPRINT
+
+
+@pytest.mark.parametrize("bad", ["AB" * 31, "AB" * 33, "zz" * 32, ":".join(["AB"] * 31)])
+def test_the_settings_refuse_a_malformed_fingerprint(bad: str) -> None:
+    with pytest.raises(ConfigError, match="fingerprint"):
+        validate_account(account(fingerprint=bad))
 
 
 def test_ipv6_host_loses_its_brackets() -> None:

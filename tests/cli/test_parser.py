@@ -1,10 +1,12 @@
 """The command line's grammar: a parser built for the arguments at hand reads them exactly as
-the whole grammar does (popgui builds only the named command's options, to start faster)."""
+the whole grammar does (one parser, whatever the arguments), and AUTH_METHODS are its
+choices for ``--auth``."""
 
 from __future__ import annotations
 
 import pytest
 
+from popgui.accounts.settings import AUTH_METHODS
 from popgui.cli.parser import build_parser
 
 COMMAND_LINES = [
@@ -57,3 +59,16 @@ def test_help_lists_every_command_with_or_without_arguments(
     listed = capsys.readouterr().out
     for command in ("account", "sync", "preview", "demo"):
         assert command in listed
+
+
+@pytest.mark.parametrize("method", AUTH_METHODS)
+def test_every_auth_method_of_the_settings_is_a_choice(method: str) -> None:
+    argv = ["account", "add", "w", "--host", "h", "--user", "u", "--auth", method]
+    assert build_parser().parse_args(argv).auth == method
+
+
+def test_an_unknown_auth_method_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["account", "add", "w", "--host", "h", "--user", "u",
+                                   "--auth", "kerberos"])  # fmt: skip
+    assert "kerberos" in capsys.readouterr().err

@@ -1,10 +1,11 @@
-"""What ``popgui sync`` has imported by the time its login is written.
+"""What the command line imports, and what it promises not to.
 
-A sync that finds nothing new spends its first tens of milliseconds in Python's start-up and
-imports; the server can only start checking the password once the login arrives. Every module
-imported before that point delays the whole run (docs/performance.md, "no-op re-sync"). These
-tests run a real sync against the local server and look at ``sys.modules`` at the moment the
-engine's thread learns that the login is on its way (``EarlyLogin.wait_until_sent``).
+``popgui sync`` and ``popgui account list`` run where there is no display (cron, a server) and
+must never load Qt. The keyring is loaded only for an account whose password lives there; an
+account with a password command never touches it (a keyring backend may talk to D-Bus, or
+ask to be unlocked). rich draws the progress bars and the preview table on a terminal only.
+
+The tests run the real command in a subprocess and look at ``sys.modules`` when it is done.
 """
 
 from __future__ import annotations
@@ -24,39 +25,14 @@ from .helpers import password_command, run_popgui
 
 USER, PASSWORD = "carol", "pass word"
 
-#: Modules that must wait until the login is sent, and why.
-NOT_BEFORE_LOGIN = {
-    "ssl": "a plain-TCP account never needs it",
-    "sqlite3": "the database is opened while the server checks the password",
-    "popgui.store.database": "the database is opened while the server checks the password",
-    "tempfile": "only certificate files need it",
-    "shutil": "only file moves need it",
-    "datetime": "only the deletion policy and certificates need it",
-    "logging": "only the debug trace needs it",
-    "hmac": "only SASL mechanisms need it",
-    "secrets": "only SASL mechanisms need it",
-    "email": "header parsing happens on downloads, never before the login",
-}
-
-#: What a SASL mechanism imports for itself (SCRAM's nonce and proofs).
-SASL_MODULES = {"hmac", "secrets", "_hashlib"}
-
-#: Runs ``popgui sync`` in this interpreter and prints the modules loaded at the moment the
-#: login was sent. ``-S``: no site-packages start-up hooks, only the standard library and
-#: popgui, so the list is popgui's own doing.
+#: Runs ``popgui`` with the given arguments in this interpreter and prints its exit code and
+#: the modules it loaded.
 SPY = """
 import json, sys
 sys.path.insert(0, {root!r})
-from popgui.sync import early
-seen = []
-wait = early.EarlyLogin.wait_until_sent
-def spy(self):
-    wait(self)
-    seen.append(sorted(sys.modules))
-early.EarlyLogin.wait_until_sent = spy
 from popgui.cli import main
-code = main(["--profile", {profile!r}, "sync"])
-print(json.dumps({{"code": code, "modules": seen}}))
+code = main({argv!r})
+print(json.dumps({{"code": code, "modules": sorted(sys.modules)}}))
 """
 
 
@@ -68,34 +44,51 @@ def server() -> Iterator[LocalPOP3Server]:
         yield pop3
 
 
-def modules_when_login_sent(profile: Path) -> list[str]:
-    root = str(Path(popgui.__file__).resolve().parent.parent)
-    code = SPY.format(root=root, profile=str(profile))
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.splitlines()[-1])
-    assert report["code"] == 0, done.stderr
-    assert len(report["modules"]) == 1, "the login should be sent exactly once"
-    return list(report["modules"][0])
-
-
-@pytest.mark.parametrize("auth", ["user", "auto"])
-def test_nothing_heavy_is_imported_before_the_login(
-    tmp_path: Path, server: LocalPOP3Server, auth: str
-) -> None:
+@pytest.fixture
+def profile(tmp_path: Path, server: LocalPOP3Server) -> Path:
     added = run_popgui(
         tmp_path, "account", "add", "box", "--host", "127.0.0.1", "--port", str(server.port),
-        "--security", "none", "--user", USER, "--auth", auth,
-        "--password-command", password_command(PASSWORD),
+        "--security", "none", "--user", USER, "--password-command", password_command(PASSWORD),
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    # A SASL login (auto picks SCRAM here) is woken before its first command, while the
-    # mechanism itself still works on the helper thread: what it imports is the login's own.
-    watched = NOT_BEFORE_LOGIN.keys() - (SASL_MODULES if auth == "auto" else set())
-    loaded = set(modules_when_login_sent(tmp_path))
-    assert "popgui.net.pop3client" in loaded  # the spy did see the login's moment
-    assert {name: NOT_BEFORE_LOGIN[name] for name in watched & loaded} == {}
-    # The first sync downloaded the message; the run after it finds nothing new.
-    assert not watched & set(modules_when_login_sent(tmp_path))
+    return tmp_path
+
+
+def modules_after(profile: Path, *argv: str) -> set[str]:
+    """The modules ``popgui --profile PROFILE ARGV...`` loaded (stdout and stderr are pipes,
+    not a terminal)."""
+    root = str(Path(popgui.__file__).resolve().parent.parent)
+    code = SPY.format(root=root, argv=["--profile", str(profile), *argv])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 0, done.stdout + done.stderr
+    return set(report["modules"])
+
+
+def _loaded(modules: set[str], package: str) -> set[str]:
+    return {name for name in modules if name == package or name.startswith(package + ".")}
+
+
+def test_sync_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
+    for _run in range(2):  # the first sync downloads; the second finds nothing new
+        loaded = modules_after(profile, "sync")
+        assert "popgui.net.pop3client" in loaded  # the spy did see a sync
+        assert _loaded(loaded, "PySide6") == set()
+        assert _loaded(loaded, "keyring") == set()  # a password command, not the keyring
+        assert _loaded(loaded, "rich") == set()  # no terminal: no progress bars
+
+
+def test_account_list_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
+    loaded = modules_after(profile, "account", "list")
+    assert "popgui.cli.account_cmd" in loaded  # the spy did see the command
+    assert _loaded(loaded, "PySide6") == set()
+    assert _loaded(loaded, "keyring") == set()  # listing reads no password
+    assert _loaded(loaded, "rich") == set()
+
+
+def test_preview_draws_no_table_for_a_pipe(profile: Path) -> None:
+    loaded = modules_after(profile, "preview", "box")
+    assert _loaded(loaded, "PySide6") == set()
+    assert _loaded(loaded, "keyring") == set()
+    assert _loaded(loaded, "rich") == set()

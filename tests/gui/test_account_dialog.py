@@ -22,7 +22,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
-from popgui.net.transport import CertificateInfo
+from popgui.net.certificates import CertificateInfo
 from popgui.sync.diagnose import ConnectionReport
 
 FINGERPRINT = ":".join(f"{i:02x}" for i in range(32))

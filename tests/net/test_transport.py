@@ -19,13 +19,8 @@ from hypothesis import strategies as st
 
 from popgui.errors import CancelledError, CertificateError, ConfigError, NetworkError
 from popgui.net.cancel import CancelToken
-from popgui.net.transport import (
-    TLSSettings,
-    Transport,
-    certificate_fingerprint,
-    make_tls_context,
-    normalize_fingerprint,
-)
+from popgui.net.certificates import certificate_fingerprint, normalize_fingerprint
+from popgui.net.transport import TLSSettings, Transport, make_tls_context
 from tests.support.certs import TestPKI
 
 Handler = Callable[[socket.socket], None]
@@ -184,24 +179,15 @@ def recv_exactly(transport: Transport, size: int) -> bytes:
 # Clear text and implicit TLS
 
 
-def test_plain_connect_send_recv_and_trace(serve: Callable[..., Server]) -> None:
+def test_plain_connect_send_recv(serve: Callable[..., Server]) -> None:
     server = serve(echo)
-    seen: list[tuple[str, bytes]] = []
-    with Transport.connect(
-        "127.0.0.1",
-        server.port,
-        security="none",
-        timeout=5,
-        trace=lambda who, data: seen.append((who, data)),
-    ) as transport:
+    with Transport.connect("127.0.0.1", server.port, security="none", timeout=5) as transport:
         assert not transport.is_tls
         assert transport.peer_certificate_info() is None
         assert recv_exactly(transport, len(BANNER)) == BANNER
         transport.send(b"NOOP\r\n")
         assert recv_exactly(transport, 6) == b"NOOP\r\n"
     assert transport.closed
-    assert ("C", b"NOOP\r\n") in seen
-    assert b"".join(data for who, data in seen if who == "S") == BANNER + b"NOOP\r\n"
 
 
 def test_recv_returns_empty_bytes_when_the_server_closes(serve: Callable[..., Server]) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from popgui.errors import CertificateError, ConfigError, CredentialsError, NetworkError
 from popgui.localserver import LocalPOP2Server, LocalPOP3Server, ServerAccount, ServerMailbox
+from popgui.net.session import ConnectOptions
 from popgui.sync import diagnose
-from popgui.sync.session import ConnectOptions
 from tests.support.certs import TestPKI
 
 from .conftest import PASSWORD, USER, make_account

@@ -18,13 +18,13 @@ from popgui.errors import (
 )
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.cancel import CancelToken
+from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir, token_for
 from popgui.sync.engine import sync_account
 from popgui.sync.progress import Progress
-from popgui.sync.session import ConnectOptions
 
 from .conftest import PASSWORD, USER, as_stored, maildir_contents, make_account
 

@@ -10,12 +10,12 @@ import pytest
 
 from popgui.accounts.settings import Account
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, ServerMailbox
+from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.localmail import INBOX, LocalMail
 from popgui.sync.engine import sync_account
 from popgui.sync.progress import SyncResult
-from popgui.sync.session import ConnectOptions
 
 from .conftest import PASSWORD, USER, make_account
 

@@ -1,0 +1,250 @@
+"""Certificates as a person sees them: who it names, who vouches for it, when it is valid,
+its SHA-256 fingerprint, and why a verification failed.
+
+The details are read with the ``cryptography`` package: the standard library describes only
+a certificate that passed verification (``getpeercert()`` is empty otherwise), and a refused
+or pinned certificate is exactly the one a person must be shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import ssl
+from dataclasses import dataclass
+from typing import Final
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from popgui.errors import CertificateError, ConfigError
+
+__all__ = [
+    "CertificateInfo",
+    "PeerCertificateInfo",
+    "certificate_fingerprint",
+    "certificate_refused",
+    "decode_certificate",
+    "normalize_fingerprint",
+]
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What a person needs to decide whether to trust a certificate. Dates are UTC."""
+
+    fingerprint: str
+    subject: str | None
+    issuer: str | None
+    not_before: str | None
+    not_after: str | None
+    subject_alt_names: tuple[str, ...] = ()
+
+    def details(self) -> dict[str, str | None]:
+        """The keyword arguments of :class:`~popgui.errors.CertificateError` describing it."""
+        return {
+            "fingerprint": self.fingerprint,
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "not_before": self.not_before,
+            "not_after": self.not_after,
+        }
+
+
+@dataclass(frozen=True)
+class PeerCertificateInfo:
+    """The negotiated TLS parameters and the server's certificate, for "Test connection"."""
+
+    protocol: str
+    cipher: str
+    certificate: CertificateInfo
+    verified_by_pin: bool
+
+    @property
+    def subject(self) -> str | None:
+        return self.certificate.subject
+
+    @property
+    def issuer(self) -> str | None:
+        return self.certificate.issuer
+
+    @property
+    def not_before(self) -> str | None:
+        return self.certificate.not_before
+
+    @property
+    def not_after(self) -> str | None:
+        return self.certificate.not_after
+
+    @property
+    def fingerprint(self) -> str:
+        return self.certificate.fingerprint
+
+
+# -- fingerprints ---------------------------------------------------------------------------
+
+#: 32 pairs of hex digits, each pair but the last followed by at most one colon or blank.
+_SPELLED: Final = re.compile(r"(?:[0-9A-Fa-f]{2}[:\s]?){31}[0-9A-Fa-f]{2}")
+
+
+def normalize_fingerprint(text: str) -> str:
+    """Return a SHA-256 fingerprint as lowercase hex pairs joined by colons.
+
+    Accepts upper or lower case, the 32 pairs of digits with or without a colon or a space
+    between them, a ``sha256:`` prefix, and the output of ``openssl x509 -fingerprint
+    -sha256`` ("sha256 Fingerprint=AB:CD:..."). Raises ConfigError for anything else.
+    """
+    value = text.strip()
+    if "=" in value:
+        value = value.rsplit("=", 1)[1]
+    value = re.sub(r"^sha-?256:?", "", value.strip(), flags=re.IGNORECASE)
+    if not _SPELLED.fullmatch(value):
+        # Starts with the setting's name, as every account setting's error does.
+        raise ConfigError(
+            "fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
+            "with or without a colon between each pair"
+        )
+    return _pairs(re.sub(r"[\s:]", "", value).lower())
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    """SHA-256 of a DER certificate, in the form :func:`normalize_fingerprint` returns."""
+    return _pairs(hashlib.sha256(der).hexdigest())
+
+
+def _pairs(digits: str) -> str:
+    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+# -- details --------------------------------------------------------------------------------
+
+
+def decode_certificate(der: bytes) -> CertificateInfo:
+    """Describe a DER certificate; unreadable fields are None (the fingerprint never is)."""
+    fingerprint = certificate_fingerprint(der)
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        return CertificateInfo(fingerprint, None, None, None, None)
+    return CertificateInfo(
+        fingerprint=fingerprint,
+        subject=_format_name(cert.subject),
+        issuer=_format_name(cert.issuer),
+        not_before=_format_time(cert.not_valid_before_utc),
+        not_after=_format_time(cert.not_valid_after_utc),
+        subject_alt_names=_alt_names(cert),
+    )
+
+
+#: Names OpenSSL gives attributes that RFC 4514 has no short name for.
+_LONG_NAMES: Final = {
+    NameOID.EMAIL_ADDRESS: "emailAddress",
+    NameOID.SERIAL_NUMBER: "serialNumber",
+    NameOID.GIVEN_NAME: "givenName",
+    NameOID.SURNAME: "surname",
+    NameOID.TITLE: "title",
+}
+
+
+def _format_name(name: x509.Name) -> str | None:
+    """The name's parts in the certificate's order: "CN=x, O=y"."""
+    if not name.rdns:
+        return None
+    parts = []
+    for rdn in name.rdns:
+        parts.append(
+            "+".join(
+                f"{_LONG_NAMES.get(part.oid) or part.rfc4514_attribute_name}={_text(part.value)}"
+                for part in rdn
+            )
+        )
+    return ", ".join(parts)
+
+
+def _text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.hex(":")
+
+
+def _format_time(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _alt_names(cert: x509.Certificate) -> tuple[str, ...]:
+    """ "DNS:mail.example.org", "IP Address:192.0.2.1", as OpenSSL lists them."""
+    try:
+        extension = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except (x509.ExtensionNotFound, ValueError):
+        return ()
+    names: list[str] = []
+    for entry in extension.value:
+        if isinstance(entry, x509.DNSName):
+            names.append(f"DNS:{entry.value}")
+        elif isinstance(entry, x509.IPAddress):
+            names.append(f"IP Address:{entry.value}")
+        elif isinstance(entry, x509.RFC822Name):
+            names.append(f"email:{entry.value}")
+        elif isinstance(entry, x509.UniformResourceIdentifier):
+            names.append(f"URI:{entry.value}")
+    return tuple(names)
+
+
+# -- verification failures ------------------------------------------------------------------
+
+# OpenSSL's X509_V_ERR_* codes, as found in SSLCertVerificationError.verify_code.
+_X509_NOT_YET_VALID: Final = 9
+_X509_EXPIRED: Final = 10
+_X509_SELF_SIGNED: Final = 18
+_X509_SELF_SIGNED_IN_CHAIN: Final = 19
+_X509_UNKNOWN_ISSUER: Final = frozenset({2, 20, 21})
+_X509_REVOKED: Final = 23
+_X509_WRONG_PURPOSE: Final = frozenset({24, 26})
+_X509_HOST_MISMATCH: Final = 62
+_X509_IP_MISMATCH: Final = 64
+
+
+def certificate_refused(
+    exc: ssl.SSLCertVerificationError,
+    where: str,
+    server_name: str,
+    cert: CertificateInfo | None,
+) -> CertificateError:
+    """The error for a certificate the verification refused, in a person's words, carrying
+    the presented certificate's details when they could be read (*cert*)."""
+    reason = _verification_reason(exc, server_name, cert)
+    error = CertificateError(
+        f"the certificate of {where} is not trusted: {reason}",
+        **(cert.details() if cert else {}),
+    )
+    error.__cause__ = exc
+    return error
+
+
+def _verification_reason(
+    exc: ssl.SSLCertVerificationError, server_name: str, cert: CertificateInfo | None
+) -> str:
+    code = exc.verify_code
+    if code == _X509_EXPIRED:
+        when = f" on {cert.not_after}" if cert and cert.not_after else ""
+        return f"it expired{when}"
+    if code == _X509_NOT_YET_VALID:
+        when = f" before {cert.not_before}" if cert and cert.not_before else " yet"
+        return f"it is not valid{when}"
+    if code == _X509_SELF_SIGNED:
+        return "it is self-signed, so no known authority vouches for it"
+    if code == _X509_SELF_SIGNED_IN_CHAIN:
+        return "it was issued by an authority this computer does not trust"
+    if code in _X509_UNKNOWN_ISSUER:
+        return "it was issued by an authority this computer does not know"
+    if code in (_X509_HOST_MISMATCH, _X509_IP_MISMATCH):
+        kind = "address" if code == _X509_IP_MISMATCH else "name"
+        names = ""
+        if cert and cert.subject_alt_names:
+            listed = ", ".join(name.split(":", 1)[1] for name in cert.subject_alt_names)
+            names = f" (it is valid for {listed})"
+        return f"it was issued for another {kind}, not {server_name}{names}"
+    if code == _X509_REVOKED:
+        return "it has been revoked"
+    if code in _X509_WRONG_PURPOSE:
+        return "it is not meant to identify a server"
+    return f"it could not be verified ({exc.verify_message or exc.reason or exc})"

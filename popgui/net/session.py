@@ -1,0 +1,94 @@
+"""Opening a logged-in session for an account: connect, greet, secure, authenticate.
+
+Shared by sync, preview and the window's "Test connection", so that every path applies the
+same security rules (STARTTLS never falls back to clear text). Everything happens in order on
+the caller's thread: connect (and, for ``tls``, the handshake), read the greeting, CAPA,
+STARTTLS when asked, then the login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from popgui.accounts.settings import Account
+from popgui.net.cancel import CancelToken
+from popgui.net.pop2client import POP2Client
+from popgui.net.pop3client import POP3Client
+from popgui.net.transport import TLSSettings, Trace, Transport
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ConnectOptions",
+    "connect_transport",
+    "greet_pop3",
+    "open_pop2",
+    "open_pop3",
+]
+
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How to reach a server: the read timeout, a cancel token and an optional trace."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    cancel: CancelToken | None = None
+    trace: Trace | None = None
+
+
+def connect_transport(account: Account, options: ConnectOptions) -> Transport:
+    """The account's connection, secured already for ``tls``."""
+    return Transport.connect(
+        account.host,
+        account.effective_port,
+        security=account.security,
+        timeout=options.timeout,
+        tls=TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint),
+        cancel=options.cancel,
+    )
+
+
+def greet_pop3(account: Account, options: ConnectOptions) -> POP3Client:
+    """A POP3 client ready to log in: greeted, its capabilities known, STARTTLS done.
+    The caller must ``close()`` it."""
+    client = POP3Client(connect_transport(account, options), trace=options.trace)
+    try:
+        client.read_greeting()
+        client.capa()
+        if account.security == "starttls":
+            client.starttls(account.host)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def open_pop3(
+    account: Account, secret: str, options: ConnectOptions, *, uidl_ahead: bool = False
+) -> POP3Client:
+    """A POP3 client in the TRANSACTION state; the caller must ``quit()`` or ``close()`` it.
+
+    *uidl_ahead*: see :meth:`POP3Client.login` (a sync asks for the listing with the login).
+    """
+    client = greet_pop3(account, options)
+    try:
+        client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def open_pop2(account: Account, secret: str, options: ConnectOptions) -> tuple[POP2Client, int]:
+    """A POP2 client with its mailbox selected, and that mailbox's message count."""
+    client = POP2Client(connect_transport(account, options), trace=options.trace)
+    try:
+        client.read_greeting()
+        count = client.helo(account.user, secret)
+        if account.remote_folder:
+            count = client.fold(account.remote_folder)
+    except BaseException:
+        client.close()
+        raise
+    return client, count
