@@ -26,10 +26,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from popgui.checks import check_host, normalize_fingerprint
 from popgui.errors import ConfigError, DeliveryError
 from popgui.fsutil import write_atomically
-from popgui.net.certificates import normalize_fingerprint
-from popgui.net.dial import check_host
 from popgui.profile import Profile
 
 Protocol = Literal["pop3", "pop2"]

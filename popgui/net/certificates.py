@@ -3,22 +3,25 @@ its SHA-256 fingerprint, and why a verification failed.
 
 The details are read with the ``cryptography`` package: the standard library describes only
 a certificate that passed verification (``getpeercert()`` is empty otherwise), and a refused
-or pinned certificate is exactly the one a person must be shown.
+or pinned certificate is exactly the one a person must be shown. It is imported only when a
+certificate is described (a refusal, a changed pin, Test connection): an ordinary sync, even
+with a pinned certificate, needs only its fingerprint, and importing ``cryptography.x509``
+takes longer than the rest of the command line's start-up (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import ssl
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from cryptography import x509
-from cryptography.x509.oid import NameOID
+from popgui.checks import fingerprint_pairs
+from popgui.errors import CertificateError
 
-from popgui.errors import CertificateError, ConfigError
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = [
     "CertificateInfo",
@@ -26,7 +29,6 @@ __all__ = [
     "certificate_fingerprint",
     "certificate_refused",
     "decode_certificate",
-    "normalize_fingerprint",
 ]
 
 
@@ -84,37 +86,10 @@ class PeerCertificateInfo:
 
 # -- fingerprints ---------------------------------------------------------------------------
 
-#: 32 pairs of hex digits, each pair but the last followed by at most one colon or blank.
-_SPELLED: Final = re.compile(r"(?:[0-9A-Fa-f]{2}[:\s]?){31}[0-9A-Fa-f]{2}")
-
-
-def normalize_fingerprint(text: str) -> str:
-    """Return a SHA-256 fingerprint as lowercase hex pairs joined by colons.
-
-    Accepts upper or lower case, the 32 pairs of digits with or without a colon or a space
-    between them, a ``sha256:`` prefix, and the output of ``openssl x509 -fingerprint
-    -sha256`` ("sha256 Fingerprint=AB:CD:..."). Raises ConfigError for anything else.
-    """
-    value = text.strip()
-    if "=" in value:
-        value = value.rsplit("=", 1)[1]
-    value = re.sub(r"^sha-?256:?", "", value.strip(), flags=re.IGNORECASE)
-    if not _SPELLED.fullmatch(value):
-        # Starts with the setting's name, as every account setting's error does.
-        raise ConfigError(
-            "fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits, "
-            "with or without a colon between each pair"
-        )
-    return _pairs(re.sub(r"[\s:]", "", value).lower())
-
 
 def certificate_fingerprint(der: bytes) -> str:
-    """SHA-256 of a DER certificate, in the form :func:`normalize_fingerprint` returns."""
-    return _pairs(hashlib.sha256(der).hexdigest())
-
-
-def _pairs(digits: str) -> str:
-    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+    """SHA-256 of a DER certificate, as :func:`popgui.checks.normalize_fingerprint` spells it."""
+    return fingerprint_pairs(hashlib.sha256(der).hexdigest())
 
 
 # -- details --------------------------------------------------------------------------------
@@ -122,6 +97,8 @@ def _pairs(digits: str) -> str:
 
 def decode_certificate(der: bytes) -> CertificateInfo:
     """Describe a DER certificate; unreadable fields are None (the fingerprint never is)."""
+    from cryptography import x509
+
     fingerprint = certificate_fingerprint(der)
     try:
         cert = x509.load_der_x509_certificate(der)
@@ -137,13 +114,13 @@ def decode_certificate(der: bytes) -> CertificateInfo:
     )
 
 
-#: Names OpenSSL gives attributes that RFC 4514 has no short name for.
+#: Names OpenSSL gives attributes that RFC 4514 has no short name for, by dotted OID.
 _LONG_NAMES: Final = {
-    NameOID.EMAIL_ADDRESS: "emailAddress",
-    NameOID.SERIAL_NUMBER: "serialNumber",
-    NameOID.GIVEN_NAME: "givenName",
-    NameOID.SURNAME: "surname",
-    NameOID.TITLE: "title",
+    "1.2.840.113549.1.9.1": "emailAddress",
+    "2.5.4.5": "serialNumber",
+    "2.5.4.42": "givenName",
+    "2.5.4.4": "surname",
+    "2.5.4.12": "title",
 }
 
 
@@ -155,7 +132,8 @@ def _format_name(name: x509.Name) -> str | None:
     for rdn in name.rdns:
         parts.append(
             "+".join(
-                f"{_LONG_NAMES.get(part.oid) or part.rfc4514_attribute_name}={_text(part.value)}"
+                f"{_LONG_NAMES.get(part.oid.dotted_string) or part.rfc4514_attribute_name}"
+                f"={_text(part.value)}"
                 for part in rdn
             )
         )
@@ -172,6 +150,8 @@ def _format_time(moment: datetime.datetime) -> str:
 
 def _alt_names(cert: x509.Certificate) -> tuple[str, ...]:
     """ "DNS:mail.example.org", "IP Address:192.0.2.1", as OpenSSL lists them."""
+    from cryptography import x509
+
     try:
         extension = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except (x509.ExtensionNotFound, ValueError):

@@ -1,7 +1,7 @@
 """Opening a TCP connection: check the host, resolve, connect, tune; errors in plain words.
 
-Kept apart from :mod:`popgui.net.transport` (TLS, the progress rule): the account settings
-check a host name with :func:`check_host` without anything else of the network layer.
+Kept apart from :mod:`popgui.net.transport` (TLS, the progress rule). The host is checked by
+:func:`popgui.checks.check_host`, the same check the account settings make.
 """
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import ipaddress
 import math
-import re
 import socket
 from collections.abc import Callable
 
+from popgui.checks import check_host
 from popgui.errors import CancelledError, ConfigError, NetworkError
 from popgui.net.cancel import CancelToken
 
 __all__ = [
     "check_endpoint",
-    "check_host",
     "connect",
     "open_socket",
     "os_reason",
@@ -28,45 +26,6 @@ __all__ = [
     "shutdown",
     "where",
 ]
-
-_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
-
-
-def check_host(host: str) -> str:
-    """The host name, IPv4 or IPv6 address to connect to, or ConfigError.
-
-    Blanks around it and the brackets of an IPv6 literal are removed; an IPv6 address is
-    returned in its short form. A host name is made of labels of letters, digits, ``-`` and
-    ``_`` (a non-ASCII name is checked in its IDNA form), and is not all digits at the end.
-    """
-    value = host.strip()
-    if value.startswith("[") and value.endswith("]"):
-        value = value[1:-1]
-    if not value:
-        raise ConfigError("host is empty: give the POP server name, e.g. pop.example.org")
-    if ":" in value:
-        try:
-            return str(ipaddress.IPv6Address(value))
-        except ValueError:
-            raise ConfigError(
-                f"host {host!r} is not a valid host name or IPv6 address "
-                "(give the port in the port setting)"
-            ) from None
-    with contextlib.suppress(ValueError):
-        return str(ipaddress.IPv4Address(value))
-    try:
-        ascii_host = value if value.isascii() else value.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ConfigError(f"host {host!r} is not a valid host name") from None
-    labels = ascii_host.removesuffix(".").split(".")
-    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
-        raise ConfigError(
-            f"host {host!r} is not a valid host name (a server name has letters, digits, '-' "
-            "and '.'; no spaces, slashes or port numbers)"
-        )
-    if labels[-1].isdigit():
-        raise ConfigError(f"host {host!r} is neither a host name nor an IP address")
-    return value
 
 
 def check_endpoint(host: str, port: int, timeout: float) -> str:

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Literal
 
+from popgui.checks import check_host, normalize_fingerprint
 from popgui.errors import (
     CancelledError,
     CertificateError,
@@ -60,11 +61,11 @@ from popgui.net.cancel import CancelToken
 from popgui.net.certificates import (
     CertificateInfo,
     PeerCertificateInfo,
+    certificate_fingerprint,
     certificate_refused,
     decode_certificate,
-    normalize_fingerprint,
 )
-from popgui.net.dial import check_host, connect, open_socket, os_reason, seconds, shutdown, where
+from popgui.net.dial import connect, open_socket, os_reason, seconds, shutdown, where
 
 __all__ = [
     "DEFAULT_RECV_SIZE",
@@ -487,9 +488,9 @@ class Transport:
             raise CertificateError(
                 f"the server at {self._where} presented no certificate", pinned_fingerprint=pin
             )
-        presented = decode_certificate(der)
-        if presented.fingerprint == pin:
+        if certificate_fingerprint(der) == pin:
             return
+        presented = decode_certificate(der)
         self.close()
         raise CertificateError(
             f"the certificate of {self._where} has changed since you chose to trust it. "

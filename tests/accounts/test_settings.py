@@ -22,8 +22,8 @@ from popgui.accounts.settings import (
     save_settings,
     validate_account,
 )
+from popgui.checks import normalize_fingerprint
 from popgui.errors import ConfigError, DeliveryError
-from popgui.net.certificates import normalize_fingerprint
 from popgui.profile import PROFILE_ENV, Profile, resolve_profile
 
 FINGERPRINT = "AB" * 32

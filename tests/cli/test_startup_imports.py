@@ -4,6 +4,7 @@
 must never load Qt. The keyring is loaded only for an account whose password lives there; an
 account with a password command never touches it (a keyring backend may talk to D-Bus, or
 ask to be unlocked). rich draws the progress bars and the preview table on a terminal only.
+``cryptography`` describes a certificate only when one must be shown to a person.
 
 The tests run the real command in a subprocess and look at ``sys.modules`` when it is done.
 """
@@ -77,6 +78,7 @@ def test_sync_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
         assert _loaded(loaded, "PySide6") == set()
         assert _loaded(loaded, "keyring") == set()  # a password command, not the keyring
         assert _loaded(loaded, "rich") == set()  # no terminal: no progress bars
+        assert _loaded(loaded, "cryptography") == set()  # no certificate to describe
 
 
 def test_account_list_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -> None:
@@ -85,6 +87,7 @@ def test_account_list_loads_neither_qt_nor_the_keyring_nor_rich(profile: Path) -
     assert _loaded(loaded, "PySide6") == set()
     assert _loaded(loaded, "keyring") == set()  # listing reads no password
     assert _loaded(loaded, "rich") == set()
+    assert _loaded(loaded, "cryptography") == set()
 
 
 def test_preview_draws_no_table_for_a_pipe(profile: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from popgui.checks import check_host
 from popgui.errors import ConfigError
 from popgui.net.certificates import certificate_fingerprint, decode_certificate
-from popgui.net.dial import check_host
 from tests.support.certs import TestPKI, fingerprint
 
 

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from popgui.checks import normalize_fingerprint
 from popgui.errors import CancelledError, CertificateError, ConfigError, NetworkError
 from popgui.net.cancel import CancelToken
-from popgui.net.certificates import certificate_fingerprint, normalize_fingerprint
+from popgui.net.certificates import certificate_fingerprint
 from popgui.net.transport import TLSSettings, Transport, make_tls_context
 from tests.support.certs import TestPKI
 
