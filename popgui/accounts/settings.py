@@ -28,8 +28,8 @@ from typing import Any, Literal, cast, get_args
 
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.errors import ConfigError, DeliveryError
-from popgui.fsutil import write_atomically
 from popgui.profile import Profile
+from popgui.store.durable import write_atomically
 
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]

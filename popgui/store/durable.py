@@ -1,10 +1,12 @@
-"""The three durable file-system steps of a delivery, the same on Linux, macOS and Windows.
+"""Durable file-system steps, the same on Linux, macOS and Windows: a delivery's three, and the
+atomic replacement of a small file (the settings, a saved copy of a message).
 
 * :func:`fsync_file`: a file's data reaches the disk. On macOS ``fsync`` only hands the data
   to the drive, whose cache may still lose it at a power cut; ``F_FULLFSYNC`` asks the drive
   to flush it too (what SQLite's ``fullfsync`` pragma does for the database).
 * :func:`fsync_directory`: the names created in a directory survive a power cut.
 * :func:`move_noreplace`: a file moves to a new name, never replacing a file there.
+* :func:`write_atomically`: a file is replaced by new contents, all or nothing.
 
 Each raises plain ``OSError``: the caller turns it into the sentence that fits what it was
 doing. The platform is read at each call (:data:`sys.platform`, :data:`os.name`), so a test
@@ -17,8 +19,19 @@ import contextlib
 import errno
 import os
 import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["DIR_FDS", "fsync_directory", "fsync_file", "full_fsync_wanted", "move_noreplace"]
+__all__ = [
+    "DIR_FDS",
+    "fsync_directory",
+    "fsync_file",
+    "full_fsync_wanted",
+    "move_noreplace",
+    "write_atomically",
+]
 
 _DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 #: link() errors meaning "no hard links on this file system" (FAT, exFAT, some network
@@ -130,3 +143,30 @@ def _exists(name: str, dir_fd: int | None) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+def write_atomically(
+    path: Path, write: Callable[[BinaryIO], object], *, mode: int | None = None
+) -> None:
+    """Replace ``path`` with what ``write`` produces, all or nothing.
+
+    A temporary file beside ``path`` is written, fsynced, given ``mode``, renamed over
+    ``path``, and the directory fsynced. On failure the old file is intact and no temporary
+    file is left behind.
+    """
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            write(file)
+            file.flush()
+            fsync_file(file.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_directory(path.parent)

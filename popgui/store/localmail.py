@@ -27,7 +27,6 @@ from typing import BinaryIO, Literal
 
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, DeliveryError
-from popgui.fsutil import write_atomically
 from popgui.profile import Profile
 from popgui.store.database import (
     Database,
@@ -37,6 +36,7 @@ from popgui.store.database import (
     PageQuery,
     index_fields,
 )
+from popgui.store.durable import write_atomically
 from popgui.store.maildir import (
     Maildir,
     disk_error,
