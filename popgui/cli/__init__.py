@@ -28,9 +28,13 @@ def run() -> NoReturn:
 
     The exit is the ordinary one, so atexit handlers, finalisers and Qt's own clean-up run.
     Output is flushed here first, so that a reader that went away (``popgui ... | head``)
-    is noticed while an exit status can still say so.
+    is noticed while an exit status can still say so; that includes what argparse prints
+    before it exits on its own (``--help``, ``--version``, a usage error).
     """
-    code = main()
+    try:
+        code = main()
+    except SystemExit as stop:
+        code = _exit_status(stop.code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -41,6 +45,13 @@ def run() -> NoReturn:
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     sys.exit(code)
+
+
+def _exit_status(code: object) -> int:
+    """A SystemExit's status as an exit code: None is success, a message a failure."""
+    if code is None:
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_FAILED
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +69,7 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(arguments).parse_args(arguments)
+    args = build_parser().parse_args(arguments)
     try:
         return _dispatch(args)
     except PopguiError as error:

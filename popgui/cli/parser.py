@@ -6,7 +6,6 @@ Kept apart from the commands so that ``--help`` and the man page need only this 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 
 from popgui import __version__
 from popgui.accounts.settings import AUTH_METHODS
@@ -40,13 +39,8 @@ def positive_float(text: str) -> float:
     return value
 
 
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole grammar: every command with its options.
-
-    *argv* is not used; it is accepted so that a caller passing the arguments about to be
-    parsed keeps working.
-    """
-    del argv
+def build_parser() -> argparse.ArgumentParser:
+    """The whole grammar: every command with its options."""
     parser = argparse.ArgumentParser(
         prog="popgui",
         description="Download mail from POP3 and POP2 servers into local Maildirs, "

@@ -75,3 +75,17 @@ def test_a_reader_that_went_away_is_a_failure_without_noise() -> None:
     child.stderr.close()
     assert child.wait(timeout=60) == 1
     assert "BrokenPipeError" not in errors, errors
+
+
+def test_help_into_a_reader_that_went_away_is_quiet() -> None:
+    # argparse prints the help and exits by itself: that exit must get the same care.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen(
+        [*POPGUI, "--help"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    errors = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=60) == 1
+    assert errors == ""
