@@ -607,7 +607,7 @@ class Maildir:
                     removed += self._remove_tmp(entry.path)
         return removed
 
-    def clean_own_tmp(self, owner: str | None = None) -> int:
+    def clean_own_tmp(self, owner: str) -> int:
         """Remove the temporary files a dead run of account *owner* left; return how many.
 
         Call it only while holding *owner*'s account lock (popgui/store/lock.py): a temp file
@@ -615,11 +615,8 @@ class Maildir:
         writes that account's mail, so a tagged file written by another process is a leftover
         of a run that died (the lock dies with its process). Files of this process are left
         alone (a delivery in progress), and so are other accounts' files (their runs may be
-        alive), untagged ones and, without an *owner*, every file: :meth:`clean_tmp` gets
-        them eventually.
+        alive) and untagged ones: :meth:`clean_tmp` gets them eventually.
         """
-        if not owner:
-            return 0
         tag = owner_tag(owner)
         removed = 0
         me = os.getpid()

@@ -152,7 +152,6 @@ def _attempt_with_new_connection(what: _Job, result: SyncResult, *, rebuilt: boo
 
 def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> None:
     maildir = Maildir(what.account.maildir_path(what.profile))
-    maildir.clean_own_tmp()
     if rebuilt or not db.has_state(what.account.name):
         LocalMail(what.profile, db).rescan(what.account)  # the header index, from the files
     ctx = SyncContext(
