@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account, load_settings
 from popgui.errors import CertificateError
-from popgui.gui import mainwindow as mainwindow_module
+from popgui.gui import getmail_controller, message_actions
 from popgui.gui.models import COL_DATE, COL_SUBJECT, encode_message_ids
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, sample_messages
 from popgui.profile import Profile
@@ -68,7 +68,9 @@ def test_opens_on_a_profile_with_two_accounts(
     assert window.message_model.rowCount() == 0  # nothing downloaded yet
 
 
-def test_panes_show_delivered_mail(delivered: list[Account], open_window: Opener) -> None:
+def test_panes_show_delivered_mail(
+    qtbot: QtBot, delivered: list[Account], open_window: Opener
+) -> None:
     window = open_window()
     folders = [
         window.folder_model.index(r, 0).data() for r in range(window.folder_model.rowCount())
@@ -77,8 +79,9 @@ def test_panes_show_delivered_mail(delivered: list[Account], open_window: Opener
     assert window.message_model.rowCount() == 24
     assert "Welcome to the popgui demo" in subjects(window)
     window.account_view.setCurrentIndex(window.account_model.index(1, 0))
-    assert window.windowTitle() == "Inbox — old-school — popgui"
-    assert window.message_model.rowCount() == 8  # the POP2 server has every third message
+    # The folders and the Inbox are read in the local mail thread.
+    qtbot.waitUntil(lambda: window.windowTitle() == "Inbox — old-school — popgui", timeout=5000)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 8, timeout=5000)  # every third
     assert "24 messages" not in window.count_label.text()
 
 
@@ -122,14 +125,17 @@ def test_untrusted_certificate_is_pinned_after_review(
     error = CertificateError("the server's certificate is not trusted", fingerprint=fingerprint)
     asked: list[CertificateError] = []
     monkeypatch.setattr(
-        mainwindow_module, "ask_trust_certificate", lambda _parent, e: asked.append(e) or True
+        getmail_controller, "ask_trust_certificate", lambda _parent, e: asked.append(e) or True
     )
-    monkeypatch.setattr(window.controller, "sync", lambda accounts: None)
+    synced: list[Any] = []
+    monkeypatch.setattr(window.controller, "sync", synced.append)
     window.show_account_error("home", error)
     assert window.message_bar.button_texts() == ["Review certificate…"]
     window.message_bar.click("Review certificate…")
     assert asked == [error]
+    qtbot.waitUntil(lambda: bool(synced), timeout=5000)  # once the settings are written
     assert load_settings(profile.settings_file).get("home").fingerprint == fingerprint
+    assert [a.fingerprint for a in synced[0]] == [fingerprint]
 
 
 def test_quitting_mid_sync_stops_the_engine_cleanly(
@@ -209,10 +215,13 @@ def test_delete_moves_to_trash_and_move_to_a_folder(
     window = open_window()
     window.mail.create_folder(window.current_account(), "Receipts")
     window.reload_accounts()
+    qtbot.waitUntil(lambda: window.folder_model.row_of("Receipts") >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=5000)
     row = row_about(window, "Invoice INV-0042")
     window.message_table.selectRow(row)
     qtbot.keyClick(window.message_table, Qt.Key.Key_Delete)
-    assert window.message_model.rowCount() == 23
+    # Moving to Trash runs in the local mail thread; the list shows the result after.
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
     assert "Invoice INV-0042 for your web hosting" not in subjects(window)
     # drop a row on the Receipts folder, as a drag from the list would
     message = window.message_model.message_at(row_about(window, "Votre facture"))
@@ -220,11 +229,13 @@ def test_delete_moves_to_trash_and_move_to_a_folder(
     mime = encode_message_ids([message.id])
     assert window.folder_model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     window.folder_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
-    assert window.message_model.rowCount() == 22
-    select_folder(window, "Trash")
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 22, timeout=5000)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Trash")
     assert subjects(window) == ["Invoice INV-0042 for your web hosting"]
     assert window.windowTitle() == "Trash — home — popgui"
-    select_folder(window, "Receipts")
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Receipts")
     assert subjects(window) == ["Votre facture n° 2024-117"]
 
 
@@ -234,10 +245,14 @@ def test_mark_unread_and_read_again(
     window = open_window()
     open_row(qtbot, window, 0)
     assert window.message_model.message_at(0).read
+    message_id = window.message_model.message_at(0).id
+    # Marking runs in the local mail thread; the row shows the new state after.
     window.actions_by_name["mark_unread"].trigger()
-    assert not window.message_model.message_at(0).read
+    qtbot.waitUntil(lambda: not window.message_model.message_at(0).read, timeout=5000)
+    assert not window.mail.message(message_id).read
     window.actions_by_name["mark_read"].trigger()
-    assert window.message_model.message_at(0).read
+    qtbot.waitUntil(lambda: window.message_model.message_at(0).read, timeout=5000)
+    assert window.mail.message(message_id).read
 
 
 def test_save_as_eml(
@@ -251,9 +266,10 @@ def test_save_as_eml(
     open_row(qtbot, window, row_about(window, "Welcome"))
     target = tmp_path / "saved.eml"
     monkeypatch.setattr(
-        mainwindow_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+        message_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
     )
     window.actions_by_name["save_as"].trigger()
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # saved in its thread
     assert b"Subject: Welcome to the popgui demo" in target.read_bytes()
 
 
@@ -346,8 +362,8 @@ def test_renumbered_server_is_asked_about_before_anything_is_fetched_again(
     assert window.message_model.rowCount() == 24, "nothing downloaded while asking"
 
     monkeypatch.setattr(
-        mainwindow_module.QMessageBox, "question",
-        lambda *args, **kwargs: mainwindow_module.QMessageBox.StandardButton.Yes,
+        getmail_controller.QMessageBox, "question",
+        lambda *args, **kwargs: getmail_controller.QMessageBox.StandardButton.Yes,
     )  # fmt: skip
 
     def about_home(job: Any) -> bool:
