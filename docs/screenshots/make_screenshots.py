@@ -31,10 +31,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from popgui.record import replace
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
