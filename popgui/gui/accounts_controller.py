@@ -10,14 +10,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, Signal, Slot
+from PySide6.QtCore import QModelIndex, QObject, Slot
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.errors import CancelledError, ConfigError, PopguiError
 from popgui.gui.i18n import en_plural
 from popgui.gui.listing import ListQuery, read_list
-from popgui.gui.message_list import ViewRead, act_and_read, read_view
+from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.models import OnServerEntry
 from popgui.gui.startup import FirstFolder, StartupRead
 from popgui.gui.window_text import MainWindow
@@ -39,12 +39,7 @@ class AccountsController(QObject):
     ``message_bar``, ``controller`` (the keyring, through the engine worker), ``scheduler`` and
     ``tasks``; shows a folder through the window's ``messages``. The accounts are the window's
     ``settings``, which this controller reads, changes and writes.
-
-    Signals:
-        settingsSaved(bool): the settings file was written (True) or could not be (False).
     """
-
-    settingsSaved = Signal(bool)
 
     def __init__(self, window: mainwindow.MainWindow, startup: StartupRead | None) -> None:
         super().__init__(window)
@@ -128,15 +123,6 @@ class AccountsController(QObject):
         """What the start-up read found for ``account`` (only for the first account shown)."""
         startup, self._startup = self._startup, None
         return startup.take(account.name) if startup is not None else None
-
-    def refresh_folder_counts(self) -> None:
-        """New unread counts (read in the local mail thread) without changing the folder."""
-        account = self.current_account()
-        if account is not None:
-            work = partial(read_view, account, None)
-            self._window.tasks.mail(
-                work, self._window.messages.show_view, partial(self._folders_failed, account)
-            )
 
     def show_folders(self, folders: list[FolderInfo]) -> None:
         """New folder counts, the same folder (or On server) staying selected."""
@@ -335,7 +321,6 @@ class AccountsController(QObject):
         )
 
         def written(_result: None) -> None:
-            self.settingsSaved.emit(True)
             if then is not None:
                 then()
 
@@ -343,7 +328,6 @@ class AccountsController(QObject):
 
     def _not_written(self, error: PopguiError) -> None:
         self._window.message_bar.show_message(describe(error))
-        self.settingsSaved.emit(False)
 
     # -- context menus -----------------------------------------------------------------------
 

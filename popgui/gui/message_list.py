@@ -131,8 +131,7 @@ class MessageListController(QObject):
                 self._show_rows(query, preread[1])
             else:
                 window.message_model.clear()  # nothing of the last folder while this one loads
-                window.tasks.mail(partial(read_list, query=query), partial(self._read, query),
-                                  self._failed)  # fmt: skip
+                self._read_rows(query)
         else:
             window.message_model.clear()
         window.update_title()
@@ -143,8 +142,17 @@ class MessageListController(QObject):
         account, folder = accounts.current_account(), accounts.current_folder()
         if account is None or not isinstance(folder, FolderInfo):
             return
-        if self.query_for(account.name, folder.name) == query:  # else another was chosen
+        if (account.name, folder.name) != (query.account, query.folder):
+            return  # another folder was chosen meanwhile: its own read follows
+        wanted = self.query_for(account.name, folder.name)
+        if wanted == query:
             self._show_rows(query, contents)
+        else:  # filtered or sorted meanwhile: read it that way
+            self._read_rows(wanted)
+
+    def _read_rows(self, query: ListQuery) -> None:
+        self._window.tasks.mail(partial(read_list, query=query), partial(self._read, query),
+                                self._failed)  # fmt: skip
 
     def _show_rows(self, query: ListQuery, contents: ListContents) -> None:
         self._window.message_model.set_folder(query.account, query.folder, (query, contents))

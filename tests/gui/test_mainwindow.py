@@ -12,8 +12,8 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account, load_settings
-from popgui.errors import CertificateError
-from popgui.gui import getmail_controller, message_actions
+from popgui.errors import CertificateError, PopguiError
+from popgui.gui import accounts_controller, getmail_controller, message_actions
 from popgui.gui.models import COL_DATE, COL_SUBJECT, encode_message_ids
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, sample_messages
 from popgui.profile import Profile
@@ -237,6 +237,47 @@ def test_delete_moves_to_trash_and_move_to_a_folder(
     with qtbot.waitSignal(window.messages.shown, timeout=5000):
         select_folder(window, "Receipts")
     assert subjects(window) == ["Votre facture n° 2024-117"]
+
+
+def test_deleting_the_shown_folder_shows_the_inbox(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, delivered: list[Account], open_window: Opener
+) -> None:
+    window = open_window()
+    window.mail.create_folder(window.current_account(), "Old")
+    window.reload_accounts()
+    qtbot.waitUntil(lambda: window.folder_model.row_of("Old") >= 0, timeout=5000)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Old")
+    assert window.message_model.rowCount() == 0
+    monkeypatch.setattr(
+        accounts_controller.QMessageBox, "question",
+        lambda *args, **kwargs: accounts_controller.QMessageBox.StandardButton.Yes,
+    )  # fmt: skip
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.actions_by_name["delete_folder"].trigger()
+    assert window.folder_model.row_of("Old") < 0
+    assert window.windowTitle() == "Inbox — home — popgui"
+    assert window.message_model.rowCount() == 24
+
+
+def test_new_mail_shows_even_when_the_index_reader_fails(
+    qtbot: QtBot, delivered: list[Account], profile: Profile, open_window: Opener
+) -> None:
+    """A failed background read is done again in the local mail thread, not given up."""
+    window = open_window()
+    open_row(qtbot, window, row_about(window, "Welcome"))
+    opened = window.messages.shown_message_id
+
+    def broken() -> Any:
+        raise PopguiError("the index reader's connection is gone")
+
+    window.index_reader._opener = broken
+    window.mail.trash([window.message_model.message_at(row_about(window, "Invoice")).id])
+    window.controller.delivered.emit("home")  # the list is read again
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
+    assert "Invoice INV-0042 for your web hosting" not in subjects(window)
+    assert window.messages.shown_message_id == opened  # the open message stays open
+    assert not window.message_bar.isVisible()
 
 
 def test_mark_unread_and_read_again(
