@@ -331,7 +331,9 @@ class MainWindow(QMainWindow):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: 100k is cheap
         rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
         self._setup_columns(table.horizontalHeader())
-        table.setSortingEnabled(True)
+        # Not setSortingEnabled: the view would sort the model itself, which reads the index on
+        # this thread; the list's controller has the rows read in the local mail thread.
+        header.setSortIndicatorShown(True)
         return table
 
     def _setup_columns(self, header: QHeaderView) -> None:

@@ -97,6 +97,8 @@ class MessageListController(QObject):
         window.filter_field.textChanged.connect(lambda _text: self._filter_timer.start())
         window.message_table.selectionModel().selectionChanged.connect(self.selection_changed)
         window.message_model.modelReset.connect(window.update_counts)
+        header = window.message_table.horizontalHeader()
+        header.sortIndicatorChanged.connect(self.sort_changed)
         window.index_reader.ready.connect(self._refreshed)
 
     # -- which folder ------------------------------------------------------------------------
@@ -238,10 +240,33 @@ class MessageListController(QObject):
 
     @Slot()
     def apply_filter(self) -> None:
+        """Show the rows matching the filter field (read in the local mail thread)."""
+        window = self._window
+        model = window.message_model
+        text = window.filter_field.text()
+        if text.strip() == model.filter_text:
+            return
+        self.shown_message_id = None
+        window.reader.clear()
+        shown = model.query()
+        model.clear()  # emptied first, the model has nothing to read again itself
+        model.set_filter(text)
+        if shown is not None:
+            self._read_rows(self.query_for(shown.account, shown.folder))
+
+    @Slot(int, Qt.SortOrder)
+    def sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        """A column header was clicked: the rows in that order (read in the local mail thread)."""
+        model = self._window.message_model
+        shown = model.query()
+        if shown is None:
+            model.sort(column, order)  # nothing shown: only remembered
+            return
         self.shown_message_id = None
         self._window.reader.clear()
-        self._window.message_model.set_filter(self._window.filter_field.text())
-        self.select_first_row_if_none()
+        model.clear()  # emptied first, the model has nothing to read again itself
+        model.sort(column, order)
+        self._read_rows(self.query_for(shown.account, shown.folder))
 
     def set_reading_pane_visible(self, visible: bool) -> None:
         self._window.reader.setVisible(visible)

@@ -105,12 +105,19 @@ def test_local_actions_run_off_the_gui_thread(
     _select_folder(qtbot, window, "Bills")
     window.actions_by_name["delete_folder"].trigger()
     qtbot.waitUntil(lambda: window.folder_model.row_of("Bills") < 0, timeout=5000)
+    window.filter_field.setText("team trip")
+    qtbot.waitUntil(lambda: 0 < window.message_model.rowCount() < 20, timeout=5000)
+    assert all("Team trip" in subject for subject in _subjects(window))
     with qtbot.waitSignal(window.reader.shown, timeout=5000):
         window.message_table.selectRow(1)
     everything = list(threads_used)
     threads_used.clear()
     window.actions_by_name["view_source"].trigger()  # last: its window takes the focus
     qtbot.waitUntil(lambda: any(name == "message" for name, _ in threads_used), timeout=5000)
+    window.filter_field.clear()
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 22, timeout=5000)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.message_table.sortByColumn(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
     window.account_view.setCurrentIndex(window.account_model.index(1, 0))
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 8, timeout=5000)
     window.actions_by_name["remove_account"].trigger()

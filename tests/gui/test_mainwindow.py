@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
@@ -167,16 +167,28 @@ def test_filter_narrows_the_list(
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=3000)
 
 
-def test_sorting_by_a_column_header(delivered: list[Account], open_window: Opener) -> None:
+def test_sorting_by_a_column_header(
+    qtbot: QtBot, delivered: list[Account], open_window: Opener
+) -> None:
     window = open_window()
     dates = [window.message_model.message_at(r).date for r in range(24)]
     assert dates == sorted(dates, reverse=True)  # newest first by default
-    window.message_table.sortByColumn(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
+    # The rows in the new order are read in the local mail thread.
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.message_table.sortByColumn(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
     shown = subjects(window)
-    assert shown == sorted(shown, key=str.casefold)
-    window.message_table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+    assert len(shown) == 24 and shown == sorted(shown, key=str.casefold)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.message_table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
     dates = [window.message_model.message_at(r).date for r in range(24)]
     assert dates == sorted(dates)
+    header = window.message_table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_DATE) + header.sectionSize(COL_DATE) // 2
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # a click flips it
+    dates = [window.message_model.message_at(r).date for r in range(24)]
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_opening_a_message_shows_it_and_marks_it_read(
