@@ -22,11 +22,14 @@ owns, working on the widgets through the window's public attributes:
 - :class:`~popgui.gui.message_actions.MessageActions` (``message_actions``): open, mark,
   delete, move, save and view source.
 
-Threading: widgets are touched on the GUI thread only, and nothing here waits on the disk or
-the network. Network and keyring work goes through the
-:class:`~popgui.gui.worker.EngineController`; the Maildir and the SQLite index are changed and
+Threading: widgets are touched on the GUI thread only, and once the window is up nothing here
+waits on the network, the Maildir or the SQLite index. Network and keyring work goes through
+the :class:`~popgui.gui.worker.EngineController`; the Maildir and the index are changed and
 read in the local mail thread (:class:`~popgui.gui.mailtasks.MailTasks`) and, for new mail,
-the :class:`~popgui.gui.indexreader.IndexReader`.
+the :class:`~popgui.gui.indexreader.IndexReader`. Still on the GUI thread: reading the
+settings file and opening the database while the window is built (before it shows), the
+window layout file (``window.ini``, a QSettings written at close), and the list model's own
+paging further down a long folder (see :class:`~popgui.gui.models.MessageTableModel`).
 """
 
 from __future__ import annotations
@@ -328,7 +331,7 @@ class MainWindow(QMainWindow):
         table.setDefaultDropAction(Qt.DropAction.MoveAction)
         rows = table.verticalHeader()
         rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: 100k is cheap
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row sizing
         rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
         self._setup_columns(table.horizontalHeader())
         # Not setSortingEnabled: the view would sort the model itself, which reads the index on

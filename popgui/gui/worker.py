@@ -431,7 +431,7 @@ class EngineController(QObject):
     """Runs engine jobs in a worker thread and reports back on the GUI thread.
 
     Signals:
-        progress(object): an :class:`AccountProgress`, at most ~5 per second per account; the
+        progress(object): an :class:`AccountProgress`, at most PROGRESS_PER_SECOND per account; the
             last one of a job always arrives (before its ``finished``).
         finished(object): a :class:`JobFinished`, once per job asked for.
         delivered(str): new mail of this account is in the index: refresh the views (about
