@@ -327,7 +327,14 @@ class AccountsController(QObject):
         self._window.tasks.file(partial(save_settings, path, settings), written, self._not_written)
 
     def _not_written(self, error: PopguiError) -> None:
+        """Say why, and show the accounts as the file still has them (what the next start sees)."""
         self._window.message_bar.show_message(describe(error))
+        path = self._window.profile.settings_file
+        self._window.tasks.file(partial(load_settings, path), self._show_read, lambda _e: None)
+
+    def _show_read(self, settings: Settings) -> None:
+        self._window.settings = settings
+        self.show_accounts()
 
     # -- context menus -----------------------------------------------------------------------
 

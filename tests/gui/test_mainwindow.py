@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account, load_settings
-from popgui.errors import CertificateError, PopguiError
+from popgui.errors import CertificateError, ConfigError, PopguiError
 from popgui.gui import accounts_controller, getmail_controller, message_actions
 from popgui.gui.models import COL_DATE, COL_SUBJECT, encode_message_ids
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, sample_messages
@@ -136,6 +136,31 @@ def test_untrusted_certificate_is_pinned_after_review(
     qtbot.waitUntil(lambda: bool(synced), timeout=5000)  # once the settings are written
     assert load_settings(profile.settings_file).get("home").fingerprint == fingerprint
     assert [a.fingerprint for a in synced[0]] == [fingerprint]
+
+
+def test_a_settings_file_that_cannot_be_written_is_said_and_not_pretended(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    two_accounts: list[Account],
+    profile: Profile,
+    open_window: Opener,
+) -> None:
+    window = open_window()
+
+    def read_only(*_args: Any) -> None:
+        raise ConfigError("could not write the settings file: read-only file system")
+
+    monkeypatch.setattr(accounts_controller, "save_settings", read_only)
+    monkeypatch.setattr(getmail_controller, "ask_trust_certificate", lambda _parent, _e: True)
+    synced: list[Any] = []
+    monkeypatch.setattr(window.controller, "sync", synced.append)
+    error = CertificateError("not trusted", fingerprint=":".join(["cd"] * 32))
+    window.show_account_error("home", error)
+    window.message_bar.click("Review certificate…")
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)
+    assert "read-only file system" in window.message_bar.label.text()
+    assert window.settings.get("home").fingerprint is None  # as the file has it
+    assert synced == []  # no retry with a pin that was not saved
 
 
 def test_quitting_mid_sync_stops_the_engine_cleanly(
