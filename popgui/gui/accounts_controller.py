@@ -62,6 +62,7 @@ class AccountsController(QObject):
         try:
             self._window.settings = load_settings(self._window.profile.settings_file)
         except ConfigError as error:
+            self._window.settings = Settings()
             self._window.message_bar.show_message(describe(error))
         self.show_accounts(select)
 
@@ -70,10 +71,10 @@ class AccountsController(QObject):
         window = self._window
         shown = self.current_account()
         current = select or (shown.name if shown is not None else None)
-        window.account_model.set_accounts(self._window.settings.accounts)
+        window.account_model.set_accounts(window.settings.accounts)
         window.scheduler.reload()
         row = window.account_model.row_of(current) if current else -1
-        if self._window.settings.accounts:
+        if window.settings.accounts:
             window.account_view.setCurrentIndex(window.account_model.index(max(row, 0), 0))
         else:
             self._show_account(None)
@@ -144,7 +145,9 @@ class AccountsController(QObject):
             window.folder_view.setCurrentIndex(window.folder_model.index(max(row, 0), 0))
         finally:
             selection.blockSignals(False)
-        if name is not None and window.folder_model.row_of(name) < 0:  # renamed or deleted
+        now = self.current_folder()
+        if not on_server and (not isinstance(now, FolderInfo) or now.name != name):
+            # The folder shown was renamed or deleted (or none was): show the one selected now.
             self._folder_changed(window.folder_view.currentIndex(), QModelIndex())
 
     # -- folders -----------------------------------------------------------------------------
