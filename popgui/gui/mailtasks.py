@@ -97,7 +97,7 @@ class MailTasks(QObject):
     :meth:`shutdown` nothing more is run or called back.
 
     Signals:
-        idle(): no task is running or waiting any more (for tests and for a window closing).
+        idle(): no task is running or waiting any more (tests wait for it).
     """
 
     idle = Signal()
