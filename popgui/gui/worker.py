@@ -23,7 +23,6 @@ import atexit
 import itertools
 import logging
 import math
-import sys
 import threading
 import time
 from collections import Counter, deque
@@ -170,8 +169,8 @@ def call_cancellable(func: Callable[[], _T], token: CancelToken, what: str) -> _
 
 
 # The engine (network, protocols, TLS) is imported by the first job, in the worker thread: the
-# window does not need it to show, and importing it with the window cost ~45 ms of a 300 ms
-# start (compiling, where no bytecode is cached). The first sync pays it instead, off the GUI
+# window does not need it to show, and importing it with the window made the start noticeably
+# slower (compiling, where no bytecode is cached). The first sync pays it instead, off the GUI
 # thread; compiling holds the interpreter lock, so the GUI thread's work at a sync's start is
 # kept small (see StatusProgress.entry_height).
 
@@ -428,15 +427,11 @@ class _AccountThrottles:
 _ABANDONED: list[tuple[QThread, EngineWorker]] = []
 
 
-#: The GIL switch interval while a window runs engine jobs (seconds).
-GUI_SWITCH_INTERVAL = 0.001
-
-
 class EngineController(QObject):
     """Runs engine jobs in a worker thread and reports back on the GUI thread.
 
     Signals:
-        progress(object): an :class:`AccountProgress`, at most ~5 per second per account; the
+        progress(object): an :class:`AccountProgress`, at most PROGRESS_PER_SECOND per account; the
             last one of a job always arrives (before its ``finished``).
         finished(object): a :class:`JobFinished`, once per job asked for.
         delivered(str): new mail of this account is in the index: refresh the views (about
@@ -468,9 +463,6 @@ class EngineController(QObject):
         self._throttles: dict[str, _AccountThrottles] = {}
         self._done_seen: dict[int, int] = {}
         self._closed = False
-        # The engine thread is busy with the GIL now that the disk waits overlap the
-        # network: hand it back to the GUI thread every millisecond, not every 5 ms.
-        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL))
         self._thread = QThread()
         self._thread.setObjectName("popgui-engine")
         self._worker = EngineWorker(profile, secret_store or (lambda: SecretStore()))

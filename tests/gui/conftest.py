@@ -155,6 +155,8 @@ def open_window(qtbot: Any, profile: Profile) -> Callable[..., Any]:
         # Window-wide shortcuts (F5, Del, Ctrl+F) need the window to be the active one.
         window.windowHandle().requestActivate()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        # The first account's folders and Inbox are read in the local mail thread.
+        qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)
         return window
 
     return opener

@@ -193,6 +193,7 @@ def test_untrusted_certificate_is_reviewed_pinned_and_mail_arrives(
 
     assert dialogs, "the certificate dialog did not open"
     assert shown == [expected]
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # the settings written
     pinned = load_settings(profile.settings_file).get("dovecot")
     assert pinned is not None and pinned.fingerprint == expected
     wait_for_rows(qtbot, window, 3)  # the pinned account syncs at once

@@ -143,6 +143,7 @@ def test_an_account_with_a_password_command_leaves_the_keyring_alone(
     )
     select_account(window, "cmd")
     window.actions_by_name["remove_account"].trigger()
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # the settings written
     assert load_settings(profile.settings_file).names() == []
     assert asked == []
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account, load_settings
-from popgui.errors import CertificateError
-from popgui.gui import mainwindow as mainwindow_module
+from popgui.errors import CertificateError, ConfigError, PopguiError
+from popgui.gui import accounts_controller, getmail_controller, message_actions
 from popgui.gui.models import COL_DATE, COL_SUBJECT, encode_message_ids
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, sample_messages
 from popgui.profile import Profile
@@ -68,7 +68,9 @@ def test_opens_on_a_profile_with_two_accounts(
     assert window.message_model.rowCount() == 0  # nothing downloaded yet
 
 
-def test_panes_show_delivered_mail(delivered: list[Account], open_window: Opener) -> None:
+def test_panes_show_delivered_mail(
+    qtbot: QtBot, delivered: list[Account], open_window: Opener
+) -> None:
     window = open_window()
     folders = [
         window.folder_model.index(r, 0).data() for r in range(window.folder_model.rowCount())
@@ -77,8 +79,9 @@ def test_panes_show_delivered_mail(delivered: list[Account], open_window: Opener
     assert window.message_model.rowCount() == 24
     assert "Welcome to the popgui demo" in subjects(window)
     window.account_view.setCurrentIndex(window.account_model.index(1, 0))
-    assert window.windowTitle() == "Inbox — old-school — popgui"
-    assert window.message_model.rowCount() == 8  # the POP2 server has every third message
+    # The folders and the Inbox are read in the local mail thread.
+    qtbot.waitUntil(lambda: window.windowTitle() == "Inbox — old-school — popgui", timeout=5000)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 8, timeout=5000)  # every third
     assert "24 messages" not in window.count_label.text()
 
 
@@ -122,14 +125,42 @@ def test_untrusted_certificate_is_pinned_after_review(
     error = CertificateError("the server's certificate is not trusted", fingerprint=fingerprint)
     asked: list[CertificateError] = []
     monkeypatch.setattr(
-        mainwindow_module, "ask_trust_certificate", lambda _parent, e: asked.append(e) or True
+        getmail_controller, "ask_trust_certificate", lambda _parent, e: asked.append(e) or True
     )
-    monkeypatch.setattr(window.controller, "sync", lambda accounts: None)
+    synced: list[Any] = []
+    monkeypatch.setattr(window.controller, "sync", synced.append)
     window.show_account_error("home", error)
     assert window.message_bar.button_texts() == ["Review certificate…"]
     window.message_bar.click("Review certificate…")
     assert asked == [error]
+    qtbot.waitUntil(lambda: bool(synced), timeout=5000)  # once the settings are written
     assert load_settings(profile.settings_file).get("home").fingerprint == fingerprint
+    assert [a.fingerprint for a in synced[0]] == [fingerprint]
+
+
+def test_a_settings_file_that_cannot_be_written_is_said_and_not_pretended(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    two_accounts: list[Account],
+    profile: Profile,
+    open_window: Opener,
+) -> None:
+    window = open_window()
+
+    def read_only(*_args: Any) -> None:
+        raise ConfigError("could not write the settings file: read-only file system")
+
+    monkeypatch.setattr(accounts_controller, "save_settings", read_only)
+    monkeypatch.setattr(getmail_controller, "ask_trust_certificate", lambda _parent, _e: True)
+    synced: list[Any] = []
+    monkeypatch.setattr(window.controller, "sync", synced.append)
+    error = CertificateError("not trusted", fingerprint=":".join(["cd"] * 32))
+    window.show_account_error("home", error)
+    window.message_bar.click("Review certificate…")
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)
+    assert "read-only file system" in window.message_bar.label.text()
+    assert window.settings.get("home").fingerprint is None  # as the file has it
+    assert synced == []  # no retry with a pin that was not saved
 
 
 def test_quitting_mid_sync_stops_the_engine_cleanly(
@@ -161,16 +192,28 @@ def test_filter_narrows_the_list(
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=3000)
 
 
-def test_sorting_by_a_column_header(delivered: list[Account], open_window: Opener) -> None:
+def test_sorting_by_a_column_header(
+    qtbot: QtBot, delivered: list[Account], open_window: Opener
+) -> None:
     window = open_window()
     dates = [window.message_model.message_at(r).date for r in range(24)]
     assert dates == sorted(dates, reverse=True)  # newest first by default
-    window.message_table.sortByColumn(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
+    # The rows in the new order are read in the local mail thread.
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.message_table.sortByColumn(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
     shown = subjects(window)
-    assert shown == sorted(shown, key=str.casefold)
-    window.message_table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
+    assert len(shown) == 24 and shown == sorted(shown, key=str.casefold)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.message_table.sortByColumn(COL_DATE, Qt.SortOrder.AscendingOrder)
     dates = [window.message_model.message_at(r).date for r in range(24)]
     assert dates == sorted(dates)
+    header = window.message_table.horizontalHeader()
+    x = header.sectionViewportPosition(COL_DATE) + header.sectionSize(COL_DATE) // 2
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # a click flips it
+    dates = [window.message_model.message_at(r).date for r in range(24)]
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_opening_a_message_shows_it_and_marks_it_read(
@@ -209,10 +252,13 @@ def test_delete_moves_to_trash_and_move_to_a_folder(
     window = open_window()
     window.mail.create_folder(window.current_account(), "Receipts")
     window.reload_accounts()
+    qtbot.waitUntil(lambda: window.folder_model.row_of("Receipts") >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=5000)
     row = row_about(window, "Invoice INV-0042")
     window.message_table.selectRow(row)
     qtbot.keyClick(window.message_table, Qt.Key.Key_Delete)
-    assert window.message_model.rowCount() == 23
+    # Moving to Trash runs in the local mail thread; the list shows the result after.
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
     assert "Invoice INV-0042 for your web hosting" not in subjects(window)
     # drop a row on the Receipts folder, as a drag from the list would
     message = window.message_model.message_at(row_about(window, "Votre facture"))
@@ -220,12 +266,55 @@ def test_delete_moves_to_trash_and_move_to_a_folder(
     mime = encode_message_ids([message.id])
     assert window.folder_model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
     window.folder_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
-    assert window.message_model.rowCount() == 22
-    select_folder(window, "Trash")
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 22, timeout=5000)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Trash")
     assert subjects(window) == ["Invoice INV-0042 for your web hosting"]
     assert window.windowTitle() == "Trash — home — popgui"
-    select_folder(window, "Receipts")
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Receipts")
     assert subjects(window) == ["Votre facture n° 2024-117"]
+
+
+def test_deleting_the_shown_folder_shows_the_inbox(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, delivered: list[Account], open_window: Opener
+) -> None:
+    window = open_window()
+    window.mail.create_folder(window.current_account(), "Old")
+    window.reload_accounts()
+    qtbot.waitUntil(lambda: window.folder_model.row_of("Old") >= 0, timeout=5000)
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        select_folder(window, "Old")
+    assert window.message_model.rowCount() == 0
+    monkeypatch.setattr(
+        accounts_controller.QMessageBox, "question",
+        lambda *args, **kwargs: accounts_controller.QMessageBox.StandardButton.Yes,
+    )  # fmt: skip
+    with qtbot.waitSignal(window.messages.shown, timeout=5000):
+        window.actions_by_name["delete_folder"].trigger()
+    assert window.folder_model.row_of("Old") < 0
+    assert window.windowTitle() == "Inbox — home — popgui"
+    assert window.message_model.rowCount() == 24
+
+
+def test_new_mail_shows_even_when_the_index_reader_fails(
+    qtbot: QtBot, delivered: list[Account], profile: Profile, open_window: Opener
+) -> None:
+    """A failed background read is done again in the local mail thread, not given up."""
+    window = open_window()
+    open_row(qtbot, window, row_about(window, "Welcome"))
+    opened = window.messages.shown_message_id
+
+    def broken() -> Any:
+        raise PopguiError("the index reader's connection is gone")
+
+    window.index_reader._opener = broken
+    window.mail.trash([window.message_model.message_at(row_about(window, "Invoice")).id])
+    window.controller.delivered.emit("home")  # the list is read again
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
+    assert "Invoice INV-0042 for your web hosting" not in subjects(window)
+    assert window.messages.shown_message_id == opened  # the open message stays open
+    assert not window.message_bar.isVisible()
 
 
 def test_mark_unread_and_read_again(
@@ -234,10 +323,14 @@ def test_mark_unread_and_read_again(
     window = open_window()
     open_row(qtbot, window, 0)
     assert window.message_model.message_at(0).read
+    message_id = window.message_model.message_at(0).id
+    # Marking runs in the local mail thread; the row shows the new state after.
     window.actions_by_name["mark_unread"].trigger()
-    assert not window.message_model.message_at(0).read
+    qtbot.waitUntil(lambda: not window.message_model.message_at(0).read, timeout=5000)
+    assert not window.mail.message(message_id).read
     window.actions_by_name["mark_read"].trigger()
-    assert window.message_model.message_at(0).read
+    qtbot.waitUntil(lambda: window.message_model.message_at(0).read, timeout=5000)
+    assert window.mail.message(message_id).read
 
 
 def test_save_as_eml(
@@ -251,9 +344,10 @@ def test_save_as_eml(
     open_row(qtbot, window, row_about(window, "Welcome"))
     target = tmp_path / "saved.eml"
     monkeypatch.setattr(
-        mainwindow_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+        message_actions.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
     )
     window.actions_by_name["save_as"].trigger()
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # saved in its thread
     assert b"Subject: Welcome to the popgui demo" in target.read_bytes()
 
 
@@ -346,8 +440,8 @@ def test_renumbered_server_is_asked_about_before_anything_is_fetched_again(
     assert window.message_model.rowCount() == 24, "nothing downloaded while asking"
 
     monkeypatch.setattr(
-        mainwindow_module.QMessageBox, "question",
-        lambda *args, **kwargs: mainwindow_module.QMessageBox.StandardButton.Yes,
+        getmail_controller.QMessageBox, "question",
+        lambda *args, **kwargs: getmail_controller.QMessageBox.StandardButton.Yes,
     )  # fmt: skip
 
     def about_home(job: Any) -> bool:

@@ -138,7 +138,7 @@ def test_the_open_message_stays_selected_when_newer_mail_arrives(
     rows = window.message_table.selectionModel().selectedRows()
     assert [index.row() for index in rows] == [10]
     assert window.message_model.message_at(10).id == opened.id
-    assert window._shown_message_id == opened.id  # still open, not opened again
+    assert window.messages.shown_message_id == opened.id  # still open, not opened again
 
 
 def test_a_read_asked_before_a_local_change_is_not_shown_but_asked_again(
@@ -319,7 +319,7 @@ def test_the_first_folder_read_at_start_up_is_what_the_window_shows(
     assert window.message_model.rowCount() == PAGE_SIZE + 5
     assert window.message_model.index(0, COL_SUBJECT).data() == f"Message {PAGE_SIZE + 4}"
     assert window.folder_model.folders()[0].total == PAGE_SIZE + 5
-    assert window._database is not None and window._startup is None  # taken over, used once
+    assert window._database is not None and window.accounts._startup is None  # taken, used once
 
 
 def test_no_start_up_read_for_a_new_profile(profile: Profile) -> None:

@@ -431,3 +431,12 @@ def test_quitting_the_app_mid_sync_stops_the_thread_cleanly(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "running: False" in done.stdout
     assert "Destroyed while thread" not in done.stderr
+
+
+def test_the_engine_leaves_the_interpreter_settings_alone(
+    make_controller: Callable[..., EngineController],
+) -> None:
+    """No process-wide tweak (such as a shorter GIL switch interval) comes with the window."""
+    before = sys.getswitchinterval()
+    make_controller()
+    assert sys.getswitchinterval() == before

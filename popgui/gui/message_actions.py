@@ -1,0 +1,230 @@
+"""What can be done to the selected messages: open, mark, delete, move, save, view source.
+
+Each action runs in the local mail thread (:class:`~popgui.gui.mailtasks.MailTasks`): marking
+read renames a file and updates the index, Trash and Move rename files, Save copies one. The
+same task reads back what the window must show afterwards (the rows' new state, the folders'
+counts, the list), so the GUI thread never waits on the disk or the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+
+from popgui.accounts.settings import Account
+from popgui.errors import PopguiError
+from popgui.gui.icons import icon
+from popgui.gui.message_list import ViewRead, act_and_read
+from popgui.gui.window_text import MainWindow
+from popgui.messages import describe
+from popgui.store.localmail import FolderInfo, MessageRow
+
+if TYPE_CHECKING:
+    from popgui.gui import mainwindow
+    from popgui.store.localmail import LocalMail
+
+__all__ = ["Marked", "MessageActions"]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Messages whose read state changed, as they are now, and the folders' new counts."""
+
+    account: str
+    messages: list[MessageRow]
+    folders: list[FolderInfo]
+
+
+def mark_read(account: Account, ids: list[int], read: bool, mail: LocalMail) -> Marked:
+    """Set the read flag (a file rename and an index update): runs in the local mail thread."""
+    mail.set_read(ids, read)
+    rows = [row for message_id in ids if (row := mail.message(message_id)) is not None]
+    return Marked(account.name, rows, mail.folders(account))
+
+
+class MessageActions(QObject):
+    """Open, mark read or unread, delete (to Trash), move, save as .eml, view the source.
+
+    Acts on the window's ``messages.selected_messages()``; shows results in ``message_model``,
+    ``reader`` and the folders pane (through ``accounts``), errors in ``message_bar``; runs
+    every file and index operation through the window's ``tasks``.
+
+    Signals: none; :attr:`shown_message_id` of the window's ``messages`` says what is open.
+    """
+
+    def __init__(self, window: mainwindow.MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        window.folder_model.messagesDropped.connect(self.move_messages)
+        window.message_table.customContextMenuRequested.connect(self._message_menu)
+        window.message_table.doubleClicked.connect(lambda _index: self.view_source())
+        window.reader.sourceRequested.connect(self.view_source)
+
+    def _failed(self, error: PopguiError) -> None:
+        self._window.message_bar.show_message(describe(error))
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def open_message(self, row: int, message: MessageRow) -> None:
+        """Show the message and mark it read (opening it is reading it)."""
+        window = self._window
+        account = window.accounts.current_account()
+        window.messages.shown_message_id = message.id
+        if not message.read and account is not None:
+            # Marking read renames the file (new/ → cur/, flag S): read it after that.
+            work = partial(mark_read, account, [message.id], True)
+            window.tasks.mail(
+                work, partial(self._opened, message), partial(self._open_failed, message)
+            )
+        else:
+            self._show(message)
+        window.update_title()
+        window.update_actions()
+
+    def _opened(self, message: MessageRow, marked: Marked) -> None:
+        self._show_marked(marked)
+        now = next((m for m in marked.messages if m.id == message.id), message)
+        self._show(now)
+
+    def _open_failed(self, message: MessageRow, error: PopguiError) -> None:
+        self._failed(error)
+        self._show(message)
+
+    def _show(self, message: MessageRow) -> None:
+        window = self._window
+        if window.messages.shown_message_id != message.id:
+            return  # another message was opened meanwhile
+        if window.actions_by_name["reading_pane"].isChecked():
+            window.reader.show_file(Path(message.path), message.subject)
+
+    def view_source(self) -> None:
+        """The raw message, from where its file is now (a flag change renames it)."""
+        shown = self._window.messages.shown_message_id
+        if shown is not None:
+            self._window.tasks.mail(lambda mail: mail.message(shown), self._source, self._failed)
+
+    def _source(self, message: MessageRow | None) -> None:
+        if message is not None:
+            self._window.reader.view_source(Path(message.path))
+
+    # -- marking -----------------------------------------------------------------------------
+
+    def mark_selected(self, read: bool) -> None:
+        window = self._window
+        messages = window.messages.selected_messages()
+        account = window.accounts.current_account()
+        if messages and account is not None:
+            work = partial(mark_read, account, [m.id for m in messages], read)
+            window.tasks.mail(work, self._show_marked, self._failed)
+
+    def _show_marked(self, marked: Marked) -> None:
+        window = self._window
+        account = window.accounts.current_account()
+        if account is None or account.name != marked.account:
+            return
+        for message in marked.messages:
+            row = window.message_model.row_of(message.id)
+            if row >= 0:
+                window.message_model.update_row(row, message)
+        window.accounts.show_folders(marked.folders)
+        window.update_counts_later()
+
+    # -- delete and move ---------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        messages = self._window.messages.selected_messages()
+        if messages:
+            ids = [m.id for m in messages]
+            self._remove_rows(lambda mail: mail.trash(ids))
+
+    def _move_selected_to(self, folder: str) -> None:
+        self.move_messages([m.id for m in self._window.messages.selected_messages()], folder)
+
+    def move_messages(self, ids: list[int], folder: str) -> None:
+        if ids and folder != self._window.message_model.folder:
+            self._remove_rows(lambda mail: mail.move(ids, folder))
+
+    def ask_move_selected(self) -> None:
+        window = self._window
+        messages = window.messages.selected_messages()
+        folders = window.folder_model.folders()
+        names = [f.name for f in folders if f.name != window.message_model.folder]
+        if not messages or not names:
+            return
+        labels = {f.display_name: f.name for f in folders if f.name in names}
+        choice, ok = QInputDialog.getItem(
+            window, MainWindow.tr("Move to Folder"), MainWindow.tr("Move to:"), list(labels), 0,
+            False,
+        )  # fmt: skip
+        if ok:
+            self.move_messages([m.id for m in messages], labels[choice])
+
+    def _remove_rows(self, action: Callable[[LocalMail], object]) -> None:
+        """Run a move or trash, then select the row that took the first one's place."""
+        window = self._window
+        account = window.accounts.current_account()
+        query = window.message_model.query()
+        if account is None or query is None:
+            return
+        rows = window.message_table.selectionModel().selectedRows()
+        first = min((index.row() for index in rows), default=0)
+        window.reader.clear()
+        window.messages.shown_message_id = None
+        work = partial(act_and_read, action, account, query)
+        window.tasks.mail(work, partial(self._removed, first), self._failed)
+
+    def _removed(self, first: int, outcome: tuple[PopguiError | None, ViewRead]) -> None:
+        error, read = outcome
+        if error is not None:
+            self._failed(error)
+        self._window.messages.show_view(read, select_row=first)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def save_as(self) -> None:
+        window = self._window
+        messages = window.messages.selected_messages()
+        if not messages:
+            return
+        message = messages[0]
+        suggested = _file_name_for(message.subject) + ".eml"
+        name, _ = QFileDialog.getSaveFileName(window, MainWindow.tr("Save Message As"), suggested,
+                                              MainWindow.tr("Mail messages (*.eml)"))  # fmt: skip
+        if name:
+            work = partial(_save_eml, message.id, Path(name))
+            window.tasks.mail(work, lambda _done: None, self._failed)
+
+    # -- the context menu --------------------------------------------------------------------
+
+    def _message_menu(self, position: Any) -> None:
+        window = self._window
+        if not window.messages.selected_messages():
+            return
+        menu = QMenu(window)
+        for name in ("mark_read", "mark_unread", "-", "delete", "save_as", "view_source"):
+            if name == "-":
+                menu.addSeparator()
+            else:
+                menu.addAction(window.actions_by_name[name])
+        move = menu.addMenu(icon("folder"), MainWindow.tr("Move To"))
+        for folder in window.folder_model.folders():
+            if folder.name != window.message_model.folder:
+                target = folder.name
+                move.addAction(folder.display_name, partial(self._move_selected_to, target))
+        move.setEnabled(not move.isEmpty())
+        menu.exec(window.message_table.viewport().mapToGlobal(position))
+
+
+def _save_eml(message_id: int, destination: Path, mail: LocalMail) -> None:
+    mail.save_eml(message_id, destination)
+
+
+def _file_name_for(subject: str) -> str:
+    name = "".join(ch if ch.isalnum() or ch in " -_.," else "_" for ch in subject).strip(" .")
+    return name[:80] or "message"
