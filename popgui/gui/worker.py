@@ -211,7 +211,7 @@ def _sync_job(
 ) -> tuple[object, PopguiError | None]:
     result = sync_account(
         ctx.account,
-        ctx.secret,  # looked up while the connection opens (popgui/sync/early.py)
+        ctx.secret,  # looked up by the engine before it connects
         ctx.profile,
         options=ctx.options(),
         progress=ctx.progress,
