@@ -38,8 +38,8 @@ from typing import Any
 
 import bench  # noqa: F401  (puts the repository on sys.path)
 from bench.corpus import small_message
+from popgui import durable
 from popgui.protocol import pop3
-from popgui.store import durable
 from popgui.store.database import Database, IndexFields
 from popgui.store.maildir import Maildir, token_for
 from popgui.sync import delivery as delivery_module

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from popgui.checks import check_host, normalize_fingerprint
+from popgui.durable import write_atomically
 from popgui.errors import ConfigError, DeliveryError
 from popgui.profile import Profile
-from popgui.store.durable import write_atomically
 
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from popgui.accounts.settings import Account
+from popgui.durable import write_atomically
 from popgui.errors import ConfigError, DeliveryError
 from popgui.profile import Profile
 from popgui.store.database import (
@@ -36,7 +37,6 @@ from popgui.store.database import (
     PageQuery,
     index_fields,
 )
-from popgui.store.durable import write_atomically
 from popgui.store.maildir import (
     Maildir,
     disk_error,

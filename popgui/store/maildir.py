@@ -32,8 +32,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, NoReturn
 
+from popgui import durable
 from popgui.errors import ConfigError, DeliveryError
-from popgui.store import durable
 from popgui.store.names import (
     OWN_TMP_PREFIX,
     check_token,

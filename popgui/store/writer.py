@@ -14,7 +14,7 @@ caller gathers, see :class:`~popgui.store.maildir.Delivery`), the first creating
 the last closing it.
 
 The last operation of a file fsyncs it before closing it (the durability order's step 1,
-popgui/store/durable.py), but nothing here makes anything visible: the files stay in ``tmp/``
+popgui/durable.py), but nothing here makes anything visible: the files stay in ``tmp/``
 under temporary names. The caller waits with :meth:`BackgroundWriter.wait` (or
 :meth:`~BackgroundWriter.drain`) before it renames or records them, and a failure of any step is
 reported then (or at the next write of that file) as the ``OSError`` the system call raised. The
@@ -29,7 +29,7 @@ import errno
 import os
 import threading
 
-from popgui.store.durable import fsync_file
+from popgui.durable import fsync_file
 
 __all__ = ["QUEUE_LIMIT", "BackgroundWriter", "Directory", "QueuedFile"]
 

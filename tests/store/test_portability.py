@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from popgui import durable
 from popgui.errors import AccountBusyError
-from popgui.store import durable, names, oslock
+from popgui.store import names, oslock
 from popgui.store.database import Database
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir, token_for

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
+from popgui import durable as durable_module
 from popgui.errors import DeliveryError
 from popgui.localserver import LocalPOP2Server, LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.pop2client import POP2Client
 from popgui.profile import Profile
-from popgui.store import durable as durable_module
 from popgui.store import maildir as maildir_module
 from popgui.store import writer as writer_module
 from popgui.store.database import Database, DeliveredRecord

@@ -1,7 +1,7 @@
 """One SQLite file: opened, configured, migrated; every use locked, every error translated.
 
 Durability: WAL journal with ``synchronous=FULL``, so a committed transaction survives a power
-cut; on macOS also ``fullfsync`` (popgui/store/durable.py explains why). A download commits
+cut; on macOS also ``fullfsync`` (popgui/durable.py explains why). A download commits
 each batch in one transaction, which the delivery runs only after the batch's files are
 fsynced and ``new/`` is fsynced (see popgui/sync/delivery.py).
 
@@ -32,8 +32,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from popgui import durable
 from popgui.errors import DeliveryError
-from popgui.store import durable
 from popgui.store.database import schema
 
 __all__ = ["DatabaseCorruptError", "SQLiteFile", "set_aside_corrupt"]
