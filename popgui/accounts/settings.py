@@ -24,28 +24,22 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast, get_args
 
+from popgui.accounts.choices import (
+    AUTH_METHODS,
+    POP2_AUTH,
+    POP2_SECURITY,
+    AuthMethod,
+    PasswordSource,
+    Policy,
+    Protocol,
+    Security,
+)
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.durable import write_atomically
 from popgui.errors import ConfigError, DeliveryError
 from popgui.profile import Profile
-
-Protocol = Literal["pop3", "pop2"]
-Security = Literal["tls", "starttls", "none"]
-AuthMethod = Literal[
-    "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2"
-]
-#: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
-#: the account dialog's list).
-AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
-PasswordSource = Literal["keyring", "command"]
-Policy = Literal["keep", "delete", "delete-after-days"]
-
-#: Authentication methods a POP2 server can do: only ``HELO user password``.
-POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})
-#: POP2 has no STARTTLS; implicit TLS (a tunnel) is allowed.
-POP2_SECURITY: frozenset[str] = frozenset({"tls", "none"})
 
 MAX_NAME_LENGTH = 100
 #: Periodic checks: at least once a minute, at most once a day.

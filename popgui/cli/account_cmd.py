@@ -6,8 +6,9 @@ import getpass
 import sys
 from argparse import Namespace
 
+from popgui.accounts.choices import Policy
 from popgui.accounts.secrets import SecretStore, keyring_key
-from popgui.accounts.settings import Account, Policy, save_settings, validate_account
+from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.cli.common import find_account, load, open_profile
 from popgui.errors import ConfigError, PopguiError, UsageError
 

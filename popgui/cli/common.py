@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from typing import TYPE_CHECKING
 
 from popgui.accounts.secrets import SecretStore
 from popgui.accounts.settings import Account, Settings, load_settings
 from popgui.errors import UsageError
-from popgui.net.transport import Trace
 from popgui.profile import Profile, resolve_profile
+
+if TYPE_CHECKING:  # the network layer loads only for the commands that connect
+    from popgui.net.transport import Trace
 
 
 def open_profile(args: Namespace) -> Profile:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from popgui import __version__
-from popgui.accounts.settings import AUTH_METHODS
+from popgui.accounts.choices import AUTH_METHODS
 
 
 def _whole_number(text: str, minimum: int) -> int:

@@ -47,8 +47,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from popgui.accounts.choices import POP2_AUTH, POP2_SECURITY
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import POP2_AUTH, POP2_SECURITY, Account, validate_account
+from popgui.accounts.settings import Account, validate_account
 from popgui.errors import (
     CertificateError,
     ConfigError,
@@ -72,8 +73,8 @@ from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
 if TYPE_CHECKING:
-    from popgui.accounts.settings import AuthMethod, PasswordSource, Policy, Security
-    from popgui.accounts.settings import Protocol as MailProtocol
+    from popgui.accounts.choices import AuthMethod, PasswordSource, Policy, Security
+    from popgui.accounts.choices import Protocol as MailProtocol
 
 __all__ = ["AccountDialog", "DialogController", "FinishedJob"]
 

@@ -32,14 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from popgui.accounts.settings import (
-    MAX_CHECK_INTERVAL,
-    MIN_CHECK_INTERVAL,
-    AuthMethod,
-    Policy,
-    Security,
-)
-from popgui.accounts.settings import Protocol as MailProtocol
+from popgui.accounts.choices import AuthMethod, Policy, Security
+from popgui.accounts.choices import Protocol as MailProtocol
+from popgui.accounts.settings import MAX_CHECK_INTERVAL, MIN_CHECK_INTERVAL
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 
 __all__ = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from popgui.accounts.settings import AuthMethod, Security
+from popgui.accounts.choices import AuthMethod, Security
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:

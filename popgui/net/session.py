@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
-from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import POP3Client
 from popgui.net.transport import TLSSettings, Trace, Transport
 
@@ -21,7 +20,6 @@ __all__ = [
     "ConnectOptions",
     "connect_transport",
     "greet_pop3",
-    "open_pop2",
     "open_pop3",
 ]
 
@@ -78,17 +76,3 @@ def open_pop3(
         client.close()
         raise
     return client
-
-
-def open_pop2(account: Account, secret: str, options: ConnectOptions) -> tuple[POP2Client, int]:
-    """A POP2 client with its mailbox selected, and that mailbox's message count."""
-    client = POP2Client(connect_transport(account, options), trace=options.trace)
-    try:
-        client.read_greeting()
-        count = client.helo(account.user, secret)
-        if account.remote_folder:
-            count = client.fold(account.remote_folder)
-    except BaseException:
-        client.close()
-        raise
-    return client, count

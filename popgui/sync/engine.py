@@ -21,7 +21,6 @@ from popgui.store.localmail import LocalMail
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir
 from popgui.sync.context import SyncContext
-from popgui.sync.pop2sync import sync_pop2
 from popgui.sync.pop3sync import sync_pop3
 from popgui.sync.progress import ProgressCallback, SyncResult, ignore_progress
 
@@ -64,6 +63,9 @@ def sync_account(
 
 def _sync(ctx: SyncContext) -> None:
     if ctx.account.protocol == "pop2":
+        # POP2 is rare: a POP3 account's sync never loads its client and protocol core.
+        from popgui.sync.pop2sync import sync_pop2
+
         sync_pop2(ctx)
     else:
         sync_pop3(ctx)

@@ -8,8 +8,9 @@ session end, even a dropped connection (RFC 937 digest, ambiguity 1).
 
 from __future__ import annotations
 
+from popgui.accounts.settings import Account
 from popgui.net.pop2client import POP2Client
-from popgui.net.session import open_pop2
+from popgui.net.session import ConnectOptions, connect_transport
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery
@@ -76,3 +77,17 @@ def _deletable(ctx: SyncContext, delivery: BatchedDelivery, uid: str) -> set[str
         return set()
     delivery.commit()  # the ACKD that follows may take effect at any session end
     return ctx.deletable_uids({uid})
+
+
+def open_pop2(account: Account, secret: str, options: ConnectOptions) -> tuple[POP2Client, int]:
+    """A POP2 client with its mailbox selected, and that mailbox's message count."""
+    client = POP2Client(connect_transport(account, options), trace=options.trace)
+    try:
+        client.read_greeting()
+        count = client.helo(account.user, secret)
+        if account.remote_folder:
+            count = client.fold(account.remote_folder)
+    except BaseException:
+        client.close()
+        raise
+    return client, count

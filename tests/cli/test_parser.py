@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from popgui.accounts.settings import AUTH_METHODS
+from popgui.accounts.choices import AUTH_METHODS
 from popgui.cli.parser import build_parser
 
 #: command lines and the command each one names (None: the window)

@@ -14,8 +14,9 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from popgui.accounts.choices import AuthMethod, Policy, Protocol, Security
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import Account, AuthMethod, Policy, Protocol, Security
+from popgui.accounts.settings import Account
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
 from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui.account_dialog import AccountDialog
