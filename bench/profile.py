@@ -28,7 +28,7 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
-#: popgui.cli.main under cProfile (``python -m popgui`` ends with os._exit: no profile written).
+#: popgui.cli.main under cProfile: the profile covers popgui's own work, not interpreter start-up.
 _PROFILED_MAIN = (
     "import cProfile, sys\n"
     "from popgui.cli import main\n"
