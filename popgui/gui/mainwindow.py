@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
             mail = LocalMail(profile, self._database)
         else:
             opener = _shared(mail)
-        #: The list model's connection (it pages through a folder as the view scrolls).
+        #: The window's own connection, opened first so that a schema upgrade is over before
+        #: the threads open theirs; the window reads and writes through ``tasks``.
         self.mail = mail
         #: Local actions, settings writes and reads behind the panes run in this thread.
         self.tasks = MailTasks(opener, self)
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
         return self._on_server_view
 
     def _build_message_table(self) -> TableView:
-        self.message_model = MessageTableModel(self.mail, self)
+        self.message_model = MessageTableModel(parent=self)  # its pages: see messages
         table = self.message_table = TableView(self)
         table.setObjectName("messageTable")
         header = HeaderView(Qt.Orientation.Horizontal, table)

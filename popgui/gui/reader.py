@@ -486,12 +486,9 @@ class ReaderPane(QWidget):
         menu.addAction(icon("save"), self.tr("Save As…"), lambda: self._save_item(item))
         menu.exec(self.attachment_list.viewport().mapToGlobal(position))
 
-    def view_source(self, path: Path | None = None) -> SourceDialog | None:
-        """Open the raw message in a (non-modal) dialog; ``path`` if the file has moved."""
-        path = path or self._path
-        if path is None:
-            return None
-        dialog = SourceDialog(path, self)
+    def view_source(self, path: Path, source: str) -> SourceDialog:
+        """Open the raw message (``source``, see :func:`read_source`) in a non-modal dialog."""
+        dialog = SourceDialog(path, source, self)
         dialog.show()
         return dialog
 
@@ -544,7 +541,7 @@ def _header_caption(name: str) -> str:
 class SourceDialog(QDialog):
     """The raw message, as stored (its beginning only, for a very large message)."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, source: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Source — {file}").format(file=path.name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -554,14 +551,15 @@ class SourceDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setPlainText(_source_text(path))
+        self.text.setPlainText(source)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
 
 
-def _source_text(path: Path) -> str:
+def read_source(path: Path) -> str:
+    """What View Source shows of the file at ``path``: runs in the local mail thread."""
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_SOURCE_BYTES + 1)
@@ -585,5 +583,6 @@ __all__ = [
     "SafeTextBrowser",
     "SourceDialog",
     "parse_for_display",
+    "read_source",
     "safe_filename",
 ]
