@@ -1,8 +1,8 @@
 """What the message list shows, and reading it: free of Qt, so any thread can use it.
 
-The message model (``models``) pages through a folder with these; the index reader thread
-(``indexreader``) and the start-up read (``startup``) read ahead with them, each on a SQLite
-connection of its own.
+The local mail thread (``mailtasks``) reads the message list's pages with these, the index
+reader thread (``indexreader``) and the start-up read (``startup``) read ahead with them, each
+on a SQLite connection of its own.
 """
 
 from __future__ import annotations

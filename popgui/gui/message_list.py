@@ -168,10 +168,15 @@ class MessageListController(QObject):
         self._window.message_bar.show_message(describe(error))
 
     def _read_page(
-        self, query: ListQuery, number: int, arrived: Callable[[list[MessageRow]], None]
+        self, query: ListQuery, number: int, arrived: Callable[[list[MessageRow] | None], None]
     ) -> None:
         """A page the list scrolled to, read in the local mail thread (the model asks once)."""
-        self._window.tasks.mail(partial(query.page, number=number), arrived, self._failed)
+
+        def failed(error: PopguiError) -> None:
+            self._failed(error)
+            arrived(None)
+
+        self._window.tasks.mail(partial(query.page, number=number), arrived, failed)
 
     @Slot(int)
     def _page_arrived(self, number: int) -> None:

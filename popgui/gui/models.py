@@ -61,8 +61,9 @@ MESSAGE_IDS_MIME = "application/x-popgui-message-ids"
 MAX_CACHED_PAGES = 64
 
 #: Reads page ``number`` of ``query`` elsewhere and hands its rows to the callback (called
-#: on the GUI thread, later): see :meth:`MessageTableModel.set_page_reader`.
-PageReader = Callable[[ListQuery, int, Callable[["list[MessageRow]"], None]], None]
+#: on the GUI thread, later; with None if the read failed): see
+#: :meth:`MessageTableModel.set_page_reader`.
+PageReader = Callable[[ListQuery, int, Callable[["list[MessageRow] | None"], None]], None]
 
 
 class AccountText(Context):
@@ -669,9 +670,13 @@ class MessageTableModel(QAbstractTableModel):
         self._reader(query, number, partial(self._page_arrived, self._epoch, query, number))
 
     def _page_arrived(
-        self, epoch: int, query: ListQuery, number: int, page: list[MessageRow]
+        self, epoch: int, query: ListQuery, number: int, page: list[MessageRow] | None
     ) -> None:
         """A page read elsewhere: kept unless the list changed since it was asked."""
+        if page is None:  # not read (the error is shown): asked again when next painted
+            if epoch == self._epoch:
+                self._pending.discard(number)
+            return
         if epoch == self._epoch:
             self._pending.discard(number)
             self._keep_page(number, page)

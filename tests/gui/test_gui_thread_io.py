@@ -199,7 +199,7 @@ def _rows(folder: str, numbers: range) -> list[MessageRow]:
 
 
 def test_the_list_asks_for_a_page_once_and_drops_it_if_the_list_changed(qtbot: QtBot) -> None:
-    asked: list[tuple[ListQuery, int, Callable[[list[MessageRow]], None]]] = []
+    asked: list[tuple[ListQuery, int, Callable[[list[MessageRow] | None], None]]] = []
     model = MessageTableModel()
     model.set_page_reader(lambda query, number, arrived: asked.append((query, number, arrived)))
     size = listing.PAGE_SIZE
@@ -231,3 +231,14 @@ def test_the_list_asks_for_a_page_once_and_drops_it_if_the_list_changed(qtbot: Q
     assert model.cached_message(2 * size) is None
     assert changed[-1] == 2 * size  # repainted, so asked for again
     assert model.message_at(2 * size) is None and asked[-1][:2] == (other, 2) and len(asked) == 4
+    asked[-1][2](None)  # that read failed: asked again when painted again
+    assert model.message_at(2 * size) is None and asked[-1][:2] == (other, 2) and len(asked) == 5
+
+    assert model.message_at(size) is None  # page 1 asked for, then the filter changes
+    filtered = ListQuery("a", "Other", "x", "date", True)
+    model.set_filter("x")
+    model.set_folder("a", "Other", (filtered, ListContents(2 * size, {0: _rows("x", range(3))})))
+    seen = len(changed)
+    asked[-1][2](_rows("Other", range(size, 2 * size)))  # unfiltered: dropped
+    assert model.cached_message(size) is None and len(changed) == seen
+    assert model.message_at(size) is None and asked[-1][:2] == (filtered, 1)
