@@ -164,7 +164,13 @@ class MessageActions(QObject):
             self._remove_rows(lambda mail: mail.move(selected(mail), folder))
 
     def move_messages(self, ids: list[int], folder: str) -> None:
-        if ids and folder != self._window.message_model.folder:
+        """Move messages dropped on a folder (or given by id)."""
+        known, not_read = self._window.messages.selection()
+        if not_read and set(ids) == {message.id for message in known}:
+            # The list's own selection was dragged: its rows whose page was never read could
+            # not be in the drag's data, they are moved too.
+            self._move_selected_to(folder)
+        elif ids and folder != self._window.message_model.folder:
             self._remove_rows(lambda mail: mail.move(ids, folder))
 
     def ask_move_selected(self) -> None:

@@ -23,7 +23,7 @@ from popgui.gui.listing import ListContents, ListQuery
 from popgui.gui.models import COL_SUBJECT, MessageTableModel
 from popgui.gui.reader import SourceDialog
 from popgui.profile import Profile
-from popgui.store.database import Database
+from popgui.store.database import Database, IndexedMessage, IndexFields
 from popgui.store.localmail import LocalMail, MessageRow
 
 Opener = Callable[..., Any]
@@ -191,6 +191,53 @@ def test_scrolling_a_long_folder_reads_every_page_off_the_gui_thread(
     assert {name for name, _ in threads_used} >= {"page"}
     on_gui_thread = sorted({name for name, on_gui in threads_used if on_gui})
     assert on_gui_thread == [], f"done on the GUI thread: {on_gui_thread}"
+
+
+def _add_unread(profile: Profile, account: Account, rows: int) -> None:
+    """``rows`` unread messages (real files) older than the delivered mail, in the Inbox."""
+    folder = account.maildir_path(profile) / "cur"
+    indexed = []
+    for n in range(rows):
+        path = folder / f"1000000000.G{n:06d}.test:2,"
+        path.write_bytes(f"From: s@example.org\nSubject: Old {n}\n\nHi\n".encode())
+        fields = IndexFields(from_addr="s@example.org", subject=f"Old {n}", date=1e9 + n, size=40)
+        indexed.append(IndexedMessage(str(path), fields, f"{n:032x}", f"old{n}", ""))
+    with Database(profile.database_file) as database:
+        database.index_messages(account.name, "INBOX", indexed)
+
+
+def test_a_selection_of_rows_never_read_is_acted_on_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    profile: Profile,
+    delivered: list[Account],
+    open_window: Opener,
+) -> None:
+    """Select All in a long folder selects rows whose page the list never read: all count."""
+    for module in (listing, models, message_list):
+        monkeypatch.setattr(module, "PAGE_SIZE", SMALL_PAGE)
+    monkeypatch.setattr(models, "MAX_CACHED_PAGES", 4)
+    _add_unread(profile, delivered[0], 10 * SMALL_PAGE)
+    window = open_window()
+    model, table = window.message_model, window.message_table
+    assert model.rowCount() == 10 * SMALL_PAGE + 24
+    table.selectAll()
+    assert len(window.messages.selection()[1]) > 5 * SMALL_PAGE  # most never read
+    window.actions_by_name["mark_read"].trigger()
+    _settle(qtbot, window)
+    assert window.folder_model.folders()[0].unread == 0
+
+    window.mail.create_folder(window.current_account(), "Old")
+    window.reload_accounts()
+    qtbot.waitUntil(lambda: window.folder_model.row_of("Old") >= 0, timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == 10 * SMALL_PAGE + 24, timeout=5000)
+    table.selectAll()
+    mime = model.mimeData(table.selectionModel().selectedIndexes())  # as a drag takes it
+    target = window.folder_model.index(window.folder_model.row_of("Old"), 0)
+    window.folder_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, target)
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=10000)
+    old = window.folder_model.folders()[window.folder_model.row_of("Old")]
+    assert old.total == 10 * SMALL_PAGE + 24
 
 
 def _rows(folder: str, numbers: range) -> list[MessageRow]:
