@@ -822,7 +822,7 @@ class MessageTableModel(QAbstractTableModel):
         for row in sorted({index.row() for index in indexes}):
             # With a page reader, a row whose page is not in is not asked for: the drop of
             # the list's own selection moves those rows too (see MessageActions).
-            message = self.cached_message(row) if self._reader else self.message_at(row)
+            message = self.cached_message(row) if self._reader is not None else self.message_at(row)
             if message is not None:
                 ids.append(message.id)
         return encode_message_ids(ids)
