@@ -67,6 +67,7 @@ class MessageActions(QObject):
         window.message_table.customContextMenuRequested.connect(self._message_menu)
         window.message_table.doubleClicked.connect(lambda _index: self.view_source())
         window.reader.sourceRequested.connect(self.view_source)
+        window.reader.set_file_runner(window.tasks.file)  # attachments saved there
 
     def _failed(self, error: PopguiError) -> None:
         self._window.message_bar.show_message(describe(error))

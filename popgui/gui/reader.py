@@ -14,7 +14,9 @@ text shown is capped, so a 10 MB message does not freeze the window.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,15 @@ from popgui.gui.icons import icon
 
 if TYPE_CHECKING:
     from email.message import EmailMessage, Message
+
+    from popgui.errors import PopguiError
+
+#: Runs ``work`` elsewhere, then ``done(result)`` or ``failed(error)`` on the GUI thread
+#: (:meth:`popgui.gui.mailtasks.MailTasks.file`).
+FileRunner = Callable[
+    [Callable[[], "str | None"], Callable[["str | None"], None], Callable[["PopguiError"], None]],
+    None,
+]
 
 # The email package is imported when a message is first opened (on the parsing thread), not
 # with the window: it would lengthen the start-up for a pane that shows nothing at first.
@@ -282,6 +293,7 @@ class ReaderPane(QWidget):
         self._path: Path | None = None
         self._parsed = ParsedMessage()
         self._generation = 0
+        self._file_runner: FileRunner | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._signals = _ParseSignals(self)
@@ -459,20 +471,30 @@ class ReaderPane(QWidget):
 
     # -- attachments and source
 
+    def set_file_runner(self, runner: FileRunner | None) -> None:
+        """Write saved attachments through ``runner`` (the window's local mail thread)."""
+        self._file_runner = runner
+
     def save_attachment(self, number: int, destination: Path) -> None:
-        destination.write_bytes(self._parsed.attachments[number].data)
+        """Write an attachment to ``destination``; a failure is said in the pane."""
+        work = partial(write_attachment, self._parsed.attachments[number].data, destination)
+        if self._file_runner is None:
+            self._saved(work())
+        else:
+            self._file_runner(work, self._saved, lambda error: self._saved(str(error)))
+
+    def _saved(self, reason: str | None) -> None:
+        if reason is not None:
+            self.notice.setText(self.tr("The attachment could not be saved: {reason}.").format(
+                reason=reason))  # fmt: skip
+            self.notice.show()
 
     def ask_save_attachment(self, number: int) -> None:
         attachment = self._parsed.attachments[number]
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save Attachment"),
                                               attachment.filename)  # fmt: skip
         if name:
-            try:
-                self.save_attachment(number, Path(name))
-            except OSError as error:
-                self.notice.setText(self.tr("The attachment could not be saved: {reason}.").format(
-                    reason=error.strerror))  # fmt: skip
-                self.notice.show()
+            self.save_attachment(number, Path(name))
 
     @Slot(QListWidgetItem)
     def _save_item(self, item: QListWidgetItem) -> None:
@@ -558,6 +580,15 @@ class SourceDialog(QDialog):
         layout.addWidget(buttons)
 
 
+def write_attachment(data: bytes, destination: Path) -> str | None:
+    """Write a saved attachment: None, or why it could not be written (in the runner's thread)."""
+    try:
+        destination.write_bytes(data)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 def read_source(path: Path) -> str:
     """What View Source shows of the file at ``path``: runs in the local mail thread."""
     try:
@@ -585,4 +616,5 @@ __all__ = [
     "parse_for_display",
     "read_source",
     "safe_filename",
+    "write_attachment",
 ]

@@ -33,8 +33,10 @@ STORE_CALLS = (
     "folders", "message", "set_read", "move", "trash", "save_eml", "create_folder",
     "rename_folder", "delete_folder", "count", "page",
 )  # fmt: skip
-#: The message file reads: the reading pane's, and View Source's.
-FILE_READS = ((reader, "read_message_file"), (message_actions, "read_source"))
+#: The message file reads (the reading pane's, View Source's) and the attachment writes.
+FILE_READS = (
+    (reader, "read_message_file"), (message_actions, "read_source"), (reader, "write_attachment"),
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -92,6 +94,11 @@ def test_local_actions_run_off_the_gui_thread(
         window.message_table.selectRow(row)  # opening marks read
     window.actions_by_name["mark_unread"].trigger()
     _settle(qtbot, window)
+    attachment = tmp_path / "invoice.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(attachment), ""))
+    window.reader.ask_save_attachment(0)
+    _settle(qtbot, window)
+    assert attachment.read_bytes() == window.reader.parsed.attachments[0].data
     target = tmp_path / "saved.eml"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     window.actions_by_name["save_as"].trigger()
