@@ -58,7 +58,12 @@ class AccountsController(QObject):
     # -- accounts ----------------------------------------------------------------------------
 
     def reload_accounts(self, select: str | None = None) -> None:
-        """Read the settings file again and show its accounts (keeping the selection)."""
+        """Read the settings file again and show its accounts (keeping the selection).
+
+        Read here, not in the local mail thread: the window's first state must hold the
+        accounts, and the callers of an explicit reload (tests, the screenshot script) rely
+        on them being shown when it returns. The window itself never reloads afterwards.
+        """
         try:
             self._window.settings = load_settings(self._window.profile.settings_file)
         except ConfigError as error:

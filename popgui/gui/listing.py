@@ -1,8 +1,8 @@
 """What the message list shows, and reading it: free of Qt, so any thread can use it.
 
-The message model (``models``) pages through a folder with these; the index reader thread
-(``indexreader``) and the start-up read (``startup``) read ahead with them, each on a SQLite
-connection of its own.
+The local mail thread (``mailtasks``) reads the message list's pages with these, the index
+reader thread (``indexreader``) and the start-up read (``startup``) read ahead with them, each
+on a SQLite connection of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = [
     "ListQuery",
     "MailSource",
     "find_message",
+    "message_ids",
     "read_list",
 ]
 
@@ -110,3 +111,19 @@ def find_message(page: Callable[[int], list[MessageRow]], message_id: int, pages
             if message.id == message_id:
                 return number * PAGE_SIZE + offset
     return -1
+
+
+def message_ids(source: MailSource, query: ListQuery, rows: Collection[int]) -> list[int]:
+    """The ids of the messages at ``rows`` of ``query``, each page needed read once.
+
+    Runs in the local mail thread, for selected rows whose page the list has not read.
+    """
+    pages: dict[int, list[MessageRow]] = {}
+    ids: list[int] = []
+    for row in sorted(rows):
+        number, offset = divmod(row, PAGE_SIZE)
+        if number not in pages:
+            pages[number] = query.page(source, number)
+        if offset < len(pages[number]):
+            ids.append(pages[number][offset].id)
+    return ids

@@ -25,11 +25,15 @@ owns, working on the widgets through the window's public attributes:
 Threading: widgets are touched on the GUI thread only, and once the window is up nothing here
 waits on the network, the Maildir or the SQLite index. Network and keyring work goes through
 the :class:`~popgui.gui.worker.EngineController`; the Maildir and the index are changed and
-read in the local mail thread (:class:`~popgui.gui.mailtasks.MailTasks`) and, for new mail,
-the :class:`~popgui.gui.indexreader.IndexReader`. Still on the GUI thread: reading the
-settings file and opening the database while the window is built (before it shows), the
-window layout file (``window.ini``, a QSettings written at close), and the list model's own
-paging further down a long folder (see :class:`~popgui.gui.models.MessageTableModel`).
+read in the local mail thread (:class:`~popgui.gui.mailtasks.MailTasks`) (the list's pages as
+it scrolls and the message files too) and, for new mail, the
+:class:`~popgui.gui.indexreader.IndexReader`; the reading pane parses a message on a thread of
+its own. Still on the GUI thread: reading the settings file and opening the database while the
+window is built (before it shows: the window's first state, which callers such as the
+screenshot script rely on, has the accounts), the same settings read when
+:meth:`MainWindow.reload_accounts` is called (only tests and the screenshot script do, and
+they rely on it being done when it returns), and the window layout file (``window.ini``, a
+QSettings written at close).
 """
 
 from __future__ import annotations
@@ -141,7 +145,8 @@ class MainWindow(QMainWindow):
             mail = LocalMail(profile, self._database)
         else:
             opener = _shared(mail)
-        #: The list model's connection (it pages through a folder as the view scrolls).
+        #: The window's own connection, opened first so that a schema upgrade is over before
+        #: the threads open theirs; the window reads and writes through ``tasks``.
         self.mail = mail
         #: Local actions, settings writes and reads behind the panes run in this thread.
         self.tasks = MailTasks(opener, self)
@@ -311,7 +316,7 @@ class MainWindow(QMainWindow):
         return self._on_server_view
 
     def _build_message_table(self) -> TableView:
-        self.message_model = MessageTableModel(self.mail, self)
+        self.message_model = MessageTableModel(parent=self)  # its pages: see messages
         table = self.message_table = TableView(self)
         table.setObjectName("messageTable")
         header = HeaderView(Qt.Orientation.Horizontal, table)

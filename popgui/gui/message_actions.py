@@ -20,7 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
 from popgui.gui.icons import icon
+from popgui.gui.listing import message_ids
 from popgui.gui.message_list import ViewRead, act_and_read
+from popgui.gui.reader import read_source
 from popgui.gui.window_text import MainWindow
 from popgui.messages import describe
 from popgui.store.localmail import FolderInfo, MessageRow
@@ -51,7 +53,7 @@ def mark_read(account: Account, ids: list[int], read: bool, mail: LocalMail) -> 
 class MessageActions(QObject):
     """Open, mark read or unread, delete (to Trash), move, save as .eml, view the source.
 
-    Acts on the window's ``messages.selected_messages()``; shows results in ``message_model``,
+    Acts on the window's ``messages.selection()``; shows results in ``message_model``,
     ``reader`` and the folders pane (through ``accounts``), errors in ``message_bar``; runs
     every file and index operation through the window's ``tasks``.
 
@@ -65,6 +67,7 @@ class MessageActions(QObject):
         window.message_table.customContextMenuRequested.connect(self._message_menu)
         window.message_table.doubleClicked.connect(lambda _index: self.view_source())
         window.reader.sourceRequested.connect(self.view_source)
+        window.reader.set_file_runner(window.tasks.file)  # attachments saved there
 
     def _failed(self, error: PopguiError) -> None:
         self._window.message_bar.show_message(describe(error))
@@ -104,23 +107,37 @@ class MessageActions(QObject):
             window.reader.show_file(Path(message.path), message.subject)
 
     def view_source(self) -> None:
-        """The raw message, from where its file is now (a flag change renames it)."""
+        """The raw message, read in the local mail thread from where its file is now (a flag
+        change renames it); the dialog opens when it is read."""
         shown = self._window.messages.shown_message_id
         if shown is not None:
-            self._window.tasks.mail(lambda mail: mail.message(shown), self._source, self._failed)
+            self._window.tasks.mail(partial(_read_source, shown), self._source, self._failed)
 
-    def _source(self, message: MessageRow | None) -> None:
-        if message is not None:
-            self._window.reader.view_source(Path(message.path))
+    def _source(self, read: tuple[Path, str] | None) -> None:
+        if read is not None:
+            self._window.reader.view_source(*read)
 
     # -- marking -----------------------------------------------------------------------------
 
+    def _selected_ids(self) -> Callable[[LocalMail], list[int]] | None:
+        """The selection's ids, as read in the local mail thread (None: nothing selected).
+
+        Rows whose page the list has not read (a Select All in a long folder) are looked up
+        there, in the list's query.
+        """
+        known, not_read = self._window.messages.selection()
+        ids = [message.id for message in known]
+        query = self._window.message_model.query()
+        if not not_read or query is None:
+            return (lambda _mail: ids) if ids else None
+        return lambda mail: ids + message_ids(mail, query, not_read)
+
     def mark_selected(self, read: bool) -> None:
         window = self._window
-        messages = window.messages.selected_messages()
+        selected = self._selected_ids()
         account = window.accounts.current_account()
-        if messages and account is not None:
-            work = partial(mark_read, account, [m.id for m in messages], read)
+        if selected is not None and account is not None:
+            work = partial(_mark_selected, account, selected, read)
             window.tasks.mail(work, self._show_marked, self._failed)
 
     def _show_marked(self, marked: Marked) -> None:
@@ -138,24 +155,31 @@ class MessageActions(QObject):
     # -- delete and move ---------------------------------------------------------------------
 
     def delete_selected(self) -> None:
-        messages = self._window.messages.selected_messages()
-        if messages:
-            ids = [m.id for m in messages]
-            self._remove_rows(lambda mail: mail.trash(ids))
+        selected = self._selected_ids()
+        if selected is not None:
+            self._remove_rows(lambda mail: mail.trash(selected(mail)))
 
     def _move_selected_to(self, folder: str) -> None:
-        self.move_messages([m.id for m in self._window.messages.selected_messages()], folder)
+        selected = self._selected_ids()
+        if selected is not None and folder != self._window.message_model.folder:
+            self._remove_rows(lambda mail: mail.move(selected(mail), folder))
 
     def move_messages(self, ids: list[int], folder: str) -> None:
-        if ids and folder != self._window.message_model.folder:
+        """Move messages dropped on a folder (or given by id)."""
+        known, not_read = self._window.messages.selection()
+        if not_read and set(ids) == {message.id for message in known}:
+            # The list's own selection was dragged: its rows whose page was never read could
+            # not be in the drag's data, they are moved too.
+            self._move_selected_to(folder)
+        elif ids and folder != self._window.message_model.folder:
             self._remove_rows(lambda mail: mail.move(ids, folder))
 
     def ask_move_selected(self) -> None:
         window = self._window
-        messages = window.messages.selected_messages()
+        known, not_read = window.messages.selection()
         folders = window.folder_model.folders()
         names = [f.name for f in folders if f.name != window.message_model.folder]
-        if not messages or not names:
+        if not (known or not_read) or not names:
             return
         labels = {f.display_name: f.name for f in folders if f.name in names}
         choice, ok = QInputDialog.getItem(
@@ -163,7 +187,7 @@ class MessageActions(QObject):
             False,
         )  # fmt: skip
         if ok:
-            self.move_messages([m.id for m in messages], labels[choice])
+            self._move_selected_to(labels[choice])
 
     def _remove_rows(self, action: Callable[[LocalMail], object]) -> None:
         """Run a move or trash, then select the row that took the first one's place."""
@@ -204,7 +228,7 @@ class MessageActions(QObject):
 
     def _message_menu(self, position: Any) -> None:
         window = self._window
-        if not window.messages.selected_messages():
+        if not any(window.messages.selection()):
             return
         menu = QMenu(window)
         for name in ("mark_read", "mark_unread", "-", "delete", "save_as", "view_source"):
@@ -219,6 +243,21 @@ class MessageActions(QObject):
                 move.addAction(folder.display_name, partial(self._move_selected_to, target))
         move.setEnabled(not move.isEmpty())
         menu.exec(window.message_table.viewport().mapToGlobal(position))
+
+
+def _mark_selected(
+    account: Account, selected: Callable[[LocalMail], list[int]], read: bool, mail: LocalMail
+) -> Marked:
+    return mark_read(account, selected(mail), read, mail)
+
+
+def _read_source(message_id: int, mail: LocalMail) -> tuple[Path, str] | None:
+    """Where the message's file is now, and what View Source shows of it."""
+    message = mail.message(message_id)
+    if message is None:
+        return None
+    path = Path(message.path)
+    return path, read_source(path)
 
 
 def _save_eml(message_id: int, destination: Path, mail: LocalMail) -> None:

@@ -1,9 +1,9 @@
 """What the message list shows: the folder, the filter, the open message, new mail arriving.
 
-Every read of the index behind the list is done elsewhere: a folder's rows in the local mail
-thread (:class:`~popgui.gui.mailtasks.MailTasks`), new mail in the index reader; the GUI thread
-only shows what they read. (Paging further down a long folder and re-sorting are the model's
-own reads, see :class:`~popgui.gui.models.MessageTableModel`.)
+Every read of the index behind the list is done elsewhere: a folder's rows, and the further
+pages of a long folder as the view scrolls, in the local mail thread
+(:class:`~popgui.gui.mailtasks.MailTasks`); new mail in the index reader. The GUI thread only
+shows what they read.
 """
 
 from __future__ import annotations
@@ -100,6 +100,8 @@ class MessageListController(QObject):
         header = window.message_table.horizontalHeader()
         header.sortIndicatorChanged.connect(self.sort_changed)
         window.index_reader.ready.connect(self._refreshed)
+        window.message_model.set_page_reader(self._read_page)
+        window.message_model.pageArrived.connect(self._page_arrived)
 
     # -- which folder ------------------------------------------------------------------------
 
@@ -165,6 +167,24 @@ class MessageListController(QObject):
     def _failed(self, error: PopguiError) -> None:
         self._window.message_bar.show_message(describe(error))
 
+    def _read_page(
+        self, query: ListQuery, number: int, arrived: Callable[[list[MessageRow] | None], None]
+    ) -> None:
+        """A page the list scrolled to, read in the local mail thread (the model asks once)."""
+
+        def failed(error: PopguiError) -> None:
+            self._failed(error)
+            arrived(None)
+
+        self._window.tasks.mail(partial(query.page, number=number), arrived, failed)
+
+    @Slot(int)
+    def _page_arrived(self, number: int) -> None:
+        """A row selected before its page was read is opened now that it is there."""
+        rows = self._window.message_table.selectionModel().selectedRows()
+        if len(rows) == 1 and rows[0].row() // PAGE_SIZE == number:
+            self.selection_changed()
+
     def show_view(self, read: ViewRead, select_row: int | None = None) -> None:
         """Show what a local action read afterwards: folder counts, and the list's rows."""
         accounts = self._window.accounts
@@ -198,15 +218,33 @@ class MessageListController(QObject):
         return self._window.content_stack.currentWidget() is self._window.reading_splitter
 
     def selected_messages(self) -> list[MessageRow]:
-        """The selected local messages: none while On server is shown in the list's place.
+        """The selected local messages the list has read (see :meth:`selection`).
 
-        Del, Ctrl+R and the other message actions must not act on a list nobody can see.
+        None while On server is shown in the list's place: Del, Ctrl+R and the other message
+        actions must not act on a list nobody can see.
+        """
+        known, _not_read = self.selection()
+        return known
+
+    def selection(self) -> tuple[list[MessageRow], list[int]]:
+        """The selected messages whose page the list has read, and the rows of the others.
+
+        A Select All in a long folder selects rows never shown: their ids are read where the
+        action runs (see :func:`~popgui.gui.listing.message_ids`), not here.
         """
         if not self.local_list_shown():
-            return []
+            return [], []
         window = self._window
         rows = sorted(index.row() for index in window.message_table.selectionModel().selectedRows())
-        return [m for row in rows if (m := window.message_model.message_at(row)) is not None]
+        known: list[MessageRow] = []
+        not_read: list[int] = []
+        for row in rows:
+            message = window.message_model.cached_message(row)
+            if message is None:
+                not_read.append(row)
+            else:
+                known.append(message)
+        return known, not_read
 
     @Slot()
     def selection_changed(self, *_args: object) -> None:

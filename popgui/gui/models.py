@@ -1,9 +1,11 @@
 """Item models behind the three panes: accounts, folders, messages.
 
-The message model reads the SQLite index lazily through :class:`LocalMail`: it asks for the
-row count, then fetches pages of :data:`PAGE_SIZE` rows only when the view paints them, and
-keeps a bounded cache of pages. A folder of 100,000 messages therefore costs one COUNT and
-one page query to show, and scrolling to the end costs one more page.
+The message model holds a folder's row count and a bounded cache of pages of
+:data:`PAGE_SIZE` rows; a page is read only when the view paints one of its rows. A folder
+of 100,000 messages therefore costs one COUNT and one page query to show, and scrolling to the
+end costs one more page. In the window those page reads are asked of a :data:`PageReader`
+(the local mail thread) and their rows filled in when they arrive; without one (tests,
+benchmarks) the model reads its :class:`MailSource` itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from PySide6.QtCore import (
@@ -57,6 +59,11 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 #: Drag and drop of messages between the list and the folders pane.
 MESSAGE_IDS_MIME = "application/x-popgui-message-ids"
 MAX_CACHED_PAGES = 64
+
+#: Reads page ``number`` of ``query`` elsewhere and hands its rows to the callback (called
+#: on the GUI thread, later; with None if the read failed): see
+#: :meth:`MessageTableModel.set_page_reader`.
+PageReader = Callable[[ListQuery, int, Callable[["list[MessageRow] | None"], None]], None]
 
 
 class AccountText(Context):
@@ -444,11 +451,21 @@ class MessageTableModel(QAbstractTableModel):
 
     Sorting and filtering happen in SQL (``LocalMail.page``), so the model never holds more
     than :data:`MAX_CACHED_PAGES` pages whatever the folder's size.
+
+    Signals:
+        pageArrived(int): a page asked of the page reader is in the model (its rows repainted).
     """
+
+    pageArrived = Signal(int)
 
     def __init__(self, source: MailSource | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
+        self._reader: PageReader | None = None
+        #: Pages asked of the reader and not arrived yet (never asked twice meanwhile).
+        self._pending: set[int] = set()
+        #: Changes whenever the cached pages are dropped: a page asked before is stale.
+        self._epoch = 0
         self._account = ""
         self._folder = ""
         self._filter = ""
@@ -464,6 +481,15 @@ class MessageTableModel(QAbstractTableModel):
     def set_source(self, source: MailSource | None) -> None:
         self._source = source
         self.refresh()
+
+    def set_page_reader(self, reader: PageReader | None) -> None:
+        """Read pages through ``reader`` (off this thread) instead of the source.
+
+        Rows of a page not read yet show empty until it arrives. The folder's count and its
+        first pages come from whoever shows the folder (:meth:`set_folder` with its rows).
+        """
+        self._reader = reader
+        self._forget_pages()
 
     def set_folder(
         self, account: str, folder: str, preread: tuple[ListQuery, ListContents] | None = None
@@ -527,7 +553,7 @@ class MessageTableModel(QAbstractTableModel):
         started = time.perf_counter()
         self.beginResetModel()
         self._generation += 1
-        self._pages.clear()
+        self._forget_pages()
         self._count = self._fetch_count()
         self.endResetModel()
         self.last_load_seconds = time.perf_counter() - started
@@ -546,7 +572,7 @@ class MessageTableModel(QAbstractTableModel):
             self._reset_to(contents)
             return False
         unchanged = self._same_rows(contents, visible)
-        self._pages.clear()
+        self._forget_pages()
         self._pages.update(sorted(contents.pages.items())[-MAX_CACHED_PAGES:])
         if contents.count > self._count:
             self.beginInsertRows(ROOT, self._count, contents.count - 1)
@@ -559,7 +585,7 @@ class MessageTableModel(QAbstractTableModel):
 
     def _reset_to(self, contents: ListContents) -> None:
         self.beginResetModel()
-        self._pages.clear()
+        self._forget_pages()
         self._pages.update(sorted(contents.pages.items())[-MAX_CACHED_PAGES:])
         self._count = contents.count
         self.endResetModel()
@@ -588,28 +614,81 @@ class MessageTableModel(QAbstractTableModel):
         self._generation += 1
         for page in {row // PAGE_SIZE for row in rows}:
             self._pages.pop(page, None)
+        self._epoch += 1  # a page asked before the change may hold the old state
+        self._pending.clear()
         if rows:
             self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], len(COLUMNS) - 1))
 
     # -- lazy rows
 
     def message_at(self, row: int) -> MessageRow | None:
+        """The message at ``row``; None while its page is being read (see PageReader)."""
         if not 0 <= row < self._count:
             return None
-        page = self._page(row // PAGE_SIZE)
-        offset = row % PAGE_SIZE
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+        elif self._reader is not None:
+            self._ask_page(number)
+            return None
+        else:
+            page = self._page(number)
         return page[offset] if offset < len(page) else None
 
+    def cached_message(self, row: int) -> MessageRow | None:
+        """The message at ``row`` if its page is in; never reads nor asks for one."""
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number) if 0 <= row < self._count else None
+        return page[offset] if page is not None and offset < len(page) else None
+
     def _page(self, number: int) -> list[MessageRow]:
+        """Page ``number``, read here from the source if it is not cached."""
         page = self._pages.get(number)
         if page is not None:
             self._pages.move_to_end(number)
             return page
         page = self._load_page(number)
+        self._keep_page(number, page)
+        return page
+
+    def _keep_page(self, number: int, page: list[MessageRow]) -> None:
         self._pages[number] = page
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
-        return page
+
+    def _forget_pages(self) -> None:
+        self._pages.clear()
+        self._epoch += 1
+        self._pending.clear()
+
+    def _ask_page(self, number: int) -> None:
+        query = self.query()
+        if self._reader is None or query is None or number in self._pending:
+            return
+        self._pending.add(number)
+        self._reader(query, number, partial(self._page_arrived, self._epoch, query, number))
+
+    def _page_arrived(
+        self, epoch: int, query: ListQuery, number: int, page: list[MessageRow] | None
+    ) -> None:
+        """A page read elsewhere: kept unless the list changed since it was asked."""
+        if page is None:  # not read (the error is shown): asked again when next painted
+            if epoch == self._epoch:
+                self._pending.discard(number)
+            return
+        if epoch == self._epoch:
+            self._pending.discard(number)
+            self._keep_page(number, page)
+        elif query != self.query():
+            return  # another folder, filter or order: nothing of it is shown
+        # Stale or not, repaint the page's rows: a stale one is asked for again when painted.
+        first = number * PAGE_SIZE
+        last = min(first + PAGE_SIZE, self._count) - 1
+        if first <= last:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        if epoch == self._epoch:
+            self.pageArrived.emit(number)
 
     def _load_page(self, number: int) -> list[MessageRow]:
         query = self.query()
@@ -631,7 +710,10 @@ class MessageTableModel(QAbstractTableModel):
         After new mail lands the open message has moved down by the number of new ones, so
         it is found in the first pages; further down is not worth a scan of the folder.
         """
-        return find_message(self._page, message_id, min(max_pages, -(-self._count // PAGE_SIZE)))
+        pages = min(max_pages, -(-self._count // PAGE_SIZE))
+        if self._reader is not None:  # never read here: only the pages already in
+            return find_message(lambda number: self._pages.get(number, []), message_id, pages)
+        return find_message(self._page, message_id, pages)
 
     def update_row(self, row: int, message: MessageRow) -> None:
         """Show a message's new state (read, path) without reading its page again."""
@@ -738,7 +820,9 @@ class MessageTableModel(QAbstractTableModel):
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         ids: list[int] = []
         for row in sorted({index.row() for index in indexes}):
-            message = self.message_at(row)
+            # With a page reader, a row whose page is not in is not asked for: the drop of
+            # the list's own selection moves those rows too (see MessageActions).
+            message = self.cached_message(row) if self._reader is not None else self.message_at(row)
             if message is not None:
                 ids.append(message.id)
         return encode_message_ids(ids)

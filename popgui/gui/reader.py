@@ -14,7 +14,9 @@ text shown is capped, so a 10 MB message does not freeze the window.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,15 @@ from popgui.gui.icons import icon
 
 if TYPE_CHECKING:
     from email.message import EmailMessage, Message
+
+    from popgui.errors import PopguiError
+
+#: Runs ``work`` elsewhere, then ``done(result)`` or ``failed(error)`` on the GUI thread
+#: (:meth:`popgui.gui.mailtasks.MailTasks.file`).
+FileRunner = Callable[
+    [Callable[[], "str | None"], Callable[["str | None"], None], Callable[["PopguiError"], None]],
+    None,
+]
 
 # The email package is imported when a message is first opened (on the parsing thread), not
 # with the window: it would lengthen the start-up for a pane that shows nothing at first.
@@ -282,6 +293,7 @@ class ReaderPane(QWidget):
         self._path: Path | None = None
         self._parsed = ParsedMessage()
         self._generation = 0
+        self._file_runner: FileRunner | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._signals = _ParseSignals(self)
@@ -459,20 +471,30 @@ class ReaderPane(QWidget):
 
     # -- attachments and source
 
+    def set_file_runner(self, runner: FileRunner | None) -> None:
+        """Write saved attachments through ``runner`` (the window's local mail thread)."""
+        self._file_runner = runner
+
     def save_attachment(self, number: int, destination: Path) -> None:
-        destination.write_bytes(self._parsed.attachments[number].data)
+        """Write an attachment to ``destination``; a failure is said in the pane."""
+        work = partial(write_attachment, self._parsed.attachments[number].data, destination)
+        if self._file_runner is None:
+            self._saved(work())
+        else:
+            self._file_runner(work, self._saved, lambda error: self._saved(str(error)))
+
+    def _saved(self, reason: str | None) -> None:
+        if reason is not None:
+            self.notice.setText(self.tr("The attachment could not be saved: {reason}.").format(
+                reason=reason))  # fmt: skip
+            self.notice.show()
 
     def ask_save_attachment(self, number: int) -> None:
         attachment = self._parsed.attachments[number]
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save Attachment"),
                                               attachment.filename)  # fmt: skip
         if name:
-            try:
-                self.save_attachment(number, Path(name))
-            except OSError as error:
-                self.notice.setText(self.tr("The attachment could not be saved: {reason}.").format(
-                    reason=error.strerror))  # fmt: skip
-                self.notice.show()
+            self.save_attachment(number, Path(name))
 
     @Slot(QListWidgetItem)
     def _save_item(self, item: QListWidgetItem) -> None:
@@ -486,12 +508,9 @@ class ReaderPane(QWidget):
         menu.addAction(icon("save"), self.tr("Save As…"), lambda: self._save_item(item))
         menu.exec(self.attachment_list.viewport().mapToGlobal(position))
 
-    def view_source(self, path: Path | None = None) -> SourceDialog | None:
-        """Open the raw message in a (non-modal) dialog; ``path`` if the file has moved."""
-        path = path or self._path
-        if path is None:
-            return None
-        dialog = SourceDialog(path, self)
+    def view_source(self, path: Path, source: str) -> SourceDialog:
+        """Open the raw message (``source``, see :func:`read_source`) in a non-modal dialog."""
+        dialog = SourceDialog(path, source, self)
         dialog.show()
         return dialog
 
@@ -544,7 +563,7 @@ def _header_caption(name: str) -> str:
 class SourceDialog(QDialog):
     """The raw message, as stored (its beginning only, for a very large message)."""
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, source: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Source — {file}").format(file=path.name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -554,14 +573,24 @@ class SourceDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setPlainText(_source_text(path))
+        self.text.setPlainText(source)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
 
 
-def _source_text(path: Path) -> str:
+def write_attachment(data: bytes, destination: Path) -> str | None:
+    """Write a saved attachment: None, or why it could not be written (in the runner's thread)."""
+    try:
+        destination.write_bytes(data)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def read_source(path: Path) -> str:
+    """What View Source shows of the file at ``path``: runs in the local mail thread."""
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_SOURCE_BYTES + 1)
@@ -585,5 +614,7 @@ __all__ = [
     "SafeTextBrowser",
     "SourceDialog",
     "parse_for_display",
+    "read_source",
     "safe_filename",
+    "write_attachment",
 ]

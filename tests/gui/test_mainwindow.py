@@ -15,6 +15,7 @@ from popgui.accounts.settings import Account, load_settings
 from popgui.errors import CertificateError, ConfigError, PopguiError
 from popgui.gui import accounts_controller, getmail_controller, message_actions
 from popgui.gui.models import COL_DATE, COL_SUBJECT, encode_message_ids
+from popgui.gui.reader import read_source
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, sample_messages
 from popgui.profile import Profile
 from tests.gui.conftest import (
@@ -230,7 +231,7 @@ def test_opening_a_message_shows_it_and_marks_it_read(
     assert message.read and window.mail.message(message.id).read
     assert not window.message_model.index(row, COL_SUBJECT).data(Qt.ItemDataRole.FontRole).bold()
     assert window.folder_model.index(0, 0).data() == "Inbox  (23)"
-    dialog = window.reader.view_source(Path(message.path))
+    dialog = window.reader.view_source(Path(message.path), read_source(Path(message.path)))
     assert "Subject: Invoice INV-0042" in dialog.text.toPlainText()
     dialog.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
@@ -91,6 +92,19 @@ def test_attachments_can_be_saved(qtbot: QtBot, tmp_path: Path) -> None:
     assert pane.attachment_list.count() == 1
     pane.save_attachment(0, tmp_path / "saved.png")
     assert (tmp_path / "saved.png").read_bytes() == tiny_png()
+    ran: list[object] = []
+
+    def runner(work: Any, done: Any, _failed: Any) -> None:  # as MailTasks.file, at once
+        ran.append(work)
+        done(work())
+
+    pane.set_file_runner(runner)
+    pane.save_attachment(0, tmp_path / "again.png")
+    assert (tmp_path / "again.png").read_bytes() == tiny_png() and len(ran) == 1
+    assert pane.notice.isHidden()
+    pane.save_attachment(0, tmp_path / "no such folder" / "lake.png")
+    assert not pane.notice.isHidden()
+    assert "could not be saved: No such file or directory" in pane.notice.text()
 
 
 def test_a_10_mb_message_does_not_freeze_the_window(qtbot: QtBot, tmp_path: Path) -> None:

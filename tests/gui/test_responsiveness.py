@@ -63,9 +63,16 @@ def add_messages(profile: Profile, account: Account, numbers: range) -> None:
         database.index_messages(account.name, "INBOX", indexed)
 
 
-def all_subjects(model: MessageTableModel) -> list[str]:
-    rows = [model.message_at(row) for row in range(model.rowCount())]
-    return [row.subject for row in rows if row is not None]
+def all_subjects(qtbot: QtBot, model: MessageTableModel) -> list[str]:
+    """Every row's subject; the window's list reads its pages elsewhere: waited for."""
+    subjects = []
+    for row in range(model.rowCount()):
+        if model.message_at(row) is None:  # asked for; it arrives by signal
+            qtbot.waitUntil(lambda row=row: model.cached_message(row) is not None, timeout=5000)
+        message = model.message_at(row)
+        assert message is not None, row
+        subjects.append(message.subject)
+    return subjects
 
 
 @pytest.fixture
@@ -101,7 +108,7 @@ def test_mail_landing_below_the_rows_shown_is_added_without_a_reset(
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 350, timeout=5000)
     qtbot.waitUntil(lambda: not window.index_reader.is_busy(), timeout=5000)
     assert "reset" not in seen and "inserted" in seen
-    assert sorted(all_subjects(window.message_model)) == sorted(
+    assert sorted(all_subjects(qtbot, window.message_model)) == sorted(
         f"Message {n}" for n in range(-50, 300)
     )
     assert window.message_model.index(0, COL_SUBJECT).data() == "Message 299"
@@ -118,7 +125,7 @@ def test_every_new_message_shows_when_deliveries_come_in_bursts(
         window.controller.delivered.emit(ACCOUNT)
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 210, timeout=5000)
     qtbot.waitUntil(lambda: not window.index_reader.is_busy(), timeout=5000)
-    assert all_subjects(window.message_model) == [f"Message {n}" for n in range(209, -1, -1)]
+    assert all_subjects(qtbot, window.message_model) == [f"Message {n}" for n in range(209, -1, -1)]
     inbox = window.folder_model.folders()[0]
     assert (inbox.name, inbox.total) == ("INBOX", 210)
 
