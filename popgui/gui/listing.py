@@ -11,12 +11,15 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from popgui.errors import PopguiError
+
 if TYPE_CHECKING:
     from popgui.store.localmail import MessageRow, SortKey
 
 __all__ = [
     "FIND_PAGES",
     "PAGE_SIZE",
+    "ListChangedError",
     "ListContents",
     "ListQuery",
     "MailSource",
@@ -113,11 +116,25 @@ def find_message(page: Callable[[int], list[MessageRow]], message_id: int, pages
     return -1
 
 
-def message_ids(source: MailSource, query: ListQuery, rows: Collection[int]) -> list[int]:
+class ListChangedError(PopguiError):
+    """The list changed between a selection and the action on it; nothing was done."""
+
+
+def message_ids(
+    source: MailSource, query: ListQuery, rows: Collection[int], shown_count: int
+) -> list[int]:
     """The ids of the messages at ``rows`` of ``query``, each page needed read once.
 
-    Runs in the local mail thread, for selected rows whose page the list has not read.
+    Runs in the local mail thread, for selected rows whose page the list has not read. Tasks
+    queued before it (a move, new mail) may have changed the list the person saw with
+    ``shown_count`` rows: then the rows would name other messages than those selected, so
+    ListChangedError is raised before anything is done.
     """
+    if source.count(query.account, query.folder, query.filter_text) != shown_count:
+        raise ListChangedError(
+            "The message list changed before the action could run, so nothing was done: "
+            "select the messages again"
+        )
     pages: dict[int, list[MessageRow]] = {}
     ids: list[int] = []
     for row in sorted(rows):

@@ -130,7 +130,8 @@ class MessageActions(QObject):
         query = self._window.message_model.query()
         if not not_read or query is None:
             return (lambda _mail: ids) if ids else None
-        return lambda mail: ids + message_ids(mail, query, not_read)
+        shown = self._window.message_model.rowCount()
+        return lambda mail: ids + message_ids(mail, query, not_read, shown)
 
     def mark_selected(self, read: bool) -> None:
         window = self._window

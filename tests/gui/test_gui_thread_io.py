@@ -247,6 +247,34 @@ def test_a_selection_of_rows_never_read_is_acted_on_whole(
     assert old.total == 10 * SMALL_PAGE + 24
 
 
+def test_a_selection_the_list_no_longer_matches_is_left_alone(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    profile: Profile,
+    delivered: list[Account],
+    open_window: Opener,
+) -> None:
+    """Rows never read are looked up when the action runs: if the folder changed meanwhile,
+    those rows would name other messages, so nothing is done and the person is told."""
+    for module in (listing, models, message_list):
+        monkeypatch.setattr(module, "PAGE_SIZE", SMALL_PAGE)
+    monkeypatch.setattr(models, "MAX_CACHED_PAGES", 4)
+    _add_unread(profile, delivered[0], 10 * SMALL_PAGE)
+    window = open_window()
+    window.message_table.selectAll()
+    assert window.messages.selection()[1]  # rows never read are part of the selection
+    unread = window.folder_model.folders()[0].unread
+    first = window.message_model.cached_message(0)
+    assert first is not None
+    window.mail.trash([first.id])  # the folder changes before the action runs
+    window.actions_by_name["mark_read"].trigger()
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=5000)
+    assert "select the messages again" in window.message_bar.label.text()
+    inbox = window.mail.folders(window.current_account())[0]
+    assert inbox.unread == unread - (0 if first.read else 1)  # nothing marked
+
+
 def _rows(folder: str, numbers: range) -> list[MessageRow]:
     return [MessageRow(n, "a", folder, f"/m/{n}", "s@x", f"{folder} {n}", None, 1, True, False)
             for n in numbers]  # fmt: skip
