@@ -46,7 +46,7 @@ from popgui.store.names import (
     unique_name,
     with_flags,
 )
-from popgui.store.writer import BackgroundWriter, Directory, QueuedFile
+from popgui.store.writer import BackgroundWriter, Directory, Mark, QueuedFile
 
 __all__ = [
     "GATHER",
@@ -468,11 +468,11 @@ class Spool:
             self.new.open()
         return Delivery(self.maildir, token, digest=digest, keep_head=keep_head, spool=self)
 
-    def mark(self) -> int:
+    def mark(self) -> Mark:
         """The writer's position now (see :meth:`sync`)."""
         return self.writer.mark()
 
-    def sync(self, deliveries: Sequence[Delivery], mark: int | None = None) -> None:
+    def sync(self, deliveries: Sequence[Delivery], mark: Mark | None = None) -> None:
         """Wait until the closed *deliveries* are durable: the writer has run everything queued
         before *mark* (everything when None), each file written, fsynced and closed. Raises
         DeliveryError (the failed file is removed)."""

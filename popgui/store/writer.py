@@ -1,11 +1,16 @@
-"""A background thread doing the file-system work of message deliveries, in order.
+"""Background threads doing the file-system work of message deliveries.
 
 Creating a file in ``tmp/``, writing it and fsyncing it costs kernel time, the fsync above all;
 done on the thread that reads the socket, nothing would be read meanwhile.
 :class:`BackgroundWriter` takes those system calls off that thread: a :class:`QueuedFile` is
-created, written, fsynced and closed by one worker thread (system calls release the GIL, so
+created, written, fsynced and closed by a worker thread (system calls release the GIL, so
 receiving and writing overlap whenever the delivering thread waits: for the network, for
 SQLite).
+
+The files are spread over a few *lanes*, each a queue with its own worker thread, so that
+several fsyncs are in flight at once: a disk completes concurrent flushes together, where one
+thread would wait for each in turn (docs/performance.md). A file's operations all go to one
+lane and run in the order they were queued.
 
 The unit of work is one *operation* per queued call, each doing as much as it can: a small
 message is one operation (create, write everything, close), so it costs one trip through the
@@ -31,10 +36,15 @@ import threading
 
 from popgui.durable import fsync_file
 
-__all__ = ["QUEUE_LIMIT", "BackgroundWriter", "Directory", "QueuedFile"]
+__all__ = ["LANES", "QUEUE_LIMIT", "BackgroundWriter", "Directory", "Mark", "QueuedFile"]
 
-#: At most this many bytes wait in the queue; a writer beyond it blocks (back-pressure).
+#: A position in every lane's queue (see BackgroundWriter.mark).
+Mark = tuple[int, ...]
+
+#: At most this many bytes wait in the queues; a writer beyond it blocks (back-pressure).
 QUEUE_LIMIT = 16 * 1024 * 1024
+#: How many files are written and fsynced at once.
+LANES = 4
 #: The worker thread ends after this long without work (started again on demand).
 _IDLE_SECONDS = 2.0
 #: The worker takes at most this many operations per lock round (fewer lock round trips when
@@ -196,32 +206,43 @@ class QueuedFile:
 
 
 class BackgroundWriter:
-    """A worker thread running queued file operations in submission order."""
+    """Worker threads running queued file operations, each file's in submission order.
 
-    def __init__(self, limit: int | None = None) -> None:
-        self._lane = _Lane(QUEUE_LIMIT if limit is None else limit)
+    Files are given to the lanes in turn. Only the delivering thread creates files, so the
+    turn needs no lock.
+    """
+
+    def __init__(self, limit: int | None = None, lanes: int = LANES) -> None:
+        per_lane = (QUEUE_LIMIT if limit is None else limit) // lanes
+        self._lanes = tuple(_Lane(per_lane, f"popgui-writer-{n + 1}") for n in range(lanes))
+        self._turn = 0
 
     def file(self, directory: Directory, name: str) -> QueuedFile:
-        """A new file *name* in *directory* (created exclusively, mode 0600, by the worker
+        """A new file *name* in *directory* (created exclusively, mode 0600, by a worker
         along with its first data)."""
-        return QueuedFile(self._lane, directory, name)
+        lane = self._lanes[self._turn]
+        self._turn = (self._turn + 1) % len(self._lanes)
+        return QueuedFile(lane, directory, name)
 
-    def mark(self) -> int:
-        """A position in the queue: :meth:`wait` with it returns once everything queued so far
-        has run."""
-        return self._lane.submitted
+    def mark(self) -> Mark:
+        """A position in the queues: :meth:`wait` with it returns once everything queued so
+        far has run."""
+        return tuple(lane.submitted for lane in self._lanes)
 
-    def wait(self, mark: int) -> None:
+    def wait(self, mark: Mark) -> None:
         """Wait until every operation queued before :meth:`mark` returned *mark* has run."""
-        self._lane.wait(mark)
+        for lane, position in zip(self._lanes, mark, strict=True):
+            lane.wait(position)
 
     def drain(self) -> None:
         """Wait until every queued operation has run."""
-        self._lane.wait(self._lane.submitted)
+        for lane in self._lanes:
+            lane.wait(lane.submitted)
 
     def close(self) -> None:
-        """Run what is queued, then end the worker thread (a later use starts it again)."""
-        self._lane.stop()
+        """Run what is queued, then end the worker threads (a later use starts them again)."""
+        for lane in self._lanes:
+            lane.stop()
 
 
 class _Lane:
@@ -238,8 +259,9 @@ class _Lane:
     each one still short of its own mark registers it again.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, name: str) -> None:
         self._limit = limit
+        self._name = name
         self._queue: collections.deque[tuple[QueuedFile, int, bytes]] = collections.deque()
         self._queued_bytes = 0
         self.submitted = 0
@@ -261,7 +283,7 @@ class _Lane:
             self.submitted += 1
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._work, name="popgui-writer", daemon=True
+                    target=self._work, name=self._name, daemon=True
                 )
                 self._thread.start()
             elif self._idle:

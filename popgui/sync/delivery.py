@@ -50,6 +50,7 @@ from popgui.store.database import (
 from popgui.store.localmail import INBOX
 from popgui.store.maildir import Delivery, Maildir
 from popgui.store.names import info_flags
+from popgui.store.writer import Mark
 
 #: A batch is made durable after this many messages, bytes or seconds, whichever comes first.
 #: Each batch costs two flushes to the disk (``new/``, the database journal), each waiting
@@ -90,7 +91,7 @@ class _Batch:
     own: dict[str, IndexFields | None] = field(default_factory=dict)
     size: int = 0
     #: The writer's position once the batch was sealed: its files are written past it.
-    mark: int = 0
+    mark: Mark = ()
     #: Set by the committer once the records are committed (a later step may still fail).
     recorded: bool = False
 
