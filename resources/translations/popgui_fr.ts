@@ -4,7 +4,7 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+96"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+62"/>
         <source>TLS: encrypted from the start (port 995)</source>
         <translation>TLS&#xa0;: chiffré dès le début (port 995)</translation>
     </message>
@@ -14,7 +14,7 @@
         <translation>STARTTLS&#xa0;: chiffrement négocié, sans repli (port 110)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>None: unencrypted</source>
         <translation>Aucune&#xa0;: non chiffré</translation>
     </message>
@@ -49,43 +49,43 @@
         <translation>Le supprimer du serveur une fois en sécurité ici</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Delete it from the server after some days</source>
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+144"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
         <location line="+30"/>
-        <location line="+113"/>
+        <location line="+47"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-45"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+69"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>the login name, often the full e-mail address</source>
         <translation>l’identifiant, souvent l’adresse électronique complète</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Pass&amp;word:</source>
         <translation>&amp;Mot de passe&#xa0;:</translation>
     </message>
@@ -105,12 +105,12 @@
         <translation>Une commande qui affiche le mot de passe, par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>e.g. pass show mail/work</source>
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+23"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -120,12 +120,12 @@
         <translation>&amp;Parcourir…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>the default mailbox</source>
         <translation>la boîte aux lettres par défaut</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Chec&amp;k for new mail every</source>
         <translation>&amp;Vérifier le courrier toutes les</translation>
     </message>
@@ -140,7 +140,7 @@
         <translation>&amp;Supprimer aussi le message du serveur quand je le mets à la corbeille ici</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+35"/>
         <source>only for a server whose authority is not known</source>
         <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
     </message>
@@ -150,37 +150,37 @@
         <translation>Pa&amp;rcourir…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>SHA-256, e.g. ab:cd:ef:…</source>
         <translation>SHA-256, par ex. ab:cd:ef:…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+35"/>
         <source>Te&amp;st connection</source>
         <translation>&amp;Tester la connexion</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Test connection shows here what the server offers: encryption, certificate, capabilities and login methods. Nothing is downloaded or deleted.</source>
         <translation>«&#xa0;Tester la connexion&#xa0;» affiche ici ce que propose le serveur&#xa0;: chiffrement, certificat, capacités et méthodes d’identification. Rien n’est téléchargé ni supprimé.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>T&amp;rust this certificate…</source>
         <translation>&amp;Faire confiance à ce certificat…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+27"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+30"/>
         <source>Pro&amp;vider:</source>
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-122"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -215,17 +215,17 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+33"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>&amp;Deliver to (Maildir):</source>
         <translation>&amp;Distribuer dans (Maildir)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Remote &amp;folder (POP2):</source>
         <translation>&amp;Dossier distant (POP2)&#xa0;:</translation>
     </message>
@@ -235,44 +235,44 @@
         <translation>Relève périodique&#xa0;:</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+31"/>
         <source>&amp;CA certificate file:</source>
         <translation>Fichier de l’&amp;autorité (CA)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Fingerprint:</source>
         <translation>&amp;Empreinte&#xa0;:</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Normally leave both empty: the server&apos;s certificate is checked against the authorities this computer trusts. A fingerprint trusts exactly one certificate (for a self-signed one); Test connection can fill it in for you.</source>
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-45"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+257"/>
+        <location line="+264"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-256"/>
-        <location line="+256"/>
+        <location line="-263"/>
+        <location line="+263"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+26"/>
         <source>Connection test</source>
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-159"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
@@ -287,17 +287,17 @@
         <translation>NOM</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>default: {folder}</source>
         <translation>par défaut&#xa0;: {folder}</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-54"/>
         <source>Folder for this account&apos;s mail</source>
         <translation>Dossier du courrier de ce compte</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+43"/>
         <source>Certificate authority file</source>
         <translation>Fichier de l’autorité de certification</translation>
     </message>
@@ -307,7 +307,7 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+112"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -317,12 +317,12 @@
         <translation>Connexion à {address}…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>The test gave no result.</source>
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>The fingerprint is filled in (Certificate tab). Press Test connection again to check, then save the account.</source>
         <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
     </message>
@@ -332,12 +332,12 @@
         <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location filename="../../popgui/gui/connection_report.py" line="+48"/>
         <source>Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token.</source>
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+54"/>
         <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
     </message>
@@ -362,7 +362,7 @@
         <translation>Le mot de passe n’a pas pu être enregistré&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../popgui/gui/connection_report.py" line="+12"/>
         <source>Certificate not trusted</source>
         <translation>Certificat non reconnu</translation>
     </message>
@@ -372,12 +372,12 @@
         <translation>Échec du test</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+36"/>
         <source>Connected and logged in.</source>
         <translation>Connecté et identifié.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Connected.</source>
         <translation>Connecté.</translation>
     </message>
@@ -387,7 +387,7 @@
         <translation>L’identification n’a pas été tentée.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Certificate not trusted:</source>
         <translation>Certificat non reconnu&#xa0;:</translation>
     </message>
@@ -397,17 +397,17 @@
         <translation>Problème&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Protocol</source>
         <translation>Protocole</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Security</source>
         <translation>Sécurité</translation>
     </message>
@@ -417,12 +417,12 @@
         <translation>Accueil</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Cipher</source>
         <translation>Chiffrement</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>Issued to</source>
         <translation>Délivré à</translation>
     </message>
@@ -447,17 +447,17 @@
         <translation>par son empreinte enregistrée</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-16"/>
         <source>Encryption</source>
         <translation>Chiffrement</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+26"/>
         <source>Capabilities (CAPA)</source>
         <translation>Capacités (CAPA)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Automatic would use {method}.</source>
         <translation>Le mode automatique utiliserait {method}.</translation>
     </message>
@@ -467,7 +467,7 @@
         <translation>Méthodes d’identification proposées</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Succeeded with {method}.</source>
         <translation>Réussie avec {method}.</translation>
     </message>
@@ -487,7 +487,7 @@
         <translation>Identification</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Notes</source>
         <translation>Remarques</translation>
     </message>
@@ -495,7 +495,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+196"/>
+        <location filename="../../popgui/gui/models.py" line="+204"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -722,7 +722,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../popgui/gui/app.py" line="+60"/>
+        <location filename="../../popgui/gui/app.py" line="+43"/>
         <source>Demo: popgui is talking to its own local servers (POP3 on {pop3}, POP2 on {pop2}) with sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. The servers stop when you close the window.</source>
         <translation>Démonstration&#xa0;: popgui dialogue avec ses propres serveurs locaux (POP3 sur {pop3}, POP2 sur {pop2}) qui contiennent des messages d’exemple&#xa0;; rien ne quitte cet ordinateur. Appuyez sur F5 (Relever le courrier) pour les télécharger. Les serveurs s’arrêtent quand vous fermez la fenêtre.</translation>
     </message>
@@ -800,7 +800,7 @@
         <translation>Certificat non reconnu</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+65"/>
         <source>(unknown)</source>
         <translation>(inconnu)</translation>
     </message>
@@ -851,7 +851,7 @@
 (SHA-256)&#xa0;:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>&amp;Trust the new certificate</source>
         <translation>&amp;Faire confiance au nouveau certificat</translation>
     </message>
@@ -864,7 +864,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+275"/>
+        <location filename="../../popgui/gui/worker.py" line="+274"/>
         <source>The login was not tried: {reason}</source>
         <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
     </message>
@@ -880,7 +880,7 @@
 <context>
     <name>FolderText</name>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Inbox</source>
         <translation>Boîte de réception</translation>
     </message>
@@ -957,12 +957,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../popgui/gui/mainwindow.py" line="+290"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+233"/>
         <source>Filter messages (Ctrl+F)</source>
         <translation>Filtrer les messages (Ctrl+F)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+21"/>
         <source>Accounts</source>
         <translation>Comptes</translation>
     </message>
@@ -972,7 +972,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location line="+269"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+181"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -982,12 +982,12 @@
         <translation>Nom du nouveau dossier&#xa0;:</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Rename Folder</source>
         <translation>Renommer le dossier</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>New name:</source>
         <translation>Nouveau nom&#xa0;:</translation>
     </message>
@@ -1005,7 +1005,7 @@
         </translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location filename="../../popgui/gui/message_actions.py" line="+187"/>
         <source>Move to Folder</source>
         <translation>Déplacer vers un dossier</translation>
     </message>
@@ -1015,7 +1015,7 @@
         <translation>Déplacer vers&#xa0;:</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>Save Message As</source>
         <translation>Enregistrer le message sous</translation>
     </message>
@@ -1025,12 +1025,12 @@
         <translation>Messages électroniques (*.eml)</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+17"/>
         <source>Move To</source>
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+127"/>
         <source>Edit account…</source>
         <translation>Modifier le compte…</translation>
     </message>
@@ -1051,12 +1051,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-33"/>
         <source>The server renumbered its mail</source>
         <translation>Le serveur a renuméroté vos messages</translation>
     </message>
@@ -1070,7 +1070,7 @@ popgui can go on: it will recognise the messages you already have by their Messa
 popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà grâce à leur Message-ID, leur date et leur taille, et ne téléchargera que les autres. Continuer&#xa0;?</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>will retry at {time}</source>
         <translation>nouvel essai à {time}</translation>
     </message>
@@ -1085,7 +1085,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+58"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1108,12 +1108,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+28"/>
         <source>The account {account} was removed, but its password could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
     <message numerus="yes">
-        <location line="+43"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+144"/>
         <source>%Ln message(s) matching the filter</source>
         <translation>
             <numerusform>%Ln message correspondant au filtre</numerusform>
@@ -1142,7 +1142,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>À propos de popgui</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Downloads your mail from POP3 and POP2 servers into local Maildir folders — each message exactly once.</source>
         <translation>Télécharge votre courrier depuis des serveurs POP3 et POP2 dans des dossiers Maildir locaux — chaque message exactement une fois.</translation>
     </message>
@@ -1157,7 +1157,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+35"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
@@ -1180,7 +1180,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageBar</name>
     <message>
-        <location line="-1166"/>
+        <location filename="../../popgui/gui/message_bar.py" line="+55"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1208,7 +1208,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Taille</translation>
     </message>
     <message>
-        <location line="+268"/>
+        <location line="+343"/>
         <source>Read / unread</source>
         <translation>Lu / non lu</translation>
     </message>
@@ -1234,7 +1234,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+64"/>
+        <location filename="../../popgui/gui/onserver.py" line="+65"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1396,7 +1396,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Nothing is waiting on the server.</source>
         <translation>Rien n’attend sur le serveur.</translation>
     </message>
@@ -1550,18 +1550,18 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ReaderPane</name>
     <message>
-        <location filename="../../popgui/gui/reader.py" line="+257"/>
-        <location line="+311"/>
+        <location filename="../../popgui/gui/reader.py" line="+269"/>
+        <location line="+329"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-305"/>
+        <location line="-323"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
     </message>
@@ -1596,22 +1596,22 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{type} — double-cliquez pour enregistrer</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+31"/>
         <source>Save Attachment</source>
         <translation>Enregistrer la pièce jointe</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-6"/>
         <source>The attachment could not be saved: {reason}.</source>
         <translation>La pièce jointe n’a pas pu être enregistrée&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>Save As…</source>
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+44"/>
         <source>From:</source>
         <translation>De&#xa0;:</translation>
     </message>
@@ -1634,7 +1634,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-508"/>
+        <location filename="../../popgui/gui/onserver.py" line="-509"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -1695,7 +1695,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Source — {file}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+35"/>
         <source>[… the rest of this message is not shown here; save it as .eml to see it]</source>
         <translation>[… la suite de ce message n’est pas affichée ici&#xa0;; enregistrez-le en .eml pour la voir]</translation>
     </message>
@@ -1746,18 +1746,18 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../popgui/gui/tray.py" line="+84"/>
+        <location filename="../../popgui/gui/tray.py" line="+87"/>
         <source>&amp;Get Mail</source>
         <translation>&amp;Relever le courrier</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>&amp;Hide Window</source>
         <translation>&amp;Masquer la fenêtre</translation>
     </message>
     <message>
-        <location line="-70"/>
+        <location line="-73"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
@@ -1775,7 +1775,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Nouveau courrier</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+34"/>
         <source>&amp;Show Window</source>
         <translation>&amp;Afficher la fenêtre</translation>
     </message>
@@ -1783,7 +1783,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>TrayText</name>
     <message numerus="yes">
-        <location line="-129"/>
+        <location line="-132"/>
         <source>%n new message(s) in {account}</source>
         <translation>
             <numerusform>%n nouveau message dans {account}</numerusform>
