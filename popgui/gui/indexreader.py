@@ -18,22 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
 from popgui.gui.listing import ListContents, ListQuery, read_list
+from popgui.gui.mailthread import MailOpener, MailWorker, start_worker_thread
 from popgui.profile import Profile
 
 if TYPE_CHECKING:
     from popgui.store.localmail import FolderInfo, LocalMail
 
-__all__ = ["IndexReader", "MailOpener", "RefreshRequest", "Refreshed", "open_profile_mail"]
+__all__ = ["IndexReader", "RefreshRequest", "Refreshed", "open_profile_mail"]
 
 _log = logging.getLogger(__name__)
-
-#: Opens the reader thread's own LocalMail; returns it and how to close it (in that thread).
-MailOpener = Callable[[], "tuple[LocalMail, Callable[[], None]]"]
 
 
 @dataclass(frozen=True)
@@ -76,16 +74,8 @@ def open_profile_mail(profile: Profile) -> MailOpener:
     return opener
 
 
-class _ReaderWorker(QObject):
+class _ReaderWorker(MailWorker):
     """Lives in the reader thread: one LocalMail (SQLite connections stay in their thread)."""
-
-    done = Signal(object)
-
-    def __init__(self, opener: MailOpener) -> None:
-        super().__init__()
-        self._opener = opener
-        self._mail: LocalMail | None = None
-        self._close: Callable[[], None] | None = None
 
     @Slot(object)
     def run(self, request: RefreshRequest) -> None:
@@ -93,7 +83,7 @@ class _ReaderWorker(QObject):
 
     def _read(self, request: RefreshRequest) -> Refreshed:
         try:
-            mail = self._open()
+            mail = self.open_mail()
             folders = mail.folders(request.account)
             contents = None
             if request.query is not None:
@@ -104,18 +94,6 @@ class _ReaderWorker(QObject):
             _log.exception("reading the index in the background failed")
             return Refreshed(request, [], None, PopguiError(f"{type(error).__name__}: {error}"))
         return Refreshed(request, folders, contents)
-
-    def _open(self) -> LocalMail:
-        if self._mail is None:
-            self._mail, self._close = self._opener()
-        return self._mail
-
-    @Slot()
-    def close(self) -> None:
-        """Close the connection (called in the reader thread as it finishes)."""
-        if self._close is not None:
-            self._close()
-        self._mail = self._close = None
 
 
 class IndexReader(QObject):
@@ -171,16 +149,10 @@ class IndexReader(QObject):
         self._submit.emit(request)
 
     def _launch(self) -> None:
-        """The thread, started when first needed: the window shows without waiting for it."""
-        thread = self._thread = QThread()
-        thread.setObjectName("popgui-index-reader")
         worker = self._worker = _ReaderWorker(self._opener)
-        worker.moveToThread(thread)
-        self._submit.connect(worker.run)
-        worker.done.connect(self._finished)
-        # Direct: QThread.finished is emitted in the thread itself, where the connection lives.
-        thread.finished.connect(worker.close, Qt.ConnectionType.DirectConnection)
-        thread.start()
+        self._thread = start_worker_thread(
+            "popgui-index-reader", worker, worker.run, self._submit, self._finished
+        )
 
     @Slot(object)
     def _finished(self, refreshed: Refreshed) -> None:

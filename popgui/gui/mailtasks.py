@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from popgui.errors import PopguiError
+from popgui.gui.mailthread import MailOpener, MailWorker, start_worker_thread
 
 if TYPE_CHECKING:
-    from popgui.gui.indexreader import MailOpener
     from popgui.store.localmail import LocalMail
 
 __all__ = ["MailTasks"]
@@ -47,16 +47,8 @@ class _Outcome:
     error: PopguiError | None
 
 
-class _TaskWorker(QObject):
+class _TaskWorker(MailWorker):
     """Lives in the tasks thread; opens its LocalMail when a task first needs it."""
-
-    done = Signal(object)  # an _Outcome
-
-    def __init__(self, opener: MailOpener) -> None:
-        super().__init__()
-        self._opener = opener
-        self._mail: LocalMail | None = None
-        self._close: Callable[[], None] | None = None
 
     @Slot(object)
     def run(self, task: _Task | None) -> None:
@@ -65,7 +57,7 @@ class _TaskWorker(QObject):
             thread.quit()
             return
         try:
-            value = task.work(self._open)
+            value = task.work(self.open_mail)
         except PopguiError as error:
             self.done.emit(_Outcome(task.id, None, error))
             return
@@ -75,18 +67,6 @@ class _TaskWorker(QObject):
             self.done.emit(_Outcome(task.id, None, bug))
             return
         self.done.emit(_Outcome(task.id, value, None))
-
-    def _open(self) -> LocalMail:
-        if self._mail is None:
-            self._mail, self._close = self._opener()
-        return self._mail
-
-    @Slot()
-    def close(self) -> None:
-        """Close the connection (called in the tasks thread as it finishes)."""
-        if self._close is not None:
-            self._close()
-        self._mail = self._close = None
 
 
 class MailTasks(QObject):
@@ -161,16 +141,10 @@ class MailTasks(QObject):
         self._submit.emit(task)
 
     def _launch(self) -> None:
-        """The thread, started when first needed: the window shows without waiting for it."""
-        thread = self._thread = QThread()
-        thread.setObjectName("popgui-local-mail")
         worker = self._worker = _TaskWorker(self._opener)
-        worker.moveToThread(thread)
-        self._submit.connect(worker.run)
-        worker.done.connect(self._finished)
-        # Direct: QThread.finished is emitted in the thread itself, where the connection lives.
-        thread.finished.connect(worker.close, Qt.ConnectionType.DirectConnection)
-        thread.start()
+        self._thread = start_worker_thread(
+            "popgui-local-mail", worker, worker.run, self._submit, self._finished
+        )
 
     @Slot(object)
     def _finished(self, outcome: _Outcome) -> None:

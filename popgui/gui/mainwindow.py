@@ -67,9 +67,10 @@ from popgui.gui.accounts_controller import AccountsController, is_user_folder
 from popgui.gui.getmail_controller import GetMailController
 from popgui.gui.i18n import en_plural, format_number
 from popgui.gui.icons import icon
-from popgui.gui.indexreader import IndexReader, MailOpener, open_profile_mail
+from popgui.gui.indexreader import IndexReader, open_profile_mail
 from popgui.gui.layout_state import LayoutState
 from popgui.gui.mailtasks import MailTasks
+from popgui.gui.mailthread import MailOpener
 from popgui.gui.message_actions import MessageActions
 from popgui.gui.message_bar import MessageBar
 from popgui.gui.message_list import MessageListController

@@ -282,9 +282,7 @@ class _Lane:
             self._queued_bytes += len(data)
             self.submitted += 1
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._work, name=self._name, daemon=True
-                )
+                self._thread = threading.Thread(target=self._work, name=self._name, daemon=True)
                 self._thread.start()
             elif self._idle:
                 self._cond.notify_all()
