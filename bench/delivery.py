@@ -41,7 +41,8 @@ from bench.corpus import small_message
 from popgui import durable
 from popgui.protocol import pop3
 from popgui.store.database import Database, IndexFields
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 from popgui.sync import delivery as delivery_module
 from popgui.sync.delivery import BatchedDelivery
 

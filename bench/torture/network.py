@@ -37,7 +37,7 @@ from bench.torture import popgui_run
 from bench.torture.proxy import Direction, FaultPlan, FaultProxy
 from bench.torture.results import HarnessResult
 from popgui.profile import Profile
-from popgui.store.maildir import token_for
+from popgui.store.names import token_for
 
 TIMEOUT = 5.0
 FAULTS_PER_TRIAL = 4

@@ -7,7 +7,7 @@ under a name that carries a *token* derived from account + UIDL (popgui/store/na
 a crash, a directory listing of ``new/`` and ``cur/`` (:meth:`Maildir.tokens`) tells which
 messages already landed, without opening a single file.
 
-The move into ``new/`` never replaces a file (:func:`popgui.store.durable.move_noreplace`).
+The move into ``new/`` never replaces a file (:func:`popgui.durable.move_noreplace`).
 Our names are unique anyway (time, pid, a per-process counter, host), so a clash is an error,
 not a race to lose a message in.
 
@@ -35,34 +35,25 @@ from typing import BinaryIO, NoReturn
 from popgui import durable
 from popgui.errors import ConfigError, DeliveryError
 from popgui.store.names import (
-    OWN_TMP_PREFIX,
     check_token,
-    info_flags,
     owner_tag,
     temp_name,
     temp_owner,
-    token_for,
     token_of,
     unique_name,
-    with_flags,
 )
 from popgui.store.writer import BackgroundWriter, Directory, Mark, QueuedFile
 
 __all__ = [
     "GATHER",
-    "OWN_TMP_PREFIX",
     "STALE_TMP_SECONDS",
     "Delivery",
     "Maildir",
     "Spool",
     "disk_error",
-    "info_flags",
     "move_message",
     "sync_dir",
-    "token_for",
-    "token_of",
     "validate_folder_name",
-    "with_flags",
 ]
 
 #: The standard Maildir rule: a file in ``tmp/`` untouched for 36 hours is garbage.

@@ -9,7 +9,8 @@ from popgui.accounts.settings import Account
 from popgui.net.cancel import CancelToken
 from popgui.net.session import ConnectOptions
 from popgui.store.database import Database
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 from popgui.sync.progress import Phase, Progress, ProgressCallback, SyncResult
 
 #: Progress callbacks during a download come at most this often (the GUI throttles again).

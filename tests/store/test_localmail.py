@@ -18,7 +18,8 @@ from popgui.store import database as database_module
 from popgui.store import localmail as localmail_module
 from popgui.store.database import Database, DeliveredRecord, IndexedMessage, index_fields
 from popgui.store.localmail import INBOX, TRASH, FolderInfo, LocalMail
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 
 ACCOUNT = Account(name="work", host="pop.example.org", user="sam")
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from popgui.errors import ConfigError, DeliveryError
 from popgui.store import maildir as maildir_module
 from popgui.store import names as names_module
-from popgui.store.maildir import OWN_TMP_PREFIX, Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import OWN_TMP_PREFIX, token_for
 
 REPO = Path(__file__).resolve().parents[2]
 MESSAGE = b"From: a@example.org\r\nSubject: hi\r\n\r\nline one\r\n.line two\r\n"
@@ -282,7 +283,8 @@ FSIZE_SCRIPT = textwrap.dedent(
     import json, os, resource, signal, sys
     from pathlib import Path
     from popgui.errors import DeliveryError
-    from popgui.store.maildir import Maildir, token_for
+    from popgui.store.maildir import Maildir
+    from popgui.store.names import token_for
 
     md = Maildir(Path(sys.argv[1]))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -19,7 +19,8 @@ from popgui.errors import AccountBusyError
 from popgui.store import names, oslock
 from popgui.store.database import Database
 from popgui.store.lock import AccountLock
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 from tests.store import fake_msvcrt
 
 MESSAGE = b"From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n"

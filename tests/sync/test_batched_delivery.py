@@ -26,7 +26,8 @@ from popgui.profile import Profile
 from popgui.store import maildir as maildir_module
 from popgui.store import writer as writer_module
 from popgui.store.database import Database, DeliveredRecord
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 from popgui.sync import delivery as delivery_module
 from popgui.sync.delivery import BatchedDelivery
 from popgui.sync.engine import sync_account

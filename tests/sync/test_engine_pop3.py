@@ -22,7 +22,8 @@ from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.lock import AccountLock
-from popgui.store.maildir import Maildir, token_for
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
 from popgui.sync.engine import sync_account
 from popgui.sync.progress import Progress
 

@@ -19,7 +19,7 @@ from popgui.localserver import (
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.localmail import INBOX, TRASH, LocalMail
-from popgui.store.maildir import token_for, token_of
+from popgui.store.names import token_for, token_of
 from popgui.sync.engine import sync_account
 from popgui.sync.selective import delete_on_server, download_selected, top_lines
 
