@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from popgui.store import maildir as maildir_module
 from popgui.store import names as names_module
 from popgui.store.maildir import Maildir
 from popgui.store.names import OWN_TMP_PREFIX, token_for
+from tests.support.unprivileged import Unprivileged, unprivileged
 
 REPO = Path(__file__).resolve().parents[2]
 MESSAGE = b"From: a@example.org\r\nSubject: hi\r\n\r\nline one\r\n.line two\r\n"
@@ -463,36 +465,86 @@ def test_spool_delivers_small_and_large_messages(md: Maildir) -> None:
     assert md.tokens() == {token_for("a", str(n)) for n in range(len(contents))}
 
 
-def test_read_only_maildir_refuses_begin(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
-    if os.geteuid() == 0:  # root ignores permission bits: simulate a read-only mount instead
-        real_open = os.open
+def test_read_only_file_system_refuses_begin(monkeypatch: pytest.MonkeyPatch, md: Maildir) -> None:
+    real_open = os.open
 
-        def fake_open(path: object, *args: object, **kwargs: object) -> int:
-            if str(path).startswith(str(md.path / "tmp")):
-                raise OSError(errno.EROFS, os.strerror(errno.EROFS))
-            return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+    def fake_open(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).startswith(str(md.path / "tmp")):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(os, "open", fake_open)
-        expected = "read-only"
-    else:
-        (md.path / "tmp").chmod(0o500)
-        expected = "permission"
-    try:
-        with pytest.raises(DeliveryError, match=expected):
-            md.begin(token_for("a", "1"))
-    finally:
-        (md.path / "tmp").chmod(0o700)
+    monkeypatch.setattr(os, "open", fake_open)
+    with pytest.raises(DeliveryError, match="read-only"):
+        md.begin(token_for("a", "1"))
     assert listing(md, "tmp") == listing(md, "new") == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
-def test_unwritable_parent_refuses_creation(tmp_path: Path) -> None:
-    tmp_path.chmod(0o500)
-    try:
-        with pytest.raises(DeliveryError, match="permission"):
-            Maildir(tmp_path / "Mail")
-    finally:
-        tmp_path.chmod(0o700)
+# Permission bits: root ignores them, so these run as an unprivileged user (nobody, when the
+# tests run as root) in a subprocess, through tests/support/unprivileged.py.
+
+
+@pytest.fixture
+def as_nobody() -> Iterator[Unprivileged]:
+    with unprivileged() as runner:
+        yield runner
+
+
+def run_unprivileged(as_nobody: Unprivileged, snippet: str) -> dict[str, object]:
+    """Run *snippet*, which prints one JSON object, and check it really ran without root."""
+    done = as_nobody.run(snippet)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    assert result["euid"] != 0  # as root the permission check would prove nothing
+    return result
+
+
+UNWRITABLE_TMP = """
+import json, os
+from popgui.errors import DeliveryError
+from popgui.store.maildir import Maildir
+from popgui.store.names import token_for
+
+md = Maildir(os.path.abspath("Mail"))
+os.chmod(md.path / "tmp", 0o500)
+try:
+    md.begin(token_for("a", "1"))
+    error = None
+except DeliveryError as exc:
+    error = str(exc)
+finally:
+    os.chmod(md.path / "tmp", 0o700)
+print(json.dumps({"euid": os.geteuid(), "error": error,
+                  "tmp": os.listdir(md.path / "tmp"), "new": os.listdir(md.path / "new")}))
+"""
+
+
+def test_unwritable_tmp_refuses_begin(as_nobody: Unprivileged) -> None:
+    result = run_unprivileged(as_nobody, UNWRITABLE_TMP)
+    assert result["error"] is not None and "permission" in str(result["error"])
+    assert result["tmp"] == result["new"] == []
+
+
+UNWRITABLE_PARENT = """
+import json, os
+from popgui.errors import DeliveryError
+from popgui.store.maildir import Maildir
+
+os.mkdir("parent", 0o500)
+try:
+    Maildir(os.path.abspath("parent/Mail"))
+    error = None
+except DeliveryError as exc:
+    error = str(exc)
+finally:
+    os.chmod("parent", 0o700)
+print(json.dumps({"euid": os.geteuid(), "error": error, "created": os.listdir("parent")}))
+"""
+
+
+def test_unwritable_parent_refuses_creation(as_nobody: Unprivileged) -> None:
+    result = run_unprivileged(as_nobody, UNWRITABLE_PARENT)
+    assert result["error"] is not None and "permission" in str(result["error"])
+    assert result["created"] == []
 
 
 # --- Maildir++ folders --------------------------------------------------------------------
