@@ -12,8 +12,13 @@ Real services (see tests/support/):
   its SecretService backend (:mod:`tests.support.secret_service`).
 
 A test that uses ``dovecot``/``dovecot_user`` is marked ``dovecot`` automatically, one that
-uses ``secret_service`` is marked ``keyring``. These skip where the programs are missing;
-with ``CI=true`` (or ``1``) such a skip is reported as a failure instead.
+uses ``secret_service`` is marked ``keyring``. These skip where the programs are missing.
+
+The CI rule: with ``CI=true`` (or ``1``) a skip is a failure (a test's, from a ``skipif`` mark,
+``pytest.skip`` in a fixture or ``importorskip``; a module's skip at collection is a collection
+error), so a green CI means the tests ran. Only the skips tests/skips.py allows, each for one
+stated reason, stay skips; the summary lists them with that reason. A real-service test
+(``dovecot``, ``keyring``) may never skip in CI. xfail is not a skip.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import skips
 from tests.support.certs import TestPKI, make_test_pki
 from tests.support.dovecot import DovecotServer, DovecotUnavailable, MailUser
 from tests.support.secret_service import SecretService, SecretServiceUnavailable
@@ -50,6 +56,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(marker)
 
 
+def skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+_ALLOWED_SKIPS = pytest.StashKey[list[tuple[str, str, str]]]()
+
+
+def _ci_verdict(config: pytest.Config, nodeid: str, reason: str, needed: list[str]) -> str | None:
+    """None when this skip may stay a skip in CI (and is noted for the summary), else why not."""
+    if needed:
+        return (
+            f"CI=true: this test needs the real service ({', '.join(needed)}) and may not skip "
+            f"in CI; install it (.ci/run does). It skipped because: {reason}"
+        )
+    entry = skips.allowed_skip(nodeid, reason)
+    if entry is not None:
+        config.stash.setdefault(_ALLOWED_SKIPS, []).append((nodeid, reason, entry.why))
+        return None
+    return (
+        f"CI=true: a skip is a failure in CI. It skipped because: {reason}\n"
+        "Make it run: install what it needs (and add the package to .ci/run). Only if a CI "
+        "machine truly cannot offer it, allow this skip in tests/skips.py (ALLOWED_IN_CI) with "
+        "the reason."
+    )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -59,14 +92,37 @@ def pytest_runtest_makereport(
     if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
         return
     needed = sorted(m for m in REAL_SERVICE_MARKERS if item.get_closest_marker(m) is not None)
-    if not needed:
+    failure = _ci_verdict(item.config, report.nodeid, skip_reason(report), needed)
+    if failure is not None:
+        report.outcome = "failed"
+        report.longrepr = failure
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, None]:
+    """A whole module skipped (``importorskip`` or ``pytest.skip`` at module level)."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and in_ci()):
         return
-    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-    report.outcome = "failed"
-    report.longrepr = (
-        f"CI=true: this test needs the real service ({', '.join(needed)}) and may not skip "
-        f"in CI; install it (.ci/run does). It skipped because: {reason}"
-    )
+    failure = _ci_verdict(collector.config, report.nodeid, skip_reason(report), [])
+    if failure is not None:
+        report.outcome = "failed"
+        report.longrepr = failure
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not in_ci():
+        return
+    allowed = terminalreporter.config.stash.get(_ALLOWED_SKIPS, [])
+    terminalreporter.section("skips CI allows (tests/skips.py)")
+    if not allowed:
+        terminalreporter.line("none")
+    for nodeid, reason, why in allowed:
+        terminalreporter.line(f"{nodeid}: skipped because: {reason}")
+        terminalreporter.line(f"    allowed because: {why}")
 
 
 # -- certificates -----------------------------------------------------------------------------

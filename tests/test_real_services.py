@@ -1,5 +1,5 @@
-"""The test fixtures themselves: certificates, the private Dovecot, the private Secret Service,
-and the rule that turns their skips into failures in CI.
+"""The test fixtures themselves: certificates, the private Dovecot, the private Secret Service
+(the rule that turns their skips into failures in CI: tests/test_ci_rule.py).
 
 Dovecot is exercised with the standard library's poplib, independent of popgui's own client.
 """
@@ -12,11 +12,8 @@ import hashlib
 import hmac
 import os
 import poplib
-import re
 import socket
 import ssl
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -326,55 +323,3 @@ def test_secret_service_lock_and_unlock(secret_service: SecretService) -> None:
         secret_service.unlock()
     assert keyring.get_password("popgui-fixture-test", "bob") == "pw"
     keyring.delete_password("popgui-fixture-test", "bob")
-
-
-# -- the CI rule ------------------------------------------------------------------------------
-
-_SKIPPING_TESTS = """
-import pytest
-
-@pytest.mark.dovecot
-def test_marked():
-    pytest.skip("no dovecot here")
-
-@pytest.fixture
-def secret_service():
-    pytest.skip("no keyring here")
-
-def test_uses_fixture(secret_service):
-    pass
-
-def test_ordinary_skip():
-    pytest.skip("not related")
-
-@pytest.mark.keyring
-@pytest.mark.xfail(reason="expected")
-def test_xfail():
-    assert False
-"""
-
-
-@pytest.mark.parametrize(("ci", "failed"), [("true", 2), ("1", 2), ("", 0), ("false", 0)])
-def test_ci_turns_real_service_skips_into_failures(tmp_path: Path, ci: str, failed: int) -> None:
-    (tmp_path / "conftest.py").write_text(
-        "from tests.conftest import pytest_collection_modifyitems, pytest_runtest_makereport\n"
-    )
-    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    dovecot: x\n    keyring: y\n")
-    (tmp_path / "test_skips.py").write_text(_SKIPPING_TESTS)
-    env = {**os.environ, "CI": ci, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    output = result.stdout + result.stderr
-    summary = output.strip().splitlines()[-1]
-    counts = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
-    # A skip in the call phase becomes a failure, one in a fixture's setup an error.
-    assert counts.get("failed", 0) + counts.get("error", 0) == failed, output
-    assert "1 xfailed" in summary, output
-    if failed:
-        assert "real service (dovecot)" in output and "no dovecot here" in output
-        assert "real service (keyring)" in output and "no keyring here" in output
-        assert "1 skipped" in summary  # the unrelated skip stays a skip
-    else:
-        assert "3 skipped" in summary
