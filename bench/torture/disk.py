@@ -258,8 +258,11 @@ def _tmpfs(directory: Path, size: str) -> Iterator[Callable[[str], None]]:
                    check=True, capture_output=True, timeout=30)  # fmt: skip
 
     def resize(new_size: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,size={new_size}", str(directory)],
-                       check=True, capture_output=True, timeout=30)  # fmt: skip
+        # Only the size: libmount would pass the mount's uid= again, which a user namespace
+        # (unshare --map-root-user as non-root) cannot map.
+        options = ["--options-mode", "ignore", "-o", f"remount,size={new_size}"]
+        subprocess.run(["mount", *options, str(directory)], check=True, capture_output=True,
+                       timeout=30)  # fmt: skip
 
     try:
         yield resize
