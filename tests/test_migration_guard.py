@@ -162,10 +162,10 @@ def test_an_interrupted_first_download_never_trips(
     """The same listing after the kill: the guard lets the download go on, nothing twice."""
     messages = deliver(dovecot, dovecot_user, mixed_messages(40, seed=10))
     add_account(tmp_path, dovecot, dovecot_user, "--keep")
-    interrupt_first_download(tmp_path, kill_after=15, total=40, moment=moment)
+    interrupt_first_download(tmp_path, kill_after=6, total=40, moment=moment)
 
     code, report, stderr = sync(tmp_path)
-    assert (code, report["downloaded"]) == (0, 25), stderr
+    assert (code, report["downloaded"]) == (0, 34), stderr
     assert stored(tmp_path / "mail" / "acct") == sorted(messages)
     dovecot.deliver(dovecot_user.name, mixed_messages(41, seed=10)[40])
     code, report, stderr = sync(tmp_path)
@@ -180,12 +180,12 @@ def test_a_server_renumbered_after_an_interrupted_first_download_trips(
     accepting recognises what the killed run stored instead of downloading it again."""
     messages = deliver(dovecot, dovecot_user, mixed_messages(40, seed=11))
     add_account(tmp_path, dovecot, dovecot_user, "--keep")
-    interrupt_first_download(tmp_path, kill_after=15, total=40, moment=moment)
+    interrupt_first_download(tmp_path, kill_after=6, total=40, moment=moment)
     dovecot.set_uidl_format(dovecot_user.name, "%f")
 
     code, report, stderr = sync(tmp_path)
     assert (code, report["error_kind"], report["downloaded"]) == (1, "migration", 0), stderr
     code, report, stderr = sync(tmp_path, "--accept-new-uidls")
     assert code == 0, stderr
-    assert (report["recovered"], report["downloaded"]) == (15, 25)
+    assert (report["recovered"], report["downloaded"]) == (6, 34)
     assert stored(tmp_path / "mail" / "acct") == sorted(messages)
