@@ -22,7 +22,8 @@ When the user accepts (``popgui sync --accept-new-uidls``), every unknown messag
 fetched (``TOP n 0``, pipelined) and matched against the header index of mail already stored:
 same Message-ID, same Date, and a size that fits the LIST size. A match is recorded as
 delivered under its new UIDL, pointing at the file already on disk; the others download as
-usual. A message without Message-ID cannot be recognised and is downloaded.
+usual. A message without Message-ID cannot be told from a look-alike, nor one whose TOP the
+server refuses: those download again (a duplicate is safer than a message never downloaded).
 """
 
 from __future__ import annotations
@@ -110,10 +111,9 @@ def recognise_stored(
     unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
     if not unknown:
         return 0
-    try:
-        headers = client.top_many(sorted(unknown))
-    except ServerError:
-        return 0  # no TOP: nothing can be recognised, everything downloads
+    # A refused TOP leaves that one message unrecognised (it downloads again); without TOP
+    # at all nothing can be recognised, and everything downloads.
+    headers = client.top_many(sorted(unknown), on_refused=_unrecognisable)
     fields = {n: header_fields(head, sizes.get(n, 0)) for n, head in headers.items()}
     copies = _candidates(ctx, fields.values(), set(uids.values()))
     delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
@@ -126,6 +126,10 @@ def recognise_stored(
     finally:
         delivery.close()
     return len(delivery.durable)
+
+
+def _unrecognisable(number: int, error: ServerError) -> None:
+    """A message whose ``TOP`` the server refused: nothing to match, it downloads as usual."""
 
 
 def _candidates(
