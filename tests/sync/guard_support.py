@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import poplib
 from pathlib import Path
 
 from popgui.accounts.settings import Account
@@ -65,3 +66,27 @@ def delete_on_server(dovecot: DovecotServer, user: MailUser, count: int) -> None
     """Another client deletes *count* of the user's messages (the newest)."""
     for path in server_files(dovecot, user)[-count:]:
         path.unlink()
+
+
+def reverse_on_server(dovecot: DovecotServer, user: MailUser) -> None:
+    """Rename every message file so that Dovecot numbers them all again, newest first (it
+    numbers files it does not know in the order of the time their names begin with): a
+    renumbering that also reverses the order of the listing."""
+    for rank, path in enumerate(server_files(dovecot, user)):
+        flags = path.name.partition(":")[1:]
+        path.rename(path.with_name(f"{2_000_000_000 - rank}.restored{rank}" + "".join(flags)))
+
+
+def uidl_contents(dovecot: DovecotServer, user: MailUser) -> dict[str, bytes]:
+    """UIDL -> message (LF line ends) as the server lists them now, read with poplib."""
+    client = poplib.POP3("127.0.0.1", dovecot.plain_port, timeout=30)
+    try:
+        client.user(user.name)
+        client.pass_(user.password)
+        found: dict[str, bytes] = {}
+        for line in client.uidl()[1]:
+            number, uid = line.decode("ascii").split()
+            found[uid] = b"".join(part + b"\n" for part in client.retr(int(number))[1])
+        return found
+    finally:
+        client.quit()

@@ -27,9 +27,10 @@ from .guard_support import (
     dovecot_account,
     message,
     rename_on_server,
-    server_files,
+    reverse_on_server,
     stored,
     sync,
+    uidl_contents,
 )
 
 
@@ -87,34 +88,31 @@ def test_look_alikes_are_told_apart_by_date_and_size(
     dovecot: DovecotServer, dovecot_user: MailUser, profile: Profile
 ) -> None:
     """Messages sharing a Message-ID (a resent message, a list copy, the same message twice)
-    are each recorded against their own stored copy, never two against one."""
+    are each recorded against their own stored copy, never two against one, even when the
+    renumbered server lists them in another order."""
     account = dovecot_account(dovecot, dovecot_user)
     same_id = message(0)
     longer = message(0, body="the same Message-ID and Date, a longer body")
-    other_date = same_id.replace(b"10:00:00", b"11:00:00")  # same size too
+    other_date = same_id.replace(b"10:00:00", b"11:00:00")  # and the same size
+    assert len(other_date) == len(same_id) != len(longer)
     deliver(dovecot, dovecot_user, [same_id, longer, other_date, same_id, same_id])
     deliver(dovecot, dovecot_user, [message(index) for index in range(1, 4)])
     assert sync(account, dovecot_user.password, profile).downloaded == 8
-    dovecot.set_uidl_format(dovecot_user.name, FILE_NAMES)
+    reverse_on_server(dovecot, dovecot_user)
 
     assert isinstance(sync(account, dovecot_user.password, profile).error, MigrationSuspectedError)
     accepted = sync(account, dovecot_user.password, profile, accept=True)
     assert (accepted.error, accepted.recovered, accepted.downloaded) == (None, 8, 0)
-    # With the file names as UIDLs, each new UIDL names the server's file: the copy it is
-    # recorded against must hold the same message, and no copy may stand for two.
-    on_server = {
-        path.name.split(":", 1)[0]: path.read_bytes()
-        for path in server_files(dovecot, dovecot_user)
-    }
+    on_server = uidl_contents(dovecot, dovecot_user)
     database = Database(profile.database_file)
     try:
         records = database.delivered_uids(account.name)
     finally:
         database.close()
-    renumbered = {uid: records[uid].path for uid in on_server}
-    assert len(set(renumbered.values())) == 8
-    for uid, path in renumbered.items():
-        assert Path(path).read_bytes() == on_server[uid], uid
+    paths = {uid: records[uid].path for uid in on_server}
+    assert len(set(paths.values())) == 8, "one stored copy stands for two messages"
+    for uid, path in paths.items():
+        assert Path(path).read_bytes() == on_server[uid], f"{uid} recorded against another message"
 
 
 # -- a server that refuses TOP (the local server: Dovecot always answers it) -----------------
