@@ -120,7 +120,6 @@ from popgui.store.database import Database
 from popgui.sync import pop3sync
 kill_after, moment = int(sys.argv.pop(1)), sys.argv.pop(1)
 end, data = pop3sync._MessageWriter.end, pop3sync._MessageWriter.data
-record = Database.record_and_index
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 def end_then_arm(self, number):
