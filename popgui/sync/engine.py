@@ -154,8 +154,10 @@ def _attempt_with_new_connection(what: _Job, result: SyncResult, *, rebuilt: boo
 
 def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> None:
     maildir = Maildir(what.account.maildir_path(what.profile))
-    if rebuilt or not db.has_state(what.account.name):
-        LocalMail(what.profile, db).rescan(what.account)  # the header index, from the files
+    if rebuilt or what.accept_new_uidls or not db.has_state(what.account.name):
+        # The header index, from the files. Accepting renumbered mail recognises it by this
+        # index, which must then hold the files a killed run moved into new/ but never recorded.
+        LocalMail(what.profile, db).rescan(what.account)
     ctx = SyncContext(
         what.account, what.secret, maildir, db, what.options, what.progress, result,
         accept_new_uidls=what.accept_new_uidls, rebuilding=rebuilt,

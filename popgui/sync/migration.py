@@ -3,8 +3,8 @@
 A server moved to new software, or restored from a backup, may give every message a new
 UIDL. To a UIDL-based client that looks like a mailbox full of new mail, and it downloads
 thousands of duplicates. Before downloading, the sync compares the current listing with the
-one it recorded at its last completed listing (``server_seen``, written only after a
-successful download phase, so an interrupted first download leaves nothing to compare with):
+last one the guard let pass (``server_seen``, recorded before the download starts, so that a
+renumbering after an interrupted download, even the first one, is noticed too):
 
 * ``previous``: UIDLs seen last time, minus those popgui itself deleted (QUIT +OK);
 * ``vanished``: those of ``previous`` no longer listed;
@@ -13,7 +13,8 @@ successful download phase, so an interrupted first download leaves nothing to co
 The guard trips when at least :data:`MIN_PREVIOUS` UIDLs were seen, at least
 :data:`VANISHED_SHARE` of them vanished, and the unknown ones number at least
 :data:`UNKNOWN_SHARE` of the vanished. Plain new mail makes nothing vanish; mail deleted by
-another client brings no unknown UIDLs; the first sync has nothing to compare with. Tripping
+another client brings no unknown UIDLs; the first sync has nothing to compare with (and a
+sync resumed after an interrupted download finds the listing it recorded unchanged). Tripping
 raises :class:`~popgui.errors.MigrationSuspectedError` before anything is downloaded or
 deleted, and leaves ``server_seen`` as it was, so every later run asks again.
 
@@ -21,7 +22,8 @@ When the user accepts (``popgui sync --accept-new-uidls``), every unknown messag
 fetched (``TOP n 0``, pipelined) and matched against the header index of mail already stored:
 same Message-ID, same Date, and a size that fits the LIST size. A match is recorded as
 delivered under its new UIDL, pointing at the file already on disk; the others download as
-usual. A message without Message-ID cannot be recognised and is downloaded.
+usual. A message without Message-ID cannot be told from a look-alike, nor one whose TOP the
+server refuses: those download again (a duplicate is safer than a message never downloaded).
 """
 
 from __future__ import annotations
@@ -79,11 +81,13 @@ def guard_migration(
     if uids is None:
         return  # content identities do not change when a server renumbers
     change = compare_listing(ctx, uids.values())
-    if not change.looks_like_migration:
-        return
-    if not ctx.accept_new_uidls:
-        raise _suspected(change)
-    recognise_stored(ctx, client, uids, sizes)
+    if change.looks_like_migration:
+        if not ctx.accept_new_uidls:
+            raise _suspected(change)
+        recognise_stored(ctx, client, uids, sizes)
+    # Passed (or accepted): this listing is the one to compare with next time, even if this
+    # run is killed before its download ends and a renumbering happens before the next run.
+    ctx.database.replace_server_seen(ctx.key, uids.values())
 
 
 def _suspected(change: UidlChange) -> MigrationSuspectedError:
@@ -107,10 +111,9 @@ def recognise_stored(
     unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
     if not unknown:
         return 0
-    try:
-        headers = client.top_many(sorted(unknown))
-    except ServerError:
-        return 0  # no TOP: nothing can be recognised, everything downloads
+    # A refused TOP leaves that one message unrecognised (it downloads again); without TOP
+    # at all nothing can be recognised, and everything downloads.
+    headers = client.top_many(sorted(unknown), on_refused=_unrecognisable)
     fields = {n: header_fields(head, sizes.get(n, 0)) for n, head in headers.items()}
     copies = _candidates(ctx, fields.values(), set(uids.values()))
     delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
@@ -123,6 +126,10 @@ def recognise_stored(
     finally:
         delivery.close()
     return len(delivery.durable)
+
+
+def _unrecognisable(number: int, error: ServerError) -> None:
+    """A message whose ``TOP`` the server refused: nothing to match, it downloads as usual."""
 
 
 def _candidates(

@@ -353,6 +353,30 @@ class DovecotServer:
             if path.name == "dovecot-uidlist" or path.name.startswith("dovecot.index"):
                 path.unlink()
 
+    def set_uidl_format(self, user: str, uidl_format: str | None) -> None:
+        """Serve *user*'s Maildir with this ``pop3_uidl_format`` from the next login on
+        (None: the configuration's default, ``%08Xu%08Xv``); nothing in the Maildir changes.
+
+        Switching between a format built from Dovecot's own numbering (``%u``, ``%v``) and one
+        built from the file names (``%f``) renumbers every message for real, and switching
+        back restores the old UIDLs: Dovecot computes UIDLs at each session from the format
+        (``pop3_save_uidl`` is off, so its index keeps none). The format reaches the user as a
+        ``userdb_`` extra field of its passwd-file line.
+        """
+        passwd = self.passwd_dir / user
+        before = passwd.stat()
+        name, password = passwd.read_text("utf-8").splitlines()[0].split(":")[:2]
+        extra = ""
+        if uidl_format is not None:  # "%" is Dovecot's variable sign in extra fields
+            extra = "::::::userdb_pop3_uidl_format=" + uidl_format.replace("%", "%%")
+        passwd.write_text(f"{name}:{password}{extra}\n", "utf-8")
+        # The auth process looks at the file again only when its mtime (in seconds) or size
+        # changed, and at most once per second: move the mtime on by a second, and wait for
+        # the next second to begin.
+        later = int(before.st_mtime) + 1
+        os.utime(passwd, (later, later))
+        time.sleep(1.05 - time.time() % 1)
+
     # -- inspection --------------------------------------------------------------------------
 
     def log_text(self) -> str:
