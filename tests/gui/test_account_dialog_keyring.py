@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import keyring
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -20,6 +21,7 @@ from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import Account, load_settings
 from popgui.gui.account_dialog import AccountDialog
 from popgui.profile import Profile
+from tests.gui.conftest import save_accounts
 from tests.gui.test_dovecot_window import deliver, wait_for_rows, when_modal
 from tests.gui.test_keyring_window import remove_through_window
 from tests.support.dovecot import DovecotServer, MailUser
@@ -81,3 +83,56 @@ def test_a_password_typed_in_the_dialog_is_in_gnome_keyring_until_the_account_is
     assert finished.error is None and finished.result is True
     assert stored_password(account) is None
     assert load_settings(profile.settings_file).names() == []
+
+
+def rename_and_press_ok(qtbot: QtBot, new_name: str, password: str) -> Callable[[Any], None]:
+    """Edit Account: a new name, and the password typed again or left empty ("leave empty to
+    keep the stored password")."""
+
+    def act(dialog: AccountDialog) -> None:
+        QTimer.singleShot(DIALOG_GUARD_MS, lambda: dialog.isVisible() and dialog.reject())
+        dialog.name_edit.clear()
+        qtbot.keyClicks(dialog.name_edit, new_name)
+        qtbot.keyClicks(dialog.password_edit, password)
+        dialog.ok_button.click()
+
+    return act
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["left-empty", "typed-again"])
+def test_renaming_in_the_dialog_keeps_the_stored_password_and_leaves_none_behind(
+    typed: bool,
+    qtbot: QtBot,
+    secret_service: SecretService,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    profile: Profile,
+    open_window: Opener,
+) -> None:
+    """A rename changes the keyring key: the password must follow the account (the empty
+    field promises to keep it), and nothing may stay under the old key."""
+    deliver(dovecot, dovecot_user, 2)
+    old = Account(
+        name="before", host="127.0.0.1", port=dovecot.plain_port, security="none",
+        user=dovecot_user.name,
+    )  # fmt: skip
+    keyring.set_password(KEYRING_SERVICE, keyring_key(old), dovecot_user.password)
+    save_accounts(profile, [old])
+    window = open_window()
+    dialogs: list[QWidget] = []
+    edit = rename_and_press_ok(qtbot, "dovecot", dovecot_user.password if typed else "")
+    when_modal(AccountDialog, edit, dialogs)
+
+    window.actions_by_name["edit_account"].trigger()
+
+    assert dialogs, "the account dialog did not open"
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=10_000)  # the settings written
+    renamed = load_settings(profile.settings_file).get("dovecot")
+    assert renamed is not None
+    # The keyring work is queued in the engine worker: wait for the old entry to go.
+    qtbot.waitUntil(lambda: stored_password(old) is None, timeout=20_000)
+    assert stored_password(renamed) == dovecot_user.password
+    window.actions_by_name["get_mail"].trigger()
+    wait_for_rows(qtbot, window, 2)
+    assert not window.message_bar.isVisible(), window.message_bar.label.text()
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(renamed))
