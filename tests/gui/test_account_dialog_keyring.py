@@ -69,7 +69,7 @@ def test_a_password_typed_in_the_dialog_is_in_gnome_keyring_until_the_account_is
     window.actions_by_name["add_account"].trigger()  # returns once the dialog is closed
 
     assert dialogs, "the account dialog did not open"
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=10_000)  # the settings written
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     account = load_settings(profile.settings_file).get("dovecot")
     assert account is not None and account.password_source == "keyring"
     assert dovecot_user.password not in profile.settings_file.read_text()
@@ -126,11 +126,11 @@ def test_renaming_in_the_dialog_keeps_the_stored_password_and_leaves_none_behind
     window.actions_by_name["edit_account"].trigger()
 
     assert dialogs, "the account dialog did not open"
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=10_000)  # the settings written
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     renamed = load_settings(profile.settings_file).get("dovecot")
     assert renamed is not None
     # The keyring work is queued in the engine worker: wait for the old entry to go.
-    qtbot.waitUntil(lambda: stored_password(old) is None, timeout=20_000)
+    qtbot.waitUntil(lambda: stored_password(old) is None, timeout=30_000)
     assert stored_password(renamed) == dovecot_user.password
     window.actions_by_name["get_mail"].trigger()
     wait_for_rows(qtbot, window, 2)

@@ -142,7 +142,7 @@ def test_an_account_with_a_password_command_leaves_the_keyring_alone(
     accept_next_question(answers)
 
     window.actions_by_name["remove_account"].trigger()
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # the settings written
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     # Jobs run one after the other: once this one is done, a keyring job the removal had
     # asked for would be done too.
     store = partial(window.controller.store_password, other, "other secret")

@@ -86,7 +86,7 @@ def test_a_changed_certificate_over_starttls_is_reviewed_trusted_and_mail_arrive
     window.message_bar.click("Review certificate…")
 
     assert shown == [("Certificate changed", old, new)]
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)  # the settings written
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     pinned = load_settings(profile.settings_file).get("dovecot")
     assert pinned is not None and pinned.fingerprint == new
     wait_for_rows(qtbot, window, 3)  # the account syncs again at once, with the new pin
@@ -113,7 +113,7 @@ def test_cancelling_the_changed_certificate_keeps_the_old_pin(
     window.message_bar.click("Review certificate…")
 
     assert dialogs, "the certificate dialog did not open"
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)
     kept = load_settings(profile.settings_file).get("dovecot")
     assert kept is not None and kept.fingerprint == old
     assert not window.controller.is_busy("dovecot")  # no new Get Mail was started
