@@ -13,7 +13,6 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -22,21 +21,19 @@ from popgui.accounts.settings import Account, load_settings
 from popgui.gui.account_dialog import AccountDialog
 from popgui.profile import Profile
 from tests.gui.conftest import save_accounts
-from tests.gui.test_dovecot_window import deliver, wait_for_rows, when_modal
+from tests.gui.test_dovecot_window import deliver, wait_for_rows
 from tests.gui.test_keyring_window import remove_through_window
 from tests.support.dovecot import DovecotServer, MailUser
+from tests.support.qt_modal import when_modal
 from tests.support.secret_service import SecretService
 
 Opener = Callable[..., Any]
-#: A dialog still open after this long is closed (Cancel), so a failure cannot hang the run.
-DIALOG_GUARD_MS = 60_000
 
 
 def fill_and_press_ok(qtbot: QtBot, port: int, user: MailUser) -> Callable[[Any], None]:
     """What a user does in a new account's dialog: type each field and the password, OK."""
 
     def act(dialog: AccountDialog) -> None:
-        QTimer.singleShot(DIALOG_GUARD_MS, lambda: dialog.isVisible() and dialog.reject())
         qtbot.keyClicks(dialog.name_edit, "dovecot")
         qtbot.keyClicks(dialog.host_edit, "127.0.0.1")
         qtbot.keyClicks(dialog.port_edit, str(port))
@@ -90,7 +87,6 @@ def rename_and_press_ok(qtbot: QtBot, new_name: str, password: str) -> Callable[
     keep the stored password")."""
 
     def act(dialog: AccountDialog) -> None:
-        QTimer.singleShot(DIALOG_GUARD_MS, lambda: dialog.isVisible() and dialog.reject())
         dialog.name_edit.clear()
         qtbot.keyClicks(dialog.name_edit, new_name)
         qtbot.keyClicks(dialog.password_edit, password)

@@ -25,11 +25,11 @@ from tests.gui.test_dovecot_window import (
     press_f5,
     wait_for_error_bar,
     wait_for_rows,
-    when_modal,
 )
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.dovecot_log import log_since, log_size, wait_for_log_lines
+from tests.support.qt_modal import when_modal
 
 Opener = Callable[..., Any]
 
