@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QObject, Slot
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from popgui.accounts.secrets import keyring_key
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.errors import CancelledError, ConfigError, PopguiError
 from popgui.gui.i18n import en_plural
@@ -47,6 +48,8 @@ class AccountsController(QObject):
         self._startup = startup
         #: Removed accounts whose keyring password is being forgotten (by the worker).
         self._forgetting: list[str] = []
+        #: Edited accounts whose keyring password is being moved to their new key.
+        self._rekeying: list[str] = []
         #: The first folder's rows, read with the account's folders (see _show_first).
         self._first_folder: FirstFolder | None = None
         window.account_view.selectionModel().currentChanged.connect(self._account_changed)
@@ -246,9 +249,27 @@ class AccountsController(QObject):
         dialog = AccountDialog(window.controller, others, account=account, parent=window)
         if dialog.exec():
             edited = dialog.account()
+            self._rekey_password(account, edited, typed=dialog.password() is not None)
             then = (lambda: window.controller.sync([edited])) if sync_after else None
             self.save_account(edited, old_name=name, then=then)
             window.scheduler.resume(edited.name)  # the password may be all that changed
+
+    def _rekey_password(self, previous: Account, edited: Account, *, typed: bool) -> None:
+        """Keyring passwords are stored under the account's name, user and host: when an edit
+        changes them, the stored password follows the account (a password typed in the dialog
+        is already stored under the new key) and nothing stays under the old key.
+
+        Queued now, in the worker, so it runs before any sync asked for after the edit.
+        """
+        if previous.password_source != "keyring" or edited.password_source != "keyring":
+            return
+        if keyring_key(previous) == keyring_key(edited):
+            return
+        self._rekeying.append(edited.name if not typed else previous.name)
+        if typed:
+            self._window.controller.forget_password(previous)
+        else:
+            self._window.controller.move_password(previous, edited)
 
     def remove_current_account(self) -> None:
         window = self._window
@@ -288,6 +309,16 @@ class AccountsController(QObject):
     def _job_finished(self, finished: JobFinished) -> None:
         if finished.kind == "password" and finished.account in self._forgetting:
             self._password_forgotten(finished)  # jobs run in order: this one is ours
+        elif finished.kind == "password" and finished.account in self._rekeying:
+            self._rekeying.remove(finished.account)
+            if finished.error is not None and not isinstance(finished.error, CancelledError):
+                self._window.message_bar.show_message(
+                    MainWindow.tr(
+                        "The stored password could not be moved to the account's new name, "
+                        "user or host in the keyring: {reason}"
+                    ).format(reason=describe(finished.error)),
+                    kind="warning",
+                )
 
     def _password_forgotten(self, finished: JobFinished) -> None:
         """A removed account's password is gone from the keyring, or could not be removed."""

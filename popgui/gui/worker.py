@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
-from popgui.accounts.secrets import SecretStore
+from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, CredentialsError, PopguiError
 from popgui.messages import describe
@@ -284,6 +284,17 @@ def _password_job(password: str, ctx: JobContext) -> tuple[object, PopguiError |
     return None, None
 
 
+def _move_password_job(previous: Account, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    store = ctx.secret_store()
+    try:
+        password = call_cancellable(partial(store.get_password, previous), ctx.token, "keyring")
+    except PasswordNotStoredError:
+        return False, None
+    call_cancellable(partial(store.store_password, ctx.account, password), ctx.token, "keyring")
+    call_cancellable(partial(store.delete_password, previous), ctx.token, "keyring")
+    return True, None
+
+
 def _forget_password_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
     store = ctx.secret_store()
     removed = call_cancellable(partial(store.delete_password, ctx.account), ctx.token, "keyring")
@@ -526,6 +537,14 @@ class EngineController(QObject):
 
     def store_password(self, account: Account, password: str) -> None:
         self._enqueue(account, "password", partial(_password_job, password))
+
+    def move_password(self, previous: Account, account: Account) -> None:
+        """Store ``previous``'s keyring password under ``account``'s key, then remove it from
+        the old one (an edit changed the account's name, user or host).
+
+        Result: True when a password was moved, False when none was stored.
+        """
+        self._enqueue(account, "password", partial(_move_password_job, previous))
 
     def forget_password(self, account: Account) -> None:
         """Remove the account's password from the keyring (the account is being removed).

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import keyring
 import pytest
 
+from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
+from popgui.accounts.settings import load_settings
 from tests.support.certs import TestPKI
 from tests.support.corpus import mixed_messages
 from tests.support.dovecot import DovecotServer, MailUser
+from tests.support.dovecot_log import wait_for_log_lines
+from tests.support.secret_service import SecretService
 
 from .helpers import password_command, run_popgui, sync_json
 
@@ -58,13 +63,12 @@ def deliver(dovecot: DovecotServer, user: MailUser, count: int, seed: int = 1) -
     return messages
 
 
-def login_methods(dovecot: DovecotServer, user: MailUser) -> list[str]:
+def login_methods(dovecot: DovecotServer, user: MailUser, count: int = 1) -> list[str]:
+    """The methods of the user's logins in Dovecot's log, once ``count`` of them are written
+    (Dovecot's log process writes a line after the client has already gone)."""
     marker = f"user=<{user.name}>, method="
-    return [
-        line.split(marker, 1)[1].split(",", 1)[0]
-        for line in dovecot.log_text().splitlines()
-        if marker in line
-    ]
+    lines = wait_for_log_lines(dovecot, lambda line: marker in line, count=count)
+    return [line.split(marker, 1)[1].split(",", 1)[0] for line in lines]
 
 
 def test_keep_then_only_new_mail(
@@ -238,9 +242,11 @@ def test_debug_shows_the_dialogue_without_the_password(
 
 
 @pytest.mark.keyring
-def test_password_stdin_goes_to_the_real_keyring(
-    tmp_path: Path, dovecot: DovecotServer, dovecot_user: MailUser, secret_service: object
+def test_password_stdin_goes_to_the_real_keyring_and_remove_deletes_it(
+    tmp_path: Path, dovecot: DovecotServer, dovecot_user: MailUser, secret_service: SecretService
 ) -> None:
+    """The popgui subprocess and this test share the fixture's private D-Bus session, so
+    ``keyring.get_password`` here reads the very gnome-keyring the command wrote to."""
     deliver(dovecot, dovecot_user, 2)
     done = run_popgui(
         tmp_path,
@@ -260,6 +266,15 @@ def test_password_stdin_goes_to_the_real_keyring(
     )
     assert done.returncode == 0, done.stderr
     assert dovecot_user.password not in (tmp_path / "settings.json").read_text()
+    account = load_settings(tmp_path / "settings.json").get("kr")
+    assert account is not None and account.password_source == "keyring"
+    key = keyring_key(account)
+    assert key == f"kr/{dovecot_user.name}@127.0.0.1"
+    assert keyring.get_password(KEYRING_SERVICE, key) == dovecot_user.password
     code, report, stderr = sync_json(tmp_path)
     assert (code, report[0]["downloaded"]) == (0, 2), stderr
-    assert run_popgui(tmp_path, "account", "remove", "kr").returncode == 0
+
+    done = run_popgui(tmp_path, "account", "remove", "kr")
+    assert done.returncode == 0, done.stderr
+    assert keyring.get_password(KEYRING_SERVICE, key) is None
+    assert load_settings(tmp_path / "settings.json").names() == []
