@@ -304,6 +304,9 @@ def test_tray_menu_notifications_and_window(
     make_controller: Callable[..., EngineController],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Offscreen, where Qt has no tray: the icon's logic, with only the desktop notification
+    faked (offscreen cannot show one). test_tray_x11.py runs all of it, notification included,
+    on an X11 desktop with a real system tray."""
     window = QWidget()
     qtbot.addWidget(window)
     window.show()

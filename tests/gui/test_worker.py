@@ -123,7 +123,7 @@ def wait_for_mail(qtbot: QtBot, profile: Profile, account: Account, count: int) 
         dirs = [root / sub for sub in ("new", "tmp") if (root / sub).is_dir()]
         return sum(len(list(d.iterdir())) for d in dirs)
 
-    qtbot.waitUntil(lambda: received() >= count, timeout=20_000)
+    qtbot.waitUntil(lambda: received() >= count, timeout=30_000)
 
 
 def test_sync_reports_throttled_progress_delivered_and_finished(
@@ -252,10 +252,10 @@ def test_cancel_mid_sync(
     controller = make_controller()
     controller.sync([account])
     wait_for_mail(qtbot, profile, account, 30)
-    with qtbot.waitSignal(controller.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as blocker:
         controller.cancel("work")
     assert isinstance(blocker.args[0].error, CancelledError)
-    qtbot.waitUntil(lambda: not controller.is_busy("work"), timeout=2000)
+    qtbot.waitUntil(lambda: not controller.is_busy("work"), timeout=30_000)
     assert 30 <= maildir_count(profile, account) < 300
     assert not [t for t in threading.enumerate() if t.name.startswith("popgui-")]
 
@@ -274,7 +274,7 @@ def test_cancel_all_also_cancels_queued_jobs(
     controller.preview(account)
     wait_for_mail(qtbot, profile, account, 1)
     controller.cancel(None)
-    qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=30_000)
     assert [r.kind for r in results] == ["sync", "preview"]
     assert all(isinstance(r.error, CancelledError) for r in results)
     # A new job after a cancel gets a fresh token and runs.
