@@ -189,7 +189,7 @@ def test_a_flood_of_progress_is_throttled_and_the_last_one_arrives(
     elapsed = time.monotonic() - started
     sent = finished.result.downloaded  # type: ignore[attr-defined]
     assert sent >= 2000
-    assert 6 <= len(arrived) <= elapsed * PROGRESS_PER_SECOND + 2  # five during it, the last
+    assert 5 <= len(arrived) <= elapsed * PROGRESS_PER_SECOND + 2  # five came during it
     assert arrived[-1].messages_done == sent  # the final one always arrives
     assert arrived[-1].rate > 0
     assert 2 <= len(delivered) <= elapsed * 2 + 2
