@@ -80,7 +80,9 @@ class CheckScheduler(QObject):
 
     ``settings_provider`` returns the current accounts (a ``Settings`` object will do); call
     :meth:`reload` after the settings change. ``minute_ms`` is how long a "minute" of
-    interval is (tests make it short); LOGIN-DELAY is always real seconds.
+    interval is (tests make it short); LOGIN-DELAY is always real seconds. ``clock`` gives the
+    time in epoch seconds (tests pass one they control; the timers still run in real time,
+    armed for the time left by that clock).
 
     Signals:
         scheduleChanged(str): the account's :meth:`next_check` changed.
@@ -98,9 +100,11 @@ class CheckScheduler(QObject):
         *,
         minute_ms: int = MINUTE_MS,
         login_window: LoginWindowReader | None = None,
+        clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._clock = clock
         self._controller = controller
         self._settings = settings_provider
         self._minute_ms = minute_ms
@@ -162,7 +166,7 @@ class CheckScheduler(QObject):
         if minutes is None or name in self._suspended:
             self.scheduleChanged.emit(name)
             return
-        due = max(time.time() + minutes * self._minute_ms / 1000, self._login_allowed_at(name))
+        due = max(self._clock() + minutes * self._minute_ms / 1000, self._login_allowed_at(name))
         self._arm(name, due)
 
     def _arm(self, name: str, due: float) -> None:
@@ -174,7 +178,7 @@ class CheckScheduler(QObject):
             timer.setSingleShot(True)
             timer.setObjectName(name)
             timer.timeout.connect(self._timer_fired)
-        timer.start(max(0, round((due - time.time()) * 1000)))
+        timer.start(max(0, round((due - self._clock()) * 1000)))
         self._due[name] = due
         self.scheduleChanged.emit(name)
 
@@ -206,7 +210,7 @@ class CheckScheduler(QObject):
         if account is None or self._interval(account) is None or name in self._suspended:
             return
         allowed = self._login_allowed_at(name)
-        if allowed > time.time():
+        if allowed > self._clock():
             self._arm(name, allowed)  # LOGIN-DELAY: not yet
             return
         self.scheduleChanged.emit(name)

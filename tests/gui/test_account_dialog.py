@@ -22,8 +22,10 @@ from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
+from popgui.gui.worker import EngineController
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.net.certificates import CertificateInfo
+from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
 FINGERPRINT = ":".join(f"{i:02x}" for i in range(32))
@@ -31,7 +33,7 @@ FINGERPRINT = ":".join(f"{i:02x}" for i in range(32))
 
 @dataclass(frozen=True)
 class Finished:
-    """Shaped like popgui.gui.worker.JobFinished."""
+    """Shaped like popgui.gui.worker.JobFinished (the real one is used at the end of the file)."""
 
     account: str
     kind: str
@@ -521,13 +523,10 @@ def test_keyring_problem_is_explained_not_frozen(
 
 
 def test_with_the_real_engine_controller(qtbot: QtBot, tmp_path: Path) -> None:
-    worker = pytest.importorskip("popgui.gui.worker", reason="popgui.gui.worker not written yet")
-    from popgui.profile import Profile
-
     mailbox = ServerMailbox()
     mailbox.add(b"Subject: hi\r\n\r\nhello\r\n")
     with LocalPOP3Server([ServerAccount("alice", "pw", mailbox)]) as server:
-        controller = worker.EngineController(Profile(tmp_path / "profile"))
+        controller = EngineController(Profile(tmp_path / "profile"))
         try:
             dialog = AccountDialog(controller, [])
             qtbot.addWidget(dialog)

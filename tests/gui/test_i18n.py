@@ -31,7 +31,8 @@ from popgui.gui.preferences import Preferences, PreferencesDialog, saved_languag
 from popgui.profile import Profile
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = Path(os.environ.get("POPGUI_SCREENSHOT_FR", "/tmp/popgui-fr.png"))
+#: Where the picture goes: $POPGUI_SCREENSHOT_FR when a person wants it kept, else tmp_path.
+SCREENSHOT_VARIABLE = "POPGUI_SCREENSHOT_FR"
 
 
 def _update_translations() -> ModuleType:
@@ -195,8 +196,13 @@ def test_a_saved_language_is_used_at_start(qapp: QApplication, profile: Profile)
 
 
 def test_screenshot_in_french(
-    french: None, qtbot: QtBot, delivered: list[Account], open_window: Callable[..., Any]
+    french: None,
+    qtbot: QtBot,
+    delivered: list[Account],
+    open_window: Callable[..., Any],
+    tmp_path: Path,
 ) -> None:
+    screenshot = Path(os.environ.get(SCREENSHOT_VARIABLE) or tmp_path / "popgui-fr.png")
     window = open_window()
     window.resize(1280, 800)
     model = window.message_model
@@ -207,5 +213,5 @@ def test_screenshot_in_french(
     qtbot.wait(50)
     assert "messages" in window.count_label.text()
     assert window.reader.header_labels["Date"].text()  # the date, written the French way
-    assert window.grab().save(str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert window.grab().save(str(screenshot))
+    assert screenshot.stat().st_size > 10_000

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 
 from popgui.accounts.settings import Account
@@ -42,20 +40,18 @@ def fill_index(database: Database, rows: int) -> None:
     database.conn.execute("COMMIT")
 
 
-def test_a_folder_of_100k_messages_shows_fast(profile: Profile) -> None:
+def test_a_folder_of_100k_messages_reads_only_the_pages_it_shows(profile: Profile) -> None:
+    """Opening a huge folder and reading its last row loads two pages, not 100,000 rows.
+
+    How fast that is belongs to bench/ (the gui scenario's "shown" figure), not here.
+    """
     database = Database(profile.database_file)
     try:
         fill_index(database, ROWS)
         model = MessageTableModel(LocalMail(profile, database))
-        started = time.perf_counter()
         model.set_folder("big", "INBOX")
         first = model.index(0, COL_SUBJECT).data()
-        opened = time.perf_counter() - started
-        started = time.perf_counter()
         last = model.index(ROWS - 1, COL_SUBJECT).data()
-        end = time.perf_counter() - started
-        print(f"\n100k folder: open + first row {opened * 1000:.1f} ms, "
-              f"row 99,999 {end * 1000:.1f} ms")  # fmt: skip
         assert model.rowCount() == ROWS
         assert first == f"Message number {ROWS - 1}"  # newest first
         assert last == "Message number 0"

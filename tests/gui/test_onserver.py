@@ -26,7 +26,6 @@ from popgui.sync.engine import sync_account
 
 USER = "alice"
 PASSWORD = "correct horse"
-SCREENSHOT = Path("/tmp/popgui-onserver.png")
 
 
 class FakeSecrets:
@@ -177,6 +176,7 @@ def test_preview_pane_shows_the_first_lines(
     make_view: Callable[..., OnServerView],
     account: Account,
     mailbox: ServerMailbox,
+    tmp_path: Path,
 ) -> None:
     view = make_view()
     show_account(qtbot, view, account)
@@ -189,7 +189,7 @@ def test_preview_pane_shows_the_first_lines(
     first_line = next(line for line in body.decode().splitlines() if line.strip())
     assert first_line.strip()[:20] in view.preview.toPlainText()
     assert view.preview.isReadOnly()
-    view.grab().save(str(SCREENSHOT))
+    assert view.grab().save(str(tmp_path / "popgui-onserver.png"))
 
 
 def test_download_selected_downloads_exactly_those(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
+from popgui.gui import reader as reader_module
 from popgui.gui.reader import (
     MAX_TEXT_CHARS,
+    ParsedMessage,
     ReaderPane,
     SafeTextBrowser,
     parse_for_display,
@@ -107,22 +110,33 @@ def test_attachments_can_be_saved(qtbot: QtBot, tmp_path: Path) -> None:
     assert "could not be saved: No such file or directory" in pane.notice.text()
 
 
-def test_a_10_mb_message_does_not_freeze_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_10_mb_message_does_not_freeze_the_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """show_file hands the file over and returns at once: the message is shown later, parsed
+    on another thread. (How long the window waits is a figure for bench/, not a test.)"""
     message = EmailMessage()
     message["Subject"] = "Huge"
     message.set_content(("The quick brown fox jumps over the lazy dog. " * 2 + "\n") * 110_000)
     path = tmp_path / "huge.eml"
     path.write_bytes(message.as_bytes())
     assert path.stat().st_size > 10_000_000
+    parsed_on: list[threading.Thread] = []
+    real_parse = reader_module.parse_for_display
+
+    def parse(data: bytes, *, truncated: bool = False) -> ParsedMessage:
+        parsed_on.append(threading.current_thread())
+        return real_parse(data, truncated=truncated)
+
+    monkeypatch.setattr(reader_module, "parse_for_display", parse)
     pane = ReaderPane()
     qtbot.addWidget(pane)
-    started = time.perf_counter()
-    with qtbot.waitSignal(pane.shown, timeout=30_000):
+    shown: list[ParsedMessage] = []
+    pane.shown.connect(shown.append)
+    with qtbot.waitSignal(pane.shown, timeout=60_000):
         pane.show_file(path)
-        handed_over = time.perf_counter() - started
-    print(f"\n10 MB message: show_file returned in {handed_over * 1000:.1f} ms, "
-          f"shown after {(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
-    assert handed_over < 0.5  # the parsing happened on the worker thread
+        assert not shown and pane.browser.toPlainText() == "Loading…"  # returned before
+    assert parsed_on and threading.main_thread() not in parsed_on
     assert pane.parsed.truncated
     assert len(pane.browser.toPlainText()) <= MAX_TEXT_CHARS
     assert pane.notice.text().startswith("This message is long")

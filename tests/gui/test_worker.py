@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import subprocess
@@ -31,6 +30,7 @@ from popgui.gui.worker import (
 )
 from popgui.localserver import Faults, LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.localserver import sample_messages as _samples
+from popgui.net.session import DEFAULT_TIMEOUT
 from popgui.profile import Profile
 from popgui.sync.progress import Progress, SyncResult
 
@@ -123,7 +123,7 @@ def wait_for_mail(qtbot: QtBot, profile: Profile, account: Account, count: int) 
         dirs = [root / sub for sub in ("new", "tmp") if (root / sub).is_dir()]
         return sum(len(list(d.iterdir())) for d in dirs)
 
-    qtbot.waitUntil(lambda: received() >= count, timeout=20_000)
+    qtbot.waitUntil(lambda: received() >= count, timeout=30_000)
 
 
 def test_sync_reports_throttled_progress_delivered_and_finished(
@@ -161,13 +161,19 @@ def test_a_flood_of_progress_is_throttled_and_the_last_one_arrives(
     account: Account,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """An engine reporting every 0.5 ms for 1.5 s: at most 5 signals a second get through."""
+    """An engine reporting every 0.5 ms, at least 2,000 times and until five reports reached
+    the window: at most 5 signals a second get through, and the last one always does.
+
+    The flood is counted, not timed, so a slow or loaded machine floods as much; the bound on
+    the signals grows with the time the flood really took.
+    """
+    arrived: list[AccountProgress] = []
 
     def chatty(account: Account, _secret: str, _profile: Profile, *, progress: Callable[
             [Progress], None], **_kwargs: object) -> SyncResult:  # fmt: skip
-        started = time.monotonic()
+        deadline = time.monotonic() + 60
         done = 0
-        while time.monotonic() - started < 1.5:
+        while done < 2000 or (len(arrived) < 5 and time.monotonic() < deadline):
             done += 1
             progress(Progress(account.name, "downloading", done, 10**6, done * 1000, 10**9))
             time.sleep(0.0005)
@@ -175,32 +181,56 @@ def test_a_flood_of_progress_is_throttled_and_the_last_one_arrives(
 
     monkeypatch.setattr(worker_module, "sync_account", chatty)
     controller = make_controller()
-    progress: list[AccountProgress] = []
     delivered: list[str] = []
-    controller.progress.connect(progress.append)
+    controller.progress.connect(arrived.append)
     controller.delivered.connect(delivered.append)
     started = time.monotonic()
-    finished = run_job(qtbot, controller, lambda: controller.sync([account]))
+    finished = run_job(qtbot, controller, lambda: controller.sync([account]), timeout=120_000)
     elapsed = time.monotonic() - started
     sent = finished.result.downloaded  # type: ignore[attr-defined]
-    assert sent > 500
-    assert 5 <= len(progress) <= elapsed * PROGRESS_PER_SECOND + 2
-    assert progress[-1].messages_done == sent  # the final one always arrives
-    assert progress[-1].rate > 0
+    assert sent >= 2000
+    assert 5 <= len(arrived) <= elapsed * PROGRESS_PER_SECOND + 2  # five came during it
+    assert arrived[-1].messages_done == sent  # the final one always arrives
+    assert arrived[-1].rate > 0
     assert 2 <= len(delivered) <= elapsed * 2 + 2
 
 
 def test_progress_carries_a_rate(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Two download reports, the second sent once the first reached the window: the first
+    has no rate yet, the second carries the bytes per second between them."""
+    arrived: list[AccountProgress] = []
+    first_arrived = threading.Event()
+    sent_between: list[float] = []
+
+    def engine(account: Account, _secret: str, _profile: Profile, *, progress: Callable[
+            [Progress], None], **_kwargs: object) -> SyncResult:  # fmt: skip
+        before = time.monotonic()
+        progress(Progress(account.name, "downloading", 1, 2, 1000, 3000))
+        assert first_arrived.wait(30), "the first report never reached the window"
+        progress(Progress(account.name, "downloading", 2, 2, 3000, 3000))
+        sent_between.append(time.monotonic() - before)
+        return SyncResult(account.name, downloaded=2)
+
+    def note(report: AccountProgress) -> None:
+        arrived.append(report)
+        first_arrived.set()
+
+    monkeypatch.setattr(worker_module, "sync_account", engine)
     controller = make_controller()
-    progress: list[AccountProgress] = []
-    controller.progress.connect(progress.append)
-    run_job(qtbot, controller, lambda: controller.sync([account]))
-    downloading = [p for p in progress if p.phase == "downloading" and p.bytes_done]
-    assert all(p.rate >= 0 for p in progress)
-    if len(downloading) >= 2:
-        assert any(p.rate > 0 for p in downloading)
+    controller.progress.connect(note)
+    finished = run_job(qtbot, controller, lambda: controller.sync([account]))
+    assert finished.error is None
+    assert [(p.phase, p.bytes_done) for p in arrived] == [("downloading", 1000),
+                                                           ("downloading", 3000)]  # fmt: skip
+    assert arrived[0].rate == 0.0  # one sample: no rate yet
+    # The meter's two samples were taken within the engine's two calls: 2000 bytes in at most
+    # that long, so at least this many bytes per second.
+    assert arrived[1].rate >= 2000 / sent_between[0]
 
 
 def test_wrong_password_is_a_credentials_error(
@@ -222,10 +252,10 @@ def test_cancel_mid_sync(
     controller = make_controller()
     controller.sync([account])
     wait_for_mail(qtbot, profile, account, 30)
-    with qtbot.waitSignal(controller.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as blocker:
         controller.cancel("work")
     assert isinstance(blocker.args[0].error, CancelledError)
-    qtbot.waitUntil(lambda: not controller.is_busy("work"), timeout=2000)
+    qtbot.waitUntil(lambda: not controller.is_busy("work"), timeout=30_000)
     assert 30 <= maildir_count(profile, account) < 300
     assert not [t for t in threading.enumerate() if t.name.startswith("popgui-")]
 
@@ -244,7 +274,7 @@ def test_cancel_all_also_cancels_queued_jobs(
     controller.preview(account)
     wait_for_mail(qtbot, profile, account, 1)
     controller.cancel(None)
-    qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=30_000)
     assert [r.kind for r in results] == ["sync", "preview"]
     assert all(isinstance(r.error, CancelledError) for r in results)
     # A new job after a cancel gets a fresh token and runs.
@@ -259,52 +289,95 @@ def test_shutdown_mid_sync_is_bounded(
     account: Account,
     profile: Profile,
 ) -> None:
+    """The server stalls mid-download: shutdown cancels and closes the socket, so the thread
+    stops long before the read would time out (DEFAULT_TIMEOUT, 60 s) and within the bound
+    given to shutdown, after which it would be abandoned still running."""
     controller = make_controller()
     controller.sync([account])
     wait_for_mail(qtbot, profile, account, 10)
     started = time.monotonic()
-    controller.shutdown(3000)
-    assert time.monotonic() - started < 3.0
+    controller.shutdown(30_000)
     assert not controller.worker_thread.isRunning()
+    assert time.monotonic() - started < DEFAULT_TIMEOUT / 2
+
+
+class BlockingKeyring:
+    """A keyring that answers only when the test releases it (as one waiting for its unlock
+    dialog), noting the thread that asked it."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.waiting = False
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self) -> BlockingKeyring:
+        return self
+
+    def get_password(self, _account: Account) -> str:
+        self.threads.append(threading.current_thread())
+        self.waiting = True
+        self.entered.set()
+        try:
+            self.release.wait(60)
+        finally:
+            self.waiting = False
+        return PASSWORD
+
+
+@pytest.fixture
+def keyring() -> Iterator[BlockingKeyring]:
+    blocking = BlockingKeyring()
+    yield blocking
+    blocking.release.set()  # let a helper thread still waiting finish
 
 
 def test_keyring_never_blocks_the_gui_thread(
     qtbot: QtBot,
     make_controller: Callable[..., EngineController],
     account: Account,
-    monkeypatch: pytest.MonkeyPatch,
+    keyring: BlockingKeyring,
 ) -> None:
-    class SlowKeyring:
-        def get_password(self, _account: Account) -> str:
-            time.sleep(2)
-            return PASSWORD
+    """While the keyring makes the job wait, the GUI thread keeps running its timers.
 
-    monkeypatch.setattr(worker_module, "SecretStore", SlowKeyring)
-    controller = make_controller(secret_store=None)
-    ticks: list[float] = []
+    How long the GUI may stall during a sync is a figure for bench/ (the gui scenario's
+    stall); here: it keeps ticking, and the keyring is asked on another thread.
+    """
+    controller = make_controller(secret_store=keyring)
+    ticks_while_waiting: list[float] = []
+
+    def tick() -> None:
+        if keyring.waiting:
+            ticks_while_waiting.append(time.monotonic())
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start(50)
-    started = time.monotonic()
-    finished = run_job(qtbot, controller, lambda: controller.preview(account))
+    timer.timeout.connect(tick)
+    timer.start(20)
+    controller.preview(account)
+    qtbot.waitUntil(lambda: len(ticks_while_waiting) >= 20, timeout=30_000)
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as blocker:
+        keyring.release.set()
     timer.stop()
-    assert finished.error is None and len(finished.result) == 300  # type: ignore[arg-type]
-    assert time.monotonic() - started >= 2
-    assert len(ticks) >= 20
-    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
-    assert max(gaps) < 0.5
+    finished = blocker.args[0]
+    assert finished.error is None and len(finished.result) == 300
+    assert keyring.threads and threading.main_thread() not in keyring.threads
 
 
 def test_cancel_during_a_slow_keyring_is_prompt(
-    qtbot: QtBot, make_controller: Callable[..., EngineController], account: Account
+    qtbot: QtBot,
+    make_controller: Callable[..., EngineController],
+    account: Account,
+    keyring: BlockingKeyring,
 ) -> None:
-    controller = make_controller(secret_store=FakeSecrets(delay=3))
+    """Cancel does not wait for a keyring that has not answered: the job ends while the
+    keyring still blocks (its helper thread is left to finish on its own)."""
+    controller = make_controller(secret_store=keyring)
     controller.preview(account)
-    started = time.monotonic()
-    with qtbot.waitSignal(controller.finished, timeout=2000) as blocker:
-        QTimer.singleShot(100, lambda: controller.cancel("work"))
+    assert keyring.entered.wait(30)
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as blocker:
+        controller.cancel("work")
     assert isinstance(blocker.args[0].error, CancelledError)
-    assert time.monotonic() - started < 1.5
+    assert keyring.waiting and not keyring.release.is_set()  # finished before the keyring
 
 
 def test_a_bug_in_a_job_is_reported_and_the_worker_survives(
