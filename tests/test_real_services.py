@@ -106,7 +106,7 @@ def _plain(dovecot: DovecotServer) -> poplib.POP3:
 
 
 def _login_log(dovecot: DovecotServer, user: MailUser, method: str) -> bool:
-    deadline = time.monotonic() + 5  # the log process writes asynchronously
+    deadline = time.monotonic() + 30  # the log process writes asynchronously, later under load
     while time.monotonic() < deadline:
         if f"user=<{user.name}>, method={method}," in dovecot.log_text():
             return True
