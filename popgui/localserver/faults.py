@@ -1,5 +1,7 @@
 """Faults the local POP3 server can inject, so tests can play a misbehaving server.
 
+The local POP2 server honours ``err_on_command`` only (see pop2server.py).
+
 A :class:`Faults` is read live by every session: a test may change it between sessions (or
 while one waits). The session asks it at three moments: before the greeting
 (:attr:`Faults.greeting_error`), for each command line (:meth:`Faults.stalls`,
