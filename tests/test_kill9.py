@@ -12,6 +12,10 @@ died by the signal, that this trial's mail had started to arrive and had not all
 and that nothing on the server is missing locally; a final sync must then leave every message
 exactly once in the Maildir (and, in delete mode, none on the server).
 
+In delete mode, every third trial is followed by one more kill, once the client's QUIT
+reached the server but before the answer reached the client: the server deletes, popgui never
+hears it, and what was deleted must be stored already.
+
 ``POPGUI_KILL_SEED`` picks the seed (printed in every failure); ``POPGUI_KILL_TRIALS=200``
 runs a long version.
 """
@@ -51,7 +55,8 @@ class KillProxy:
     Bytes from the server are counted from the client's first RETR on (the replies to the
     commands before it have all arrived by then: the client needs them to choose what to
     RETR). Up to ``limit`` counted bytes are forwarded, at about ``rate`` bytes a second;
-    then the proxy holds until the limit is raised or the proxy is closed.
+    then the proxy holds until the limit is raised or the proxy is closed. With
+    ``hold_at_quit`` it forwards the client's QUIT but holds the server's answer.
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -67,11 +72,14 @@ class KillProxy:
         self.rate = 1.0
         self._started = 0.0
         self._closed = False
+        self.hold_at_quit = False
+        self.dele_seen = self.quit_seen = False
 
-    def arm(self, limit: int, rate: float) -> None:
+    def arm(self, limit: int, rate: float, *, hold_at_quit: bool = False) -> None:
         with self._cond:
             self.retr_seen, self.forwarded, self.limit, self.rate = False, 0, limit, rate
             self._closed = False
+            self.hold_at_quit, self.dele_seen, self.quit_seen = hold_at_quit, False, False
         accept = threading.Thread(target=self._accept, daemon=True)
         accept.start()
         self._threads.append(accept)
@@ -85,6 +93,11 @@ class KillProxy:
         with self._cond:
             self.limit = limit
             self._cond.notify_all()
+
+    def wait_for_quit(self, timeout: float) -> bool:
+        """Whether the client sent QUIT (after DELE) within *timeout* seconds."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.quit_seen, timeout)
 
     def wait_for(self, forwarded: int, timeout: float) -> bool:
         """Whether *forwarded* counted bytes went through within *timeout* seconds."""
@@ -125,10 +138,13 @@ class KillProxy:
 
     def _up(self, client: socket.socket, server: socket.socket) -> None:
         while data := _recv(client):
-            if b"RETR " in data.upper():
-                with self._cond:
-                    if not self.retr_seen:
-                        self.retr_seen, self._started = True, time.monotonic()
+            with self._cond:
+                if b"RETR " in data.upper() and not self.retr_seen:
+                    self.retr_seen, self._started = True, time.monotonic()
+                self.dele_seen = self.dele_seen or b"DELE " in data.upper()
+                if self.hold_at_quit and b"QUIT" in data.upper():
+                    self.retr_seen, self.limit, self.quit_seen = True, self.forwarded, True
+                    self._cond.notify_all()
             if not _send(server, data):
                 return
 
@@ -245,6 +261,35 @@ def kill_inside_a_download(
     assert not set(pending) <= set(local_messages(maildir)), f"{why}: the download had ended"
 
 
+def kill_after_quit(
+    profile: Path, proxy: KillProxy, dovecot: DovecotServer, user: MailUser, why: str
+) -> None:
+    """A delete-mode trial: kill once QUIT reached the server, before its answer reached us.
+
+    The server deletes the messages but popgui never hears it: what it deleted must already
+    be stored, and the next run must neither lose nor fetch them again.
+    """
+    before = len(dovecot.server_messages(user.name))
+    proxy.arm(limit=2**62, rate=1e12, hold_at_quit=True)
+    process = subprocess.Popen(
+        [*POPGUI, "--profile", str(profile), "sync"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert proxy.wait_for_quit(WAIT), f"{why}: no QUIT ({process.poll()})"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        returncode = process.wait(timeout=WAIT)
+        proxy.close_connections()
+    assert returncode == -signal.SIGKILL, f"{why}: sync ended ({returncode}) before the kill"
+    assert proxy.dele_seen, f"{why}: QUIT without DELE"
+    deadline = time.monotonic() + WAIT
+    while len(dovecot.server_messages(user.name)) >= before:
+        assert time.monotonic() < deadline, f"{why}: the server deleted nothing at QUIT"
+        time.sleep(0.01)
+
+
 def check_nothing_lost(
     dovecot: DovecotServer, user: MailUser, maildir: Path, sent: list[bytes], why: str
 ) -> None:
@@ -276,6 +321,10 @@ def test_kill9_inside_downloads_loses_nothing_and_duplicates_nothing(
             pending = [content for content in sent if content not in stored]
             kill_inside_a_download(tmp_path, proxy, pending, rng, why)
             check_nothing_lost(dovecot, dovecot_user, maildir, sent, why)
+            if policy == "--delete" and trial % 3 == 2:
+                why += ", at QUIT"
+                kill_after_quit(tmp_path, proxy, dovecot, dovecot_user, why)
+                check_nothing_lost(dovecot, dovecot_user, maildir, sent, why)
         proxy.arm(limit=2**62, rate=1e12)
         final = run_popgui(tmp_path, "sync")
     finally:
