@@ -226,6 +226,18 @@ def add_account(profile: Path, port: int, user: MailUser, policy: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def start_sync(profile: Path) -> subprocess.Popen[bytes]:
+    """``popgui sync`` in the background, its error output in :func:`sync_errors`."""
+    with (profile / "sync.stderr").open("wb") as errors:
+        return subprocess.Popen(
+            [*POPGUI, "--profile", str(profile), "sync"], stdout=subprocess.DEVNULL, stderr=errors
+        )
+
+
+def sync_errors(profile: Path) -> str:
+    return (profile / "sync.stderr").read_text("utf-8", "replace").strip()
+
+
 def kill_inside_a_download(
     profile: Path, proxy: KillProxy, pending: list[bytes], rng: random.Random, why: str
 ) -> None:
@@ -234,15 +246,13 @@ def kill_inside_a_download(
     before = file_names(maildir / "new")
     total = sum(len(content) for content in pending)  # fewer than the octets RETR sends
     proxy.arm(limit=int(total * HOLD_SHARE), rate=total / DOWNLOAD_SECONDS)
-    process = subprocess.Popen(
-        [*POPGUI, "--profile", str(profile), "sync"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_sync(profile)
     try:
         deadline = time.monotonic() + WAIT
         while not file_names(maildir / "new") - before:
-            assert process.poll() is None, f"{why}: sync ended ({process.returncode}) early"
+            assert process.poll() is None, (
+                f"{why}: sync ended ({process.returncode}) early: {sync_errors(profile)}"
+            )
             assert time.monotonic() < deadline, f"{why}: no message reached new/"
             time.sleep(0.001)
         # Either at once (often while the batch that file belongs to is being recorded, the
@@ -257,7 +267,9 @@ def kill_inside_a_download(
         process.send_signal(signal.SIGKILL)
         returncode = process.wait(timeout=WAIT)
         proxy.close_connections()
-    assert returncode == -signal.SIGKILL, f"{why}: sync ended ({returncode}) before the kill"
+    assert returncode == -signal.SIGKILL, (
+        f"{why}: sync ended ({returncode}) before the kill: {sync_errors(profile)}"
+    )
     assert not set(pending) <= set(local_messages(maildir)), f"{why}: the download had ended"
 
 
@@ -271,18 +283,18 @@ def kill_after_quit(
     """
     before = len(dovecot.server_messages(user.name))
     proxy.arm(limit=2**62, rate=1e12, hold_at_quit=True)
-    process = subprocess.Popen(
-        [*POPGUI, "--profile", str(profile), "sync"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_sync(profile)
     try:
-        assert proxy.wait_for_quit(WAIT), f"{why}: no QUIT ({process.poll()})"
+        assert proxy.wait_for_quit(WAIT), (
+            f"{why}: no QUIT ({process.poll()}): {sync_errors(profile)}"
+        )
     finally:
         process.send_signal(signal.SIGKILL)
         returncode = process.wait(timeout=WAIT)
         proxy.close_connections()
-    assert returncode == -signal.SIGKILL, f"{why}: sync ended ({returncode}) before the kill"
+    assert returncode == -signal.SIGKILL, (
+        f"{why}: sync ended ({returncode}) before the kill: {sync_errors(profile)}"
+    )
     assert proxy.dele_seen, f"{why}: QUIT without DELE"
     deadline = time.monotonic() + WAIT
     while len(dovecot.server_messages(user.name)) >= before:
