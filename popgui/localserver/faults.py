@@ -29,6 +29,9 @@ class Faults:
       removed").
     * ``stall_on``: on this command (keyword or whole line), stop answering: read and ignore
       input until the client closes or the server stops.
+    * ``quit_answer_lost``: QUIT in the TRANSACTION state enters the UPDATE state (the marked
+      messages are deleted), then the connection closes without the ``+OK``, as when the
+      connection is lost at that moment.
     """
 
     greeting_error: str | None = None
@@ -36,6 +39,7 @@ class Faults:
     drop_after_bytes: int = 0
     err_on_command: dict[str, str] = field(default_factory=dict)
     stall_on: str | None = None
+    quit_answer_lost: bool = False
 
     def error_for(self, keyword: str, line: str) -> str | None:
         """The injected ``-ERR`` text for this command, if any."""

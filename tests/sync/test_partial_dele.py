@@ -74,3 +74,29 @@ def test_a_refused_dele_is_not_counted_when_the_others_succeed(profile: Profile)
     assert (result.error, result.deleted) == (None, 4)
     assert mailbox.uids() == [uids[4]]
     assert deleted_on_server(profile) == set(uids[:4])
+
+
+def test_deletions_whose_quit_answer_was_lost_do_not_look_like_a_migration(
+    profile: Profile,
+) -> None:
+    """The server deleted at QUIT but its +OK never arrived: nothing counts as deleted, and
+    when new mail comes the vanished UIDLs must not pass for a renumbered mailbox (the
+    migration guard would stop every later sync)."""
+    mailbox = ServerMailbox(f"Subject: old {n}\r\n\r\nold\r\n".encode() for n in range(10))
+    originals = mailbox.contents()
+    faults = Faults(quit_answer_lost=True)
+    with LocalPOP3Server([ServerAccount(USER, PASSWORD, mailbox)], faults=faults) as server:
+        account = make_account(server, policy="delete")
+        first = sync_account(account, PASSWORD, profile)
+        assert (first.downloaded, first.deleted) == (10, 0)
+        assert first.error is not None, "a QUIT without answer is an error"
+        assert mailbox.messages() == [], "the server did delete"
+        assert deleted_on_server(profile) == set()
+
+        faults.quit_answer_lost = False
+        fresh = [f"Subject: new {n}\r\n\r\nnew\r\n".encode() for n in range(10)]
+        for content in fresh:
+            mailbox.add(content)
+        second = sync_account(account, PASSWORD, profile)
+        assert (second.error, second.downloaded, second.deleted) == (None, 10, 10)
+    assert maildir_contents(account.maildir_path(profile)) == as_stored(originals + fresh)
