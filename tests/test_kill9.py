@@ -3,8 +3,9 @@
 Every trial lands inside a download, by construction rather than by timing luck: ``popgui
 sync`` talks to Dovecot through a proxy in this process that sees every byte. Each trial adds
 fresh mail to the Dovecot mailbox (so a keep-mode trial is never a no-op), waits until the
-first message of the trial is in the local ``new/`` and then kills the process at a seeded
-point of the bytes still to come (plus a seeded pause). The proxy throttles the download to
+first message of the trial is in the local ``new/``, then kills the process either at once
+(often while that batch is being recorded, the window recovery.py is for) or at a seeded point
+of the bytes still to come, plus a seeded pause. The proxy throttles the download to
 last a couple of seconds, so that batches are committed while it runs, and it holds back the
 last fifth of the mail until the first file is seen, so the kill always comes before the
 download could end, on a fast machine or a loaded one. Each trial checks that the process
