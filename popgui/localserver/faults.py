@@ -1,5 +1,7 @@
 """Faults the local POP3 server can inject, so tests can play a misbehaving server.
 
+The local POP2 server honours ``err_on_command`` only (see pop2server.py).
+
 A :class:`Faults` is read live by every session: a test may change it between sessions (or
 while one waits). The session asks it at three moments: before the greeting
 (:attr:`Faults.greeting_error`), for each command line (:meth:`Faults.stalls`,
@@ -27,6 +29,9 @@ class Faults:
       removed").
     * ``stall_on``: on this command (keyword or whole line), stop answering: read and ignore
       input until the client closes or the server stops.
+    * ``quit_answer_lost``: QUIT in the TRANSACTION state enters the UPDATE state (the marked
+      messages are deleted), then the connection closes without the ``+OK``, as when the
+      connection is lost at that moment.
     """
 
     greeting_error: str | None = None
@@ -34,6 +39,7 @@ class Faults:
     drop_after_bytes: int = 0
     err_on_command: dict[str, str] = field(default_factory=dict)
     stall_on: str | None = None
+    quit_answer_lost: bool = False
 
     def error_for(self, keyword: str, line: str) -> str | None:
         """The injected ``-ERR`` text for this command, if any."""

@@ -16,6 +16,10 @@ table, and the resolutions of the RFC's ambiguities, which this server implement
   (ambiguity 14); an idle session gets ``-`` and a close (ambiguity 15);
 * ``READ 0`` gives ``=0`` and ``READ 007`` means 7 (ambiguity 16).
 
+Tests may inject refusals with :attr:`Faults.err_on_command` (faults.py; the other faults are
+POP3 only): the command gets ``- <text>`` and a close. A refused QUIT applies no ACKD mark (a
+server that could not update the mailbox).
+
 Replies carry no text except the greeting and errors: ``#n``, ``=c``, ``+``.
 """
 
@@ -26,6 +30,7 @@ import hmac
 from collections.abc import Iterable
 
 from popgui.localserver.connection import Connection, LineTooLongError, LocalServerBase
+from popgui.localserver.faults import Faults
 from popgui.localserver.mailstore import (
     ServerAccount,
     ServerMailbox,
@@ -82,8 +87,10 @@ class LocalPOP2Server(LocalServerBase):
         greeting_host: str = "localhost",
         implementation: str = "popgui-localserver",
         idle_timeout: float | None = 600.0,
+        faults: Faults | None = None,
     ) -> None:
         super().__init__(host=host, port=port, idle_timeout=idle_timeout)
+        self.faults = faults if faults is not None else Faults()
         self.accounts: dict[str, ServerAccount] = {}
         for account in accounts:
             if account.user in self.accounts:
@@ -217,7 +224,8 @@ class _POP2Session:
             self._record(raw[:-2].decode("ascii", "replace"))
             raise _IllegalError("command lines are ASCII") from None
         keyword, sep, rest = text.partition(" ")
-        self._record(f"HELO {rest.split(' ')[0]} ****" if keyword == "HELO" else text)
+        shown = f"HELO {rest.split(' ')[0]} ****" if keyword == "HELO" else text
+        self._record(shown)
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
             raise _IllegalError("control character in command")
         if keyword not in _KEYWORDS:
@@ -227,6 +235,11 @@ class _POP2Session:
         if sep and not rest:
             raise _IllegalError("trailing space")
         argument = rest if sep else None
+        injected = self.server.faults.error_for(keyword, shown)
+        if injected is not None:
+            if keyword == "QUIT":
+                self.marked = set()  # the mailbox could not be updated
+            raise _IllegalError(injected)
         if keyword == "HELO":
             self._helo(argument)
         elif keyword == "FOLD":

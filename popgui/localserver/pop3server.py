@@ -661,5 +661,8 @@ class _POP3Session:
         left = len(self.mailbox)
         self.mailbox.unlock()
         self.mailbox = None
+        if self.server.faults.quit_answer_lost:
+            self.conn.discard_output()
+            raise _CloseSessionError
         self._ok(f"{self.server.implementation} signing off ({left} messages left)")
         raise _CloseSessionError

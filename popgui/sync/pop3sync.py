@@ -231,6 +231,7 @@ def delete_and_quit(
     if doomed:
         ctx.report("deleting", 0, len(doomed))
         marked = set(client.delete_many(by_uid[uid] for uid in doomed))
+        _forget_seen(ctx, {uid for uid in doomed if by_uid[uid] in marked})
     quit_ok = client.quit()
     if quit_ok and marked:
         # DELE counts only once QUIT has answered +OK (the UPDATE state, RFC 1939).
@@ -239,6 +240,18 @@ def delete_and_quit(
         ctx.result.deleted += len(deleted)
     ctx.report("done")
     return quit_ok
+
+
+def _forget_seen(ctx: SyncContext, asked: set[str]) -> None:
+    """Drop *asked* (DELE answered +OK) from the last listing before QUIT.
+
+    If QUIT's answer is lost, the server may have deleted them while popgui cannot record
+    it; their absence from the next listing must not count as vanished UIDLs, which the
+    migration guard would take for a renumbered mailbox once new mail arrives.
+    """
+    if asked:
+        seen = ctx.database.server_seen(ctx.key)
+        ctx.database.replace_server_seen(ctx.key, seen - asked)
 
 
 # -- servers without UIDL -------------------------------------------------------------------

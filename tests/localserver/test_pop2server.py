@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from popgui.localserver import LocalPOP2Server, ServerAccount, ServerMailbox
+from popgui.localserver import Faults, LocalPOP2Server, ServerAccount, ServerMailbox
 from popgui.localserver.pop2server import unquote_string, unquote_words
 from tests.localserver import RawClient, wait_until
 
@@ -87,6 +87,29 @@ def test_ackd_then_drop_still_deletes(server: LocalPOP2Server, account: ServerAc
         assert exchange(c, b"ACKD") == b"=%d\r\n" % len(M3)
     assert wait_until(lambda: len(account.mailbox) == 2)  # ambiguity 1: any session end
     assert account.mailbox.contents() == [M1, M3]
+
+
+def test_an_injected_quit_refusal_applies_no_mark(account: ServerAccount) -> None:
+    faults = Faults(err_on_command={"QUIT": "cannot update the mailbox"})
+    with LocalPOP2Server([account], faults=faults) as server, RawClient(server.address) as c:
+        c.line()
+        exchange(c, b"HELO sam pw")
+        exchange(c, b"READ 1")
+        c.send(b"RETR\r\n")
+        c.exact(len(M1))
+        exchange(c, b"ACKD")
+        expect_close(c, b"QUIT", b"- cannot update the mailbox")
+        assert server.log[-1] == "QUIT"
+    assert account.mailbox.contents() == [M1, M2, M3]
+
+
+def test_an_injected_refusal_of_one_command_line(account: ServerAccount) -> None:
+    faults = Faults(err_on_command={"READ 2": "message locked"})
+    with LocalPOP2Server([account], faults=faults) as server, RawClient(server.address) as c:
+        c.line()
+        exchange(c, b"HELO sam pw")
+        assert exchange(c, b"READ 1") == b"=%d\r\n" % len(M1)
+        expect_close(c, b"READ 2", b"- message locked")
 
 
 def test_quit_in_next_is_illegal(server: LocalPOP2Server, account: ServerAccount) -> None:
