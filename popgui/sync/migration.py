@@ -6,7 +6,8 @@ thousands of duplicates. Before downloading, the sync compares the current listi
 last one the guard let pass (``server_seen``, recorded before the download starts, so that a
 renumbering after an interrupted download, even the first one, is noticed too):
 
-* ``previous``: UIDLs seen last time, minus those popgui itself deleted (QUIT +OK);
+* ``previous``: UIDLs seen last time, minus those popgui itself deleted (QUIT +OK) and those
+  the server accepted a DELE for before a QUIT whose answer may have been lost;
 * ``vanished``: those of ``previous`` no longer listed;
 * ``unknown``: listed UIDLs neither seen last time nor ever delivered.
 
