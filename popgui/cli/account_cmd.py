@@ -86,10 +86,10 @@ def _add(args: Namespace) -> int:
         password = _carried_over_password(previous, account)
     if password is not None:
         SecretStore().store_password(account, password)
-        if previous is not None and keyring_key(previous) != keyring_key(account):
-            _forget_password(previous)
     settings.put(account)
     save_settings(profile.settings_file, settings)
+    if previous is not None and _old_password_unused(previous, account, stored=password):
+        _forget_password(previous)  # after the save: until then the old settings still read it
     where = account.maildir_path(profile)
     print(f"account {account.name!r} saved; its mail will go to {where}")
     if password is None and account.password_source == "keyring":
@@ -107,6 +107,20 @@ def _carried_over_password(previous: Account, account: Account) -> str | None:
         return SecretStore().get_password(previous)
     except PopguiError:
         return None
+
+
+def _old_password_unused(previous: Account, account: Account, *, stored: str | None) -> bool:
+    """Whether *previous*'s keyring password is left unused by the replacing *account*.
+
+    It is when the account now runs a password command, or when its password was stored under
+    a new key (name, user or host changed). A password that could not be carried over to the
+    new key stays, so that it is not lost.
+    """
+    if previous.password_source != "keyring":
+        return False
+    if account.password_source != "keyring":
+        return True
+    return stored is not None and keyring_key(previous) != keyring_key(account)
 
 
 def _forget_password(account: Account) -> None:

@@ -50,6 +50,8 @@ class AccountsController(QObject):
         self._forgetting: list[str] = []
         #: Edited accounts whose keyring password is being moved to their new key.
         self._rekeying: list[str] = []
+        #: Edited accounts that no longer read the keyring, whose old password is being removed.
+        self._dropping: list[str] = []
         #: The first folder's rows, read with the account's folders (see _show_first).
         self._first_folder: FirstFolder | None = None
         window.account_view.selectionModel().currentChanged.connect(self._account_changed)
@@ -259,9 +261,15 @@ class AccountsController(QObject):
         changes them, the stored password follows the account (a password typed in the dialog
         is already stored under the new key) and nothing stays under the old key.
 
-        Queued now, in the worker, so it runs before any sync asked for after the edit.
+        An account switched to a password command no longer reads its stored password, which
+        is removed. Queued now, in the worker, so it runs before any sync asked for after the
+        edit.
         """
-        if previous.password_source != "keyring" or edited.password_source != "keyring":
+        if previous.password_source != "keyring":
+            return
+        if edited.password_source != "keyring":
+            self._dropping.append(previous.name)
+            self._window.controller.forget_password(previous)
             return
         if keyring_key(previous) == keyring_key(edited):
             return
@@ -307,31 +315,30 @@ class AccountsController(QObject):
 
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
-        if finished.kind == "password" and finished.account in self._forgetting:
-            self._password_forgotten(finished)  # jobs run in order: this one is ours
-        elif finished.kind == "password" and finished.account in self._rekeying:
-            self._rekeying.remove(finished.account)
-            if finished.error is not None and not isinstance(finished.error, CancelledError):
-                self._window.message_bar.show_message(
-                    MainWindow.tr(
-                        "The stored password could not be moved to the account's new name, "
-                        "user or host in the keyring: {reason}"
-                    ).format(reason=describe(finished.error)),
-                    kind="warning",
-                )
+        """Warn when a keyring job this controller queued failed (jobs run in order)."""
+        if finished.kind != "password":
+            return
+        for pending, warning in (
+            (self._forgetting, MainWindow.tr(
+                "The account {account} was removed, but its password could not be "
+                "removed from the keyring: {reason}")),
+            (self._dropping, MainWindow.tr(
+                "The account {account} now gets its password from a command, but the "
+                "password stored before could not be removed from the keyring: {reason}")),
+            (self._rekeying, MainWindow.tr(
+                "The stored password could not be moved to the account's new name, "
+                "user or host in the keyring: {reason}")),
+        ):  # fmt: skip
+            if finished.account in pending:
+                pending.remove(finished.account)
+                self._warn_if_failed(finished, warning)
+                return
 
-    def _password_forgotten(self, finished: JobFinished) -> None:
-        """A removed account's password is gone from the keyring, or could not be removed."""
-        self._forgetting.remove(finished.account)
+    def _warn_if_failed(self, finished: JobFinished, warning: str) -> None:
         error = finished.error
         if error is not None and not isinstance(error, CancelledError):
-            self._window.message_bar.show_message(
-                MainWindow.tr(
-                    "The account {account} was removed, but its password could not be "
-                    "removed from the keyring: {reason}"
-                ).format(account=finished.account, reason=describe(error)),
-                kind="warning",
-            )
+            text = warning.format(account=finished.account, reason=describe(error))
+            self._window.message_bar.show_message(text, kind="warning")
 
     def save_account(
         self,

@@ -972,7 +972,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+184"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+186"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1085,7 +1085,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+76"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+82"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1108,12 +1108,17 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
+        <source>The account {account} now gets its password from a command, but the password stored before could not be removed from the keyring: {reason}</source>
+        <translation>Le compte {account} obtient désormais son mot de passe par une commande, mais le mot de passe enregistré auparavant n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The stored password could not be moved to the account&apos;s new name, user or host in the keyring: {reason}</source>
         <translation>Le mot de passe enregistré n’a pas pu être déplacé vers le nouveau nom, utilisateur ou serveur du compte dans le trousseau&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-6"/>
         <source>The account {account} was removed, but its password could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>

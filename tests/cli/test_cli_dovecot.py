@@ -9,7 +9,7 @@ import keyring
 import pytest
 
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
-from popgui.accounts.settings import load_settings
+from popgui.accounts.settings import Account, load_settings
 from tests.support.certs import TestPKI
 from tests.support.corpus import mixed_messages
 from tests.support.dovecot import DovecotServer, MailUser
@@ -278,3 +278,36 @@ def test_password_stdin_goes_to_the_real_keyring_and_remove_deletes_it(
     assert done.returncode == 0, done.stderr
     assert keyring.get_password(KEYRING_SERVICE, key) is None
     assert load_settings(tmp_path / "settings.json").names() == []
+
+
+def test_replace_moves_or_drops_the_keyring_password(
+    tmp_path: Path, dovecot: DovecotServer, dovecot_user: MailUser, secret_service: SecretService
+) -> None:
+    """``account add --replace`` with a new host keeps the stored password working under the
+    new keyring key and leaves nothing under the old one; switching to a password command
+    removes the password the account no longer reads."""
+    deliver(dovecot, dovecot_user, 2)
+
+    def add(host: str, *how: str, stdin: str | None = None) -> Account:
+        done = run_popgui(
+            tmp_path, "account", "add", "kr", "--host", host, "--port", str(dovecot.plain_port),
+            "--security", "none", "--user", dovecot_user.name, *how, stdin=stdin,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        account = load_settings(tmp_path / "settings.json").get("kr")
+        assert account is not None
+        return account
+
+    first = add("127.0.0.1", "--password-stdin", stdin=dovecot_user.password + "\n")
+    moved = add("localhost", "--replace")
+    assert keyring.get_password(KEYRING_SERVICE, keyring_key(first)) is None
+    assert keyring.get_password(KEYRING_SERVICE, keyring_key(moved)) == dovecot_user.password
+    code, report, stderr = sync_json(tmp_path)
+    assert (code, report[0]["downloaded"]) == (0, 2), stderr
+
+    by_command = add("localhost", "--password-command", password_command(dovecot_user.password),
+                     "--replace")  # fmt: skip
+    assert by_command.password_source == "command"
+    assert keyring.get_password(KEYRING_SERVICE, keyring_key(moved)) is None
+    code, report, stderr = sync_json(tmp_path)
+    assert (code, report[0]["error"]) == (0, None), stderr

@@ -8,6 +8,8 @@ with that password, and removing the account takes the password out of the keyri
 
 from __future__ import annotations
 
+import shlex
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -132,3 +134,41 @@ def test_renaming_in_the_dialog_keeps_the_stored_password_and_leaves_none_behind
     wait_for_rows(qtbot, window, 2)
     assert not window.message_bar.isVisible(), window.message_bar.label.text()
     keyring.delete_password(KEYRING_SERVICE, keyring_key(renamed))
+
+
+def test_switching_to_a_password_command_removes_the_stored_password(
+    qtbot: QtBot,
+    secret_service: SecretService,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    profile: Profile,
+    open_window: Opener,
+) -> None:
+    """The account no longer reads the keyring: its password must not stay there."""
+    deliver(dovecot, dovecot_user, 2)
+    account = Account(
+        name="dovecot", host="127.0.0.1", port=dovecot.plain_port, security="none",
+        user=dovecot_user.name,
+    )  # fmt: skip
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), dovecot_user.password)
+    save_accounts(profile, [account])
+    window = open_window()
+    dialogs: list[QWidget] = []
+    command = shlex.join([sys.executable, "-c", f"print({dovecot_user.password!r})"])
+
+    def use_the_command(dialog: AccountDialog) -> None:
+        dialog.command_radio.setChecked(True)
+        qtbot.keyClicks(dialog.command_edit, command)
+        dialog.ok_button.click()
+
+    when_modal(AccountDialog, use_the_command, dialogs)
+    window.actions_by_name["edit_account"].trigger()
+
+    assert dialogs, "the account dialog did not open"
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
+    edited = load_settings(profile.settings_file).get("dovecot")
+    assert edited is not None and edited.password_source == "command"
+    qtbot.waitUntil(lambda: stored_password(account) is None, timeout=30_000)
+    window.actions_by_name["get_mail"].trigger()
+    wait_for_rows(qtbot, window, 2)
+    assert not window.message_bar.isVisible(), window.message_bar.label.text()
