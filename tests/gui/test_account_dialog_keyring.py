@@ -107,6 +107,32 @@ def rename_and_press_ok(qtbot: QtBot, new_name: str, password: str) -> Callable[
     return act
 
 
+def edit_a_keyring_account(
+    qtbot: QtBot,
+    dovecot: DovecotServer,
+    user: MailUser,
+    profile: Profile,
+    open_window: Opener,
+    name: str,
+    edit: Callable[[Any], None],
+) -> tuple[Any, Account]:
+    """A window whose one account ``name`` has its password in gnome-keyring and two messages
+    waiting; ``edit`` is done in its Edit Account dialog, and the settings are written."""
+    deliver(dovecot, user, 2)
+    account = Account(
+        name=name, host="127.0.0.1", port=dovecot.plain_port, security="none", user=user.name
+    )
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), user.password)
+    save_accounts(profile, [account])
+    window = open_window()
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, edit, dialogs)
+    window.actions_by_name["edit_account"].trigger()
+    assert dialogs, "the account dialog did not open"
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
+    return window, account
+
+
 @pytest.mark.parametrize("typed", [False, True], ids=["left-empty", "typed-again"])
 def test_renaming_in_the_dialog_keeps_the_stored_password_and_leaves_none_behind(
     typed: bool,
@@ -119,22 +145,12 @@ def test_renaming_in_the_dialog_keeps_the_stored_password_and_leaves_none_behind
 ) -> None:
     """A rename changes the keyring key: the password must follow the account (the empty
     field promises to keep it), and nothing may stay under the old key."""
-    deliver(dovecot, dovecot_user, 2)
-    old = Account(
-        name="before", host="127.0.0.1", port=dovecot.plain_port, security="none",
-        user=dovecot_user.name,
-    )  # fmt: skip
-    keyring.set_password(KEYRING_SERVICE, keyring_key(old), dovecot_user.password)
-    save_accounts(profile, [old])
-    window = open_window()
-    dialogs: list[QWidget] = []
     edit = rename_and_press_ok(qtbot, "dovecot", dovecot_user.password if typed else "")
-    when_modal(AccountDialog, edit, dialogs)
 
-    window.actions_by_name["edit_account"].trigger()
+    window, old = edit_a_keyring_account(
+        qtbot, dovecot, dovecot_user, profile, open_window, "before", edit
+    )
 
-    assert dialogs, "the account dialog did not open"
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     renamed = load_settings(profile.settings_file).get("dovecot")
     assert renamed is not None
     # The keyring work is queued in the engine worker: wait for the old entry to go.
@@ -155,15 +171,6 @@ def test_switching_to_a_password_command_removes_the_stored_password(
     open_window: Opener,
 ) -> None:
     """The account no longer reads the keyring: its password must not stay there."""
-    deliver(dovecot, dovecot_user, 2)
-    account = Account(
-        name="dovecot", host="127.0.0.1", port=dovecot.plain_port, security="none",
-        user=dovecot_user.name,
-    )  # fmt: skip
-    keyring.set_password(KEYRING_SERVICE, keyring_key(account), dovecot_user.password)
-    save_accounts(profile, [account])
-    window = open_window()
-    dialogs: list[QWidget] = []
     command = shlex.join([sys.executable, "-c", f"print({dovecot_user.password!r})"])
 
     def use_the_command(dialog: AccountDialog) -> None:
@@ -171,11 +178,10 @@ def test_switching_to_a_password_command_removes_the_stored_password(
         qtbot.keyClicks(dialog.command_edit, command)
         dialog.ok_button.click()
 
-    when_modal(AccountDialog, use_the_command, dialogs)
-    window.actions_by_name["edit_account"].trigger()
+    window, account = edit_a_keyring_account(
+        qtbot, dovecot, dovecot_user, profile, open_window, "dovecot", use_the_command
+    )
 
-    assert dialogs, "the account dialog did not open"
-    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=30_000)  # the settings written
     edited = load_settings(profile.settings_file).get("dovecot")
     assert edited is not None and edited.password_source == "command"
     qtbot.waitUntil(lambda: stored_password(account) is None, timeout=30_000)
