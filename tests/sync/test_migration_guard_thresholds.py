@@ -33,6 +33,14 @@ from .guard_support import (
 
 pytestmark = pytest.mark.dovecot
 
+
+def test_the_thresholds_are_the_documented_ones() -> None:
+    """The tests below follow the constants; this one pins them to what the documentation
+    promises (docs/internals.md, "Guards on the way": at least 5 seen, at least half of them
+    vanished, unknown ones at least 80% of the vanished), so a change is made on purpose."""
+    assert (MIN_PREVIOUS, VANISHED_SHARE, UNKNOWN_SHARE) == (5, 0.5, 0.8)
+
+
 #: How many messages the share tests start with, and the boundaries of the shares for it:
 #: at least 5 of the 10 must vanish, and at least 8 unknown ones appear if all 10 vanished.
 MAILBOX = 10
