@@ -23,7 +23,12 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
 from popgui.gui.listing import ListContents, ListQuery, read_list
-from popgui.gui.mailthread import MailOpener, MailWorker, start_worker_thread
+from popgui.gui.mailthread import (
+    MailOpener,
+    MailWorker,
+    start_worker_thread,
+    wait_for_worker_thread,
+)
 from popgui.profile import Profile
 
 if TYPE_CHECKING:
@@ -138,9 +143,7 @@ class IndexReader(QObject):
         self._waiting = None
         if self._thread is not None:
             self._thread.quit()
-            if not self._thread.wait(max(0, timeout_ms)):
-                _log.warning("the index reader thread did not stop in time")
-                _KEPT.append((self._thread, self._worker))  # never destroy a running QThread
+            wait_for_worker_thread(self._thread, self._worker, timeout_ms, "index reader")
 
     def _start(self, request: RefreshRequest) -> None:
         if self._thread is None:
@@ -163,6 +166,3 @@ class IndexReader(QObject):
         if waiting is not None:
             self._start(waiting)
         self.ready.emit(refreshed)
-
-
-_KEPT: list[tuple[QThread, _ReaderWorker | None]] = []

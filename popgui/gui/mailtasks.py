@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from popgui.errors import PopguiError
-from popgui.gui.mailthread import MailOpener, MailWorker, start_worker_thread
+from popgui.gui.mailthread import (
+    MailOpener,
+    MailWorker,
+    start_worker_thread,
+    wait_for_worker_thread,
+)
 
 if TYPE_CHECKING:
     from popgui.store.localmail import LocalMail
@@ -122,9 +127,7 @@ class MailTasks(QObject):
         self._waiting.clear()
         if self._thread is not None:
             self._submit.emit(None)  # after the tasks already queued
-            if not self._thread.wait(max(0, timeout_ms)):
-                _log.warning("the local mail thread did not stop in time")
-                _KEPT.append((self._thread, self._worker))  # never destroy a running QThread
+            wait_for_worker_thread(self._thread, self._worker, timeout_ms, "local mail")
 
     def _start(
         self,
@@ -158,6 +161,3 @@ class MailTasks(QObject):
             done(outcome.value)
         if not self._waiting:
             self.idle.emit()
-
-
-_KEPT: list[tuple[QThread, _TaskWorker | None]] = []

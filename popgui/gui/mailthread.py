@@ -8,6 +8,7 @@ The thread itself starts when first used, so the window shows without waiting fo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,9 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 if TYPE_CHECKING:
     from popgui.store.localmail import LocalMail
 
-__all__ = ["MailOpener", "MailWorker", "start_worker_thread"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["MailOpener", "MailWorker", "start_worker_thread", "wait_for_worker_thread"]
 
 #: Opens a thread's own LocalMail; returns it and how to close it (in that thread).
 MailOpener = Callable[[], "tuple[LocalMail, Callable[[], None]]"]
@@ -68,3 +71,17 @@ def start_worker_thread(
     thread.finished.connect(worker.close, Qt.ConnectionType.DirectConnection)
     thread.start()
     return thread
+
+
+#: Threads that did not stop in time, with their workers: a running QThread must never be
+#: destroyed (Qt aborts the process), so they are kept until the process ends.
+_KEPT: list[tuple[QThread, MailWorker | None]] = []
+
+
+def wait_for_worker_thread(
+    thread: QThread, worker: MailWorker | None, timeout_ms: int, what: str
+) -> None:
+    """Wait at most *timeout_ms* for *thread* to finish; keep it alive (and say so) if not."""
+    if not thread.wait(max(0, timeout_ms)):
+        _log.warning("the %s thread did not stop in time", what)
+        _KEPT.append((thread, worker))

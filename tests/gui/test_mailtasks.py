@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from popgui.errors import DeliveryError, PopguiError
+from popgui.gui import mailthread
 from popgui.gui.mailtasks import MailTasks
 
 
@@ -94,3 +97,28 @@ def test_shutdown_finishes_what_was_asked_first() -> None:
     called: list[object] = []
     tasks.file(lambda: 1, called.append, called.append)  # after shutdown: ignored
     assert called == [] and not tasks.is_busy()
+
+
+def test_a_thread_that_does_not_stop_in_time_is_kept_and_reported(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Closing the window must not wait forever on a stuck task, nor destroy the running
+    QThread (Qt aborts the process): the thread is kept, and the log says so."""
+    release = threading.Event()
+    started = threading.Event()
+    tasks = MailTasks(_FakeMail().opener)
+
+    def stuck() -> None:
+        started.set()
+        release.wait(60)
+
+    tasks.file(stuck, lambda _result: None, lambda _error: None)
+    assert started.wait(30)
+    with caplog.at_level(logging.WARNING, logger="popgui.gui.mailthread"):
+        tasks.shutdown(timeout_ms=50)
+    assert "the local mail thread did not stop in time" in caplog.text
+    thread = tasks._thread
+    assert thread is not None and thread.isRunning()
+    assert any(kept is thread for kept, _worker in mailthread._KEPT)
+    release.set()
+    assert thread.wait(30_000)  # it ends once the task does
