@@ -14,6 +14,7 @@ __all__ = [
     "POP2_AUTH",
     "POP2_SECURITY",
     "AuthMethod",
+    "OAuthProvider",
     "PasswordSource",
     "Policy",
     "Protocol",
@@ -23,12 +24,16 @@ __all__ = [
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]
 AuthMethod = Literal[
-    "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2"
-]
+    "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256",
+    "xoauth2", "oauth2",
+]  # fmt: skip
 #: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
 #: the account dialog's list).
 AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
 PasswordSource = Literal["keyring", "command"]
+#: Who signs an ``oauth2`` account in: Microsoft (Outlook.com, Microsoft 365), Google (Gmail),
+#: or any provider whose issuer publishes a discovery document (RFC 8414 / OpenID).
+OAuthProvider = Literal["microsoft", "google", "custom"]
 Policy = Literal["keep", "delete", "delete-after-days"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.

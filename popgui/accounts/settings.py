@@ -2,7 +2,7 @@
 
 The file (``Profile.settings_file``) looks like::
 
-    {"version": 2, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+    {"version": 3, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
 
 Passwords are never written here: they live in the system keyring or come from the
 account's password command (:mod:`popgui.accounts.secrets`).
@@ -31,11 +31,13 @@ from popgui.accounts.choices import (
     POP2_AUTH,
     POP2_SECURITY,
     AuthMethod,
+    OAuthProvider,
     PasswordSource,
     Policy,
     Protocol,
     Security,
 )
+from popgui.accounts.oauth_settings import OAUTH_TEXT_FIELDS, check_oauth
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.durable import write_atomically
 from popgui.errors import ConfigError, DeliveryError
@@ -60,6 +62,9 @@ class Account:
     every so many minutes (1..1440). ``delete_when_deleted_locally`` deletes a message on the
     server at the next sync once the user has moved it to Trash in the window (the local copy
     in Trash is what keeps it safe; moving it back out of Trash cancels the deletion).
+    The ``oauth_*`` fields describe how an ``auth="oauth2"`` account signs in: the provider,
+    the issuer (``custom``), a client id of the account's own (None: the build's), the
+    Microsoft tenant, and the scopes (None: the provider's). Its tokens live in the keyring.
     """
 
     name: str
@@ -79,6 +84,11 @@ class Account:
     fingerprint: str | None = None
     check_interval_minutes: int | None = None
     delete_when_deleted_locally: bool = False
+    oauth_provider: OAuthProvider | None = None
+    oauth_issuer: str | None = None
+    oauth_client_id: str | None = None
+    oauth_tenant: str | None = None
+    oauth_scope: str | None = None
 
     @property
     def effective_port(self) -> int:
@@ -102,7 +112,7 @@ class Account:
 # -- validation -------------------------------------------------------------------------------
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
-                "ca_file", "fingerprint")  # fmt: skip
+                "ca_file", "fingerprint", *OAUTH_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
@@ -186,6 +196,7 @@ def validate_account(account: Account) -> Account:
         )
     _check_password_source(account)
     _check_protocol(account)
+    check_oauth(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
             raise ConfigError(f"{name} is empty: leave it out to use the default")
@@ -269,12 +280,14 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
     for name in _CHOICES:
         if name in data and data[name] is None:
             raise ConfigError(f"{name} may not be null")
+    if data.get("oauth_provider") is not None:
+        _check_text("oauth_provider", data["oauth_provider"])
     return validate_account(Account(**cast(dict[str, Any], data)))
 
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -296,11 +309,18 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "accounts": accounts, "version": 2}
 
 
+def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 adds the ``oauth_*`` fields, absent (None) for every existing account: a
+    version 2 file has no ``oauth2`` account. The version number is what changes, so that an
+    older popgui refuses a file that may hold one rather than misread it."""
+    return {**data, "version": 3}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
 #: format: add a step here, raise SETTINGS_VERSION, and keep every older step.
-MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 
 
 @dataclass

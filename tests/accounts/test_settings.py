@@ -387,7 +387,7 @@ def test_unversioned_file_is_migrated(tmp_path: Path) -> None:
 
 
 def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A made-up version 3 whose migration renamed security "ssl" to "tls"."""
+    """A made-up next version whose migration renamed security "ssl" to "tls"."""
     seen: list[int] = []
 
     def recorded(version: int, step: Migration) -> Migration:
@@ -407,27 +407,28 @@ def test_migrations_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(
         settings_module, "MIGRATIONS", [recorded(n, step) for n, step in enumerate(steps)]
     )
-    monkeypatch.setattr(settings_module, "SETTINGS_VERSION", 3)
+    made_up = settings_module.SETTINGS_VERSION + 1
+    monkeypatch.setattr(settings_module, "SETTINGS_VERSION", made_up)
     old = {"name": "w", "host": "h.example", "user": "u", "security": "ssl"}
     path = tmp_path / "settings.json"
 
     path.write_text(json.dumps({"accounts": [old]}))  # version 0: no version key
     assert load_settings(path).get("w") == Account(name="w", host="h.example", user="u")
-    assert seen == [0, 1, 2]
+    assert seen == list(range(made_up))
 
     seen.clear()
     path.write_text(json.dumps({"version": 1, "accounts": [old]}))
     assert load_settings(path).get("w") == Account(name="w", host="h.example", user="u")
-    assert seen == [1, 2]
+    assert seen == list(range(1, made_up))
 
     seen.clear()
-    path.write_text(json.dumps({"version": 3, "accounts": [old]}))
+    path.write_text(json.dumps({"version": made_up, "accounts": [old]}))
     with pytest.raises(ConfigError, match="security must be one of tls, starttls, none"):
         load_settings(path)
     assert seen == []
 
     save_settings(path, Settings([account()]))
-    assert json.loads(path.read_text())["version"] == 3
+    assert json.loads(path.read_text())["version"] == made_up
 
 
 # -- the profile ------------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""The checks of an account's OAuth2 sign-in settings (the ``oauth_*`` fields).
+
+An ``auth="oauth2"`` account signs in through its provider and keeps the tokens in the
+system keyring: it names a provider, and ``custom`` names the issuer whose discovery document
+gives the endpoints. The fields make no sense with another ``auth``, and a password command
+makes no sense with ``oauth2`` (``xoauth2`` is the method for an access token printed by a
+command). Errors are :class:`~popgui.errors.ConfigError` naming the field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import TYPE_CHECKING, get_args
+from urllib.parse import urlsplit
+
+from popgui.accounts.choices import OAuthProvider
+from popgui.errors import ConfigError
+
+if TYPE_CHECKING:
+    from popgui.accounts.settings import Account
+
+__all__ = ["OAUTH_FIELDS", "OAUTH_PROVIDERS", "OAUTH_TEXT_FIELDS", "check_oauth"]
+
+OAUTH_PROVIDERS: tuple[str, ...] = get_args(OAuthProvider)
+#: The free-text fields (checked like every text field: no control characters, a length).
+OAUTH_TEXT_FIELDS = ("oauth_issuer", "oauth_client_id", "oauth_tenant", "oauth_scope")
+OAUTH_FIELDS = ("oauth_provider", *OAUTH_TEXT_FIELDS)
+
+#: A Microsoft tenant: common, consumers, organizations, a directory id or a domain name.
+_TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+
+
+def check_oauth(account: Account) -> None:
+    """Refuse OAuth2 settings that contradict each other, or an ``oauth2`` account without a
+    provider; accept everything else unchanged."""
+    if account.auth != "oauth2":
+        for name in OAUTH_FIELDS:
+            if getattr(account, name) is not None:
+                raise ConfigError(f"{name} is only used with auth oauth2")
+        return
+    if account.password_source != "keyring" or account.password_command is not None:
+        raise ConfigError(
+            "auth oauth2 keeps its sign-in in the system keyring and takes no password "
+            "command; for an access token printed by a command, use auth xoauth2"
+        )
+    provider = account.oauth_provider
+    if provider is None:
+        raise ConfigError(
+            f"oauth_provider is needed with auth oauth2 ({', '.join(OAUTH_PROVIDERS)})"
+        )
+    if provider not in OAUTH_PROVIDERS:
+        raise ConfigError(
+            f"oauth_provider must be one of {', '.join(OAUTH_PROVIDERS)}, not {provider!r}"
+        )
+    _check_issuer(account)
+    _check_tenant(account)
+    for name in ("oauth_client_id", "oauth_scope"):
+        value = getattr(account, name)
+        if value is not None and not value.strip():
+            raise ConfigError(f"{name} is empty: leave it out to use the provider's")
+
+
+def _check_issuer(account: Account) -> None:
+    issuer = account.oauth_issuer
+    if account.oauth_provider != "custom":
+        if issuer is not None:
+            raise ConfigError("oauth_issuer is only used with oauth_provider custom")
+        return
+    if not issuer:
+        raise ConfigError(
+            "oauth_issuer is needed with oauth_provider custom: the address whose "
+            "/.well-known/openid-configuration describes the provider"
+        )
+    parts = urlsplit(issuer)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return  # a provider on this machine: nothing travels over a network
+    raise ConfigError(
+        f"oauth_issuer must be an https:// address (http:// only on this machine), not {issuer!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_tenant(account: Account) -> None:
+    tenant = account.oauth_tenant
+    if tenant is None:
+        return
+    if account.oauth_provider != "microsoft":
+        raise ConfigError("oauth_tenant is only used with oauth_provider microsoft")
+    if not _TENANT.fullmatch(tenant):
+        raise ConfigError(
+            "oauth_tenant must be common, consumers, organizations, a directory id or a "
+            f"domain name, not {tenant!r}"
+        )
