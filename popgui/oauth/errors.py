@@ -132,7 +132,7 @@ def explain(reply: Mapping[str, object], *, provider: str = "") -> str:
             return f"{AADSTS_EXPLANATIONS[code]} (Microsoft AADSTS{code})"
     if error == "invalid_grant":
         text = "the sign-in is no longer valid (expired or revoked): sign in again"
-        if provider == "google" or "expired or revoked" in description.lower():
+        if provider == "google":
             text += f". {GOOGLE_TESTING_NOTE}"
         return text + (f" (the provider said: {_first_line(description)})" if description else "")
     if error in _GOOGLE_EXPLANATIONS:

@@ -25,10 +25,7 @@ RENEW_MARGIN = 300.0
 
 
 def login_hint(account: Account) -> str:
-    return (
-        f"sign in again: run `popgui account login {account.name}`, or use "
-        "Sign in again… in the window"
-    )
+    return f"run `popgui account login {account.name}`, or use Sign in again… in the window"
 
 
 def fresh_access_token(
@@ -52,8 +49,8 @@ def fresh_access_token(
         return record.access_token
     if not record.refresh_token:
         raise SignInRequiredError(
-            f"the sign-in of account {account.name!r} has expired and cannot be renewed: "
-            + login_hint(account)
+            f"the sign-in of account {account.name!r} has expired and cannot be renewed: sign in "
+            f"again: {login_hint(account)}"
         )
     renewed = _renew(account, config, record, store, endpoints)
     store.save(account, renewed)
@@ -78,8 +75,7 @@ def _renew(
             except SignInRequiredError:
                 pass
         raise SignInRequiredError(
-            f"account {account.name!r}: {error}. {login_hint(account)[0].upper()}"
-            f"{login_hint(account)[1:]}",
+            f"account {account.name!r}: {error}; to sign in again, {login_hint(account)}",
             error=error.error,
         ) from None
     except OAuthConfigError as error:

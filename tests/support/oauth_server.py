@@ -10,7 +10,8 @@ and serves:
   ``"wrong-iss"`` with a forged ``state`` or ``iss``. ``send_iss`` adds RFC 9207's ``iss``;
 - ``/token``: ``authorization_code`` (checks ``code_verifier``), ``refresh_token`` (rotation;
   a rotated-out token used again is reuse: the whole family is revoked, as OAuth 2.1 asks;
-  ``old_refresh_stays_valid`` makes it behave like Microsoft, whose old tokens keep working)
+  ``old_refresh_stays_valid`` makes it behave like Microsoft, whose old tokens keep working;
+  ``reuse_detection = False``: a rotated-out token is merely refused)
   and the device grant; :attr:`queued_token_errors` are answered first, one per request;
 - ``/devicecode``: starts a device sign-in; the test answers it with :meth:`approve`,
   :meth:`deny`, :meth:`expire`, and can queue ``slow_down`` replies;
@@ -112,6 +113,7 @@ class OAuthTestServer:
         self.send_iss = True
         self.rotate = True
         self.old_refresh_stays_valid = False
+        self.reuse_detection = True
         self.expires_in = 3600
         self.refresh_token_expires_in: int | None = None
         self.access_token_length = 40
@@ -252,7 +254,7 @@ class OAuthTestServer:
         token = form.get("refresh_token", "")
         grant = self._state.refresh.get(token)
         family = grant.family if grant else self._state.rotated_out.get(token)
-        if family is not None and token in self._state.rotated_out:
+        if family is not None and token in self._state.rotated_out and self.reuse_detection:
             self._state.revoked_families.add(family)  # reuse of a rotated-out token
         if grant is None or family in self._state.revoked_families:
             self.counts.rejected_refresh += 1
