@@ -171,3 +171,21 @@ def error_from_reply(reply: Mapping[str, object], *, provider: str, what: str) -
     }:
         return OAuthConfigError(message, error=error)
     return OAuthError(message, error=error or None)
+
+
+def mail_server_refused(provider: str, account_name: str) -> str:
+    """What to say when a freshly renewed token is still refused by the POP server."""
+    if provider == "microsoft":
+        why = (
+            "POP may be disabled for this mailbox (Outlook.com: Settings, Mail, Forwarding and "
+            "IMAP, 'Let devices and apps use POP'; Microsoft 365: an administrator enables POP "
+            "for the mailbox), or the user name is not the mailbox address"
+        )
+    elif provider == "google":
+        why = "POP may be disabled in Gmail's settings (Forwarding and POP/IMAP)"
+    else:
+        why = "the token may lack the scope the mail server needs, or name another user"
+    return (
+        f"the mail server refused the sign-in of account {account_name!r} although the "
+        f"provider issued a new token: {why}"
+    )
