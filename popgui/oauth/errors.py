@@ -81,6 +81,10 @@ AADSTS_EXPLANATIONS: dict[int, str] = {
     50126: "the user name or password was wrong: sign in again",
     50034: "this user does not exist in the tenant: check the mailbox address and tenant",
     50058: "you are not signed in to Microsoft in the browser: sign in again",
+    50011: "the loopback redirect address is not registered for this client id: its owner "
+    "must add http://127.0.0.1 (and http://localhost) as redirect URIs of the 'Mobile and "
+    "desktop applications' platform (docs/oauth.md)",
+    7000112: "this app is disabled in your organisation: ask your administrator",
     9002313: "the request was malformed: check the account's OAuth settings",
 }
 
@@ -155,6 +159,10 @@ SIGN_IN_AGAIN_ERRORS = frozenset({"invalid_grant", "interaction_required", "cons
 SIGN_IN_AGAIN_AADSTS = frozenset({65001, 50076, 50079, 70000, 70008, 50173, 700082, 700084,
                                   50058})  # fmt: skip
 
+#: Errors that only a change of the account's OAuth settings (or the app's registration) fixes.
+CONFIG_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_scope"})
+CONFIG_AADSTS = frozenset({700016, 7000218, 7000215, 90002, 50011})
+
 
 def error_from_reply(reply: Mapping[str, object], *, provider: str, what: str) -> OAuthError:
     """The typed error for an error reply of the token endpoint; ``what`` says what was tried."""
@@ -163,12 +171,7 @@ def error_from_reply(reply: Mapping[str, object], *, provider: str, what: str) -
     codes = set(aadsts_codes(reply))
     if error in SIGN_IN_AGAIN_ERRORS or codes & SIGN_IN_AGAIN_AADSTS:
         return SignInRequiredError(message, error=error or None)
-    if error in {"invalid_client", "unauthorized_client", "invalid_scope"} or codes & {
-        700016,
-        7000218,
-        7000215,
-        90002,
-    }:
+    if error in CONFIG_ERRORS or codes & CONFIG_AADSTS:
         return OAuthConfigError(message, error=error)
     return OAuthError(message, error=error or None)
 

@@ -22,6 +22,7 @@ def person(server: OAuthTestServer, *, after: int, action: str) -> Callable[[flo
 
     def wait(seconds: float) -> bool:
         waits.append(seconds)
+        assert len(waits) <= after + 10, "still polling long after the answer"
         if len(waits) == after:
             getattr(server, action)()
         return False
