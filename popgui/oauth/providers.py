@@ -186,6 +186,15 @@ def discovery_url(issuer: str) -> str:
     return check_url(issuer.rstrip("/"), "issuer") + "/.well-known/openid-configuration"
 
 
+def issuer_name(config: OAuthConfig) -> str:
+    """The issuer a token record of ``config`` names, known without a network request."""
+    if config.provider == "custom":
+        return (config.issuer or "").rstrip("/")
+    microsoft = config.provider == "microsoft"
+    endpoints = microsoft_endpoints(config) if microsoft else google_endpoints()
+    return endpoints.issuer or endpoints.issuer_prefix or config.provider
+
+
 def endpoints_for(config: OAuthConfig, *, timeout: float = 30.0) -> Endpoints:
     """The endpoints of ``config``; for ``custom``, read from the issuer's discovery document."""
     if config.provider == "microsoft":

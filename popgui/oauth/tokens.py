@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from popgui.accounts.settings import Account
 from popgui.oauth.errors import OAuthConfigError, SignInRequiredError
-from popgui.oauth.providers import Endpoints, OAuthConfig
+from popgui.oauth.providers import Endpoints, OAuthConfig, issuer_name
 from popgui.oauth.tokenstore import TokenRecord, TokenStore
 
 #: Renew this many seconds before the access token expires (a sync may take a while to log in).
@@ -44,6 +44,12 @@ def fresh_access_token(
         raise SignInRequiredError(
             f"account {account.name!r} has not signed in yet: run "
             f"`popgui account login {account.name}` (or use Sign in… in the window)"
+        )
+    if record.issuer != issuer_name(config):
+        # The provider, tenant or issuer changed since the sign-in: its tokens are for another.
+        raise SignInRequiredError(
+            f"the OAuth settings of account {account.name!r} changed since it signed in: sign "
+            f"in again: {login_hint(account)}"
         )
     if not refused and not record.expires_within(margin, now()):
         return record.access_token

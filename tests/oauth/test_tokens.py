@@ -204,6 +204,16 @@ def test_kill_between_the_token_reply_and_the_keyring_write(
     assert load_settings(settings_file).accounts == [account]
 
 
+def test_changed_oauth_settings_ask_to_sign_in_again(
+    secret_service: SecretService, oauth_server: OAuthTestServer, account: Account
+) -> None:
+    sign_in(oauth_server, account)
+    elsewhere = OAuthConfig(provider="microsoft", client_id="x", authority=oauth_server.url)
+    with pytest.raises(SignInRequiredError, match="changed since it signed in"):
+        fresh_access_token(account, elsewhere)
+    assert oauth_server.token_requests == []
+
+
 def test_removing_the_record(
     secret_service: SecretService, oauth_server: OAuthTestServer, account: Account
 ) -> None:
