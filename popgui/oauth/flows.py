@@ -1,0 +1,314 @@
+"""Signing in (browser with PKCE, or device code) and refreshing, with oauthlib.
+
+oauthlib builds the token requests and checks the replies (RFC 6749, 7636 and 8628, with a
+typed error for each OAuth error code); popgui sends them with :mod:`popgui.oauth.http`,
+receives the browser's reply with :mod:`popgui.oauth.loopback` and turns the provider's error
+replies into plain words with :mod:`popgui.oauth.errors`. oauthlib is imported here only: a
+password account never loads it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from oauthlib.oauth2 import DeviceClient, OAuth2Error, WebApplicationClient
+from oauthlib.oauth2.rfc6749.parameters import parse_token_response
+
+from popgui.oauth.errors import (
+    OAuthConfigError,
+    OAuthError,
+    SignInCancelledError,
+    error_from_reply,
+    explain,
+)
+from popgui.oauth.http import post_form
+from popgui.oauth.loopback import LoopbackReceiver
+from popgui.oauth.providers import Endpoints, OAuthConfig, check_url, endpoints_for
+from popgui.oauth.tokenstore import TokenRecord
+
+BROWSER_TIMEOUT = 300.0
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def _issuer_name(config: OAuthConfig, endpoints: Endpoints) -> str:
+    return endpoints.issuer or endpoints.issuer_prefix or config.provider
+
+
+def token_request(
+    config: OAuthConfig, endpoints: Endpoints, fields: dict[str, str], *, what: str,
+    previous: TokenRecord | None = None, timeout: float = 30.0,
+) -> TokenRecord:  # fmt: skip
+    """POST ``fields`` to the token endpoint; the record of the reply, or a typed error."""
+    secret = config.effective_client_secret()
+    if secret:
+        fields = {**fields, "client_secret": secret}
+    url = check_url(endpoints.token, "token endpoint")
+    status, reply = post_form(url, fields, what=what, timeout=timeout)
+    if status != 200 or "error" in reply:
+        if "error" not in reply:
+            raise OAuthError(f"{what} failed: the provider answered HTTP {status}")
+        raise error_from_reply(reply, provider=config.provider, what=what)
+    try:
+        parsed = parse_token_response(_json_text(reply))  # checks access_token and expiry
+    except OAuth2Error as error:
+        raise OAuthError(f"{what} failed: the provider's reply was not usable "
+                         f"({error.error})") from None  # fmt: skip
+    return TokenRecord.from_reply(
+        dict(parsed), issuer=_issuer_name(config, endpoints), token_endpoint=url,
+        previous=previous,
+    )  # fmt: skip
+
+
+def _json_text(reply: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(reply)
+
+
+# -- the browser (authorization code with PKCE, on a loopback redirect) ------------------------
+
+
+@dataclass
+class BrowserSignIn:
+    """A browser sign-in in progress: open :attr:`url`, then :meth:`finish`."""
+
+    config: OAuthConfig
+    endpoints: Endpoints
+    url: str
+    state: str
+    verifier: str
+    receiver: LoopbackReceiver
+
+    def finish(self, *, timeout: float = BROWSER_TIMEOUT,
+               cancel: threading.Event | None = None) -> TokenRecord:  # fmt: skip
+        """Wait for the browser's reply and exchange its code; always closes the receiver."""
+        try:
+            reply = self.receiver.wait(timeout=timeout, cancel=cancel)
+        finally:
+            self.receiver.close()
+        code = self._check(reply)
+        client = WebApplicationClient(self.config.effective_client_id())
+        body = client.prepare_request_body(
+            code=code, redirect_uri=self.receiver.redirect_uri, code_verifier=self.verifier,
+            include_client_id=True,
+        )  # fmt: skip
+        return token_request(self.config, self.endpoints, _form(body), what="signing in")
+
+    def _check(self, reply: dict[str, str]) -> str:
+        if not secrets.compare_digest(reply.get("state", ""), self.state):
+            raise OAuthError(
+                "the browser came back with a reply that does not belong to this sign-in "
+                "(its state differs); nothing was stored: sign in again"
+            )
+        iss = reply.get("iss")
+        if iss is not None and not self.endpoints.issuer_matches(iss):  # RFC 9207
+            raise OAuthError(
+                f"the browser came back from another issuer ({iss!r}) than the one popgui "
+                "sent it to; nothing was stored: sign in again"
+            )
+        if "error" in reply:
+            raise error_from_reply(reply, provider=self.config.provider,
+                                   what="signing in in the browser")  # fmt: skip
+        code = reply.get("code", "")
+        if not code:
+            raise OAuthError("the browser came back without an authorization code")
+        return code
+
+    def cancel(self) -> None:
+        self.receiver.close()
+
+
+def _form(body: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(body, keep_blank_values=True))
+
+
+def start_browser_sign_in(
+    config: OAuthConfig, *, user: str | None = None, endpoints: Endpoints | None = None
+) -> BrowserSignIn:
+    """Start the loopback receiver and build the authorization address (state, PKCE S256)."""
+    endpoints = endpoints or endpoints_for(config)
+    client_id = config.effective_client_id()
+    client = WebApplicationClient(client_id)
+    verifier = client.create_code_verifier(64)
+    challenge = client.create_code_challenge(verifier, "S256")
+    state = secrets.token_urlsafe(24)
+    extra = dict(endpoints.extra_authorize)
+    if user:
+        extra["login_hint"] = user
+    receiver = LoopbackReceiver()
+    # oauthlib's prepare_request_uri refuses http, and the loopback redirect is http by design
+    # (RFC 8252, 7.3): the parameters are the same, so they are encoded here.
+    params = {
+        "client_id": client_id, "response_type": "code",
+        "redirect_uri": receiver.redirect_uri, "scope": " ".join(config.effective_scopes()),
+        "state": state, "code_challenge": challenge, "code_challenge_method": "S256", **extra,
+    }  # fmt: skip
+    if not params["scope"]:
+        del params["scope"]
+    base = check_url(endpoints.authorization, "authorization endpoint")
+    url = f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
+    return BrowserSignIn(config, endpoints, url, state, verifier, receiver)
+
+
+def sign_in_with_browser(
+    config: OAuthConfig, *, user: str | None = None, open_browser: bool = True,
+    show_url: Callable[[str], None] | None = None, timeout: float = BROWSER_TIMEOUT,
+    cancel: threading.Event | None = None, endpoints: Endpoints | None = None,
+) -> TokenRecord:  # fmt: skip
+    """Sign in in the system browser (``$BROWSER`` is honoured); the tokens it gave.
+
+    ``show_url`` gets the address too (to print it, or show it where no browser opens).
+    """
+    sign_in = start_browser_sign_in(config, user=user, endpoints=endpoints)
+    try:
+        if show_url is not None:
+            show_url(sign_in.url)
+        if open_browser:
+            webbrowser.open(sign_in.url)
+    except BaseException:
+        sign_in.cancel()
+        raise
+    return sign_in.finish(timeout=timeout, cancel=cancel)
+
+
+# -- the device flow (RFC 8628) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceCode:
+    """What to show the person: where to go and which code to type there."""
+
+    verification_uri: str
+    user_code: str
+    verification_uri_complete: str | None
+    expires_in: float
+    interval: float
+    message: str | None
+    device_code: str
+
+    def __repr__(self) -> str:
+        return f"DeviceCode(verification_uri={self.verification_uri!r})"
+
+
+def start_device_sign_in(config: OAuthConfig, *, endpoints: Endpoints | None = None,
+                         timeout: float = 30.0) -> tuple[DeviceCode, Endpoints]:  # fmt: skip
+    endpoints = endpoints or endpoints_for(config)
+    if not endpoints.device:
+        why = (" (Google does not allow the Gmail scope in the device flow)"
+               if config.provider == "google" else "")  # fmt: skip
+        raise OAuthConfigError(
+            f"this provider offers no device sign-in{why}: sign in in the browser instead"
+        )
+    client = DeviceClient(config.effective_client_id())
+    fields = {"client_id": client.client_id, "scope": " ".join(config.effective_scopes())}
+    secret = config.effective_client_secret()
+    if secret:
+        fields["client_secret"] = secret
+    url = check_url(endpoints.device, "device authorization endpoint")
+    status, reply = post_form(url, fields, what="starting the device sign-in", timeout=timeout)
+    if status != 200 or "error" in reply:
+        if "error" not in reply:
+            raise OAuthError(f"starting the device sign-in failed: HTTP {status}")
+        raise error_from_reply(reply, provider=config.provider,
+                               what="starting the device sign-in")  # fmt: skip
+    try:
+        code = DeviceCode(
+            verification_uri=str(reply.get("verification_uri") or reply["verification_url"]),
+            user_code=str(reply["user_code"]),
+            verification_uri_complete=reply.get("verification_uri_complete"),
+            expires_in=float(reply.get("expires_in", 900)),
+            interval=float(reply.get("interval", 5)),
+            message=reply.get("message"),
+            device_code=str(reply["device_code"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise OAuthError("the provider's device sign-in reply was not usable") from None
+    return code, endpoints
+
+
+def _wait(seconds: float, cancel: threading.Event | None) -> bool:
+    """Sleep; True when cancelled meanwhile."""
+    if cancel is None:
+        time.sleep(seconds)
+        return False
+    return cancel.wait(seconds)
+
+
+def sign_in_with_device(
+    config: OAuthConfig, *, show: Callable[[DeviceCode], None],
+    cancel: threading.Event | None = None, endpoints: Endpoints | None = None,
+    wait: Callable[[float], bool] | None = None, clock: Callable[[], float] = time.monotonic,
+) -> TokenRecord:  # fmt: skip
+    """Sign in with a code typed on another device; polls as RFC 8628 section 3.5 says.
+
+    ``wait(seconds)`` sleeps and returns True when cancelled (tests pass one that records).
+    """
+    code, endpoints = start_device_sign_in(config, endpoints=endpoints)
+    show(code)
+    sleep = wait or (lambda seconds: _wait(seconds, cancel))
+    interval = max(code.interval, 1.0)
+    deadline = clock() + code.expires_in
+    client = DeviceClient(config.effective_client_id())
+    body = _form(client.prepare_request_body(code.device_code, include_client_id=True))
+    while True:
+        if sleep(interval):
+            raise SignInCancelledError("the sign-in was cancelled")
+        if clock() >= deadline:
+            raise SignInCancelledError("the code expired before it was entered: sign in again")
+        try:
+            return token_request(config, endpoints, body, what="signing in with a code")
+        except OAuthError as error:
+            if error.error == "authorization_pending":
+                continue
+            if error.error == "slow_down":
+                interval += 5  # RFC 8628 section 3.5
+                continue
+            if error.error == "expired_token":
+                raise SignInCancelledError(
+                    "the code expired before it was entered: sign in again"
+                ) from None
+            if error.error == "access_denied":
+                raise OAuthError(
+                    "the sign-in was refused on the other device: sign in again and accept",
+                    error="access_denied",
+                ) from None
+            raise
+
+
+def refresh(config: OAuthConfig, record: TokenRecord, *, endpoints: Endpoints | None = None,
+            timeout: float = 30.0) -> TokenRecord:  # fmt: skip
+    """A new record from ``record``'s refresh token (which the caller checked is there)."""
+    assert record.refresh_token is not None
+    client = WebApplicationClient(config.effective_client_id())
+    body = client.prepare_refresh_body(
+        refresh_token=record.refresh_token, scope=list(config.effective_scopes()) or None,
+        client_id=client.client_id, include_client_id=True,
+    )  # fmt: skip
+    fields = _form(body)
+    if endpoints is None:
+        # The token endpoint the record came from: no discovery request at each refresh.
+        endpoints = Endpoints(authorization="", token=record.token_endpoint, issuer=record.issuer)
+    return token_request(config, endpoints, fields, what="renewing the sign-in",
+                         previous=record, timeout=timeout)  # fmt: skip
+
+
+__all__ = [
+    "BrowserSignIn",
+    "DeviceCode",
+    "explain",
+    "refresh",
+    "sign_in_with_browser",
+    "sign_in_with_device",
+    "start_browser_sign_in",
+    "start_device_sign_in",
+    "token_request",
+]
