@@ -23,7 +23,16 @@ __all__ = [
 Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]
 AuthMethod = Literal[
-    "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2"
+    "auto",
+    "user",
+    "apop",
+    "plain",
+    "login",
+    "cram-md5",
+    "scram-sha-1",
+    "scram-sha-256",
+    "xoauth2",
+    "oauth2",  # an OAuth2 access token: OAUTHBEARER when offered, else XOAUTH2
 ]
 #: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
 #: the account dialog's list).
