@@ -32,6 +32,9 @@ class Faults:
     * ``quit_answer_lost``: QUIT in the TRANSACTION state enters the UPDATE state (the marked
       messages are deleted), then the connection closes without the ``+OK``, as when the
       connection is lost at that moment.
+    * ``refuse_one_line_auth``: SASL mechanisms (``"XOAUTH2"``) whose one-line form, ``AUTH
+      NAME <initial response>``, gets ``-ERR`` while the two-step form works: what Microsoft's
+      POP server does with XOAUTH2.
     """
 
     greeting_error: str | None = None
@@ -40,6 +43,7 @@ class Faults:
     err_on_command: dict[str, str] = field(default_factory=dict)
     stall_on: str | None = None
     quit_answer_lost: bool = False
+    refuse_one_line_auth: set[str] = field(default_factory=set)
 
     def error_for(self, keyword: str, line: str) -> str | None:
         """The injected ``-ERR`` text for this command, if any."""

@@ -35,6 +35,7 @@ from popgui.localserver.faults import Faults
 from popgui.localserver.mailstore import ServerAccount, ServerMailbox, ServerMessage
 from popgui.localserver.sasl_server import (
     ALL_SASL,
+    OAUTH_SASL,
     PLAINTEXT_SASL,
     AuthFailedError,
     SaslExchange,
@@ -95,8 +96,9 @@ class LocalPOP3Server(LocalServerBase):
     """A local POP3 server over in-memory :class:`ServerAccount` mailboxes.
 
     Capabilities are switched with the keyword arguments. ``sasl`` lists the mechanisms
-    offered (``XOAUTH2`` is added when ``xoauth2_tokens`` maps users to bearer tokens).
-    ``plaintext_requires_tls`` hides USER, PLAIN, LOGIN and XOAUTH2 until TLS is active (and
+    offered. ``xoauth2_tokens`` maps users to the bearer token that XOAUTH2 and OAUTHBEARER
+    accept; XOAUTH2 is added to ``sasl`` when it names neither. ``plaintext_requires_tls``
+    hides USER, PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER until TLS is active (and
     refuses them with ``-ERR [AUTH]``). ``login_delay`` is advertised as ``LOGIN-DELAY n``
     and, unless ``enforce_login_delay`` is false, a login less than n seconds after the
     account's previous one gets ``-ERR [LOGIN-DELAY]``. ``expire`` is advertised as
@@ -142,7 +144,7 @@ class LocalPOP3Server(LocalServerBase):
         if unknown:
             raise ValueError(f"unsupported SASL mechanisms: {sorted(unknown)}")
         self.xoauth2_tokens = dict(xoauth2_tokens or {})
-        if xoauth2_tokens is not None and "XOAUTH2" not in mechanisms:
+        if xoauth2_tokens is not None and not OAUTH_SASL & set(mechanisms):
             mechanisms.append("XOAUTH2")
         self.sasl: tuple[str, ...] = tuple(mechanisms)
         self.implicit_tls = implicit_tls
@@ -479,6 +481,9 @@ class _POP3Session:
             return
         if mechanism not in self._offered_mechanisms():
             self._err("plaintext authentication disallowed without TLS", "AUTH")
+            return
+        if len(args) == 2 and mechanism in self.server.faults.refuse_one_line_auth:
+            self._err("Protocol error: send the response after the continuation")
             return
         initial: bytes | None = None
         if len(args) == 2:

@@ -21,6 +21,7 @@ from popgui.localserver.mailstore import ServerAccount
 
 __all__ = [
     "ALL_SASL",
+    "OAUTH_SASL",
     "PLAINTEXT_SASL",
     "AuthFailedError",
     "SaslExchange",
@@ -30,9 +31,19 @@ __all__ = [
 #: A SASL exchange (server side): yields challenges, receives responses, returns the account.
 SaslExchange = Generator[bytes, bytes, ServerAccount]
 
-ALL_SASL = ("PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2")
+ALL_SASL = (
+    "PLAIN",
+    "LOGIN",
+    "CRAM-MD5",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-256",
+    "XOAUTH2",
+    "OAUTHBEARER",
+)
+#: The mechanisms that carry an OAuth2 bearer token (checked against the same token map).
+OAUTH_SASL = frozenset({"XOAUTH2", "OAUTHBEARER"})
 #: The mechanisms that send the password (or token) itself: hidden without TLS on request.
-PLAINTEXT_SASL = frozenset({"PLAIN", "LOGIN", "XOAUTH2"})
+PLAINTEXT_SASL = frozenset({"PLAIN", "LOGIN"}) | OAUTH_SASL
 _SCRAM_HASHES = {"SCRAM-SHA-1": "sha1", "SCRAM-SHA-256": "sha256"}
 _SCRAM_ITERATIONS = 4096
 #: The host name in CRAM-MD5 challenges.
@@ -52,10 +63,11 @@ def start_exchange(
     name: str,
     initial: bytes | None,
     accounts: Mapping[str, ServerAccount],
-    xoauth2_tokens: Mapping[str, str],
+    oauth_tokens: Mapping[str, str],
 ) -> SaslExchange:
     """The exchange for mechanism ``name`` (one of :data:`ALL_SASL`), with the client's
-    initial response if it sent one."""
+    initial response if it sent one. ``oauth_tokens`` maps users to the bearer token
+    XOAUTH2 and OAUTHBEARER accept."""
     if name == "PLAIN":
         return _plain(initial, accounts)
     if name == "LOGIN":
@@ -63,7 +75,9 @@ def start_exchange(
     if name == "CRAM-MD5":
         return _cram_md5(initial, accounts)
     if name == "XOAUTH2":
-        return _xoauth2(initial, accounts, xoauth2_tokens)
+        return _xoauth2(initial, accounts, oauth_tokens)
+    if name == "OAUTHBEARER":
+        return _oauthbearer(initial, accounts, oauth_tokens)
     return _scram(_SCRAM_HASHES[name], initial, accounts)
 
 
@@ -180,27 +194,65 @@ def _xoauth2(
     accounts: Mapping[str, ServerAccount],
     tokens: Mapping[str, str],
 ) -> SaslExchange:
+    """``user=USER^Aauth=Bearer TOKEN^A^A``; a refusal is a JSON challenge answered empty."""
     message = _utf8(initial if initial is not None else (yield b""))
-    user = token = None
-    if message.endswith("\x01\x01"):
-        for part in message[:-2].split("\x01"):
-            key, _, value = part.partition("=")
-            if key == "user":
-                user = value
-            elif key == "auth" and value.startswith("Bearer "):
-                token = value[len("Bearer ") :]
-    account = accounts.get(user) if user is not None else None
-    expected = tokens.get(user) if user is not None else None
-    if (
-        account is not None
-        and expected is not None
-        and token is not None
-        and hmac.compare_digest(expected.encode("utf-8"), token.encode("utf-8"))
-    ):
+    pairs = _oauth_pairs(message) if message.endswith("\x01\x01") else {}
+    account = _check_token(accounts, tokens, pairs.get("user"), pairs.get("auth"))
+    if account is not None:
         return account
     error = {"status": "401", "schemes": "Bearer", "scope": "https://mail.example.com/"}
-    yield json.dumps(error).encode()
+    if (yield json.dumps(error).encode()) != b"":
+        raise AuthFailedError("expected an empty response after the error report", None)
     raise AuthFailedError("authentication failed")
+
+
+def _oauthbearer(
+    initial: bytes | None,
+    accounts: Mapping[str, ServerAccount],
+    tokens: Mapping[str, str],
+) -> SaslExchange:
+    """RFC 7628: ``n,a=USER,^Akey=value...^A^A``; a refusal is a JSON challenge answered with
+    the single byte 0x01. Like Dovecot, the GS2 header must name the user."""
+    message = _utf8(initial if initial is not None else (yield b""))
+    gs2, sep, rest = message.partition("\x01")
+    user = None
+    parts = gs2.split(",")
+    if sep and len(parts) == 3 and parts[0] == "n" and parts[1].startswith("a=") and not parts[2]:
+        user = _scram_unescape(parts[1][2:])
+    if user is None or not rest.endswith("\x01\x01"):
+        raise AuthFailedError("malformed OAUTHBEARER message", None)
+    account = _check_token(accounts, tokens, user, _oauth_pairs(rest).get("auth"))
+    if account is not None:
+        return account
+    error = {"status": "invalid_token", "scope": "https://mail.example.com/"}
+    if (yield json.dumps(error).encode()) != b"\x01":
+        raise AuthFailedError("expected 0x01 after the error report", None)
+    raise AuthFailedError("authentication failed")
+
+
+def _oauth_pairs(message: str) -> dict[str, str]:
+    """``key=value`` pairs separated by 0x01, up to the final 0x01 0x01."""
+    pairs: dict[str, str] = {}
+    for part in message[:-2].split("\x01"):
+        key, _, value = part.partition("=")
+        pairs.setdefault(key, value)
+    return pairs
+
+
+def _check_token(
+    accounts: Mapping[str, ServerAccount],
+    tokens: Mapping[str, str],
+    user: str | None,
+    auth: str | None,
+) -> ServerAccount | None:
+    """The account when ``auth`` is ``Bearer <its token>``, else None."""
+    if user is None or auth is None or not auth.startswith("Bearer "):
+        return None
+    account, expected = accounts.get(user), tokens.get(user)
+    token = auth[len("Bearer ") :]
+    if account is None or expected is None:
+        return None
+    return account if hmac.compare_digest(expected.encode(), token.encode()) else None
 
 
 # -- SCRAM parsing --------------------------------------------------------------------------

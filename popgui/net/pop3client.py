@@ -25,6 +25,19 @@ from popgui.protocol import pop3, sasl
 #: read while more commands go out.
 PIPELINE_WINDOW = 128
 
+#: The ``auth`` setting that logs in with an OAuth2 access token: OAUTHBEARER when the server
+#: offers it, else XOAUTH2.
+OAUTH2 = "OAUTH2"
+
+#: Mechanisms whose one-line form (initial response on the AUTH line) some servers refuse
+#: with a plain -ERR while taking the two-step form: Microsoft's POP server, for XOAUTH2.
+_ONE_LINE_REFUSED_BY_SOME = frozenset({"XOAUTH2"})
+
+
+class _OneLineRefusedError(Exception):
+    """The server refused the one-line AUTH form before any challenge (see _sasl_exchange)."""
+
+
 #: The longest CAPA/LIST/UIDL listing accepted. A listing is held in memory (about 70 bytes a
 #: line once parsed), so an endless one from a hostile server must stop well before the memory
 #: does; no POP3 maildrop holds a million messages.
@@ -351,7 +364,7 @@ class POP3Client:
             else:
                 self._login_sasl(chosen, user, secret)
         except ServerError as error:
-            raise _login_error(error) from error
+            raise _login_error(error, chosen) from error
         self.mechanism = chosen
         if self.capabilities is not None:
             self.capa()  # capabilities may change after login (RFC 2449)
@@ -376,7 +389,8 @@ class POP3Client:
             self._next_event()  # the refused login's UIDL reply: keep the session in step
         for command, reply in zip(("USER", "PASS"), replies, strict=False):
             if isinstance(reply, pop3.Err):
-                raise _login_error(ServerError(reply.text, code=reply.code, command=command))
+                error = ServerError(reply.text, code=reply.code, command=command)
+                raise _login_error(error, "USER")
             if not isinstance(reply, pop3.Ok):
                 raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(reply)}")
         capabilities = replies[2]
@@ -392,11 +406,27 @@ class POP3Client:
         method = method.upper()
         if method == "AUTO":
             return self._choose_auto()
+        if method == OAUTH2:
+            return self._choose_oauth()
         if method in ("USER", "APOP"):
             return method
         if method not in sasl.MECHANISMS:
             raise ConfigError(f"unknown authentication method {method!r}")
         return method
+
+    def _choose_oauth(self) -> str:
+        """OAUTHBEARER when offered, else XOAUTH2; XOAUTH2 (the one Microsoft and Google take)
+        when the server does not list its SASL mechanisms."""
+        offered = self.capabilities.sasl if self.capabilities is not None else ()
+        if not offered:
+            return "XOAUTH2"
+        chosen = sasl.choose_oauth(offered)
+        if chosen is None:
+            raise ConfigError(
+                "the server offers no OAuth2 login (OAUTHBEARER or XOAUTH2); it offers "
+                f"{', '.join(offered)}: choose a password method for this account"
+            )
+        return chosen
 
     def _choose_auto(self) -> str:
         offered = self.capabilities.sasl if self.capabilities is not None else ()
@@ -425,26 +455,67 @@ class POP3Client:
             raise ConfigError(
                 f"the server does not offer {name}; it offers {', '.join(offered)}. {why}".strip()
             )
-        mechanism = sasl.create(name, user, secret)
-        initial = mechanism.initial_response()
-        args = [name] if initial is None else [name, _b64(initial)]
-        self._send("AUTH", *args, shown=f"AUTH {name}" + ("" if initial is None else " ********"))
-        self._sasl_exchange(mechanism)
+        try:
+            self._authenticate(name, user, secret, one_line=True)
+        except _OneLineRefusedError:
+            # Microsoft's POP server answers -ERR to "AUTH XOAUTH2 <response>" and takes the
+            # response only after its "+": try once more that way, in the same session.
+            self._authenticate(name, user, secret, one_line=False)
 
-    def _sasl_exchange(self, mechanism: sasl.Mechanism) -> None:
+    def _authenticate(self, name: str, user: str, secret: str, *, one_line: bool) -> None:
+        """One AUTH exchange. The initial response goes on the AUTH line when ``one_line``
+        and it fits in 255 octets (RFC 5034), else after the server's empty ``+``."""
+        server = (self._transport.host, self._transport.port)
+        mechanism = sasl.create(name, user, secret, server=server)
+        initial = mechanism.initial_response()
+        if initial is not None and one_line and pop3.auth_line_fits(name, initial):
+            self._send(
+                "AUTH", name, pop3.auth_initial_argument(initial), shown=f"AUTH {name} ********"
+            )
+            self._sasl_exchange(mechanism, retry_two_step=name in _ONE_LINE_REFUSED_BY_SOME)
+            return
+        self._send("AUTH", name)
+        self._sasl_exchange(mechanism, held=initial)
+
+    def _sasl_exchange(
+        self,
+        mechanism: sasl.Mechanism,
+        *,
+        held: bytes | None = None,
+        retry_two_step: bool = False,
+    ) -> None:
+        """Answer challenges until +OK or -ERR. ``held``: an initial response not sent with
+        AUTH, owed to the server's first (empty) challenge. ``retry_two_step``: a plain -ERR
+        before any challenge means "send it in two steps" (raised as _OneLineRefusedError)."""
+        challenged = False
         while True:
             event = self._next_event()
             if isinstance(event, pop3.Continuation):
-                answer = mechanism.respond(_unb64(event.data))
+                challenge = _unb64(event.data)
+                if held is not None and challenge:
+                    raise RemoteProtocolError(
+                        f"{mechanism.name}: the server's first challenge must be empty"
+                    )
+                answer = mechanism.respond(challenge) if held is None else held
+                held, challenged = None, True
                 data = self._core.send_auth_response(_b64(answer))
                 if self._trace is not None:
                     self._trace("C: ********")
                 self._transport.send(data)
             elif isinstance(event, pop3.Ok):
+                if held is not None:
+                    raise RemoteProtocolError(
+                        f"{mechanism.name}: the server accepted the login before it was sent"
+                    )
                 mechanism.verify_final(None)
                 return
             elif isinstance(event, pop3.Err):
-                raise ServerError(event.text, code=event.code, command="AUTH")
+                error = ServerError(event.text, code=event.code, command="AUTH")
+                if mechanism.failure is not None and not error.is_temporary:
+                    raise CredentialsError(f"{mechanism.failure} ({event.text})".strip())
+                if retry_two_step and not challenged and not error.is_temporary:
+                    raise _OneLineRefusedError
+                raise error
             else:
                 raise RemoteProtocolError(f"unexpected reply during AUTH: {_describe(event)}")
 
@@ -640,13 +711,17 @@ def _stls_prelude(probe: Transport) -> None:
     client.simple("STLS")
 
 
-def _login_error(error: ServerError) -> Exception:
+def _login_error(error: ServerError, method: str) -> Exception:
     """A refused login is a credentials problem unless the server says 'try later'."""
     if error.is_temporary:
         return error
+    check = (
+        "the OAuth2 access token may have expired or been revoked, or belong to another user"
+        if method in sasl.OAUTH_ORDER
+        else "check the user name and password"
+    )
     return CredentialsError(
-        f"the server refused the login ({error.text or 'no reason given'}); "
-        "check the user name and password"
+        f"the server refused the login ({error.text or 'no reason given'}); {check}"
     )
 
 
@@ -679,6 +754,7 @@ def _describe(event: object) -> str:
 
 
 __all__ = [
+    "OAUTH2",
     "Capabilities",
     "MessageSink",
     "POP3Client",

@@ -30,6 +30,7 @@ Design choices (see docs/internals.md for the contract):
 
 from __future__ import annotations
 
+import base64
 import enum
 import re
 from collections import deque
@@ -54,6 +55,8 @@ __all__ = [
     "Ok",
     "POP3Connection",
     "State",
+    "auth_initial_argument",
+    "auth_line_fits",
 ]
 
 
@@ -202,7 +205,6 @@ class _Command:
     on_ok: State | None = None  # state after +OK
     on_err: State | None = None  # state after -ERR
     exclusive: bool = False  # nothing else may be sent until its final reply
-    unlimited: bool = False  # exempt from the 255-octet command limit (SASL responses)
 
 
 _SINGLE0: Final = {0: _Reply.SINGLE}
@@ -217,7 +219,6 @@ _COMMANDS: Final[Mapping[str, _Command]] = {
         {1: _Reply.AUTH, 2: _Reply.AUTH},
         on_ok=State.TRANSACTION,
         exclusive=True,
-        unlimited=True,
     ),
     "STLS": _Command(_AUTHZ, _SINGLE0, exclusive=True),
     "CAPA": _Command(_BOTH, {0: _Reply.LISTING}),
@@ -232,8 +233,24 @@ _COMMANDS: Final[Mapping[str, _Command]] = {
     "QUIT": _Command(_BOTH, _SINGLE0, on_ok=State.CLOSED, on_err=State.CLOSED),
 }
 
-#: RFC 2449 section 4: a command line is at most 255 octets including CRLF.
+#: RFC 2449 section 4: a command line is at most 255 octets including CRLF. RFC 5034 holds
+#: ``AUTH mechanism initial-response`` to it too; the SASL responses after it have no limit.
 MAX_COMMAND_LINE: Final = 255
+
+
+def auth_initial_argument(initial: bytes) -> str:
+    """The base64 initial-response argument of AUTH; ``=`` for an empty one (RFC 5034)."""
+    return base64.b64encode(initial).decode("ascii") if initial else "="
+
+
+def auth_line_fits(mechanism: str, initial: bytes) -> bool:
+    """Whether ``AUTH mechanism <initial response>`` fits in :data:`MAX_COMMAND_LINE`.
+
+    RFC 5034: when it would not, the client must send the AUTH command alone and the initial
+    response after the server's empty ``+`` challenge (two steps).
+    """
+    size = len("AUTH ") + len(mechanism) + 1 + len(auth_initial_argument(initial)) + len("\r\n")
+    return size <= MAX_COMMAND_LINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +405,7 @@ class POP3Connection:
         self._check_can_send(name, spec)
         _validate_args(name, spec, args)
         line = " ".join((name, *args)).encode("utf-8") + b"\r\n"
-        if len(line) > MAX_COMMAND_LINE and not spec.unlimited:
+        if len(line) > MAX_COMMAND_LINE:
             raise LocalProtocolError(f"{name} command line exceeds {MAX_COMMAND_LINE} octets")
         self._queue.append(_EXPECTED[name, len(args)])
         if spec.on_ok is not None:

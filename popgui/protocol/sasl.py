@@ -1,4 +1,4 @@
-"""SASL client mechanisms (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/-256, XOAUTH2) behind one registry.
+"""SASL client mechanisms (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/-256, XOAUTH2, OAUTHBEARER).
 
 Sans-IO like the protocol cores: a mechanism turns server challenges into client responses and
 never touches a socket. Everything here is raw bytes; base64 on the wire is the job of the
@@ -11,14 +11,16 @@ The exchange, as the POP3 client drives it::
     # for each "+ challenge":  send mech.respond(challenge)
     # on "+OK [data]":         mech.verify_final(data or None)
 
-A caller that cannot send an initial response (line too long, or it prefers two steps) simply
-does not call :meth:`Mechanism.initial_response`: the server's first, empty challenge then gets
-the initial response from :meth:`Mechanism.respond`.
+A caller that cannot send an initial response (line too long, or it prefers two steps) either
+does not call :meth:`Mechanism.initial_response`, and the server's first, empty challenge then
+gets the initial response from :meth:`Mechanism.respond`; or it keeps what
+:meth:`Mechanism.initial_response` returned and sends it itself after that empty challenge (the
+POP3 client does, as it needs the response's length to choose).
 
 Errors: a malformed or unexpected challenge raises :class:`~popgui.errors.RemoteProtocolError`;
 input that a mechanism cannot carry (a NUL in a PLAIN password, characters SASLprep forbids)
 raises :class:`~popgui.errors.LocalProtocolError` when the mechanism is created; a server that
-rejects the credentials inside the mechanism (SCRAM ``e=``, an XOAUTH2 error) gives
+rejects the credentials inside the mechanism (SCRAM ``e=``, an OAuth2 error report) gives
 :class:`~popgui.errors.CredentialsError`. No message ever contains a password or a token.
 """
 
@@ -51,17 +53,21 @@ __all__ = [
     "AUTO_ORDER",
     "MAX_SCRAM_ITERATIONS",
     "MECHANISMS",
+    "OAUTH_ORDER",
     "CramMD5",
     "Login",
     "Mechanism",
+    "OAuthBearer",
     "Plain",
     "SaslMechanism",
     "ScramSHA1",
     "ScramSHA256",
     "XOAuth2",
     "choose",
+    "choose_oauth",
     "create",
     "explain_unsupported",
+    "oauth_error_summary",
     "saslprep",
 ]
 
@@ -84,7 +90,7 @@ class Mechanism(Protocol):
 
     @property
     def failure(self) -> str | None:
-        """Why the server refused, when it said so inside the mechanism (XOAUTH2's JSON).
+        """Why the server refused, when it said so inside the mechanism (OAuth2's JSON report).
 
         Such a refusal cannot be raised at once: the exchange must be finished with an empty
         response before the server answers ``-ERR``. The client raises it as CredentialsError.
@@ -446,38 +452,35 @@ class ScramSHA256(_Scram):
     digest = "sha256"
 
 
-# -- XOAUTH2 ------------------------------------------------------------------------------------
+# -- XOAUTH2 and OAUTHBEARER ---------------------------------------------------------------------
 
 
-class XOAuth2(SaslMechanism):
-    """Google's and Microsoft's XOAUTH2, in the two-step form Office 365 requires.
+class _OAuthMechanism(SaslMechanism):
+    """Shared by the OAuth2 mechanisms: ``secret`` is an access token, not a password.
 
-    ``secret`` is an OAuth2 access token, not a password. The server answers a bad token with
-    a challenge carrying a JSON error; the client must reply with an empty response before the
-    server sends ``-ERR``, so the refusal is kept in :attr:`failure` instead of raised.
+    The whole exchange is one client message. A server refusing the token answers it with a
+    challenge carrying a JSON error report; the client must answer that challenge (XOAUTH2 with
+    an empty response, OAUTHBEARER with the single byte 0x01) before the server sends
+    ``-ERR``, so the refusal is kept in :attr:`failure` instead of raised at once.
     """
 
-    name = "XOAUTH2"
+    #: The client's answer to the server's error report.
+    error_answer: ClassVar[bytes] = b""
 
     def __init__(self, user: str, secret: str, *, authzid: str = "") -> None:
         super().__init__(user, secret, authzid=authzid)
-        _refuse_authzid(self)
         if not secret:
-            raise LocalProtocolError("XOAUTH2 needs an access token")
+            raise LocalProtocolError(f"{self.name} needs an access token")
         _refuse_characters(user, "user name", "\x00\x01\r\n")
         _refuse_characters(secret, "access token", "\x00\x01\r\n")
-        self._steps = 0
+        self._reported = False
 
     def _answer(self, challenge: bytes) -> bytes:
-        self._steps += 1
-        if self._steps == 1:
-            if challenge:
-                raise RemoteProtocolError("XOAUTH2: the server's first challenge must be empty")
-            return f"user={self._user}\x01auth=Bearer {self._secret}\x01\x01".encode()
-        if self._steps == 2:
-            self._failure = _oauth_error(challenge)
-            return b""
-        raise RemoteProtocolError("XOAUTH2: unexpected challenge after the error report")
+        if self._reported:
+            raise RemoteProtocolError(f"{self.name}: unexpected challenge after the error report")
+        self._reported = True
+        self._failure = oauth_error_summary(self.name, challenge)
+        return self.error_answer
 
     def verify_final(self, data: bytes | None) -> None:
         if self._failure is not None:
@@ -485,27 +488,107 @@ class XOAuth2(SaslMechanism):
         super().verify_final(data)
 
 
-def _oauth_error(challenge: bytes) -> str:
-    """Summarise the server's JSON error (``{"status":"401",...}``) without any secret."""
+class XOAuth2(_OAuthMechanism):
+    """Google's and Microsoft's XOAUTH2: ``user=USER^Aauth=Bearer TOKEN^A^A``.
+
+    The message may go with the AUTH command (one line) or after the server's empty ``+``
+    (two steps, which Microsoft's POP server requires): the POP3 client chooses.
+    """
+
+    name = "XOAUTH2"
+
+    def __init__(self, user: str, secret: str, *, authzid: str = "") -> None:
+        super().__init__(user, secret, authzid=authzid)
+        _refuse_authzid(self)
+
+    def _first_message(self) -> bytes:
+        return f"user={self._user}\x01auth=Bearer {self._secret}\x01\x01".encode()
+
+
+class OAuthBearer(_OAuthMechanism):
+    """RFC 7628 OAUTHBEARER: ``n,a=USER,^Ahost=HOST^Aport=PORT^Aauth=Bearer TOKEN^A^A``.
+
+    The GS2 header always names the user (``a=``): RFC 7628 makes it optional, but Dovecot
+    refuses the login without it (and without a challenge). ``server`` is the host and port
+    the client connected to, sent as RFC 7628 asks; either may be left out.
+    """
+
+    name = "OAUTHBEARER"
+    error_answer = b"\x01"
+
+    def __init__(
+        self,
+        user: str,
+        secret: str,
+        *,
+        authzid: str = "",
+        server: tuple[str, int] | None = None,
+    ) -> None:
+        super().__init__(user, secret, authzid=authzid)
+        _refuse_characters(authzid, "authzid", "\x00\x01\r\n")
+        self._server = server
+        if server is not None:
+            _refuse_characters(server[0], "host name", "\x00\x01\r\n")
+
+    def _first_message(self) -> bytes:
+        identity = (self._authzid or self._user).replace("=", "=3D").replace(",", "=2C")
+        pairs = []
+        if self._server is not None:
+            host, port = self._server
+            pairs += [f"host={host}"] if host else []
+            pairs += [f"port={port}"] if port else []
+        pairs.append(f"auth=Bearer {self._secret}")
+        body = "\x01".join(pairs)
+        return f"n,a={identity},\x01{body}\x01\x01".encode()
+
+
+#: The mechanisms that carry an OAuth2 access token, in the order ``oauth2`` prefers them.
+OAUTH_ORDER: Final = ("OAUTHBEARER", "XOAUTH2")
+
+#: How much of a server-chosen value (status, scope) goes into an error message.
+_MAX_REPORT_VALUE = 80
+
+
+def oauth_error_summary(mechanism: str, challenge: bytes) -> str:
+    """One plain sentence from the server's JSON error report, without any secret.
+
+    Google's XOAUTH2 sends ``{"status":"401","schemes":"bearer","scope":"..."}``, RFC 7628
+    ``{"status":"invalid_token","scope":"..."}``. Only the status and the scope are shown,
+    shortened and stripped of control characters, since the server chose them.
+    """
     try:
         report = json.loads(challenge)
     except ValueError:
-        raise RemoteProtocolError("XOAUTH2: the server's error report is not JSON") from None
+        raise RemoteProtocolError(f"{mechanism}: the server's error report is not JSON") from None
     if not isinstance(report, dict):
-        raise RemoteProtocolError("XOAUTH2: the server's error report is not a JSON object")
-    status = str(report.get("status", "unknown"))
-    return f"the server rejected the OAuth2 access token (status {status})"
+        raise RemoteProtocolError(f"{mechanism}: the server's error report is not a JSON object")
+    status = _report_value(report.get("status")) or "unknown"
+    scope = _report_value(report.get("scope"))
+    needs = f"; it asks for the scope {scope}" if scope else ""
+    return (
+        f"the server refused the OAuth2 access token (status {status}{needs}); "
+        "it may have expired or been revoked"
+    )
+
+
+def _report_value(value: object) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return ""
+    text = "".join(ch for ch in str(value) if ch.isprintable())
+    if len(text) > _MAX_REPORT_VALUE:
+        text = text[:_MAX_REPORT_VALUE] + "..."
+    return text
 
 
 # -- registry -----------------------------------------------------------------------------------
 
 #: Every mechanism popgui implements, by IANA name.
 MECHANISMS: Final[dict[str, type[SaslMechanism]]] = {
-    cls.name: cls for cls in (ScramSHA256, ScramSHA1, CramMD5, Plain, Login, XOAuth2)
+    cls.name: cls for cls in (ScramSHA256, ScramSHA1, CramMD5, Plain, Login, XOAuth2, OAuthBearer)
 }
 
-#: What "auto" picks from, strongest first. XOAUTH2 is absent: it needs a token, not a
-#: password, so it is only used when the account asks for it by name.
+#: What "auto" picks from, strongest first. XOAUTH2 and OAUTHBEARER are absent: they need a
+#: token, not a password, so only an account set to ``oauth2`` (or to the name) uses them.
 AUTO_ORDER: Final = ("SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN")
 
 _UNSUPPORTED: Final[dict[str, str]] = {
@@ -518,12 +601,24 @@ _UNSUPPORTED: Final[dict[str, str]] = {
 }
 
 
-def create(name: str, user: str, secret: str, *, authzid: str = "") -> Mechanism:
-    """Instantiate the mechanism ``name`` (any case) for one login attempt."""
+def create(
+    name: str,
+    user: str,
+    secret: str,
+    *,
+    authzid: str = "",
+    server: tuple[str, int] | None = None,
+) -> Mechanism:
+    """Instantiate the mechanism ``name`` (any case) for one login attempt.
+
+    ``server`` (host, port) is what the client connected to; only OAUTHBEARER sends it.
+    """
     cls = MECHANISMS.get(name.upper())
     if cls is None:
         why = explain_unsupported(name)
         raise ConfigError(why or f"unknown SASL mechanism {name!r}")
+    if cls is OAuthBearer:
+        return OAuthBearer(user, secret, authzid=authzid, server=server)
     return cls(user, secret, authzid=authzid)
 
 
@@ -538,6 +633,13 @@ def choose(offered: Iterable[str], *, tls: bool) -> str | None:
     """
     available = {name.strip().upper() for name in offered}
     return next((name for name in AUTO_ORDER if name in available), None)
+
+
+def choose_oauth(offered: Iterable[str]) -> str | None:
+    """The OAuth2 mechanism for an ``oauth2`` account: OAUTHBEARER (the standard, RFC 7628)
+    when offered, else XOAUTH2; None when the server offers neither."""
+    available = {name.strip().upper() for name in offered}
+    return next((name for name in OAUTH_ORDER if name in available), None)
 
 
 def explain_unsupported(name: str) -> str | None:

@@ -821,13 +821,21 @@ def test_invalid_arguments_leave_state_unchanged(command: str, args: tuple[str, 
     assert conn.state is state and conn.pending == 0
 
 
-def test_command_length_limit_and_auth_exemption() -> None:
+def test_command_length_limit_holds_for_auth_but_not_for_sasl_responses() -> None:
+    """RFC 5034: an AUTH line with its initial response is a command like any other (255
+    octets, CRLF included); a long token goes after the "+" instead, where no limit applies."""
     conn = in_state(State.AUTHORIZATION)
     assert len(conn.send("PASS", "x" * 248)) == 255
     conn = in_state(State.AUTHORIZATION)
     assert conn.send("PASS", "pass word with spaces") == b"PASS pass word with spaces\r\n"
     conn = in_state(State.AUTHORIZATION)
-    assert len(conn.send("AUTH", "XOAUTH2", TOKEN)) > 4096
+    with pytest.raises(LocalProtocolError, match="255"):
+        conn.send("AUTH", "XOAUTH2", TOKEN)
+    assert conn.pending == 0
+    conn.send("AUTH", "XOAUTH2")
+    conn.receive_data(b"+ \r\n")
+    assert conn.next_event() == Continuation("AUTH", "")
+    assert len(conn.send_auth_response(TOKEN)) > 4096
 
 
 def test_nothing_may_follow_a_pending_auth_or_stls_or_quit() -> None:

@@ -407,8 +407,8 @@ TOKEN = "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg"
 
 
 def test_xoauth2_two_step_success() -> None:
+    """Without initial_response(), the first (empty) challenge gets the message."""
     mech = XOAuth2("someuser@example.com", TOKEN)
-    assert mech.initial_response() is None
     assert mech.respond(b"") == f"user=someuser@example.com\x01auth=Bearer {TOKEN}\x01\x01".encode()
     mech.verify_final(None)
     assert mech.failure is None
@@ -456,6 +456,7 @@ def test_registry_names() -> None:
         "PLAIN",
         "LOGIN",
         "XOAUTH2",
+        "OAUTHBEARER",
     }
     for name, cls in MECHANISMS.items():
         assert cls.name == name

@@ -22,6 +22,11 @@ private to their owner).
 
 Messages are delivered by dropping files into ``Maildir/new`` (through ``tmp``), which Dovecot
 serves at once.
+
+``DovecotServer(directory, pki, oauth2_introspection_url=URL)`` also offers XOAUTH2 and
+OAUTHBEARER, checked by Dovecot's ``oauth2`` passdb, which asks URL about each token
+(``introspection_mode = auth``; tests/support/oauth_introspection.py answers). The passwd-file
+passdb then serves only the password mechanisms, so a password never passes for a token.
 """
 
 from __future__ import annotations
@@ -42,6 +47,40 @@ from tests.support.certs import TestPKI
 MAIL_USER = "popgui-test"
 INTERNAL_USER = "dovecot"  # the package's default_internal_user
 AUTH_MECHANISMS = "plain login cram-md5 apop scram-sha-1 scram-sha-256"
+OAUTH_MECHANISMS = "xoauth2 oauthbearer"
+
+_PASSWD_PASSDB = """\
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {passwd}/%u
+}}"""
+
+# With OAuth2 each passdb is limited to its mechanisms: a passwd-file passdb asked about an
+# XOAUTH2 login would compare the token with the user's password.
+_OAUTH_PASSDBS = """\
+passdb {{
+  driver = oauth2
+  mechanisms = {oauth_mechanisms}
+  args = {oauth_conf}
+}}
+passdb {{
+  driver = passwd-file
+  mechanisms = {mechanisms}
+  args = scheme=PLAIN username_format=%u {passwd}/%u
+}}"""
+
+# introspection_mode = auth: Dovecot sends the token as "Authorization: Bearer" in a GET;
+# the SASL user must equal the answer's "username" (the default attribute is "email").
+_OAUTH_CONF = """\
+introspection_mode = auth
+introspection_url = {url}
+client_id = popgui-tests
+client_secret = not-a-secret
+username_attribute = username
+active_attribute = active
+active_value = true
+scope = mail
+"""
 
 _CONFIG = """\
 # Written by tests/support/dovecot.py: a private POP3 server for popgui's tests.
@@ -68,10 +107,7 @@ auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 auth_verbose = yes
 
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {passwd}/%u
-}}
+{passdbs}
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={users}/%u
@@ -156,8 +192,13 @@ class MailUser:
 class DovecotServer:
     """One private Dovecot instance. ``start()`` then use the ports; ``stop()`` at the end."""
 
-    def __init__(self, directory: Path, pki: TestPKI) -> None:
+    def __init__(
+        self, directory: Path, pki: TestPKI, *, oauth2_introspection_url: str | None = None
+    ) -> None:
         self.directory = directory.resolve()
+        #: With an introspection URL, XOAUTH2 and OAUTHBEARER are offered too, and Dovecot's
+        #: oauth2 passdb asks that URL about each token (tests/support/oauth_introspection.py).
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.pki = pki
         self.config = self.directory / "dovecot.conf"
         self.base_dir = self.directory / "run"
@@ -229,6 +270,7 @@ class DovecotServer:
         else:
             me = pwd.getpwuid(os.geteuid()).pw_name
             process_users = f"default_internal_user = {me}\ndefault_login_user = {me}"
+        mechanisms, passdbs = self._auth_config()
         self.config.write_text(
             _CONFIG.format(
                 base_dir=self.base_dir,
@@ -237,8 +279,8 @@ class DovecotServer:
                 process_users=process_users,
                 cert=self.pki.server_cert,
                 key=self.pki.server_key,
-                mechanisms=AUTH_MECHANISMS,
-                passwd=self.passwd_dir,
+                mechanisms=mechanisms,
+                passdbs=passdbs,
                 uid=self._uid,
                 gid=self._gid,
                 users=self.users_dir,
@@ -247,6 +289,22 @@ class DovecotServer:
             ),
             "utf-8",
         )
+
+    def _auth_config(self) -> tuple[str, str]:
+        """The auth_mechanisms line and the passdb blocks."""
+        url = self.oauth2_introspection_url
+        if url is None:
+            return AUTH_MECHANISMS, _PASSWD_PASSDB.format(passwd=self.passwd_dir)
+        oauth_conf = self.directory / "dovecot-oauth2.conf.ext"
+        oauth_conf.write_text(_OAUTH_CONF.format(url=url), "utf-8")
+        oauth_conf.chmod(0o644)  # read by the auth process; nothing secret in it
+        passdbs = _OAUTH_PASSDBS.format(
+            oauth_mechanisms=OAUTH_MECHANISMS,
+            oauth_conf=oauth_conf,
+            mechanisms=AUTH_MECHANISMS,
+            passwd=self.passwd_dir,
+        )
+        return f"{AUTH_MECHANISMS} {OAUTH_MECHANISMS}", passdbs
 
     def _launch(self, timeout: float) -> None:
         log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
