@@ -11,6 +11,7 @@ from typing import Literal, get_args
 
 __all__ = [
     "AUTH_METHODS",
+    "OAUTH_PROVIDERS",
     "POP2_AUTH",
     "POP2_SECURITY",
     "AuthMethod",
@@ -37,6 +38,7 @@ PasswordSource = Literal["keyring", "command"]
 #: Who signs an ``oauth2`` account in: Microsoft (Outlook.com, Microsoft 365), Google (Gmail),
 #: or any provider whose issuer publishes a discovery document (RFC 8414 / OpenID).
 OAuthProvider = Literal["microsoft", "google", "custom"]
+OAUTH_PROVIDERS: tuple[str, ...] = get_args(OAuthProvider)
 Policy = Literal["keep", "delete", "delete-after-days"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.

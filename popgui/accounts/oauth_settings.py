@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from popgui.accounts.choices import OAuthProvider
+from popgui.accounts.choices import OAUTH_PROVIDERS
 from popgui.errors import ConfigError
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
 
-__all__ = ["OAUTH_FIELDS", "OAUTH_PROVIDERS", "OAUTH_TEXT_FIELDS", "check_oauth"]
+__all__ = ["OAUTH_FIELDS", "OAUTH_TEXT_FIELDS", "check_oauth"]
 
-OAUTH_PROVIDERS: tuple[str, ...] = get_args(OAuthProvider)
 #: The free-text fields (checked like every text field: no control characters, a length).
 OAUTH_TEXT_FIELDS = ("oauth_issuer", "oauth_client_id", "oauth_tenant", "oauth_scope")
 OAUTH_FIELDS = ("oauth_provider", *OAUTH_TEXT_FIELDS)

@@ -1,4 +1,4 @@
-"""``popgui account add | list | show | remove``."""
+"""``popgui account add | list | show | remove | login``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from popgui.accounts.choices import Policy
 from popgui.accounts.secrets import SecretStore, keyring_key
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.cli.common import find_account, load, open_profile
+from popgui.cli.login_cmd import (
+    carry_sign_in,
+    forget_sign_in,
+    oauth_fields,
+    run_login,
+    sign_in_status,
+)
 from popgui.errors import ConfigError, PopguiError, UsageError
 
 
 def run_account(args: Namespace) -> int:
-    actions = {"add": _add, "list": _list, "show": _show, "remove": _remove}
+    actions = {"add": _add, "list": _list, "show": _show, "remove": _remove, "login": run_login}
     return actions[args.action](args)
 
 
@@ -44,6 +51,7 @@ def account_from_args(args: Namespace) -> Account:
                 remote_folder=args.remote_folder,
                 ca_file=args.ca_file,
                 fingerprint=args.fingerprint,
+                **oauth_fields(args),
             )
         )
     except ConfigError as error:
@@ -81,18 +89,24 @@ def _add(args: Namespace) -> int:
             "add --replace to change it (its mail and state are kept)"
         )
     previous = settings.get(account.name)
-    password = _read_password(args)
+    # An oauth2 account's keyring entry holds its client's secret, if any; it has no password.
+    password = args.oauth_client_secret if account.auth == "oauth2" else _read_password(args)
     if password is None and previous is not None:
         password = _carried_over_password(previous, account)
     if password is not None:
         SecretStore().store_password(account, password)
     settings.put(account)
     save_settings(profile.settings_file, settings)
-    if previous is not None and _old_password_unused(previous, account, stored=password):
-        _forget_password(previous)  # after the save: until then the old settings still read it
+    if previous is not None:  # after the save: until then the old settings still read them
+        if _old_password_unused(previous, account, stored=password):
+            _forget_password(previous)
+        if previous.auth == "oauth2":
+            carry_sign_in(previous, account)
     where = account.maildir_path(profile)
     print(f"account {account.name!r} saved; its mail will go to {where}")
-    if password is None and account.password_source == "keyring":
+    if account.auth == "oauth2":
+        print(f"sign in with `popgui account login {account.name}`", file=sys.stderr)
+    elif password is None and account.password_source == "keyring":
         print("no password stored yet: add it with --password-stdin --replace", file=sys.stderr)
     return 0
 
@@ -101,6 +115,8 @@ def _carried_over_password(previous: Account, account: Account) -> str | None:
     """On --replace without a new password, keep the old one working under the new settings."""
     if previous.password_source != "keyring" or account.password_source != "keyring":
         return None
+    if _holds_client_secret(previous) != _holds_client_secret(account):
+        return None  # a password is no client secret, nor the other way round
     if keyring_key(previous) == keyring_key(account):
         return None
     try:
@@ -120,7 +136,15 @@ def _old_password_unused(previous: Account, account: Account, *, stored: str | N
         return False
     if account.password_source != "keyring":
         return True
-    return stored is not None and keyring_key(previous) != keyring_key(account)
+    moved = keyring_key(previous) != keyring_key(account)
+    if _holds_client_secret(previous) != _holds_client_secret(account):
+        # Another kind of secret now: the old one is unused, unless the new one replaced it.
+        return moved or stored is None
+    return stored is not None and moved
+
+
+def _holds_client_secret(account: Account) -> bool:
+    return account.auth == "oauth2"
 
 
 def _forget_password(account: Account) -> None:
@@ -153,6 +177,8 @@ def _show(args: Namespace) -> int:
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
+    if account.auth == "oauth2":
+        print(f"signed-in: {sign_in_status(account)}")
     return 0
 
 
@@ -170,5 +196,7 @@ def _remove(args: Namespace) -> int:
                 f"popgui: the password could not be removed from the keyring: {error}",
                 file=sys.stderr,
             )
+    if account.auth == "oauth2":
+        forget_sign_in(account)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0

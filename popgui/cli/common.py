@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from popgui.accounts.secrets import SecretStore
@@ -32,7 +34,18 @@ def find_account(settings: Settings, name: str) -> Account:
 
 
 def secret_for(account: Account) -> str:
-    return SecretStore().get_password(account)
+    """The account's password, or for an ``oauth2`` account a fresh access token."""
+    return secret_source(account)()
+
+
+def secret_source(account: Account) -> Callable[[], str]:
+    """How the engine gets the account's secret once it holds the account's lock: for an
+    ``oauth2`` account, an access token it may renew once if the server refuses it."""
+    if account.auth == "oauth2":
+        from popgui.oauth.account import OAuthSecret  # only OAuth accounts load it
+
+        return OAuthSecret(account)
+    return partial(SecretStore().get_password, account)
 
 
 def debug_trace(args: Namespace, label: str) -> Trace | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from popgui import __version__
-from popgui.accounts.choices import AUTH_METHODS
+from popgui.accounts.choices import AUTH_METHODS, OAUTH_PROVIDERS
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -77,6 +77,19 @@ def _add_account_commands(account: argparse.ArgumentParser) -> None:
     add = actions.add_parser("add", help="add an account (or replace one with --replace)")
     _add_account_options(add)
     actions.add_parser("list", help="list the accounts")
+    login = actions.add_parser(
+        "login", help="sign an OAuth2 account in (Microsoft 365, Outlook.com, Gmail...)"
+    )
+    login.add_argument("name", metavar="NAME")
+    how = login.add_mutually_exclusive_group()
+    how.add_argument(
+        "--device",
+        action="store_true",
+        help="sign in on another device with a code (for a machine without a browser)",
+    )
+    how.add_argument(
+        "--no-browser", action="store_true", help="print the sign-in address, open no browser"
+    )
     show = actions.add_parser("show", help="show an account's settings (never its password)")
     show.add_argument("name", metavar="NAME")
     remove = actions.add_parser(
@@ -134,10 +147,37 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         metavar="SHA256",
         help="trust exactly this server certificate (its SHA-256 fingerprint)",
     )
+    _add_oauth_options(add)
     add.add_argument(
         "--replace",
         action="store_true",
         help="replace an existing account of the same name (its mail is kept)",
+    )
+
+
+def _add_oauth_options(add: argparse.ArgumentParser) -> None:
+    """How an ``--auth oauth2`` account signs in (`popgui account login` does it)."""
+    oauth = add.add_argument_group("OAuth2 sign-in (with --auth oauth2)")
+    oauth.add_argument(
+        "--oauth-provider",
+        choices=OAUTH_PROVIDERS,
+        help="who signs you in (default: guessed from the host: outlook.office365.com is "
+        "microsoft, pop.gmail.com google)",
+    )
+    oauth.add_argument(
+        "--oauth-issuer", metavar="URL", help="custom: the provider's address (its discovery)"
+    )
+    oauth.add_argument("--oauth-client-id", metavar="ID", help="an app you registered yourself")
+    oauth.add_argument(
+        "--oauth-client-secret", metavar="S", help="that app's secret, if it has one (keyring)"
+    )
+    oauth.add_argument(
+        "--oauth-tenant",
+        metavar="T",
+        help="microsoft: common (default), consumers, organizations, or your tenant",
+    )
+    oauth.add_argument(
+        "--oauth-scope", metavar='"S1 S2"', help="the scopes to ask for (default: the provider's)"
     )
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
-from functools import partial
 
 from popgui.accounts.settings import Account
-from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_for
+from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_source
 from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
 from popgui.errors import MigrationSuspectedError
 from popgui.messages import describe, error_kind
@@ -38,7 +37,7 @@ def _sync_one(
     options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
     return sync_account(
         account,
-        partial(secret_for, account),  # looked up while the connection opens
+        secret_source(account),  # looked up while the connection opens
         profile,
         options=options,
         progress=display.update,

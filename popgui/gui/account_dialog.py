@@ -177,6 +177,11 @@ class AccountDialog(QDialog):
         )
         self.setStyleSheet(_INVALID_STYLE)
         self._build()
+        if account is None or account.auth != "oauth2":
+            # The window cannot sign an account in with OAuth2 yet: such accounts are added
+            # and signed in on the command line (`popgui account add --auth oauth2`, `popgui
+            # account login`); one edited here keeps its method and its sign-in settings.
+            self.auth_combo.removeItem(self.auth_combo.findData("oauth2"))
         self._connect()
         if account is not None:
             self._fill(account)
@@ -284,6 +289,7 @@ class AccountDialog(QDialog):
         self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
         self.security_combo.currentIndexChanged.connect(self._update_port_placeholder)
         self.policy_combo.currentIndexChanged.connect(self._update_enabled)
+        self.auth_combo.currentIndexChanged.connect(self._update_enabled)
         self.keyring_radio.toggled.connect(self._update_enabled)
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
@@ -362,8 +368,11 @@ class AccountDialog(QDialog):
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
         keyring = self.keyring_radio.isChecked()
-        self.password_edit.setEnabled(keyring)
-        self.command_edit.setEnabled(not keyring)
+        signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
+        self.password_edit.setEnabled(keyring and not signs_in)
+        self.command_edit.setEnabled(not keyring and not signs_in)
+        self.keyring_radio.setEnabled(not signs_in)
+        self.command_radio.setEnabled(not signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
 
@@ -429,6 +438,11 @@ class AccountDialog(QDialog):
             account = replace(self._original, **values)
         else:
             account = Account(**values)
+        if account.auth != "oauth2":  # switched to a password: the sign-in settings go
+            account = replace(
+                account, oauth_provider=None, oauth_issuer=None, oauth_client_id=None,
+                oauth_tenant=None, oauth_scope=None,
+            )  # fmt: skip
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise ConfigError(f"there is already an account named {account.name!r}")

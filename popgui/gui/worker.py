@@ -118,6 +118,10 @@ class JobContext:
     def secret(self) -> str:
         """The account's password, from the keyring or its command (interruptible by cancel)."""
         store = self.secret_store()
+        if self.account.auth == "oauth2":  # an access token, renewed first if it is due
+            from popgui.oauth.account import OAuthSecret
+
+            return call_cancellable(OAuthSecret(self.account, store), self.token, "sign-in")
         return call_cancellable(partial(store.get_password, self.account), self.token, "keyring")
 
     def options(self) -> ConnectOptions:

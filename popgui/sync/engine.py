@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from popgui.accounts.settings import Account
-from popgui.errors import CancelledError, DeliveryError, PopguiError
+from popgui.errors import CancelledError, CredentialsError, DeliveryError, PopguiError
 from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database, DatabaseCorruptError, set_aside_corrupt
@@ -29,7 +29,9 @@ Job = Callable[[SyncContext], None]
 
 #: The account's password, or how to get it (a keyring lookup, a password command): fetched
 #: under the account lock, before any connection opens. Its errors
-#: (:class:`~popgui.errors.CredentialsError`, a cancel) end up in ``result.error``.
+#: (:class:`~popgui.errors.CredentialsError`, a cancel) end up in ``result.error``. A callable
+#: with a ``renew()`` method (an OAuth2 access token, popgui.oauth.account.OAuthSecret) is
+#: asked once for a new secret when the server refuses the first.
 Secret = str | Callable[[], str]
 
 
@@ -109,7 +111,16 @@ def run_job(
         with AccountLock(profile.path, account.name):
             password = secret if isinstance(secret, str) else secret()
             what = _Job(account, password, profile, job, options, progress, accept_new_uidls)
-            _run_locked(what, database, result)
+            try:
+                _run_locked(what, database, result)
+            except CredentialsError:
+                renew = getattr(secret, "renew", None)
+                if renew is None:
+                    raise
+                # An OAuth2 access token the server refused (revoked, or clocks that
+                # disagree): renewed once, then one more attempt; a dead sign-in raises.
+                result.restart()
+                _run_locked(replace(what, secret=renew()), database, result)
     except PopguiError as error:
         result.error = error
     return result

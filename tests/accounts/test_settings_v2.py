@@ -26,8 +26,8 @@ def account(**overrides: object) -> Account:
     return Account(**{**BASE, **overrides})  # type: ignore[arg-type]
 
 
-def test_version_is_2_and_defaults_are_manual_and_keep() -> None:
-    assert SETTINGS_VERSION == 2
+def test_version_2_defaults_are_manual_and_keep() -> None:
+    assert SETTINGS_VERSION >= 2
     plain = account()
     assert plain.check_interval_minutes is None
     assert plain.delete_when_deleted_locally is False
@@ -80,12 +80,12 @@ def test_unversioned_file_is_migrated_through_both_steps(tmp_path: Path) -> None
     assert load_settings(path).get("w") == account()
 
 
-def test_version_2_round_trip(tmp_path: Path) -> None:
+def test_version_2_fields_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     stored = account(check_interval_minutes=30, delete_when_deleted_locally=True)
     save_settings(path, Settings([stored]))
     data = json.loads(path.read_text("utf-8"))
-    assert data["version"] == 2
+    assert data["version"] == SETTINGS_VERSION
     assert data["accounts"][0]["check_interval_minutes"] == 30
     assert data["accounts"][0]["delete_when_deleted_locally"] is True
     assert load_settings(path).get("w") == stored

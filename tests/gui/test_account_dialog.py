@@ -181,7 +181,10 @@ def test_choices_come_from_the_settings(
     assert set(labels) == set(values), "a value without a label, or a label without one"
     dialog = make_dialog()
     box: QComboBox = getattr(dialog, combo)
-    assert [box.itemData(row) for row in range(box.count())] == list(values)
+    # A new account cannot be an OAuth2 one in the window yet (it signs in from the command
+    # line): every other value is offered.
+    offered = [value for value in values if value != "oauth2"]
+    assert [box.itemData(row) for row in range(box.count())] == offered
     assert all(box.itemText(row) for row in range(box.count()))
 
 
@@ -544,3 +547,30 @@ def test_with_the_real_engine_controller(qtbot: QtBot, tmp_path: Path) -> None:
             assert "not encrypted" in text
         finally:
             controller.shutdown()
+
+
+OAUTH_ACCOUNT = Account(
+    name="office", host="outlook.office365.com", user="ann@example.com", auth="oauth2",
+    oauth_provider="microsoft", oauth_tenant="organizations",
+)  # fmt: skip
+
+
+def test_an_oauth2_account_keeps_its_method_and_sign_in_settings(make_dialog: Any) -> None:
+    """Added on the command line, edited in the window: nothing of its sign-in is lost, and no
+    password can be typed for it (the keyring entry would be taken for a client secret)."""
+    dialog = make_dialog(OAUTH_ACCOUNT, names=("office",))
+    assert dialog.auth_combo.currentData() == "oauth2"
+    assert not dialog.password_edit.isEnabled()
+    assert not dialog.command_radio.isEnabled()
+    dialog.user_edit.setText("bob@example.com")
+    assert dialog.account() == dataclasses.replace(OAUTH_ACCOUNT, user="bob@example.com")
+
+
+def test_switching_an_oauth2_account_to_a_password_drops_its_sign_in_settings(
+    make_dialog: Any,
+) -> None:
+    dialog = make_dialog(OAUTH_ACCOUNT, names=("office",))
+    choose(dialog.auth_combo, "auto")
+    assert dialog.password_edit.isEnabled()
+    edited = dialog.account()
+    assert (edited.auth, edited.oauth_provider, edited.oauth_tenant) == ("auto", None, None)
