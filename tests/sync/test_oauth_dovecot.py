@@ -24,6 +24,7 @@ from popgui.errors import CredentialsError
 from popgui.net.session import ConnectOptions, open_pop3
 from popgui.profile import Profile
 from popgui.sync.engine import sync_account
+from tests.cli.helpers import password_command, run_popgui
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, DovecotUnavailable
 from tests.support.dovecot_log import log_size, wait_for_log_lines
@@ -195,3 +196,36 @@ def test_a_dead_token_is_refused_plainly(
         lambda line: f"oauth2({oauth_user.name}," in line and "Provided token is not valid" in line,
         since=since,
     )
+
+
+def test_popgui_debug_never_shows_the_token(
+    dovecot_oauth: DovecotServer,
+    introspection: IntrospectionServer,
+    oauth_user: OAuthUser,
+    test_pki: TestPKI,
+    tmp_path: Path,
+) -> None:
+    """``popgui --debug sync`` prints the dialogue with the token masked, in success and in
+    failure; the token comes from a password command until the sign-in stores one."""
+    good, dead = token(3000), token(60)
+    introspection.register(good, oauth_user.name)
+    profile = tmp_path / "profile"
+    for name, access_token in (("good", good), ("dead", dead)):
+        added = run_popgui(
+            profile, "account", "add", name, "--host", "localhost",
+            "--port", str(dovecot_oauth.tls_port), "--ca-file", str(test_pki.ca_cert),
+            "--user", oauth_user.name, "--auth", "oauth2",
+            "--password-command", password_command(access_token),
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+    synced = run_popgui(profile, "--debug", "sync", "good")
+    refused = run_popgui(profile, "--debug", "sync", "dead")
+    assert synced.returncode == 0, synced.stderr
+    assert refused.returncode == 1, refused.stderr
+    assert "C: AUTH OAUTHBEARER\n" in synced.stderr  # two steps: 3000 characters
+    assert "C: AUTH OAUTHBEARER ********" in refused.stderr  # one line
+    assert "refused the OAuth2 access token" in refused.stdout + refused.stderr
+    for output in (synced.stdout, synced.stderr, refused.stdout, refused.stderr):
+        assert good not in output and dead not in output
+        assert "Traceback" not in output
+        assert max(map(len, output.splitlines()), default=0) < 300  # nor its base64
