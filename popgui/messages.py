@@ -20,6 +20,7 @@ from popgui.errors import (
     RemoteProtocolError,
     ServerError,
 )
+from popgui.oauth.errors import OAuthError
 
 
 def describe(error: PopguiError) -> str:
@@ -39,6 +40,8 @@ def _hint(error: PopguiError) -> str:
         return ""
     if isinstance(error, KeyringUnavailableError):
         return ""
+    if isinstance(error, OAuthError):
+        return ""  # its text says what to do: sign in again, ask an administrator...
     if isinstance(error, CredentialsError):
         return "Fix the password with `popgui account add NAME ... --password-stdin --replace`"
     if isinstance(error, ServerError):

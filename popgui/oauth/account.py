@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
+from popgui.errors import CredentialsError
+from popgui.oauth.errors import OAuthError, mail_server_refused
 from popgui.oauth.providers import OAuthConfig
 from popgui.oauth.tokens import fresh_access_token
 from popgui.oauth.tokenstore import TokenStore
@@ -63,6 +65,12 @@ class OAuthSecret:
             store=self._tokens(),
             refused=True,
         )
+
+    def refused_after_renewal(self, error: CredentialsError) -> CredentialsError:
+        """The mail server refused a token the provider has just issued: not a sign-in
+        problem; say what usually causes it (POP disabled for the mailbox, another user)."""
+        provider = self.account.oauth_provider or "custom"
+        return OAuthError(f"{mail_server_refused(provider, self.account.name)} ({error})")
 
     def _tokens(self) -> TokenStore:
         return TokenStore(self.secrets)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 from popgui.accounts.settings import Account
 from popgui.errors import CancelledError, CredentialsError, DeliveryError, PopguiError
@@ -29,10 +30,21 @@ Job = Callable[[SyncContext], None]
 
 #: The account's password, or how to get it (a keyring lookup, a password command): fetched
 #: under the account lock, before any connection opens. Its errors
-#: (:class:`~popgui.errors.CredentialsError`, a cancel) end up in ``result.error``. A callable
-#: with a ``renew()`` method (an OAuth2 access token, popgui.oauth.account.OAuthSecret) is
+#: (:class:`~popgui.errors.CredentialsError`, a cancel) end up in ``result.error``. A
+#: :class:`RenewableSecret` (an OAuth2 access token, popgui.oauth.account.OAuthSecret) is
 #: asked once for a new secret when the server refuses the first.
 Secret = str | Callable[[], str]
+
+
+@runtime_checkable
+class RenewableSecret(Protocol):
+    """A secret the engine may renew once when the server refuses it (an OAuth2 token)."""
+
+    def __call__(self) -> str: ...
+
+    def renew(self) -> str: ...
+
+    def refused_after_renewal(self, error: CredentialsError) -> CredentialsError: ...
 
 
 def sync_account(
@@ -114,16 +126,24 @@ def run_job(
             try:
                 _run_locked(what, database, result)
             except CredentialsError:
-                renew = getattr(secret, "renew", None)
-                if renew is None:
+                if not isinstance(secret, RenewableSecret):
                     raise
-                # An OAuth2 access token the server refused (revoked, or clocks that
-                # disagree): renewed once, then one more attempt; a dead sign-in raises.
-                result.restart()
-                _run_locked(replace(what, secret=renew()), database, result)
+                _run_renewed(what, secret, database, result)
     except PopguiError as error:
         result.error = error
     return result
+
+
+def _run_renewed(
+    what: _Job, secret: RenewableSecret, database: Database | None, result: SyncResult
+) -> None:
+    """The server refused an access token (revoked, or clocks that disagree): renew it once
+    and try once more; a dead sign-in raises from ``renew``, a second refusal is explained."""
+    result.restart()
+    try:
+        _run_locked(replace(what, secret=secret.renew()), database, result)
+    except CredentialsError as error:
+        raise secret.refused_after_renewal(error) from error
 
 
 def _run_locked(what: _Job, database: Database | None, result: SyncResult) -> None:

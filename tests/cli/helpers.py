@@ -14,9 +14,13 @@ POPGUI = [sys.executable, "-m", "popgui"]
 
 
 def run_popgui(
-    profile: Path, *args: str, stdin: str | None = None, timeout: float = 120
+    profile: Path,
+    *args: str,
+    stdin: str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.pop("POPGUI_PROFILE", None)
     return subprocess.run(
         [*POPGUI, "--profile", str(profile), *args],

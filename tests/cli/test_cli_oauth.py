@@ -1,0 +1,188 @@
+"""An OAuth2 account from the command line, end to end: ``account add --auth oauth2``,
+``account login`` in a scripted browser, ``sync`` against the real Dovecot, whose ``oauth2``
+passdb asks the test authorization server about each token, then ``show`` and ``remove``.
+
+The authorization server (tests/support/oauth_server.py) plays the provider: popgui finds it
+through its discovery document (``--oauth-provider custom --oauth-issuer``). The tokens live
+in the real gnome-keyring of the ``secret_service`` fixture, shared with the popgui processes.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import pytest
+
+from popgui.accounts.secrets import keyring_key
+from popgui.accounts.settings import load_settings
+from popgui.oauth.tokenstore import TOKEN_SERVICE
+from tests.support.certs import TestPKI
+from tests.support.corpus import mixed_messages
+from tests.support.dovecot import DovecotServer, DovecotUnavailable
+from tests.support.oauth_server import CLIENT_ID, OAuthTestServer
+from tests.support.secret_service import SecretService
+
+from .helpers import run_popgui, sync_json
+
+pytestmark = pytest.mark.dovecot
+
+BROWSER = Path(__file__).parents[1] / "oauth" / "browser.py"
+
+
+@dataclass(frozen=True)
+class Provider:
+    server: OAuthTestServer
+    dovecot: DovecotServer
+    user: str
+
+
+@pytest.fixture(scope="module")
+def provider(test_pki: TestPKI) -> Iterator[Provider]:
+    """The authorization server, and a Dovecot that checks tokens with it, for one user."""
+    user = f"u{secrets.token_hex(6)}"
+    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-oauth-cli-"))
+    directory.chmod(0o755)
+    try:
+        with OAuthTestServer(user=user) as server:
+            try:
+                dovecot = DovecotServer(
+                    directory, test_pki, oauth2_introspection_url=f"{server.url}/introspect"
+                )
+                dovecot.start()
+            except DovecotUnavailable as error:
+                pytest.skip(str(error))
+            try:
+                dovecot.add_user(user, secrets.token_urlsafe(12))  # a password nobody uses
+                yield Provider(server, dovecot, user)
+            finally:
+                dovecot.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def deliver(provider: Provider, count: int) -> None:
+    maildir = provider.dovecot.users_dir / provider.user / "Maildir"
+    for number, message in enumerate(mixed_messages(count, seed=7)):
+        (maildir / "tmp" / f"m{number}").write_bytes(message)
+        (maildir / "tmp" / f"m{number}").rename(maildir / "new" / f"m{number}")
+
+
+def scripted_browser(tmp_path: Path) -> dict[str, str]:
+    """$BROWSER: a person who consents at once (webbrowser takes one program: a wrapper)."""
+    browser = tmp_path / "scripted-browser"
+    browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{BROWSER}" "$@"\n')
+    browser.chmod(0o755)
+    return {"BROWSER": str(browser), "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl")}
+
+
+def add(tmp_path: Path, provider: Provider, *extra: str, user: str = "") -> None:
+    done = run_popgui(
+        tmp_path / "profile", "account", "add", "work", "--host", "127.0.0.1",
+        "--port", str(provider.dovecot.plain_port), "--security", "none",
+        "--user", user or provider.user, "--auth", "oauth2", "--oauth-provider", "custom",
+        "--oauth-issuer", provider.server.issuer, "--oauth-client-id", CLIENT_ID,
+        "--oauth-scope", "mail offline_access", *extra,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "popgui account login work" in done.stderr
+
+
+def stored_record(tmp_path: Path) -> dict[str, object] | None:
+    account = load_settings(tmp_path / "profile" / "settings.json").get("work")
+    assert account is not None
+    text = keyring.get_password(TOKEN_SERVICE, keyring_key(account))
+    return None if text is None else json.loads(text)
+
+
+def test_add_login_sync_show_remove(
+    tmp_path: Path, provider: Provider, secret_service: SecretService
+) -> None:
+    profile = tmp_path / "profile"
+    deliver(provider, 3)
+    add(tmp_path, provider)
+
+    before = sync_json(profile, "work")
+    assert before[0] == 1 and before[1][0]["error_kind"] == "credentials", before
+    assert "popgui account login work" in before[1][0]["error"]
+
+    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    assert login.returncode == 0, login.stderr
+    assert "is signed in" in login.stdout
+    pages = [json.loads(line) for line in (tmp_path / "pages.jsonl").read_text().splitlines()]
+    assert pages and pages[-1]["url"].startswith("http://127.0.0.1:")  # popgui's receiver
+    assert "popgui" in pages[-1]["text"]
+    record = stored_record(tmp_path)
+    assert record is not None and record["refresh_token"]
+    settings_text = (profile / "settings.json").read_text()
+    assert str(record["access_token"]) not in settings_text
+
+    code, report, stderr = sync_json(profile, "work")
+    assert (code, report[0]["downloaded"], report[0]["error"]) == (0, 3, None), stderr
+
+    show = run_popgui(profile, "account", "show", "work")
+    assert show.returncode == 0 and "signed-in: yes" in show.stdout, show.stdout
+    assert str(record["access_token"]) not in show.stdout
+
+    remove = run_popgui(profile, "account", "remove", "work")
+    assert remove.returncode == 0, remove.stderr
+    assert keyring.get_password(TOKEN_SERVICE, f"work/{provider.user}@127.0.0.1") is None
+
+
+def test_a_refused_token_is_renewed_once_and_a_revoked_sign_in_asks_to_sign_in_again(
+    tmp_path: Path, provider: Provider, secret_service: SecretService
+) -> None:
+    profile = tmp_path / "profile"
+    add(tmp_path, provider)
+    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    assert login.returncode == 0, login.stderr
+    first = stored_record(tmp_path)
+    assert first is not None
+
+    # The provider's clock runs two hours ahead of popgui's: the access token popgui thinks
+    # good has expired there, Dovecot refuses it, and popgui renews it once and logs in.
+    provider.server.clock = lambda: time.time() + 7200
+    deliver(provider, 1)
+    code, report, stderr = sync_json(profile, "work")
+    assert (code, report[0]["error"]) == (0, None), stderr
+    renewed = stored_record(tmp_path)
+    assert renewed is not None and renewed["access_token"] != first["access_token"]
+    assert renewed["refresh_token"] != first["refresh_token"]  # rotated, and kept
+
+    provider.server.revoke_all()  # the user removed the app from their account
+    refreshes = provider.server.counts.refresh
+    code, report, stderr = sync_json(profile, "work")
+    assert code == 1 and report[0]["error_kind"] == "credentials", report
+    assert "popgui account login work" in report[0]["error"]
+    assert provider.server.counts.refresh - refreshes <= 1  # never a retry loop
+    assert load_settings(profile / "settings.json").get("work") is not None  # never lost
+    run_popgui(profile, "account", "remove", "work")
+    provider.server.clock = time.time
+
+
+def test_a_fresh_token_the_mail_server_still_refuses_is_explained_not_retried(
+    tmp_path: Path, provider: Provider, secret_service: SecretService
+) -> None:
+    """Signed in as one user, the account names another: Dovecot refuses every token. popgui
+    renews once, then says what usually causes it instead of asking for a password."""
+    profile = tmp_path / "profile"
+    add(tmp_path, provider, user="somebody-else")
+    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    assert login.returncode == 0, login.stderr
+    refreshes = provider.server.counts.refresh
+
+    code, report, stderr = sync_json(profile, "work")
+
+    assert code == 1 and report[0]["error_kind"] == "credentials", report
+    assert "although the provider issued a new token" in report[0]["error"]
+    assert "--password-stdin" not in stderr
+    assert provider.server.counts.refresh - refreshes == 1
+    run_popgui(profile, "account", "remove", "work")
