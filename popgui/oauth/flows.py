@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from oauthlib.oauth2 import DeviceClient, OAuth2Error, WebApplicationClient
 from oauthlib.oauth2.rfc6749.parameters import parse_token_response
 
+from popgui.errors import NetworkError
 from popgui.oauth.errors import (
     OAuthConfigError,
     OAuthError,
@@ -306,9 +307,36 @@ __all__ = [
     "DeviceCode",
     "explain",
     "refresh",
+    "revoke",
     "sign_in_with_browser",
     "sign_in_with_device",
     "start_browser_sign_in",
     "start_device_sign_in",
     "token_request",
 ]
+
+
+def revoke(config: OAuthConfig, record: TokenRecord, *, timeout: float = 30.0) -> bool:
+    """Ask the provider to revoke ``record``'s sign-in (RFC 7009), when it offers that.
+
+    Best effort, for removing an account: False when the provider has no revocation endpoint
+    (Microsoft) or refused; the caller deletes the keyring record either way.
+    """
+    try:
+        endpoints = endpoints_for(config, timeout=timeout)
+    except OAuthError:
+        return False
+    if not endpoints.revocation:
+        return False
+    token = record.refresh_token or record.access_token
+    hint = "refresh_token" if record.refresh_token else "access_token"
+    fields = {"token": token, "token_type_hint": hint, "client_id": config.effective_client_id()}
+    secret = config.effective_client_secret()
+    if secret:
+        fields["client_secret"] = secret
+    url = check_url(endpoints.revocation, "revocation endpoint")
+    try:
+        status, _reply = post_form(url, fields, what="revoking the sign-in", timeout=timeout)
+    except NetworkError:  # unreachable, or a reply that is not JSON: nothing to learn from it
+        return False
+    return status == 200
