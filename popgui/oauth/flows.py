@@ -9,14 +9,14 @@ password account never loads it.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from oauthlib.oauth2 import DeviceClient, OAuth2Error, WebApplicationClient
 from oauthlib.oauth2.rfc6749.parameters import parse_token_response
@@ -27,7 +27,6 @@ from popgui.oauth.errors import (
     OAuthError,
     SignInCancelledError,
     error_from_reply,
-    explain,
 )
 from popgui.oauth.http import post_form
 from popgui.oauth.loopback import LoopbackReceiver
@@ -35,7 +34,6 @@ from popgui.oauth.providers import Endpoints, OAuthConfig, check_url, endpoints_
 from popgui.oauth.tokenstore import TokenRecord
 
 BROWSER_TIMEOUT = 300.0
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def _issuer_name(config: OAuthConfig, endpoints: Endpoints) -> str:
@@ -57,7 +55,7 @@ def token_request(
             raise OAuthError(f"{what} failed: the provider answered HTTP {status}")
         raise error_from_reply(reply, provider=config.provider, what=what)
     try:
-        parsed = parse_token_response(_json_text(reply))  # checks access_token and expiry
+        parsed = parse_token_response(json.dumps(reply))  # checks access_token and expiry
     except OAuth2Error as error:
         raise OAuthError(f"{what} failed: the provider's reply was not usable "
                          f"({error.error})") from None  # fmt: skip
@@ -65,12 +63,6 @@ def token_request(
         dict(parsed), issuer=_issuer_name(config, endpoints), token_endpoint=url,
         previous=previous,
     )  # fmt: skip
-
-
-def _json_text(reply: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(reply)
 
 
 # -- the browser (authorization code with PKCE, on a loopback redirect) ------------------------
@@ -127,8 +119,6 @@ class BrowserSignIn:
 
 
 def _form(body: str) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
@@ -305,7 +295,6 @@ def refresh(config: OAuthConfig, record: TokenRecord, *, endpoints: Endpoints | 
 __all__ = [
     "BrowserSignIn",
     "DeviceCode",
-    "explain",
     "refresh",
     "revoke",
     "sign_in_with_browser",
