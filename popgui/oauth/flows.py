@@ -9,24 +9,24 @@ password account never loads it.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from oauthlib.oauth2 import DeviceClient, OAuth2Error, WebApplicationClient
 from oauthlib.oauth2.rfc6749.parameters import parse_token_response
 
+from popgui.errors import NetworkError
 from popgui.oauth.errors import (
     OAuthConfigError,
     OAuthError,
     SignInCancelledError,
     error_from_reply,
-    explain,
 )
 from popgui.oauth.http import post_form
 from popgui.oauth.loopback import LoopbackReceiver
@@ -34,7 +34,6 @@ from popgui.oauth.providers import Endpoints, OAuthConfig, check_url, endpoints_
 from popgui.oauth.tokenstore import TokenRecord
 
 BROWSER_TIMEOUT = 300.0
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def _issuer_name(config: OAuthConfig, endpoints: Endpoints) -> str:
@@ -56,7 +55,7 @@ def token_request(
             raise OAuthError(f"{what} failed: the provider answered HTTP {status}")
         raise error_from_reply(reply, provider=config.provider, what=what)
     try:
-        parsed = parse_token_response(_json_text(reply))  # checks access_token and expiry
+        parsed = parse_token_response(json.dumps(reply))  # checks access_token and expiry
     except OAuth2Error as error:
         raise OAuthError(f"{what} failed: the provider's reply was not usable "
                          f"({error.error})") from None  # fmt: skip
@@ -64,12 +63,6 @@ def token_request(
         dict(parsed), issuer=_issuer_name(config, endpoints), token_endpoint=url,
         previous=previous,
     )  # fmt: skip
-
-
-def _json_text(reply: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(reply)
 
 
 # -- the browser (authorization code with PKCE, on a loopback redirect) ------------------------
@@ -126,8 +119,6 @@ class BrowserSignIn:
 
 
 def _form(body: str) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
@@ -304,11 +295,37 @@ def refresh(config: OAuthConfig, record: TokenRecord, *, endpoints: Endpoints | 
 __all__ = [
     "BrowserSignIn",
     "DeviceCode",
-    "explain",
     "refresh",
+    "revoke",
     "sign_in_with_browser",
     "sign_in_with_device",
     "start_browser_sign_in",
     "start_device_sign_in",
     "token_request",
 ]
+
+
+def revoke(config: OAuthConfig, record: TokenRecord, *, timeout: float = 30.0) -> bool:
+    """Ask the provider to revoke ``record``'s sign-in (RFC 7009), when it offers that.
+
+    Best effort, for removing an account: False when the provider has no revocation endpoint
+    (Microsoft) or refused; the caller deletes the keyring record either way.
+    """
+    try:
+        endpoints = endpoints_for(config, timeout=timeout)
+    except OAuthError:
+        return False
+    if not endpoints.revocation:
+        return False
+    token = record.refresh_token or record.access_token
+    hint = "refresh_token" if record.refresh_token else "access_token"
+    fields = {"token": token, "token_type_hint": hint, "client_id": config.effective_client_id()}
+    secret = config.effective_client_secret()
+    if secret:
+        fields["client_secret"] = secret
+    url = check_url(endpoints.revocation, "revocation endpoint")
+    try:
+        status, _reply = post_form(url, fields, what="revoking the sign-in", timeout=timeout)
+    except NetworkError:  # unreachable, or a reply that is not JSON: nothing to learn from it
+        return False
+    return status == 200

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from popgui.accounts.settings import Account
 from popgui.oauth.errors import OAuthConfigError, SignInRequiredError
@@ -58,14 +59,14 @@ def fresh_access_token(
             f"the sign-in of account {account.name!r} has expired and cannot be renewed: sign in "
             f"again: {login_hint(account)}"
         )
-    renewed = _renew(account, config, record, store, endpoints)
+    renewed = _renew(account, config, record, store, endpoints, now())
     store.save(account, renewed)
     return renewed.access_token
 
 
 def _renew(
     account: Account, config: OAuthConfig, record: TokenRecord, store: TokenStore,
-    endpoints: Endpoints | None,
+    endpoints: Endpoints | None, now: float,
 ) -> TokenRecord:  # fmt: skip
     from popgui.oauth.flows import refresh
 
@@ -81,8 +82,17 @@ def _renew(
             except SignInRequiredError:
                 pass
         raise SignInRequiredError(
-            f"account {account.name!r}: {error}; to sign in again, {login_hint(account)}",
+            f"account {account.name!r}: {error}{_lasted(record, now)}; to sign in again, "
+            f"{login_hint(account)}",
             error=error.error,
         ) from None
     except OAuthConfigError as error:
         raise OAuthConfigError(f"account {account.name!r}: {error}", error=error.error) from None
+
+
+def _lasted(record: TokenRecord, now: float) -> str:
+    """Says so when the provider announced that the sign-in would end by now."""
+    if record.refresh_good_until is None or now < record.refresh_good_until:
+        return ""
+    until = datetime.fromtimestamp(record.refresh_good_until, UTC)
+    return f" (the provider said this sign-in would last until {until:%Y-%m-%d %H:%M} UTC)"

@@ -122,6 +122,23 @@ def test_a_dead_refresh_token_asks_to_sign_in_again_once(
     assert old.refresh_token not in str(raised.value)
 
 
+def test_a_sign_in_that_was_announced_to_end_says_so(
+    secret_service: SecretService, oauth_server: OAuthTestServer, config: OAuthConfig,
+    account: Account,
+) -> None:  # fmt: skip
+    """Google's refresh tokens for apps in "testing" come with refresh_token_expires_in."""
+    oauth_server.refresh_token_expires_in = 7 * 86400
+    record = sign_in(oauth_server, account)
+    assert record.refresh_good_until == pytest.approx(record.obtained_at + 7 * 86400)
+    oauth_server.revoke_all()
+    week_later = record.obtained_at + 7 * 86400 + 60
+    with pytest.raises(SignInRequiredError, match="would last until 20"):
+        fresh_access_token(account, config, now=lambda: week_later)
+    with pytest.raises(SignInRequiredError) as raised:
+        fresh_access_token(account, config, refused=True)
+    assert "would last until" not in str(raised.value)
+
+
 def test_a_token_rotated_by_another_popgui_is_picked_up(
     secret_service: SecretService, oauth_server: OAuthTestServer, config: OAuthConfig,
     account: Account, monkeypatch: pytest.MonkeyPatch,
