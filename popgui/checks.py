@@ -83,3 +83,14 @@ def normalize_fingerprint(text: str) -> str:
 def fingerprint_pairs(digits: str) -> str:
     """Hex digits as lowercase pairs joined by colons: "ab:cd:..."."""
     return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost`` or a loopback address): what may be
+    reached over plain http, since nothing then travels over a network."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

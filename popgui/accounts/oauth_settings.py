@@ -9,12 +9,12 @@ command). Errors are :class:`~popgui.errors.ConfigError` naming the field.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from popgui.accounts.choices import OAUTH_PROVIDERS
+from popgui.checks import is_loopback_host
 from popgui.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -74,20 +74,11 @@ def _check_issuer(account: Account) -> None:
     parts = urlsplit(issuer)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
         return  # a provider on this machine: nothing travels over a network
     raise ConfigError(
         f"oauth_issuer must be an https:// address (http:// only on this machine), not {issuer!r}"
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_tenant(account: Account) -> None:

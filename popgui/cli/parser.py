@@ -76,7 +76,6 @@ def _add_account_commands(account: argparse.ArgumentParser) -> None:
     actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add an account (or replace one with --replace)")
     _add_account_options(add)
-    actions.add_parser("list", help="list the accounts")
     login = actions.add_parser(
         "login", help="sign an OAuth2 account in (Microsoft 365, Outlook.com, Gmail...)"
     )
@@ -90,6 +89,7 @@ def _add_account_commands(account: argparse.ArgumentParser) -> None:
     how.add_argument(
         "--no-browser", action="store_true", help="print the sign-in address, open no browser"
     )
+    actions.add_parser("list", help="list the accounts")
     show = actions.add_parser("show", help="show an account's settings (never its password)")
     show.add_argument("name", metavar="NAME")
     remove = actions.add_parser(

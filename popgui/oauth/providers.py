@@ -8,16 +8,15 @@ http is accepted for loopback addresses only (a server on the same machine, as i
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
-from typing import Literal
 from urllib.parse import urlsplit
 
+from popgui.accounts.choices import OAuthProvider
+from popgui.checks import is_loopback_host
 from popgui.oauth import client_ids
 from popgui.oauth.errors import OAuthConfigError
 
-Provider = Literal["microsoft", "google", "custom"]
-PROVIDERS: tuple[Provider, ...] = ("microsoft", "google", "custom")
+Provider = OAuthProvider
 
 MICROSOFT_AUTHORITY = "https://login.microsoftonline.com"
 MICROSOFT_SCOPES = ("https://outlook.office.com/POP.AccessAsUser.All", "offline_access")
@@ -109,21 +108,12 @@ def check_url(url: str, what: str) -> str:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
         return url
     raise OAuthConfigError(
         f"the {what} {url!r} is not an https address: popgui sends sign-in secrets only over "
         "https (or plain http to this machine itself)"
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def microsoft_endpoints(config: OAuthConfig) -> Endpoints:

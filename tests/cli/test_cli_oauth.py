@@ -127,6 +127,11 @@ def test_add_login_sync_show_remove(
 
     code, report, stderr = sync_json(profile, "work")
     assert (code, report[0]["downloaded"], report[0]["error"]) == (0, 3, None), stderr
+    debug = run_popgui(profile, "--debug", "sync", "work")
+    assert debug.returncode == 0, debug.stderr
+    assert "C: AUTH OAUTHBEARER" in debug.stderr  # Dovecot offers it: preferred to XOAUTH2
+    token = str(record["access_token"])
+    assert token not in debug.stdout + debug.stderr
 
     show = run_popgui(profile, "account", "show", "work")
     assert show.returncode == 0 and "signed-in: yes" in show.stdout, show.stdout

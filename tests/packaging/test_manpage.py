@@ -42,8 +42,8 @@ def test_page_names_every_command_and_option() -> None:
     parser = build_parser()
     leaves = commands(parser)
     assert [" ".join(command.words) for command in leaves] == [
-        "account add", "account list", "account show", "account remove", "sync", "preview",
-        "demo",
+        "account add", "account login", "account list", "account show", "account remove",
+        "sync", "preview", "demo",
     ]  # fmt: skip
     for option in _option_strings(parser):
         assert option in page, option

@@ -206,7 +206,8 @@ def test_popgui_debug_never_shows_the_token(
     tmp_path: Path,
 ) -> None:
     """``popgui --debug sync`` prints the dialogue with the token masked, in success and in
-    failure; the token comes from a password command until the sign-in stores one."""
+    failure, for an access token a password command prints (``--auth xoauth2``);
+    tests/cli/test_cli_oauth.py does the same for a signed-in ``oauth2`` account."""
     good, dead = token(3000), token(60)
     introspection.register(good, oauth_user.name)
     profile = tmp_path / "profile"
@@ -214,7 +215,7 @@ def test_popgui_debug_never_shows_the_token(
         added = run_popgui(
             profile, "account", "add", name, "--host", "localhost",
             "--port", str(dovecot_oauth.tls_port), "--ca-file", str(test_pki.ca_cert),
-            "--user", oauth_user.name, "--auth", "oauth2",
+            "--user", oauth_user.name, "--auth", "xoauth2",
             "--password-command", password_command(access_token),
         )  # fmt: skip
         assert added.returncode == 0, added.stderr
@@ -222,8 +223,8 @@ def test_popgui_debug_never_shows_the_token(
     refused = run_popgui(profile, "--debug", "sync", "dead")
     assert synced.returncode == 0, synced.stderr
     assert refused.returncode == 1, refused.stderr
-    assert "C: AUTH OAUTHBEARER\n" in synced.stderr  # two steps: 3000 characters
-    assert "C: AUTH OAUTHBEARER ********" in refused.stderr  # one line
+    assert "C: AUTH XOAUTH2\n" in synced.stderr  # two steps: 3000 characters
+    assert "C: AUTH XOAUTH2 ********" in refused.stderr  # one line
     assert "refused the OAuth2 access token" in refused.stdout + refused.stderr
     for output in (synced.stdout, synced.stderr, refused.stdout, refused.stderr):
         assert good not in output and dead not in output
