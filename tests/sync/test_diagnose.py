@@ -87,12 +87,12 @@ def test_server_without_capa(mailbox: ServerMailbox) -> None:
     assert any("does not answer CAPA" in note for note in report.notes)
 
 
-def test_xoauth2_is_explained(mailbox: ServerMailbox) -> None:
+def test_oauth2_servers_are_pointed_to_the_oauth2_method(mailbox: ServerMailbox) -> None:
     account = ServerAccount(USER, PASSWORD, mailbox)
     with LocalPOP3Server([account], xoauth2_tokens={USER: "token"}) as server:
         report = run(make_account(server), None)
     assert "XOAUTH2" in report.auth_methods
-    assert any("OAuth2 access token" in note for note in report.notes)
+    assert any("choose the oauth2 method and sign in" in note for note in report.notes)
 
 
 def test_unreachable_server_is_a_network_error() -> None:
