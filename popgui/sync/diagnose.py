@@ -234,8 +234,9 @@ def _note_auth_methods(
         elif name not in sasl.MECHANISMS:
             found.note(f"{name} is not a login method popgui knows; it will not be used.")
     if "XOAUTH2" in offered or "OAUTHBEARER" in offered:
-        found.note("This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): choose the "
-                   "oauth2 method and sign in (auto never uses it).")  # fmt: skip
+        found.note("This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): use the oauth2 "
+                   "method and sign in with `popgui account login NAME` (auto never uses "
+                   "it).")  # fmt: skip
     if not is_tls and ("USER" in offered or "PLAIN" in offered or "LOGIN" in offered):
         found.note("Without TLS, USER, PLAIN and LOGIN send the password in clear text.")
     try:

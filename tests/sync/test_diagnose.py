@@ -92,7 +92,7 @@ def test_oauth2_servers_are_pointed_to_the_oauth2_method(mailbox: ServerMailbox)
     with LocalPOP3Server([account], xoauth2_tokens={USER: "token"}) as server:
         report = run(make_account(server), None)
     assert "XOAUTH2" in report.auth_methods
-    assert any("choose the oauth2 method and sign in" in note for note in report.notes)
+    assert any("popgui account login" in note for note in report.notes)
 
 
 def test_unreachable_server_is_a_network_error() -> None:
