@@ -169,6 +169,8 @@ class AccountDialog(QDialog):
         self._report: ConnectionReport | None = None
         self._certificate_error: CertificateError | None = None
         self._filling = False
+        #: What the password field says when empty (an edited account keeps its password).
+        self._password_hint = ""
         self.setObjectName("accountDialog")
         self.setWindowTitle(
             self.tr("Add account")
@@ -314,9 +316,7 @@ class AccountDialog(QDialog):
                 self.command_edit.setText(account.password_command or "")
             else:
                 self.keyring_radio.setChecked(True)
-            self.password_edit.setPlaceholderText(
-                self.tr("leave empty to keep the stored password")
-            )
+            self._password_hint = self.tr("leave empty to keep the stored password")
             select(self.policy_combo, account.policy)
             if account.delete_after_days is not None:
                 self.days_spin.setValue(account.delete_after_days)
@@ -370,6 +370,9 @@ class AccountDialog(QDialog):
         keyring = self.keyring_radio.isChecked()
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
         self.password_edit.setEnabled(keyring and not signs_in)
+        self.password_edit.setPlaceholderText(
+            self.tr("no password: the account signs in") if signs_in else self._password_hint
+        )
         self.command_edit.setEnabled(not keyring and not signs_in)
         self.keyring_radio.setEnabled(not signs_in)
         self.command_radio.setEnabled(not signs_in)

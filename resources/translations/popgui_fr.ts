@@ -39,6 +39,11 @@
         <translation>XOAUTH2&#xa0;: jeton d’accès OAuth2</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>OAuth2 sign-in (popgui account login)</source>
+        <translation>Connexion OAuth2 (popgui account login)</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>Keep it on the server</source>
         <translation>Le laisser sur le serveur</translation>
@@ -59,18 +64,18 @@
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <location line="+47"/>
+        <location line="+32"/>
+        <location line="+52"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-50"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
@@ -256,13 +261,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+264"/>
+        <location line="+274"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-263"/>
-        <location line="+263"/>
+        <location line="-273"/>
+        <location line="+273"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -272,12 +277,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-159"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-169"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+40"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -307,7 +312,12 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+112"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+8"/>
+        <source>no password: the account signs in</source>
+        <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
+    </message>
+    <message>
+        <location line="+115"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -864,7 +874,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+274"/>
+        <location filename="../../popgui/gui/worker.py" line="+278"/>
         <source>The login was not tried: {reason}</source>
         <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
     </message>

@@ -561,6 +561,7 @@ def test_an_oauth2_account_keeps_its_method_and_sign_in_settings(make_dialog: An
     dialog = make_dialog(OAUTH_ACCOUNT, names=("office",))
     assert dialog.auth_combo.currentData() == "oauth2"
     assert not dialog.password_edit.isEnabled()
+    assert dialog.password_edit.placeholderText() == "no password: the account signs in"
     assert not dialog.command_radio.isEnabled()
     dialog.user_edit.setText("bob@example.com")
     assert dialog.account() == dataclasses.replace(OAUTH_ACCOUNT, user="bob@example.com")
@@ -572,5 +573,6 @@ def test_switching_an_oauth2_account_to_a_password_drops_its_sign_in_settings(
     dialog = make_dialog(OAUTH_ACCOUNT, names=("office",))
     choose(dialog.auth_combo, "auto")
     assert dialog.password_edit.isEnabled()
+    assert dialog.password_edit.placeholderText().startswith("leave empty")
     edited = dialog.account()
     assert (edited.auth, edited.oauth_provider, edited.oauth_tenant) == ("auto", None, None)
