@@ -26,15 +26,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Generator, Iterator
-from pathlib import Path
 
 import pytest
 
 from tests import skips
 from tests.support.certs import TestPKI, make_test_pki
-from tests.support.dovecot import DovecotServer, DovecotUnavailable, MailUser
+from tests.support.dovecot import DovecotServer, MailUser, private_dovecot
 from tests.support.secret_service import SecretService, SecretServiceUnavailable
 
 REAL_SERVICE_MARKERS = {"dovecot", "keyring"}
@@ -140,22 +138,8 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> TestPKI:
 
 @pytest.fixture(scope="session")
 def dovecot(test_pki: TestPKI) -> Iterator[DovecotServer]:
-    # Not tmp_path_factory: pytest's directories are private to their owner, and Dovecot's
-    # unprivileged processes must reach the passwd file and the Maildirs.
-    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-"))
-    directory.chmod(0o755)
-    try:
-        try:
-            server = DovecotServer(directory, test_pki)
-            server.start()
-        except DovecotUnavailable as error:
-            pytest.skip(str(error))
-        try:
-            yield server
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    with private_dovecot(test_pki) as server:
+        yield server
 
 
 @pytest.fixture

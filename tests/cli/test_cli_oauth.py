@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from popgui.accounts.settings import load_settings
 from popgui.oauth.tokenstore import TOKEN_SERVICE
 from tests.support.certs import TestPKI
 from tests.support.corpus import mixed_messages
-from tests.support.dovecot import DovecotServer, DovecotUnavailable
+from tests.support.dovecot import DovecotServer, private_dovecot
 from tests.support.oauth_server import CLIENT_ID, OAuthTestServer
 from tests.support.secret_service import SecretService
 
@@ -49,24 +47,11 @@ class Provider:
 def provider(test_pki: TestPKI) -> Iterator[Provider]:
     """The authorization server, and a Dovecot that checks tokens with it, for one user."""
     user = f"u{secrets.token_hex(6)}"
-    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-oauth-cli-"))
-    directory.chmod(0o755)
-    try:
-        with OAuthTestServer(user=user) as server:
-            try:
-                dovecot = DovecotServer(
-                    directory, test_pki, oauth2_introspection_url=f"{server.url}/introspect"
-                )
-                dovecot.start()
-            except DovecotUnavailable as error:
-                pytest.skip(str(error))
-            try:
-                dovecot.add_user(user, secrets.token_urlsafe(12))  # a password nobody uses
-                yield Provider(server, dovecot, user)
-            finally:
-                dovecot.stop()
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    with OAuthTestServer(user=user) as server:
+        introspection = f"{server.url}/introspect"
+        with private_dovecot(test_pki, oauth2_introspection_url=introspection) as dovecot:
+            dovecot.add_user(user, secrets.token_urlsafe(12))  # a password nobody uses
+            yield Provider(server, dovecot, user)
 
 
 def deliver(provider: Provider, count: int) -> None:

@@ -38,7 +38,9 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -448,3 +450,33 @@ class DovecotServer:
                 return log.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
+
+
+@contextlib.contextmanager
+def private_dovecot(
+    pki: TestPKI, *, oauth2_introspection_url: str | None = None
+) -> Iterator[DovecotServer]:
+    """A started Dovecot of its own in a fresh directory, stopped and removed afterwards; the
+    test skips (a failure in CI) where Dovecot cannot run.
+
+    Not pytest's tmp_path: its directories are private to their owner, and Dovecot's
+    unprivileged processes must reach the passwd file and the Maildirs.
+    """
+    import pytest
+
+    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-"))
+    directory.chmod(0o755)
+    try:
+        try:
+            server = DovecotServer(
+                directory, pki, oauth2_introspection_url=oauth2_introspection_url
+            )
+            server.start()
+        except DovecotUnavailable as error:
+            pytest.skip(str(error))
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

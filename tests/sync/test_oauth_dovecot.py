@@ -10,8 +10,6 @@ and say plainly that the token was refused, without showing it.
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +24,7 @@ from popgui.profile import Profile
 from popgui.sync.engine import sync_account
 from tests.cli.helpers import password_command, run_popgui
 from tests.support.certs import TestPKI
-from tests.support.dovecot import DovecotServer, DovecotUnavailable
+from tests.support.dovecot import DovecotServer, private_dovecot
 from tests.support.dovecot_log import log_size, wait_for_log_lines
 from tests.support.oauth_introspection import IntrospectionServer
 
@@ -48,20 +46,8 @@ def introspection() -> Iterator[IntrospectionServer]:
 @pytest.fixture(scope="module")
 def dovecot_oauth(test_pki: TestPKI, introspection: IntrospectionServer) -> Iterator[DovecotServer]:
     """A Dovecot of its own (the shared ``dovecot`` fixture keeps its configuration)."""
-    directory = Path(tempfile.mkdtemp(prefix="popgui-dovecot-oauth-"))
-    directory.chmod(0o755)
-    try:
-        try:
-            server = DovecotServer(directory, test_pki, oauth2_introspection_url=introspection.url)
-            server.start()
-        except DovecotUnavailable as error:
-            pytest.skip(str(error))
-        try:
-            yield server
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    with private_dovecot(test_pki, oauth2_introspection_url=introspection.url) as server:
+        yield server
 
 
 @dataclass(frozen=True)
