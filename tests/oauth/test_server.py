@@ -115,3 +115,36 @@ def test_microsoft_has_nothing_to_revoke(oauth_server: OAuthTestServer) -> None:
     record = TokenRecord.from_reply(oauth_server.issue(), issuer="x", token_endpoint="y")
     assert revoke(config, record) is False
     assert oauth_server.counts.revoke == 0
+
+
+def test_the_consent_page_answers_each_request_once(
+    oauth_server: OAuthTestServer, config: OAuthConfig
+) -> None:
+    """What tests/oauth/test_chromium_sign_in.py clicks on, checked without a browser."""
+    oauth_server.consent_page = True
+    oauth_server.client_names[CLIENT_ID] = "<b>Mail</b> & co"
+    sign_in = start_browser_sign_in(config)
+    sign_in.cancel()
+    with urllib.request.urlopen(sign_in.url, timeout=10) as response:
+        page = response.read().decode()
+    assert "&lt;b&gt;Mail&lt;/b&gt; &amp; co" in page  # the client's name, escaped
+    assert '<li class="scope">mail</li><li class="scope">offline_access</li>' in page
+    request = page.split('name="request" value="')[1].split('"')[0]
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    decline = urlencode({"request": request, "decision": "decline"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        urllib.request.build_opener(NoRedirect).open(
+            f"{oauth_server.url}/authorize", data=decline, timeout=10
+        )
+    query = parse_qs(urlsplit(redirected.value.headers["Location"]).query)
+    assert query["error"] == ["access_denied"] and query["state"] == [sign_in.state]
+    # The same request answered again (or a made-up one) is refused: no code comes of it.
+    accept = {"request": request, "decision": "accept"}
+    assert _post(f"{oauth_server.url}/authorize", accept)[0] == 400
+    assert _post(f"{oauth_server.url}/authorize", {**accept, "request": "made-up"})[0] == 400
+    assert (oauth_server.counts.consent_page, oauth_server.counts.decisions) == (1, 3)
+    assert not oauth_server._state.codes  # no code was issued

@@ -7,7 +7,11 @@ and serves:
 - ``/authorize``: checks the client id, a loopback ``redirect_uri``, PKCE S256 and ``state``,
   then behaves as :attr:`authorize_mode` says: ``"consent"`` redirects at once with a code (a
   user who consents), ``"deny"`` with ``error=access_denied``, ``"wrong-state"`` and
-  ``"wrong-iss"`` with a forged ``state`` or ``iss``. ``send_iss`` adds RFC 9207's ``iss``;
+  ``"wrong-iss"`` with a forged ``state`` or ``iss``. ``send_iss`` adds RFC 9207's ``iss``.
+  With :attr:`consent_page` set, it first shows a page naming the client and the scopes, with
+  an "Accept" and a "Decline" button (a form POSTed back to ``/authorize``), as a provider's
+  consent screen does: "Accept" then redirects as :attr:`authorize_mode` says, "Decline" with
+  ``error=access_denied``;
 - ``/token``: ``authorization_code`` (checks ``code_verifier``), ``refresh_token`` (rotation;
   a rotated-out token used again is reuse: the whole family is revoked, as OAuth 2.1 asks;
   ``old_refresh_stays_valid`` makes it behave like Microsoft, whose old tokens keep working;
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import secrets
 import threading
@@ -42,6 +47,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 CLIENT_ID = "popgui-test-client"
+CLIENT_NAME = "popgui (test client)"
 SCOPE = "mail offline_access"
 
 
@@ -84,6 +90,8 @@ class _Device:
 @dataclass
 class Counts:
     authorize: int = 0
+    consent_page: int = 0
+    decisions: int = 0
     code: int = 0
     refresh: int = 0
     device_poll: int = 0
@@ -100,6 +108,7 @@ class _State:
     rotated_out: dict[str, str] = field(default_factory=dict)  # old refresh token -> family
     revoked_families: set[str] = field(default_factory=set)
     devices: dict[str, _Device] = field(default_factory=dict)
+    consents: dict[str, dict[str, str]] = field(default_factory=dict)  # shown, not yet answered
 
 
 class OAuthTestServer:
@@ -109,7 +118,9 @@ class OAuthTestServer:
         self.user = user
         self.clock = clock
         self.clients: dict[str, str | None] = {CLIENT_ID: None}
+        self.client_names = {CLIENT_ID: CLIENT_NAME}
         self.authorize_mode = "consent"
+        self.consent_page = False
         self.send_iss = True
         self.rotate = True
         self.old_refresh_stays_valid = False
@@ -300,20 +311,49 @@ class OAuthTestServer:
         }  # fmt: skip
 
     def _authorize(self, query: dict[str, str]) -> tuple[int, str]:
-        """(status, Location or error text)."""
+        """(status, Location, consent page or error text)."""
         self.counts.authorize += 1
+        problem = self._authorize_problem(query)
+        if problem:
+            return 400, problem
+        if self.consent_page:
+            self.counts.consent_page += 1
+            request = secrets.token_urlsafe(16)
+            with self._lock:
+                self._state.consents[request] = query
+            name = self.client_names.get(query["client_id"], query["client_id"])
+            return 200, consent_page(name, query.get("scope", SCOPE).split(), request)
+        return 302, self._authorize_reply(query, accepted=self.authorize_mode != "deny")
+
+    def _decide(self, form: dict[str, str]) -> tuple[int, str]:
+        """The consent page's form: (302, Location) back to the client, or (400, error text)."""
+        self.counts.decisions += 1
+        with self._lock:
+            query = self._state.consents.pop(form.get("request", ""), None)
+        if query is None or form.get("decision") not in {"accept", "decline"}:
+            return 400, "unknown or already answered consent request"
+        accepted = form["decision"] == "accept" and self.authorize_mode != "deny"
+        return 302, self._authorize_reply(query, accepted=accepted)
+
+    def _authorize_problem(self, query: dict[str, str]) -> str:
+        """Why the authorization request is refused ("" if it is not)."""
         redirect = query.get("redirect_uri", "")
         parts = urlsplit(redirect)
         if query.get("client_id") not in self.clients:
-            return 400, "unknown client_id"
+            return "unknown client_id"
         if parts.scheme != "http" or parts.hostname != "127.0.0.1" or not parts.port:
-            return 400, "redirect_uri is not a loopback address"
+            return "redirect_uri is not a loopback address"
         if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256":
-            return 400, "response_type=code and PKCE S256 are required"
+            return "response_type=code and PKCE S256 are required"
         if len(query.get("code_challenge", "")) != 43 or not query.get("state"):
-            return 400, "code_challenge and state are required"
+            return "code_challenge and state are required"
+        return ""
+
+    def _authorize_reply(self, query: dict[str, str], *, accepted: bool) -> str:
+        """The redirect back to the client: a code, or ``access_denied``."""
+        redirect = query["redirect_uri"]
         state, params = query["state"], {}
-        if self.authorize_mode == "deny":
+        if not accepted:
             params = {"error": "access_denied", "error_description": "The user said no."}
         else:
             code = secrets.token_urlsafe(16)
@@ -327,7 +367,7 @@ class OAuthTestServer:
             params["iss"] = (
                 "http://evil.test" if self.authorize_mode == "wrong-iss" else self.issuer
             )
-        return 302, f"{redirect}?{urlencode(params)}"
+        return f"{redirect}?{urlencode(params)}"
 
     def _revoke(self, form: dict[str, str]) -> None:
         self.counts.revoke += 1
@@ -386,14 +426,7 @@ class OAuthTestServer:
                 if path == "/.well-known/openid-configuration":
                     self._json(200, server.discovery())
                 elif path == "/authorize":
-                    status, where = server._authorize(query)
-                    if status == 302:
-                        self.send_response(302)
-                        self.send_header("Location", where)
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                    else:
-                        self._json(status, {"error": "invalid_request", "error_description": where})
+                    self._authorization(*server._authorize(query))
                 elif path == "/introspect":
                     auth = self.headers.get("Authorization", "")
                     token = auth[7:] if auth.lower().startswith("bearer ") else query.get("token")
@@ -414,6 +447,8 @@ class OAuthTestServer:
                         self._stalled(body)
                     else:
                         self._json(status, body)
+                elif path == "/authorize":  # the consent page's Accept or Decline
+                    self._authorization(*server._decide(form))
                 elif path == "/devicecode":
                     self._json(*server._device_start(form))
                 elif path == "/revoke":
@@ -423,6 +458,22 @@ class OAuthTestServer:
                     self._json(200, server._introspect(form.get("token", "")))
                 else:
                     self._json(404, {"error": "not_found"})
+
+            def _authorization(self, status: int, text: str) -> None:
+                """A redirect (302, Location), the consent page (200) or an error (400)."""
+                if status == 400:
+                    self._json(status, {"error": "invalid_request", "error_description": text})
+                    return
+                data = text.encode() if status == 200 else b""
+                self.send_response(status)
+                if status == 302:
+                    self.send_header("Location", text)
+                else:
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(data)
 
             def _json(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()
@@ -446,6 +497,24 @@ class OAuthTestServer:
                 server.release.wait(60)
 
         return Handler
+
+
+def consent_page(client_name: str, scopes: list[str], request: str) -> str:
+    """The consent screen: who asks, for what, and the two answers (a form POST)."""
+    items = "".join(f'<li class="scope">{html.escape(scope)}</li>' for scope in scopes)
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>Sign in: consent</title></head>
+<body>
+<h1>Allow access?</h1>
+<p><strong id="client">{html.escape(client_name)}</strong> asks to use your account for:</p>
+<ul id="scopes">{items}</ul>
+<form method="post" action="/authorize">
+<input type="hidden" name="request" value="{html.escape(request)}">
+<button type="submit" id="accept" name="decision" value="accept">Accept</button>
+<button type="submit" id="decline" name="decision" value="decline">Decline</button>
+</form>
+</body></html>
+"""
 
 
 def _s256(verifier: str) -> str:
