@@ -155,9 +155,9 @@ def test_signs_in_on_the_consent_page_then_gets_mail(
         open_consent_page(chromium, provider, login)
         chromium.find_element(By.ID, "accept").click()
         page = receiver_page(chromium, provider)
+        assert "Signed in" in page and "go back to popgui" in page, page
         code, out, err = login.finish()
 
-    assert "Signed in" in page and "go back to popgui" in page, page
     assert code == 0, err
     assert "account 'work' is signed in" in out
     assert provider.server.counts.code == codes + 1
@@ -191,13 +191,13 @@ def test_a_declined_or_forged_sign_in_stores_nothing(
         open_consent_page(chromium, provider, login)
         chromium.find_element(By.ID, button).click()
         page = receiver_page(chromium, provider)
+        assert "go back to popgui" in page, page
+        if button == "decline":
+            # (With a forged state the receiver still says "Signed in": it answers the browser
+            # before popgui checks the state, and popgui then says why it stored nothing.)
+            assert "Not signed in" in page, page
         code, out, err = login.finish()
 
-    assert "go back to popgui" in page, page
-    if button == "decline":
-        # (With a forged state the receiver still says "Signed in": it answers the browser
-        # before popgui checks the state, and popgui then says why it stored nothing.)
-        assert "Not signed in" in page, page
     assert code == 1, (out, err)
     assert words in err and "Traceback" not in err, err
     assert provider.server.counts.code == codes  # no code was exchanged
