@@ -135,7 +135,7 @@ def start_browser_sign_in(
     extra = dict(endpoints.extra_authorize)
     if user:
         extra["login_hint"] = user
-    receiver = LoopbackReceiver()
+    receiver = LoopbackReceiver(state=state)
     # oauthlib's prepare_request_uri refuses http, and the loopback redirect is http by design
     # (RFC 8252, 7.3): the parameters are the same, so they are encoded here.
     params = {

@@ -11,6 +11,7 @@ cannot hold it for long.
 from __future__ import annotations
 
 import html
+import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -31,7 +32,9 @@ FAILED_TITLE = "Not signed in"
 class LoopbackReceiver:
     """One-shot HTTP receiver on ``127.0.0.1:<random port>``; use as a context manager."""
 
-    def __init__(self, *, connection_timeout: float = 10.0) -> None:
+    def __init__(self, *, state: str | None = None, connection_timeout: float = 10.0) -> None:
+        """``state``: the sign-in's own; a reply carrying another is not called a success in
+        the browser (popgui refuses it too, in BrowserSignIn)."""
         self._reply: dict[str, str] | None = None
         self._arrived = threading.Event()
         receiver = self
@@ -44,7 +47,12 @@ class LoopbackReceiver:
                 if not ({"code", "error"} & params.keys()) or receiver._arrived.is_set():
                     self.send_error(404)
                     return
-                failed = "error" in params or not params.get("state")
+                got = params.get("state", "")
+                failed = (
+                    "error" in params
+                    or not got
+                    or (state is not None and not secrets.compare_digest(got, state))
+                )
                 title = FAILED_TITLE if failed else DONE_TITLE
                 text = (
                     "The sign-in did not complete: go back to popgui to see why."
