@@ -68,12 +68,13 @@ from popgui.gui.account_pages import (
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
+from popgui.gui.sign_in import missing_client_id
 from popgui.messages import describe
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
 if TYPE_CHECKING:
-    from popgui.accounts.choices import AuthMethod, PasswordSource, Policy, Security
+    from popgui.accounts.choices import AuthMethod, OAuthProvider, PasswordSource, Policy, Security
     from popgui.accounts.choices import Protocol as MailProtocol
 
 __all__ = ["AccountDialog", "DialogController", "FinishedJob"]
@@ -105,7 +106,16 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _FormValues(TypedDict):
+class _OAuthValues(TypedDict):
+    """The sign-in settings of the form (all None unless the method is oauth2)."""
+
+    oauth_provider: OAuthProvider | None
+    oauth_issuer: str | None
+    oauth_client_id: str | None
+    oauth_tenant: str | None
+
+
+class _FormValues(_OAuthValues):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -179,11 +189,8 @@ class AccountDialog(QDialog):
         )
         self.setStyleSheet(_INVALID_STYLE)
         self._build()
-        if account is None or account.auth != "oauth2":
-            # The window cannot sign an account in with OAuth2 yet: such accounts are added
-            # and signed in on the command line (`popgui account add --auth oauth2`, `popgui
-            # account login`); one edited here keeps its method and its sign-in settings.
-            self.auth_combo.removeItem(self.auth_combo.findData("oauth2"))
+        #: The account as it was when "Sign in…" stored its tokens (their keyring key).
+        self._signed_in_as: Account | None = None
         self._connect()
         if account is not None:
             self._fill(account)
@@ -252,6 +259,8 @@ class AccountDialog(QDialog):
         self.fingerprint_edit = certificate.fingerprint_edit
         self.test_button, self.trust_button = test.test_button, test.trust_button
         self.report_view = test.report_view
+        self.sign_in_box = server.sign_in_box
+        self.sign_in_button = self.sign_in_box.sign_in_button
 
     def _lay_out(self) -> None:
         top = QFormLayout()
@@ -277,7 +286,8 @@ class AccountDialog(QDialog):
         edits = (
             self.name_edit, self.host_edit, self.port_edit, self.user_edit, self.password_edit,
             self.command_edit, self.maildir_edit, self.remote_folder_edit, self.ca_file_edit,
-            self.fingerprint_edit,
+            self.fingerprint_edit, self.sign_in_box.client_id_edit, self.sign_in_box.tenant_edit,
+            self.sign_in_box.issuer_edit,
         )  # fmt: skip
         for edit in edits:
             edit.textChanged.connect(self._revalidate)
@@ -298,6 +308,9 @@ class AccountDialog(QDialog):
         self.preset_combo.activated.connect(self._preset_chosen)
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.sign_in_box.signedIn.connect(self._signed_in)
+        self.sign_in_box.failed.connect(self._sign_in_failed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -311,6 +324,9 @@ class AccountDialog(QDialog):
             select(self.security_combo, account.security)
             self.user_edit.setText(account.user)
             select(self.auth_combo, account.auth)
+            self.sign_in_box.client_id_edit.setText(account.oauth_client_id or "")
+            self.sign_in_box.tenant_edit.setText(account.oauth_tenant or "")
+            self.sign_in_box.issuer_edit.setText(account.oauth_issuer or "")
             if account.password_source == "command":
                 self.command_radio.setChecked(True)
                 self.command_edit.setText(account.password_command or "")
@@ -376,6 +392,10 @@ class AccountDialog(QDialog):
         self.command_edit.setEnabled(not keyring and not signs_in)
         self.keyring_radio.setEnabled(not signs_in)
         self.command_radio.setEnabled(not signs_in)
+        self.sign_in_box.setVisible(signs_in)
+        label = self.server.form.labelForField(self.sign_in_box)
+        if label is not None:
+            label.setVisible(signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
 
@@ -397,7 +417,7 @@ class AccountDialog(QDialog):
         self.host_edit.setText(chosen.host)
         select(self.security_combo, chosen.security)
         self.port_edit.setText(str(chosen.port))
-        if chosen.auth != "auto" or self.auth_combo.currentData() == "xoauth2":
+        if chosen.auth != "auto" or self.auth_combo.currentData() in ("xoauth2", "oauth2"):
             select(self.auth_combo, chosen.auth)
         if not self.name_edit.text().strip():
             self.name_edit.setText(chosen.key)
@@ -432,7 +452,29 @@ class AccountDialog(QDialog):
             if self.interval_check.isChecked()
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
+            **self._oauth_values(),
         }
+
+    def _oauth_values(self) -> _OAuthValues:
+        """The sign-in settings: the provider guessed from the host, or the issuer's."""
+        box = self.sign_in_box
+        issuer = box.issuer_edit.text().strip() or None
+        client_id = box.client_id_edit.text().strip() or None
+        tenant = box.tenant_edit.text().strip() or None
+        if self.auth_combo.currentData() != "oauth2":
+            return {"oauth_provider": None, "oauth_issuer": None, "oauth_client_id": None,
+                    "oauth_tenant": None}  # fmt: skip
+        from popgui.oauth.providers import guess_provider
+
+        host = self.host_edit.text()
+        provider: OAuthProvider | None = "custom" if issuer else guess_provider(host)
+        if provider is None:
+            raise ConfigError(
+                "popgui does not know who signs in for this host: enter the provider's "
+                "issuer address in the sign-in settings"
+            )
+        return {"oauth_provider": provider, "oauth_issuer": issuer,
+                "oauth_client_id": client_id, "oauth_tenant": tenant}  # fmt: skip
 
     def _candidate(self) -> Account:
         """The validated account the form describes; ConfigError with a sentence if none."""
@@ -442,10 +484,7 @@ class AccountDialog(QDialog):
         else:
             account = Account(**values)
         if account.auth != "oauth2":  # switched to a password: the sign-in settings go
-            account = replace(
-                account, oauth_provider=None, oauth_issuer=None, oauth_client_id=None,
-                oauth_tenant=None, oauth_scope=None,
-            )  # fmt: skip
+            account = replace(account, oauth_scope=None)
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise ConfigError(f"there is already an account named {account.name!r}")
@@ -594,6 +633,38 @@ class AccountDialog(QDialog):
         )
         self.report_view.append(f"<p>{html.escape(filled)}</p>")
 
+    # -- sign in (OAuth2): the browser flow, in SignInBox's own thread ------------------------
+
+    def _sign_in(self) -> None:
+        try:
+            account = self._candidate()
+        except ConfigError as error:
+            self._show_problem(str(error))
+            return
+        problem = missing_client_id(account)
+        if problem:
+            self.sign_in_box.settings_toggle.setChecked(True)
+            self.sign_in_box.status.setText(html.escape(problem))
+            self._set_message(problem)
+            return
+        self._set_message(None)
+        self.sign_in_box.start(account)
+
+    def _signed_in(self, account: Account) -> None:
+        self._signed_in_as = account
+        done = self.tr("Signed in. Press {button} to keep the account.").format(
+            button=self.ok_button.text().replace("&", "")
+        )
+        self._set_message(done, error=False)
+
+    def _sign_in_failed(self, error: PopguiError) -> None:
+        self._set_message(self.tr("The sign-in failed: {reason}").format(reason=str(error)))
+
+    def signed_in_as(self) -> Account | None:
+        """The account whose keyring key holds the tokens "Sign in…" stored, if it was used
+        (the caller moves them when the saved account has another name, user or host)."""
+        return self._signed_in_as
+
     # -- accept: store the password through the worker ------------------------------------
 
     def accept(self) -> None:
@@ -625,6 +696,7 @@ class AccountDialog(QDialog):
         self._set_message(_keyring_advice(error))
 
     def done(self, result: int) -> None:
+        self.sign_in_box.cancel()
         with contextlib.suppress(RuntimeError, TypeError):
             self.controller.finished.disconnect(self._job_finished)
         super().done(result)

@@ -187,6 +187,12 @@ class ServerPage(QWidget):
         form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
+        from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
+
+        self.sign_in_box = SignInBox()
+        self.sign_in_box.setObjectName("signInBox")
+        form.addRow(translate("AccountDialog", "Sign-in:"), self.sign_in_box)
+        self.form = form
 
 
 class MailPage(QWidget):
