@@ -30,7 +30,7 @@ import contextlib
 import html
 from collections.abc import Iterable
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Protocol, TypedDict
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
 from PySide6.QtWidgets import (
@@ -68,13 +68,13 @@ from popgui.gui.account_pages import (
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
-from popgui.gui.sign_in import missing_client_id
+from popgui.gui.sign_in import OAuthValues
 from popgui.messages import describe
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
 if TYPE_CHECKING:
-    from popgui.accounts.choices import AuthMethod, OAuthProvider, PasswordSource, Policy, Security
+    from popgui.accounts.choices import AuthMethod, PasswordSource, Policy, Security
     from popgui.accounts.choices import Protocol as MailProtocol
 
 __all__ = ["AccountDialog", "DialogController", "FinishedJob"]
@@ -106,16 +106,7 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _OAuthValues(TypedDict):
-    """The sign-in settings of the form (all None unless the method is oauth2)."""
-
-    oauth_provider: OAuthProvider | None
-    oauth_issuer: str | None
-    oauth_client_id: str | None
-    oauth_tenant: str | None
-
-
-class _FormValues(_OAuthValues):
+class _FormValues(OAuthValues):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -189,8 +180,6 @@ class AccountDialog(QDialog):
         )
         self.setStyleSheet(_INVALID_STYLE)
         self._build()
-        #: The account as it was when "Sign in…" stored its tokens (their keyring key).
-        self._signed_in_as: Account | None = None
         self._connect()
         if account is not None:
             self._fill(account)
@@ -279,15 +268,16 @@ class AccountDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(message_row)
         layout.addWidget(self.buttons)
-        self.setMinimumSize(940, 560)
-        self.resize(1000, 600)
+        # Only a width: the layout's own minimum height holds, so the sign-in settings, when
+        # opened, make the dialog taller instead of squashing the fields.
+        self.setMinimumWidth(940)
+        self.resize(1000, 640)
 
     def _connect(self) -> None:
         edits = (
             self.name_edit, self.host_edit, self.port_edit, self.user_edit, self.password_edit,
             self.command_edit, self.maildir_edit, self.remote_folder_edit, self.ca_file_edit,
-            self.fingerprint_edit, self.sign_in_box.client_id_edit, self.sign_in_box.tenant_edit,
-            self.sign_in_box.issuer_edit,
+            self.fingerprint_edit, *self.sign_in_box.edits(),
         )  # fmt: skip
         for edit in edits:
             edit.textChanged.connect(self._revalidate)
@@ -310,7 +300,6 @@ class AccountDialog(QDialog):
         self.trust_button.clicked.connect(self._trust_certificate)
         self.sign_in_button.clicked.connect(self._sign_in)
         self.sign_in_box.signedIn.connect(self._signed_in)
-        self.sign_in_box.failed.connect(self._sign_in_failed)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -324,9 +313,7 @@ class AccountDialog(QDialog):
             select(self.security_combo, account.security)
             self.user_edit.setText(account.user)
             select(self.auth_combo, account.auth)
-            self.sign_in_box.client_id_edit.setText(account.oauth_client_id or "")
-            self.sign_in_box.tenant_edit.setText(account.oauth_tenant or "")
-            self.sign_in_box.issuer_edit.setText(account.oauth_issuer or "")
+            self.sign_in_box.fill(account)
             if account.password_source == "command":
                 self.command_radio.setChecked(True)
                 self.command_edit.setText(account.password_command or "")
@@ -392,10 +379,7 @@ class AccountDialog(QDialog):
         self.command_edit.setEnabled(not keyring and not signs_in)
         self.keyring_radio.setEnabled(not signs_in)
         self.command_radio.setEnabled(not signs_in)
-        self.sign_in_box.setVisible(signs_in)
-        label = self.server.form.labelForField(self.sign_in_box)
-        if label is not None:
-            label.setVisible(signs_in)
+        self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
 
@@ -452,29 +436,10 @@ class AccountDialog(QDialog):
             if self.interval_check.isChecked()
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
-            **self._oauth_values(),
+            **self.sign_in_box.values(
+                signs_in=self.auth_combo.currentData() == "oauth2", host=self.host_edit.text()
+            ),
         }
-
-    def _oauth_values(self) -> _OAuthValues:
-        """The sign-in settings: the provider guessed from the host, or the issuer's."""
-        box = self.sign_in_box
-        issuer = box.issuer_edit.text().strip() or None
-        client_id = box.client_id_edit.text().strip() or None
-        tenant = box.tenant_edit.text().strip() or None
-        if self.auth_combo.currentData() != "oauth2":
-            return {"oauth_provider": None, "oauth_issuer": None, "oauth_client_id": None,
-                    "oauth_tenant": None}  # fmt: skip
-        from popgui.oauth.providers import guess_provider
-
-        host = self.host_edit.text()
-        provider: OAuthProvider | None = "custom" if issuer else guess_provider(host)
-        if provider is None:
-            raise ConfigError(
-                "popgui does not know who signs in for this host: enter the provider's "
-                "issuer address in the sign-in settings"
-            )
-        return {"oauth_provider": provider, "oauth_issuer": issuer,
-                "oauth_client_id": client_id, "oauth_tenant": tenant}  # fmt: skip
 
     def _candidate(self) -> Account:
         """The validated account the form describes; ConfigError with a sentence if none."""
@@ -641,29 +606,13 @@ class AccountDialog(QDialog):
         except ConfigError as error:
             self._show_problem(str(error))
             return
-        problem = missing_client_id(account)
-        if problem:
-            self.sign_in_box.settings_toggle.setChecked(True)
-            self.sign_in_box.status.setText(html.escape(problem))
-            self._set_message(problem)
-            return
-        self._set_message(None)
-        self.sign_in_box.start(account)
+        problem = self.sign_in_box.start(account)
+        self._set_message(problem)
 
-    def _signed_in(self, account: Account) -> None:
-        self._signed_in_as = account
-        done = self.tr("Signed in. Press {button} to keep the account.").format(
-            button=self.ok_button.text().replace("&", "")
-        )
+    def _signed_in(self, _account: Account) -> None:
+        button = self.ok_button.text().replace("&", "")
+        done = self.tr("Signed in. Press {button} to keep the account.").format(button=button)
         self._set_message(done, error=False)
-
-    def _sign_in_failed(self, error: PopguiError) -> None:
-        self._set_message(self.tr("The sign-in failed: {reason}").format(reason=str(error)))
-
-    def signed_in_as(self) -> Account | None:
-        """The account whose keyring key holds the tokens "Sign in…" stored, if it was used
-        (the caller moves them when the saved account has another name, user or host)."""
-        return self._signed_in_as
 
     # -- accept: store the password through the worker ------------------------------------
 

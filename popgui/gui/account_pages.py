@@ -73,7 +73,7 @@ AUTH_LABELS: dict[AuthMethod, str] = {
     "scram-sha-1": "SCRAM-SHA-1",
     "scram-sha-256": "SCRAM-SHA-256",
     "xoauth2": QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"),
-    "oauth2": QT_TRANSLATE_NOOP("AccountDialog", "OAuth2 sign-in (popgui account login)"),
+    "oauth2": QT_TRANSLATE_NOOP("AccountDialog", "OAuth2: sign in in the browser"),
 }
 POLICY_LABELS: dict[Policy, str] = {
     "keep": QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"),

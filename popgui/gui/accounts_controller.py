@@ -233,7 +233,7 @@ class AccountsController(QObject):
         )
         if dialog.exec():
             account = dialog.account()
-            self._carry_sign_in(dialog.signed_in_as(), account)
+            self._carry_sign_in(dialog.sign_in_box.signed_in, account)
             self.save_account(account, then=lambda: window.controller.sync([account]))
 
     def edit_current_account(self) -> None:
@@ -253,7 +253,7 @@ class AccountsController(QObject):
         if dialog.exec():
             edited = dialog.account()
             if account.auth == "oauth2" or edited.auth == "oauth2":
-                self._carry_sign_in(dialog.signed_in_as() or account, edited)
+                self._carry_sign_in(dialog.sign_in_box.signed_in or account, edited)
             else:
                 self._rekey_password(account, edited, typed=dialog.password() is not None)
             then = (lambda: window.controller.sync([edited])) if sync_after else None

@@ -8,6 +8,7 @@ wording and the action are chosen from the error's type, never from its text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -239,7 +240,11 @@ def _first_sentence_capital(text: str) -> str:
 
 def _sign_in_words(error: SignInRequiredError) -> str:
     """The error without the command-line advice (the button is the way here)."""
-    text = str(error).split("; to sign in again,")[0].split(": run `popgui")[0]
+    # The bar names the account already.
+    text = re.sub(
+        r"^account '[^']*' ", "the account ", re.sub(r"^account '[^']*': ", "", str(error))
+    )
+    text = text.split("; to sign in again,")[0].split(": run `popgui")[0]
     text = text.split(": sign in again:")[0]
     return text + "." if not text.endswith(".") else text
 

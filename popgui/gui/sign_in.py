@@ -18,6 +18,7 @@ import logging
 import threading
 import webbrowser
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
@@ -35,9 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from popgui.accounts.settings import Account
-from popgui.errors import PopguiError
+from popgui.errors import ConfigError, PopguiError
 
-__all__ = ["SignInBox", "SignInDialog", "missing_client_id", "open_url"]
+if TYPE_CHECKING:
+    from popgui.accounts.choices import OAuthProvider
+
+__all__ = ["OAuthValues", "SignInBox", "SignInDialog", "missing_client_id", "open_url"]
 
 _log = logging.getLogger(__name__)
 
@@ -64,6 +68,15 @@ def missing_client_id(account: Account) -> str | None:
             "of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).",
         )
     return None
+
+
+class OAuthValues(TypedDict):
+    """The sign-in settings of the account form (all None unless the method is oauth2)."""
+
+    oauth_provider: OAuthProvider | None
+    oauth_issuer: str | None
+    oauth_client_id: str | None
+    oauth_tenant: str | None
 
 
 class _SignInRun(QObject):
@@ -120,6 +133,8 @@ class SignInBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._run: _SignInRun | None = None
+        #: The account as it was when its tokens were stored (their keyring key), or None.
+        self.signed_in: Account | None = None
         self.sign_in_button = QPushButton(self.tr("Sign in…"))
         self.sign_in_button.setObjectName("signInButton")
         self.cancel_button = QPushButton(self.tr("Cancel"))
@@ -148,7 +163,7 @@ class SignInBox(QWidget):
         self.settings_toggle.toggled.connect(self._show_settings)
         self.client_id_edit = QLineEdit()
         self.client_id_edit.setObjectName("oauthClientId")
-        self.client_id_edit.setPlaceholderText(self.tr("the one this build carries"))
+        self.client_id_edit.setPlaceholderText(self.tr("of the app registered with the provider"))
         self.tenant_edit = QLineEdit()
         self.tenant_edit.setObjectName("oauthTenant")
         self.tenant_edit.setPlaceholderText(self.tr("Microsoft only; default: common"))
@@ -182,13 +197,57 @@ class SignInBox(QWidget):
         arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         self.settings_toggle.setArrowType(arrow)
 
+    def show_in(self, form: QFormLayout, shown: bool) -> None:
+        """Show or hide this row of ``form`` (the OAuth2 method is chosen, or not)."""
+        self.setVisible(shown)
+        label = form.labelForField(self)
+        if label is not None:
+            label.setVisible(shown)
+
+    def edits(self) -> tuple[QLineEdit, ...]:
+        return self.client_id_edit, self.tenant_edit, self.issuer_edit
+
+    def fill(self, account: Account) -> None:
+        self.client_id_edit.setText(account.oauth_client_id or "")
+        self.tenant_edit.setText(account.oauth_tenant or "")
+        self.issuer_edit.setText(account.oauth_issuer or "")
+
+    def values(self, *, signs_in: bool, host: str) -> OAuthValues:
+        """The sign-in settings as Account fields: the provider is guessed from the host, or
+        ``custom`` when an issuer is given; all None when the account does not sign in."""
+        if not signs_in:
+            return {"oauth_provider": None, "oauth_issuer": None, "oauth_client_id": None,
+                    "oauth_tenant": None}  # fmt: skip
+        from popgui.oauth.providers import guess_provider
+
+        issuer = self.issuer_edit.text().strip() or None
+        provider: OAuthProvider | None = "custom" if issuer else guess_provider(host)
+        if provider is None:
+            raise ConfigError(
+                "popgui does not know who signs in for this host: enter the provider's "
+                "issuer address in the sign-in settings"
+            )
+        return {
+            "oauth_provider": provider, "oauth_issuer": issuer,
+            "oauth_client_id": self.client_id_edit.text().strip() or None,
+            "oauth_tenant": self.tenant_edit.text().strip() or None,
+        }  # fmt: skip
+
     def is_running(self) -> bool:
         return self._run is not None
 
-    def start(self, account: Account) -> None:
-        """Sign ``account`` in in the browser and store its tokens under its keyring key."""
+    def start(self, account: Account) -> str | None:
+        """Sign ``account`` in in the browser and store its tokens under its keyring key.
+
+        Returns why it cannot start (no client id: the settings open for it), else None.
+        """
+        problem = missing_client_id(account)
+        if problem:
+            self.settings_toggle.setChecked(True)
+            self.client_id_edit.setFocus()
+            return problem
         if self._run is not None:
-            return
+            return None
         self._run = run = _SignInRun(account, self)
         run.addressReady.connect(self._address_ready)
         run.done.connect(self._done)
@@ -196,6 +255,7 @@ class SignInBox(QWidget):
         self.cancel_button.setVisible(True)
         self.status.setText(html.escape(self.tr("Starting the sign-in…")))
         run.start()
+        return None
 
     @Slot()
     def cancel(self) -> None:
@@ -230,6 +290,7 @@ class SignInBox(QWidget):
             self.status.setText(
                 html.escape(self.tr("Signed in as {user}.").format(user=run.account.user))
             )
+            self.signed_in = run.account
             self.signedIn.emit(run.account)
         elif isinstance(error, SignInCancelledError):
             self.status.setText(html.escape(self.tr("The sign-in was cancelled.")))
@@ -258,7 +319,7 @@ class SignInDialog(QDialog):
         intro.setWordWrap(True)
         self.box = SignInBox()
         self.box.settings_toggle.setVisible(False)  # edit the account to change them
-        self.box.sign_in_button.clicked.connect(lambda: self.box.start(self.account))
+        self.box.sign_in_button.clicked.connect(self._start)
         self.box.signedIn.connect(lambda _account: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -271,12 +332,14 @@ class SignInDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self.box.is_running() and self.result() == 0:
-            problem = missing_client_id(self.account)
+        if self.result() == 0:
+            self._start()
+
+    def _start(self) -> None:
+        if not self.box.is_running():
+            problem = self.box.start(self.account)
             if problem:
                 self.box.status.setText(html.escape(problem))
-            else:
-                self.box.start(self.account)
 
     def done(self, result: int) -> None:
         self.box.cancel()

@@ -39,12 +39,7 @@
         <translation>XOAUTH2&#xa0;: jeton d’accès OAuth2</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>OAuth2 sign-in (popgui account login)</source>
-        <translation>Connexion OAuth2 (popgui account login)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Keep it on the server</source>
         <translation>Le laisser sur le serveur</translation>
     </message>
@@ -59,28 +54,33 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+154"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+145"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+49"/>
+        <location line="+47"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-47"/>
+        <location line="-45"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+69"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-5"/>
+        <source>OAuth2: sign in in the browser</source>
+        <translation>OAuth2&#xa0;: connexion dans le navigateur</translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
@@ -266,13 +266,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+306"/>
+        <location line="+282"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-305"/>
-        <location line="+305"/>
+        <location line="-281"/>
+        <location line="+281"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -282,7 +282,7 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-192"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-170"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
@@ -322,7 +322,7 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+116"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -342,17 +342,12 @@
         <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+18"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>The sign-in failed: {reason}</source>
-        <translation>La connexion a échoué&#xa0;: {reason}</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+20"/>
         <source>Saving the password in the system keyring…</source>
         <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
@@ -1060,7 +1055,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+126"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+127"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1120,7 +1115,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
@@ -1740,7 +1735,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SignIn</name>
     <message>
-        <location filename="../../popgui/gui/sign_in.py" line="+61"/>
+        <location filename="../../popgui/gui/sign_in.py" line="+65"/>
         <source>This build of popgui has no client id for this provider: enter the client id of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).</source>
         <translation>Cette version de popgui n’a pas d’identifiant client pour ce fournisseur&#xa0;: saisissez, sous «&#xa0;Réglages de connexion&#xa0;», l’identifiant client d’une application que vous y avez enregistrée (docs/oauth.md explique comment).</translation>
     </message>
@@ -1748,7 +1743,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SignInBox</name>
     <message>
-        <location line="+62"/>
+        <location line="+73"/>
         <source>Sign in…</source>
         <translation>Se connecter…</translation>
     </message>
@@ -1764,8 +1759,8 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     </message>
     <message>
         <location line="+7"/>
-        <source>the one this build carries</source>
-        <translation>celui de cette version</translation>
+        <source>of the app registered with the provider</source>
+        <translation>celui de l’application enregistrée chez le fournisseur</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1793,12 +1788,12 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Ém&amp;etteur&#xa0;:</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+70"/>
         <source>Starting the sign-in…</source>
         <translation>Démarrage de la connexion…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
@@ -1818,7 +1813,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Connecté en tant que {user}.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>The sign-in was cancelled.</source>
         <translation>La connexion a été annulée.</translation>
     </message>
