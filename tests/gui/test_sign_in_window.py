@@ -132,11 +132,20 @@ def test_add_an_account_sign_in_in_the_browser_and_get_mail(
     jobs = sync_jobs(window)
     signed_in_as: list[Account] = []
 
+    failures: list[BaseException] = []
+
     def drive() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, AccountDialog):
             QTimer.singleShot(20, drive)
             return
+        try:
+            sign_in_and_rename(dialog)
+        except BaseException as error:  # failed: close the dialog, never hang the test
+            failures.append(error)
+            dialog.reject()
+
+    def sign_in_and_rename(dialog: AccountDialog) -> None:
         fill_oauth_form(dialog, provider, "first name")
         assert dialog.sign_in_button.isVisible()
         assert not dialog.password_edit.isEnabled()
@@ -149,6 +158,8 @@ def test_add_an_account_sign_in_in_the_browser_and_get_mail(
 
     QTimer.singleShot(0, drive)
     window.accounts.add_account()
+    if failures:
+        raise failures[0]
     assert len(browser) == 1
     qtbot.waitUntil(lambda: len(jobs) == 1, timeout=TIMEOUT_MS)
     assert jobs[0].error is None, jobs[0].error
@@ -236,7 +247,12 @@ def test_a_revoked_sign_in_offers_sign_in_again_and_suspends_the_periodic_check(
     def sign_in_from_the_bar() -> None:
         before = len(jobs)
         assert bar.isVisible() and "Sign in again…" in bar.button_texts(), bar.label.text()
+        guard = QTimer(window)  # a sign-in that never ends fails the test, never hangs it
+        guard.setSingleShot(True)
+        guard.timeout.connect(lambda: window.findChild(sign_in.SignInDialog).reject())
+        guard.start(TIMEOUT_MS)
         bar.click("Sign in again…")  # a modal dialog that signs in, then Get Mail
+        guard.stop()
         qtbot.waitUntil(lambda: len(jobs) > before, timeout=TIMEOUT_MS)
 
     never = get_mail()  # never signed in: the bar asks for it, no traceback
@@ -262,3 +278,31 @@ def test_a_revoked_sign_in_offers_sign_in_again_and_suspends_the_periodic_check(
     assert not bar.isVisible()
     assert window.scheduler.next_check("revoked") is not None
     keyring.delete_password(TOKEN_SERVICE, keyring_key(account))
+
+
+def test_test_connection_says_to_sign_in_first_then_logs_in_with_the_token(
+    qtbot: QtBot, secret_service: SecretService, provider: Provider, profile: Profile,
+    open_window: Opener, browser: list[str],
+) -> None:  # fmt: skip
+    window = open_window()
+    dialog = AccountDialog(window.controller, [], parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill_oauth_form(dialog, provider, "tested")
+
+    def test_connection() -> str:
+        with qtbot.waitSignal(
+            window.controller.finished, timeout=TIMEOUT_MS,
+            check_params_cb=lambda finished: finished.kind == "test",
+        ):  # fmt: skip
+            dialog.test_button.click()
+        return str(dialog.report_view.toPlainText())
+
+    before = test_connection()
+    assert "not signed in" in before and "Press Sign in… first" in before, before
+    assert "Traceback" not in before
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: dialog.sign_in_box.signed_in is not None, timeout=TIMEOUT_MS)
+    after = test_connection()
+    assert "Connected and logged in" in after, after
+    keyring.delete_password(TOKEN_SERVICE, keyring_key(dialog.account()))
