@@ -30,7 +30,7 @@ import contextlib
 import html
 from collections.abc import Iterable
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Protocol, TypedDict
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
 from PySide6.QtWidgets import (
@@ -68,6 +68,7 @@ from popgui.gui.account_pages import (
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
+from popgui.gui.sign_in import OAuthValues
 from popgui.messages import describe
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
@@ -105,7 +106,7 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _FormValues(TypedDict):
+class _FormValues(OAuthValues):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -179,11 +180,6 @@ class AccountDialog(QDialog):
         )
         self.setStyleSheet(_INVALID_STYLE)
         self._build()
-        if account is None or account.auth != "oauth2":
-            # The window cannot sign an account in with OAuth2 yet: such accounts are added
-            # and signed in on the command line (`popgui account add --auth oauth2`, `popgui
-            # account login`); one edited here keeps its method and its sign-in settings.
-            self.auth_combo.removeItem(self.auth_combo.findData("oauth2"))
         self._connect()
         if account is not None:
             self._fill(account)
@@ -252,6 +248,8 @@ class AccountDialog(QDialog):
         self.fingerprint_edit = certificate.fingerprint_edit
         self.test_button, self.trust_button = test.test_button, test.trust_button
         self.report_view = test.report_view
+        self.sign_in_box = server.sign_in_box
+        self.sign_in_button = self.sign_in_box.sign_in_button
 
     def _lay_out(self) -> None:
         top = QFormLayout()
@@ -270,14 +268,16 @@ class AccountDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(message_row)
         layout.addWidget(self.buttons)
-        self.setMinimumSize(940, 560)
-        self.resize(1000, 600)
+        # Only a width: the layout's own minimum height holds, so the sign-in settings, when
+        # opened, make the dialog taller instead of squashing the fields.
+        self.setMinimumWidth(940)
+        self.resize(1000, 640)
 
     def _connect(self) -> None:
         edits = (
             self.name_edit, self.host_edit, self.port_edit, self.user_edit, self.password_edit,
             self.command_edit, self.maildir_edit, self.remote_folder_edit, self.ca_file_edit,
-            self.fingerprint_edit,
+            self.fingerprint_edit, *self.sign_in_box.edits(),
         )  # fmt: skip
         for edit in edits:
             edit.textChanged.connect(self._revalidate)
@@ -298,6 +298,8 @@ class AccountDialog(QDialog):
         self.preset_combo.activated.connect(self._preset_chosen)
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.sign_in_box.signedIn.connect(self._signed_in)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -311,6 +313,7 @@ class AccountDialog(QDialog):
             select(self.security_combo, account.security)
             self.user_edit.setText(account.user)
             select(self.auth_combo, account.auth)
+            self.sign_in_box.fill(account)
             if account.password_source == "command":
                 self.command_radio.setChecked(True)
                 self.command_edit.setText(account.password_command or "")
@@ -376,6 +379,7 @@ class AccountDialog(QDialog):
         self.command_edit.setEnabled(not keyring and not signs_in)
         self.keyring_radio.setEnabled(not signs_in)
         self.command_radio.setEnabled(not signs_in)
+        self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
 
@@ -397,7 +401,7 @@ class AccountDialog(QDialog):
         self.host_edit.setText(chosen.host)
         select(self.security_combo, chosen.security)
         self.port_edit.setText(str(chosen.port))
-        if chosen.auth != "auto" or self.auth_combo.currentData() == "xoauth2":
+        if chosen.auth != "auto" or self.auth_combo.currentData() in ("xoauth2", "oauth2"):
             select(self.auth_combo, chosen.auth)
         if not self.name_edit.text().strip():
             self.name_edit.setText(chosen.key)
@@ -432,6 +436,9 @@ class AccountDialog(QDialog):
             if self.interval_check.isChecked()
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
+            **self.sign_in_box.values(
+                signs_in=self.auth_combo.currentData() == "oauth2", host=self.host_edit.text()
+            ),
         }
 
     def _candidate(self) -> Account:
@@ -442,10 +449,7 @@ class AccountDialog(QDialog):
         else:
             account = Account(**values)
         if account.auth != "oauth2":  # switched to a password: the sign-in settings go
-            account = replace(
-                account, oauth_provider=None, oauth_issuer=None, oauth_client_id=None,
-                oauth_tenant=None, oauth_scope=None,
-            )  # fmt: skip
+            account = replace(account, oauth_scope=None)
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise ConfigError(f"there is already an account named {account.name!r}")
@@ -594,6 +598,22 @@ class AccountDialog(QDialog):
         )
         self.report_view.append(f"<p>{html.escape(filled)}</p>")
 
+    # -- sign in (OAuth2): the browser flow, in SignInBox's own thread ------------------------
+
+    def _sign_in(self) -> None:
+        try:
+            account = self._candidate()
+        except ConfigError as error:
+            self._show_problem(str(error))
+            return
+        problem = self.sign_in_box.start(account)
+        self._set_message(problem)
+
+    def _signed_in(self, _account: Account) -> None:
+        button = self.ok_button.text().replace("&", "")
+        done = self.tr("Signed in. Press {button} to keep the account.").format(button=button)
+        self._set_message(done, error=False)
+
     # -- accept: store the password through the worker ------------------------------------
 
     def accept(self) -> None:
@@ -625,6 +645,7 @@ class AccountDialog(QDialog):
         self._set_message(_keyring_advice(error))
 
     def done(self, result: int) -> None:
+        self.sign_in_box.cancel()
         with contextlib.suppress(RuntimeError, TypeError):
             self.controller.finished.disconnect(self._job_finished)
         super().done(result)

@@ -73,7 +73,7 @@ AUTH_LABELS: dict[AuthMethod, str] = {
     "scram-sha-1": "SCRAM-SHA-1",
     "scram-sha-256": "SCRAM-SHA-256",
     "xoauth2": QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"),
-    "oauth2": QT_TRANSLATE_NOOP("AccountDialog", "OAuth2 sign-in (popgui account login)"),
+    "oauth2": QT_TRANSLATE_NOOP("AccountDialog", "OAuth2: sign in in the browser"),
 }
 POLICY_LABELS: dict[Policy, str] = {
     "keep": QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"),
@@ -187,6 +187,12 @@ class ServerPage(QWidget):
         form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
+        from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
+
+        self.sign_in_box = SignInBox()
+        self.sign_in_box.setObjectName("signInBox")
+        form.addRow(translate("AccountDialog", "Sign-in:"), self.sign_in_box)
+        self.form = form
 
 
 class MailPage(QWidget):

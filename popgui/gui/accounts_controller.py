@@ -233,6 +233,7 @@ class AccountsController(QObject):
         )
         if dialog.exec():
             account = dialog.account()
+            self._carry_sign_in(dialog.sign_in_box.signed_in, account)
             self.save_account(account, then=lambda: window.controller.sync([account]))
 
     def edit_current_account(self) -> None:
@@ -251,10 +252,22 @@ class AccountsController(QObject):
         dialog = AccountDialog(window.controller, others, account=account, parent=window)
         if dialog.exec():
             edited = dialog.account()
-            self._rekey_password(account, edited, typed=dialog.password() is not None)
+            if account.auth == "oauth2" or edited.auth == "oauth2":
+                self._carry_sign_in(dialog.sign_in_box.signed_in or account, edited)
+            else:
+                self._rekey_password(account, edited, typed=dialog.password() is not None)
             then = (lambda: window.controller.sync([edited])) if sync_after else None
             self.save_account(edited, old_name=name, then=then)
             window.scheduler.resume(edited.name)  # the password may be all that changed
+
+    def _carry_sign_in(self, signed_in: Account | None, account: Account) -> None:
+        """OAuth2 tokens are stored under the account's keyring key, like passwords: when the
+        saved account has another name, user or host than when it signed in, they follow
+        (queued in the worker, so before the sync that comes after the save)."""
+        if signed_in is None or signed_in.auth != "oauth2" or account.auth != "oauth2":
+            return
+        if keyring_key(signed_in) != keyring_key(account):
+            self._window.controller.move_sign_in(signed_in, account)
 
     def _rekey_password(self, previous: Account, edited: Account, *, typed: bool) -> None:
         """Keyring passwords are stored under the account's name, user and host: when an edit

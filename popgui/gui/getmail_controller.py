@@ -8,6 +8,7 @@ wording and the action are chosen from the error's type, never from its text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from popgui.gui.models import AccountState
 from popgui.gui.window_text import MainWindow
 from popgui.gui.worker import JobFinished
 from popgui.messages import describe
+from popgui.oauth.errors import SignInRequiredError
 from popgui.sync.progress import SyncResult
 
 if TYPE_CHECKING:
@@ -120,7 +122,10 @@ class GetMailController(QObject):
                 window.controller.sync([current])
 
         buttons: list[tuple[str, Callable[[], object]]] = []
-        if isinstance(error, CredentialsError) or (
+        if isinstance(error, SignInRequiredError):
+            text = f"{name}: {_first_sentence_capital(_sign_in_words(error))}"
+            buttons = [(MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))]
+        elif isinstance(error, CredentialsError) or (
             isinstance(error, ServerError) and error.is_credentials
         ):
             text = f"{name}: {_first_sentence_capital(str(error))}."
@@ -143,6 +148,20 @@ class GetMailController(QObject):
             buttons = [(MainWindow.tr("Try again"), retry)]
         window.account_model.set_state(name, AccountState("error", text=_short(error)))
         window.message_bar.show_message(text, account=name, buttons=buttons)
+
+    def sign_in_again(self, name: str) -> None:
+        """The browser sign-in of an ``oauth2`` account; once it worked, checks resume and
+        its mail is fetched."""
+        from popgui.gui.sign_in import SignInDialog
+
+        window = self._window
+        account = window.settings.get(name)
+        if account is None:
+            return
+        dialog = SignInDialog(account, window)
+        if dialog.exec():
+            window.scheduler.resume(name)
+            window.controller.sync([account])
 
     def confirm_new_uidls(self, name: str, error: MigrationSuspectedError) -> None:
         """Ask before treating a renumbered server's mail as new (it would all come again)."""
@@ -219,8 +238,21 @@ def _first_sentence_capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _sign_in_words(error: SignInRequiredError) -> str:
+    """The error without the command-line advice (the button is the way here)."""
+    # The bar names the account already.
+    text = re.sub(
+        r"^account '[^']*' ", "the account ", re.sub(r"^account '[^']*': ", "", str(error))
+    )
+    text = text.split("; to sign in again,")[0].split(": run `popgui")[0]
+    text = text.split(": sign in again:")[0]
+    return text + "." if not text.endswith(".") else text
+
+
 def _short(error: PopguiError) -> str:
     """A few words for the accounts pane (the message bar has the full sentence)."""
+    if isinstance(error, SignInRequiredError):
+        return QCoreApplication.translate("MainWindow", "sign-in needed")
     if isinstance(error, CredentialsError):
         return QCoreApplication.translate("MainWindow", "password refused")
     if isinstance(error, CertificateError):

@@ -49,12 +49,13 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="pop.gmail.com",
         port=995,
         security="tls",
+        auth="oauth2",
         notes=QT_TRANSLATE_NOOP(
             "Presets",
-            "Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Log in with an "
-            "app password (Google account → Security → App passwords, needs 2-step "
-            "verification) or choose XOAUTH2 with an OAuth2 access token. Gmail gives about "
-            "250 messages per session; a later check fetches the rest.",
+            "Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Then press "
+            "Sign in… and sign in to Google in your browser. (An app password works too: "
+            "choose another login method.) Gmail gives about 250 messages per session; a "
+            "later check fetches the rest.",
         ),
     ),
     # Checked: https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353
@@ -66,13 +67,13 @@ PRESETS: tuple[ProviderPreset, ...] = (
         host="outlook.office365.com",
         port=995,
         security="tls",
-        auth="xoauth2",
+        auth="oauth2",
         notes=QT_TRANSLATE_NOOP(
             "Presets",
-            "Microsoft accepts only OAuth2 (XOAUTH2) for POP: a password is refused. Enter an "
-            "OAuth2 access token as the password, or a password command that prints a fresh "
-            "one. POP must be switched on in Outlook.com: Settings → Mail → Forwarding and "
-            "IMAP (for Microsoft 365, your administrator decides).",
+            "Microsoft refuses passwords for POP: enter your address as the user name, press "
+            "Sign in… and sign in to Microsoft in your browser. POP must be switched on in "
+            "Outlook.com: Settings → Mail → Forwarding and IMAP (for Microsoft 365, your "
+            "administrator decides).",
         ),
     ),
     # Checked: https://unanswered.io/guide/yahoo-mail-protocols-imap-pop-smtp-settings

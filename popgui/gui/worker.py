@@ -43,6 +43,7 @@ from popgui.sync.progress import Progress, SyncResult
 
 if TYPE_CHECKING:
     from popgui.net.session import ConnectOptions
+    from popgui.oauth.account import OAuthSecret
     from popgui.sync.diagnose import ConnectionReport
     from popgui.sync.preview import PreviewItem
 
@@ -57,7 +58,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-JobKind = Literal["sync", "download", "delete", "preview", "top", "test", "password"]
+JobKind = Literal["sync", "download", "delete", "preview", "top", "test", "password", "sign-in"]
 
 #: At most this many progress signals per second and account (the last one always arrives).
 PROGRESS_PER_SECOND = 5
@@ -124,6 +125,15 @@ class JobContext:
             return call_cancellable(OAuthSecret(self.account, store), self.token, "sign-in")
         return call_cancellable(partial(store.get_password, self.account), self.token, "keyring")
 
+    def sync_secret(self) -> Callable[[], str]:
+        """What a sync is given: for an ``oauth2`` account, a token the engine may renew once
+        when the mail server refuses it (a revoked sign-in then says to sign in again)."""
+        if self.account.auth != "oauth2":
+            return self.secret
+        from popgui.oauth.account import OAuthSecret
+
+        return _CancellableOAuthSecret(OAuthSecret(self.account, self.secret_store()), self.token)
+
     def options(self) -> ConnectOptions:
         from popgui.net.session import ConnectOptions
 
@@ -131,6 +141,29 @@ class JobContext:
 
 
 JobAction = Callable[[JobContext], tuple[object, PopguiError | None]]
+
+
+@dataclass
+class _CancellableOAuthSecret:
+    """:class:`~popgui.oauth.account.OAuthSecret` whose provider requests Stop interrupts."""
+
+    secret: OAuthSecret
+    token: CancelToken
+
+    def __call__(self) -> str:
+        return call_cancellable(self.secret, self.token, "sign-in")
+
+    def renew(self) -> str:
+        return call_cancellable(self.secret.renew, self.token, "sign-in")
+
+    def refused_after_renewal(self, error: CredentialsError) -> CredentialsError:
+        from popgui.oauth.errors import SignInRequiredError
+
+        # The engine also passes here what renew() raised: a dead sign-in stays what it is
+        # (the window offers "Sign in again…" for it), not "refused although renewed".
+        if isinstance(error, SignInRequiredError):
+            return error
+        return self.secret.refused_after_renewal(error)
 
 
 @dataclass(frozen=True)
@@ -215,7 +248,7 @@ def _sync_job(
 ) -> tuple[object, PopguiError | None]:
     result = sync_account(
         ctx.account,
-        ctx.secret,  # looked up by the engine before it connects
+        ctx.sync_secret(),  # looked up by the engine before it connects
         ctx.profile,
         options=ctx.options(),
         progress=ctx.progress,
@@ -262,7 +295,9 @@ def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiErro
     timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
     options = ConnectOptions(timeout=timeout, cancel=ctx.token)
     failed: PopguiError | None = None
-    if password is None and ctx.account.password_source == "command":
+    if password is None and (
+        ctx.account.password_source == "command" or ctx.account.auth == "oauth2"
+    ):
         try:
             password = ctx.secret()  # testing the account tests its password command too
         except (CredentialsError, ConfigError) as error:
@@ -275,9 +310,17 @@ def _test_job(password: str | None, ctx: JobContext) -> tuple[object, PopguiErro
 
 def _with_command_failure(report: ConnectionReport, error: PopguiError) -> ConnectionReport:
     """The report, saying why the login was not tried: the password command failed."""
-    note = QCoreApplication.translate("EngineWorker", "The login was not tried: {reason}").format(
-        reason=describe(error)
-    )
+    from popgui.oauth.errors import SignInRequiredError
+
+    if isinstance(error, SignInRequiredError):
+        note = QCoreApplication.translate(
+            "EngineWorker", "The login was not tried: the account is not signed in (or its "
+            "sign-in expired). Press Sign in… first."
+        )  # fmt: skip
+    else:
+        note = QCoreApplication.translate(
+            "EngineWorker", "The login was not tried: {reason}"
+        ).format(reason=describe(error))
     kept = [n for n in report.notes if not n.startswith("No password given")]
     return replace(report, notes=(*kept, note))
 
@@ -296,6 +339,19 @@ def _move_password_job(previous: Account, ctx: JobContext) -> tuple[object, Popg
         return False, None
     call_cancellable(partial(store.store_password, ctx.account, password), ctx.token, "keyring")
     call_cancellable(partial(store.delete_password, previous), ctx.token, "keyring")
+    return True, None
+
+
+def _move_sign_in_job(previous: Account, ctx: JobContext) -> tuple[object, PopguiError | None]:
+    """The token record follows an account to its new keyring key (name, user or host)."""
+    from popgui.oauth.tokenstore import TokenStore
+
+    store = TokenStore(ctx.secret_store())
+    record = call_cancellable(partial(store.load, previous), ctx.token, "keyring")
+    if record is None:
+        return False, None
+    call_cancellable(partial(store.save, ctx.account, record), ctx.token, "keyring")
+    call_cancellable(partial(store.delete, previous), ctx.token, "keyring")
     return True, None
 
 
@@ -549,6 +605,11 @@ class EngineController(QObject):
         Result: True when a password was moved, False when none was stored.
         """
         self._enqueue(account, "password", partial(_move_password_job, previous))
+
+    def move_sign_in(self, previous: Account, account: Account) -> None:
+        """Move ``previous``'s OAuth2 tokens to ``account``'s keyring key (kind ``sign-in``;
+        result: True when tokens were moved)."""
+        self._enqueue(account, "sign-in", partial(_move_sign_in_job, previous))
 
     def forget_password(self, account: Account) -> None:
         """Remove the account's password from the keyring (the account is being removed).

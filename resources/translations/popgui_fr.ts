@@ -39,12 +39,7 @@
         <translation>XOAUTH2&#xa0;: jeton d’accès OAuth2</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>OAuth2 sign-in (popgui account login)</source>
-        <translation>Connexion OAuth2 (popgui account login)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Keep it on the server</source>
         <translation>Le laisser sur le serveur</translation>
     </message>
@@ -59,28 +54,33 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+144"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+145"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
         <location line="+32"/>
-        <location line="+52"/>
+        <location line="+47"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-45"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+69"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-5"/>
+        <source>OAuth2: sign in in the browser</source>
+        <translation>OAuth2&#xa0;: connexion dans le navigateur</translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
@@ -115,7 +115,12 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+16"/>
+        <source>Sign-in:</source>
+        <translation>Connexion&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -180,12 +185,12 @@
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Pro&amp;vider:</source>
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-122"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-128"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -220,7 +225,7 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+39"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -255,19 +260,19 @@
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-45"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-47"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+274"/>
+        <location line="+282"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-273"/>
-        <location line="+273"/>
+        <location line="-281"/>
+        <location line="+281"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -277,7 +282,7 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-169"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-170"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
@@ -317,7 +322,7 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+116"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -337,7 +342,12 @@
         <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+18"/>
+        <source>Signed in. Press {button} to keep the account.</source>
+        <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Saving the password in the system keyring…</source>
         <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
@@ -347,7 +357,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+54"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+55"/>
         <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
     </message>
@@ -874,7 +884,12 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+278"/>
+        <location filename="../../popgui/gui/worker.py" line="+316"/>
+        <source>The login was not tried: the account is not signed in (or its sign-in expired). Press Sign in… first.</source>
+        <translation>L’identification n’a pas été tentée&#xa0;: le compte n’est pas connecté (ou sa connexion a expiré). Appuyez d’abord sur «&#xa0;Se connecter…&#xa0;».</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The login was not tried: {reason}</source>
         <translation>L’identification n’a pas été tentée&#xa0;: {reason}</translation>
     </message>
@@ -1041,6 +1056,11 @@
     </message>
     <message>
         <location filename="../../popgui/gui/getmail_controller.py" line="+127"/>
+        <source>Sign in again…</source>
+        <translation>Se reconnecter…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Edit account…</source>
         <translation>Modifier le compte…</translation>
     </message>
@@ -1061,7 +1081,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
@@ -1095,7 +1115,12 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+82"/>
+        <location line="+46"/>
+        <source>sign-in needed</source>
+        <translation>connexion nécessaire</translation>
+    </message>
+    <message>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+95"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1177,7 +1202,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+35"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+2"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
@@ -1488,14 +1513,14 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>Presets</name>
     <message>
-        <location filename="../../popgui/gui/presets.py" line="+52"/>
-        <source>Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Log in with an app password (Google account → Security → App passwords, needs 2-step verification) or choose XOAUTH2 with an OAuth2 access token. Gmail gives about 250 messages per session; a later check fetches the rest.</source>
-        <translation>Activez d’abord POP dans Gmail&#xa0;: Paramètres → Transfert et POP/IMAP. Identifiez-vous avec un mot de passe d’application (compte Google → Sécurité → Mots de passe des applications, nécessite la validation en deux étapes) ou choisissez XOAUTH2 avec un jeton d’accès OAuth2. Gmail fournit environ 250 messages par session&#xa0;; une relève ultérieure récupère le reste.</translation>
+        <location filename="../../popgui/gui/presets.py" line="+53"/>
+        <source>Turn on POP first in Gmail: Settings → Forwarding and POP/IMAP. Then press Sign in… and sign in to Google in your browser. (An app password works too: choose another login method.) Gmail gives about 250 messages per session; a later check fetches the rest.</source>
+        <translation>Activez d’abord POP dans Gmail&#xa0;: Paramètres → Transfert et POP/IMAP. Appuyez ensuite sur «&#xa0;Se connecter…&#xa0;» et connectez-vous à Google dans votre navigateur. (Un mot de passe d’application convient aussi&#xa0;: choisissez une autre méthode d’identification.) Gmail donne environ 250 messages par session&#xa0;; une relève suivante récupère le reste.</translation>
     </message>
     <message>
         <location line="+18"/>
-        <source>Microsoft accepts only OAuth2 (XOAUTH2) for POP: a password is refused. Enter an OAuth2 access token as the password, or a password command that prints a fresh one. POP must be switched on in Outlook.com: Settings → Mail → Forwarding and IMAP (for Microsoft 365, your administrator decides).</source>
-        <translation>Microsoft n’accepte que OAuth2 (XOAUTH2) pour POP&#xa0;: un mot de passe est refusé. Saisissez un jeton d’accès OAuth2 comme mot de passe, ou une commande qui en affiche un nouveau. POP doit être activé dans Outlook.com&#xa0;: Paramètres → Courrier → Transfert et IMAP (pour Microsoft 365, c’est votre administrateur qui décide).</translation>
+        <source>Microsoft refuses passwords for POP: enter your address as the user name, press Sign in… and sign in to Microsoft in your browser. POP must be switched on in Outlook.com: Settings → Mail → Forwarding and IMAP (for Microsoft 365, your administrator decides).</source>
+        <translation>Microsoft refuse les mots de passe en POP&#xa0;: saisissez votre adresse comme nom d’utilisateur, appuyez sur «&#xa0;Se connecter…&#xa0;» et connectez-vous à Microsoft dans votre navigateur. POP doit être activé dans Outlook.com&#xa0;: Paramètres → Courrier → Transfert et IMAP (pour Microsoft 365, votre administrateur décide).</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -1705,6 +1730,110 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <location line="+0"/>
         <source>New</source>
         <translation>Nouveau</translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message>
+        <location filename="../../popgui/gui/sign_in.py" line="+65"/>
+        <source>This build of popgui has no client id for this provider: enter the client id of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).</source>
+        <translation>Cette version de popgui n’a pas d’identifiant client pour ce fournisseur&#xa0;: saisissez, sous «&#xa0;Réglages de connexion&#xa0;», l’identifiant client d’une application que vous y avez enregistrée (docs/oauth.md explique comment).</translation>
+    </message>
+</context>
+<context>
+    <name>SignInBox</name>
+    <message>
+        <location line="+73"/>
+        <source>Sign in…</source>
+        <translation>Se connecter…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Sign-in settings</source>
+        <translation>Réglages de connexion</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>of the app registered with the provider</source>
+        <translation>celui de l’application enregistrée chez le fournisseur</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Microsoft only; default: common</source>
+        <translation>Microsoft seulement&#xa0;; par défaut&#xa0;: common</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>for other providers: https://…</source>
+        <translation>pour les autres fournisseurs&#xa0;: https://…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Client i&amp;d:</source>
+        <translation>I&amp;dentifiant client&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ten&amp;ant:</source>
+        <translation>Loc&amp;ataire (tenant)&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Issuer:</source>
+        <translation>Ém&amp;etteur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Starting the sign-in…</source>
+        <translation>Démarrage de la connexion…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Waiting for the browser… If it did not open, copy this address into one:</source>
+        <translation>En attente du navigateur… S’il ne s’est pas ouvert, copiez cette adresse dans un navigateur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>open it</source>
+        <translation>l’ouvrir</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Signed in as {user}.</source>
+        <translation>Connecté en tant que {user}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The sign-in was cancelled.</source>
+        <translation>La connexion a été annulée.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The sign-in failed: {reason}</source>
+        <translation>La connexion a échoué&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location line="+11"/>
+        <source>Sign in to {account}</source>
+        <translation>Se connecter à {account}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The sign-in of {account} ({user}) must be renewed. Sign in in your browser; popgui gets the mail once it is done.</source>
+        <translation>La connexion de {account} ({user}) doit être renouvelée. Connectez-vous dans votre navigateur&#xa0;; popgui relève le courrier une fois que c’est fait.</translation>
     </message>
 </context>
 <context>

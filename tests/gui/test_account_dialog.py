@@ -181,10 +181,7 @@ def test_choices_come_from_the_settings(
     assert set(labels) == set(values), "a value without a label, or a label without one"
     dialog = make_dialog()
     box: QComboBox = getattr(dialog, combo)
-    # A new account cannot be an OAuth2 one in the window yet (it signs in from the command
-    # line): every other value is offered.
-    offered = [value for value in values if value != "oauth2"]
-    assert [box.itemData(row) for row in range(box.count())] == offered
+    assert [box.itemData(row) for row in range(box.count())] == list(values)
     assert all(box.itemText(row) for row in range(box.count()))
 
 
@@ -323,15 +320,21 @@ def test_preset_fills_host_port_security(qtbot: QtBot, make_dialog: Any) -> None
     assert dialog.security_combo.currentData() == "tls"
     assert dialog.name_edit.text() == "gmail"
     assert dialog.preset_notes.isVisible()
-    assert "app password" in dialog.preset_notes.text()
+    assert "Sign in…" in dialog.preset_notes.text()
+    assert dialog.auth_combo.currentData() == "oauth2"
+    dialog.user_edit.setText("me@gmail.com")
+    assert dialog.account().oauth_provider == "google"
 
 
 def test_outlook_preset_needs_oauth2(make_dialog: Any) -> None:
     dialog = make_dialog()
     _activate(dialog, "outlook")
     assert dialog.host_edit.text() == "outlook.office365.com"
-    assert dialog.auth_combo.currentData() == "xoauth2"
-    assert "OAuth2" in dialog.preset_notes.text()
+    assert dialog.auth_combo.currentData() == "oauth2"
+    assert "Sign in…" in dialog.preset_notes.text()
+    assert dialog.sign_in_button.isVisibleTo(dialog)
+    dialog.user_edit.setText("ann@example.com")
+    assert dialog.account().oauth_provider == "microsoft"
     _activate(dialog, "gmx")  # a password provider again: back to automatic
     assert dialog.auth_combo.currentData() == "auto"
 
