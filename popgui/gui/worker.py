@@ -356,8 +356,16 @@ def _move_sign_in_job(previous: Account, ctx: JobContext) -> tuple[object, Popgu
 
 
 def _forget_password_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+    """The account's keyring password (for an OAuth2 account: its client secret, and its
+    sign-in's tokens too)."""
     store = ctx.secret_store()
     removed = call_cancellable(partial(store.delete_password, ctx.account), ctx.token, "keyring")
+    if ctx.account.auth == "oauth2":
+        from popgui.oauth.tokenstore import TokenStore
+
+        tokens = TokenStore(store)
+        signed_in = call_cancellable(partial(tokens.delete, ctx.account), ctx.token, "keyring")
+        removed = removed or signed_in
     return removed, None
 
 

@@ -140,8 +140,9 @@ def _run_renewed(
     """The server refused an access token (revoked, or clocks that disagree): renew it once
     and try once more; a dead sign-in raises from ``renew``, a second refusal is explained."""
     result.restart()
+    renewed = secret.renew()  # outside the try: a dead sign-in is its own error
     try:
-        _run_locked(replace(what, secret=secret.renew()), database, result)
+        _run_locked(replace(what, secret=renewed), database, result)
     except CredentialsError as error:
         raise secret.refused_after_renewal(error) from error
 

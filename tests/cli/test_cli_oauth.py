@@ -152,6 +152,7 @@ def test_a_refused_token_is_renewed_once_and_a_revoked_sign_in_asks_to_sign_in_a
     code, report, stderr = sync_json(profile, "work")
     assert code == 1 and report[0]["error_kind"] == "credentials", report
     assert "popgui account login work" in report[0]["error"]
+    assert "although the provider issued a new token" not in report[0]["error"]
     assert provider.server.counts.refresh - refreshes <= 1  # never a retry loop
     assert load_settings(profile / "settings.json").get("work") is not None  # never lost
     run_popgui(profile, "account", "remove", "work")

@@ -7,6 +7,7 @@ the engine worker thread) talks to a real keyring.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -174,3 +175,26 @@ def test_a_failure_to_forget_is_shown(
     assert window.message_bar.label.text().startswith(
         "The account home was removed, but its password could not be removed"
     )
+
+
+def test_removing_an_oauth2_account_forgets_its_sign_in(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    from popgui.oauth.tokenstore import TokenRecord, TokenStore
+
+    office = dataclasses.replace(
+        keyring_account("office"), auth="oauth2", oauth_provider="custom",
+        oauth_issuer="https://id.example.org",
+    )  # fmt: skip
+    record = TokenRecord(
+        access_token="at-x", expires_at=None, refresh_token="rt-x", scope="mail",
+        obtained_at=0.0, issuer="https://id.example.org", token_endpoint="https://id.example.org/t",
+    )  # fmt: skip
+    TokenStore().save(office, record)
+    save_accounts(profile, [office])
+    window = open_window()
+
+    finished = remove_through_window(qtbot, window, office)
+
+    assert finished.error is None and finished.result is True
+    assert TokenStore().load(office) is None
