@@ -10,11 +10,8 @@ in the real gnome-keyring of the ``secret_service`` fixture, shared with the pop
 from __future__ import annotations
 
 import json
-import secrets
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
@@ -24,49 +21,27 @@ from popgui.accounts.secrets import keyring_key
 from popgui.accounts.settings import load_settings
 from popgui.oauth.tokenstore import TOKEN_SERVICE
 from tests.support.certs import TestPKI
-from tests.support.corpus import mixed_messages
-from tests.support.dovecot import DovecotServer, private_dovecot
-from tests.support.oauth_server import CLIENT_ID, OAuthTestServer
+from tests.support.oauth_rig import Provider, deliver, oauth_provider, scripted_browser
+from tests.support.oauth_server import CLIENT_ID
 from tests.support.secret_service import SecretService
 
 from .helpers import run_popgui, sync_json
 
 pytestmark = pytest.mark.dovecot
 
-BROWSER = Path(__file__).parents[1] / "oauth" / "browser.py"
-
-
-@dataclass(frozen=True)
-class Provider:
-    server: OAuthTestServer
-    dovecot: DovecotServer
-    user: str
-
 
 @pytest.fixture(scope="module")
 def provider(test_pki: TestPKI) -> Iterator[Provider]:
-    """The authorization server, and a Dovecot that checks tokens with it, for one user."""
-    user = f"u{secrets.token_hex(6)}"
-    with OAuthTestServer(user=user) as server:
-        introspection = f"{server.url}/introspect"
-        with private_dovecot(test_pki, oauth2_introspection_url=introspection) as dovecot:
-            dovecot.add_user(user, secrets.token_urlsafe(12))  # a password nobody uses
-            yield Provider(server, dovecot, user)
+    with oauth_provider(test_pki) as rig:
+        yield rig
 
 
-def deliver(provider: Provider, count: int) -> None:
-    maildir = provider.dovecot.users_dir / provider.user / "Maildir"
-    for number, message in enumerate(mixed_messages(count, seed=7)):
-        (maildir / "tmp" / f"m{number}").write_bytes(message)
-        (maildir / "tmp" / f"m{number}").rename(maildir / "new" / f"m{number}")
-
-
-def scripted_browser(tmp_path: Path) -> dict[str, str]:
-    """$BROWSER: a person who consents at once (webbrowser takes one program: a wrapper)."""
-    browser = tmp_path / "scripted-browser"
-    browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{BROWSER}" "$@"\n')
-    browser.chmod(0o755)
-    return {"BROWSER": str(browser), "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl")}
+def browser_env(tmp_path: Path) -> dict[str, str]:
+    """$BROWSER: a person who consents at once; the pages it ends on are logged."""
+    return {
+        "BROWSER": str(scripted_browser(tmp_path)),
+        "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl"),
+    }
 
 
 def add(tmp_path: Path, provider: Provider, *extra: str, user: str = "") -> None:
@@ -99,7 +74,7 @@ def test_add_login_sync_show_remove(
     assert before[0] == 1 and before[1][0]["error_kind"] == "credentials", before
     assert "popgui account login work" in before[1][0]["error"]
 
-    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
     assert login.returncode == 0, login.stderr
     assert "is signed in" in login.stdout
     pages = [json.loads(line) for line in (tmp_path / "pages.jsonl").read_text().splitlines()]
@@ -132,7 +107,7 @@ def test_a_refused_token_is_renewed_once_and_a_revoked_sign_in_asks_to_sign_in_a
 ) -> None:
     profile = tmp_path / "profile"
     add(tmp_path, provider)
-    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
     assert login.returncode == 0, login.stderr
     first = stored_record(tmp_path)
     assert first is not None
@@ -166,7 +141,7 @@ def test_a_fresh_token_the_mail_server_still_refuses_is_explained_not_retried(
     renews once, then says what usually causes it instead of asking for a password."""
     profile = tmp_path / "profile"
     add(tmp_path, provider, user="somebody-else")
-    login = run_popgui(profile, "account", "login", "work", env=scripted_browser(tmp_path))
+    login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
     assert login.returncode == 0, login.stderr
     refreshes = provider.server.counts.refresh
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -38,42 +36,20 @@ from popgui.profile import Profile
 from popgui.sync.progress import SyncResult
 from tests.gui.conftest import save_accounts
 from tests.support.certs import TestPKI
-from tests.support.corpus import mixed_messages
-from tests.support.dovecot import DovecotServer, private_dovecot
-from tests.support.oauth_server import CLIENT_ID, OAuthTestServer
+from tests.support.oauth_rig import BROWSER_SCRIPT, Provider, deliver, oauth_provider
+from tests.support.oauth_server import CLIENT_ID
 from tests.support.secret_service import SecretService
 
 pytestmark = pytest.mark.dovecot
 
-BROWSER = Path(__file__).parents[1] / "oauth" / "browser.py"
 Opener = Callable[..., Any]
 TIMEOUT_MS = 60_000
 
 
-@dataclass(frozen=True)
-class Provider:
-    server: OAuthTestServer
-    dovecot: DovecotServer
-    user: str
-
-
 @pytest.fixture(scope="module")
 def provider(test_pki: TestPKI) -> Iterator[Provider]:
-    """The authorization server, and a Dovecot that checks tokens with it, for one user."""
-    user = f"u{secrets.token_hex(6)}"
-    with OAuthTestServer(user=user) as server:
-        introspection = f"{server.url}/introspect"
-        with private_dovecot(test_pki, oauth2_introspection_url=introspection) as dovecot:
-            dovecot.add_user(user, secrets.token_urlsafe(12))
-            yield Provider(server, dovecot, user)
-
-
-def deliver(provider: Provider, count: int, seed: int) -> None:
-    maildir = provider.dovecot.users_dir / provider.user / "Maildir"
-    for number, message in enumerate(mixed_messages(count, seed=seed)):
-        name = f"s{seed}m{number}"
-        (maildir / "tmp" / name).write_bytes(message)
-        (maildir / "tmp" / name).rename(maildir / "new" / name)
+    with oauth_provider(test_pki) as rig:
+        yield rig
 
 
 @pytest.fixture
@@ -84,7 +60,7 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def open_url(url: str) -> bool:
         opened.append(url)
-        subprocess.Popen([sys.executable, str(BROWSER), url], env=env)
+        subprocess.Popen([sys.executable, str(BROWSER_SCRIPT), url], env=env)
         return True
 
     monkeypatch.setattr(sign_in, "open_url", open_url)

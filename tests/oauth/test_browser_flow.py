@@ -19,10 +19,10 @@ import pytest
 from popgui.oauth.errors import OAuthError, SignInCancelledError
 from popgui.oauth.flows import sign_in_with_browser, start_browser_sign_in
 from popgui.oauth.providers import OAuthConfig
+from tests.support.oauth_rig import scripted_browser
 from tests.support.oauth_server import OAuthTestServer
 
 ROOT = Path(__file__).resolve().parents[2]
-BROWSER = Path(__file__).with_name("browser.py")
 
 CHILD = """
 import json, sys
@@ -44,10 +44,7 @@ else:
 def sign_in_child(config: OAuthConfig, tmp_path: Path) -> tuple[dict[str, Any], list[Any]]:
     """Sign in in a child process with the scripted $BROWSER; (its result, the pages seen)."""
     log = tmp_path / "browser.jsonl"
-    # webbrowser takes $BROWSER as one program name (no arguments): a wrapper script.
-    browser = tmp_path / "scripted-browser"
-    browser.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{BROWSER}" "$@"\n')
-    browser.chmod(0o755)
+    browser = scripted_browser(tmp_path)
     env = dict(os.environ, BROWSER=str(browser), POPGUI_TEST_BROWSER_LOG=str(log))
     fields = {"provider": config.provider, "client_id": config.client_id,
               "issuer": config.issuer, "scopes": list(config.scopes or ())}  # fmt: skip

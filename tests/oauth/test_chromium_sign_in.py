@@ -27,7 +27,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.cli.helpers import POPGUI, sync_json
-from tests.cli.test_cli_oauth import Provider, add, deliver, provider
+from tests.cli.test_cli_oauth import add
+from tests.support.certs import TestPKI
+from tests.support.oauth_rig import Provider, deliver, oauth_provider
 from tests.support.oauth_server import CLIENT_NAME
 from tests.support.secret_service import SecretService
 
@@ -35,7 +37,12 @@ from .chromium import headless_chromium, missing
 
 pytestmark = pytest.mark.dovecot
 
-__all__ = ["provider"]  # the fixture, shared with tests/cli/test_cli_oauth.py
+
+@pytest.fixture(scope="module")
+def provider(test_pki: TestPKI) -> Iterator[Provider]:
+    with oauth_provider(test_pki) as rig:
+        yield rig
+
 
 WAIT = 60.0  # seconds: generous, only ever reached when something is broken
 
