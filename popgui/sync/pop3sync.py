@@ -47,13 +47,15 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
         uids, sizes = list_messages(ctx, client)
         if uids is not None:
             digest = listing_digest(ctx, _uidl_lines(uids))
-    guard_migration(ctx, client, uids, sizes)  # may stop here: see migration.py
+    guard_migration(ctx, client, uids, sizes)  # may stop here; records a UIDL listing
+    content_identities = uids is None
     with delivering(ctx) as delivery:
         if uids is None:
             uids = _content_identities(ctx, client, sizes, delivery)
         download(ctx, client, plan(ctx, uids, sizes, delivery), delivery)
     by_uid = {uid: number for number, uid in uids.items()}
-    ctx.database.replace_server_seen(ctx.key, set(by_uid))
+    if content_identities:  # a UIDL listing was recorded by the guard, before the download
+        ctx.database.replace_server_seen(ctx.key, set(by_uid))
     doomed = sorted(ctx.deletable_uids(set(by_uid)))
     quit_ok = delete_and_quit(ctx, client, by_uid, doomed)
     if digest is not None and quit_ok and not doomed:
