@@ -15,7 +15,6 @@ from typing import Any
 
 import keyring
 import pytest
-import secretstorage
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,7 +24,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.profile import Profile
 from tests.gui.conftest import save_accounts
 from tests.gui.test_dovecot_window import deliver, wait_for_rows
-from tests.gui.test_keyring_window import remove_through_window
+from tests.gui.test_keyring_window import remove_through_window, stored_password
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.qt_modal import when_modal
 from tests.support.secret_service import SecretService
@@ -47,19 +46,6 @@ def fill_and_press_ok(qtbot: QtBot, port: int, user: MailUser) -> Callable[[Any]
         dialog.ok_button.click()  # stores the password through the worker, then closes
 
     return act
-
-
-def stored_password(account: Account) -> str | None:
-    """The password gnome-keyring holds for ``account``, None if none.
-
-    Polled while the window's worker deletes that very entry: when the deletion lands between
-    keyring's search and its read, secretstorage says the item does not exist, which is the
-    answer too.
-    """
-    try:
-        return keyring.get_password(KEYRING_SERVICE, keyring_key(account))
-    except secretstorage.exceptions.ItemNotFoundException:
-        return None
 
 
 def test_a_password_typed_in_the_dialog_is_in_gnome_keyring_until_the_account_is_removed(

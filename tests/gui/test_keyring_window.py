@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import keyring
+import secretstorage
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -34,7 +35,16 @@ def keyring_account(name: str, user: str = "jane") -> Account:
 
 
 def stored_password(account: Account) -> str | None:
-    return keyring.get_password(KEYRING_SERVICE, keyring_key(account))
+    """The password gnome-keyring holds for ``account``, None if none.
+
+    Polled while the window's worker deletes that very entry: when the deletion lands between
+    keyring's search and its read, secretstorage says the item does not exist, which is the
+    answer too.
+    """
+    try:
+        return keyring.get_password(KEYRING_SERVICE, keyring_key(account))
+    except secretstorage.exceptions.ItemNotFoundException:
+        return None
 
 
 def run_password_job(
