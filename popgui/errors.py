@@ -7,9 +7,24 @@ a non-expert can read; it never contains a password or a token.
 
 from __future__ import annotations
 
+from popgui.catalog import Sentence, Translate
+from popgui.catalog.core import SERVER_REFUSED, SERVER_REFUSED_COMMAND
+
 
 class PopguiError(Exception):
-    """Base of every error popgui reports to a person."""
+    """Base of every error popgui reports to a person.
+
+    Raised with a catalog :class:`~popgui.catalog.Sentence`, so that the window can show it in
+    the person's language (:meth:`render`); ``str()`` is the English sentence.
+    """
+
+    def __init__(self, message: str | Sentence = "") -> None:
+        super().__init__(str(message))
+        self.sentence = message if isinstance(message, Sentence) else None
+
+    def render(self, translate: Translate | None = None) -> str:
+        """The sentence in the language of ``translate`` (English without one)."""
+        return self.sentence.render(translate) if self.sentence is not None else str(self)
 
 
 class ConfigError(PopguiError):
@@ -40,7 +55,7 @@ class CertificateError(NetworkError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Sentence,
         *,
         fingerprint: str | None = None,
         subject: str | None = None,
@@ -97,9 +112,13 @@ class ServerError(PopguiError):
         return self.code is not None and self.code.upper() == "AUTH"
 
     def __str__(self) -> str:
-        where = f"{self.command} " if self.command else ""
-        code = f"[{self.code}] " if self.code else ""
-        return f"the server refused {where}: {code}{self.text}".replace(" :", ":")
+        return self.render()
+
+    def render(self, translate: Translate | None = None) -> str:
+        reply = f"[{self.code}] {self.text}" if self.code else self.text
+        if self.command:
+            return SERVER_REFUSED_COMMAND(command=self.command, reply=reply).render(translate)
+        return SERVER_REFUSED(reply=reply).render(translate)
 
 
 class DeliveryError(PopguiError):
@@ -123,7 +142,12 @@ class MigrationSuspectedError(PopguiError):
     """
 
     def __init__(
-        self, message: str, *, previously_seen: int = 0, vanished: int = 0, unknown: int = 0
+        self,
+        message: str | Sentence,
+        *,
+        previously_seen: int = 0,
+        vanished: int = 0,
+        unknown: int = 0,
     ) -> None:
         super().__init__(message)
         self.previously_seen = previously_seen

@@ -5,6 +5,7 @@ The wording is chosen from the error's type and attributes, never by parsing its
 
 from __future__ import annotations
 
+from popgui.catalog import Sentence, Translate, hints
 from popgui.errors import (
     AccountBusyError,
     CancelledError,
@@ -23,48 +24,41 @@ from popgui.errors import (
 from popgui.oauth.errors import OAuthError
 
 
-def describe(error: PopguiError) -> str:
-    """One or two sentences for a person, with what to do about it where there is something."""
-    text = str(error)
+def describe(error: PopguiError, translate: Translate | None = None) -> str:
+    """One or two sentences for a person, with what to do about it where there is something.
+
+    English, or the language of ``translate`` (the window passes Qt's translation).
+    """
     hint = _hint(error)
-    return f"{text}. {hint}" if hint else text
+    if hint is None:
+        return error.render(translate)
+    return hints.WITH_HINT(error=error.render(translate), hint=hint).render(translate)
 
 
-def _hint(error: PopguiError) -> str:
+def _hint(error: PopguiError) -> Sentence | None:
     if isinstance(error, CertificateError):
         if error.fingerprint:
-            return (
-                "If you are sure this is your server, trust this exact certificate with "
-                f"--fingerprint {error.fingerprint}"
-            )
-        return ""
+            return hints.TRUST_CERTIFICATE(fingerprint=error.fingerprint)
+        return None
     if isinstance(error, KeyringUnavailableError):
-        return ""
+        return None
     if isinstance(error, OAuthError):
-        return ""  # its text says what to do: sign in again, ask an administrator...
+        return None  # its text says what to do: sign in again, ask an administrator...
     if isinstance(error, CredentialsError):
-        return "Fix the password with `popgui account add NAME ... --password-stdin --replace`"
+        return hints.FIX_PASSWORD()
     if isinstance(error, ServerError):
-        if error.is_temporary:
-            return "The server asks to try again later; nothing was lost"
-        return ""
+        return hints.TRY_LATER() if error.is_temporary else None
     if isinstance(error, AccountBusyError | CancelledError | ConfigError | MigrationSuspectedError):
-        return ""
+        return None
     if isinstance(error, NetworkError):
-        return "Nothing was lost; the next sync carries on where this one stopped"
+        return hints.NETWORK()
     if isinstance(error, RemoteProtocolError):
-        return (
-            "The server misbehaved; nothing that is not safely stored here was deleted on it, "
-            "and the next sync will try again"
-        )
+        return hints.SERVER_MISBEHAVED()
     if isinstance(error, LocalProtocolError):
-        return "This is a popgui bug; please report it with the output of --debug"
+        return hints.BUG()
     if isinstance(error, DeliveryError):
-        return (
-            "Free some disk space or fix the folder's permissions; "
-            "nothing was deleted on the server"
-        )
-    return ""
+        return hints.DISK()
+    return None
 
 
 def error_kind(error: PopguiError | None) -> str | None:

@@ -13,6 +13,8 @@ import math
 import socket
 from collections.abc import Callable
 
+from popgui.catalog import Sentence
+from popgui.catalog import network as says
 from popgui.checks import check_host
 from popgui.errors import CancelledError, ConfigError, NetworkError
 from popgui.net.cancel import CancelToken
@@ -32,9 +34,9 @@ def check_endpoint(host: str, port: int, timeout: float) -> str:
     """:func:`check_host`, and ConfigError for a malformed port or timeout."""
     value = check_host(host)
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ConfigError(f"the port {port!r} is not valid: use a number from 1 to 65535")
+        raise ConfigError(says.BAD_PORT(port=repr(port)))
     if not isinstance(timeout, int | float) or not math.isfinite(timeout) or timeout <= 0:
-        raise ConfigError(f"the timeout {timeout!r} is not valid: use a positive number of seconds")
+        raise ConfigError(says.BAD_TIMEOUT(timeout=repr(timeout)))
     return value
 
 
@@ -58,9 +60,9 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
     try:
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise NetworkError(f"could not connect to {place}: {_lookup_reason(exc)}") from exc
+        raise NetworkError(says.CONNECT_FAILED(place=place, reason=_lookup_reason(exc))) from exc
     except UnicodeError as exc:
-        raise ConfigError(f"the host name {host!r} is not valid") from exc
+        raise ConfigError(says.BAD_HOST_NAME(host=repr(host))) from exc
     last_error: OSError | None = None
     for family, kind, proto, _name, address in addresses:
         if cancel is not None:
@@ -77,7 +79,7 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
         except OSError as exc:
             sock.close()
             if cancel is not None and cancel.cancelled:
-                raise CancelledError("cancelled") from exc
+                raise CancelledError(says.CANCELLED()) from exc
             last_error = exc
             continue
         except BaseException:
@@ -89,10 +91,9 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
         _tune(sock)
         return sock
     if last_error is None:
-        raise NetworkError(f"could not connect to {place}: the host name has no address")
-    raise NetworkError(
-        f"could not connect to {place}: {_connect_reason(last_error, timeout)}"
-    ) from last_error
+        raise NetworkError(says.CONNECT_FAILED(place=place, reason=says.NO_ADDRESS()))
+    reason = _connect_reason(last_error, timeout)
+    raise NetworkError(says.CONNECT_FAILED(place=place, reason=reason)) from last_error
 
 
 def shutdown(sock: socket.socket) -> None:
@@ -107,16 +108,18 @@ def where(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def seconds(timeout: float) -> str:
-    return "1 second" if timeout == 1 else f"{timeout:g} seconds"
+def seconds(timeout: float) -> Sentence:
+    """``30 seconds``; a whole number of seconds is written without a decimal point."""
+    return says.SECONDS(count=int(timeout) if float(timeout).is_integer() else timeout)
 
 
-def os_reason(exc: BaseException) -> str:
-    """An operating-system error as the end of a sentence."""
+def os_reason(exc: BaseException) -> str | Sentence:
+    """An operating-system error as the end of a sentence (the system's words where it has no
+    better one of ours)."""
     if isinstance(exc, ConnectionResetError):
-        return "the connection was reset"
+        return says.CONNECTION_RESET()
     if isinstance(exc, BrokenPipeError):
-        return "the server closed the connection"
+        return says.SERVER_CLOSED()
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]
     return str(exc) or type(exc).__name__
@@ -134,23 +137,24 @@ def _tune(sock: socket.socket) -> None:
             sock.setsockopt(level, option, 1)
 
 
-def _lookup_reason(exc: socket.gaierror) -> str:
+def _lookup_reason(exc: socket.gaierror) -> Sentence:
     not_found = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
     if exc.errno in not_found:
-        return "the host name was not found"
+        return says.NAME_NOT_FOUND()
     if exc.errno == socket.EAI_AGAIN:
-        return "the host name could not be looked up (the name server did not answer)"
-    return f"the host name could not be looked up ({exc.strerror or exc})"
+        return says.NAME_SERVER_SILENT()
+    return says.LOOKUP_FAILED(detail=exc.strerror or str(exc))
 
 
-def _connect_reason(exc: OSError, timeout: float) -> str:
+def _connect_reason(exc: OSError, timeout: float) -> str | Sentence:
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return says.REFUSED()
     if isinstance(exc, TimeoutError):
-        return f"no answer within {seconds(timeout)}"
+        return says.NO_ANSWER(seconds=seconds(timeout))
     reasons = {
-        errno.ENETUNREACH: "the network is unreachable",
-        errno.EHOSTUNREACH: "the host is unreachable",
-        errno.EADDRNOTAVAIL: "the address cannot be reached from this computer",
+        errno.ENETUNREACH: says.NETWORK_UNREACHABLE,
+        errno.EHOSTUNREACH: says.HOST_UNREACHABLE,
+        errno.EADDRNOTAVAIL: says.ADDRESS_UNREACHABLE,
     }
-    return reasons.get(exc.errno or 0) or os_reason(exc)
+    known = reasons.get(exc.errno or 0)
+    return known() if known is not None else os_reason(exc)

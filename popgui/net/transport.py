@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Literal
 
+from popgui.catalog import Sentence
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.errors import (
     CancelledError,
@@ -542,7 +543,7 @@ def _check_security(security: str) -> None:
         raise ConfigError(f"unknown security setting {security!r}: use tls, starttls or none")
 
 
-def _os_reason(exc: BaseException) -> str:
+def _os_reason(exc: BaseException) -> str | Sentence:
     if isinstance(exc, ssl.SSLError):
         return f"TLS error ({exc.reason or exc})"
     return os_reason(exc)

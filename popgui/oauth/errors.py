@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from popgui.catalog import Sentence
 from popgui.errors import CredentialsError
 
 
@@ -19,7 +20,7 @@ class OAuthError(CredentialsError):
     #: A stable name for JSON output (``popgui sync --json``).
     error_kind = "oauth"
 
-    def __init__(self, message: str, *, error: str | None = None) -> None:
+    def __init__(self, message: str | Sentence, *, error: str | None = None) -> None:
         super().__init__(message)
         self.error = error
 

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
-from popgui.gui import i18n
+from popgui.catalog import network
+from popgui.errors import NetworkError
+from popgui.gui import i18n, wording
 from popgui.gui.layout_state import LayoutState
 from popgui.gui.models import COL_SUBJECT
 from popgui.gui.preferences import Preferences, PreferencesDialog, saved_language
@@ -75,13 +77,20 @@ def test_the_french_translation_is_complete() -> None:
     assert len(tools.messages(ts)) > 250  # every string of the window, not a sample
 
 
-def test_the_shipped_qm_is_built_from_the_ts() -> None:
+def test_the_catalog_translation_is_complete() -> None:
+    """Every engine sentence (errors, reports, hints) has its French, with the same fields."""
     tools = _update_translations()
-    ts, qm = tools.ts_file("fr"), tools.qm_file("fr")
+    problems = tools.catalog_problems(tools.catalog_ts_file("fr"))
+    assert not problems, "messages_fr.ts is incomplete:\n" + "\n".join(problems)
+
+
+def test_the_shipped_qm_is_built_from_both_ts_files() -> None:
+    tools = _update_translations()
+    qm = tools.qm_file("fr")
     assert qm.exists(), "run python packaging/update_translations.py"
     with tempfile.TemporaryDirectory() as scratch:
         built = Path(scratch) / "popgui_fr.qm"
-        tools.lrelease(ts, built)
+        tools.release("fr", built)
         assert qm.read_bytes() == built.read_bytes(), "popgui_fr.qm is stale: rebuild it"
 
 
@@ -117,6 +126,27 @@ def test_sizes_dates_and_plurals_in_french(french: None) -> None:
     assert new_mail_text("travail", 3) == "3 nouveaux messages dans travail"
     progress = AccountProgress("travail", "downloading", 12, 40, 3 * 1024**2, 3 * 1024**2, 0.0)
     assert describe_progress(progress) == "travail: 12/40 messages · 3,0 Mo"
+
+
+def test_engine_errors_read_in_french(french: None) -> None:
+    """An error the engine raised, with a nested reason and the hint, all in French."""
+    error = NetworkError(
+        network.CONNECT_FAILED(place="mail.example.org:995", reason=network.REFUSED())
+    )
+    assert str(error) == "could not connect to mail.example.org:995: connection refused"
+    assert wording.describe(error) == (
+        "connexion impossible à mail.example.org:995\u00a0: connexion refusée. "
+        "Rien n’a été perdu\u00a0; la prochaine relève reprendra là où celle-ci s’est arrêtée"
+    )
+    assert wording.say(network.SECONDS(count=1)) == "1\u00a0seconde"
+    assert wording.say(network.SECONDS(count=30)) == "30\u00a0secondes"
+
+
+def test_engine_errors_stay_english_without_a_translator(qapp: QApplication) -> None:
+    assert wording.say(network.SECONDS(count=1)) == "1 second"
+    assert wording.say(network.NO_ANSWER(seconds=network.SECONDS(count=30))) == (
+        "no answer within 30 seconds"
+    )
 
 
 def test_uninstalling_goes_back_to_english(qapp: QApplication) -> None:
