@@ -21,7 +21,12 @@ from popgui.errors import (
     RemoteProtocolError,
     ServerError,
 )
-from popgui.oauth.errors import OAuthError
+from popgui.oauth.errors import (
+    OAuthConfigError,
+    OAuthError,
+    SignInCancelledError,
+    SignInRequiredError,
+)
 
 
 def describe(error: PopguiError, translate: Translate | None = None) -> str:
@@ -68,6 +73,11 @@ def error_kind(error: PopguiError | None) -> str | None:
     kinds: list[tuple[type[PopguiError], str]] = [
         (CertificateError, "certificate"),
         (KeyringUnavailableError, "keyring"),
+        # Sign-in errors first: a script must tell "run popgui account login" from a password.
+        (SignInRequiredError, "sign-in-required"),
+        (SignInCancelledError, "cancelled"),
+        (OAuthConfigError, "config"),
+        (OAuthError, "oauth"),
         (CredentialsError, "credentials"),
         (NetworkError, "network"),
         (AccountBusyError, "busy"),

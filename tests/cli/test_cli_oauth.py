@@ -71,7 +71,7 @@ def test_add_login_sync_show_remove(
     add(tmp_path, provider)
 
     before = sync_json(profile, "work")
-    assert before[0] == 1 and before[1][0]["error_kind"] == "credentials", before
+    assert before[0] == 1 and before[1][0]["error_kind"] == "sign-in-required", before
     assert "popgui account login work" in before[1][0]["error"]
 
     login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
@@ -125,7 +125,7 @@ def test_a_refused_token_is_renewed_once_and_a_revoked_sign_in_asks_to_sign_in_a
     provider.server.revoke_all()  # the user removed the app from their account
     refreshes = provider.server.counts.refresh
     code, report, stderr = sync_json(profile, "work")
-    assert code == 1 and report[0]["error_kind"] == "credentials", report
+    assert code == 1 and report[0]["error_kind"] == "sign-in-required", report
     assert "popgui account login work" in report[0]["error"]
     assert "although the provider issued a new token" not in report[0]["error"]
     assert provider.server.counts.refresh - refreshes <= 1  # never a retry loop
@@ -147,7 +147,7 @@ def test_a_fresh_token_the_mail_server_still_refuses_is_explained_not_retried(
 
     code, report, stderr = sync_json(profile, "work")
 
-    assert code == 1 and report[0]["error_kind"] == "credentials", report
+    assert code == 1 and report[0]["error_kind"] == "oauth", report
     assert "although the provider issued a new token" in report[0]["error"]
     assert "--password-stdin" not in stderr
     assert provider.server.counts.refresh - refreshes == 1
