@@ -189,13 +189,7 @@ def _remove(args: Namespace) -> int:
     settings.remove(account.name)
     save_settings(profile.settings_file, settings)
     if account.password_source == "keyring":
-        try:
-            SecretStore().delete_password(account)
-        except PopguiError as error:
-            print(
-                f"popgui: the password could not be removed from the keyring: {error}",
-                file=sys.stderr,
-            )
+        _forget_password(account)
     if account.auth == "oauth2":
         forget_sign_in(account)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
