@@ -10,6 +10,8 @@ in the real gnome-keyring of the ``secret_service`` fixture, shared with the pop
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +22,13 @@ import pytest
 from popgui.accounts.secrets import keyring_key
 from popgui.accounts.settings import load_settings
 from popgui.oauth.tokenstore import TOKEN_SERVICE
+from popgui.profile import Profile
 from tests.support.certs import TestPKI
 from tests.support.oauth_rig import Provider, deliver, oauth_provider, scripted_browser
 from tests.support.oauth_server import CLIENT_ID
 from tests.support.secret_service import SecretService
 
-from .helpers import run_popgui, sync_json
+from .helpers import POPGUI, run_popgui, sync_json
 
 pytestmark = pytest.mark.dovecot
 
@@ -152,3 +155,83 @@ def test_a_fresh_token_the_mail_server_still_refuses_is_explained_not_retried(
     assert "--password-stdin" not in stderr
     assert provider.server.counts.refresh - refreshes == 1
     run_popgui(profile, "account", "remove", "work")
+
+
+def _downloaded(profile: Path) -> list[bytes]:
+    """The contents of every message in the account's Maildir, sorted (to spot duplicates)."""
+    account = load_settings(profile / "settings.json").get("work")
+    assert account is not None
+    maildir = account.maildir_path(Profile(profile))
+    found = [path for sub in ("new", "cur") if (maildir / sub).is_dir()
+             for path in (maildir / sub).iterdir()]  # fmt: skip
+    return sorted(path.read_bytes() for path in found)
+
+
+def _on_server(provider: Provider) -> list[bytes]:
+    """The contents of every message in the mailbox, sorted (it may hold equal ones)."""
+    maildir = provider.dovecot.users_dir / provider.user / "Maildir"
+    return sorted(path.read_bytes() for sub in ("new", "cur") for path in (maildir / sub).iterdir())
+
+
+@pytest.fixture
+def provider_reset(provider: Provider) -> Iterator[Provider]:
+    """The provider's clock and rotation rule put back after the test, even a failed one."""
+    try:
+        yield provider
+    finally:
+        provider.server.clock = time.time
+        provider.server.old_refresh_stays_valid = False
+        provider.server.stall_refresh = False
+        provider.server.release.set()
+
+
+@pytest.mark.parametrize("old_stays_valid", [False, True], ids=["strict-rotation", "microsoft"])
+def test_a_sync_killed_while_renewing_loses_nothing_and_downloads_nothing_twice(
+    tmp_path: Path, provider_reset: Provider, secret_service: SecretService, old_stays_valid: bool
+) -> None:
+    """``popgui sync`` is killed with SIGKILL after the provider rotated the refresh token and
+    sent its reply, before the keyring write. The next ``sync`` works (Microsoft keeps old
+    refresh tokens) or asks to sign in again (a strictly rotating provider saw the old one
+    reused); after signing in, the mail comes, each message once, and the account is intact."""
+    provider = provider_reset
+    profile = tmp_path / "profile"
+    add(tmp_path, provider)
+    login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
+    assert login.returncode == 0, login.stderr
+    settings_before = (profile / "settings.json").read_bytes()
+    deliver(provider, 3, seed=70 + old_stays_valid)
+    waiting = _on_server(provider)
+
+    # The provider's clock jumps two hours: Dovecot refuses the stored access token, popgui
+    # renews it, and the provider's reply is held open so that popgui is still reading it.
+    provider.server.old_refresh_stays_valid = old_stays_valid
+    provider.server.clock = lambda: time.time() + 7200
+    provider.server.stalled.clear()
+    provider.server.release.clear()
+    provider.server.stall_refresh = True
+    command = [*POPGUI, "--profile", str(profile), "sync", "--json", "work"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert provider.server.stalled.wait(60), child.communicate(timeout=60)
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+    finally:
+        provider.server.release.set()
+    assert child.returncode == -signal.SIGKILL
+    assert (profile / "settings.json").read_bytes() == settings_before
+    assert _downloaded(profile) == []
+
+    code, report, stderr = sync_json(profile, "work")
+    if not old_stays_valid:
+        assert (code, report[0]["error_kind"]) == (1, "sign-in-required"), report
+        assert "popgui account login work" in report[0]["error"]
+        assert _downloaded(profile) == []
+        login = run_popgui(profile, "account", "login", "work", env=browser_env(tmp_path))
+        assert login.returncode == 0, login.stderr
+        code, report, stderr = sync_json(profile, "work")
+    assert (code, report[0]["error"], report[0]["downloaded"]) == (0, None, len(waiting)), stderr
+    again = sync_json(profile, "work")
+    assert (again[0], again[1][0]["downloaded"]) == (0, 0), again[2]
+    assert _downloaded(profile) == waiting  # every message once, none twice
+    assert (profile / "settings.json").read_bytes() == settings_before
+    assert run_popgui(profile, "account", "remove", "work").returncode == 0
