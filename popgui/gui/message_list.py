@@ -20,6 +20,7 @@ from popgui.errors import PopguiError
 from popgui.gui.indexreader import Refreshed, RefreshRequest
 from popgui.gui.listing import PAGE_SIZE, ListContents, ListQuery, read_list
 from popgui.gui.models import COL_SUBJECT, COLUMNS, OnServerEntry
+from popgui.gui.window_text import MainWindow
 from popgui.messages import describe
 from popgui.store.localmail import FolderInfo
 
@@ -257,6 +258,7 @@ class MessageListController(QObject):
         """
         self._unopened_row = row
         self._window.message_table.selectRow(row)
+        self._window.reader.clear(MainWindow.tr("Press Enter to open the selected message"))
 
     def open_selected(self) -> None:
         """Open the one selected row, if it is not open yet (a click, Enter)."""
@@ -274,6 +276,8 @@ class MessageListController(QObject):
         window = self._window
         rows = window.message_table.selectionModel().selectedRows()
         if len(rows) != 1 or rows[0].row() != self._unopened_row:
+            if self._unopened_row is not None and len(rows) != 1:
+                window.reader.clear()  # its hint was about the one row selected
             self._unopened_row = None
         if len(rows) == 1 and self._unopened_row is None:
             message = window.message_model.message_at(rows[0].row())

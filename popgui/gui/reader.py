@@ -308,7 +308,7 @@ class ReaderPane(QWidget):
     # -- building
 
     def _build_placeholder(self) -> QWidget:
-        label = QLabel(self.tr("No message selected"), self)
+        label = self._placeholder = QLabel(self.tr("No message selected"), self)
         label.setObjectName("readerPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setStyleSheet("color: palette(mid); font-size: 13pt;")
@@ -399,10 +399,13 @@ class ReaderPane(QWidget):
     def parsed(self) -> ParsedMessage:
         return self._parsed
 
-    def clear(self) -> None:
+    def clear(self, hint: str = "") -> None:
+        """Show no message; ``hint`` in place of "No message selected" (e.g. how to open the
+        row selected after a delete)."""
         self._generation += 1
         self._path = None
         self._parsed = ParsedMessage()
+        self._placeholder.setText(hint or self.tr("No message selected"))
         self._stack.setCurrentIndex(0)
 
     def show_file(self, path: Path, subject: str = "") -> None:

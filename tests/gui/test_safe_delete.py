@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
@@ -200,6 +200,8 @@ def test_after_a_delete_the_next_row_is_selected_but_not_opened_nor_read(
     assert selected_rows(window) == [row]
     assert window.message_model.message_at(row).id == following.id
     assert window.messages.shown_message_id is None
+    hint = window.reader.findChild(QLabel, "readerPlaceholder")
+    assert hint.isVisible() and hint.text() == "Press Enter to open the selected message"
     assert not window.mail.message(following.id).read
     assert not window.message_model.message_at(row).read
     assert window.actions_by_name["mark_read"].isEnabled()
