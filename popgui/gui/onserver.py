@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -260,6 +260,7 @@ class OnServerView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(self._build_header())
+        layout.addLayout(self._build_filter_row())
         self.notice = QLabel(self)
         self.notice.setObjectName("onServerNotice")
         self.notice.setWordWrap(True)
@@ -283,7 +284,6 @@ class OnServerView(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.summary = QLabel(self)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -292,18 +292,26 @@ class OnServerView(QWidget):
         self.refresh_button = QPushButton(self.tr("&Refresh"), self)
         self.refresh_button.setToolTip(self.tr("Ask the server again what is waiting"))
         self.refresh_button.clicked.connect(self.refresh)
+        row.addWidget(self.title)
+        row.addStretch(1)
+        row.addWidget(self.busy_label)
+        row.addWidget(self.busy)
+        row.addWidget(self.refresh_button)
+        return row
+
+    def _build_filter_row(self) -> QHBoxLayout:
+        """How many wait and how many are not downloaded, and the filter that shows only those
+        (a row of its own: at 800 px the title and Refresh leave no room for both)."""
+        row = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         # Messages only on the server are what one comes here for: a filter shows only them,
         # in the order chosen (by date, newest first, unless a header was clicked).
         self.only_new_check = QCheckBox(self.tr("Only &not downloaded"), self)
         self.only_new_check.setToolTip(self.tr("Show only the messages not downloaded yet"))
         self.only_new_check.toggled.connect(self._only_new_toggled)
-        for widget in (self.title, self.summary):
-            row.addWidget(widget)
-        row.addStretch(1)
+        row.addWidget(self.summary, 1)
         row.addWidget(self.only_new_check)
-        row.addWidget(self.busy_label)
-        row.addWidget(self.busy)
-        row.addWidget(self.refresh_button)
         return row
 
     def _build_list_page(self) -> QWidget:
@@ -351,7 +359,9 @@ class OnServerView(QWidget):
         header.resizeSection(ServerMessageModel.SIZE, 70)
         words = (status_text(True), status_text(False), self.model.headerData(
             ServerMessageModel.STATUS, Qt.Orientation.Horizontal))  # fmt: skip
-        widest = max(table.fontMetrics().horizontalAdvance(str(w)) for w in words)
+        bold = QFont(table.font())
+        bold.setBold(True)  # "Not downloaded" is shown in bold
+        widest = max(QFontMetrics(bold).horizontalAdvance(str(w)) for w in words)
         header.resizeSection(ServerMessageModel.STATUS, widest + 24)  # the cell's margins
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
