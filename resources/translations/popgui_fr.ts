@@ -1290,6 +1290,11 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
             <numerusform>%Ln messages supprimés définitivement. Cette action est irréversible.</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../../popgui/gui/message_list.py" line="+261"/>
+        <source>Press Enter to open the selected message</source>
+        <translation>Appuyez sur Entrée pour ouvrir le message sélectionné</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
@@ -1690,22 +1695,23 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     <name>ReaderPane</name>
     <message>
         <location filename="../../popgui/gui/reader.py" line="+269"/>
-        <location line="+336"/>
+        <location line="+339"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-330"/>
+        <location line="-333"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
     <message>
         <location line="+36"/>
+        <location line="+97"/>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="-60"/>
         <source>View Source</source>
         <translation>Afficher la source</translation>
     </message>
@@ -1715,7 +1721,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Double-cliquez sur une pièce jointe pour l’enregistrer</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
