@@ -40,9 +40,12 @@ SPECS: dict[str, Spec] = {
                  tip=QT_TRANSLATE_NOOP("Actions", "Filter the message list")),
     "select_all": Spec(QT_TRANSLATE_NOOP("Actions", "Select &All"),
                        QKeySequence.StandardKey.SelectAll),
+    "undo_delete": Spec(QT_TRANSLATE_NOOP("Actions", "&Undo Delete"),
+                        QKeySequence.StandardKey.Undo, "",
+                        QT_TRANSLATE_NOOP("Actions", "Put the messages just moved to Trash "
+                                                     "back where they were")),
     "delete": Spec(QT_TRANSLATE_NOOP("Actions", "&Delete"), QKeySequence.StandardKey.Delete,
-                   "delete", QT_TRANSLATE_NOOP("Actions", "Move the selected messages to Trash "
-                                               "(delete them for good from Trash)")),
+                   "delete", QT_TRANSLATE_NOOP("Actions", "Move the selected messages to Trash")),
     "mark_read": Spec(QT_TRANSLATE_NOOP("Actions", "Mark as &Read"), "Ctrl+R", "mark-read"),
     "mark_unread": Spec(QT_TRANSLATE_NOOP("Actions", "Mark as &Unread"), "Ctrl+Shift+R",
                         "mark-unread"),
@@ -77,11 +80,18 @@ SPECS: dict[str, Spec] = {
                   QKeySequence.StandardKey.HelpContents),
 }  # fmt: skip
 
+#: What the Delete action becomes in Trash, where deleting is for good.
+DELETE_PERMANENTLY = Spec(
+    QT_TRANSLATE_NOOP("Actions", "Delete &Permanently"), QKeySequence.StandardKey.Delete,
+    "delete", QT_TRANSLATE_NOOP("Actions", "Delete the selected messages permanently: they are "
+                                           "removed from this computer"),
+)  # fmt: skip
+
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (QT_TRANSLATE_NOOP("Actions", "&File"), ("save_as", "view_source", "-", "quit")),
-    (QT_TRANSLATE_NOOP("Actions", "&Edit"), ("find", "select_all", "-", "delete", "mark_read",
-                                            "mark_unread", "move", "-", "new_folder",
-                                            "rename_folder", "delete_folder", "-",
+    (QT_TRANSLATE_NOOP("Actions", "&Edit"), ("undo_delete", "-", "find", "select_all", "-",
+                                            "delete", "mark_read", "mark_unread", "move", "-",
+                                            "new_folder", "rename_folder", "delete_folder", "-",
                                             "preferences")),
     (QT_TRANSLATE_NOOP("Actions", "&View"), ("reading_pane", "on_server")),
     (QT_TRANSLATE_NOOP("Actions", "&Account"), ("get_mail", "get_mail_account", "stop", "-",
@@ -102,20 +112,32 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
     """One QAction per :data:`SPECS` entry, owned by the window (so shortcuts work anywhere)."""
     actions: dict[str, QAction] = {}
     for name, spec in SPECS.items():
-        text = _tr(spec.text)
-        action = QAction(text, window)
+        action = QAction(window)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(spec.key))
         if spec.icon:
             action.setIcon(icon(spec.icon))
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        tip = _tr(spec.tip) or text.replace("&", "").rstrip("…")
-        action.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
-        action.setStatusTip(tip)
+        label(action, spec)
         action.setCheckable(spec.checkable)
         window.addAction(action)
         actions[name] = action
     return actions
+
+
+def label(action: QAction, spec: Spec) -> None:
+    """Give ``action`` the (translated) text and tips of ``spec``, the tooltip with its key.
+
+    The menu, the toolbar and the context menu show the same QAction, so a new label (Delete
+    becoming Delete Permanently in Trash) shows everywhere at once.
+    """
+    text = _tr(spec.text)
+    if action.text() == text:
+        return
+    action.setText(text)
+    shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    tip = _tr(spec.tip) or text.replace("&", "").rstrip("…")
+    action.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
+    action.setStatusTip(tip)
 
 
 def build_menus(window: QMainWindow, actions: dict[str, QAction]) -> dict[str, QMenu]:

@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         window_actions.connect(self.actions_by_name, {
             "save_as": actions.save_as, "quit": self.close, "find": messages.focus_filter,
             "select_all": messages.select_all, "delete": actions.delete_selected,
+            "undo_delete": actions.undo.undo,
             "mark_read": lambda: actions.mark_selected(True),
             "mark_unread": lambda: actions.mark_selected(False),
             "move": actions.ask_move_selected, "view_source": actions.view_source,
@@ -433,8 +434,13 @@ class MainWindow(QMainWindow):
         has_messages = self.messages.local_list_shown() and bool(
             self.message_table.selectionModel().selectedRows()
         )
-        for name in ("delete", "mark_read", "mark_unread", "move", "save_as"):
+        for name in ("delete", "move", "save_as"):
             self.actions_by_name[name].setEnabled(has_messages)
+        self._update_mark_actions(has_messages)
+        folder = self.current_folder()
+        in_trash = isinstance(folder, FolderInfo) and folder.special == "trash"
+        delete = window_actions.DELETE_PERMANENTLY if in_trash else window_actions.SPECS["delete"]
+        window_actions.label(self.actions_by_name["delete"], delete)
         has_account = self.current_account() is not None
         for name in ("get_mail_account", "edit_account", "remove_account", "new_folder"):
             self.actions_by_name[name].setEnabled(has_account)
@@ -445,6 +451,14 @@ class MainWindow(QMainWindow):
         busy = any(self.controller.is_busy(a.name) for a in self.settings.accounts)
         self.actions_by_name["stop"].setEnabled(busy)
         self.actions_by_name["view_source"].setEnabled(self.messages.shown_message_id is not None)
+
+    def _update_mark_actions(self, has_messages: bool) -> None:
+        """Mark as Read only if a selected message is unread, Mark as Unread if one is read
+        (rows whose page was not read yet could be either)."""
+        known, not_read = self.messages.selection() if has_messages else ([], [])
+        states = {message.read for message in known}
+        self.actions_by_name["mark_read"].setEnabled(bool(not_read) or False in states)
+        self.actions_by_name["mark_unread"].setEnabled(bool(not_read) or True in states)
 
     def show_preferences(self) -> PreferencesDialog:
         """Edit ▸ Preferences… (window-modal); OK applies and saves what it shows."""

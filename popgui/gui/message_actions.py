@@ -9,7 +9,7 @@ counts, the list), so the GUI thread never waits on the disk or the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +20,13 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
 from popgui.gui.icons import icon
-from popgui.gui.listing import message_ids
+from popgui.gui.listing import ListQuery, message_ids
 from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.reader import read_source
+from popgui.gui.safe_delete import UndoDelete, ask_permanent_delete
 from popgui.gui.window_text import MainWindow
 from popgui.messages import describe
-from popgui.store.localmail import FolderInfo, MessageRow
+from popgui.store.localmail import FolderInfo, MessageRow, Trashed
 
 if TYPE_CHECKING:
     from popgui.gui import mainwindow
@@ -57,14 +58,22 @@ class MessageActions(QObject):
     ``reader`` and the folders pane (through ``accounts``), errors in ``message_bar``; runs
     every file and index operation through the window's ``tasks``.
 
+    After a delete or a move the row that took the first one's place is selected, not opened:
+    opening marks read, and only the person opens a message (a click, Enter, moving to it).
+
     Signals: none; :attr:`shown_message_id` of the window's ``messages`` says what is open.
     """
 
     def __init__(self, window: mainwindow.MainWindow) -> None:
         super().__init__(window)
         self._window = window
+        #: The notice after a delete, and Undo after a move to Trash.
+        self.undo = UndoDelete(window)
         window.folder_model.messagesDropped.connect(self.move_messages)
         window.message_table.customContextMenuRequested.connect(self._message_menu)
+        # A click or Enter on the row left selected (not opened) after a delete opens it.
+        window.message_table.clicked.connect(lambda _index: window.messages.open_selected())
+        window.message_table.activated.connect(lambda _index: window.messages.open_selected())
         window.message_table.doubleClicked.connect(lambda _index: self.view_source())
         window.reader.sourceRequested.connect(self.view_source)
         window.reader.set_file_runner(window.tasks.file)  # attachments saved there
@@ -113,9 +122,10 @@ class MessageActions(QObject):
         if shown is not None:
             self._window.tasks.mail(partial(_read_source, shown), self._source, self._failed)
 
-    def _source(self, read: tuple[Path, str] | None) -> None:
+    def _source(self, read: tuple[Path, str, str] | None) -> None:
         if read is not None:
-            self._window.reader.view_source(*read)
+            path, source, subject = read
+            self._window.reader.view_source(path, source, subject)
 
     # -- marking -----------------------------------------------------------------------------
 
@@ -152,13 +162,32 @@ class MessageActions(QObject):
                 window.message_model.update_row(row, message)
         window.accounts.show_folders(marked.folders)
         window.update_counts_later()
+        window.update_actions()  # Mark as Read/Unread follow the rows' new state
 
     # -- delete and move ---------------------------------------------------------------------
 
     def delete_selected(self) -> None:
+        """Move to Trash; in Trash, delete for good (asked first, unless told not to ask)."""
+        window = self._window
         selected = self._selected_ids()
-        if selected is not None:
-            self._remove_rows(lambda mail: mail.trash(selected(mail)))
+        if selected is None:
+            return
+        folder = window.accounts.current_folder()
+        in_trash = isinstance(folder, FolderInfo) and folder.special == "trash"
+        if in_trash and not self._may_delete_for_good():
+            return
+        self._remove_rows(partial(_trash, selected), self.undo.deleted)
+
+    def _may_delete_for_good(self) -> bool:
+        window = self._window
+        if not window.preferences.confirm_permanent_delete:
+            return True
+        known, not_read = window.messages.selection()
+        go, dont_ask = ask_permanent_delete(window, len(known) + len(not_read))
+        if dont_ask:
+            window.preferences = replace(window.preferences, confirm_permanent_delete=False)
+            window.preferences.save(window.layout_state)  # Preferences can turn it back on
+        return go
 
     def _move_selected_to(self, folder: str) -> None:
         selected = self._selected_ids()
@@ -190,8 +219,15 @@ class MessageActions(QObject):
         if ok:
             self._move_selected_to(labels[choice])
 
-    def _remove_rows(self, action: Callable[[LocalMail], object]) -> None:
-        """Run a move or trash, then select the row that took the first one's place."""
+    def _remove_rows(
+        self,
+        action: Callable[[LocalMail], object],
+        done: Callable[[Trashed], None] | None = None,
+    ) -> None:
+        """Run a move or trash, then select the row that took the first one's place.
+
+        ``done`` is given what a trash did (to say so and offer Undo).
+        """
         window = self._window
         account = window.accounts.current_account()
         query = window.message_model.query()
@@ -201,11 +237,18 @@ class MessageActions(QObject):
         first = min((index.row() for index in rows), default=0)
         window.reader.clear()
         window.messages.shown_message_id = None
-        work = partial(act_and_read, action, account, query)
-        window.tasks.mail(work, partial(self._removed, first), self._failed)
+        work = partial(_act_and_read, action, account, query)
+        window.tasks.mail(work, partial(self._removed, first, done), self._failed)
 
-    def _removed(self, first: int, outcome: tuple[PopguiError | None, ViewRead]) -> None:
-        error, read = outcome
+    def _removed(
+        self,
+        first: int,
+        done: Callable[[Trashed], None] | None,
+        outcome: tuple[PopguiError | None, ViewRead, object],
+    ) -> None:
+        error, read, value = outcome
+        if done is not None and isinstance(value, Trashed):
+            done(value)
         if error is not None:
             self._failed(error)
         self._window.messages.show_view(read, select_row=first)
@@ -252,13 +295,29 @@ def _mark_selected(
     return mark_read(account, selected(mail), read, mail)
 
 
-def _read_source(message_id: int, mail: LocalMail) -> tuple[Path, str] | None:
-    """Where the message's file is now, and what View Source shows of it."""
+def _trash(selected: Callable[[LocalMail], list[int]], mail: LocalMail) -> Trashed:
+    return mail.trash(selected(mail))
+
+
+def _act_and_read(
+    action: Callable[[LocalMail], object],
+    account: Account,
+    query: ListQuery | None,
+    mail: LocalMail,
+) -> tuple[PopguiError | None, ViewRead, object]:
+    """:func:`act_and_read`, keeping what the action returned (None if it failed)."""
+    value: list[object] = []
+    error, read = act_and_read(lambda m: value.append(action(m)), account, query, mail)
+    return error, read, value[0] if value else None
+
+
+def _read_source(message_id: int, mail: LocalMail) -> tuple[Path, str, str] | None:
+    """Where the message's file is now, what View Source shows of it, and its subject."""
     message = mail.message(message_id)
     if message is None:
         return None
     path = Path(message.path)
-    return path, read_source(path)
+    return path, read_source(path), message.subject
 
 
 def _save_eml(message_id: int, destination: Path, mail: LocalMail) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,7 +25,9 @@ class MessageBar(QFrame):
     """A non-modal notice above the list: text in plain words and the buttons that help.
 
     Routine problems (a wrong password, a busy server) are shown here rather than in a modal
-    dialog, so a periodic check never blocks the person in the middle of reading.
+    dialog, so a periodic check never blocks the person in the middle of reading. A notice
+    shown with ``timeout_ms`` (Undo after a delete) goes away by itself unless another one
+    replaced it meanwhile.
     """
 
     _STYLES: ClassVar[dict[str, str]] = {
@@ -56,6 +58,9 @@ class MessageBar(QFrame):
         close.clicked.connect(self.dismiss)
         self._layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.account = ""
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self.dismiss)
         self.hide()
 
     def show_message(
@@ -65,7 +70,11 @@ class MessageBar(QFrame):
         kind: str = "error",
         account: str = "",
         buttons: Sequence[tuple[str, Callable[[], object]]] = (),
+        timeout_ms: int = 0,
     ) -> None:
+        self._expiry.stop()
+        if timeout_ms > 0:
+            self._expiry.start(timeout_ms)
         self.account = account
         self.label.setText(text)
         self.setStyleSheet(
@@ -99,5 +108,6 @@ class MessageBar(QFrame):
 
     @Slot()
     def dismiss(self) -> None:
+        self._expiry.stop()
         self.account = ""
         self.hide()

@@ -20,6 +20,7 @@ from popgui.errors import PopguiError
 from popgui.gui.indexreader import Refreshed, RefreshRequest
 from popgui.gui.listing import PAGE_SIZE, ListContents, ListQuery, read_list
 from popgui.gui.models import COL_SUBJECT, COLUMNS, OnServerEntry
+from popgui.gui.window_text import MainWindow
 from popgui.messages import describe
 from popgui.store.localmail import FolderInfo
 
@@ -90,6 +91,8 @@ class MessageListController(QObject):
         self._window = window
         #: The message in the reading pane (None: none).
         self.shown_message_id: int | None = None
+        #: A row selected after a delete without being opened (see select_unopened).
+        self._unopened_row: int | None = None
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)  # type-ahead: one query per pause
@@ -196,7 +199,7 @@ class MessageListController(QObject):
         if read.query is not None and read.contents is not None and model.query() == read.query:
             model.set_folder(read.query.account, read.query.folder, (read.query, read.contents))
             if select_row is not None and model.rowCount():
-                self._window.message_table.selectRow(min(select_row, model.rowCount() - 1))
+                self.select_unopened(min(select_row, model.rowCount() - 1))
             elif select_row is None:
                 self._select_kept_message(read.keep_id, read.contents.kept_row, same=False)
         self._window.update_counts_later()
@@ -246,16 +249,37 @@ class MessageListController(QObject):
                 known.append(message)
         return known, not_read
 
+    def select_unopened(self, row: int) -> None:
+        """Select ``row`` (Del, Shift+arrows and the actions go on from it) without opening it.
+
+        After a delete or a move the next row is selected so that the person can go on, but
+        opening it would mark it read behind their back: it opens when they click it, press
+        Enter (:meth:`open_selected`) or move to another row.
+        """
+        self._unopened_row = row
+        self._window.message_table.selectRow(row)
+        self._window.reader.clear(MainWindow.tr("Press Enter to open the selected message"))
+
+    def open_selected(self) -> None:
+        """Open the one selected row, if it is not open yet (a click, Enter)."""
+        self._unopened_row = None
+        self.selection_changed()
+
     @Slot()
     def selection_changed(self, *_args: object) -> None:
         """One selected row is opened; several (or none) leave the reading pane as it is.
 
         Selection, not the current index, decides: a row made current without being
-        selected (see select_first_row_if_none) must not be marked read.
+        selected (see select_first_row_if_none) must not be marked read, nor a row selected
+        after a delete (see select_unopened).
         """
         window = self._window
         rows = window.message_table.selectionModel().selectedRows()
-        if len(rows) == 1:
+        if len(rows) != 1 or rows[0].row() != self._unopened_row:
+            if self._unopened_row is not None and len(rows) != 1:
+                window.reader.clear()  # its hint was about the one row selected
+            self._unopened_row = None
+        if len(rows) == 1 and self._unopened_row is None:
             message = window.message_model.message_at(rows[0].row())
             if message is not None and message.id != self.shown_message_id:
                 window.message_actions.open_message(rows[0].row(), message)

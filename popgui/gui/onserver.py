@@ -26,9 +26,10 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -114,6 +115,8 @@ class ServerMessageModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("ServerMessageModel", "Status"),
     )
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    #: "new" for a message not downloaded yet, "" otherwise (what the filter matches).
+    FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +165,8 @@ class ServerMessageModel(QAbstractTableModel):
             return _display(item, column)
         if role == self.SORT_ROLE:
             return _sort_key(item, column)
+        if role == self.FILTER_ROLE:
+            return "" if item.downloaded else "new"
         return self._style(item, column, role)
 
     def _style(self, item: PreviewItem, column: int, role: int) -> object:
@@ -205,7 +210,12 @@ def _display(item: PreviewItem, column: int) -> str:
         return _format_date(item.date)
     if column == ServerMessageModel.SIZE:
         return human_size(item.size)
-    return ServerText.tr("Downloaded") if item.downloaded else ServerText.tr("New")
+    return status_text(item.downloaded)
+
+
+def status_text(downloaded: bool) -> str:
+    """The Status column's words (the column sorts: not downloaded first, ascending)."""
+    return ServerText.tr("Downloaded") if downloaded else ServerText.tr("Not downloaded")
 
 
 def _sort_key(item: PreviewItem, column: int) -> object:
@@ -250,6 +260,7 @@ class OnServerView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(self._build_header())
+        layout.addLayout(self._build_filter_row())
         self.notice = QLabel(self)
         self.notice.setObjectName("onServerNotice")
         self.notice.setWordWrap(True)
@@ -273,7 +284,6 @@ class OnServerView(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.summary = QLabel(self)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -282,12 +292,26 @@ class OnServerView(QWidget):
         self.refresh_button = QPushButton(self.tr("&Refresh"), self)
         self.refresh_button.setToolTip(self.tr("Ask the server again what is waiting"))
         self.refresh_button.clicked.connect(self.refresh)
-        for widget in (self.title, self.summary):
-            row.addWidget(widget)
+        row.addWidget(self.title)
         row.addStretch(1)
         row.addWidget(self.busy_label)
         row.addWidget(self.busy)
         row.addWidget(self.refresh_button)
+        return row
+
+    def _build_filter_row(self) -> QHBoxLayout:
+        """How many wait and how many are not downloaded, and the filter that shows only those
+        (a row of its own: at 800 px the title and Refresh leave no room for both)."""
+        row = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        # Messages only on the server are what one comes here for: a filter shows only them,
+        # in the order chosen (by date, newest first, unless a header was clicked).
+        self.only_new_check = QCheckBox(self.tr("Only &not downloaded"), self)
+        self.only_new_check.setToolTip(self.tr("Show only the messages not downloaded yet"))
+        self.only_new_check.toggled.connect(self._only_new_toggled)
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.only_new_check)
         return row
 
     def _build_list_page(self) -> QWidget:
@@ -314,6 +338,8 @@ class OnServerView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(ServerMessageModel.SORT_ROLE)
+        self.proxy.setFilterRole(ServerMessageModel.FILTER_ROLE)
+        self.proxy.setFilterKeyColumn(ServerMessageModel.STATUS)
         table = self.table = QTableView(self)
         table.setObjectName("onServerTable")
         table.setModel(self.proxy)
@@ -331,7 +357,12 @@ class OnServerView(QWidget):
         header.resizeSection(ServerMessageModel.FROM, 200)
         header.resizeSection(ServerMessageModel.DATE, 130)
         header.resizeSection(ServerMessageModel.SIZE, 70)
-        header.resizeSection(ServerMessageModel.STATUS, 90)
+        words = (status_text(True), status_text(False), self.model.headerData(
+            ServerMessageModel.STATUS, Qt.Orientation.Horizontal))  # fmt: skip
+        bold = QFont(table.font())
+        bold.setBold(True)  # "Not downloaded" is shown in bold
+        widest = max(QFontMetrics(bold).horizontalAdvance(str(w)) for w in words)
+        header.resizeSection(ServerMessageModel.STATUS, widest + 24)  # the cell's margins
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
 
@@ -403,7 +434,7 @@ class OnServerView(QWidget):
         self.busy_label.setVisible(self._listing)
         self.refresh_button.setEnabled(pop3 and not self._listing)
         selected = self.selected_uids()
-        self.download_button.setEnabled(pop3 and bool(selected))
+        self.download_button.setEnabled(pop3 and bool(self._selected_new_uids()))
         self.delete_button.setEnabled(pop3 and bool(selected))
         self.download_all_button.setEnabled(pop3 and bool(self._new_uids()))
         self.download_button.setVisible(pop3)
@@ -450,6 +481,13 @@ class OnServerView(QWidget):
             if self.model.item(self.proxy.mapToSource(index).row()).uid in wanted:
                 selection.select(index, flags)
                 self.table.scrollTo(index)
+
+    def _selected_new_uids(self) -> list[str]:
+        return [i.uid for i in self.selected_items() if not i.downloaded and i.uid is not None]
+
+    @Slot(bool)
+    def _only_new_toggled(self, only_new: bool) -> None:
+        self.proxy.setFilterFixedString("new" if only_new else "")
 
     def _new_uids(self) -> list[str]:
         return [i.uid for i in self.model.items() if not i.downloaded and i.uid is not None]
@@ -505,8 +543,12 @@ class OnServerView(QWidget):
 
     @Slot()
     def download_selected(self) -> None:
-        uids = self.selected_uids()
-        if self._account is not None and uids:
+        """Download the selected messages not on this computer yet (there is nothing to ask
+        the server for the others)."""
+        uids = self._selected_new_uids()
+        if self._account is not None and not uids and self.selected_uids():
+            self._show_notice(self._already_downloaded())
+        elif self._account is not None and uids:
             self._controller.download(self._account, uids)
             count = len(uids)
             self._show_notice(en_plural(self.tr("Downloading %Ln message(s)…", None, count), count))
@@ -586,6 +628,8 @@ class OnServerView(QWidget):
         self._update_summary()
         if uid is not None:
             self.select_uids([uid])
+        if not self.selected_items():
+            self._clear_preview()  # what was previewed is no longer on the server
         if not self.model.rowCount():
             self._show_notice(self.tr("Nothing is waiting on the server."))
 
@@ -606,9 +650,17 @@ class OnServerView(QWidget):
         if finished.error is not None:
             self._show_notice(explain_error(finished.error), error=True)
         else:
-            done = finished.result.downloaded if isinstance(finished.result, SyncResult) else 0
-            self._show_notice(en_plural(self.tr("Downloaded %Ln message(s).", None, done), done))
+            result = finished.result if isinstance(finished.result, SyncResult) else None
+            done = result.downloaded if result is not None else 0
+            if done == 0 and result is not None and not result.skipped:
+                self._show_notice(self._already_downloaded())  # by another run meanwhile
+            else:
+                text = self.tr("Downloaded %Ln message(s).", None, done)
+                self._show_notice(en_plural(text, done))
         self._mark_from_index()
+
+    def _already_downloaded(self) -> str:
+        return self.tr("Nothing to download: the selected messages are already downloaded.")
 
     def _delete_done(self, finished: JobFinished) -> None:
         if finished.error is not None:
@@ -618,6 +670,9 @@ class OnServerView(QWidget):
             self._show_notice(
                 en_plural(self.tr("Deleted %Ln message(s) on the server.", None, done), done)
             )
+            # They are gone: their preview and selection go too (the list is asked again).
+            self.table.clearSelection()
+            self._clear_preview()
         self._listing = False
         self.refresh()
 

@@ -1,10 +1,11 @@
 """Edit ▸ Preferences… (Ctrl+,): the window-wide settings.
 
 Only what the window really follows is here: the language (System, English, Français, applied
-at the next start), the reading pane, and desktop notifications for new mail (where the desktop
-has a tray to show them). They are kept in the profile's ``window.ini``, in its
-``[preferences]`` section (the reading pane keeps its ``flags/reading_pane`` key, which the
-View menu also writes).
+at the next start), the reading pane, desktop notifications for new mail (where the desktop
+has a tray to show them), and whether to ask before deleting messages permanently (the
+question's "Don't ask again" turns it off; here it can be turned back on). They are kept in
+the profile's ``window.ini``, in its ``[preferences]`` section (the reading pane keeps its
+``flags/reading_pane`` key, which the View menu also writes).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Preferences:
     language: str = ""
     reading_pane: bool = True
     notifications: bool = True
+    confirm_permanent_delete: bool = True
 
     @classmethod
     def load(cls, state: LayoutState) -> Preferences:
@@ -44,11 +46,16 @@ class Preferences:
             language=language if language in LANGUAGES else "",
             reading_pane=state.flag("reading_pane", True),
             notifications=state.preference("notifications", "true").lower() != "false",
+            confirm_permanent_delete=state.preference("confirm_permanent_delete", "true").lower()
+            != "false",
         )
 
     def save(self, state: LayoutState) -> None:
         state.save_preference("language", self.language)
         state.save_preference("notifications", "true" if self.notifications else "false")
+        state.save_preference(
+            "confirm_permanent_delete", "true" if self.confirm_permanent_delete else "false"
+        )
         state.save_flag("reading_pane", self.reading_pane)
         state.sync()
 
@@ -100,11 +107,17 @@ class PreferencesDialog(QDialog):
                 self.tr("This desktop has no system tray to show notifications.")
             )
 
+        self.confirm_delete_check = QCheckBox(
+            self.tr("Ask before deleting messages &permanently"), self
+        )
+        self.confirm_delete_check.setChecked(preferences.confirm_permanent_delete)
+
         form = QFormLayout()
         form.addRow(self.tr("&Language:"), self.language_combo)
         form.addRow("", self.language_note)
         form.addRow(self.tr("Window:"), self.reading_pane_check)
         form.addRow(self.tr("New mail:"), self.notifications_check)
+        form.addRow(self.tr("Deleting:"), self.confirm_delete_check)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -127,4 +140,5 @@ class PreferencesDialog(QDialog):
             language=self.language_combo.currentData() or "",
             reading_pane=self.reading_pane_check.isChecked(),
             notifications=self.notifications_check.isChecked(),
+            confirm_permanent_delete=self.confirm_delete_check.isChecked(),
         )

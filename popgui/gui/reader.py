@@ -308,7 +308,7 @@ class ReaderPane(QWidget):
     # -- building
 
     def _build_placeholder(self) -> QWidget:
-        label = QLabel(self.tr("No message selected"), self)
+        label = self._placeholder = QLabel(self.tr("No message selected"), self)
         label.setObjectName("readerPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setStyleSheet("color: palette(mid); font-size: 13pt;")
@@ -399,10 +399,13 @@ class ReaderPane(QWidget):
     def parsed(self) -> ParsedMessage:
         return self._parsed
 
-    def clear(self) -> None:
+    def clear(self, hint: str = "") -> None:
+        """Show no message; ``hint`` in place of "No message selected" (e.g. how to open the
+        row selected after a delete)."""
         self._generation += 1
         self._path = None
         self._parsed = ParsedMessage()
+        self._placeholder.setText(hint or self.tr("No message selected"))
         self._stack.setCurrentIndex(0)
 
     def show_file(self, path: Path, subject: str = "") -> None:
@@ -508,9 +511,10 @@ class ReaderPane(QWidget):
         menu.addAction(icon("save"), self.tr("Save As…"), lambda: self._save_item(item))
         menu.exec(self.attachment_list.viewport().mapToGlobal(position))
 
-    def view_source(self, path: Path, source: str) -> SourceDialog:
-        """Open the raw message (``source``, see :func:`read_source`) in a non-modal dialog."""
-        dialog = SourceDialog(path, source, self)
+    def view_source(self, path: Path, source: str, subject: str = "") -> SourceDialog:
+        """Open the raw message (``source``, see :func:`read_source`) in a non-modal dialog,
+        titled with its ``subject``."""
+        dialog = SourceDialog(path, source, self, subject=subject)
         dialog.show()
         return dialog
 
@@ -563,9 +567,15 @@ def _header_caption(name: str) -> str:
 class SourceDialog(QDialog):
     """The raw message, as stored (its beginning only, for a very large message)."""
 
-    def __init__(self, path: Path, source: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path, source: str, parent: QWidget | None = None, *, subject: str = ""
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Source — {file}").format(file=path.name))
+        # The subject says which message this is; the Maildir file name says nothing to a person.
+        self.setWindowTitle(
+            self.tr("Source of “{subject}”").format(subject=subject or self.tr("(no subject)"))
+        )
+        self.path = path
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(760, 560)
         layout = QVBoxLayout(self)

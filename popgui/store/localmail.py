@@ -53,6 +53,7 @@ __all__ = [
     "LocalMail",
     "MessageRow",
     "SortKey",
+    "Trashed",
 ]
 
 #: The index's name for the account's Maildir top level.
@@ -74,6 +75,16 @@ class FolderInfo:
     total: int
     unread: int
     special: Special
+
+
+@dataclass(frozen=True)
+class Trashed:
+    """What :meth:`LocalMail.trash` did: ``moved`` (message id, the folder it was in) went to
+    Trash, where :meth:`LocalMail.untrash` can bring them back; ``deleted`` were deleted for
+    good (they were in Trash already)."""
+
+    moved: tuple[tuple[int, str], ...]
+    deleted: int
 
 
 class LocalMail:
@@ -206,11 +217,29 @@ class LocalMail:
         self._move_files(changes)
         self._note_trash_moves([old for old, _new in changes], folder)
 
-    def trash(self, message_ids: Iterable[int]) -> None:
+    def trash(self, message_ids: Iterable[int]) -> Trashed:
         """Move messages to Trash; those already there are deleted for good."""
         locations = self._db.locations(message_ids)
-        self.move([loc.id for loc in locations if loc.folder != TRASH], TRASH)
-        self._delete_for_good([loc for loc in locations if loc.folder == TRASH])
+        moved = tuple((loc.id, loc.folder) for loc in locations if loc.folder != TRASH)
+        doomed = [loc for loc in locations if loc.folder == TRASH]
+        self.move([message_id for message_id, _folder in moved], TRASH)
+        self._delete_for_good(doomed)
+        return Trashed(moved, len(doomed))
+
+    def untrash(self, moved: Iterable[tuple[int, str]]) -> int:
+        """Move messages back from Trash to the folders they were in (``Trashed.moved``).
+
+        Only those still in Trash are moved (one moved elsewhere since stays there); returns
+        how many. A message keeps its id, name and flags, as with any move.
+        """
+        origins = dict(moved)
+        by_folder: dict[str, list[int]] = {}
+        for loc in self._db.locations(origins):
+            if loc.folder == TRASH:
+                by_folder.setdefault(origins[loc.id], []).append(loc.id)
+        for folder, ids in by_folder.items():
+            self.move(ids, folder)
+        return sum(len(ids) for ids in by_folder.values())
 
     def save_eml(self, message_id: int, destination: Path) -> None:
         """Copy the stored message to *destination*, atomically (temp file, fsync, rename)."""

@@ -585,16 +585,26 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>&amp;Undo Delete</source>
+        <translation>&amp;Annuler la suppression</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Put the messages just moved to Trash back where they were</source>
+        <translation>Remettre à leur place les messages qui viennent d’être mis à la corbeille</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation>&amp;Supprimer</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Move the selected messages to Trash (delete them for good from Trash)</source>
-        <translation>Mettre les messages sélectionnés à la corbeille (depuis la corbeille&#xa0;: les supprimer définitivement)</translation>
+        <source>Move the selected messages to Trash</source>
+        <translation>Mettre les messages sélectionnés à la corbeille</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Mark as &amp;Read</source>
         <translation>Marquer comme &amp;lu</translation>
     </message>
@@ -709,6 +719,16 @@
         <translation>À &amp;propos de popgui</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>Delete &amp;Permanently</source>
+        <translation>Supprimer dé&amp;finitivement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the selected messages permanently: they are removed from this computer</source>
+        <translation>Supprimer définitivement les messages sélectionnés&#xa0;: ils sont effacés de cet ordinateur</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
@@ -734,7 +754,7 @@
         <translation>A&amp;ide</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+53"/>
         <source>Main toolbar</source>
         <translation>Barre d’outils principale</translation>
     </message>
@@ -1030,7 +1050,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/message_actions.py" line="+187"/>
+        <location filename="../../popgui/gui/message_actions.py" line="+216"/>
         <source>Move to Folder</source>
         <translation>Déplacer vers un dossier</translation>
     </message>
@@ -1040,7 +1060,7 @@
         <translation>Déplacer vers&#xa0;:</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+49"/>
         <source>Save Message As</source>
         <translation>Enregistrer le message sous</translation>
     </message>
@@ -1158,7 +1178,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/mainwindow.py" line="+144"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+145"/>
         <source>%Ln message(s) matching the filter</source>
         <translation>
             <numerusform>%Ln message correspondant au filtre</numerusform>
@@ -1182,7 +1202,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         </translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+53"/>
         <source>About popgui</source>
         <translation>À propos de popgui</translation>
     </message>
@@ -1221,11 +1241,65 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <source>{kind} error</source>
         <translation>erreur ({kind})</translation>
     </message>
+    <message>
+        <location filename="../../popgui/gui/safe_delete.py" line="+51"/>
+        <source>Delete Permanently</source>
+        <translation>Supprimer définitivement</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Permanently delete %Ln message(s)?</source>
+        <translation>
+            <numerusform>Supprimer définitivement %Ln message&#xa0;?</numerusform>
+            <numerusform>Supprimer définitivement %Ln messages&#xa0;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Messages deleted from Trash are removed from this computer. This cannot be undone.</source>
+        <translation>Les messages supprimés de la corbeille sont effacés de cet ordinateur. Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Don&apos;t ask again</source>
+        <translation>&amp;Ne plus demander</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Delete Permanently</source>
+        <translation>&amp;Supprimer définitivement</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+38"/>
+        <source>%Ln message(s) moved to Trash.</source>
+        <translation>
+            <numerusform>%Ln message mis à la corbeille.</numerusform>
+            <numerusform>%Ln messages mis à la corbeille.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%Ln message(s) deleted permanently. This cannot be undone.</source>
+        <translation>
+            <numerusform>%Ln message supprimé définitivement. Cette action est irréversible.</numerusform>
+            <numerusform>%Ln messages supprimés définitivement. Cette action est irréversible.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../popgui/gui/message_list.py" line="+261"/>
+        <source>Press Enter to open the selected message</source>
+        <translation>Appuyez sur Entrée pour ouvrir le message sélectionné</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../popgui/gui/message_bar.py" line="+55"/>
+        <location filename="../../popgui/gui/message_bar.py" line="+57"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1279,7 +1353,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+65"/>
+        <location filename="../../popgui/gui/onserver.py" line="+66"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1293,7 +1367,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+205"/>
+        <location line="+214"/>
         <source>Asking the server…</source>
         <translation>Interrogation du serveur…</translation>
     </message>
@@ -1308,12 +1382,22 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Redemander au serveur ce qui attend</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+17"/>
+        <source>Only &amp;not downloaded</source>
+        <translation>&amp;Non téléchargés seulement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show only the messages not downloaded yet</source>
+        <translation>N’afficher que les messages pas encore téléchargés</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Select a message to see its first lines.</source>
         <translation>Sélectionnez un message pour voir ses premières lignes.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>&amp;Download Selected</source>
         <translation>&amp;Télécharger la sélection</translation>
     </message>
@@ -1361,7 +1445,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+33"/>
+        <location line="+40"/>
         <source>%Ln message(s) selected.</source>
         <translation>
             <numerusform>%Ln message sélectionné.</numerusform>
@@ -1389,7 +1473,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>(Les premières lignes de ce message ne contiennent pas de texte.)</translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+15"/>
         <location line="+8"/>
         <source>Downloading %Ln message(s)…</source>
         <translation>
@@ -1441,20 +1525,25 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Nothing is waiting on the server.</source>
         <translation>Rien n’attend sur le serveur.</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+24"/>
         <source>Downloaded %Ln message(s).</source>
         <translation>
             <numerusform>%Ln message téléchargé.</numerusform>
             <numerusform>%Ln messages téléchargés.</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to download: the selected messages are already downloaded.</source>
+        <translation>Rien à télécharger&#xa0;: les messages sélectionnés sont déjà téléchargés.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Deleted %Ln message(s) on the server.</source>
         <translation>
             <numerusform>%Ln message supprimé du serveur.</numerusform>
@@ -1465,7 +1554,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../popgui/gui/preferences.py" line="+73"/>
+        <location filename="../../popgui/gui/preferences.py" line="+80"/>
         <source>Preferences</source>
         <translation>Préférences</translation>
     </message>
@@ -1496,6 +1585,11 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     </message>
     <message>
         <location line="+4"/>
+        <source>Ask before deleting messages &amp;permanently</source>
+        <translation>Demander avant de supprimer des messages &amp;définitivement</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Language:</source>
         <translation>L&amp;angue&#xa0;:</translation>
     </message>
@@ -1508,6 +1602,11 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <location line="+1"/>
         <source>New mail:</source>
         <translation>Nouveau courrier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deleting:</source>
+        <translation>Suppression&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -1596,22 +1695,23 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     <name>ReaderPane</name>
     <message>
         <location filename="../../popgui/gui/reader.py" line="+269"/>
-        <location line="+329"/>
+        <location line="+339"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-323"/>
+        <location line="-333"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
     <message>
         <location line="+36"/>
+        <location line="+97"/>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="-60"/>
         <source>View Source</source>
         <translation>Afficher la source</translation>
     </message>
@@ -1621,7 +1721,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Double-cliquez sur une pièce jointe pour l’enregistrer</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
@@ -1656,7 +1756,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Enregistrer sous…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>From:</source>
         <translation>De&#xa0;:</translation>
     </message>
@@ -1679,7 +1779,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-509"/>
+        <location filename="../../popgui/gui/onserver.py" line="-560"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -1704,7 +1804,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>État</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>Already on this computer</source>
         <translation>Déjà sur cet ordinateur</translation>
     </message>
@@ -1722,14 +1822,14 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>(sans objet)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Downloaded</source>
         <translation>Téléchargé</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>New</source>
-        <translation>Nouveau</translation>
+        <source>Not downloaded</source>
+        <translation>Non téléchargé</translation>
     </message>
 </context>
 <context>
@@ -1839,12 +1939,17 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SourceDialog</name>
     <message>
-        <location filename="../../popgui/gui/reader.py" line="+13"/>
-        <source>Source — {file}</source>
-        <translation>Source — {file}</translation>
+        <location filename="../../popgui/gui/reader.py" line="+17"/>
+        <source>Source of “{subject}”</source>
+        <translation>Source de «&#xa0;{subject}&#xa0;»</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+0"/>
+        <source>(no subject)</source>
+        <translation>(sans objet)</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>[… the rest of this message is not shown here; save it as .eml to see it]</source>
         <translation>[… la suite de ce message n’est pas affichée ici&#xa0;; enregistrez-le en .eml pour la voir]</translation>
     </message>

@@ -30,7 +30,7 @@ Opener = Callable[..., Any]
 
 #: What the window's actions ask of the store (each changes or reads files, or the index).
 STORE_CALLS = (
-    "folders", "message", "set_read", "move", "trash", "save_eml", "create_folder",
+    "folders", "message", "set_read", "move", "trash", "untrash", "save_eml", "create_folder",
     "rename_folder", "delete_folder", "count", "page",
 )  # fmt: skip
 #: The message file reads (the reading pane's, View Source's) and the attachment writes.
@@ -109,6 +109,12 @@ def test_local_actions_run_off_the_gui_thread(
     qtbot.waitUntil(lambda: window.folder_model.row_of("Receipts") >= 0, timeout=5000)
     window.message_actions.move_messages([window.message_model.message_at(0).id], "Receipts")
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
+    window.message_table.selectRow(0)
+    qtbot.keyClick(window.message_table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 22, timeout=5000)
+    window.actions_by_name["undo_delete"].trigger()  # back from Trash, then deleted again
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 23, timeout=5000)
+    _settle(qtbot, window)
     window.message_table.selectRow(0)
     qtbot.keyClick(window.message_table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 22, timeout=5000)

@@ -273,6 +273,30 @@ def test_restoring_from_trash_clears_the_local_deletion(
     assert row is not None and row.folder == INBOX
 
 
+def test_untrash_puts_messages_back_where_they_were(
+    mail: LocalMail, db: Database, root: Maildir
+) -> None:
+    """What the window's Undo does after a move to Trash."""
+    kept = deliver(db, root, "1", message("from the inbox"))
+    filed = deliver(db, root, "2", message("from a folder"))
+    doomed = deliver(db, root, "3", message("already in Trash"))
+    mail.create_folder(ACCOUNT, "Work")
+    mail.move([filed], "Work")
+    mail.set_read([filed], True)
+    mail.trash([doomed])
+    trashed = mail.trash([kept, filed, doomed])
+    assert sorted(trashed.moved) == [(kept, INBOX), (filed, "Work")]
+    assert trashed.deleted == 1 and mail.message(doomed) is None
+    assert db.locally_deleted_uids(ACCOUNT.name) == {"1", "2", "3"}
+    assert mail.untrash(trashed.moved) == 2
+    back = {row.id: row for row in (mail.message(kept), mail.message(filed)) if row}
+    assert back[kept].folder == INBOX and not back[kept].read
+    assert back[filed].folder == "Work" and back[filed].read
+    assert all(Path(row.path).exists() for row in back.values())
+    assert db.locally_deleted_uids(ACCOUNT.name) == {"3"}
+    assert mail.untrash(trashed.moved) == 0, "nothing is in Trash any more"
+
+
 def test_deleting_an_unrecorded_file_for_good_keeps_its_token(
     mail: LocalMail, db: Database, root: Maildir
 ) -> None:
