@@ -179,6 +179,7 @@ class Delivery:
         "_state",
         "_tmp_name",
         "_token",
+        "line_ends",
         "size",
     )
 
@@ -203,6 +204,7 @@ class Delivery:
         self._buffer = bytearray()  # received, not yet stored: CRLF still, maybe a last CR
         self._state = _WRITING
         self.size = 0  # bytes stored so far (all of them once closed)
+        self.line_ends = 0  # LF stored so far: each is CRLF as mailed (see mailed_size)
         # Without a spool the file is created now, so a refused creation fails begin().
         self._file: BinaryIO | QueuedFile | None = None if spool is not None else self._create()
 
@@ -240,6 +242,11 @@ class Delivery:
         """The first ``keep_head`` stored bytes (LF line ends), for the header index."""
         return self._head
 
+    @property
+    def mailed_size(self) -> int:
+        """The size as mailed (and as a POP3 server lists it): stored LF line ends are CRLF."""
+        return self.size + self.line_ends
+
     def take_head(self) -> bytes:
         """:attr:`head`, handed over: the delivery keeps no reference to it (a batch of
         deliveries waiting to be published then holds no message data)."""
@@ -274,6 +281,7 @@ class Delivery:
         if len(self._head) < self._keep_head:
             self._head += data[: self._keep_head - len(self._head)]
         self.size += len(data)
+        self.line_ends += data.count(b"\n")
         try:
             self._to_file(data, final=final)
         except OSError as exc:
