@@ -35,8 +35,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
-from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
-from popgui.gui.i18n import format_size as i18n_format_size
+from popgui.gui.i18n import (
+    QT_TRANSLATE_NOOP,
+    Context,
+    en_plural,
+    format_datetime,
+    format_number,
+    format_size,
+)
 from popgui.gui.icons import icon
 from popgui.gui.listing import (
     FIND_PAGES,
@@ -425,25 +431,15 @@ def sender_name(from_addr: str) -> str:
     return name.strip() or address or from_addr
 
 
-def format_size(size: int) -> str:
-    """The list's Size column: ``532 B``, ``12 KB``, ``3.1 MB`` (French ``2,5 Mo``)."""
-    return i18n_format_size(size, compact=True)
-
-
 def format_date(stamp: float | None, now: datetime | None = None) -> str:
-    """Today: the time; this year: day and month; otherwise the full date (for the locale)."""
+    """Today: the time; this year: day and month; otherwise the date (as On server shows it)."""
     if stamp is None:
         return ""
     try:
         when = datetime.fromtimestamp(stamp)
     except (OverflowError, OSError, ValueError):
         return ""
-    now = now or datetime.now()
-    if when.date() == now.date():
-        return format_datetime(when, kind="time")
-    if when.year == now.year:
-        return format_datetime(when, kind="day")
-    return format_datetime(when, kind="date")
+    return format_datetime(when, kind="auto", now=now)
 
 
 class MessageTableModel(QAbstractTableModel):
