@@ -11,6 +11,7 @@ benchmarks) the model reads its :class:`MailSource` itself.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections import OrderedDict
@@ -127,13 +128,23 @@ def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], object]) 
 StateKind = Literal["idle", "checking", "new", "error", "retry"]
 
 
+def maildir_key(path: str) -> str:
+    """A stored message's Maildir name without its flags: marking it read does not change it."""
+    return os.path.basename(path).split(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class AccountState:
-    """What the accounts pane shows under an account's name."""
+    """What the accounts pane shows under an account's name.
+
+    After a check, ``new`` counts what it brought and ``keys`` names them (:func:`maildir_key`)
+    so the line can follow reading: "24 new" becomes "23 new" when one of them is read.
+    """
 
     kind: StateKind = "idle"
     new: int = 0
     text: str = ""  # the error, or "retry at HH:MM"
+    keys: frozenset[str] = frozenset()
 
     def label(self) -> str:
         if self.kind == "checking":
@@ -159,12 +170,15 @@ class AccountListModel(QAbstractListModel):
         super().__init__(parent)
         self._accounts: list[Account] = []
         self._states: dict[str, AccountState] = {}
+        #: Per account, the keys of messages marked read since (:meth:`note_read`).
+        self._read: dict[str, set[str]] = {}
 
     def set_accounts(self, accounts: Sequence[Account]) -> None:
         self.beginResetModel()
         self._accounts = list(accounts)
         names = {a.name for a in self._accounts}
         self._states = {k: v for k, v in self._states.items() if k in names}
+        self._read = {k: v for k, v in self._read.items() if k in names}
         self.endResetModel()
 
     def accounts(self) -> list[Account]:
@@ -184,6 +198,30 @@ class AccountListModel(QAbstractListModel):
 
     def set_state(self, name: str, state: AccountState) -> None:
         self._states[name] = state
+        if state.kind == "new":  # only what this check brought is followed from now on
+            self._read[name] = self._read.get(name, set()) & state.keys
+        self._changed(name)
+
+    def note_read(self, name: str, messages: Iterable[MessageRow]) -> None:
+        """These messages of account ``name`` were marked read or unread: the "n new" follows."""
+        read = self._read.setdefault(name, set())
+        for message in messages:
+            if message.read:
+                read.add(maildir_key(message.path))
+            else:
+                read.discard(maildir_key(message.path))
+        self._changed(name)
+
+    def shown_state(self, name: str) -> AccountState:
+        """The state as the line shows it: "n new" counts what the last check brought and is
+        still unread; once all of it is read, the plain account line again."""
+        state = self.state(name)
+        if state.kind != "new" or not state.keys:
+            return state
+        unread = len(state.keys - self._read.get(name, set()))
+        return replace(state, new=unread) if unread else AccountState()
+
+    def _changed(self, name: str) -> None:
         row = self.row_of(name)
         if row >= 0:
             index = self.index(row, 0)
@@ -199,7 +237,7 @@ class AccountListModel(QAbstractListModel):
         account = self.account_at(index.row()) if index.isValid() else None
         if account is None:
             return None
-        state = self.state(account.name)
+        state = self.shown_state(account.name)
         if role == Qt.ItemDataRole.DisplayRole:
             detail = state.label() or f"{account.protocol.upper()} · {account.host}"
             return f"{account.name}\n{detail}"
