@@ -204,7 +204,7 @@ class Delivery:
         self._buffer = bytearray()  # received, not yet stored: CRLF still, maybe a last CR
         self._state = _WRITING
         self.size = 0  # bytes stored so far (all of them once closed)
-        self.line_ends = 0  # LF stored so far: each is CRLF as mailed (see mailed_size)
+        self.line_ends = 0  # CRLF received and stored as LF so far (see mailed_size)
         # Without a spool the file is created now, so a refused creation fails begin().
         self._file: BinaryIO | QueuedFile | None = None if spool is not None else self._create()
 
@@ -244,7 +244,8 @@ class Delivery:
 
     @property
     def mailed_size(self) -> int:
-        """The size as mailed (and as a POP3 server lists it): stored LF line ends are CRLF."""
+        """The size as mailed (and as a POP3 server lists it): the stored LF line ends
+        counted as the CRLF they were received as."""
         return self.size + self.line_ends
 
     def take_head(self) -> bytes:
@@ -268,11 +269,14 @@ class Delivery:
         raw = self._buffer
         if not final and raw.endswith(b"\r"):
             with memoryview(raw) as view, view[:-1] as complete:
-                data = _CRLF.sub(b"\n", complete)
+                data, line_ends = _CRLF.subn(b"\n", complete)
             raw[:] = b"\r"
         else:
-            data = _CRLF.sub(b"\n", raw)
+            data, line_ends = _CRLF.subn(b"\n", raw)
             raw.clear()
+        # Counted by the substitution for free: counting LF in the stored bytes again would
+        # cost as much as the substitution itself.
+        self.line_ends += line_ends
         self._store(data, final=final)
 
     def _store(self, data: bytes, *, final: bool) -> None:
@@ -281,7 +285,6 @@ class Delivery:
         if len(self._head) < self._keep_head:
             self._head += data[: self._keep_head - len(self._head)]
         self.size += len(data)
-        self.line_ends += data.count(b"\n")
         try:
             self._to_file(data, final=final)
         except OSError as exc:
