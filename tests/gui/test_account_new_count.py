@@ -38,8 +38,7 @@ def test_new_count_goes_down_as_the_new_messages_are_read(
     qtbot.waitUntil(lambda: not window.controller.is_busy("home"), timeout=SYNC_TIMEOUT_MS)
     assert account_line(window) == f"{count} new"
 
-    window.message_table.setFocus()
-    qtbot.keyClick(window.message_table, Qt.Key.Key_Home)  # opens the first one: read
+    window.message_table.selectRow(0)  # opens the first one: it is read
     qtbot.waitUntil(lambda: account_line(window) == f"{count - 1} new", timeout=5000)
 
     window.message_table.selectAll()
