@@ -91,13 +91,18 @@ class RichProgressDisplay(ProgressDisplay):
         )
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
+def human_size(size: float) -> str:
+    """``532 B``, ``12 KB``, ``3.1 MB``: the window's units (powers of 1024, KB whole, one
+    decimal above), so a size reads the same here and there (popgui/gui/i18n.py, no Qt here)."""
+    if size < 1024:
+        return f"{int(size)} B"
+    value = size / 1024
+    if value < 1024:
+        return f"{value:.0f} KB"
+    value /= 1024
+    if value < 1024:
+        return f"{value:.1f} MB"
+    return f"{value / 1024:.1f} GB"
 
 
 def make_progress_display(*, enabled: bool) -> ProgressDisplay:

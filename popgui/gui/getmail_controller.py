@@ -26,7 +26,7 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui.i18n import format_datetime
-from popgui.gui.models import AccountState
+from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
 from popgui.gui.worker import JobFinished
 from popgui.messages import describe
@@ -100,8 +100,11 @@ class GetMailController(QObject):
         error = finished.error
         if error is None:
             result = finished.result
-            new = result.downloaded if isinstance(result, SyncResult) else 0
-            window.account_model.set_state(finished.account, AccountState("new", new))
+            state = AccountState("new")
+            if isinstance(result, SyncResult):
+                keys = frozenset(maildir_key(path) for path in result.paths)
+                state = AccountState("new", result.downloaded, keys=keys)
+            window.account_model.set_state(finished.account, state)
             if window.message_bar.account == finished.account:
                 window.message_bar.dismiss()  # the problem is gone
         elif isinstance(error, CancelledError):

@@ -164,18 +164,17 @@ def format_number(value: int, locale: QLocale | None = None) -> str:
     return (locale or QLocale()).toString(int(value))
 
 
-def format_size(size: float, locale: QLocale | None = None, *, compact: bool = False) -> str:
-    """A size in powers of 1024: ``532 bytes``, ``12 KB``, ``3.1 MB``; French ``2,5 Mo``.
+def format_size(size: float, locale: QLocale | None = None) -> str:
+    """A size, the same in every pane: ``532 B``, ``12 KB``, ``3.1 MB``; French ``2,5 Mo``.
 
-    ``compact`` writes bytes as ``532 B`` (``532 o``) for narrow columns. Kilobytes are
-    whole; megabytes and gigabytes have one decimal, with the locale's decimal sign.
+    Powers of 1024 written KB, MB, GB (French Ko, Mo, Go), as Thunderbird, Outlook and
+    Windows Explorer write them; bytes as ``B`` (``o``), short enough for a narrow column.
+    Kilobytes are whole; megabytes and gigabytes have one decimal, with the locale's decimal
+    sign. (``QLocale.formattedDataSize`` writes "1 bytes" and one precision for every unit.)
     """
     locale = locale or QLocale()
     if size < 1024:
-        count = int(size)
-        if compact:
-            return Formats.tr("{size} B").format(size=locale.toString(count))
-        return en_plural(Formats.tr("%n byte(s)", None, count), count)
+        return Formats.tr("{size} B").format(size=locale.toString(int(size)))
     value = float(size) / 1024
     if value < 1024:
         return Formats.tr("{size} KB").format(size=locale.toString(value, "f", 0))
@@ -202,12 +201,15 @@ def format_datetime(
     locale: QLocale | None = None,
     *,
     kind: str = "full",
+    now: datetime | None = None,
 ) -> str:
     """A date for a person: ``14 Mar 2025 10:05``, in French ``14 mars 2025 10:05``.
 
     ``when`` is a datetime (an aware one is shown in local time) or epoch seconds. ``kind``
     is ``"full"``, ``"time"`` (``10:05``), ``"day"`` (``14 Mar 10:05``), ``"date"``
-    (``14 Mar 2025``) or ``"auto"``: the time today, day and month this year, else the date.
+    (``14 Mar 2025``) or ``"auto"``: the time today, day and month this year, else the date
+    (relative to ``now``, by default the present). Every list of messages (the message list
+    and On server) uses ``"auto"``, so a message's date reads the same in both.
     """
     if when is None:
         return ""
@@ -219,7 +221,7 @@ def format_datetime(
     except (OverflowError, OSError, ValueError):
         return ""
     if kind == "auto":
-        now = datetime.now()
+        now = now or datetime.now()
         if local.date() == now.date():
             kind = "time"
         elif local.year == now.year:

@@ -153,6 +153,7 @@ class MessageActions(QObject):
 
     def _show_marked(self, marked: Marked) -> None:
         window = self._window
+        window.account_model.note_read(marked.account, marked.messages)  # "n new" follows
         account = window.accounts.current_account()
         if account is None or account.name != marked.account:
             return

@@ -11,6 +11,7 @@ benchmarks) the model reads its :class:`MailSource` itself.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections import OrderedDict
@@ -35,8 +36,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
-from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
-from popgui.gui.i18n import format_size as i18n_format_size
+from popgui.gui.i18n import (
+    QT_TRANSLATE_NOOP,
+    Context,
+    en_plural,
+    format_datetime,
+    format_number,
+    format_size,
+)
 from popgui.gui.icons import icon
 from popgui.gui.listing import (
     FIND_PAGES,
@@ -121,13 +128,23 @@ def fill_roles(slots: Iterable[QModelRoleData], value: Callable[[int], object]) 
 StateKind = Literal["idle", "checking", "new", "error", "retry"]
 
 
+def maildir_key(path: str) -> str:
+    """A stored message's Maildir name without its flags: marking it read does not change it."""
+    return os.path.basename(path).split(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class AccountState:
-    """What the accounts pane shows under an account's name."""
+    """What the accounts pane shows under an account's name.
+
+    After a check, ``new`` counts what it brought and ``keys`` names them (:func:`maildir_key`)
+    so the line can follow reading: "24 new" becomes "23 new" when one of them is read.
+    """
 
     kind: StateKind = "idle"
     new: int = 0
     text: str = ""  # the error, or "retry at HH:MM"
+    keys: frozenset[str] = frozenset()
 
     def label(self) -> str:
         if self.kind == "checking":
@@ -153,12 +170,15 @@ class AccountListModel(QAbstractListModel):
         super().__init__(parent)
         self._accounts: list[Account] = []
         self._states: dict[str, AccountState] = {}
+        #: Per account, the keys of messages marked read since (:meth:`note_read`).
+        self._read: dict[str, set[str]] = {}
 
     def set_accounts(self, accounts: Sequence[Account]) -> None:
         self.beginResetModel()
         self._accounts = list(accounts)
         names = {a.name for a in self._accounts}
         self._states = {k: v for k, v in self._states.items() if k in names}
+        self._read = {k: v for k, v in self._read.items() if k in names}
         self.endResetModel()
 
     def accounts(self) -> list[Account]:
@@ -178,6 +198,30 @@ class AccountListModel(QAbstractListModel):
 
     def set_state(self, name: str, state: AccountState) -> None:
         self._states[name] = state
+        if state.kind == "new":  # only what this check brought is followed from now on
+            self._read[name] = self._read.get(name, set()) & state.keys
+        self._changed(name)
+
+    def note_read(self, name: str, messages: Iterable[MessageRow]) -> None:
+        """These messages of account ``name`` were marked read or unread: the "n new" follows."""
+        read = self._read.setdefault(name, set())
+        for message in messages:
+            if message.read:
+                read.add(maildir_key(message.path))
+            else:
+                read.discard(maildir_key(message.path))
+        self._changed(name)
+
+    def shown_state(self, name: str) -> AccountState:
+        """The state as the line shows it: "n new" counts what the last check brought and is
+        still unread; once all of it is read, the plain account line again."""
+        state = self.state(name)
+        if state.kind != "new" or not state.keys:
+            return state
+        unread = len(state.keys - self._read.get(name, set()))
+        return replace(state, new=unread) if unread else AccountState()
+
+    def _changed(self, name: str) -> None:
         row = self.row_of(name)
         if row >= 0:
             index = self.index(row, 0)
@@ -193,7 +237,7 @@ class AccountListModel(QAbstractListModel):
         account = self.account_at(index.row()) if index.isValid() else None
         if account is None:
             return None
-        state = self.state(account.name)
+        state = self.shown_state(account.name)
         if role == Qt.ItemDataRole.DisplayRole:
             detail = state.label() or f"{account.protocol.upper()} · {account.host}"
             return f"{account.name}\n{detail}"
@@ -425,25 +469,15 @@ def sender_name(from_addr: str) -> str:
     return name.strip() or address or from_addr
 
 
-def format_size(size: int) -> str:
-    """The list's Size column: ``532 B``, ``12 KB``, ``3.1 MB`` (French ``2,5 Mo``)."""
-    return i18n_format_size(size, compact=True)
-
-
 def format_date(stamp: float | None, now: datetime | None = None) -> str:
-    """Today: the time; this year: day and month; otherwise the full date (for the locale)."""
+    """Today: the time; this year: day and month; otherwise the date (as On server shows it)."""
     if stamp is None:
         return ""
     try:
         when = datetime.fromtimestamp(stamp)
     except (OverflowError, OSError, ValueError):
         return ""
-    now = now or datetime.now()
-    if when.date() == now.date():
-        return format_datetime(when, kind="time")
-    if when.year == now.year:
-        return format_datetime(when, kind="day")
-    return format_datetime(when, kind="date")
+    return format_datetime(when, kind="auto", now=now)
 
 
 class MessageTableModel(QAbstractTableModel):

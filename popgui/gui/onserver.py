@@ -46,8 +46,14 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
-from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
-from popgui.gui.statusprogress import human_size
+from popgui.gui.i18n import (
+    QT_TRANSLATE_NOOP,
+    Context,
+    en_plural,
+    format_datetime,
+    format_number,
+    format_size,
+)
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.store.database import Database
@@ -192,7 +198,8 @@ def _replace_downloaded(item: PreviewItem) -> PreviewItem:
 
 
 def _format_date(date: datetime | None) -> str:
-    return format_datetime(date) if date is not None else ""
+    """As the message list writes it: the time today, day and month this year, else the date."""
+    return format_datetime(date, kind="auto") if date is not None else ""
 
 
 def _sender_name(sender: str) -> str:
@@ -209,7 +216,7 @@ def _display(item: PreviewItem, column: int) -> str:
     if column == ServerMessageModel.DATE:
         return _format_date(item.date)
     if column == ServerMessageModel.SIZE:
-        return human_size(item.size)
+        return format_size(item.size)
     return status_text(item.downloaded)
 
 
@@ -455,7 +462,7 @@ class OnServerView(QWidget):
     def _update_summary(self) -> None:
         items = self.model.items()
         new = [item for item in items if not item.downloaded]
-        size = human_size(sum(item.size for item in items))
+        size = format_size(sum(item.size for item in items))
         total = len(items)
         text = en_plural(self.tr("%Ln message(s) ({size}), {new} not downloaded yet", None, total),
                          total)  # fmt: skip

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_number, format_size
 from popgui.gui.worker import AccountProgress, EngineController
 
-__all__ = ["StatusProgress", "describe_progress", "human_size"]
+__all__ = ["StatusProgress", "describe_progress"]
 
 
 class ProgressText(Context):
@@ -35,14 +35,6 @@ _PHASES = {
 _WORKING = QT_TRANSLATE_NOOP("StatusProgress", "working…")
 
 
-def human_size(size: float) -> str:
-    """``532 bytes``, ``12 KB``, ``3.1 MB``, ``1.2 GB`` (powers of 1024, one decimal above KB)
-
-    In the interface's language: ``2,5 Mo`` in French (see :func:`popgui.gui.i18n.format_size`).
-    """
-    return format_size(size)
-
-
 def describe_progress(progress: AccountProgress) -> str:
     """The entry's text, e.g. ``work: 12/40 messages · 3.1 MB · 1.2 MB/s``."""
     name = progress.account
@@ -51,9 +43,9 @@ def describe_progress(progress: AccountProgress) -> str:
         counted = ProgressText.tr("{done}/%Ln message(s)", None, total)
         parts = [en_plural(counted, total).format(done=format_number(progress.messages_done))]
         if progress.bytes_done:
-            parts.append(human_size(progress.bytes_done))
+            parts.append(format_size(progress.bytes_done))
         if progress.rate >= 1:
-            parts.append(ProgressText.tr("{size}/s").format(size=human_size(progress.rate)))
+            parts.append(ProgressText.tr("{size}/s").format(size=format_size(progress.rate)))
         return f"{name}: " + " · ".join(parts)
     if progress.phase == "deleting" and total:
         deleting = ProgressText.tr("deleting %Ln message(s) on the server…", None, total)

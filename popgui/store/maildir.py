@@ -179,6 +179,7 @@ class Delivery:
         "_state",
         "_tmp_name",
         "_token",
+        "line_ends",
         "size",
     )
 
@@ -203,6 +204,7 @@ class Delivery:
         self._buffer = bytearray()  # received, not yet stored: CRLF still, maybe a last CR
         self._state = _WRITING
         self.size = 0  # bytes stored so far (all of them once closed)
+        self.line_ends = 0  # CRLF received and stored as LF so far (see mailed_size)
         # Without a spool the file is created now, so a refused creation fails begin().
         self._file: BinaryIO | QueuedFile | None = None if spool is not None else self._create()
 
@@ -240,6 +242,12 @@ class Delivery:
         """The first ``keep_head`` stored bytes (LF line ends), for the header index."""
         return self._head
 
+    @property
+    def mailed_size(self) -> int:
+        """The size as mailed (and as a POP3 server lists it): the stored LF line ends
+        counted as the CRLF they were received as."""
+        return self.size + self.line_ends
+
     def take_head(self) -> bytes:
         """:attr:`head`, handed over: the delivery keeps no reference to it (a batch of
         deliveries waiting to be published then holds no message data)."""
@@ -261,11 +269,14 @@ class Delivery:
         raw = self._buffer
         if not final and raw.endswith(b"\r"):
             with memoryview(raw) as view, view[:-1] as complete:
-                data = _CRLF.sub(b"\n", complete)
+                data, line_ends = _CRLF.subn(b"\n", complete)
             raw[:] = b"\r"
         else:
-            data = _CRLF.sub(b"\n", raw)
+            data, line_ends = _CRLF.subn(b"\n", raw)
             raw.clear()
+        # Counted by the substitution for free: counting LF in the stored bytes again would
+        # cost as much as the substitution itself.
+        self.line_ends += line_ends
         self._store(data, final=final)
 
     def _store(self, data: bytes, *, final: bool) -> None:

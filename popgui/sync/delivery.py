@@ -263,7 +263,8 @@ class BatchedDelivery:
         )
         head = delivery.take_head()
         batch = self._filling
-        batch.own[path] = header_fields(head, size) if head_is_whole(head, size) else None
+        whole = head_is_whole(head, size)
+        batch.own[path] = header_fields(head, delivery.mailed_size) if whole else None
         batch.deliveries.append(delivery)
         self.add(record)
         return record

@@ -155,17 +155,14 @@ def _take_match(copies: dict[str, list[IndexedCopy]], found: IndexFields) -> Ind
 
 
 def _same_size(copy: IndexedCopy, listed: int) -> bool:
-    """Whether a file stored with LF line ends has the server's (CRLF) LIST size."""
-    if listed == copy.size:
+    """Whether the stored copy has the server's LIST size: its size as mailed (CRLF line
+    ends, as RFC 1939 counts), or the file's own (LF) size from a server that counts so."""
+    if copy.size == listed:
         return True
-    line_feeds = 0
     try:
-        with open(copy.path, "rb") as file:
-            while chunk := file.read(1 << 20):
-                line_feeds += chunk.count(b"\n")
+        return os.path.getsize(copy.path) == listed
     except OSError:
         return False
-    return copy.size + line_feeds == listed
 
 
 def _record(ctx: SyncContext, delivery: BatchedDelivery, uid: str, copy: IndexedCopy) -> None:

@@ -515,7 +515,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+204"/>
+        <location filename="../../popgui/gui/models.py" line="+248"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -523,7 +523,7 @@
 <context>
     <name>AccountText</name>
     <message>
-        <location line="-70"/>
+        <location line="-97"/>
         <source>checking…</source>
         <translation>relève en cours…</translation>
     </message>
@@ -917,7 +917,7 @@
 <context>
     <name>FolderListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+77"/>
+        <location filename="../../popgui/gui/models.py" line="+104"/>
         <source>On server</source>
         <translation>Sur le serveur</translation>
     </message>
@@ -954,14 +954,6 @@
         <location filename="../../popgui/gui/i18n.py" line="+177"/>
         <source>{size} B</source>
         <translation>{size} o</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>%n byte(s)</source>
-        <translation>
-            <numerusform>%n octet</numerusform>
-            <numerusform>%n octets</numerusform>
-        </translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1050,7 +1042,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/message_actions.py" line="+216"/>
+        <location filename="../../popgui/gui/message_actions.py" line="+217"/>
         <source>Move to Folder</source>
         <translation>Déplacer vers un dossier</translation>
     </message>
@@ -1075,7 +1067,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+127"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+130"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1327,7 +1319,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Taille</translation>
     </message>
     <message>
-        <location line="+343"/>
+        <location line="+333"/>
         <source>Read / unread</source>
         <translation>Lu / non lu</translation>
     </message>
@@ -1353,7 +1345,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+66"/>
+        <location filename="../../popgui/gui/onserver.py" line="+72"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1367,7 +1359,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+215"/>
         <source>Asking the server…</source>
         <translation>Interrogation du serveur…</translation>
     </message>
@@ -1670,7 +1662,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ProgressText</name>
     <message numerus="yes">
-        <location filename="../../popgui/gui/statusprogress.py" line="+51"/>
+        <location filename="../../popgui/gui/statusprogress.py" line="+43"/>
         <source>{done}/%Ln message(s)</source>
         <translation>
             <numerusform>{done}/%Ln message</numerusform>
@@ -1779,7 +1771,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-560"/>
+        <location filename="../../popgui/gui/onserver.py" line="-561"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -1817,7 +1809,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerText</name>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
@@ -1957,7 +1949,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>StatusProgress</name>
     <message>
-        <location filename="../../popgui/gui/statusprogress.py" line="-29"/>
+        <location filename="../../popgui/gui/statusprogress.py" line="-21"/>
         <source>connecting…</source>
         <translation>connexion…</translation>
     </message>
@@ -1982,7 +1974,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>traitement…</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+56"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>

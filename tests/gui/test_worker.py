@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 from popgui.accounts.settings import Account
 from popgui.errors import CancelledError, CredentialsError
 from popgui.gui import worker as worker_module
-from popgui.gui.statusprogress import StatusProgress, describe_progress, human_size
+from popgui.gui.i18n import format_size
+from popgui.gui.statusprogress import StatusProgress, describe_progress
 from popgui.gui.worker import (
     PROGRESS_PER_SECOND,
     AccountProgress,
@@ -432,10 +433,10 @@ def progress_of(phase: str, done: int = 0, total: int = 0, size: int = 0, rate: 
     return AccountProgress(account, phase, done, total, size, size * 3 if size else 0, rate)
 
 
-def test_describe_progress_and_human_size() -> None:
-    assert human_size(532) == "532 bytes"
-    assert human_size(12 * 1024) == "12 KB"
-    assert human_size(3.1 * 1024 * 1024) == "3.1 MB"
+def test_describe_progress_and_sizes() -> None:
+    assert format_size(532) == "532 B"
+    assert format_size(12 * 1024) == "12 KB"
+    assert format_size(3.1 * 1024 * 1024) == "3.1 MB"
     text = describe_progress(progress_of("downloading", 12, 40, int(3.1 * 1024**2), 1.2 * 1024**2))
     assert text == "work: 12/40 messages · 3.1 MB · 1.2 MB/s"
     assert describe_progress(progress_of("connecting")) == "work: connecting…"

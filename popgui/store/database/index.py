@@ -5,7 +5,6 @@ columns.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ __all__ = [
     "header_fields",
     "index_fields",
     "index_rows",
+    "mailed_size",
 ]
 
 
@@ -257,20 +257,36 @@ def head_is_whole(head: bytes, size: int) -> bool:
 def index_fields(path: Path) -> IndexFields:
     """Parse what the message list needs from the header block of the stored message *path*.
 
-    Only the start of the file is read (the header block, at most 1 MB). Malformed headers
-    never raise: a field that cannot be decoded becomes "" (or None for the date). A file that
-    cannot be read raises DeliveryError.
+    The header block (at most 1 MB) is parsed; the rest of the file is only read to count its
+    line ends, for the size as mailed (see :func:`mailed_size`). Malformed headers never raise:
+    a field that cannot be decoded becomes "" (or None for the date). A file that cannot be
+    read raises DeliveryError.
     """
     try:
         with open(path, "rb") as fh:
-            head, size = _read_head(fh), _file_size(fh)
+            head = _read_head(fh)
+            size = mailed_size(fh, head)
     except OSError as exc:
         raise DeliveryError(f"Could not read the message {path}: {exc.strerror or exc}") from exc
     return header_fields(head, size)
 
 
+def mailed_size(fh: BinaryIO, head: bytes = b"") -> int:
+    """The size as mailed of the stored message *fh*, whose first bytes *head* were read.
+
+    Stored line ends are LF; mailed (and listed by a POP3 server) they are CRLF, one octet
+    more each. Counting them needs the whole file, read a megabyte at a time.
+    """
+    size, line_ends = len(head), head.count(b"\n")
+    while chunk := fh.read(1 << 20):
+        size += len(chunk)
+        line_ends += chunk.count(b"\n")
+    return size + line_ends
+
+
 def header_fields(head: bytes, size: int) -> IndexFields:
-    """The index fields of a message whose start is *head* (the header block, and maybe more).
+    """The index fields of a message whose start is *head* (the header block, and maybe more)
+    and whose size as mailed (CRLF line ends) is *size*.
 
     Also used on ``TOP n 0`` replies, to recognise a message already stored under another
     UIDL (see popgui/sync/migration.py). Never raises (parsing: popgui/store/headerindex.py).
@@ -295,7 +311,3 @@ def _read_head(fh: BinaryIO) -> bytes:
             break
         head += more
     return head
-
-
-def _file_size(fh: BinaryIO) -> int:
-    return os.fstat(fh.fileno()).st_size

@@ -66,6 +66,8 @@ class IndexFields:
     date: float | None = None
     message_id: str = ""
     has_attachment: bool = False
+    #: The size as mailed: the octets with CRLF line ends, what a POP3 server's LIST reports
+    #: (RFC 1939), though the file stores LF line ends. Every pane shows this one size.
     size: int = 0
 
 

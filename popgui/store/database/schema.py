@@ -109,10 +109,39 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_4(conn: sqlite3.Connection) -> None:
+    """Index sizes become the size as mailed (CRLF line ends, what a POP3 server lists), so
+    the message list and On server show one size for one message: every stored file is read
+    once to count its line ends. A file that cannot be read keeps its old size; the index is
+    not the mail, so nothing is lost."""
+    rows = conn.execute("SELECT id, path, size FROM messages").fetchall()
+    for row_id, path, size in rows:
+        mailed = _mailed_size(path)
+        if mailed is not None and mailed != size:
+            conn.execute("UPDATE messages SET size = ? WHERE id = ?", (mailed, row_id))
+
+
+def _mailed_size(path: str) -> int | None:
+    """A stored file's size with its LF line ends counted as CRLF (None: unreadable).
+
+    Its own copy, not the index's: a migration must do tomorrow what it does today.
+    """
+    size = line_ends = 0
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                size += len(chunk)
+                line_ends += chunk.count(b"\n")
+    except OSError:
+        return None
+    return size + line_ends
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
+    _migrate_to_4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
