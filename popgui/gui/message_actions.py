@@ -115,7 +115,8 @@ class MessageActions(QObject):
 
     def _source(self, read: tuple[Path, str] | None) -> None:
         if read is not None:
-            self._window.reader.view_source(*read)
+            dialog = self._window.reader.view_source(*read)
+            dialog.finished.connect(lambda _result: self._window.focus_list())
 
     # -- marking -----------------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class MessageListController(QObject):
         window.filter_field.textChanged.connect(lambda _text: self._filter_timer.start())
         window.message_table.selectionModel().selectionChanged.connect(self.selection_changed)
         window.message_model.modelReset.connect(window.update_counts)
+        window.message_model.modelReset.connect(self._update_placeholder)
         header = window.message_table.horizontalHeader()
         header.sortIndicatorChanged.connect(self.sort_changed)
         window.index_reader.ready.connect(self._refreshed)
@@ -140,6 +141,19 @@ class MessageListController(QObject):
             window.message_model.clear()
         window.update_title()
         window.update_actions()
+
+    @Slot()
+    def _update_placeholder(self) -> None:
+        """What an empty list says: nothing while a folder is read (the model is cleared
+        then), else that the filter matched nothing or that the folder is empty."""
+        model = self._window.message_model
+        if model.query() is None:
+            text = ""
+        elif model.filter_text:
+            text = self.tr("No messages match “{filter}”").format(filter=model.filter_text)
+        else:
+            text = self.tr("This folder is empty")
+        self._window.message_table.set_placeholder(text)
 
     def _read(self, query: ListQuery, contents: ListContents) -> None:
         accounts = self._window.accounts

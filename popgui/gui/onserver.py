@@ -28,9 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -45,8 +43,10 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.columns import ColumnFitter, date_samples, size_samples
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
 from popgui.gui.statusprogress import human_size
+from popgui.gui.views import MessageTableView
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.store.database import Database
@@ -314,11 +314,9 @@ class OnServerView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(ServerMessageModel.SORT_ROLE)
-        table = self.table = QTableView(self)
+        table = self.table = MessageTableView(self)  # rows only, by keyboard too
         table.setObjectName("onServerTable")
         table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setSortingEnabled(True)
         table.sortByColumn(ServerMessageModel.DATE, Qt.SortOrder.DescendingOrder)
         table.setWordWrap(False)
@@ -326,12 +324,18 @@ class OnServerView(QWidget):
         table.setAlternatingRowColors(True)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(ServerMessageModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(ServerMessageModel.FROM, 200)
-        header.resizeSection(ServerMessageModel.DATE, 130)
-        header.resizeSection(ServerMessageModel.SIZE, 70)
-        header.resizeSection(ServerMessageModel.STATUS, 90)
+        contents = {
+            ServerMessageModel.DATE: [_format_date(when) for when in date_samples()],
+            ServerMessageModel.SIZE: [human_size(size) for size in size_samples()],
+            ServerMessageModel.STATUS: [ServerText.tr("Downloaded"), ServerText.tr("New")],
+        }
+        self.column_fitter = ColumnFitter(
+            table.horizontalHeader(),
+            subject=ServerMessageModel.SUBJECT,
+            sender=ServerMessageModel.FROM,
+            contents=contents,
+            bold=False,  # only "New" is bold, and it is short
+        )
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
 
@@ -526,6 +530,7 @@ class OnServerView(QWidget):
             return
         not_downloaded = sum(1 for item in items if not item.downloaded)
         if self.confirm_delete(len(items), not_downloaded):
+            self.table.setFocus()  # not the button, disabled once the rows are gone
             self._controller.delete_on_server(self._account, [i.uid for i in items if i.uid])
             count = len(items)
             self._show_notice(
