@@ -262,7 +262,9 @@ class MessageListController(QObject):
 
     @Slot()
     def selection_changed(self, *_args: object) -> None:
-        """One selected row is opened; several (or none) leave the reading pane as it is.
+        """One selected row is opened; several leave the reading pane as it is; none (the
+        last one deselected, Ctrl+Space or Ctrl+click) empties it: the pane never shows a
+        message that is not highlighted.
 
         Selection, not the current index, decides: a row made current without being
         selected (see select_first_row_if_none) must not be marked read.
@@ -273,6 +275,9 @@ class MessageListController(QObject):
             message = window.message_model.message_at(rows[0].row())
             if message is not None and message.id != self.shown_message_id:
                 window.message_actions.open_message(rows[0].row(), message)
+        elif not rows and self.shown_message_id is not None and self.local_list_shown():
+            self.shown_message_id = None
+            window.reader.clear()
         window.update_actions()
 
     def select_all(self) -> None:

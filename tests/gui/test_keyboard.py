@@ -131,6 +131,15 @@ def test_home_end_and_pages_select_the_message_they_move_to(qtbot: QtBot, window
     assert focused() is window.message_table
 
 
+def test_the_reading_pane_empties_when_its_message_is_deselected(qtbot: QtBot, window: Any) -> None:
+    open_row(qtbot, window, 3)
+    window.message_table.setFocus()
+    press(qtbot, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # Qt's toggle
+    assert selected_rows(window) == []
+    assert window.messages.shown_message_id is None
+    assert window.reader.path is None  # "No message selected", not a message unhighlighted
+
+
 # -- Space reads on ---------------------------------------------------------------------------
 
 
