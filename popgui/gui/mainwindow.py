@@ -455,6 +455,8 @@ class MainWindow(QMainWindow):
         )
         for name in ("delete", "mark_read", "mark_unread", "move", "save_as"):
             self.actions_by_name[name].setEnabled(has_messages)
+        # The filter is the list's: On server, in the list's place, has none.
+        self.actions_by_name["find"].setEnabled(self.messages.local_list_shown())
         has_account = self.current_account() is not None
         for name in ("get_mail_account", "edit_account", "remove_account", "new_folder"):
             self.actions_by_name[name].setEnabled(has_account)

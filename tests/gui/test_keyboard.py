@@ -297,3 +297,8 @@ def test_the_server_list_selects_rows_and_tab_leaves_it(qtbot: QtBot, window: An
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is not view.table
     assert [i.row() for i in view.table.selectionModel().selectedRows()] == [23]
+    # The filter is the message list's, hidden with it: Ctrl+F says so by being disabled.
+    assert not window.filter_field.isVisible()
+    assert not window.actions_by_name["find"].isEnabled()
+    window.folder_view.setCurrentIndex(window.folder_model.index(0, 0))
+    assert window.actions_by_name["find"].isEnabled()
