@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistent
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSlider,
     QHeaderView,
     QListView,
     QStyleOptionHeader,
@@ -71,7 +72,7 @@ class MessageTableView(TableView):
     """A table of messages, whose rows are what one selects and moves between, never cells.
 
     - Tab and Shift+Tab leave the table for the next pane instead of walking its cells;
-      Left and Right stay on the row;
+      Left and Right stay on the row (and scroll a table wider than the list);
     - Home and End go to the first and last message (a QTableView goes to the first and last
       column), with or without Ctrl;
     - Home, End, Page Up and Page Down select the message they land on, with Ctrl too (Qt's
@@ -110,7 +111,15 @@ class MessageTableView(TableView):
             row = 0 if cursorAction == _Move.MoveHome else rows - 1
             column = current.column() if current.isValid() else 0
             return model.index(row, column, self.rootIndex())
-        if cursorAction in (_Move.MoveLeft, _Move.MoveRight, _Move.MoveNext, _Move.MovePrevious):
+        if cursorAction in (_Move.MoveLeft, _Move.MoveRight):
+            # The row stays; a list narrower than its columns scrolls sideways instead.
+            step = QAbstractSlider.SliderAction
+            left = cursorAction == _Move.MoveLeft
+            self.horizontalScrollBar().triggerAction(
+                step.SliderSingleStepSub if left else step.SliderSingleStepAdd
+            )
+            return current
+        if cursorAction in (_Move.MoveNext, _Move.MovePrevious):
             return current
         return super().moveCursor(cursorAction, modifiers)
 

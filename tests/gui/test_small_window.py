@@ -144,6 +144,13 @@ def test_a_list_narrower_than_its_columns_scrolls_rather_than_squeeze_subject(
     assert header.sectionSize(COL_SUBJECT) >= SUBJECT_MIN_PX
     assert header.sectionSize(COL_FROM) >= SENDER_MIN_PX
     assert header.sectionResizeMode(COL_SUBJECT) != QHeaderView.ResizeMode.Stretch
+    sideways = window.message_table.horizontalScrollBar()
+    assert sideways.maximum() > 0  # the rest is a scroll away, by keyboard too
+    window.message_table.setFocus()
+    qtbot.keyClick(window.message_table, Qt.Key.Key_Right)
+    assert sideways.value() > 0
+    qtbot.keyClick(window.message_table, Qt.Key.Key_Left)
+    assert sideways.value() == 0
     window.main_splitter.setSizes([200, 600])  # and back: Subject stretches again
     qtbot.wait(50)
     assert header.sectionResizeMode(COL_SUBJECT) == QHeaderView.ResizeMode.Stretch
