@@ -370,6 +370,7 @@ class AccountsController(QObject):
             self._window.message_bar.show_message(describe(error))
             return
         self.show_accounts(select=account.name)
+        self._window.focus_list()  # the dialog is closed: the keyboard back on the mail
         self.write_settings(then=then)
 
     def write_settings(self, *, then: Callable[[], object] | None = None) -> None:

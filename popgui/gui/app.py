@@ -48,6 +48,14 @@ def demo_notice(demo: DemoServers) -> str:
     ).format(pop3=f"{demo.pop3.host}:{demo.pop3.port}", pop2=f"{demo.pop2.host}:{demo.pop2.port}")
 
 
+def demo_notice_after_download() -> str:
+    return QCoreApplication.translate(
+        "App",
+        "Demo: the sample mail is downloaded. Read it, filter it (Ctrl+F), or look at what "
+        "waits on the server (On server). The servers stop when you close the window.",
+    )
+
+
 def create_window(
     profile: Profile, *, demo: DemoServers | None = None, startup: StartupRead | None = None
 ) -> MainWindow:
@@ -55,7 +63,23 @@ def create_window(
 
     if demo is None:
         return MainWindow(profile, startup=startup)
-    return MainWindow(profile, notice=demo_notice(demo), startup=startup)
+    notice = demo_notice(demo)
+    window = MainWindow(profile, notice=notice, startup=startup)
+    _follow_the_demo(window, notice)
+    return window
+
+
+def _follow_the_demo(window: MainWindow, notice: str) -> None:
+    """Once mail is downloaded, the demo's notice stops asking for F5 (if still shown)."""
+    from popgui.gui.worker import JobFinished
+
+    def finished(job: JobFinished) -> None:
+        bar = window.message_bar
+        still_shown = bar.isVisible() and bar.label.text() == notice
+        if job.kind == "sync" and job.error is None and still_shown:
+            bar.show_message(demo_notice_after_download(), kind="info")
+
+    window.controller.finished.connect(finished)
 
 
 def _start_reading(profile: Profile) -> StartupRead | None:

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 from popgui.profile import Profile
 
 LAYOUT_FILE = "window.ini"
-#: Bumped when the saved layout would no longer fit the window's structure.
-LAYOUT_VERSION = 1
+#: Bumped when the saved layout would no longer fit the window's structure. 2: the filter
+#: left the toolbar, and the columns' widths follow what they show (a layout saved before
+#: holds the fixed widths of version 1).
+LAYOUT_VERSION = 2
 
 
 class LayoutState:

@@ -2,9 +2,10 @@
 
 Layout::
 
-    ┌ toolbar: Get Mail · Stop · Delete · Read · Unread · Save ─────────── [filter] ┐
+    ┌ toolbar: Get Mail · Stop · Delete · Read · Unread · Save ─────────────────────── ┐
     │ accounts  │ message bar (errors in plain words, with the action that fixes them) │
-    │ [+ Add]   │ message list (lazy, sortable)                                       │
+    │ [+ Add]   │ [filter]                                                             │
+    │           │ message list (lazy, sortable)                                       │
     │───────────│──────────────────────────────────────────────────────────────────── │
     │ folders   │ reading pane            (or the On server view in their place)     │
     └ status: counts ··················································· progress ┘
@@ -20,7 +21,13 @@ owns, working on the widgets through the window's public attributes:
 - :class:`~popgui.gui.message_list.MessageListController` (``messages``): what the list
   shows, the filter, new mail arriving;
 - :class:`~popgui.gui.message_actions.MessageActions` (``message_actions``): open, mark,
-  delete, move, save and view source.
+  delete, move, save and view source;
+- :class:`~popgui.gui.keyboard.KeyboardController` (``keyboard``): Tab between the panes,
+  Space to read on, Esc in the filter, the focus back in the list.
+
+The filter sits above the message list, not in the toolbar: a toolbar too narrow for its
+buttons (800 pixels, French) moves what does not fit into its » menu, the filter with them,
+and Ctrl+F then had nowhere to go. Above the list it is as wide as the list, at any width.
 
 Threading: widgets are touched on the GUI thread only, and once the window is up nothing here
 waits on the network, the Maildir or the SQLite index. Network and keyring work goes through
@@ -51,7 +58,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -64,10 +70,12 @@ from popgui.accounts.settings import Account, Settings
 from popgui.errors import PopguiError
 from popgui.gui import actions as window_actions
 from popgui.gui.accounts_controller import AccountsController, is_user_folder
+from popgui.gui.columns import ColumnFitter, date_samples, size_samples
 from popgui.gui.getmail_controller import GetMailController
-from popgui.gui.i18n import en_plural, format_number
+from popgui.gui.i18n import en_plural, format_number, format_size
 from popgui.gui.icons import icon
 from popgui.gui.indexreader import IndexReader, open_profile_mail
+from popgui.gui.keyboard import KeyboardController
 from popgui.gui.layout_state import LayoutState
 from popgui.gui.mailtasks import MailTasks
 from popgui.gui.mailthread import MailOpener
@@ -85,6 +93,7 @@ from popgui.gui.models import (
     FolderListModel,
     MessageTableModel,
     OnServerEntry,
+    format_date,
 )
 from popgui.gui.preferences import Preferences, PreferencesDialog
 from popgui.gui.reader import ReaderPane
@@ -92,7 +101,7 @@ from popgui.gui.scheduler import CheckScheduler
 from popgui.gui.startup import StartupRead
 from popgui.gui.statusprogress import StatusProgress
 from popgui.gui.tray import TrayIcon
-from popgui.gui.views import HeaderView, ListView, TableView
+from popgui.gui.views import ListView, MessageTableView
 from popgui.gui.worker import EngineController
 from popgui.profile import Profile
 from popgui.store.database import Database
@@ -134,6 +143,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.keyboard: KeyboardController | None = None  # made with the other controllers
         self.profile = profile
         #: The accounts shown, as read from the settings file (see AccountsController).
         self.settings = Settings()
@@ -164,6 +174,7 @@ class MainWindow(QMainWindow):
             self.message_actions = MessageActions(self)
             self.accounts = AccountsController(self, startup)
             self.getmail = GetMailController(self)
+            self.keyboard = KeyboardController(self)
             self._connect()
             self._restore_layout()
             self.accounts.reload_accounts()
@@ -203,6 +214,17 @@ class MainWindow(QMainWindow):
     def _accounts_now(self) -> list[Account]:
         return list(self.settings.accounts)
 
+    def focus_list(self) -> None:
+        """The keyboard back in the list shown (after a dialog or an action)."""
+        if self.keyboard is not None:
+            self.keyboard.focus_list()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go from pane to pane (see :mod:`popgui.gui.keyboard`)."""
+        if self.keyboard is not None and self.keyboard.move_focus(next):
+            return True
+        return super().focusNextPrevChild(next)
+
     # -- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
@@ -212,7 +234,6 @@ class MainWindow(QMainWindow):
         window_actions.build_menus(self, self.actions_by_name)
         self.toolbar = window_actions.build_toolbar(self, self.actions_by_name)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._add_filter_field()
         self.actions_by_name["reading_pane"].setChecked(True)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("mainSplitter")
@@ -225,17 +246,19 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_tray()
 
-    def _add_filter_field(self) -> None:
-        spacer = QWidget(self.toolbar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.filter_field = QLineEdit(self.toolbar)
+    def _build_list_pane(self) -> QWidget:
+        """The filter above the message list (see the module's documentation)."""
+        pane = QWidget(self)
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.filter_field = QLineEdit(pane)
         self.filter_field.setObjectName("filterField")
         self.filter_field.setPlaceholderText(self.tr("Filter messages (Ctrl+F)"))
         self.filter_field.setClearButtonEnabled(True)
-        self.filter_field.setMinimumWidth(260)
-        self.filter_field.setMaximumWidth(360)
-        self.toolbar.addWidget(self.filter_field)
+        layout.addWidget(self.filter_field)
+        layout.addWidget(self._build_message_table(), 1)
+        return pane
 
     def _build_sidebar(self) -> QWidget:
         self.sidebar_splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -296,7 +319,7 @@ class MainWindow(QMainWindow):
         self.content_stack = QStackedWidget(content)
         self.reading_splitter = QSplitter(Qt.Orientation.Vertical, content)
         self.reading_splitter.setObjectName("readingSplitter")
-        self.reading_splitter.addWidget(self._build_message_table())
+        self.reading_splitter.addWidget(self._build_list_pane())
         self.reader = ReaderPane(content)
         self.reading_splitter.addWidget(self.reader)
         self.reading_splitter.setSizes([300, 460])
@@ -316,16 +339,12 @@ class MainWindow(QMainWindow):
             self.content_stack.addWidget(self._on_server_view)
         return self._on_server_view
 
-    def _build_message_table(self) -> TableView:
+    def _build_message_table(self) -> MessageTableView:
         self.message_model = MessageTableModel(parent=self)  # its pages: see messages
-        table = self.message_table = TableView(self)
+        table = self.message_table = MessageTableView(self)  # rows only, by keyboard too
         table.setObjectName("messageTable")
-        header = HeaderView(Qt.Orientation.Horizontal, table)
-        header.setSectionsClickable(True)  # as QTableView's own header
-        table.setHorizontalHeader(header)
+        header = table.horizontalHeader()
         table.setModel(self.message_model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
@@ -353,11 +372,11 @@ class MainWindow(QMainWindow):
         for column in (COL_READ, COL_ATTACHMENT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, 28)
-        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(COL_FROM, 220)
-        header.resizeSection(COL_DATE, 130)
-        header.resizeSection(COL_SIZE, 76)
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        dates = [format_date(when.timestamp()) for when in date_samples()]
+        sizes = [format_size(size) for size in size_samples()]
+        self.column_fitter = ColumnFitter(header, subject=COL_SUBJECT, sender=COL_FROM,
+                                          contents={COL_DATE: dates, COL_SIZE: sizes})  # fmt: skip
 
     def _build_tray(self) -> None:
         """A tray icon where the desktop has a tray (None elsewhere, e.g. offscreen)."""
@@ -441,6 +460,8 @@ class MainWindow(QMainWindow):
         in_trash = isinstance(folder, FolderInfo) and folder.special == "trash"
         delete = window_actions.DELETE_PERMANENTLY if in_trash else window_actions.SPECS["delete"]
         window_actions.label(self.actions_by_name["delete"], delete)
+        # The filter is the list's: On server, in the list's place, has none.
+        self.actions_by_name["find"].setEnabled(self.messages.local_list_shown())
         has_account = self.current_account() is not None
         for name in ("get_mail_account", "edit_account", "remove_account", "new_folder"):
             self.actions_by_name[name].setEnabled(has_account)
@@ -488,6 +509,7 @@ class MainWindow(QMainWindow):
         header = self.message_table.horizontalHeader()
         if state.restore_header("messages", header):
             self.message_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.column_fitter.restored()
         self.actions_by_name["reading_pane"].setChecked(state.flag("reading_pane", True))
 
     def save_layout(self) -> None:

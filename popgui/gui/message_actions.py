@@ -125,7 +125,8 @@ class MessageActions(QObject):
     def _source(self, read: tuple[Path, str, str] | None) -> None:
         if read is not None:
             path, source, subject = read
-            self._window.reader.view_source(path, source, subject)
+            dialog = self._window.reader.view_source(path, source, subject)
+            dialog.finished.connect(lambda _result: self._window.focus_list())
 
     # -- marking -----------------------------------------------------------------------------
 

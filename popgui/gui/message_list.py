@@ -100,6 +100,7 @@ class MessageListController(QObject):
         window.filter_field.textChanged.connect(lambda _text: self._filter_timer.start())
         window.message_table.selectionModel().selectionChanged.connect(self.selection_changed)
         window.message_model.modelReset.connect(window.update_counts)
+        window.message_model.modelReset.connect(self._update_placeholder)
         header = window.message_table.horizontalHeader()
         header.sortIndicatorChanged.connect(self.sort_changed)
         window.index_reader.ready.connect(self._refreshed)
@@ -143,6 +144,19 @@ class MessageListController(QObject):
             window.message_model.clear()
         window.update_title()
         window.update_actions()
+
+    @Slot()
+    def _update_placeholder(self) -> None:
+        """What an empty list says: nothing while a folder is read (the model is cleared
+        then), else that the filter matched nothing or that the folder is empty."""
+        model = self._window.message_model
+        if model.query() is None:
+            text = ""
+        elif model.filter_text:
+            text = self.tr("No messages match “{filter}”").format(filter=model.filter_text)
+        else:
+            text = self.tr("This folder is empty")
+        self._window.message_table.set_placeholder(text)
 
     def _read(self, query: ListQuery, contents: ListContents) -> None:
         accounts = self._window.accounts
@@ -267,7 +281,9 @@ class MessageListController(QObject):
 
     @Slot()
     def selection_changed(self, *_args: object) -> None:
-        """One selected row is opened; several (or none) leave the reading pane as it is.
+        """One selected row is opened; several leave the reading pane as it is; none (the
+        last one deselected, Ctrl+Space or Ctrl+click) empties it: the pane never shows a
+        message that is not highlighted.
 
         Selection, not the current index, decides: a row made current without being
         selected (see select_first_row_if_none) must not be marked read, nor a row selected
@@ -283,6 +299,9 @@ class MessageListController(QObject):
             message = window.message_model.message_at(rows[0].row())
             if message is not None and message.id != self.shown_message_id:
                 window.message_actions.open_message(rows[0].row(), message)
+        elif not rows and self.shown_message_id is not None and self.local_list_shown():
+            self.shown_message_id = None
+            window.reader.clear()
         window.update_actions()
 
     def select_all(self) -> None:

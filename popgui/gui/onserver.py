@@ -26,12 +26,10 @@ from PySide6.QtCore import (
     QTimer,
     Slot,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -46,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.columns import ColumnFitter, date_samples, size_samples
 from popgui.gui.i18n import (
     QT_TRANSLATE_NOOP,
     Context,
@@ -54,6 +53,7 @@ from popgui.gui.i18n import (
     format_number,
     format_size,
 )
+from popgui.gui.views import MessageTableView
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.messages import describe
 from popgui.store.database import Database
@@ -347,11 +347,9 @@ class OnServerView(QWidget):
         self.proxy.setSortRole(ServerMessageModel.SORT_ROLE)
         self.proxy.setFilterRole(ServerMessageModel.FILTER_ROLE)
         self.proxy.setFilterKeyColumn(ServerMessageModel.STATUS)
-        table = self.table = QTableView(self)
+        table = self.table = MessageTableView(self)  # rows only, by keyboard too
         table.setObjectName("onServerTable")
         table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setSortingEnabled(True)
         table.sortByColumn(ServerMessageModel.DATE, Qt.SortOrder.DescendingOrder)
         table.setWordWrap(False)
@@ -359,17 +357,18 @@ class OnServerView(QWidget):
         table.setAlternatingRowColors(True)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(ServerMessageModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(ServerMessageModel.FROM, 200)
-        header.resizeSection(ServerMessageModel.DATE, 130)
-        header.resizeSection(ServerMessageModel.SIZE, 70)
-        words = (status_text(True), status_text(False), self.model.headerData(
-            ServerMessageModel.STATUS, Qt.Orientation.Horizontal))  # fmt: skip
-        bold = QFont(table.font())
-        bold.setBold(True)  # "Not downloaded" is shown in bold
-        widest = max(QFontMetrics(bold).horizontalAdvance(str(w)) for w in words)
-        header.resizeSection(ServerMessageModel.STATUS, widest + 24)  # the cell's margins
+        contents = {
+            ServerMessageModel.DATE: [_format_date(when) for when in date_samples()],
+            ServerMessageModel.SIZE: [format_size(size) for size in size_samples()],
+            ServerMessageModel.STATUS: [status_text(True), status_text(False)],
+        }
+        self.column_fitter = ColumnFitter(
+            table.horizontalHeader(),
+            subject=ServerMessageModel.SUBJECT,
+            sender=ServerMessageModel.FROM,
+            contents=contents,
+            bold=True,  # "Not downloaded" is shown in bold
+        )
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
 
@@ -575,6 +574,7 @@ class OnServerView(QWidget):
             return
         not_downloaded = sum(1 for item in items if not item.downloaded)
         if self.confirm_delete(len(items), not_downloaded):
+            self.table.setFocus()  # not the button, disabled once the rows are gone
             self._controller.delete_on_server(self._account, [i.uid for i in items if i.uid])
             count = len(items)
             self._show_notice(

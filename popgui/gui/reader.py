@@ -76,6 +76,8 @@ MAX_READ_BYTES = 64 * 1024 * 1024
 MAX_TEXT_CHARS = 500_000
 #: View Source shows at most this many bytes.
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: The reading pane is never shorter than this many lines of text.
+MIN_HEIGHT_LINES = 9
 #: An embedded image larger than this is not drawn.
 MAX_INLINE_IMAGE = 5 * 1024 * 1024
 
@@ -304,6 +306,10 @@ class ReaderPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
+        # A minimum of its own, not what the message shown needs (an attachment row, a Cc
+        # line): the splitter above would give the pane those pixels from the list, and the
+        # rows would move under the pointer from one message to the next.
+        self.setMinimumHeight(MIN_HEIGHT_LINES * self.fontMetrics().height())
 
     # -- building
 
@@ -323,6 +329,8 @@ class ReaderPane(QWidget):
         self.browser = SafeTextBrowser(page)
         self.browser.setFrameShape(QFrame.Shape.NoFrame)
         self.browser.document().setDocumentMargin(12)
+        # Shown when the document is empty: a message with attachments only, or no body.
+        self.browser.setPlaceholderText(self.tr("This message has no text."))
         layout.addWidget(self.browser, 1)
         layout.addWidget(self._build_attachments())
         return page
@@ -453,8 +461,8 @@ class ReaderPane(QWidget):
         self.browser.set_inline_parts(parsed.inline)
         if parsed.html:
             self.browser.setHtml(parsed.html)
-        else:
-            self.browser.setPlainText(parsed.text)
+        else:  # blank lines only: empty, so that the placeholder says there is no text
+            self.browser.setPlainText(parsed.text if parsed.text.strip() else "")
         self.browser.verticalScrollBar().setValue(0)
 
     def _show_attachments(self, parsed: ParsedMessage) -> None:

@@ -766,6 +766,11 @@
         <source>Demo: popgui is talking to its own local servers (POP3 on {pop3}, POP2 on {pop2}) with sample mail; nothing leaves this computer. Press F5 (Get Mail) to download it. The servers stop when you close the window.</source>
         <translation>Démonstration&#xa0;: popgui dialogue avec ses propres serveurs locaux (POP3 sur {pop3}, POP2 sur {pop2}) qui contiennent des messages d’exemple&#xa0;; rien ne quitte cet ordinateur. Appuyez sur F5 (Relever le courrier) pour les télécharger. Les serveurs s’arrêtent quand vous fermez la fenêtre.</translation>
     </message>
+    <message>
+        <location line="+9"/>
+        <source>Demo: the sample mail is downloaded. Read it, filter it (Ctrl+F), or look at what waits on the server (On server). The servers stop when you close the window.</source>
+        <translation>Démonstration&#xa0;: le courrier d’exemple est téléchargé. Lisez-le, filtrez-le (Ctrl+F) ou regardez ce qui attend sur le serveur (Sur le serveur). Les serveurs s’arrêtent quand vous fermez la fenêtre.</translation>
+    </message>
 </context>
 <context>
     <name>CertificateDialog</name>
@@ -992,9 +997,17 @@
     </message>
 </context>
 <context>
+    <name>KeyboardController</name>
+    <message>
+        <location filename="../../popgui/gui/keyboard.py" line="+188"/>
+        <source>No more unread messages in this folder</source>
+        <translation>Plus aucun message non lu dans ce dossier</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../popgui/gui/mainwindow.py" line="+234"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+257"/>
         <source>Filter messages (Ctrl+F)</source>
         <translation>Filtrer les messages (Ctrl+F)</translation>
     </message>
@@ -1042,7 +1055,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/message_actions.py" line="+217"/>
+        <location filename="../../popgui/gui/message_actions.py" line="+218"/>
         <source>Move to Folder</source>
         <translation>Déplacer vers un dossier</translation>
     </message>
@@ -1170,7 +1183,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/mainwindow.py" line="+145"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+141"/>
         <source>%Ln message(s) matching the filter</source>
         <translation>
             <numerusform>%Ln message correspondant au filtre</numerusform>
@@ -1194,12 +1207,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         </translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>About popgui</source>
         <translation>À propos de popgui</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Downloads your mail from POP3 and POP2 servers into local Maildir folders — each message exactly once.</source>
         <translation>Télécharge votre courrier depuis des serveurs POP3 et POP2 dans des dossiers Maildir locaux — chaque message exactement une fois.</translation>
     </message>
@@ -1283,7 +1296,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/message_list.py" line="+261"/>
+        <location filename="../../popgui/gui/message_list.py" line="+275"/>
         <source>Press Enter to open the selected message</source>
         <translation>Appuyez sur Entrée pour ouvrir le message sélectionné</translation>
     </message>
@@ -1294,6 +1307,19 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location filename="../../popgui/gui/message_bar.py" line="+57"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
+    </message>
+</context>
+<context>
+    <name>MessageListController</name>
+    <message>
+        <location filename="../../popgui/gui/message_list.py" line="-119"/>
+        <source>No messages match “{filter}”</source>
+        <translation>Aucun message ne correspond à «&#xa0;{filter}&#xa0;»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This folder is empty</source>
+        <translation>Ce dossier est vide</translation>
     </message>
 </context>
 <context>
@@ -1389,7 +1415,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Sélectionnez un message pour voir ses premières lignes.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+40"/>
         <source>&amp;Download Selected</source>
         <translation>&amp;Télécharger la sélection</translation>
     </message>
@@ -1474,7 +1500,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Deleting %Ln message(s) on the server…</source>
         <translation>
             <numerusform>Suppression de %Ln message sur le serveur…</numerusform>
@@ -1686,24 +1712,29 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ReaderPane</name>
     <message>
-        <location filename="../../popgui/gui/reader.py" line="+269"/>
-        <location line="+339"/>
+        <location filename="../../popgui/gui/reader.py" line="+271"/>
+        <location line="+345"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-333"/>
+        <location line="-339"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <location line="+97"/>
+        <location line="+40"/>
+        <location line="+99"/>
         <source>No message selected</source>
         <translation>Aucun message sélectionné</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-83"/>
+        <source>This message has no text.</source>
+        <translation>Ce message ne contient pas de texte.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>View Source</source>
         <translation>Afficher la source</translation>
     </message>
