@@ -316,5 +316,7 @@ THE_SERVER_FIRST = Message("protocol.the-server-first", "the SCRAM server-first 
 THE_SERVER_FINAL = Message("protocol.the-server-final", "the SCRAM server-final message")
 THE_SALT = Message("protocol.the-salt", "the SCRAM salt")
 THE_SERVER_SIGNATURE = Message("protocol.the-server-signature", "the SCRAM server signature")
-#: The {wanted} of POP2_UNEXPECTED when no reply was expected at all.
+# The {wanted} of POP2_UNEXPECTED, unless it is a reply sign (+, #, =).
 NOTHING_EXPECTED = Message("protocol.nothing-expected", "nothing")
+GREETING_EXPECTED = Message("protocol.greeting-expected", "greeting")
+DATA_EXPECTED = Message("protocol.data-expected", "message data")

@@ -282,6 +282,17 @@ def _describe(line: bytes | bytearray) -> str:
     return repr(bytes(line[:60])) + ("..." if len(line) > 60 else "")
 
 
+def _wanted(expect: _Expect | None) -> str | Sentence:
+    """What a reply should have been, for an error: a reply sign, or words for the others."""
+    if expect is None:
+        return says.NOTHING_EXPECTED()
+    if expect is _Expect.GREETING:
+        return says.GREETING_EXPECTED()
+    if expect is _Expect.DATA:
+        return says.DATA_EXPECTED()
+    return str(expect.value)
+
+
 def _parse_reply(line: bytes) -> tuple[str, int | None, str]:
     """Split a reply line (without CRLF) into its kind (``+ - # =``), number and text."""
     match = _REPLY.fullmatch(line)
@@ -465,7 +476,7 @@ class POP2Connection:
         if expect is _Expect.LENGTH and kind == "=" and number is not None:
             self._length = number
             return Length(number, text)
-        wanted = expect.value if expect is not None else says.NOTHING_EXPECTED()
+        wanted = _wanted(expect)
         unexpected = says.POP2_UNEXPECTED(
             command=self._command, line=_describe(line), wanted=wanted
         )
