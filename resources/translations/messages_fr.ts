@@ -76,7 +76,7 @@
         <message>
             <source>it is self-signed, so no known authority vouches for it</source>
             <comment>certificates.self-signed</comment>
-            <translation>il est auto-signé, aucune autorité connue ne le garantit donc</translation>
+            <translation>il est auto-signé, donc aucune autorité connue ne le garantit</translation>
         </message>
         <message>
             <source>it was issued by an authority this computer does not know</source>
@@ -447,6 +447,11 @@
             <translation>données reçues après la fin du flux</translation>
         </message>
         <message>
+            <source>message data</source>
+            <comment>protocol.data-expected</comment>
+            <translation>des données de message</translation>
+        </message>
+        <message>
             <source>the server sent data nobody asked for: {data}</source>
             <comment>protocol.data-nobody-asked</comment>
             <translation>le serveur a envoyé des données que personne n’a demandées : {data}</translation>
@@ -480,6 +485,11 @@
             <source>{mechanism}: the server's first challenge must be empty</source>
             <comment>protocol.first-challenge-not-empty</comment>
             <translation>{mechanism} : le premier défi du serveur doit être vide</translation>
+        </message>
+        <message>
+            <source>greeting</source>
+            <comment>protocol.greeting-expected</comment>
+            <translation>un accueil</translation>
         </message>
         <message>
             <source>GSSAPI (Kerberos 5) is not supported yet</source>
@@ -1111,7 +1121,7 @@
         <message>
             <source>none: unencrypted</source>
             <comment>report.security-none</comment>
-            <translation>aucune : non chiffrée</translation>
+            <translation>aucune : non chiffré</translation>
         </message>
         <message>
             <source>STARTTLS (upgrade to TLS, never fall back)</source>
