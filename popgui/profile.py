@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from popgui.catalog import store as says
 from popgui.errors import ConfigError
 
 PROFILE_ENV = "POPGUI_PROFILE"
@@ -23,7 +24,7 @@ def resolve_profile(cli_value: str | None) -> Path:
     for value in (cli_value, os.environ.get(PROFILE_ENV)):
         if value:
             if "\0" in value:
-                raise ConfigError("the profile directory name contains a NUL character")
+                raise ConfigError(says.PROFILE_NUL())
             return Path(value).expanduser().absolute()
     import platformdirs  # only for the default place (it imports tempfile, shutil...)
 
@@ -42,11 +43,10 @@ class Profile:
         try:
             self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
-            raise ConfigError(
-                f"cannot create the profile directory {self.path}: {error.strerror or error}"
-            ) from error
+            reason = error.strerror or str(error)
+            raise ConfigError(says.PROFILE_CREATE_FAILED(path=self.path, reason=reason)) from error
         if not self.path.is_dir():
-            raise ConfigError(f"the profile path {self.path} is not a directory")
+            raise ConfigError(says.PROFILE_NOT_A_DIRECTORY(path=self.path))
 
     def __repr__(self) -> str:
         return f"Profile({str(self.path)!r})"

@@ -30,3 +30,49 @@ ADDRESS_UNREACHABLE = Message(
 )
 CONNECTION_RESET = Message("network.connection-reset", "the connection was reset")
 SERVER_CLOSED = Message("network.server-closed", "the server closed the connection")
+
+# The connection once open (:mod:`popgui.net.transport`).
+CA_FILE_UNREADABLE = Message(
+    "network.ca-file-unreadable", "the CA certificate file {path} could not be read: {reason}"
+)
+UNKNOWN_SECURITY = Message(
+    "network.unknown-security", "unknown security setting {security}: use tls, starttls or none"
+)
+ALREADY_ENCRYPTED = Message("network.already-encrypted", "the connection is already encrypted")
+SEND_STALLED = Message(
+    "network.send-stalled", "the server at {place} did not accept data within {seconds}"
+)
+SEND_LOST = Message("network.send-lost", "connection lost while sending to {place}: {reason}")
+RECEIVE_LOST = Message(
+    "network.receive-lost", "connection lost while receiving from {place}: {reason}"
+)
+SILENT = Message("network.silent", "the server at {place} did not answer within {seconds}")
+TOO_SLOW = Message(
+    "network.too-slow",
+    "the server at {place} is sending too slowly: {received} octets in {seconds} of waiting, "
+    "popgui needs {needed}",
+)
+CLOSED = Message("network.closed", "the connection to {place} is closed")
+TLS_FAILED = Message(
+    "network.tls-failed", "could not establish a secure connection with {place}: {reason}"
+)
+TLS_LOST = Message(
+    "network.tls-lost", "connection lost during the TLS handshake with {place}: {reason}"
+)
+
+# Why TLS failed: the {reason} of TLS_FAILED (TLS_ERROR also of the "connection lost" ones).
+TLS_ERROR = Message("network.tls-error", "TLS error ({detail})")
+TLS_TOO_OLD = Message(
+    "network.tls-too-old", "the server does not offer TLS 1.2 or newer, which popgui requires"
+)
+NOT_TLS = Message(
+    "network.not-tls",
+    "the server did not answer in TLS; check the port and the security setting "
+    "(POP3 uses implicit TLS on port 995 and STARTTLS on port 110)",
+)
+NO_COMMON_CIPHER = Message(
+    "network.no-common-cipher", "the server and popgui have no encryption method in common"
+)
+TLS_CLOSED = Message(
+    "network.tls-closed", "the server closed the connection during the TLS handshake"
+)

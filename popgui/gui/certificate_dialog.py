@@ -30,10 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from popgui.catalog import Message, Sentence
+from popgui.catalog import certificates as says
 from popgui.errors import CertificateError
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
+from popgui.gui.wording import say
 
-__all__ = ["CertificateDialog", "CertificateProblem", "ask_trust_certificate", "problem_of"]
+__all__ = [
+    "CertificateDialog",
+    "CertificateProblem",
+    "ask_trust_certificate",
+    "main_sentence",
+    "problem_of",
+]
 
 
 class CertificateProblem(enum.Enum):
@@ -45,24 +54,49 @@ class CertificateProblem(enum.Enum):
     OTHER = "other"
 
 
-def problem_of(error: CertificateError) -> CertificateProblem:
-    """What is wrong, from the error's attributes and, failing that, its message.
+#: The problem each reason of :data:`popgui.catalog.certificates.NOT_TRUSTED` stands for.
+_PROBLEMS: dict[Message, CertificateProblem] = {
+    says.EXPIRED: CertificateProblem.EXPIRED,
+    says.EXPIRED_ON: CertificateProblem.EXPIRED,
+    says.NOT_VALID_YET: CertificateProblem.NOT_YET_VALID,
+    says.NOT_VALID_BEFORE: CertificateProblem.NOT_YET_VALID,
+    says.OTHER_NAME: CertificateProblem.OTHER_NAME,
+    says.OTHER_NAME_LISTED: CertificateProblem.OTHER_NAME,
+    says.OTHER_ADDRESS: CertificateProblem.OTHER_NAME,
+    says.OTHER_ADDRESS_LISTED: CertificateProblem.OTHER_NAME,
+    says.SELF_SIGNED: CertificateProblem.UNKNOWN_AUTHORITY,
+    says.UNTRUSTED_AUTHORITY: CertificateProblem.UNKNOWN_AUTHORITY,
+    says.UNKNOWN_AUTHORITY: CertificateProblem.UNKNOWN_AUTHORITY,
+}
 
-    :mod:`popgui.net.transport` words each verification failure in one fixed way; the pin
-    check sets ``pinned_fingerprint``.
+
+def problem_of(error: CertificateError) -> CertificateProblem:
+    """What is wrong, from the error's attributes and the reason its sentence gives.
+
+    :mod:`popgui.net.certificates` gives each verification failure its own catalog reason;
+    the pin check sets ``pinned_fingerprint``.
     """
     if error.pinned_fingerprint:
         return CertificateProblem.CHANGED
-    text = str(error).lower()
-    if "expired" in text:
-        return CertificateProblem.EXPIRED
-    if "not valid" in text and ("before" in text or "yet" in text):
-        return CertificateProblem.NOT_YET_VALID
-    if "issued for another" in text:
-        return CertificateProblem.OTHER_NAME
-    if "self-signed" in text or "authority" in text:
-        return CertificateProblem.UNKNOWN_AUTHORITY
-    return CertificateProblem.OTHER
+    sentence = error.sentence
+    if sentence is None or sentence.message is not says.NOT_TRUSTED:
+        return CertificateProblem.OTHER
+    reason = sentence.values["reason"]
+    if not isinstance(reason, Sentence):
+        return CertificateProblem.OTHER
+    return _PROBLEMS.get(reason.message, CertificateProblem.OTHER)
+
+
+def main_sentence(error: CertificateError) -> str:
+    """The error's sentence in the window's language; for a changed pin only its first part,
+    as the dialog shows both fingerprints better in its table."""
+    sentence = error.sentence
+    if sentence is None:
+        return str(error)
+    if sentence.message is says.CHANGED:
+        short = sentence.values["changed"]
+        return say(short) if isinstance(short, Sentence) else str(short)
+    return say(sentence)
 
 
 _HEADLINES = {
@@ -162,7 +196,7 @@ class CertificateDialog(QDialog):
         )
         self.setObjectName("certificateDialog")
         icon = self._icon(changed)
-        self._build_text(changed)
+        self._build_text()
         details = self._details(changed)
         self._build_buttons(changed)
 
@@ -196,7 +230,7 @@ class CertificateDialog(QDialog):
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         return icon
 
-    def _build_text(self, changed: bool) -> None:
+    def _build_text(self) -> None:
         """The headline, the reason (the error's own sentence) and the advice."""
         self.headline = QLabel(
             QCoreApplication.translate("CertificateDialog", _HEADLINES[self.problem])
@@ -207,9 +241,7 @@ class CertificateDialog(QDialog):
         self.headline.setFont(font)
         self.headline.setWordWrap(True)
 
-        # A changed pin's message repeats both fingerprints, which the table shows better.
-        message = str(self.error).split(". ", 1)[0] if changed else str(self.error)
-        self.reason = _selectable(_sentence(message))
+        self.reason = _selectable(_sentence(main_sentence(self.error)))
         self.advice = QLabel(QCoreApplication.translate("CertificateDialog", _ADVICE[self.problem]))
         self.advice.setWordWrap(True)
 

@@ -2,9 +2,11 @@
 
 :func:`render_report` writes a :class:`~popgui.sync.diagnose.ConnectionReport` section by
 section (outcome, server, encryption, capabilities, login methods, login, notes); every value
-that came from the server is escaped. :func:`error_html` is the pane when the test gave no
-report at all. The text stays in the ``AccountDialog`` translation context, where it was first
-written (the French translation is filed under that name).
+that came from the server is escaped. The engine's sentences (notes, errors, the security
+setting in words) are shown in the window's language through :mod:`popgui.gui.wording`.
+:func:`error_html` is the pane when the test gave no report at all. The window's own text
+stays in the ``AccountDialog`` translation context, where it was first written (the French
+translation is filed under that name).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from PySide6.QtCore import QCoreApplication
 
 from popgui.errors import CertificateError, CredentialsError, KeyringUnavailableError, PopguiError
 from popgui.gui.certificate_dialog import wrap_fingerprint
-from popgui.messages import describe
+from popgui.gui.wording import describe, say, translate_message
 
 if TYPE_CHECKING:
     from popgui.net.certificates import CertificateInfo
@@ -38,12 +40,15 @@ def capitalised(message: str) -> str:
 
 
 def describe_error(error: PopguiError) -> str:
-    """describe(), minus its command-line hints: the dialog has its own buttons and fields."""
+    """describe(), minus its command-line hints: the dialog has its own buttons and fields.
+
+    In the window's language, like :func:`popgui.gui.wording.describe`.
+    """
     if isinstance(error, CertificateError):
-        return capitalised(str(error))
+        return capitalised(error.render(translate_message))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return (
-            capitalised(str(error))
+            capitalised(error.render(translate_message))
             + " "
             + translate(
                 "AccountDialog",
@@ -113,7 +118,7 @@ def _server(report: ConnectionReport) -> str:
     rows = (
         _row(translate("AccountDialog", "Server"), report.address),
         _row(translate("AccountDialog", "Protocol"), report.protocol.upper()),
-        _row(translate("AccountDialog", "Security"), report.security),
+        _row(translate("AccountDialog", "Security"), say(report.security)),
         _row(translate("AccountDialog", "Greeting"), report.greeting),
     )
     return "<table style='margin-top:6px'>" + "".join(rows) + "</table>"
@@ -195,6 +200,6 @@ def _login(report: ConnectionReport) -> str:
 def _notes(report: ConnectionReport) -> str:
     if not report.notes:
         return ""
-    items = "".join(f"<li>{html.escape(note)}</li>" for note in report.notes)
+    items = "".join(f"<li>{html.escape(say(note))}</li>" for note in report.notes)
     title = translate("AccountDialog", "Notes")
     return _section(title, f"<ul style='margin-left:-20px'>{items}</ul>")

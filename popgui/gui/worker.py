@@ -35,6 +35,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 
 from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
+from popgui.catalog import Sentence
+from popgui.catalog.report import NO_PASSWORD
 from popgui.errors import ConfigError, CredentialsError, PopguiError
 from popgui.messages import describe
 from popgui.net.cancel import CancelToken
@@ -321,7 +323,7 @@ def _with_command_failure(report: ConnectionReport, error: PopguiError) -> Conne
         note = QCoreApplication.translate(
             "EngineWorker", "The login was not tried: {reason}"
         ).format(reason=describe(error))
-    kept = [n for n in report.notes if not n.startswith("No password given")]
+    kept = [n for n in report.notes if not (isinstance(n, Sentence) and n.message is NO_PASSWORD)]
     return replace(report, notes=(*kept, note))
 
 

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from popgui.catalog import network as says
 from popgui.errors import CancelledError
 
 _log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         """Raise :class:`~popgui.errors.CancelledError` when :meth:`cancel` has been called."""
         if self._event.is_set():
-            raise CancelledError("cancelled")
+            raise CancelledError(says.CANCELLED())
 
     def wait(self, timeout: float | None = None) -> bool:
         """Sleep until cancelled or until ``timeout`` seconds have passed; True when cancelled.

@@ -17,6 +17,8 @@ import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from popgui.catalog import Message, Sentence
+from popgui.catalog import certificates as says
 from popgui.checks import fingerprint_pairs
 from popgui.errors import CertificateError
 
@@ -193,38 +195,45 @@ def certificate_refused(
     the presented certificate's details when they could be read (*cert*)."""
     reason = _verification_reason(exc, server_name, cert)
     error = CertificateError(
-        f"the certificate of {where} is not trusted: {reason}",
-        **(cert.details() if cert else {}),
+        says.NOT_TRUSTED(place=where, reason=reason), **(cert.details() if cert else {})
     )
     error.__cause__ = exc
     return error
 
 
+#: The reasons without a value, by OpenSSL code.
+_FIXED_REASONS: Final[dict[int, Message]] = {
+    _X509_SELF_SIGNED: says.SELF_SIGNED,
+    _X509_SELF_SIGNED_IN_CHAIN: says.UNTRUSTED_AUTHORITY,
+    **dict.fromkeys(_X509_UNKNOWN_ISSUER, says.UNKNOWN_AUTHORITY),
+    _X509_REVOKED: says.REVOKED,
+    **dict.fromkeys(_X509_WRONG_PURPOSE, says.WRONG_PURPOSE),
+}
+
+
 def _verification_reason(
     exc: ssl.SSLCertVerificationError, server_name: str, cert: CertificateInfo | None
-) -> str:
+) -> Sentence:
     code = exc.verify_code
     if code == _X509_EXPIRED:
-        when = f" on {cert.not_after}" if cert and cert.not_after else ""
-        return f"it expired{when}"
+        if cert and cert.not_after:
+            return says.EXPIRED_ON(date=cert.not_after)
+        return says.EXPIRED()
     if code == _X509_NOT_YET_VALID:
-        when = f" before {cert.not_before}" if cert and cert.not_before else " yet"
-        return f"it is not valid{when}"
-    if code == _X509_SELF_SIGNED:
-        return "it is self-signed, so no known authority vouches for it"
-    if code == _X509_SELF_SIGNED_IN_CHAIN:
-        return "it was issued by an authority this computer does not trust"
-    if code in _X509_UNKNOWN_ISSUER:
-        return "it was issued by an authority this computer does not know"
+        if cert and cert.not_before:
+            return says.NOT_VALID_BEFORE(date=cert.not_before)
+        return says.NOT_VALID_YET()
     if code in (_X509_HOST_MISMATCH, _X509_IP_MISMATCH):
-        kind = "address" if code == _X509_IP_MISMATCH else "name"
-        names = ""
-        if cert and cert.subject_alt_names:
-            listed = ", ".join(name.split(":", 1)[1] for name in cert.subject_alt_names)
-            names = f" (it is valid for {listed})"
-        return f"it was issued for another {kind}, not {server_name}{names}"
-    if code == _X509_REVOKED:
-        return "it has been revoked"
-    if code in _X509_WRONG_PURPOSE:
-        return "it is not meant to identify a server"
-    return f"it could not be verified ({exc.verify_message or exc.reason or exc})"
+        return _other_name(code == _X509_IP_MISMATCH, server_name, cert)
+    fixed = _FIXED_REASONS.get(code)
+    if fixed is not None:
+        return fixed()
+    return says.NOT_VERIFIED(detail=exc.verify_message or exc.reason or str(exc))
+
+
+def _other_name(address: bool, server_name: str, cert: CertificateInfo | None) -> Sentence:
+    if cert and cert.subject_alt_names:
+        listed = ", ".join(name.split(":", 1)[1] for name in cert.subject_alt_names)
+        listing = says.OTHER_ADDRESS_LISTED if address else says.OTHER_NAME_LISTED
+        return listing(server=server_name, names=listed)
+    return (says.OTHER_ADDRESS if address else says.OTHER_NAME)(server=server_name)

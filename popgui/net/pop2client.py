@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from popgui.catalog import protocol as says
 from popgui.errors import CredentialsError, RemoteProtocolError, ServerError
 from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop2
@@ -47,19 +48,19 @@ class POP2Client:
     def _expect_count(self, command: str) -> int:
         event = self._reply(command)
         if not isinstance(event, pop2.Count):
-            raise RemoteProtocolError(f"unexpected reply to {command}: {event}")
+            raise RemoteProtocolError(says.UNEXPECTED_REPLY(command=command, reply=str(event)))
         return event.count
 
     def _expect_length(self, command: str) -> int:
         event = self._reply(command)
         if not isinstance(event, pop2.Length):
-            raise RemoteProtocolError(f"unexpected reply to {command}: {event}")
+            raise RemoteProtocolError(says.UNEXPECTED_REPLY(command=command, reply=str(event)))
         return event.length
 
     def read_greeting(self) -> pop2.Greeting:
         event = self._reply("connect")
         if not isinstance(event, pop2.Greeting):
-            raise RemoteProtocolError(f"the server did not greet: {event}")
+            raise RemoteProtocolError(says.NO_GREETING(reply=str(event)))
         self.greeting = event
         return event
 
@@ -69,9 +70,8 @@ class POP2Client:
         try:
             return self._expect_count("HELO")
         except ServerError as error:
-            raise CredentialsError(
-                f"the server refused the login ({error.text}); check the user name and password"
-            ) from error
+            refused = says.LOGIN_REFUSED(reply=error.text, check=says.CHECK_PASSWORD())
+            raise CredentialsError(refused) from error
 
     def fold(self, mailbox: str) -> int:
         self._send("FOLD", mailbox)
@@ -90,7 +90,7 @@ class POP2Client:
         self._send("RETR")
         event = self._reply("RETR")
         if not isinstance(event, pop2.MessageStart):
-            raise RemoteProtocolError(f"unexpected reply to RETR: {event}")
+            raise RemoteProtocolError(says.UNEXPECTED_REPLY(command="RETR", reply=str(event)))
         while True:
             event = self._next_event()
             if isinstance(event, pop2.MessageData):
@@ -99,7 +99,7 @@ class POP2Client:
                 self._check_nothing_follows()
                 return
             else:
-                raise RemoteProtocolError(f"unexpected event inside a message: {event}")
+                raise RemoteProtocolError(says.UNEXPECTED_IN_MESSAGE(event=str(event)))
 
     def _check_nothing_follows(self) -> None:
         """Refuse octets already received beyond the announced length.
@@ -110,11 +110,9 @@ class POP2Client:
         try:
             event = self._core.next_event()
         except RemoteProtocolError as error:
-            raise RemoteProtocolError(
-                "the server sent more octets than it announced for the message"
-            ) from error
+            raise RemoteProtocolError(says.TOO_MANY_OCTETS()) from error
         if event is not pop2.NEED_DATA:
-            raise RemoteProtocolError("the server closed the connection right after a message")
+            raise RemoteProtocolError(says.CLOSED_AFTER_MESSAGE())
 
     def acknowledge(self, command: str) -> int:
         """ACKS (keep), ACKD (delete) or NACK; returns the length of the next current message."""

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from popgui.catalog import Sentence
+from popgui.catalog import protocol as says
 from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
 from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop3, sasl
@@ -109,14 +111,14 @@ def parse_capabilities(lines: Iterable[bytes]) -> Capabilities:
 MAX_NUMBER_DIGITS = 18
 
 
-def parse_number(text: bytes | str, what: str) -> int:
+def parse_number(text: bytes | str, what: Sentence) -> int:
     """A decimal number the server sent, refused when malformed or implausibly large."""
     digits = text.encode("ascii", "replace") if isinstance(text, str) else text
     if not digits.isdigit():
-        raise RemoteProtocolError(f"the server sent a malformed {what}: {digits[:40]!r}")
+        raise RemoteProtocolError(says.MALFORMED_NUMBER(what=what, value=repr(digits[:40])))
     if len(digits) > MAX_NUMBER_DIGITS:
         raise RemoteProtocolError(
-            f"the server sent an implausible {what} ({len(digits)} digits): {digits[:40]!r}..."
+            says.IMPLAUSIBLE_NUMBER(what=what, digits=len(digits), value=repr(digits[:40]))
         )
     return int(digits)
 
@@ -161,9 +163,9 @@ def _parse_scan_listing_slowly(lines: Iterable[bytes], command: str) -> dict[int
         else:
             number, value = int(found.group(1)), found.group(2).decode("ascii", "replace")
         if number < 1:
-            raise RemoteProtocolError(f"the server listed a message number 0 in {command}")
+            raise RemoteProtocolError(says.LISTED_ZERO(command=command))
         if number in result:
-            raise RemoteProtocolError(f"the server listed message {number} twice in {command}")
+            raise RemoteProtocolError(says.LISTED_TWICE(number=number, command=command))
         result[number] = value
     return result
 
@@ -172,8 +174,8 @@ def _parse_scan_line_slowly(raw: bytes, command: str) -> tuple[int, str]:
     """One scan-listing line the fast pattern did not accept: parse it, or say what is wrong."""
     parts = raw.split()
     if len(parts) < 2:  # RFC 1939 lets a scan listing carry more after the size
-        raise RemoteProtocolError(f"the server sent a malformed {command} line: {raw[:80]!r}")
-    number = parse_number(parts[0], f"message number in {command}")
+        raise RemoteProtocolError(says.MALFORMED_LINE(command=command, line=repr(raw[:80])))
+    number = parse_number(parts[0], says.NUMBER_IN(command=command))
     return number, parts[1].decode("ascii", "replace")
 
 
@@ -182,12 +184,9 @@ def parse_uidl(lines: Iterable[bytes]) -> dict[int, str]:
     if uids and _UIDS_RE.fullmatch("\n".join(uids.values())) is None:
         for uid in uids.values():
             if _UID_RE.fullmatch(uid) is None:
-                raise RemoteProtocolError(f"the server sent an invalid unique id {uid[:80]!r}")
+                raise RemoteProtocolError(says.INVALID_UID(uid=repr(uid[:80])))
     if len(set(uids.values())) != len(uids):
-        raise RemoteProtocolError(
-            "the server gave the same unique id (UIDL) to two messages; "
-            "popgui will not guess which is which"
-        )
+        raise RemoteProtocolError(says.SAME_UID())
     return uids
 
 
@@ -197,7 +196,7 @@ def parse_list(lines: Iterable[bytes]) -> dict[int, int]:
         if size.isascii() and size.isdigit() and len(size) <= MAX_NUMBER_DIGITS:
             sizes[number] = int(size)
         else:
-            sizes[number] = parse_number(size, f"size for message {number}")
+            sizes[number] = parse_number(size, says.SIZE_OF(number=number))
     return sizes
 
 
@@ -254,7 +253,7 @@ class POP3Client:
             if event is not pop3.NEED_DATA:
                 assert not isinstance(event, type)
                 if self._trace is not None and not isinstance(event, pop3.MessageData):
-                    self._trace("S: " + _describe(event))
+                    self._trace(f"S: {_describe(event)}")
                 return event
             self._core.receive_data(self._transport.recv())
 
@@ -263,7 +262,9 @@ class POP3Client:
         if isinstance(event, pop3.Err):
             raise ServerError(event.text, code=event.code, command=command)
         if not isinstance(event, pop3.Ok):
-            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+            raise RemoteProtocolError(
+                says.UNEXPECTED_REPLY(command=command, reply=_describe(event))
+            )
         return event
 
     def _expect_listing(self, command: str) -> pop3.Listing:
@@ -271,7 +272,9 @@ class POP3Client:
         if isinstance(event, pop3.Err):
             raise ServerError(event.text, code=event.code, command=command)
         if not isinstance(event, pop3.Listing):
-            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+            raise RemoteProtocolError(
+                says.UNEXPECTED_REPLY(command=command, reply=_describe(event))
+            )
         return event
 
     def simple(self, command: str, *args: str) -> pop3.Ok:
@@ -286,7 +289,7 @@ class POP3Client:
         if isinstance(event, pop3.Err):
             raise ServerError(event.text, code=event.code, command="connect")
         if not isinstance(event, pop3.Greeting):
-            raise RemoteProtocolError(f"the server did not greet: {_describe(event)}")
+            raise RemoteProtocolError(says.NO_GREETING(reply=_describe(event)))
         self.greeting = event
         return event
 
@@ -298,17 +301,14 @@ class POP3Client:
             self.capabilities = None
             return None
         if not isinstance(event, pop3.Listing):
-            raise RemoteProtocolError(f"unexpected reply to CAPA: {_describe(event)}")
+            raise RemoteProtocolError(says.UNEXPECTED_REPLY(command="CAPA", reply=_describe(event)))
         self.capabilities = parse_capabilities(event.lines)
         return self.capabilities
 
     def starttls(self, host: str) -> None:
         """Upgrade with STLS; refuses (never falls back) when the server does not offer it."""
         if self.capabilities is None or not self.capabilities.has("STLS"):
-            raise ConfigError(
-                "the server does not offer STARTTLS (STLS); popgui will not fall back to an "
-                "unencrypted connection. Choose TLS or, if you accept the risk, no security."
-            )
+            raise ConfigError(says.NO_STARTTLS())
         self.simple("STLS")
         self._transport.start_tls(host, prelude=_stls_prelude)
         self.capa()  # capabilities may change once encrypted (RFC 2595)
@@ -392,12 +392,14 @@ class POP3Client:
                 error = ServerError(reply.text, code=reply.code, command=command)
                 raise _login_error(error, "USER")
             if not isinstance(reply, pop3.Ok):
-                raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(reply)}")
+                unexpected = says.UNEXPECTED_REPLY(command=command, reply=_describe(reply))
+                raise RemoteProtocolError(unexpected)
         capabilities = replies[2]
         if isinstance(capabilities, pop3.Listing):
             self.capabilities = parse_capabilities(capabilities.lines)
         elif not isinstance(capabilities, pop3.Err):
-            raise RemoteProtocolError(f"unexpected reply to CAPA: {_describe(capabilities)}")
+            unexpected = says.UNEXPECTED_REPLY(command="CAPA", reply=_describe(capabilities))
+            raise RemoteProtocolError(unexpected)
         self.mechanism = "USER"
         self._uidl_ahead = uidl_ahead
         return "USER"
@@ -411,7 +413,7 @@ class POP3Client:
         if method in ("USER", "APOP"):
             return method
         if method not in sasl.MECHANISMS:
-            raise ConfigError(f"unknown authentication method {method!r}")
+            raise ConfigError(says.UNKNOWN_METHOD(method=repr(method)))
         return method
 
     def _choose_oauth(self) -> str:
@@ -422,10 +424,7 @@ class POP3Client:
             return "XOAUTH2"
         chosen = sasl.choose_oauth(offered)
         if chosen is None:
-            raise ConfigError(
-                "the server offers no OAuth2 login (OAUTHBEARER or XOAUTH2); it offers "
-                f"{', '.join(offered)}: choose a password method for this account"
-            )
+            raise ConfigError(says.NO_OAUTH(offered=", ".join(offered)))
         return chosen
 
     def _choose_auto(self) -> str:
@@ -444,16 +443,19 @@ class POP3Client:
     def _login_apop(self, user: str, secret: str) -> None:
         timestamp = self.greeting.timestamp if self.greeting is not None else None
         if not timestamp:
-            raise ConfigError("the server does not offer APOP (its greeting has no timestamp)")
+            raise ConfigError(says.NO_APOP())
         self._send("APOP", user, apop_digest(timestamp, secret), shown=f"APOP {user} ********")
         self._expect_ok("APOP")
 
     def _login_sasl(self, name: str, user: str, secret: str) -> None:
         offered = self.capabilities.sasl if self.capabilities is not None else ()
         if offered and name not in offered:
-            why = sasl.explain_unsupported(name) or ""
+            why = sasl.explain_unsupported(name)
+            listed = ", ".join(offered)
             raise ConfigError(
-                f"the server does not offer {name}; it offers {', '.join(offered)}. {why}".strip()
+                says.METHOD_NOT_OFFERED(method=name, offered=listed)
+                if why is None
+                else says.METHOD_NOT_OFFERED_WHY(method=name, offered=listed, why=why)
             )
         try:
             self._authenticate(name, user, secret, one_line=True)
@@ -493,9 +495,8 @@ class POP3Client:
             if isinstance(event, pop3.Continuation):
                 challenge = _unb64(event.data)
                 if held is not None and challenge:
-                    raise RemoteProtocolError(
-                        f"{mechanism.name}: the server's first challenge must be empty"
-                    )
+                    empty = says.FIRST_CHALLENGE_NOT_EMPTY(mechanism=mechanism.name)
+                    raise RemoteProtocolError(empty)
                 answer = mechanism.respond(challenge) if held is None else held
                 held, challenged = None, True
                 data = self._core.send_auth_response(_b64(answer))
@@ -504,28 +505,29 @@ class POP3Client:
                 self._transport.send(data)
             elif isinstance(event, pop3.Ok):
                 if held is not None:
-                    raise RemoteProtocolError(
-                        f"{mechanism.name}: the server accepted the login before it was sent"
-                    )
+                    raise RemoteProtocolError(says.ACCEPTED_EARLY(mechanism=mechanism.name))
                 mechanism.verify_final(None)
                 return
             elif isinstance(event, pop3.Err):
                 error = ServerError(event.text, code=event.code, command="AUTH")
                 if mechanism.failure is not None and not error.is_temporary:
-                    raise CredentialsError(f"{mechanism.failure} ({event.text})".strip())
+                    failure = mechanism.failure
+                    raise CredentialsError(
+                        says.REFUSED_WITH_REPLY(failure=failure, reply=event.text)
+                    )
                 if retry_two_step and not challenged and not error.is_temporary:
                     raise _OneLineRefusedError
                 raise error
             else:
-                raise RemoteProtocolError(f"unexpected reply during AUTH: {_describe(event)}")
+                raise RemoteProtocolError(says.UNEXPECTED_IN_AUTH(reply=_describe(event)))
 
     # -- transaction ------------------------------------------------------------------------
 
     def stat(self) -> tuple[int, int]:
         words = self.simple("STAT").text.split()
         if len(words) < 2:
-            raise RemoteProtocolError("the server sent a malformed STAT reply")
-        return parse_number(words[0], "STAT count"), parse_number(words[1], "STAT size")
+            raise RemoteProtocolError(says.MALFORMED_STAT())
+        return parse_number(words[0], says.STAT_COUNT()), parse_number(words[1], says.STAT_SIZE())
 
     def uidl(self) -> dict[int, str] | None:
         """Message number → unique id, or None when the server has no UIDL."""
@@ -556,7 +558,9 @@ class POP3Client:
         if isinstance(listing, pop3.Err):
             raise ServerError(listing.text, code=listing.code, command="LIST")
         if not isinstance(listing, pop3.Listing):
-            raise RemoteProtocolError(f"unexpected reply to LIST: {_describe(listing)}")
+            raise RemoteProtocolError(
+                says.UNEXPECTED_REPLY(command="LIST", reply=_describe(listing))
+            )
         return parse_list(listing.lines), uids
 
     def list_sizes(self) -> dict[int, int]:
@@ -625,7 +629,9 @@ class POP3Client:
             on_refused(number, ServerError(event.text, code=event.code, command=command))
             return
         if not isinstance(event, pop3.MessageStart):
-            raise RemoteProtocolError(f"unexpected reply to {command}: {_describe(event)}")
+            raise RemoteProtocolError(
+                says.UNEXPECTED_REPLY(command=command, reply=_describe(event))
+            )
         sink.begin(number)
         if self._trace is not None:
             self._receive_body_traced(number, sink)
@@ -646,7 +652,7 @@ class POP3Client:
             elif event is pop3.NEED_DATA:
                 core.receive_data(recv())
             else:
-                raise RemoteProtocolError(f"unexpected event inside a message: {_describe(event)}")
+                raise RemoteProtocolError(says.UNEXPECTED_IN_MESSAGE(event=_describe(event)))
 
     def _receive_body_traced(self, number: int, sink: MessageSink) -> None:
         while True:
@@ -657,7 +663,7 @@ class POP3Client:
                 sink.end(number)
                 return
             else:
-                raise RemoteProtocolError(f"unexpected event inside a message: {_describe(event)}")
+                raise RemoteProtocolError(says.UNEXPECTED_IN_MESSAGE(event=_describe(event)))
 
     def delete_many(self, numbers: Iterable[int]) -> list[int]:
         """DELE each message (pipelined when allowed); returns those the server marked.
@@ -681,7 +687,9 @@ class POP3Client:
             if isinstance(event, pop3.Ok):
                 marked.append(number)
             elif not isinstance(event, pop3.Err):
-                raise RemoteProtocolError(f"unexpected reply to DELE: {_describe(event)}")
+                raise RemoteProtocolError(
+                    says.UNEXPECTED_REPLY(command="DELE", reply=_describe(event))
+                )
         return marked
 
 
@@ -690,7 +698,7 @@ def _uidl_lines_of(event: pop3.Event | None) -> tuple[bytes, ...] | None:
     if isinstance(event, pop3.Err):
         return None
     if not isinstance(event, pop3.Listing):
-        raise RemoteProtocolError(f"unexpected reply to UIDL: {_describe(event)}")
+        raise RemoteProtocolError(says.UNEXPECTED_REPLY(command="UIDL", reply=_describe(event)))
     return event.lines
 
 
@@ -698,10 +706,15 @@ def _parsed_uidl(lines: tuple[bytes, ...] | None) -> dict[int, str] | None:
     return None if lines is None else parse_uidl(lines)
 
 
-def _no_usable_method(offered: Iterable[str]) -> str:
+def _no_usable_method(offered: Iterable[str]) -> Sentence:
     """Why none of the server's login methods can be used, with what each one is."""
-    reasons = [sasl.explain_unsupported(name) or f"{name} is not supported" for name in offered]
-    return "the server offers no login method popgui can use: " + "; ".join(reasons)
+    reasons = [
+        sasl.explain_unsupported(name) or says.NOT_SUPPORTED(method=name) for name in offered
+    ]
+    joined = reasons[-1]
+    for reason in reversed(reasons[:-1]):
+        joined = says.SEMICOLONS(first=reason, rest=joined)
+    return says.NO_USABLE_METHOD(reasons=joined)
 
 
 def _stls_prelude(probe: Transport) -> None:
@@ -715,14 +728,9 @@ def _login_error(error: ServerError, method: str) -> Exception:
     """A refused login is a credentials problem unless the server says 'try later'."""
     if error.is_temporary:
         return error
-    check = (
-        "the OAuth2 access token may have expired or been revoked, or belong to another user"
-        if method in sasl.OAUTH_ORDER
-        else "check the user name and password"
-    )
-    return CredentialsError(
-        f"the server refused the login ({error.text or 'no reason given'}); {check}"
-    )
+    check = says.CHECK_TOKEN() if method in sasl.OAUTH_ORDER else says.CHECK_PASSWORD()
+    reply = error.text or says.NO_REASON()
+    return CredentialsError(says.LOGIN_REFUSED(reply=reply, check=check))
 
 
 def _b64(data: bytes) -> str:
@@ -733,12 +741,12 @@ def _unb64(text: str) -> bytes:
     try:
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as error:
-        raise RemoteProtocolError("the server sent a malformed authentication challenge") from error
+        raise RemoteProtocolError(says.MALFORMED_CHALLENGE()) from error
 
 
-def _describe(event: object) -> str:
+def _describe(event: object) -> str | Sentence:
     if isinstance(event, pop3.Listing):
-        return f"+OK {event.text} ({len(event.lines)} lines)"
+        return says.LISTING_REPLY(reply=f"+OK {event.text}", count=len(event.lines))
     if isinstance(event, pop3.Ok | pop3.MessageStart):
         return f"+OK {event.text}"
     if isinstance(event, pop3.Err):

@@ -49,6 +49,8 @@ from types import TracebackType
 from typing import Final, Literal
 
 from popgui.catalog import Sentence
+from popgui.catalog import certificates as certificate_says
+from popgui.catalog import network as says
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.errors import (
     CancelledError,
@@ -128,9 +130,8 @@ def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"the CA certificate file {ca_file} could not be read: {_os_reason(exc)}"
-            ) from exc
+            reason = _os_reason(exc)
+            raise ConfigError(says.CA_FILE_UNREADABLE(path=ca_file, reason=reason)) from exc
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
@@ -243,7 +244,7 @@ class Transport:
         send STLS, read +OK). Without it the CertificateError gives the reason but no details.
         """
         if self.is_tls:
-            raise LocalProtocolError("the connection is already encrypted")
+            raise LocalProtocolError(says.ALREADY_ENCRYPTED())
         self._handshake(check_host(host) if host else self._host, prelude, immediate=False)
 
     # ---- I/O
@@ -256,14 +257,11 @@ class Transport:
                 self._fit_timeout(sock, self._timeout)
                 sock.sendall(data)
             except TimeoutError as exc:
-                raise self._failure(
-                    f"the server at {self._where} did not accept data within "
-                    f"{seconds(self._timeout)}"
-                ) from exc
+                stalled = says.SEND_STALLED(place=self._where, seconds=seconds(self._timeout))
+                raise self._failure(stalled) from exc
             except (OSError, ValueError) as exc:
-                raise self._failure(
-                    f"connection lost while sending to {self._where}: {_os_reason(exc)}"
-                ) from exc
+                lost = says.SEND_LOST(place=self._where, reason=_os_reason(exc))
+                raise self._failure(lost) from exc
 
     def recv(self, max_bytes: int = DEFAULT_RECV_SIZE) -> bytes:
         """Up to ``max_bytes`` bytes as soon as some arrive; b"" when the server closed.
@@ -294,9 +292,8 @@ class Transport:
             except TimeoutError:
                 continue  # the socket's timeout may be a little shorter than the budget
             except (OSError, ValueError) as exc:
-                raise self._failure(
-                    f"connection lost while receiving from {self._where}: {_os_reason(exc)}"
-                ) from exc
+                lost = says.RECEIVE_LOST(place=self._where, reason=_os_reason(exc))
+                raise self._failure(lost) from exc
             finally:
                 self._waited += time.monotonic() - started
 
@@ -319,12 +316,14 @@ class Transport:
         self._waited = 0.0
         self._window_bytes = 0
 
-    def _too_slow(self) -> str:
+    def _too_slow(self) -> Sentence:
         if self._window_bytes == 0:
-            return f"the server at {self._where} did not answer within {seconds(self._timeout)}"
-        return (
-            f"the server at {self._where} is sending too slowly: {self._window_bytes} octets in "
-            f"{seconds(self._timeout)} of waiting, popgui needs {PROGRESS_BYTES}"
+            return says.SILENT(place=self._where, seconds=seconds(self._timeout))
+        return says.TOO_SLOW(
+            place=self._where,
+            received=self._window_bytes,
+            seconds=seconds(self._timeout),
+            needed=PROGRESS_BYTES,
         )
 
     def close(self) -> None:
@@ -419,10 +418,10 @@ class Transport:
 
     def _closed_error(self) -> PopguiError:
         if self._cancel is not None and self._cancel.cancelled:
-            return CancelledError("cancelled")
-        return NetworkError(f"the connection to {self._where} is closed")
+            return CancelledError(says.CANCELLED())
+        return NetworkError(says.CLOSED(place=self._where))
 
-    def _failure(self, message: str) -> PopguiError:
+    def _failure(self, message: Sentence) -> PopguiError:
         """The error for a failed I/O call: our own close (cancel) wins over what it caused."""
         if self._closed:
             return self._closed_error()
@@ -456,20 +455,14 @@ class Transport:
                 except ssl.SSLCertVerificationError as exc:
                     cert_error = exc
                 except TimeoutError as exc:
-                    raise self._failure(
-                        f"the server at {self._where} did not answer within "
-                        f"{seconds(self._timeout)}"
-                    ) from exc
+                    silent = says.SILENT(place=self._where, seconds=seconds(self._timeout))
+                    raise self._failure(silent) from exc
                 except ssl.SSLError as exc:
-                    raise self._failure(
-                        f"could not establish a secure connection with {self._where}: "
-                        f"{_tls_failure_reason(exc)}"
-                    ) from exc
+                    reason = _tls_failure_reason(exc)
+                    raise self._failure(says.TLS_FAILED(place=self._where, reason=reason)) from exc
                 except (OSError, ValueError) as exc:
-                    raise self._failure(
-                        f"connection lost during the TLS handshake with {self._where}: "
-                        f"{_os_reason(exc)}"
-                    ) from exc
+                    lost = says.TLS_LOST(place=self._where, reason=_os_reason(exc))
+                    raise self._failure(lost) from exc
         except BaseException:
             self.close()
             raise
@@ -477,7 +470,7 @@ class Transport:
             self.close()
             presented = self._fetch_certificate(server_name, prelude, immediate=immediate)
             if self._cancel is not None and self._cancel.cancelled:
-                raise CancelledError("cancelled") from cert_error
+                raise CancelledError(says.CANCELLED()) from cert_error
             raise certificate_refused(cert_error, self._where, server_name, presented)
         if pin:
             self._check_pin(pin, der)
@@ -487,16 +480,19 @@ class Transport:
         if der is None:
             self.close()
             raise CertificateError(
-                f"the server at {self._where} presented no certificate", pinned_fingerprint=pin
+                certificate_says.NO_CERTIFICATE(place=self._where), pinned_fingerprint=pin
             )
         if certificate_fingerprint(der) == pin:
             return
         presented = decode_certificate(der)
         self.close()
+        changed = certificate_says.CHANGED(
+            changed=certificate_says.CHANGED_SHORT(place=self._where),
+            pinned=pin,
+            presented=presented.fingerprint,
+        )
         raise CertificateError(
-            f"the certificate of {self._where} has changed since you chose to trust it. "
-            "Someone may be intercepting the connection, or the server has a new certificate. "
-            f"Trusted fingerprint: {pin}. Presented fingerprint: {presented.fingerprint}.",
+            changed,
             **presented.details(),
             pinned_fingerprint=pin,
         )
@@ -540,12 +536,12 @@ class Transport:
 
 def _check_security(security: str) -> None:
     if security not in _SECURITIES:
-        raise ConfigError(f"unknown security setting {security!r}: use tls, starttls or none")
+        raise ConfigError(says.UNKNOWN_SECURITY(security=repr(security)))
 
 
 def _os_reason(exc: BaseException) -> str | Sentence:
     if isinstance(exc, ssl.SSLError):
-        return f"TLS error ({exc.reason or exc})"
+        return says.TLS_ERROR(detail=exc.reason or str(exc))
     return os_reason(exc)
 
 
@@ -558,18 +554,14 @@ _NO_COMMON_CIPHER: Final = frozenset(
 )
 
 
-def _tls_failure_reason(exc: ssl.SSLError) -> str:
-
+def _tls_failure_reason(exc: ssl.SSLError) -> Sentence:
     reason = exc.reason or ""
     if reason in _OLD_PROTOCOL:
-        return "the server does not offer TLS 1.2 or newer, which popgui requires"
+        return says.TLS_TOO_OLD()
     if reason in _NOT_TLS:
-        return (
-            "the server did not answer in TLS; check the port and the security setting "
-            "(POP3 uses implicit TLS on port 995 and STARTTLS on port 110)"
-        )
+        return says.NOT_TLS()
     if reason in _NO_COMMON_CIPHER:
-        return "the server and popgui have no encryption method in common"
+        return says.NO_COMMON_CIPHER()
     if isinstance(exc, ssl.SSLEOFError) or reason == "UNEXPECTED_EOF_WHILE_READING":
-        return "the server closed the connection during the TLS handshake"
-    return f"TLS error ({reason or exc})"
+        return says.TLS_CLOSED()
+    return says.TLS_ERROR(detail=reason or str(exc))

@@ -40,6 +40,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
+from popgui.catalog import Message, Sentence
+from popgui.catalog import protocol as says
 from popgui.errors import LocalProtocolError, RemoteProtocolError
 
 __all__ = [
@@ -195,7 +197,7 @@ class _Arg(enum.Enum):
 class _CommandSpec:
     """One row of the command table: arguments, the reply it asks for, the state it enters."""
 
-    args: tuple[tuple[_Arg, str], ...]
+    args: tuple[tuple[_Arg, Message], ...]
     optional: int  # how many trailing arguments may be left out
     expect: _Expect
     enters: ClientState
@@ -203,13 +205,17 @@ class _CommandSpec:
 
 _COMMANDS: Final[dict[str, _CommandSpec]] = {
     "HELO": _CommandSpec(
-        ((_Arg.WORD, "user name"), (_Arg.WORD, "password")),
+        ((_Arg.WORD, says.THE_USER_NAME), (_Arg.WORD, says.THE_PASSWORD)),
         0,
         _Expect.COUNT,
         ClientState.NMBR,
     ),
-    "FOLD": _CommandSpec(((_Arg.STRING, "mailbox name"),), 0, _Expect.COUNT, ClientState.NMBR),
-    "READ": _CommandSpec(((_Arg.NUMBER, "message number"),), 1, _Expect.LENGTH, ClientState.SIZE),
+    "FOLD": _CommandSpec(
+        ((_Arg.STRING, says.THE_MAILBOX_NAME),), 0, _Expect.COUNT, ClientState.NMBR
+    ),
+    "READ": _CommandSpec(
+        ((_Arg.NUMBER, says.THE_MESSAGE_NUMBER),), 1, _Expect.LENGTH, ClientState.SIZE
+    ),
     "RETR": _CommandSpec((), 0, _Expect.DATA, ClientState.XFER),
     "ACKS": _CommandSpec((), 0, _Expect.LENGTH, ClientState.SIZE),
     "ACKD": _CommandSpec((), 0, _Expect.LENGTH, ClientState.SIZE),
@@ -236,7 +242,7 @@ _REPLY: Final = re.compile(
 _DIGITS: Final = re.compile(r"[0-9]+")
 
 
-def _quote(value: str, kind: _Arg, what: str) -> str:
+def _quote(value: str, kind: _Arg, what: Message) -> str:
     """Check one argument and apply RFC 937 quoting (``\\`` before a space or a backslash).
 
     Control characters are refused rather than quoted: a CR or LF would end the command early
@@ -244,12 +250,12 @@ def _quote(value: str, kind: _Arg, what: str) -> str:
     the error, since it may be a password.
     """
     if not value:
-        raise LocalProtocolError(f"the {what} is empty")
+        raise LocalProtocolError(says.VALUE_EMPTY(what=what()))
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise LocalProtocolError(f"the {what} contains a control character (CR, LF, NUL...)")
+        raise LocalProtocolError(says.VALUE_CONTROL(what=what()))
     if kind is _Arg.NUMBER:
         if not _DIGITS.fullmatch(value):
-            raise LocalProtocolError(f"the {what} must be a decimal number")
+            raise LocalProtocolError(says.VALUE_NOT_NUMBER(what=what()))
         return value
     return value.replace("\\", "\\\\").replace(" ", "\\ ")
 
@@ -262,12 +268,12 @@ def _format_command(name: str, spec: _CommandSpec, args: tuple[str, ...]) -> byt
     """
     most = len(spec.args)
     if not most - spec.optional <= len(args) <= most:
-        raise LocalProtocolError(f"{name} takes {most} argument(s), got {len(args)}")
+        raise LocalProtocolError(says.POP2_ARGUMENT_COUNT(command=name, most=most, given=len(args)))
     quoted = (_quote(arg, kind, what) for arg, (kind, what) in zip(args, spec.args, strict=False))
     fields = [name, *quoted]
     line = (" ".join(fields) + "\r\n").encode("utf-8")
     if len(line) > MAX_COMMAND_LINE:
-        raise LocalProtocolError(f"the {name} command is longer than {MAX_COMMAND_LINE} octets")
+        raise LocalProtocolError(says.POP2_COMMAND_TOO_LONG(command=name, limit=MAX_COMMAND_LINE))
     return line
 
 
@@ -276,20 +282,29 @@ def _describe(line: bytes | bytearray) -> str:
     return repr(bytes(line[:60])) + ("..." if len(line) > 60 else "")
 
 
+def _wanted(expect: _Expect | None) -> str | Sentence:
+    """What a reply should have been, for an error: a reply sign, or words for the others."""
+    if expect is None:
+        return says.NOTHING_EXPECTED()
+    if expect is _Expect.GREETING:
+        return says.GREETING_EXPECTED()
+    if expect is _Expect.DATA:
+        return says.DATA_EXPECTED()
+    return str(expect.value)
+
+
 def _parse_reply(line: bytes) -> tuple[str, int | None, str]:
     """Split a reply line (without CRLF) into its kind (``+ - # =``), number and text."""
     match = _REPLY.fullmatch(line)
     if match is None:
         if line.startswith((b"+OK", b"-ERR")):
-            raise RemoteProtocolError("the server speaks POP3, not POP2 (wrong port?)")
-        raise RemoteProtocolError(
-            f"the server sent something that is not a POP2 reply: {_describe(line)}"
-        )
+            raise RemoteProtocolError(says.SPEAKS_POP3())
+        raise RemoteProtocolError(says.NOT_POP2(line=_describe(line)))
     if match["sign"] is not None:
         return match["sign"].decode(), None, (match["stext"] or b"").decode("utf-8", "replace")
     text = (match["ntext"] or b"").decode("utf-8", "replace")
     if len(match["num"]) > MAX_NUMBER_DIGITS:
-        raise RemoteProtocolError(f"the server sent an implausible number: {_describe(line)}")
+        raise RemoteProtocolError(says.IMPLAUSIBLE_POP2_NUMBER(line=_describe(line)))
     return match["kind"].decode(), int(match["num"]), text
 
 
@@ -310,7 +325,7 @@ class POP2Connection:
         self._command = "the connection"  # what the pending reply answers, for messages
         self._buffer = bytearray()
         self._eof = False
-        self._failure = ""  # why the connection is in ERROR
+        self._failure: str | Sentence = ""  # why the connection is in ERROR
         self._broken = False  # the server broke the protocol: next_event() raises from now on
         self._length = 0  # the last =n
         self._remaining = 0  # octets of the message still to come
@@ -338,7 +353,7 @@ class POP2Connection:
         name = command.upper()
         spec = _COMMANDS.get(name)
         if spec is None:
-            raise LocalProtocolError(f"{command!r} is not a POP2 command")
+            raise LocalProtocolError(says.NOT_POP2_COMMAND(command=repr(command)))
         self._check_can_send(name)
         line = _format_command(name, spec, args)
         self._state = spec.enters
@@ -356,7 +371,7 @@ class POP2Connection:
         error matters.
         """
         if self._eof and data:
-            raise LocalProtocolError("data received after the end of the stream")
+            raise LocalProtocolError(says.DATA_AFTER_END())
         if self._broken:
             return
         if data:
@@ -372,11 +387,11 @@ class POP2Connection:
         :class:`~popgui.errors.RemoteProtocolError` every call raises it again.
         """
         if self._broken:
-            raise RemoteProtocolError(f"the POP2 connection is unusable: {self._failure}")
+            raise RemoteProtocolError(says.POP2_UNUSABLE(error=self._failure))
         try:
             return self._next_event()
         except RemoteProtocolError as exc:
-            self._fail(str(exc))
+            self._fail(exc.sentence or str(exc))
             self._broken = True
             raise
 
@@ -385,20 +400,17 @@ class POP2Connection:
     def _check_can_send(self, name: str) -> None:
         """Refuse a command the server would answer with ``-`` and a close."""
         if self._state is ClientState.ERROR:
-            raise LocalProtocolError(f"the POP2 connection is unusable: {self._failure}")
+            raise LocalProtocolError(says.POP2_UNUSABLE(error=self._failure))
         if self._expect is not None:
-            raise LocalProtocolError(
-                f"cannot send {name}: the reply to {self._command} is still pending "
-                "(POP2 has no pipelining)"
-            )
+            raise LocalProtocolError(says.POP2_PENDING(command=name, last=self._command))
         if name not in _LEGAL[self._state]:
-            raise LocalProtocolError(f"{name} is not allowed in POP2 state {self._state.value}")
+            raise LocalProtocolError(says.POP2_NOT_IN_STATE(command=name, state=self._state.value))
         if name == "RETR" and self._length == 0:
-            raise LocalProtocolError("RETR after =0: there is no message to retrieve")
+            raise LocalProtocolError(says.RETR_NOTHING())
 
     # -- receiving -------------------------------------------------------------------------
 
-    def _fail(self, reason: str) -> None:
+    def _fail(self, reason: str | Sentence) -> None:
         self._state = ClientState.ERROR
         self._expect = None
         self._failure = reason
@@ -412,9 +424,7 @@ class POP2Connection:
         line = self._take_line()
         if line is None:
             if self._eof:
-                raise RemoteProtocolError(
-                    f"the server closed the connection instead of answering {self._command}"
-                )
+                raise RemoteProtocolError(says.CLOSED_INSTEAD(command=self._command))
             return NEED_DATA
         return self._reply_event(line)
 
@@ -426,11 +436,11 @@ class POP2Connection:
         """
         if self._buffer:
             unasked = _describe(self._buffer)
-            raise RemoteProtocolError(f"the server sent data nobody asked for: {unasked}")
+            raise RemoteProtocolError(says.DATA_NOBODY_ASKED(data=unasked))
         if not self._eof:
             return NEED_DATA
         if self._state not in (ClientState.EXIT, ClientState.ERROR):
-            self._fail("the server closed the connection")
+            self._fail(says.POP2_CLOSED())
         return ConnectionClosed()
 
     def _take_line(self) -> bytes | None:
@@ -438,12 +448,12 @@ class POP2Connection:
         end = self._buffer.find(b"\n", 0, self._max_line)
         if end < 0:
             if len(self._buffer) >= self._max_line:
-                raise RemoteProtocolError(f"a reply line is longer than {self._max_line} octets")
+                raise RemoteProtocolError(says.REPLY_TOO_LONG(limit=self._max_line))
             return None
         line = bytes(self._buffer[: end + 1])
         del self._buffer[: end + 1]
         if not line.endswith(b"\r\n") or b"\r" in line[:-2]:
-            raise RemoteProtocolError(f"a reply line does not end in CRLF: {_describe(line)}")
+            raise RemoteProtocolError(says.NO_CRLF(line=_describe(line)))
         return line[:-2]
 
     def _reply_event(self, line: bytes) -> Event:
@@ -452,7 +462,7 @@ class POP2Connection:
         expect = self._expect
         self._expect = None
         if kind == "-":
-            self._fail(f"the server refused {self._command}: {text}")
+            self._fail(says.POP2_REFUSED(command=self._command, reply=text))
             return Err(text)
         if expect is _Expect.GREETING and kind == "+":
             return Greeting(text)
@@ -460,18 +470,17 @@ class POP2Connection:
             return Ok(text)
         if expect is _Expect.COUNT and kind == "#" and number is not None:
             if number > MAX_MESSAGE_COUNT:
-                raise RemoteProtocolError(
-                    f"the server announced {number} messages, more than popgui believes "
-                    f"({MAX_MESSAGE_COUNT})"
-                )
+                too_many = says.TOO_MANY_MESSAGES(count=number, limit=MAX_MESSAGE_COUNT)
+                raise RemoteProtocolError(too_many)
             return Count(number, text)
         if expect is _Expect.LENGTH and kind == "=" and number is not None:
             self._length = number
             return Length(number, text)
-        wanted = expect.value if expect is not None else "nothing"
-        raise RemoteProtocolError(
-            f"the server answered {self._command} with {_describe(line)}; expected {wanted}"
+        wanted = _wanted(expect)
+        unexpected = says.POP2_UNEXPECTED(
+            command=self._command, line=_describe(line), wanted=wanted
         )
+        raise RemoteProtocolError(unexpected)
 
     def _data_event(self) -> Event | NeedData:
         """Hand out the message body: exactly the announced number of octets, then the end."""
@@ -488,7 +497,5 @@ class POP2Connection:
             self._remaining -= take
             return MessageData(chunk)
         if self._eof:
-            raise RemoteProtocolError(
-                f"the connection closed {self._remaining} octets before the end of the message"
-            )
+            raise RemoteProtocolError(says.CLOSED_EARLY(remaining=self._remaining))
         return NEED_DATA

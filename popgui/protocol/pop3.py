@@ -38,6 +38,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal, NoReturn, TypeAlias
 
+from popgui.catalog import Sentence
+from popgui.catalog import protocol as says
 from popgui.errors import LocalProtocolError, RemoteProtocolError
 
 __all__ = [
@@ -336,20 +338,23 @@ def _apop_timestamp(raw: bytes) -> str | None:
 def _validate_args(name: str, spec: _Command, args: tuple[str, ...]) -> None:
     """Refuse what would change the meaning of the command line (injection, bad numbers)."""
     if len(args) not in spec.replies:
-        counts = " or ".join(str(n) for n in sorted(spec.replies))
-        raise LocalProtocolError(f"{name} takes {counts} argument(s), not {len(args)}")
+        *others, last = sorted(spec.replies)
+        counts: str | Sentence = str(last)
+        for count in reversed(others):
+            counts = says.EITHER(first=count, second=counts)
+        raise LocalProtocolError(says.ARGUMENT_COUNT(command=name, counts=counts, given=len(args)))
     for index, arg in enumerate(args):
         if not isinstance(arg, str):
-            raise LocalProtocolError(f"{name} arguments must be text")
+            raise LocalProtocolError(says.ARGUMENTS_TEXT(command=name))
         if not arg:
-            raise LocalProtocolError(f"{name} arguments must not be empty")
+            raise LocalProtocolError(says.ARGUMENTS_EMPTY(command=name))
         if "\r" in arg or "\n" in arg or "\0" in arg:
-            raise LocalProtocolError(f"{name} arguments must not contain CR, LF or NUL")
+            raise LocalProtocolError(says.ARGUMENTS_CONTROL(command=name))
         spaces_ok = spec.free_last and index == len(args) - 1
         if not spaces_ok and (" " in arg or "\t" in arg):
-            raise LocalProtocolError(f"{name} arguments must not contain spaces")
+            raise LocalProtocolError(says.ARGUMENTS_SPACES(command=name))
         if spec.numeric and not (arg.isascii() and arg.isdigit()):
-            raise LocalProtocolError(f"{name} takes message numbers, not {arg!r}")
+            raise LocalProtocolError(says.ARGUMENTS_NUMBERS(command=name, value=repr(arg)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,7 +380,7 @@ class POP3Connection:
         self._pos = 0  # consumed prefix of _buf (compacted lazily in receive_data)
         self._scan = 0  # where to resume looking for LF in a partial status line
         self._eof = False
-        self._error = ""
+        self._error: str | Sentence = ""
         self._listing: _PartialListing | None = None
         self._in_message = False
         self._line_start = False  # in a message: the next byte starts a line
@@ -401,12 +406,12 @@ class POP3Connection:
         name = command.upper()
         spec = _COMMANDS.get(name)
         if spec is None:
-            raise LocalProtocolError(f"unknown or unsupported POP3 command {command!r}")
+            raise LocalProtocolError(says.UNKNOWN_COMMAND(command=repr(command)))
         self._check_can_send(name, spec)
         _validate_args(name, spec, args)
         line = " ".join((name, *args)).encode("utf-8") + b"\r\n"
         if len(line) > MAX_COMMAND_LINE:
-            raise LocalProtocolError(f"{name} command line exceeds {MAX_COMMAND_LINE} octets")
+            raise LocalProtocolError(says.COMMAND_TOO_LONG(command=name, limit=MAX_COMMAND_LINE))
         self._queue.append(_EXPECTED[name, len(args)])
         if spec.on_ok is not None:
             self._projected = spec.on_ok
@@ -419,26 +424,27 @@ class POP3Connection:
         """
         self._check_usable()
         if not self._queue or self._queue[0].command != "AUTH" or self._challenges < 1:
-            raise LocalProtocolError("no AUTH challenge is waiting for a response")
+            raise LocalProtocolError(says.NO_CHALLENGE())
         if not data.isascii() or "\r" in data or "\n" in data or "\0" in data:
-            raise LocalProtocolError("a SASL response must be ASCII without CR, LF or NUL")
+            raise LocalProtocolError(says.BAD_SASL_RESPONSE())
         self._challenges -= 1
         return data.encode("ascii") + b"\r\n"
 
     def _check_usable(self) -> None:
         if self._state is State.ERROR:
-            raise LocalProtocolError(f"connection unusable after a protocol error: {self._error}")
+            raise LocalProtocolError(says.UNUSABLE(error=self._error))
 
     def _check_can_send(self, name: str, spec: _Command) -> None:
         """Refuse a command the state (as it will be once the queue succeeds) does not allow."""
         self._check_usable()
         if self._state is State.GREETING:
-            raise LocalProtocolError(f"{name} sent before the server greeting")
+            raise LocalProtocolError(says.BEFORE_GREETING(command=name))
         if self._queue and self._queue[-1].spec.exclusive:
             last = self._queue[-1].command
-            raise LocalProtocolError(f"{name} sent while waiting for the reply to {last}")
+            raise LocalProtocolError(says.WHILE_WAITING(command=name, last=last))
         if self._projected not in spec.states:
-            raise LocalProtocolError(f"{name} is not allowed in the {self._projected.name} state")
+            state = self._projected.name
+            raise LocalProtocolError(says.NOT_IN_STATE(command=name, state=state))
 
     # -- receiving -------------------------------------------------------------------------
 
@@ -453,7 +459,7 @@ class POP3Connection:
             self._eof = True
             return
         if self._eof:
-            raise LocalProtocolError("data received after the connection was closed")
+            raise LocalProtocolError(says.DATA_AFTER_CLOSE())
         self._compact()
         self._buf += data
 
@@ -468,7 +474,7 @@ class POP3Connection:
     def next_event(self) -> Event | NeedData:
         """Parse the next event from the buffered bytes, or return NEED_DATA."""
         if self._state is State.ERROR:
-            raise RemoteProtocolError(f"connection unusable after a protocol error: {self._error}")
+            raise RemoteProtocolError(says.UNUSABLE(error=self._error))
         if self._in_message:
             return self._message_event()
         if self._listing is not None:
@@ -477,28 +483,28 @@ class POP3Connection:
             return self._idle_event()
         line = self._read_line()
         if line is None:
-            return self._need("while a reply was expected")
+            return self._need(says.WHILE_REPLY_EXPECTED())
         if self._state is State.GREETING:
             return self._on_greeting(line)
         return self._on_status(line)
 
-    def _fail(self, why: str) -> NoReturn:
+    def _fail(self, why: Sentence) -> NoReturn:
         """Move to ERROR for good and raise: the stream position can no longer be trusted."""
         self._state = State.ERROR
         self._error = why
         self._queue.clear()
         raise RemoteProtocolError(why)
 
-    def _need(self, where: str) -> NeedData:
+    def _need(self, where: Sentence) -> NeedData:
         """NEED_DATA, unless the peer already closed: then the reply can never complete."""
         if self._eof:
-            self._fail(f"the server closed the connection {where}")
+            self._fail(says.CLOSED_WHERE(where=where))
         return NEED_DATA
 
     def _idle_event(self) -> Event | NeedData:
         """Nothing is expected: bytes are a protocol violation, EOF is a clean close."""
         if self._pos < len(self._buf):
-            self._fail("the server sent data while no reply was expected")
+            self._fail(says.DATA_UNASKED())
         if self._eof:
             self._state = self._projected = State.CLOSED
             return ConnectionClosed()
@@ -513,13 +519,13 @@ class POP3Connection:
             self._scan = len(buf)
             size = len(buf) - self._pos - (1 if buf and buf[-1] == _CR else 0)
             if size > self._max_line:
-                self._fail(f"a status line is longer than {self._max_line} octets")
+                self._fail(says.LINE_TOO_LONG(limit=self._max_line))
             return None
         line = bytes(buf[self._pos : end])
         if line.endswith(b"\r"):
             line = line[:-1]
         if len(line) > self._max_line:
-            self._fail(f"a status line is longer than {self._max_line} octets")
+            self._fail(says.LINE_TOO_LONG(limit=self._max_line))
         self._pos = self._scan = end + 1
         return line
 
@@ -528,7 +534,7 @@ class POP3Connection:
     def _on_greeting(self, line: bytes) -> Event:
         status = _classify(line)
         if status is None or status[0] is _Status.CONTINUE:
-            self._fail("the server greeting is not +OK or -ERR")
+            self._fail(says.BAD_GREETING())
         kind, rest = status
         if kind is _Status.ERR:
             self._state = self._projected = State.CLOSED
@@ -541,7 +547,7 @@ class POP3Connection:
         expected = self._queue[0]
         status = _classify(line)
         if status is None:
-            self._fail(f"the reply to {expected.command} is not +OK or -ERR")
+            self._fail(says.BAD_STATUS(command=expected.command))
         kind, rest = status
         if kind is _Status.CONTINUE:
             return self._on_continuation(expected, rest)
@@ -552,7 +558,7 @@ class POP3Connection:
 
     def _on_continuation(self, expected: _Expected, rest: bytes) -> Event:
         if expected.reply is not _Reply.AUTH:
-            self._fail(f"the server sent a continuation in reply to {expected.command}")
+            self._fail(says.UNEXPECTED_CONTINUATION(command=expected.command))
         self._challenges += 1
         return Continuation(expected.command, rest.strip().decode("ascii", "replace"))
 
@@ -576,7 +582,7 @@ class POP3Connection:
             self._in_message = self._line_start = True
             return MessageStart(expected.command, _decode(rest))
         if expected.command == "STLS" and self._pos < len(self._buf):
-            self._fail("the server sent data after STLS +OK (possible STARTTLS injection)")
+            self._fail(says.STLS_INJECTION())
         code, text = _split_code(_decode(rest))
         return Ok(expected.command, text, code)
 
@@ -609,7 +615,7 @@ class POP3Connection:
             return Listing(listing.command, listing.text, tuple(listing.lines))
         if self._read_line() is not None:  # never: every complete line was taken above
             raise AssertionError("unconsumed listing line")
-        return self._need(f"in the middle of the {listing.command} listing")
+        return self._need(says.IN_LISTING(command=listing.command))
 
     @staticmethod
     def _listing_end(buf: bytearray, pos: int) -> int:
@@ -638,9 +644,9 @@ class POP3Connection:
             else len(lines)
         )
         if room < len(lines) and room < long_at:
-            self._fail(f"the {listing.command} listing exceeds {self._max_listing} lines")
+            self._fail(says.LISTING_TOO_LONG(command=listing.command, limit=self._max_listing))
         if long_at < len(lines):
-            self._fail(f"a status line is longer than {self._max_line} octets")
+            self._fail(says.LINE_TOO_LONG(limit=self._max_line))
         body = block[: len(block) - (3 if block.endswith(b".\r\n") else 2)] if done else block
         if body.startswith(b".") or b"\n." in body:
             lines = [line[1:] if line.startswith(b".") else line for line in lines]
@@ -659,14 +665,14 @@ class POP3Connection:
         if self._line_start and pos < end and buf[pos] == _DOT:
             after = buf[pos + 1 : pos + 3]
             if not after or after == b"\r":
-                return self._need("in the middle of a message")
+                return self._need(says.IN_MESSAGE())
             if after[0] == _LF or after == b"\r\n":
                 return self._end_message(pos + 1 + (1 if after[0] == _LF else 2))
             pos = self._pos = pos + 1  # a stuffed dot: drop it
             self._line_start = False
         stop, line_start = self._message_cut(buf, pos, end)
         if stop <= pos:
-            return self._need("in the middle of a message")
+            return self._need(says.IN_MESSAGE())
         with memoryview(buf) as view, view[pos:stop] as chunk:
             data = _STUFFED_DOT.sub(b"\n", chunk)  # also the copy out of the buffer
         self._pos = self._scan = stop

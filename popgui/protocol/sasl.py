@@ -40,6 +40,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import ClassVar, Final, Protocol
 
+from popgui.catalog import Message, Sentence
+from popgui.catalog import protocol as says
 from popgui.errors import (
     ConfigError,
     CredentialsError,
@@ -89,7 +91,7 @@ class Mechanism(Protocol):
         ...
 
     @property
-    def failure(self) -> str | None:
+    def failure(self) -> Sentence | None:
         """Why the server refused, when it said so inside the mechanism (OAuth2's JSON report).
 
         Such a refusal cannot be raised at once: the exchange must be finished with an empty
@@ -124,10 +126,10 @@ class SaslMechanism:
         self._secret = secret
         self._authzid = authzid
         self._first_sent = False
-        self._failure: str | None = None
+        self._failure: Sentence | None = None
 
     @property
-    def failure(self) -> str | None:
+    def failure(self) -> Sentence | None:
         return self._failure
 
     def initial_response(self) -> bytes | None:
@@ -141,14 +143,14 @@ class SaslMechanism:
         if first is None:
             return self._answer(challenge)
         if challenge:
-            raise RemoteProtocolError(f"{self.name}: the server's first challenge must be empty")
+            raise RemoteProtocolError(says.FIRST_CHALLENGE_NOT_EMPTY(mechanism=self.name))
         self._first_sent = True
         return first
 
     def verify_final(self, data: bytes | None) -> None:
         """Most mechanisms end with nothing to check; additional data would be a server bug."""
         if data:
-            raise RemoteProtocolError(f"{self.name}: unexpected data with the server's success")
+            raise RemoteProtocolError(says.DATA_WITH_SUCCESS(mechanism=self.name))
 
     def _first_message(self) -> bytes | None:
         return None
@@ -160,12 +162,32 @@ class SaslMechanism:
 def _refuse_characters(value: str, what: str, forbidden: str) -> None:
     """Refuse characters a mechanism uses as separators; the value itself is never shown."""
     if any(ch in value for ch in forbidden):
-        raise LocalProtocolError(f"the {what} contains a character this login method cannot send")
+        raise LocalProtocolError(says.CANNOT_SEND_CHARACTER(what=_what(what)))
 
 
 def _refuse_authzid(mechanism: SaslMechanism) -> None:
     if mechanism._authzid:
-        raise LocalProtocolError(f"{mechanism.name} cannot carry an authorization identity")
+        raise LocalProtocolError(says.NO_AUTHZID(mechanism=mechanism.name))
+
+
+#: The values and messages the sentences speak of, by the name the code gives them.
+_WHAT: Final[dict[str, Message]] = {
+    "value": says.THE_VALUE,
+    "user": says.THE_USER,
+    "user name": says.THE_USER_NAME,
+    "password": says.THE_PASSWORD,
+    "access token": says.THE_ACCESS_TOKEN,
+    "authzid": says.THE_AUTHZID,
+    "host name": says.THE_HOST_NAME,
+    "server-first message": says.THE_SERVER_FIRST,
+    "server-final message": says.THE_SERVER_FINAL,
+    "salt": says.THE_SALT,
+    "server signature": says.THE_SERVER_SIGNATURE,
+}
+
+
+def _what(name: str) -> Sentence:
+    return _WHAT[name]()
 
 
 # -- PLAIN, LOGIN, CRAM-MD5 ---------------------------------------------------------------------
@@ -190,7 +212,7 @@ class Plain(SaslMechanism):
         return self._message
 
     def _answer(self, challenge: bytes) -> bytes:
-        raise RemoteProtocolError("PLAIN: the server sent a challenge after the credentials")
+        raise RemoteProtocolError(says.PLAIN_CHALLENGED())
 
 
 class Login(SaslMechanism):
@@ -217,7 +239,7 @@ class Login(SaslMechanism):
         else:
             wanted = "user" if not self._given else "password"
         if wanted in self._given or len(self._given) == 2:
-            raise RemoteProtocolError(f"LOGIN: the server asked for the {wanted} again")
+            raise RemoteProtocolError(says.LOGIN_ASKED_AGAIN(what=_what(wanted)))
         self._given.add(wanted)
         return (self._user if wanted == "user" else self._secret).encode()
 
@@ -238,9 +260,9 @@ class CramMD5(SaslMechanism):
 
     def _answer(self, challenge: bytes) -> bytes:
         if self._done:
-            raise RemoteProtocolError("CRAM-MD5: the server sent a second challenge")
+            raise RemoteProtocolError(says.CRAM_SECOND_CHALLENGE())
         if not challenge:
-            raise RemoteProtocolError("CRAM-MD5: the server's challenge is empty")
+            raise RemoteProtocolError(says.CRAM_EMPTY_CHALLENGE())
         self._done = True
         digest = hmac.new(self._secret.encode(), challenge, hashlib.md5).hexdigest()
         return f"{self._user} {digest}".encode()
@@ -276,7 +298,7 @@ def saslprep(value: str, what: str = "value") -> str:
     )
     prepared = unicodedata.ucd_3_2_0.normalize("NFKC", mapped)
     if any(table(ch) for ch in prepared for table in _PROHIBITED):
-        raise LocalProtocolError(f"the {what} contains a character SASLprep forbids")
+        raise LocalProtocolError(says.SASLPREP_FORBIDS(what=_what(what)))
     _check_bidi(prepared, what)
     return prepared
 
@@ -287,7 +309,7 @@ def _check_bidi(value: str, what: str) -> None:
         return
     mixed = any(stringprep.in_table_d2(ch) for ch in value)
     if mixed or not (stringprep.in_table_d1(value[0]) and stringprep.in_table_d1(value[-1])):
-        raise LocalProtocolError(f"the {what} mixes right-to-left and left-to-right text")
+        raise LocalProtocolError(says.MIXED_DIRECTIONS(what=_what(what)))
 
 
 # -- SCRAM (RFC 5802, RFC 7677) -----------------------------------------------------------------
@@ -299,7 +321,7 @@ def _saslname(value: str, what: str) -> str:
     """RFC 5802 saslname: SASLprep, then "=" and "," escaped as =3D and =2C."""
     prepared = saslprep(value, what)
     if not prepared:
-        raise LocalProtocolError(f"the {what} is empty")
+        raise LocalProtocolError(says.VALUE_EMPTY(what=_what(what)))
     return prepared.replace("=", "=3D").replace(",", "=2C")
 
 
@@ -308,11 +330,11 @@ def _attributes(message: bytes, what: str) -> list[tuple[str, str]]:
     try:
         text = message.decode("utf-8")
     except UnicodeDecodeError:
-        raise RemoteProtocolError(f"the SCRAM {what} is not UTF-8") from None
+        raise RemoteProtocolError(says.NOT_UTF8(what=_what(what))) from None
     pairs = []
     for part in text.split(","):
         if len(part) < 2 or part[1] != "=" or not part[0].isascii() or not part[0].isalpha():
-            raise RemoteProtocolError(f"the SCRAM {what} is malformed")
+            raise RemoteProtocolError(says.MALFORMED(what=_what(what)))
         pairs.append((part[0], part[2:]))
     return pairs
 
@@ -321,7 +343,7 @@ def _b64decode(value: str, what: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise RemoteProtocolError(f"the SCRAM {what} is not valid base64") from None
+        raise RemoteProtocolError(says.NOT_BASE64(what=_what(what))) from None
 
 
 class _ScramStage(enum.Enum):
@@ -348,7 +370,7 @@ class _Scram(SaslMechanism):
         self._password = saslprep(secret, "password").encode()
         client_nonce = nonce if nonce is not None else secrets.token_urlsafe(24)
         if not _NONCE.fullmatch(client_nonce):
-            raise LocalProtocolError("a SCRAM nonce must be printable ASCII without commas")
+            raise LocalProtocolError(says.BAD_NONCE())
         self._nonce = client_nonce
         authz = f"a={_saslname(authzid, 'authzid')}" if authzid else ""
         self._gs2_header = f"n,{authz},".encode()
@@ -366,17 +388,15 @@ class _Scram(SaslMechanism):
         if self._stage is _ScramStage.SERVER_FINAL:
             self._check_server_final(challenge)
             return b""
-        raise RemoteProtocolError(f"{self.name}: unexpected challenge after the exchange ended")
+        raise RemoteProtocolError(says.CHALLENGE_AFTER_END(mechanism=self.name))
 
     def verify_final(self, data: bytes | None) -> None:
         if data and self._stage is _ScramStage.SERVER_FINAL:
             self._check_server_final(data)
         elif data:
-            raise RemoteProtocolError(f"{self.name}: unexpected data with the server's success")
+            raise RemoteProtocolError(says.DATA_WITH_SUCCESS(mechanism=self.name))
         if self._stage is not _ScramStage.DONE:
-            raise RemoteProtocolError(
-                f"{self.name}: the server accepted the login without proving it knows the password"
-            )
+            raise RemoteProtocolError(says.NO_SERVER_PROOF(mechanism=self.name))
 
     def _hmac(self, key: bytes, message: bytes) -> bytes:
         return hmac.new(key, message, self.digest).digest()
@@ -385,28 +405,29 @@ class _Scram(SaslMechanism):
         """Check ``r=nonce,s=salt,i=count[,ext...]``; the nonce must extend ours."""
         attrs = _attributes(challenge, "server-first message")
         if attrs[0][0] == "m":
-            raise RemoteProtocolError(f"{self.name}: the server requires an unknown extension")
+            raise RemoteProtocolError(says.UNKNOWN_EXTENSION(mechanism=self.name))
         if len(attrs) < 3 or [key for key, _ in attrs[:3]] != ["r", "s", "i"]:
-            raise RemoteProtocolError(f"the {self.name} server-first message is malformed")
+            raise RemoteProtocolError(says.MALFORMED_SERVER_FIRST(mechanism=self.name))
         nonce, salt_b64, count = (value for _, value in attrs[:3])
         if not nonce.startswith(self._nonce) or len(nonce) == len(self._nonce):
-            raise RemoteProtocolError(f"{self.name}: the server's nonce does not extend ours")
+            raise RemoteProtocolError(says.NONCE_NOT_OURS(mechanism=self.name))
         if not _NONCE.fullmatch(nonce):
-            raise RemoteProtocolError(f"{self.name}: the server's nonce has invalid characters")
+            raise RemoteProtocolError(says.NONCE_INVALID(mechanism=self.name))
         salt = _b64decode(salt_b64, "salt")
         if not salt:
-            raise RemoteProtocolError(f"{self.name}: the server sent an empty salt")
+            raise RemoteProtocolError(says.EMPTY_SALT(mechanism=self.name))
         return nonce, salt, self._iterations(count)
 
     def _iterations(self, count: str) -> int:
         if not (count.isascii() and count.isdigit()) or len(count) > 9:
-            raise RemoteProtocolError(f"{self.name}: bad iteration count")
+            raise RemoteProtocolError(says.BAD_ITERATIONS(mechanism=self.name))
         iterations = int(count)
         if not 1 <= iterations <= MAX_SCRAM_ITERATIONS:
             limit = MAX_SCRAM_ITERATIONS
-            raise RemoteProtocolError(
-                f"{self.name}: the iteration count {iterations} is outside 1..{limit}"
+            outside = says.ITERATIONS_OUTSIDE(
+                mechanism=self.name, iterations=iterations, limit=limit
             )
+            raise RemoteProtocolError(outside)
         if iterations < MIN_SAFE_SCRAM_ITERATIONS:
             _log.warning("%s: the server uses only %d iterations", self.name, iterations)
         return iterations
@@ -430,11 +451,11 @@ class _Scram(SaslMechanism):
         """``v=signature`` must match; ``e=reason`` is the server refusing the proof."""
         key, value = _attributes(message, "server-final message")[0]
         if key == "e":
-            raise CredentialsError(f"the server refused the {self.name} login ({value})")
+            raise CredentialsError(says.MECHANISM_REFUSED(mechanism=self.name, reason=value))
         if key != "v":
-            raise RemoteProtocolError(f"the {self.name} server-final message is malformed")
+            raise RemoteProtocolError(says.MALFORMED_SERVER_FINAL(mechanism=self.name))
         if not hmac.compare_digest(_b64decode(value, "server signature"), self._server_signature):
-            raise RemoteProtocolError("server could not prove it knows the password")
+            raise RemoteProtocolError(says.NO_PASSWORD_PROOF())
         self._stage = _ScramStage.DONE
 
 
@@ -470,14 +491,14 @@ class _OAuthMechanism(SaslMechanism):
     def __init__(self, user: str, secret: str, *, authzid: str = "") -> None:
         super().__init__(user, secret, authzid=authzid)
         if not secret:
-            raise LocalProtocolError(f"{self.name} needs an access token")
+            raise LocalProtocolError(says.NEEDS_TOKEN(mechanism=self.name))
         _refuse_characters(user, "user name", "\x00\x01\r\n")
         _refuse_characters(secret, "access token", "\x00\x01\r\n")
         self._reported = False
 
     def _answer(self, challenge: bytes) -> bytes:
         if self._reported:
-            raise RemoteProtocolError(f"{self.name}: unexpected challenge after the error report")
+            raise RemoteProtocolError(says.CHALLENGE_AFTER_REPORT(mechanism=self.name))
         self._reported = True
         self._failure = oauth_error_summary(self.name, challenge)
         return self.error_answer
@@ -549,7 +570,7 @@ OAUTH_ORDER: Final = ("OAUTHBEARER", "XOAUTH2")
 _MAX_REPORT_VALUE = 80
 
 
-def oauth_error_summary(mechanism: str, challenge: bytes) -> str:
+def oauth_error_summary(mechanism: str, challenge: bytes) -> Sentence:
     """One plain sentence from the server's JSON error report, without any secret.
 
     Google's XOAUTH2 sends ``{"status":"401","schemes":"bearer","scope":"..."}``, RFC 7628
@@ -559,16 +580,14 @@ def oauth_error_summary(mechanism: str, challenge: bytes) -> str:
     try:
         report = json.loads(challenge)
     except ValueError:
-        raise RemoteProtocolError(f"{mechanism}: the server's error report is not JSON") from None
+        raise RemoteProtocolError(says.REPORT_NOT_JSON(mechanism=mechanism)) from None
     if not isinstance(report, dict):
-        raise RemoteProtocolError(f"{mechanism}: the server's error report is not a JSON object")
-    status = _report_value(report.get("status")) or "unknown"
+        raise RemoteProtocolError(says.REPORT_NOT_OBJECT(mechanism=mechanism))
+    status = _report_value(report.get("status")) or says.UNKNOWN_STATUS()
     scope = _report_value(report.get("scope"))
-    needs = f"; it asks for the scope {scope}" if scope else ""
-    return (
-        f"the server refused the OAuth2 access token (status {status}{needs}); "
-        "it may have expired or been revoked"
-    )
+    if scope:
+        return says.TOKEN_REFUSED_SCOPE(status=status, scope=scope)
+    return says.TOKEN_REFUSED(status=status)
 
 
 def _report_value(value: object) -> str:
@@ -591,13 +610,10 @@ MECHANISMS: Final[dict[str, type[SaslMechanism]]] = {
 #: token, not a password, so only an account set to ``oauth2`` (or to the name) uses them.
 AUTO_ORDER: Final = ("SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN")
 
-_UNSUPPORTED: Final[dict[str, str]] = {
-    "KERBEROS_V4": (
-        "KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8) "
-        "and GSSAPI is its successor"
-    ),
-    "GSSAPI": "GSSAPI (Kerberos 5) is not supported yet",
-    "DIGEST-MD5": "DIGEST-MD5 is obsolete (RFC 6331); SCRAM replaces it",
+_UNSUPPORTED: Final[dict[str, Message]] = {
+    "KERBEROS_V4": says.KERBEROS_V4_OBSOLETE,
+    "GSSAPI": says.GSSAPI_UNSUPPORTED,
+    "DIGEST-MD5": says.DIGEST_MD5_OBSOLETE,
 }
 
 
@@ -616,7 +632,7 @@ def create(
     cls = MECHANISMS.get(name.upper())
     if cls is None:
         why = explain_unsupported(name)
-        raise ConfigError(why or f"unknown SASL mechanism {name!r}")
+        raise ConfigError(why or says.UNKNOWN_MECHANISM(mechanism=repr(name)))
     if cls is OAuthBearer:
         return OAuthBearer(user, secret, authzid=authzid, server=server)
     return cls(user, secret, authzid=authzid)
@@ -642,6 +658,7 @@ def choose_oauth(offered: Iterable[str]) -> str | None:
     return next((name for name in OAUTH_ORDER if name in available), None)
 
 
-def explain_unsupported(name: str) -> str | None:
+def explain_unsupported(name: str) -> Sentence | None:
     """A sentence for the user about a mechanism popgui knows but will not use, else None."""
-    return _UNSUPPORTED.get(name.upper())
+    known = _UNSUPPORTED.get(name.upper())
+    return known() if known is not None else None

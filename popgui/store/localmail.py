@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from popgui.accounts.settings import Account
+from popgui.catalog import store as says
 from popgui.durable import write_atomically
 from popgui.errors import ConfigError, DeliveryError
 from popgui.profile import Profile
@@ -118,7 +119,7 @@ class LocalMail:
         root = self._root(account)
         _check_user_folder(name)
         if _folder_path(root, name).exists():
-            raise ConfigError(f"a folder named {name!r} already exists")
+            raise ConfigError(says.FOLDER_EXISTS(name=repr(name)))
         root.folder(name)
         sync_dir(root.path)
 
@@ -130,7 +131,7 @@ class LocalMail:
         renames = {name: new + name[len(old) :] for name in family}
         for target in renames.values():
             if _folder_path(root, target).exists():
-                raise ConfigError(f"a folder named {target!r} already exists")
+                raise ConfigError(says.FOLDER_EXISTS(name=repr(target)))
         for name, target in renames.items():
             _rename_dir(_folder_path(root, name), _folder_path(root, target))
         sync_dir(root.path)
@@ -141,7 +142,7 @@ class LocalMail:
         """Move the folder's messages to Trash, then remove the folder."""
         root = self._root(account)
         if len(self._existing_family(root, name)) > 1:
-            raise ConfigError(f"the folder {name!r} has subfolders; delete them first")
+            raise ConfigError(says.HAS_SUBFOLDERS(name=repr(name)))
         self._rescan_folders(account.name, root, [name])
         self.trash(loc.id for loc in self._db.folder_locations(account.name, name))
         _remove_empty_folder(_folder_path(root, name))
@@ -152,7 +153,7 @@ class LocalMail:
         _check_user_folder(name)
         existing = root.list_folders()
         if name not in existing:
-            raise ConfigError(f"there is no folder named {name!r}")
+            raise ConfigError(says.NO_FOLDER(name=repr(name)))
         return [name, *(f for f in existing if f.startswith(name + "."))]
 
     def _reindex_folder(self, account: str, root: Maildir, old: str, new: str) -> None:
@@ -245,7 +246,7 @@ class LocalMail:
         """Copy the stored message to *destination*, atomically (temp file, fsync, rename)."""
         row = self._db.message_row(message_id)
         if row is None:
-            raise ConfigError(f"there is no message {message_id} (it may have been deleted)")
+            raise ConfigError(says.NO_MESSAGE(id=message_id))
         _atomic_copy(Path(row.path), Path(destination))
 
     def rescan(self, account: Account) -> int:
@@ -349,7 +350,7 @@ class LocalMail:
 def _check_user_folder(name: str) -> None:
     """A name the user may create, rename or delete: not INBOX/Trash, a valid Maildir++ name."""
     if name.casefold() in _RESERVED:
-        raise ConfigError(f"{name!r} is a special folder; it cannot be created, renamed or deleted")
+        raise ConfigError(says.SPECIAL_FOLDER(name=repr(name)))
     validate_folder_name(name)
 
 
@@ -372,7 +373,7 @@ def _target_folder(root_path: Path, folder: str) -> Path:
     validate_folder_name(folder)
     path = root_path / f".{folder}"
     if not (path / "cur").is_dir():
-        raise ConfigError(f"there is no folder named {folder!r}")
+        raise ConfigError(says.NO_FOLDER(name=repr(folder)))
     return path
 
 
@@ -407,7 +408,7 @@ def _files_in(root: Maildir, folders: list[str]) -> Iterator[tuple[str, str]]:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise disk_error("list the folder", directory, exc) from exc
+                raise disk_error(says.LIST_FOLDER(), directory, exc) from exc
             for name in names:
                 yield str(directory / name), folder
 
@@ -416,7 +417,7 @@ def _rename_dir(source: Path, target: Path) -> None:
     try:
         os.rename(source, target)
     except OSError as exc:
-        raise disk_error("rename the folder", source, exc) from exc
+        raise disk_error(says.RENAME_FOLDER(), source, exc) from exc
 
 
 def _unlink(path: Path) -> None:
@@ -425,20 +426,20 @@ def _unlink(path: Path) -> None:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise disk_error("delete the message", path, exc) from exc
+        raise disk_error(says.DELETE_MESSAGE(), path, exc) from exc
 
 
 def _remove_empty_folder(path: Path) -> None:
     """Remove a Maildir folder whose ``new/`` and ``cur/`` are empty (rmdir checks that)."""
     for sub in ("new", "cur"):
         if any(name[:1] != "." for name in os.listdir(path / sub)):
-            raise DeliveryError(f"The folder {path} still holds messages; it was not removed.")
+            raise DeliveryError(says.FOLDER_NOT_EMPTY(path=path))
     try:
         for sub in ("new", "cur"):
             os.rmdir(path / sub)
         shutil.rmtree(path)  # tmp/ and metadata files (maildirfolder, other clients' caches)
     except OSError as exc:
-        raise disk_error("remove the folder", path, exc) from exc
+        raise disk_error(says.REMOVE_FOLDER(), path, exc) from exc
 
 
 def _atomic_copy(source: Path, destination: Path) -> None:
@@ -449,4 +450,4 @@ def _atomic_copy(source: Path, destination: Path) -> None:
     try:
         write_atomically(destination, copy)
     except OSError as exc:
-        raise disk_error("save the message to", destination, exc) from exc
+        raise disk_error(says.SAVE_MESSAGE_TO(), destination, exc) from exc

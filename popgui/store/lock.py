@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from popgui.catalog import store as says
 from popgui.errors import AccountBusyError, DeliveryError
 from popgui.store import oslock
 
@@ -89,9 +90,8 @@ class AccountLock:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             return os.open(self.path, _OPEN_FLAGS, 0o600)
         except OSError as exc:
-            raise DeliveryError(
-                f"Could not create the lock file {self.path}: {exc.strerror or exc}"
-            ) from exc
+            reason = exc.strerror or str(exc)
+            raise DeliveryError(says.LOCK_CREATE_FAILED(path=self.path, reason=reason)) from exc
 
     def _lock(self, fd: int) -> None:
         deadline = time.monotonic() + self.wait
@@ -100,17 +100,18 @@ class AccountLock:
                 if oslock.try_lock(fd):
                     return
             except OSError as exc:
-                raise DeliveryError(f"Could not lock {self.path}: {exc.strerror or exc}") from exc
+                reason = exc.strerror or str(exc)
+                raise DeliveryError(says.LOCK_FAILED(path=self.path, reason=reason)) from exc
             if time.monotonic() >= deadline:
                 raise self._busy_error(fd)
             time.sleep(_POLL_SECONDS)
 
     def _busy_error(self, fd: int) -> AccountBusyError:
         pid = _read_pid(fd)
-        holder = f" (pid {pid})" if pid else ""
-        return AccountBusyError(
-            f"account {self.account!r} is already being synchronised by another popgui{holder}"
-        )
+        account = repr(self.account)
+        if pid:
+            return AccountBusyError(says.ACCOUNT_BUSY_PID(account=account, pid=pid))
+        return AccountBusyError(says.ACCOUNT_BUSY(account=account))
 
     @staticmethod
     def _write_pid(fd: int) -> None:

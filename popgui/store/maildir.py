@@ -33,6 +33,8 @@ from types import TracebackType
 from typing import BinaryIO, NoReturn
 
 from popgui import durable
+from popgui.catalog import Message, Sentence
+from popgui.catalog import store as says
 from popgui.errors import ConfigError, DeliveryError
 from popgui.store.names import (
     check_token,
@@ -74,17 +76,17 @@ _CRLF = re.compile(rb"\r\n")
 #: stored in one piece (one queued operation, one write), a large one streams in these.
 GATHER = 256 * 1024
 
-_ERRNO_WORDING = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission was denied",
-    errno.EPERM: "the operation is not permitted",
-    errno.EFBIG: "the file is larger than allowed",
-    errno.EIO: "the disk reported an input/output error",
-    errno.ENOENT: "the folder no longer exists",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EEXIST: "a file that is not a folder is in the way",
+_ERRNO_WORDING: dict[int, Message] = {
+    errno.ENOSPC: says.DISK_FULL,
+    errno.EDQUOT: says.QUOTA_EXCEEDED,
+    errno.EROFS: says.READ_ONLY_FILE_SYSTEM,
+    errno.EACCES: says.PERMISSION_DENIED,
+    errno.EPERM: says.NOT_PERMITTED,
+    errno.EFBIG: says.FILE_TOO_LARGE,
+    errno.EIO: says.IO_ERROR,
+    errno.ENOENT: says.FOLDER_GONE,
+    errno.ENOTDIR: says.NOT_A_FOLDER,
+    errno.EEXIST: says.FILE_IN_THE_WAY,
 }
 
 
@@ -93,11 +95,9 @@ def move_message(source: Path, target: Path) -> None:
     try:
         durable.move_noreplace(os.fspath(source), os.fspath(target))
     except FileExistsError:
-        raise DeliveryError(
-            f"Could not move {source} to {target}: a message of that name exists"
-        ) from None
+        raise DeliveryError(says.MOVE_EXISTS(source=source, target=target)) from None
     except OSError as exc:
-        raise disk_error("move the message", source, exc) from exc
+        raise disk_error(says.MOVE_MESSAGE(), source, exc) from exc
 
 
 def sync_dir(path: Path) -> None:
@@ -105,10 +105,11 @@ def sync_dir(path: Path) -> None:
     _fsync_dir(path)
 
 
-def disk_error(action: str, path: Path | str, exc: OSError) -> DeliveryError:
+def disk_error(action: Sentence, path: Path | str, exc: OSError) -> DeliveryError:
     """Build the plain sentence a person reads when the disk refuses a write."""
-    reason = _ERRNO_WORDING.get(exc.errno or 0) or exc.strerror or str(exc)
-    return DeliveryError(f"Could not {action} {os.fspath(path)}: {reason}")
+    known = _ERRNO_WORDING.get(exc.errno or 0)
+    reason = known() if known is not None else exc.strerror or str(exc)
+    return DeliveryError(says.DISK_FAILED(action=action, path=os.fspath(path), reason=reason))
 
 
 def _fsync_dir(path: Path | str, dir_fd: int | None = None) -> None:
@@ -117,7 +118,7 @@ def _fsync_dir(path: Path | str, dir_fd: int | None = None) -> None:
     try:
         durable.fsync_directory(path, dir_fd)
     except OSError as exc:
-        raise disk_error("flush the folder", path, exc) from exc
+        raise disk_error(says.FLUSH_FOLDER(), path, exc) from exc
 
 
 def _move_noreplace(old: str, new: str, old_dir: Directory, new_dir: Directory) -> None:
@@ -134,20 +135,20 @@ def _move_noreplace(old: str, new: str, old_dir: Directory, new_dir: Directory) 
 def validate_folder_name(name: str) -> None:
     """Refuse names that would escape the Maildir or break Maildir++ naming."""
     if not name or name.startswith(".") or name.endswith(".") or ".." in name:
-        raise ConfigError(f"{name!r} is not a valid folder name (empty part or leading dot).")
+        raise ConfigError(says.BAD_FOLDER_DOTS(name=repr(name)))
     if "/" in name or "\\" in name:
-        raise ConfigError(f"{name!r} is not a valid folder name (it contains a slash).")
+        raise ConfigError(says.BAD_FOLDER_SLASH(name=repr(name)))
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
-        raise ConfigError(f"{name!r} is not a valid folder name (it contains control characters).")
+        raise ConfigError(says.BAD_FOLDER_CONTROL(name=repr(name)))
 
 
 _WRITING, _CLOSED, _DONE = 0, 1, 2  # Delivery states
 #: What a background step that failed was doing, in the words of disk_error().
-_FAILED_STEP_WORDING = {
-    "open": "create the file",
-    "write": "write",
-    "sync": "save",
-    "close": "save",
+_FAILED_STEP_WORDING: dict[str, Message] = {
+    "open": says.CREATE_FILE,
+    "write": says.WRITE,
+    "sync": says.SAVE,
+    "close": says.SAVE,
 }
 
 
@@ -213,7 +214,7 @@ class Delivery:
         try:
             fd = os.open(path, _CREATE_FLAGS, 0o600)
         except OSError as exc:
-            raise disk_error("create the file", path, exc) from exc
+            raise disk_error(says.CREATE_FILE(), path, exc) from exc
         return open(fd, "wb", buffering=_BUFFER_SIZE)  # closed by finish/abort
 
     def _dir(self, sub: str) -> str:
@@ -289,7 +290,7 @@ class Delivery:
             self._to_file(data, final=final)
         except OSError as exc:
             self.check_written()  # a background failure, with its own wording
-            self._fail("write", exc)
+            self._fail(says.WRITE(), exc)
 
     def _to_file(self, data: bytes, *, final: bool) -> None:
         file = self._file
@@ -336,7 +337,7 @@ class Delivery:
                 durable.fsync_file(file.fileno())
                 file.close()
             except OSError as exc:
-                self._fail("save", exc)
+                self._fail(says.SAVE(), exc)
         self._state = _CLOSED
         return f"{self._dir('new')}/{self._name}"
 
@@ -348,7 +349,7 @@ class Delivery:
         """
         file = self._file
         if isinstance(file, QueuedFile) and file.error is not None:
-            self._fail(_FAILED_STEP_WORDING[file.failed_step], file.error)
+            self._fail(_FAILED_STEP_WORDING[file.failed_step](), file.error)
 
     def publish(self) -> str:
         """Move a message closed by :meth:`close_in_tmp`, and since made durable, into
@@ -360,7 +361,7 @@ class Delivery:
         try:
             _move_noreplace(self._tmp_name, self._name, old_dir, new_dir)
         except OSError as exc:
-            self._fail("move the message into", exc, f"{new_dir.path}/{self._name}")
+            self._fail(says.MOVE_MESSAGE_INTO(), exc, f"{new_dir.path}/{self._name}")
         self._state = _DONE
         return f"{new_dir.path}/{self._name}"
 
@@ -394,10 +395,10 @@ class Delivery:
                 self._name = unique_name(self._token or _PENDING)
                 continue
             except OSError as exc:
-                self._fail("move the message into", exc, f"{new_dir.path}/{self._name}")
+                self._fail(says.MOVE_MESSAGE_INTO(), exc, f"{new_dir.path}/{self._name}")
             return Path(new_dir.path, self._name)
         exists = FileExistsError(errno.EEXIST, "exists")
-        self._fail("move the message into", exists, f"{new_dir.path}/{self._name}")
+        self._fail(says.MOVE_MESSAGE_INTO(), exists, f"{new_dir.path}/{self._name}")
 
     def abort(self) -> None:
         """Forget the message: close and remove the temporary file. Safe to call twice."""
@@ -416,7 +417,7 @@ class Delivery:
         with contextlib.suppress(OSError):  # nothing more to do; clean_tmp() retries later
             os.unlink(self.temp_path)
 
-    def _fail(self, action: str, exc: OSError, path: Path | str | None = None) -> NoReturn:
+    def _fail(self, action: Sentence, exc: OSError, path: Path | str | None = None) -> NoReturn:
         """Remove the temporary file, then report the disk failure as a DeliveryError."""
         self.abort()
         raise disk_error(action, path or self.temp_path, exc) from exc
@@ -516,7 +517,7 @@ class Maildir:
             if self._root is not None:
                 (self.path / "maildirfolder").touch(mode=0o600, exist_ok=True)
         except OSError as exc:
-            raise disk_error("create the mail folder", self.path, exc) from exc
+            raise disk_error(says.CREATE_MAIL_FOLDER(), self.path, exc) from exc
 
     def begin(
         self, token: str | None = None, *, digest: bool = False, keep_head: int = 0
@@ -551,7 +552,7 @@ class Maildir:
             except FileNotFoundError:  # a folder removed while we list
                 continue
             except OSError as exc:
-                raise disk_error("list the folder", directory, exc) from exc
+                raise disk_error(says.LIST_FOLDER(), directory, exc) from exc
             for name in names:
                 yield directory, name
 
@@ -634,7 +635,7 @@ class Maildir:
             with os.scandir(directory) as entries:
                 return [e for e in entries if e.is_file(follow_symlinks=False)]
         except OSError as exc:
-            raise disk_error("list the folder", directory, exc) from exc
+            raise disk_error(says.LIST_FOLDER(), directory, exc) from exc
 
     @staticmethod
     def _remove_tmp(path: str) -> int:
@@ -643,7 +644,7 @@ class Maildir:
         except FileNotFoundError:
             return 0
         except OSError as exc:
-            raise disk_error("remove the temporary file", path, exc) from exc
+            raise disk_error(says.REMOVE_TEMPORARY(), path, exc) from exc
         return 1
 
     # Maildir++ folders -------------------------------------------------------------------
@@ -684,7 +685,7 @@ class Maildir:
                     if e.name.startswith(".") and len(e.name) > 1 and e.is_dir()
                 ]
         except OSError as exc:
-            raise disk_error("list the folder", root.path, exc) from exc
+            raise disk_error(says.LIST_FOLDER(), root.path, exc) from exc
         return sorted(n for n in names if (root.path / f".{n}" / "cur").is_dir())
 
     def __repr__(self) -> str:

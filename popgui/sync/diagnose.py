@@ -22,6 +22,8 @@ import contextlib
 from dataclasses import dataclass, field, fields
 
 from popgui.accounts.settings import Account, validate_account
+from popgui.catalog import Sentence
+from popgui.catalog import report as says
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
 from popgui.net.certificates import CertificateInfo
 from popgui.net.pop2client import POP2Client
@@ -36,9 +38,9 @@ __all__ = ["DEFAULT_TEST_TIMEOUT", "ConnectionReport", "test_connection"]
 DEFAULT_TEST_TIMEOUT = 20.0
 
 _SECURITY_WORDS = {
-    "tls": "TLS from the start (implicit TLS)",
-    "starttls": "STARTTLS (upgrade to TLS, never fall back)",
-    "none": "none: unencrypted",
+    "tls": says.SECURITY_TLS,
+    "starttls": says.SECURITY_STARTTLS,
+    "none": says.SECURITY_NONE,
 }
 
 
@@ -51,18 +53,19 @@ class ConnectionReport:
     certificate). ``capabilities`` are the CAPA lines as the server sent them (after STLS
     when STARTTLS is used). ``auth_methods`` are the login methods the server offers: its SASL
     mechanisms, plus ``USER`` and ``APOP`` where possible (``HELO`` for POP2). ``notes`` are
-    plain sentences for the person. ``login_ok`` is None when no login was tried.
+    plain sentences for the person: catalog sentences (a front end may add its own, worded
+    already). ``login_ok`` is None when no login was tried.
     ``auto_method`` is what ``auth = auto`` would use; ``login_method`` what the login used.
     """
 
     address: str
-    security: str
+    security: str | Sentence
     tls_version: str | None
     cipher: str | None
     certificate: CertificateInfo | None
     capabilities: tuple[str, ...]
     auth_methods: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[str | Sentence, ...]
     login_ok: bool | None
     error: PopguiError | None
     protocol: str = "pop3"
@@ -87,7 +90,7 @@ class _Findings:
     """The report under construction (mutable while the test runs)."""
 
     address: str
-    security: str
+    security: str | Sentence
     protocol: str
     tls_version: str | None = None
     cipher: str | None = None
@@ -96,14 +99,14 @@ class _Findings:
     greeting: str | None = None
     capabilities: tuple[str, ...] = ()
     auth_methods: tuple[str, ...] = ()
-    notes: list[str] = field(default_factory=list)
+    notes: list[Sentence] = field(default_factory=list)
     login_ok: bool | None = None
     auto_method: str | None = None
     login_method: str | None = None
     message_count: int | None = None
     error: PopguiError | None = None
 
-    def note(self, text: str) -> None:
+    def note(self, text: Sentence) -> None:
         if text not in self.notes:
             self.notes.append(text)
 
@@ -124,7 +127,7 @@ def test_connection(
     options = options if options is not None else ConnectOptions(timeout=DEFAULT_TEST_TIMEOUT)
     found = _Findings(
         address=_address(account),
-        security=_SECURITY_WORDS.get(account.security, str(account.security)),
+        security=_security_words(account.security),
         protocol=account.protocol,
     )
     try:
@@ -133,8 +136,7 @@ def test_connection(
         found.error = error
         return found.report()
     if account.security == "none":
-        found.note("The connection is not encrypted: the password and all mail cross the "
-                   "network readable by anyone on the way.")  # fmt: skip
+        found.note(says.NOT_ENCRYPTED())
     try:
         if account.protocol == "pop2":
             _test_pop2(account, secret or None, options, found)
@@ -166,7 +168,7 @@ def _test_pop3(
         _note_capabilities(capabilities, found)
         _note_auth_methods(client, capabilities, greeting.timestamp, transport.is_tls, found)
         if secret is None:
-            found.note("No password given: the login was not tried.")
+            found.note(says.NO_PASSWORD())
         else:
             _login(client, account, secret, found)
         with contextlib.suppress(PopguiError):
@@ -195,21 +197,18 @@ def _record_tls(transport: Transport, found: _Findings) -> None:
     found.certificate = info.certificate
     found.certificate_pinned = info.verified_by_pin
     if info.verified_by_pin:
-        found.note("The certificate is trusted because its fingerprint matches the one you "
-                   "chose to trust (the certificate authority was not checked).")  # fmt: skip
+        found.note(says.PINNED())
 
 
 def _note_capabilities(capabilities: Capabilities | None, found: _Findings) -> None:
     if capabilities is None:
         found.capabilities = ()
-        found.note("The server does not answer CAPA (a plain RFC 1939 server): popgui "
-                   "assumes USER/PASS and no pipelining.")  # fmt: skip
+        found.note(says.NO_CAPA())
         return
     found.capabilities = tuple(" ".join((name, *args)) for name, args in capabilities.lines.items())
     delay = capabilities.login_delay
     if delay is not None and delay >= 60:
-        found.note(f"The server allows one login every {_duration(delay)} (LOGIN-DELAY): "
-                   "checking more often is refused.")  # fmt: skip
+        found.note(says.LOGIN_DELAY(every=_every(delay)))
 
 
 def _note_auth_methods(
@@ -230,19 +229,17 @@ def _note_auth_methods(
             continue
         why = sasl.explain_unsupported(name)
         if why is not None:
-            found.note(f"{why}.")
+            found.note(says.FULL_STOP(sentence=why))
         elif name not in sasl.MECHANISMS:
-            found.note(f"{name} is not a login method popgui knows; it will not be used.")
+            found.note(says.UNKNOWN_METHOD(method=name))
     if "XOAUTH2" in offered or "OAUTHBEARER" in offered:
-        found.note("This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): use the oauth2 "
-                   "method and sign in with `popgui account login NAME` (auto never uses "
-                   "it).")  # fmt: skip
+        found.note(says.OAUTH())
     if not is_tls and ("USER" in offered or "PLAIN" in offered or "LOGIN" in offered):
-        found.note("Without TLS, USER, PLAIN and LOGIN send the password in clear text.")
+        found.note(says.CLEAR_TEXT())
     try:
         found.auto_method = client._choose_method("auto")  # the very rule login() applies
     except ConfigError as error:
-        found.note(f"auto cannot log in here: {error}.")
+        found.note(says.AUTO_CANNOT(error=error.sentence or str(error)))
 
 
 def _login(client: POP3Client, account: Account, secret: str, found: _Findings) -> None:
@@ -259,8 +256,8 @@ def _login(client: POP3Client, account: Account, secret: str, found: _Findings) 
         found.message_count = client.stat()[0]
     except PopguiError:
         return
-    found.note(f"Logged in with {found.login_method}; {_messages(found.message_count)} "
-               "waiting on the server.")  # fmt: skip
+    messages = says.MESSAGES(count=found.message_count)
+    found.note(says.LOGGED_IN(method=found.login_method, messages=messages))
 
 
 # -- POP2 ----------------------------------------------------------------------------------------
@@ -275,10 +272,9 @@ def _test_pop2(
         greeting = client.read_greeting()
         found.greeting = greeting.text
         found.auth_methods = ("HELO",)
-        found.note("POP2 (RFC 937) has no capability list; it logs in with HELO "
-                   "(user name and password, sent as they are).")  # fmt: skip
+        found.note(says.POP2_NO_CAPA())
         if secret is None:
-            found.note("No password given: the login was not tried.")
+            found.note(says.NO_PASSWORD())
             return  # POP2 offers nothing to say before HELO; closing is the polite end
         try:
             count = client.helo(account.user, secret)
@@ -290,8 +286,9 @@ def _test_pop2(
         if account.remote_folder:
             count = client.fold(account.remote_folder)
         found.message_count = count
-        where = f"folder {account.remote_folder!r}" if account.remote_folder else "the mailbox"
-        found.note(f"Logged in; {_messages(count)} in {where}.")
+        folder = account.remote_folder
+        where = says.IN_FOLDER(folder=repr(folder)) if folder else says.IN_MAILBOX()
+        found.note(says.POP2_LOGGED_IN(messages=says.MESSAGES(count=count), where=where))
         with contextlib.suppress(PopguiError):
             client.quit()
     finally:
@@ -304,13 +301,11 @@ def _test_pop2(
 def _explain_failure(error: PopguiError, found: _Findings) -> None:
     if isinstance(error, CertificateError):
         if error.pinned_fingerprint:
-            found.note("The certificate differs from the one you chose to trust. Trust the new "
-                       "one only if you know the server changed its certificate.")  # fmt: skip
+            found.note(says.CERTIFICATE_DIFFERS())
         elif error.fingerprint:
-            found.note("If this is your server, you can trust this exact certificate: its "
-                       "fingerprint is then saved with the account.")  # fmt: skip
+            found.note(says.CAN_TRUST())
     elif isinstance(error, ServerError) and error.is_temporary:
-        found.note("The server asks to try again later; this is not a wrong password.")
+        found.note(says.TRY_LATER())
 
 
 def _certificate_from_error(error: CertificateError) -> CertificateInfo | None:
@@ -334,13 +329,15 @@ def _address(account: Account) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _duration(seconds: int) -> str:
+def _security_words(security: str) -> str | Sentence:
+    words = _SECURITY_WORDS.get(security)
+    return words() if words is not None else str(security)
+
+
+def _every(seconds: int) -> Sentence:
+    """How often LOGIN-DELAY lets one log in: in hours when whole, else in minutes."""
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return "hour" if hours == 1 else f"{hours} hours"
+        return says.EVERY_HOUR() if hours == 1 else says.EVERY_HOURS(count=hours)
     minutes = round(seconds / 60)
-    return "minute" if minutes == 1 else f"{minutes} minutes"
-
-
-def _messages(count: int | None) -> str:
-    return "1 message" if count == 1 else f"{count} messages"
+    return says.EVERY_MINUTE() if minutes == 1 else says.EVERY_MINUTES(count=minutes)

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from popgui.catalog import sync as says
 from popgui.errors import MigrationSuspectedError, ServerError
 from popgui.net.pop3client import POP3Client
 from popgui.store.database import DeliveredRecord, IndexedCopy, IndexFields, header_fields
@@ -93,10 +94,7 @@ def guard_migration(
 
 def _suspected(change: UidlChange) -> MigrationSuspectedError:
     return MigrationSuspectedError(
-        f"the server seems to have renumbered its mail: {change.vanished} of the "
-        f"{change.previous} messages it listed last time are gone and {change.unknown} "
-        "unknown ones appeared (a server migration or a restored backup?). Nothing was "
-        "downloaded or deleted, so that the whole mailbox is not downloaded a second time",
+        says.RENUMBERED(vanished=change.vanished, previous=change.previous, unknown=change.unknown),
         previously_seen=change.previous,
         vanished=change.vanished,
         unknown=change.unknown,

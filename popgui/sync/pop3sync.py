@@ -13,6 +13,7 @@ import time
 from collections.abc import Collection, Iterator
 
 from popgui.accounts.settings import Account
+from popgui.catalog import sync as says
 from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client, parse_uidl
 from popgui.net.session import ConnectOptions, open_pop3
@@ -130,10 +131,7 @@ def list_messages(
 
 def _check_agreement(uids: dict[int, str] | None, sizes: dict[int, int]) -> None:
     if uids is not None and set(uids) != set(sizes):
-        raise RemoteProtocolError(
-            "the server's UIDL and LIST disagree about which messages exist; "
-            "popgui will not act on an ambiguous listing"
-        )
+        raise RemoteProtocolError(says.LISTINGS_DISAGREE())
 
 
 def delivering(ctx: SyncContext) -> BatchedDelivery:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from popgui.accounts.settings import Account
+from popgui.catalog import sync as says
 from popgui.errors import ConfigError, ServerError
 from popgui.net.pop3client import POP3Client
 from popgui.net.session import ConnectOptions, open_pop3
@@ -39,10 +40,7 @@ def preview_account(
 ) -> list[PreviewItem]:
     """List the server's messages with their headers (and ``lines`` body lines)."""
     if account.protocol == "pop2":
-        raise ConfigError(
-            "POP2 servers cannot show a message without sending all of it (POP2 has no TOP), "
-            "so there is no preview for this account"
-        )
+        raise ConfigError(says.NO_POP2_PREVIEW())
     client = open_pop3(account, secret, options or ConnectOptions())
     try:
         items = _collect(account, profile, client, lines)
@@ -64,7 +62,7 @@ def _collect(
 
     tops = client.top_many(sorted(sizes), lines, on_refused=skip)
     if refused and len(refused) == len(sizes):
-        raise ConfigError("this server does not support TOP, so it cannot show a preview")
+        raise ConfigError(says.NO_TOP())
     downloaded = _downloaded_uids(account, profile)
     return [
         _item(

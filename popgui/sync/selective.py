@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from popgui.accounts.settings import Account
+from popgui.catalog import Sentence
+from popgui.catalog import sync as says
 from popgui.errors import ConfigError
 from popgui.net.pop3client import POP3Client
 from popgui.net.session import ConnectOptions
@@ -49,7 +51,7 @@ def download_selected(
     chosen = frozenset(uids)
 
     def job(ctx: SyncContext) -> None:
-        _refuse_pop2(ctx.account, "download chosen messages")
+        _refuse_pop2(ctx.account, says.DOWNLOAD_CHOSEN())
         with pop3_session(ctx) as client:
             _download_chosen(ctx, client, chosen)
 
@@ -78,7 +80,7 @@ def delete_on_server(
     chosen = frozenset(uids)
 
     def job(ctx: SyncContext) -> None:
-        _refuse_pop2(ctx.account, "delete chosen messages on the server")
+        _refuse_pop2(ctx.account, says.DELETE_CHOSEN())
         with pop3_session(ctx) as client:
             ctx.report("listing")
             by_uid = _by_uid(client.uidl())
@@ -99,36 +101,30 @@ def top_lines(
 ) -> bytes:
     """The headers and first *lines* body lines of one message (``TOP``), as the server sent
     them (CRLF line ends). Raises the typed error when something fails."""
-    _refuse_pop2(account, "show the start of a message")
+    _refuse_pop2(account, says.SHOW_START())
     if lines < 0:
-        raise ConfigError("the number of lines to show cannot be negative")
+        raise ConfigError(says.NEGATIVE_LINES())
     with (
         Database(profile.database_file) as database,
         logged_in(account, secret, options or ConnectOptions(), database) as client,
     ):
         number = _by_uid(client.uidl()).get(uid)
         if number is None:
-            raise ConfigError(f"the message {uid!r} is no longer on the server")
+            raise ConfigError(says.GONE_FROM_SERVER(uid=repr(uid)))
         top = client.top_many([number], lines)
         client.quit()
     return top.get(number, b"")
 
 
-def _refuse_pop2(account: Account, action: str) -> None:
+def _refuse_pop2(account: Account, action: Sentence) -> None:
     if account.protocol == "pop2":
-        raise ConfigError(
-            f"popgui cannot {action} for a POP2 account: POP2 has no unique ids (UIDL) "
-            "and no TOP, so a message cannot be chosen or previewed on the server"
-        )
+        raise ConfigError(says.POP2_CANNOT(action=action))
 
 
 def _by_uid(uids: dict[int, str] | None) -> dict[str, int]:
     """UIDL → current message number; a server without UIDL cannot name messages."""
     if uids is None:
-        raise ConfigError(
-            "this server does not support UIDL, so popgui cannot tell which message is which; "
-            "use Get Mail to download everything instead"
-        )
+        raise ConfigError(says.NO_UIDL())
     return {uid: number for number, uid in uids.items()}
 
 

@@ -4,6 +4,96 @@
     <context>
         <name>Messages</name>
         <message>
+            <source>{changed}. Someone may be intercepting the connection, or the server has a new certificate. Trusted fingerprint: {pinned}. Presented fingerprint: {presented}.</source>
+            <comment>certificates.changed</comment>
+            <translation>{changed}. Quelqu’un intercepte peut-être la connexion, ou bien le serveur a un nouveau certificat. Empreinte reconnue jusqu’ici : {pinned}. Empreinte présentée : {presented}.</translation>
+        </message>
+        <message>
+            <source>the certificate of {place} has changed since you chose to trust it</source>
+            <comment>certificates.changed-short</comment>
+            <translation>le certificat de {place} a changé depuis que vous avez choisi de lui faire confiance</translation>
+        </message>
+        <message>
+            <source>it expired</source>
+            <comment>certificates.expired</comment>
+            <translation>il a expiré</translation>
+        </message>
+        <message>
+            <source>it expired on {date}</source>
+            <comment>certificates.expired-on</comment>
+            <translation>il a expiré le {date}</translation>
+        </message>
+        <message>
+            <source>the server at {place} presented no certificate</source>
+            <comment>certificates.no-certificate</comment>
+            <translation>le serveur {place} n’a présenté aucun certificat</translation>
+        </message>
+        <message>
+            <source>the certificate of {place} is not trusted: {reason}</source>
+            <comment>certificates.not-trusted</comment>
+            <translation>le certificat de {place} n’est pas reconnu : {reason}</translation>
+        </message>
+        <message>
+            <source>it is not valid before {date}</source>
+            <comment>certificates.not-valid-before</comment>
+            <translation>il n’est pas valide avant le {date}</translation>
+        </message>
+        <message>
+            <source>it is not valid yet</source>
+            <comment>certificates.not-valid-yet</comment>
+            <translation>il n’est pas encore valide</translation>
+        </message>
+        <message>
+            <source>it could not be verified ({detail})</source>
+            <comment>certificates.not-verified</comment>
+            <translation>il n’a pas pu être vérifié ({detail})</translation>
+        </message>
+        <message>
+            <source>it was issued for another address, not {server}</source>
+            <comment>certificates.other-address</comment>
+            <translation>il a été délivré pour une autre adresse que {server}</translation>
+        </message>
+        <message>
+            <source>it was issued for another address, not {server} (it is valid for {names})</source>
+            <comment>certificates.other-address-listed</comment>
+            <translation>il a été délivré pour une autre adresse que {server} (il est valide pour {names})</translation>
+        </message>
+        <message>
+            <source>it was issued for another name, not {server}</source>
+            <comment>certificates.other-name</comment>
+            <translation>il a été délivré pour un autre nom que {server}</translation>
+        </message>
+        <message>
+            <source>it was issued for another name, not {server} (it is valid for {names})</source>
+            <comment>certificates.other-name-listed</comment>
+            <translation>il a été délivré pour un autre nom que {server} (il est valide pour {names})</translation>
+        </message>
+        <message>
+            <source>it has been revoked</source>
+            <comment>certificates.revoked</comment>
+            <translation>il a été révoqué</translation>
+        </message>
+        <message>
+            <source>it is self-signed, so no known authority vouches for it</source>
+            <comment>certificates.self-signed</comment>
+            <translation>il est auto-signé, donc aucune autorité connue ne le garantit</translation>
+        </message>
+        <message>
+            <source>it was issued by an authority this computer does not know</source>
+            <comment>certificates.unknown-authority</comment>
+            <translation>il a été délivré par une autorité que cet ordinateur ne connaît pas</translation>
+        </message>
+        <message>
+            <source>it was issued by an authority this computer does not trust</source>
+            <comment>certificates.untrusted-authority</comment>
+            <translation>il a été délivré par une autorité à laquelle cet ordinateur ne fait pas confiance</translation>
+        </message>
+        <message>
+            <source>it is not meant to identify a server</source>
+            <comment>certificates.wrong-purpose</comment>
+            <translation>il n’est pas destiné à identifier un serveur</translation>
+        </message>
+        <message>
             <source>the server refused: {reply}</source>
             <comment>core.server-refused</comment>
             <translation>le serveur a refusé : {reply}</translation>
@@ -59,6 +149,11 @@
             <translation>l’adresse n’est pas joignable depuis cet ordinateur</translation>
         </message>
         <message>
+            <source>the connection is already encrypted</source>
+            <comment>network.already-encrypted</comment>
+            <translation>la connexion est déjà chiffrée</translation>
+        </message>
+        <message>
             <source>the host name {host} is not valid</source>
             <comment>network.bad-host-name</comment>
             <translation>le nom d’hôte {host} n’est pas valide</translation>
@@ -74,9 +169,19 @@
             <translation>le délai {timeout} n’est pas valide : indiquez un nombre de secondes positif</translation>
         </message>
         <message>
+            <source>the CA certificate file {path} could not be read: {reason}</source>
+            <comment>network.ca-file-unreadable</comment>
+            <translation>le fichier de certificats d’autorité {path} n’a pas pu être lu : {reason}</translation>
+        </message>
+        <message>
             <source>cancelled</source>
             <comment>network.cancelled</comment>
             <translation>annulé</translation>
+        </message>
+        <message>
+            <source>the connection to {place} is closed</source>
+            <comment>network.closed</comment>
+            <translation>la connexion à {place} est fermée</translation>
         </message>
         <message>
             <source>could not connect to {place}: {reason}</source>
@@ -124,6 +229,21 @@
             <translation>pas de réponse en {seconds}</translation>
         </message>
         <message>
+            <source>the server and popgui have no encryption method in common</source>
+            <comment>network.no-common-cipher</comment>
+            <translation>le serveur et popgui n’ont aucune méthode de chiffrement en commun</translation>
+        </message>
+        <message>
+            <source>the server did not answer in TLS; check the port and the security setting (POP3 uses implicit TLS on port 995 and STARTTLS on port 110)</source>
+            <comment>network.not-tls</comment>
+            <translation>le serveur n’a pas répondu en TLS ; vérifiez le port et le réglage de sécurité (POP3 utilise le TLS implicite sur le port 995 et STARTTLS sur le port 110)</translation>
+        </message>
+        <message>
+            <source>connection lost while receiving from {place}: {reason}</source>
+            <comment>network.receive-lost</comment>
+            <translation>connexion perdue pendant la réception depuis {place} : {reason}</translation>
+        </message>
+        <message>
             <source>connection refused</source>
             <comment>network.refused</comment>
             <translation>connexion refusée</translation>
@@ -137,9 +257,1236 @@
             </translation>
         </message>
         <message>
+            <source>connection lost while sending to {place}: {reason}</source>
+            <comment>network.send-lost</comment>
+            <translation>connexion perdue pendant l’envoi vers {place} : {reason}</translation>
+        </message>
+        <message>
+            <source>the server at {place} did not accept data within {seconds}</source>
+            <comment>network.send-stalled</comment>
+            <translation>le serveur {place} n’a pas accepté de données en {seconds}</translation>
+        </message>
+        <message>
             <source>the server closed the connection</source>
             <comment>network.server-closed</comment>
             <translation>le serveur a fermé la connexion</translation>
+        </message>
+        <message>
+            <source>the server at {place} did not answer within {seconds}</source>
+            <comment>network.silent</comment>
+            <translation>le serveur {place} n’a pas répondu en {seconds}</translation>
+        </message>
+        <message>
+            <source>the server closed the connection during the TLS handshake</source>
+            <comment>network.tls-closed</comment>
+            <translation>le serveur a fermé la connexion pendant la négociation TLS</translation>
+        </message>
+        <message>
+            <source>TLS error ({detail})</source>
+            <comment>network.tls-error</comment>
+            <translation>erreur TLS ({detail})</translation>
+        </message>
+        <message>
+            <source>could not establish a secure connection with {place}: {reason}</source>
+            <comment>network.tls-failed</comment>
+            <translation>impossible d’établir une connexion sécurisée avec {place} : {reason}</translation>
+        </message>
+        <message>
+            <source>connection lost during the TLS handshake with {place}: {reason}</source>
+            <comment>network.tls-lost</comment>
+            <translation>connexion perdue pendant la négociation TLS avec {place} : {reason}</translation>
+        </message>
+        <message>
+            <source>the server does not offer TLS 1.2 or newer, which popgui requires</source>
+            <comment>network.tls-too-old</comment>
+            <translation>le serveur ne propose pas TLS 1.2 ou plus récent, que popgui exige</translation>
+        </message>
+        <message>
+            <source>the server at {place} is sending too slowly: {received} octets in {seconds} of waiting, popgui needs {needed}</source>
+            <comment>network.too-slow</comment>
+            <translation>le serveur {place} envoie trop lentement : {received} octets en {seconds} d’attente, popgui en demande {needed}</translation>
+        </message>
+        <message>
+            <source>unknown security setting {security}: use tls, starttls or none</source>
+            <comment>network.unknown-security</comment>
+            <translation>réglage de sécurité inconnu {security} : indiquez tls, starttls ou none</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server accepted the login before it was sent</source>
+            <comment>protocol.accepted-early</comment>
+            <translation>{mechanism} : le serveur a accepté l’identification avant qu’elle ne soit envoyée</translation>
+        </message>
+        <message>
+            <source>{command} takes {counts} argument(s), not {given}</source>
+            <comment>protocol.argument-count</comment>
+            <translation>{command} prend {counts} argument(s), pas {given}</translation>
+        </message>
+        <message>
+            <source>{command} arguments must not contain CR, LF or NUL</source>
+            <comment>protocol.arguments-control</comment>
+            <translation>les arguments de {command} ne doivent contenir ni CR, ni LF, ni NUL</translation>
+        </message>
+        <message>
+            <source>{command} arguments must not be empty</source>
+            <comment>protocol.arguments-empty</comment>
+            <translation>les arguments de {command} ne doivent pas être vides</translation>
+        </message>
+        <message>
+            <source>{command} takes message numbers, not {value}</source>
+            <comment>protocol.arguments-numbers</comment>
+            <translation>{command} prend des numéros de message, pas {value}</translation>
+        </message>
+        <message>
+            <source>{command} arguments must not contain spaces</source>
+            <comment>protocol.arguments-spaces</comment>
+            <translation>les arguments de {command} ne doivent pas contenir d’espaces</translation>
+        </message>
+        <message>
+            <source>{command} arguments must be text</source>
+            <comment>protocol.arguments-text</comment>
+            <translation>les arguments de {command} doivent être du texte</translation>
+        </message>
+        <message>
+            <source>the server greeting is not +OK or -ERR</source>
+            <comment>protocol.bad-greeting</comment>
+            <translation>l’accueil du serveur n’est ni +OK ni -ERR</translation>
+        </message>
+        <message>
+            <source>{mechanism}: bad iteration count</source>
+            <comment>protocol.bad-iterations</comment>
+            <translation>{mechanism} : nombre d’itérations incorrect</translation>
+        </message>
+        <message>
+            <source>a SCRAM nonce must be printable ASCII without commas</source>
+            <comment>protocol.bad-nonce</comment>
+            <translation>un nonce SCRAM doit être en ASCII imprimable, sans virgule</translation>
+        </message>
+        <message>
+            <source>a SASL response must be ASCII without CR, LF or NUL</source>
+            <comment>protocol.bad-sasl-response</comment>
+            <translation>une réponse SASL doit être en ASCII, sans CR, LF ni NUL</translation>
+        </message>
+        <message>
+            <source>the reply to {command} is not +OK or -ERR</source>
+            <comment>protocol.bad-status</comment>
+            <translation>la réponse à {command} n’est ni +OK ni -ERR</translation>
+        </message>
+        <message>
+            <source>{command} sent before the server greeting</source>
+            <comment>protocol.before-greeting</comment>
+            <translation>{command} envoyé avant l’accueil du serveur</translation>
+        </message>
+        <message>
+            <source>{what} contains a character this login method cannot send</source>
+            <comment>protocol.cannot-send-character</comment>
+            <translation>{what} contient un caractère que cette méthode d’identification ne peut pas envoyer</translation>
+        </message>
+        <message>
+            <source>{mechanism}: unexpected challenge after the exchange ended</source>
+            <comment>protocol.challenge-after-end</comment>
+            <translation>{mechanism} : défi inattendu après la fin de l’échange</translation>
+        </message>
+        <message>
+            <source>{mechanism}: unexpected challenge after the error report</source>
+            <comment>protocol.challenge-after-report</comment>
+            <translation>{mechanism} : défi inattendu après le rapport d’erreur</translation>
+        </message>
+        <message>
+            <source>check the user name and password</source>
+            <comment>protocol.check-password</comment>
+            <translation>vérifiez le nom d’utilisateur et le mot de passe</translation>
+        </message>
+        <message>
+            <source>the OAuth2 access token may have expired or been revoked, or belong to another user</source>
+            <comment>protocol.check-token</comment>
+            <translation>le jeton d’accès OAuth2 a peut-être expiré ou été révoqué, ou appartient à un autre utilisateur</translation>
+        </message>
+        <message>
+            <source>the server closed the connection right after a message</source>
+            <comment>protocol.closed-after-message</comment>
+            <translation>le serveur a fermé la connexion juste après un message</translation>
+        </message>
+        <message>
+            <source>the connection closed {remaining} octets before the end of the message</source>
+            <comment>protocol.closed-early</comment>
+            <translation>la connexion s’est fermée {remaining} octets avant la fin du message</translation>
+        </message>
+        <message>
+            <source>the server closed the connection instead of answering {command}</source>
+            <comment>protocol.closed-instead</comment>
+            <translation>le serveur a fermé la connexion au lieu de répondre à {command}</translation>
+        </message>
+        <message>
+            <source>the server closed the connection {where}</source>
+            <comment>protocol.closed-where</comment>
+            <translation>le serveur a fermé la connexion {where}</translation>
+        </message>
+        <message>
+            <source>{command} command line exceeds {limit} octets</source>
+            <comment>protocol.command-too-long</comment>
+            <translation>la ligne de commande {command} dépasse {limit} octets</translation>
+        </message>
+        <message>
+            <source>CRAM-MD5: the server's challenge is empty</source>
+            <comment>protocol.cram-empty-challenge</comment>
+            <translation>CRAM-MD5 : le défi du serveur est vide</translation>
+        </message>
+        <message>
+            <source>CRAM-MD5: the server sent a second challenge</source>
+            <comment>protocol.cram-second-challenge</comment>
+            <translation>CRAM-MD5 : le serveur a envoyé un second défi</translation>
+        </message>
+        <message>
+            <source>data received after the connection was closed</source>
+            <comment>protocol.data-after-close</comment>
+            <translation>données reçues après la fermeture de la connexion</translation>
+        </message>
+        <message>
+            <source>data received after the end of the stream</source>
+            <comment>protocol.data-after-end</comment>
+            <translation>données reçues après la fin du flux</translation>
+        </message>
+        <message>
+            <source>message data</source>
+            <comment>protocol.data-expected</comment>
+            <translation>des données de message</translation>
+        </message>
+        <message>
+            <source>the server sent data nobody asked for: {data}</source>
+            <comment>protocol.data-nobody-asked</comment>
+            <translation>le serveur a envoyé des données que personne n’a demandées : {data}</translation>
+        </message>
+        <message>
+            <source>the server sent data while no reply was expected</source>
+            <comment>protocol.data-unasked</comment>
+            <translation>le serveur a envoyé des données alors qu’aucune réponse n’était attendue</translation>
+        </message>
+        <message>
+            <source>{mechanism}: unexpected data with the server's success</source>
+            <comment>protocol.data-with-success</comment>
+            <translation>{mechanism} : données inattendues avec l’acceptation du serveur</translation>
+        </message>
+        <message>
+            <source>DIGEST-MD5 is obsolete (RFC 6331); SCRAM replaces it</source>
+            <comment>protocol.digest-md5-obsolete</comment>
+            <translation>DIGEST-MD5 est obsolète (RFC 6331) ; SCRAM le remplace</translation>
+        </message>
+        <message>
+            <source>{first} or {second}</source>
+            <comment>protocol.either</comment>
+            <translation>{first} ou {second}</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server sent an empty salt</source>
+            <comment>protocol.empty-salt</comment>
+            <translation>{mechanism} : le serveur a envoyé un sel vide</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server's first challenge must be empty</source>
+            <comment>protocol.first-challenge-not-empty</comment>
+            <translation>{mechanism} : le premier défi du serveur doit être vide</translation>
+        </message>
+        <message>
+            <source>greeting</source>
+            <comment>protocol.greeting-expected</comment>
+            <translation>un accueil</translation>
+        </message>
+        <message>
+            <source>GSSAPI (Kerberos 5) is not supported yet</source>
+            <comment>protocol.gssapi-unsupported</comment>
+            <translation>GSSAPI (Kerberos 5) n’est pas encore pris en charge</translation>
+        </message>
+        <message>
+            <source>the server sent an implausible {what} ({digits} digits): {value}...</source>
+            <comment>protocol.implausible-number</comment>
+            <translation>le serveur a envoyé une valeur invraisemblable pour {what} ({digits} chiffres) : {value}...</translation>
+        </message>
+        <message>
+            <source>the server sent an implausible number: {line}</source>
+            <comment>protocol.implausible-pop2-number</comment>
+            <translation>le serveur a envoyé un nombre invraisemblable : {line}</translation>
+        </message>
+        <message>
+            <source>in the middle of the {command} listing</source>
+            <comment>protocol.in-listing</comment>
+            <translation>au milieu de la liste {command}</translation>
+        </message>
+        <message>
+            <source>in the middle of a message</source>
+            <comment>protocol.in-message</comment>
+            <translation>au milieu d’un message</translation>
+        </message>
+        <message>
+            <source>the server sent an invalid unique id {uid}</source>
+            <comment>protocol.invalid-uid</comment>
+            <translation>le serveur a envoyé un identifiant unique invalide {uid}</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the iteration count {iterations} is outside 1..{limit}</source>
+            <comment>protocol.iterations-outside</comment>
+            <translation>{mechanism} : le nombre d’itérations {iterations} est hors de 1..{limit}</translation>
+        </message>
+        <message>
+            <source>KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8) and GSSAPI is its successor</source>
+            <comment>protocol.kerberos-v4-obsolete</comment>
+            <translation>KERBEROS_V4 est obsolète : Kerberos 4 a disparu (MIT Kerberos l’a retiré dans la version 1.8) et GSSAPI lui succède</translation>
+        </message>
+        <message>
+            <source>a status line is longer than {limit} octets</source>
+            <comment>protocol.line-too-long</comment>
+            <translation>une ligne d’état dépasse {limit} octets</translation>
+        </message>
+        <message>
+            <source>the server listed message {number} twice in {command}</source>
+            <comment>protocol.listed-twice</comment>
+            <translation>le serveur a listé deux fois le message {number} dans {command}</translation>
+        </message>
+        <message>
+            <source>the server listed a message number 0 in {command}</source>
+            <comment>protocol.listed-zero</comment>
+            <translation>le serveur a listé un message numéro 0 dans {command}</translation>
+        </message>
+        <message numerus="yes">
+            <source>{reply} ({count} line(s))</source>
+            <comment>protocol.listing-reply</comment>
+            <translation>
+                <numerusform>{reply} ({count} ligne)</numerusform>
+                <numerusform>{reply} ({count} lignes)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>the {command} listing exceeds {limit} lines</source>
+            <comment>protocol.listing-too-long</comment>
+            <translation>la liste {command} dépasse {limit} lignes</translation>
+        </message>
+        <message>
+            <source>LOGIN: the server asked for {what} again</source>
+            <comment>protocol.login-asked-again</comment>
+            <translation>LOGIN : le serveur a redemandé {what}</translation>
+        </message>
+        <message>
+            <source>the server refused the login ({reply}); {check}</source>
+            <comment>protocol.login-refused</comment>
+            <translation>le serveur a refusé l’identification ({reply}) ; {check}</translation>
+        </message>
+        <message>
+            <source>{what} is malformed</source>
+            <comment>protocol.malformed</comment>
+            <translation>{what} est mal formé</translation>
+        </message>
+        <message>
+            <source>the server sent a malformed authentication challenge</source>
+            <comment>protocol.malformed-challenge</comment>
+            <translation>le serveur a envoyé un défi d’authentification mal formé</translation>
+        </message>
+        <message>
+            <source>the server sent a malformed {command} line: {line}</source>
+            <comment>protocol.malformed-line</comment>
+            <translation>le serveur a envoyé une ligne {command} mal formée : {line}</translation>
+        </message>
+        <message>
+            <source>the server sent a malformed {what}: {value}</source>
+            <comment>protocol.malformed-number</comment>
+            <translation>le serveur a envoyé une valeur mal formée pour {what} : {value}</translation>
+        </message>
+        <message>
+            <source>the {mechanism} server-final message is malformed</source>
+            <comment>protocol.malformed-server-final</comment>
+            <translation>le message server-final de {mechanism} est mal formé</translation>
+        </message>
+        <message>
+            <source>the {mechanism} server-first message is malformed</source>
+            <comment>protocol.malformed-server-first</comment>
+            <translation>le message server-first de {mechanism} est mal formé</translation>
+        </message>
+        <message>
+            <source>the server sent a malformed STAT reply</source>
+            <comment>protocol.malformed-stat</comment>
+            <translation>le serveur a envoyé une réponse STAT mal formée</translation>
+        </message>
+        <message>
+            <source>the server refused the {mechanism} login ({reason})</source>
+            <comment>protocol.mechanism-refused</comment>
+            <translation>le serveur a refusé l’identification {mechanism} ({reason})</translation>
+        </message>
+        <message>
+            <source>the server does not offer {method}; it offers {offered}.</source>
+            <comment>protocol.method-not-offered</comment>
+            <translation>le serveur ne propose pas {method} ; il propose {offered}.</translation>
+        </message>
+        <message>
+            <source>the server does not offer {method}; it offers {offered}. {why}</source>
+            <comment>protocol.method-not-offered-why</comment>
+            <translation>le serveur ne propose pas {method} ; il propose {offered}. {why}</translation>
+        </message>
+        <message>
+            <source>{what} mixes right-to-left and left-to-right text</source>
+            <comment>protocol.mixed-directions</comment>
+            <translation>{what} mélange du texte de droite à gauche et de gauche à droite</translation>
+        </message>
+        <message>
+            <source>{mechanism} needs an access token</source>
+            <comment>protocol.needs-token</comment>
+            <translation>{mechanism} a besoin d’un jeton d’accès</translation>
+        </message>
+        <message>
+            <source>the server does not offer APOP (its greeting has no timestamp)</source>
+            <comment>protocol.no-apop</comment>
+            <translation>le serveur ne propose pas APOP (son accueil n’a pas d’horodatage)</translation>
+        </message>
+        <message>
+            <source>{mechanism} cannot carry an authorization identity</source>
+            <comment>protocol.no-authzid</comment>
+            <translation>{mechanism} ne peut pas transmettre d’identité d’autorisation</translation>
+        </message>
+        <message>
+            <source>no AUTH challenge is waiting for a response</source>
+            <comment>protocol.no-challenge</comment>
+            <translation>aucun défi AUTH n’attend de réponse</translation>
+        </message>
+        <message>
+            <source>a reply line does not end in CRLF: {line}</source>
+            <comment>protocol.no-crlf</comment>
+            <translation>une ligne de réponse ne se termine pas par CRLF : {line}</translation>
+        </message>
+        <message>
+            <source>the server did not greet: {reply}</source>
+            <comment>protocol.no-greeting</comment>
+            <translation>le serveur n’a pas envoyé d’accueil : {reply}</translation>
+        </message>
+        <message>
+            <source>the server offers no OAuth2 login (OAUTHBEARER or XOAUTH2); it offers {offered}: choose a password method for this account</source>
+            <comment>protocol.no-oauth</comment>
+            <translation>le serveur ne propose aucune identification OAuth2 (OAUTHBEARER ou XOAUTH2) ; il propose {offered} : choisissez une méthode par mot de passe pour ce compte</translation>
+        </message>
+        <message>
+            <source>server could not prove it knows the password</source>
+            <comment>protocol.no-password-proof</comment>
+            <translation>le serveur n’a pas pu prouver qu’il connaît le mot de passe</translation>
+        </message>
+        <message>
+            <source>no reason given</source>
+            <comment>protocol.no-reason</comment>
+            <translation>aucune raison donnée</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server accepted the login without proving it knows the password</source>
+            <comment>protocol.no-server-proof</comment>
+            <translation>{mechanism} : le serveur a accepté l’identification sans prouver qu’il connaît le mot de passe</translation>
+        </message>
+        <message>
+            <source>the server does not offer STARTTLS (STLS); popgui will not fall back to an unencrypted connection. Choose TLS or, if you accept the risk, no security.</source>
+            <comment>protocol.no-starttls</comment>
+            <translation>le serveur ne propose pas STARTTLS (STLS) ; popgui ne se rabattra pas sur une connexion non chiffrée. Choisissez TLS ou, si vous en acceptez le risque, aucune sécurité.</translation>
+        </message>
+        <message>
+            <source>the server offers no login method popgui can use: {reasons}</source>
+            <comment>protocol.no-usable-method</comment>
+            <translation>le serveur ne propose aucune méthode d’identification utilisable par popgui : {reasons}</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server's nonce has invalid characters</source>
+            <comment>protocol.nonce-invalid</comment>
+            <translation>{mechanism} : le nonce du serveur contient des caractères invalides</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server's nonce does not extend ours</source>
+            <comment>protocol.nonce-not-ours</comment>
+            <translation>{mechanism} : le nonce du serveur ne prolonge pas le nôtre</translation>
+        </message>
+        <message>
+            <source>{what} is not valid base64</source>
+            <comment>protocol.not-base64</comment>
+            <translation>{what} n’est pas du base64 valide</translation>
+        </message>
+        <message>
+            <source>{command} is not allowed in the {state} state</source>
+            <comment>protocol.not-in-state</comment>
+            <translation>{command} n’est pas permis dans l’état {state}</translation>
+        </message>
+        <message>
+            <source>the server sent something that is not a POP2 reply: {line}</source>
+            <comment>protocol.not-pop2</comment>
+            <translation>le serveur a envoyé quelque chose qui n’est pas une réponse POP2 : {line}</translation>
+        </message>
+        <message>
+            <source>{command} is not a POP2 command</source>
+            <comment>protocol.not-pop2-command</comment>
+            <translation>{command} n’est pas une commande POP2</translation>
+        </message>
+        <message>
+            <source>{method} is not supported</source>
+            <comment>protocol.not-supported</comment>
+            <translation>{method} n’est pas pris en charge</translation>
+        </message>
+        <message>
+            <source>{what} is not UTF-8</source>
+            <comment>protocol.not-utf8</comment>
+            <translation>{what} n’est pas en UTF-8</translation>
+        </message>
+        <message>
+            <source>nothing</source>
+            <comment>protocol.nothing-expected</comment>
+            <translation>rien</translation>
+        </message>
+        <message>
+            <source>message number in {command}</source>
+            <comment>protocol.number-in</comment>
+            <translation>le numéro de message dans {command}</translation>
+        </message>
+        <message>
+            <source>PLAIN: the server sent a challenge after the credentials</source>
+            <comment>protocol.plain-challenged</comment>
+            <translation>PLAIN : le serveur a envoyé un défi après les identifiants</translation>
+        </message>
+        <message>
+            <source>{command} takes {most} argument(s), got {given}</source>
+            <comment>protocol.pop2-argument-count</comment>
+            <translation>{command} prend {most} argument(s), et en a reçu {given}</translation>
+        </message>
+        <message>
+            <source>the server closed the connection</source>
+            <comment>protocol.pop2-closed</comment>
+            <translation>le serveur a fermé la connexion</translation>
+        </message>
+        <message>
+            <source>the {command} command is longer than {limit} octets</source>
+            <comment>protocol.pop2-command-too-long</comment>
+            <translation>la commande {command} dépasse {limit} octets</translation>
+        </message>
+        <message>
+            <source>{command} is not allowed in POP2 state {state}</source>
+            <comment>protocol.pop2-not-in-state</comment>
+            <translation>{command} n’est pas permis dans l’état POP2 {state}</translation>
+        </message>
+        <message>
+            <source>cannot send {command}: the reply to {last} is still pending (POP2 has no pipelining)</source>
+            <comment>protocol.pop2-pending</comment>
+            <translation>impossible d’envoyer {command} : la réponse à {last} est encore attendue (POP2 n’a pas de pipelining)</translation>
+        </message>
+        <message>
+            <source>the server refused {command}: {reply}</source>
+            <comment>protocol.pop2-refused</comment>
+            <translation>le serveur a refusé {command} : {reply}</translation>
+        </message>
+        <message>
+            <source>the server answered {command} with {line}; expected {wanted}</source>
+            <comment>protocol.pop2-unexpected</comment>
+            <translation>le serveur a répondu à {command} par {line} ; attendu : {wanted}</translation>
+        </message>
+        <message>
+            <source>the POP2 connection is unusable: {error}</source>
+            <comment>protocol.pop2-unusable</comment>
+            <translation>la connexion POP2 est inutilisable : {error}</translation>
+        </message>
+        <message>
+            <source>{failure} ({reply})</source>
+            <comment>protocol.refused-with-reply</comment>
+            <translation>{failure} ({reply})</translation>
+        </message>
+        <message>
+            <source>a reply line is longer than {limit} octets</source>
+            <comment>protocol.reply-too-long</comment>
+            <translation>une ligne de réponse dépasse {limit} octets</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server's error report is not JSON</source>
+            <comment>protocol.report-not-json</comment>
+            <translation>{mechanism} : le rapport d’erreur du serveur n’est pas du JSON</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server's error report is not a JSON object</source>
+            <comment>protocol.report-not-object</comment>
+            <translation>{mechanism} : le rapport d’erreur du serveur n’est pas un objet JSON</translation>
+        </message>
+        <message>
+            <source>RETR after =0: there is no message to retrieve</source>
+            <comment>protocol.retr-nothing</comment>
+            <translation>RETR après =0 : il n’y a aucun message à récupérer</translation>
+        </message>
+        <message>
+            <source>the server gave the same unique id (UIDL) to two messages; popgui will not guess which is which</source>
+            <comment>protocol.same-uid</comment>
+            <translation>le serveur a donné le même identifiant unique (UIDL) à deux messages ; popgui ne devinera pas lequel est lequel</translation>
+        </message>
+        <message>
+            <source>{what} contains a character SASLprep forbids</source>
+            <comment>protocol.saslprep-forbids</comment>
+            <translation>{what} contient un caractère que SASLprep interdit</translation>
+        </message>
+        <message>
+            <source>{first}; {rest}</source>
+            <comment>protocol.semicolons</comment>
+            <translation>{first} ; {rest}</translation>
+        </message>
+        <message>
+            <source>size for message {number}</source>
+            <comment>protocol.size-of</comment>
+            <translation>la taille du message {number}</translation>
+        </message>
+        <message>
+            <source>the server speaks POP3, not POP2 (wrong port?)</source>
+            <comment>protocol.speaks-pop3</comment>
+            <translation>le serveur parle POP3, pas POP2 (mauvais port ?)</translation>
+        </message>
+        <message>
+            <source>STAT count</source>
+            <comment>protocol.stat-count</comment>
+            <translation>le nombre de messages de STAT</translation>
+        </message>
+        <message>
+            <source>STAT size</source>
+            <comment>protocol.stat-size</comment>
+            <translation>la taille de STAT</translation>
+        </message>
+        <message>
+            <source>the server sent data after STLS +OK (possible STARTTLS injection)</source>
+            <comment>protocol.stls-injection</comment>
+            <translation>le serveur a envoyé des données après le +OK de STLS (injection STARTTLS possible)</translation>
+        </message>
+        <message>
+            <source>the access token</source>
+            <comment>protocol.the-access-token</comment>
+            <translation>le jeton d’accès</translation>
+        </message>
+        <message>
+            <source>the authzid</source>
+            <comment>protocol.the-authzid</comment>
+            <translation>l’authzid</translation>
+        </message>
+        <message>
+            <source>the host name</source>
+            <comment>protocol.the-host-name</comment>
+            <translation>le nom d’hôte</translation>
+        </message>
+        <message>
+            <source>the mailbox name</source>
+            <comment>protocol.the-mailbox-name</comment>
+            <translation>le nom de la boîte aux lettres</translation>
+        </message>
+        <message>
+            <source>the message number</source>
+            <comment>protocol.the-message-number</comment>
+            <translation>le numéro de message</translation>
+        </message>
+        <message>
+            <source>the password</source>
+            <comment>protocol.the-password</comment>
+            <translation>le mot de passe</translation>
+        </message>
+        <message>
+            <source>the SCRAM salt</source>
+            <comment>protocol.the-salt</comment>
+            <translation>le sel SCRAM</translation>
+        </message>
+        <message>
+            <source>the SCRAM server-final message</source>
+            <comment>protocol.the-server-final</comment>
+            <translation>le message server-final SCRAM</translation>
+        </message>
+        <message>
+            <source>the SCRAM server-first message</source>
+            <comment>protocol.the-server-first</comment>
+            <translation>le message server-first SCRAM</translation>
+        </message>
+        <message>
+            <source>the SCRAM server signature</source>
+            <comment>protocol.the-server-signature</comment>
+            <translation>la signature SCRAM du serveur</translation>
+        </message>
+        <message>
+            <source>the user</source>
+            <comment>protocol.the-user</comment>
+            <translation>l’utilisateur</translation>
+        </message>
+        <message>
+            <source>the user name</source>
+            <comment>protocol.the-user-name</comment>
+            <translation>le nom d’utilisateur</translation>
+        </message>
+        <message>
+            <source>the value</source>
+            <comment>protocol.the-value</comment>
+            <translation>la valeur</translation>
+        </message>
+        <message>
+            <source>the server refused the OAuth2 access token (status {status}); it may have expired or been revoked</source>
+            <comment>protocol.token-refused</comment>
+            <translation>le serveur a refusé le jeton d’accès OAuth2 (statut {status}) ; il a peut-être expiré ou été révoqué</translation>
+        </message>
+        <message>
+            <source>the server refused the OAuth2 access token (status {status}; it asks for the scope {scope}); it may have expired or been revoked</source>
+            <comment>protocol.token-refused-scope</comment>
+            <translation>le serveur a refusé le jeton d’accès OAuth2 (statut {status} ; il demande la portée {scope}) ; il a peut-être expiré ou été révoqué</translation>
+        </message>
+        <message>
+            <source>the server announced {count} messages, more than popgui believes ({limit})</source>
+            <comment>protocol.too-many-messages</comment>
+            <translation>le serveur a annoncé {count} messages, plus que popgui n’en croit possible ({limit})</translation>
+        </message>
+        <message>
+            <source>the server sent more octets than it announced for the message</source>
+            <comment>protocol.too-many-octets</comment>
+            <translation>le serveur a envoyé plus d’octets qu’il n’en avait annoncé pour le message</translation>
+        </message>
+        <message>
+            <source>the server sent a continuation in reply to {command}</source>
+            <comment>protocol.unexpected-continuation</comment>
+            <translation>le serveur a envoyé une continuation en réponse à {command}</translation>
+        </message>
+        <message>
+            <source>unexpected reply during AUTH: {reply}</source>
+            <comment>protocol.unexpected-in-auth</comment>
+            <translation>réponse inattendue pendant AUTH : {reply}</translation>
+        </message>
+        <message>
+            <source>unexpected event inside a message: {event}</source>
+            <comment>protocol.unexpected-in-message</comment>
+            <translation>événement inattendu au milieu d’un message : {event}</translation>
+        </message>
+        <message>
+            <source>unexpected reply to {command}: {reply}</source>
+            <comment>protocol.unexpected-reply</comment>
+            <translation>réponse inattendue à {command} : {reply}</translation>
+        </message>
+        <message>
+            <source>unknown or unsupported POP3 command {command}</source>
+            <comment>protocol.unknown-command</comment>
+            <translation>commande POP3 inconnue ou non prise en charge {command}</translation>
+        </message>
+        <message>
+            <source>{mechanism}: the server requires an unknown extension</source>
+            <comment>protocol.unknown-extension</comment>
+            <translation>{mechanism} : le serveur exige une extension inconnue</translation>
+        </message>
+        <message>
+            <source>unknown SASL mechanism {mechanism}</source>
+            <comment>protocol.unknown-mechanism</comment>
+            <translation>mécanisme SASL inconnu {mechanism}</translation>
+        </message>
+        <message>
+            <source>unknown authentication method {method}</source>
+            <comment>protocol.unknown-method</comment>
+            <translation>méthode d’identification inconnue {method}</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <comment>protocol.unknown-status</comment>
+            <translation>inconnu</translation>
+        </message>
+        <message>
+            <source>connection unusable after a protocol error: {error}</source>
+            <comment>protocol.unusable</comment>
+            <translation>connexion inutilisable après une erreur de protocole : {error}</translation>
+        </message>
+        <message>
+            <source>{what} contains a control character (CR, LF, NUL...)</source>
+            <comment>protocol.value-control</comment>
+            <translation>{what} contient un caractère de contrôle (CR, LF, NUL...)</translation>
+        </message>
+        <message>
+            <source>{what} is empty</source>
+            <comment>protocol.value-empty</comment>
+            <translation>{what} est vide</translation>
+        </message>
+        <message>
+            <source>{what} must be a decimal number</source>
+            <comment>protocol.value-not-number</comment>
+            <translation>{what} doit être un nombre décimal</translation>
+        </message>
+        <message>
+            <source>while a reply was expected</source>
+            <comment>protocol.while-reply-expected</comment>
+            <translation>alors qu’une réponse était attendue</translation>
+        </message>
+        <message>
+            <source>{command} sent while waiting for the reply to {last}</source>
+            <comment>protocol.while-waiting</comment>
+            <translation>{command} envoyé pendant l’attente de la réponse à {last}</translation>
+        </message>
+        <message>
+            <source>auto cannot log in here: {error}.</source>
+            <comment>report.auto-cannot</comment>
+            <translation>Le mode automatique ne peut pas s’identifier ici : {error}.</translation>
+        </message>
+        <message>
+            <source>If this is your server, you can trust this exact certificate: its fingerprint is then saved with the account.</source>
+            <comment>report.can-trust</comment>
+            <translation>S’il s’agit de votre serveur, vous pouvez faire confiance à ce certificat précis : son empreinte est alors enregistrée avec le compte.</translation>
+        </message>
+        <message>
+            <source>The certificate differs from the one you chose to trust. Trust the new one only if you know the server changed its certificate.</source>
+            <comment>report.certificate-differs</comment>
+            <translation>Le certificat diffère de celui auquel vous avez choisi de faire confiance. Ne faites confiance au nouveau que si vous savez que le serveur a changé de certificat.</translation>
+        </message>
+        <message>
+            <source>Without TLS, USER, PLAIN and LOGIN send the password in clear text.</source>
+            <comment>report.clear-text</comment>
+            <translation>Sans TLS, USER, PLAIN et LOGIN envoient le mot de passe en clair.</translation>
+        </message>
+        <message>
+            <source>every hour</source>
+            <comment>report.every-hour</comment>
+            <translation>par heure</translation>
+        </message>
+        <message numerus="yes">
+            <source>every {count} hour(s)</source>
+            <comment>report.every-hours</comment>
+            <translation>
+                <numerusform>toutes les {count} heures</numerusform>
+                <numerusform>toutes les {count} heures</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>every minute</source>
+            <comment>report.every-minute</comment>
+            <translation>par minute</translation>
+        </message>
+        <message numerus="yes">
+            <source>every {count} minute(s)</source>
+            <comment>report.every-minutes</comment>
+            <translation>
+                <numerusform>toutes les {count} minutes</numerusform>
+                <numerusform>toutes les {count} minutes</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{sentence}.</source>
+            <comment>report.full-stop</comment>
+            <translation>{sentence}.</translation>
+        </message>
+        <message>
+            <source>folder {folder}</source>
+            <comment>report.in-folder</comment>
+            <translation>le dossier {folder}</translation>
+        </message>
+        <message>
+            <source>the mailbox</source>
+            <comment>report.in-mailbox</comment>
+            <translation>la boîte aux lettres</translation>
+        </message>
+        <message>
+            <source>Logged in with {method}; {messages} waiting on the server.</source>
+            <comment>report.logged-in</comment>
+            <translation>Identifié avec {method} ; {messages} sur le serveur.</translation>
+        </message>
+        <message>
+            <source>The server allows one login {every} (LOGIN-DELAY): checking more often is refused.</source>
+            <comment>report.login-delay</comment>
+            <translation>Le serveur n’autorise qu’une identification {every} (LOGIN-DELAY) : relever plus souvent est refusé.</translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} message(s)</source>
+            <comment>report.messages</comment>
+            <translation>
+                <numerusform>{count} message en attente</numerusform>
+                <numerusform>{count} messages en attente</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>The server does not answer CAPA (a plain RFC 1939 server): popgui assumes USER/PASS and no pipelining.</source>
+            <comment>report.no-capa</comment>
+            <translation>Le serveur ne répond pas à CAPA (un serveur RFC 1939 simple) : popgui suppose USER/PASS et pas de pipelining.</translation>
+        </message>
+        <message>
+            <source>No password given: the login was not tried.</source>
+            <comment>report.no-password</comment>
+            <translation>Aucun mot de passe donné : l’identification n’a pas été tentée.</translation>
+        </message>
+        <message>
+            <source>The connection is not encrypted: the password and all mail cross the network readable by anyone on the way.</source>
+            <comment>report.not-encrypted</comment>
+            <translation>La connexion n’est pas chiffrée : le mot de passe et tout le courrier traversent le réseau lisibles par quiconque se trouve sur le chemin.</translation>
+        </message>
+        <message>
+            <source>This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): use the oauth2 method and sign in with `popgui account login NAME` (auto never uses it).</source>
+            <comment>report.oauth</comment>
+            <translation>Ce serveur accepte la connexion OAuth2 (OAUTHBEARER ou XOAUTH2) : utilisez la méthode oauth2 et connectez-vous avec `popgui account login NAME` (le mode automatique ne l’utilise jamais).</translation>
+        </message>
+        <message>
+            <source>The certificate is trusted because its fingerprint matches the one you chose to trust (the certificate authority was not checked).</source>
+            <comment>report.pinned</comment>
+            <translation>Le certificat est reconnu parce que son empreinte correspond à celle à laquelle vous avez choisi de faire confiance (l’autorité de certification n’a pas été vérifiée).</translation>
+        </message>
+        <message>
+            <source>Logged in; {messages} in {where}.</source>
+            <comment>report.pop2-logged-in</comment>
+            <translation>Identifié ; {messages} dans {where}.</translation>
+        </message>
+        <message>
+            <source>POP2 (RFC 937) has no capability list; it logs in with HELO (user name and password, sent as they are).</source>
+            <comment>report.pop2-no-capa</comment>
+            <translation>POP2 (RFC 937) n’a pas de liste de capacités ; il s’identifie avec HELO (nom d’utilisateur et mot de passe, envoyés tels quels).</translation>
+        </message>
+        <message>
+            <source>none: unencrypted</source>
+            <comment>report.security-none</comment>
+            <translation>aucune : non chiffré</translation>
+        </message>
+        <message>
+            <source>STARTTLS (upgrade to TLS, never fall back)</source>
+            <comment>report.security-starttls</comment>
+            <translation>STARTTLS (passage à TLS, jamais de retour en clair)</translation>
+        </message>
+        <message>
+            <source>TLS from the start (implicit TLS)</source>
+            <comment>report.security-tls</comment>
+            <translation>TLS dès le début (TLS implicite)</translation>
+        </message>
+        <message>
+            <source>The server asks to try again later; this is not a wrong password.</source>
+            <comment>report.try-later</comment>
+            <translation>Le serveur demande de réessayer plus tard ; ce n’est pas un mauvais mot de passe.</translation>
+        </message>
+        <message>
+            <source>{method} is not a login method popgui knows; it will not be used.</source>
+            <comment>report.unknown-method</comment>
+            <translation>{method} n’est pas une méthode d’identification connue de popgui ; elle ne sera pas utilisée.</translation>
+        </message>
+        <message>
+            <source>account {account} is already being synchronised by another popgui</source>
+            <comment>store.account-busy</comment>
+            <translation>le compte {account} est déjà en cours de relève par un autre popgui</translation>
+        </message>
+        <message>
+            <source>account {account} is already being synchronised by another popgui (pid {pid})</source>
+            <comment>store.account-busy-pid</comment>
+            <translation>le compte {account} est déjà en cours de relève par un autre popgui (pid {pid})</translation>
+        </message>
+        <message>
+            <source>{name} is not a valid folder name (it contains control characters).</source>
+            <comment>store.bad-folder-control</comment>
+            <translation>{name} n’est pas un nom de dossier valide (il contient des caractères de contrôle).</translation>
+        </message>
+        <message>
+            <source>{name} is not a valid folder name (empty part or leading dot).</source>
+            <comment>store.bad-folder-dots</comment>
+            <translation>{name} n’est pas un nom de dossier valide (partie vide ou point initial).</translation>
+        </message>
+        <message>
+            <source>{name} is not a valid folder name (it contains a slash).</source>
+            <comment>store.bad-folder-slash</comment>
+            <translation>{name} n’est pas un nom de dossier valide (il contient une barre oblique).</translation>
+        </message>
+        <message>
+            <source>the file cannot be opened</source>
+            <comment>store.cannot-open</comment>
+            <translation>le fichier ne peut pas être ouvert</translation>
+        </message>
+        <message>
+            <source>create the file</source>
+            <comment>store.create-file</comment>
+            <translation>de créer le fichier</translation>
+        </message>
+        <message>
+            <source>create the mail folder</source>
+            <comment>store.create-mail-folder</comment>
+            <translation>de créer le dossier de courrier</translation>
+        </message>
+        <message>
+            <source>The mail database {path} is damaged or is not a popgui database.</source>
+            <comment>store.database-damaged</comment>
+            <translation>La base de courrier {path} est endommagée ou n’est pas une base popgui.</translation>
+        </message>
+        <message>
+            <source>Could not {action} the mail database {path}: {reason}</source>
+            <comment>store.database-failed</comment>
+            <translation>Impossible {action} la base de courrier {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>open</source>
+            <comment>store.database-open</comment>
+            <translation>d’ouvrir</translation>
+        </message>
+        <message>
+            <source>read</source>
+            <comment>store.database-read</comment>
+            <translation>de lire</translation>
+        </message>
+        <message>
+            <source>it is read-only</source>
+            <comment>store.database-read-only</comment>
+            <translation>elle est en lecture seule</translation>
+        </message>
+        <message>
+            <source>record deletions in</source>
+            <comment>store.database-record-deletions</comment>
+            <translation>d’enregistrer les suppressions dans</translation>
+        </message>
+        <message>
+            <source>record delivered messages in</source>
+            <comment>store.database-record-delivered</comment>
+            <translation>d’enregistrer les messages distribués dans</translation>
+        </message>
+        <message>
+            <source>The mail database {path} was written by a newer popgui (schema {version}, this version knows {known}); please upgrade.</source>
+            <comment>store.database-too-new</comment>
+            <translation>La base de courrier {path} a été écrite par un popgui plus récent (schéma {version}, cette version connaît le {known}) ; veuillez mettre popgui à jour.</translation>
+        </message>
+        <message>
+            <source>update</source>
+            <comment>store.database-update</comment>
+            <translation>de mettre à jour</translation>
+        </message>
+        <message>
+            <source>update the message index in</source>
+            <comment>store.database-update-index</comment>
+            <translation>de mettre à jour l’index des messages dans</translation>
+        </message>
+        <message>
+            <source>upgrade</source>
+            <comment>store.database-upgrade</comment>
+            <translation>de mettre à niveau</translation>
+        </message>
+        <message>
+            <source>delete the message</source>
+            <comment>store.delete-message</comment>
+            <translation>de supprimer le message</translation>
+        </message>
+        <message>
+            <source>Could not {action} {path}: {reason}</source>
+            <comment>store.disk-failed</comment>
+            <translation>Impossible {action} {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>the disk is full</source>
+            <comment>store.disk-full</comment>
+            <translation>le disque est plein</translation>
+        </message>
+        <message>
+            <source>a file that is not a folder is in the way</source>
+            <comment>store.file-in-the-way</comment>
+            <translation>un fichier qui n’est pas un dossier est dans le passage</translation>
+        </message>
+        <message>
+            <source>the file is larger than allowed</source>
+            <comment>store.file-too-large</comment>
+            <translation>le fichier est plus grand que permis</translation>
+        </message>
+        <message>
+            <source>flush the folder</source>
+            <comment>store.flush-folder</comment>
+            <translation>d’écrire sur le disque le dossier</translation>
+        </message>
+        <message>
+            <source>a folder named {name} already exists</source>
+            <comment>store.folder-exists</comment>
+            <translation>un dossier nommé {name} existe déjà</translation>
+        </message>
+        <message>
+            <source>the folder no longer exists</source>
+            <comment>store.folder-gone</comment>
+            <translation>le dossier n’existe plus</translation>
+        </message>
+        <message>
+            <source>The folder {path} still holds messages; it was not removed.</source>
+            <comment>store.folder-not-empty</comment>
+            <translation>Le dossier {path} contient encore des messages ; il n’a pas été supprimé.</translation>
+        </message>
+        <message>
+            <source>the folder {name} has subfolders; delete them first</source>
+            <comment>store.has-subfolders</comment>
+            <translation>le dossier {name} a des sous-dossiers ; supprimez-les d’abord</translation>
+        </message>
+        <message>
+            <source>the disk reported an input/output error</source>
+            <comment>store.io-error</comment>
+            <translation>le disque a signalé une erreur d’entrée/sortie</translation>
+        </message>
+        <message>
+            <source>list the folder</source>
+            <comment>store.list-folder</comment>
+            <translation>de lister le dossier</translation>
+        </message>
+        <message>
+            <source>Could not create the lock file {path}: {reason}</source>
+            <comment>store.lock-create-failed</comment>
+            <translation>Impossible de créer le fichier de verrou {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>Could not lock {path}: {reason}</source>
+            <comment>store.lock-failed</comment>
+            <translation>Impossible de verrouiller {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>another program keeps it locked</source>
+            <comment>store.locked-by-another</comment>
+            <translation>un autre programme la garde verrouillée</translation>
+        </message>
+        <message>
+            <source>Could not move the damaged mail database {path} aside: {reason}</source>
+            <comment>store.move-aside-failed</comment>
+            <translation>Impossible de mettre de côté la base de courrier endommagée {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>Could not move {source} to {target}: a message of that name exists</source>
+            <comment>store.move-exists</comment>
+            <translation>Impossible de déplacer {source} vers {target} : un message de ce nom existe</translation>
+        </message>
+        <message>
+            <source>move the message</source>
+            <comment>store.move-message</comment>
+            <translation>de déplacer le message</translation>
+        </message>
+        <message>
+            <source>move the message into</source>
+            <comment>store.move-message-into</comment>
+            <translation>de déplacer le message dans</translation>
+        </message>
+        <message>
+            <source>there is no folder named {name}</source>
+            <comment>store.no-folder</comment>
+            <translation>il n’y a pas de dossier nommé {name}</translation>
+        </message>
+        <message>
+            <source>the file system does not support large files</source>
+            <comment>store.no-large-files</comment>
+            <translation>le système de fichiers ne prend pas en charge les gros fichiers</translation>
+        </message>
+        <message>
+            <source>there is no message {id} (it may have been deleted)</source>
+            <comment>store.no-message</comment>
+            <translation>il n’y a pas de message {id} (il a peut-être été supprimé)</translation>
+        </message>
+        <message>
+            <source>a part of the path is not a folder</source>
+            <comment>store.not-a-folder</comment>
+            <translation>une partie du chemin n’est pas un dossier</translation>
+        </message>
+        <message>
+            <source>the operation is not permitted</source>
+            <comment>store.not-permitted</comment>
+            <translation>l’opération n’est pas permise</translation>
+        </message>
+        <message>
+            <source>the computer ran out of memory</source>
+            <comment>store.out-of-memory</comment>
+            <translation>l’ordinateur manque de mémoire</translation>
+        </message>
+        <message>
+            <source>permission was denied</source>
+            <comment>store.permission-denied</comment>
+            <translation>l’accès a été refusé</translation>
+        </message>
+        <message>
+            <source>cannot create the profile directory {path}: {reason}</source>
+            <comment>store.profile-create-failed</comment>
+            <translation>impossible de créer le dossier de profil {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>the profile path {path} is not a directory</source>
+            <comment>store.profile-not-a-directory</comment>
+            <translation>le chemin du profil {path} n’est pas un dossier</translation>
+        </message>
+        <message>
+            <source>the profile directory name contains a NUL character</source>
+            <comment>store.profile-nul</comment>
+            <translation>le nom du dossier de profil contient un caractère NUL</translation>
+        </message>
+        <message>
+            <source>the disk quota is exceeded</source>
+            <comment>store.quota-exceeded</comment>
+            <translation>le quota disque est dépassé</translation>
+        </message>
+        <message>
+            <source>Could not read the message {path}: {reason}</source>
+            <comment>store.read-message-failed</comment>
+            <translation>Impossible de lire le message {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>the file system is read-only</source>
+            <comment>store.read-only-file-system</comment>
+            <translation>le système de fichiers est en lecture seule</translation>
+        </message>
+        <message>
+            <source>remove the folder</source>
+            <comment>store.remove-folder</comment>
+            <translation>de supprimer le dossier</translation>
+        </message>
+        <message>
+            <source>remove the temporary file</source>
+            <comment>store.remove-temporary</comment>
+            <translation>de supprimer le fichier temporaire</translation>
+        </message>
+        <message>
+            <source>rename the folder</source>
+            <comment>store.rename-folder</comment>
+            <translation>de renommer le dossier</translation>
+        </message>
+        <message>
+            <source>save</source>
+            <comment>store.save</comment>
+            <translation>d’enregistrer</translation>
+        </message>
+        <message>
+            <source>save the message to</source>
+            <comment>store.save-message-to</comment>
+            <translation>d’enregistrer le message dans</translation>
+        </message>
+        <message>
+            <source>{name} is a special folder; it cannot be created, renamed or deleted</source>
+            <comment>store.special-folder</comment>
+            <translation>{name} est un dossier spécial ; il ne peut être ni créé, ni renommé, ni supprimé</translation>
+        </message>
+        <message>
+            <source>write</source>
+            <comment>store.write</comment>
+            <translation>d’écrire</translation>
+        </message>
+        <message>
+            <source>delete chosen messages on the server</source>
+            <comment>sync.delete-chosen</comment>
+            <translation>supprimer sur le serveur les messages choisis</translation>
+        </message>
+        <message>
+            <source>download chosen messages</source>
+            <comment>sync.download-chosen</comment>
+            <translation>télécharger les messages choisis</translation>
+        </message>
+        <message>
+            <source>the message {uid} is no longer on the server</source>
+            <comment>sync.gone-from-server</comment>
+            <translation>le message {uid} n’est plus sur le serveur</translation>
+        </message>
+        <message>
+            <source>the server's UIDL and LIST disagree about which messages exist; popgui will not act on an ambiguous listing</source>
+            <comment>sync.listings-disagree</comment>
+            <translation>les listes UIDL et LIST du serveur ne s’accordent pas sur les messages présents ; popgui n’agira pas sur une liste ambiguë</translation>
+        </message>
+        <message>
+            <source>the number of lines to show cannot be negative</source>
+            <comment>sync.negative-lines</comment>
+            <translation>le nombre de lignes à afficher ne peut pas être négatif</translation>
+        </message>
+        <message>
+            <source>POP2 servers cannot show a message without sending all of it (POP2 has no TOP), so there is no preview for this account</source>
+            <comment>sync.no-pop2-preview</comment>
+            <translation>un serveur POP2 ne peut pas montrer un message sans l’envoyer en entier (POP2 n’a pas de TOP) : pas d’aperçu pour ce compte</translation>
+        </message>
+        <message>
+            <source>this server does not support TOP, so it cannot show a preview</source>
+            <comment>sync.no-top</comment>
+            <translation>ce serveur ne prend pas en charge TOP, il ne peut donc pas montrer d’aperçu</translation>
+        </message>
+        <message>
+            <source>this server does not support UIDL, so popgui cannot tell which message is which; use Get Mail to download everything instead</source>
+            <comment>sync.no-uidl</comment>
+            <translation>ce serveur ne prend pas en charge UIDL, popgui ne peut donc pas distinguer les messages ; utilisez plutôt « Relever le courrier » pour tout télécharger</translation>
+        </message>
+        <message>
+            <source>popgui cannot {action} for a POP2 account: POP2 has no unique ids (UIDL) and no TOP, so a message cannot be chosen or previewed on the server</source>
+            <comment>sync.pop2-cannot</comment>
+            <translation>popgui ne peut pas {action} pour un compte POP2 : POP2 n’a ni identifiants uniques (UIDL) ni TOP, on ne peut donc ni choisir ni prévisualiser un message sur le serveur</translation>
+        </message>
+        <message>
+            <source>the server seems to have renumbered its mail: {vanished} of the {previous} messages it listed last time are gone and {unknown} unknown ones appeared (a server migration or a restored backup?). Nothing was downloaded or deleted, so that the whole mailbox is not downloaded a second time</source>
+            <comment>sync.renumbered</comment>
+            <translation>le serveur semble avoir renuméroté son courrier : {vanished} des {previous} messages listés la dernière fois ont disparu et {unknown} inconnus sont apparus (une migration du serveur ou une sauvegarde restaurée ?). Rien n’a été téléchargé ni supprimé, afin de ne pas télécharger une seconde fois toute la boîte aux lettres</translation>
+        </message>
+        <message>
+            <source>show the start of a message</source>
+            <comment>sync.show-start</comment>
+            <translation>afficher le début d’un message</translation>
         </message>
     </context>
 </TS>

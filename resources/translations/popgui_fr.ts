@@ -352,7 +352,7 @@
         <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/connection_report.py" line="+48"/>
+        <location filename="../../popgui/gui/connection_report.py" line="+53"/>
         <source>Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token.</source>
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
@@ -775,7 +775,7 @@
 <context>
     <name>CertificateDialog</name>
     <message>
-        <location filename="../../popgui/gui/certificate_dialog.py" line="+69"/>
+        <location filename="../../popgui/gui/certificate_dialog.py" line="+103"/>
         <source>The server&apos;s certificate has changed</source>
         <translation>Le certificat du serveur a changé</translation>
     </message>
@@ -845,7 +845,7 @@
         <translation>Certificat non reconnu</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+63"/>
         <source>(unknown)</source>
         <translation>(inconnu)</translation>
     </message>
@@ -909,7 +909,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+316"/>
+        <location filename="../../popgui/gui/worker.py" line="+318"/>
         <source>The login was not tried: the account is not signed in (or its sign-in expired). Press Sign in… first.</source>
         <translation>L’identification n’a pas été tentée&#xa0;: le compte n’est pas connecté (ou sa connexion a expiré). Appuyez d’abord sur «&#xa0;Se connecter…&#xa0;».</translation>
     </message>

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from popgui.catalog import Sentence
+from popgui.catalog import certificates as says
 from popgui.errors import CertificateError
 from popgui.gui.certificate_dialog import (
     CertificateDialog,
@@ -20,7 +22,7 @@ FINGERPRINT = ":".join(f"{i:02x}" for i in range(32))
 OLD = ":".join("ab" for _ in range(32))
 
 
-def certificate_error(message: str, **extra: str | None) -> CertificateError:
+def certificate_error(message: str | Sentence, **extra: str | None) -> CertificateError:
     details: dict[str, str | None] = {
         "fingerprint": FINGERPRINT,
         "subject": "CN=mail.example.org",
@@ -32,29 +34,37 @@ def certificate_error(message: str, **extra: str | None) -> CertificateError:
     return CertificateError(message, **details)
 
 
-SELF_SIGNED = "the certificate of mail.example.org:995 is not trusted: it is self-signed, so no " \
-    "known authority vouches for it"  # fmt: skip
+SELF_SIGNED = says.NOT_TRUSTED(place="mail.example.org:995", reason=says.SELF_SIGNED())
+
+
+def refused(reason: Sentence) -> Sentence:
+    return says.NOT_TRUSTED(place="h:995", reason=reason)
 
 
 @pytest.mark.parametrize(
     ("message", "pinned", "problem"),
     [
-        ("the certificate of h:995 is not trusted: it expired on 2021-01-01", None,
-         CertificateProblem.EXPIRED),
-        ("the certificate of h:995 is not trusted: it is not valid before 2030-01-01", None,
+        (refused(says.EXPIRED_ON(date="2021-01-01")), None, CertificateProblem.EXPIRED),
+        (refused(says.EXPIRED()), None, CertificateProblem.EXPIRED),
+        (refused(says.NOT_VALID_BEFORE(date="2030-01-01")), None,
          CertificateProblem.NOT_YET_VALID),
-        ("the certificate of h:995 is not trusted: it was issued for another name, not h", None,
+        (refused(says.NOT_VALID_YET()), None, CertificateProblem.NOT_YET_VALID),
+        (refused(says.OTHER_NAME(server="h")), None, CertificateProblem.OTHER_NAME),
+        (refused(says.OTHER_ADDRESS_LISTED(server="192.0.2.1", names="h")), None,
          CertificateProblem.OTHER_NAME),
         (SELF_SIGNED, None, CertificateProblem.UNKNOWN_AUTHORITY),
-        ("the certificate of h:995 is not trusted: it was issued by an authority this computer "
-         "does not know", None, CertificateProblem.UNKNOWN_AUTHORITY),
-        ("the certificate of h:995 has changed since you chose to trust it", OLD,
-         CertificateProblem.CHANGED),
-        ("the certificate of h:995 is not trusted: it has been revoked", None,
+        (refused(says.UNKNOWN_AUTHORITY()), None, CertificateProblem.UNKNOWN_AUTHORITY),
+        (says.CHANGED_SHORT(place="h:995"), OLD, CertificateProblem.CHANGED),
+        (refused(says.REVOKED()), None, CertificateProblem.OTHER),
+        (refused(says.NOT_VERIFIED(detail="it expired, says OpenSSL")), None,
          CertificateProblem.OTHER),
+        ("a plain sentence saying the certificate expired", None, CertificateProblem.OTHER),
     ],
 )  # fmt: skip
-def test_problem_in_plain_words(message: str, pinned: str | None, problem: object) -> None:
+def test_problem_in_plain_words(
+    message: str | Sentence, pinned: str | None, problem: object
+) -> None:
+    """From the reason the catalog sentence carries, never from the words it renders to."""
     assert problem_of(certificate_error(message, pinned_fingerprint=pinned)) is problem
 
 
@@ -112,16 +122,19 @@ def test_ask_returns_false_on_cancel(qtbot: QtBot) -> None:
 
 
 def test_changed_certificate_warns_and_shows_both(qtbot: QtBot) -> None:
-    error = certificate_error(
-        f"the certificate of h:995 has changed since you chose to trust it. Trusted "
-        f"fingerprint: {OLD}. Presented fingerprint: {FINGERPRINT}.",
-        pinned_fingerprint=OLD,
+    changed = says.CHANGED(
+        changed=says.CHANGED_SHORT(place="h:995"), pinned=OLD, presented=FINGERPRINT
     )
+    error = certificate_error(changed, pinned_fingerprint=OLD)
     dialog = CertificateDialog(error)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Certificate changed"
     assert "changed" in dialog.headline.text()
     assert "intercepting" in dialog.advice.text()
+    # The sentence's first part only: the table below shows both fingerprints.
+    assert dialog.reason.text() == (
+        "The certificate of h:995 has changed since you chose to trust it."
+    )
     assert dialog.pinned_label is not None
     assert dialog.pinned_label.text().replace("\n", "") == OLD
     assert dialog.fingerprint_label.text().replace("\n", "") == FINGERPRINT

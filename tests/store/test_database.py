@@ -252,12 +252,12 @@ def test_error_classification_by_sqlite_code(tmp_path: Path) -> None:
 
     path = tmp_path / "db"
     translate = connection_module._translate
-    assert type(translate(error(sqlite3.SQLITE_FULL), path, "write")) is DeliveryError
-    assert type(translate(error(sqlite3.SQLITE_IOERR_WRITE), path, "write")) is DeliveryError
-    assert type(translate(error(sqlite3.SQLITE_NOTADB), path, "x")) is DatabaseCorruptError
-    assert type(translate(error(sqlite3.SQLITE_CORRUPT), path, "x")) is DatabaseCorruptError
-    assert translate(error(sqlite3.SQLITE_ERROR), path, "x") is None
-    assert translate(sqlite3.ProgrammingError("closed"), path, "x") is None
+    assert type(translate(error(sqlite3.SQLITE_FULL), path, "update")) is DeliveryError
+    assert type(translate(error(sqlite3.SQLITE_IOERR_WRITE), path, "update")) is DeliveryError
+    assert type(translate(error(sqlite3.SQLITE_NOTADB), path, "read")) is DatabaseCorruptError
+    assert type(translate(error(sqlite3.SQLITE_CORRUPT), path, "read")) is DatabaseCorruptError
+    assert translate(error(sqlite3.SQLITE_ERROR), path, "read") is None
+    assert translate(sqlite3.ProgrammingError("closed"), path, "read") is None
 
 
 def test_our_bugs_are_not_disguised(db: Database) -> None:

@@ -50,8 +50,8 @@ def test_plain_without_password_reports_capabilities_and_methods(
     assert "SCRAM-SHA-256" in report.auth_methods
     assert report.auto_method == "SCRAM-SHA-256"
     assert report.greeting and "ready" in report.greeting
-    assert any("not encrypted" in note for note in report.notes)
-    assert any("login was not tried" in note for note in report.notes)
+    assert any("not encrypted" in note for note in map(str, report.notes))
+    assert any("login was not tried" in note for note in map(str, report.notes))
 
 
 def test_plain_with_password_logs_in_and_counts(
@@ -62,6 +62,38 @@ def test_plain_with_password_logs_in_and_counts(
     assert report.login_method == "SCRAM-SHA-256"
     assert report.message_count == len(mailbox.messages())
     assert len(mailbox.messages()) > 0, "a test never deletes"
+
+
+@pytest.mark.parametrize(
+    ("delay", "every"),
+    [
+        (3600, "every hour"),
+        (7200, "every 2 hours"),
+        (60, "every minute"),
+        (900, "every 15 minutes"),
+    ],
+)
+def test_login_delay_and_message_count_in_words(
+    mailbox: ServerMailbox, delay: int, every: str
+) -> None:
+    accounts = [ServerAccount(USER, PASSWORD, mailbox)]
+    with LocalPOP3Server(accounts, login_delay=delay, enforce_login_delay=False) as server:
+        report = run(make_account(server), PASSWORD)
+    notes = [str(note) for note in report.notes]
+    assert (
+        f"The server allows one login {every} (LOGIN-DELAY): checking more often is refused."
+        in notes
+    )
+    count = len(mailbox.messages())
+    assert f"Logged in with SCRAM-SHA-256; {count} messages waiting on the server." in notes
+
+
+def test_one_message_is_singular(pop3_server: LocalPOP3Server, mailbox: ServerMailbox) -> None:
+    mailbox.remove_uids(mailbox.uids()[1:])
+    report = run(make_account(pop3_server), PASSWORD)
+    assert "Logged in with SCRAM-SHA-256; 1 message waiting on the server." in map(
+        str, report.notes
+    )
 
 
 def test_named_method_is_used(pop3_server: LocalPOP3Server) -> None:
@@ -84,7 +116,7 @@ def test_server_without_capa(mailbox: ServerMailbox) -> None:
     assert report.auth_methods == ("USER", "APOP")
     assert report.auto_method == "APOP"  # better than a clear-text password without TLS
     assert report.login_ok is True
-    assert any("does not answer CAPA" in note for note in report.notes)
+    assert any("does not answer CAPA" in note for note in map(str, report.notes))
 
 
 def test_oauth2_servers_are_pointed_to_the_oauth2_method(mailbox: ServerMailbox) -> None:
@@ -92,7 +124,7 @@ def test_oauth2_servers_are_pointed_to_the_oauth2_method(mailbox: ServerMailbox)
     with LocalPOP3Server([account], xoauth2_tokens={USER: "token"}) as server:
         report = run(make_account(server), None)
     assert "XOAUTH2" in report.auth_methods
-    assert any("popgui account login" in note for note in report.notes)
+    assert any("popgui account login" in note for note in map(str, report.notes))
 
 
 def test_unreachable_server_is_a_network_error() -> None:
@@ -160,7 +192,7 @@ def test_kerberos_v4_and_gssapi_are_explained(kerberos_server: int) -> None:
     report = run(make_account(_Fixed("127.0.0.1", kerberos_server)), None)
     assert report.error is None
     assert report.auth_methods == ("KERBEROS_V4", "GSSAPI", "USER", "APOP")
-    notes = " ".join(report.notes)
+    notes = " ".join(map(str, report.notes))
     assert "KERBEROS_V4 is obsolete" in notes and "GSSAPI is its successor" in notes
     assert "GSSAPI (Kerberos 5) is not supported yet" in notes
     assert report.auto_method == "APOP"
@@ -187,7 +219,7 @@ def test_untrusted_certificate_gives_details_to_trust(
     assert error.fingerprint == expected
     assert report.certificate is not None and report.certificate.fingerprint == expected
     assert report.login_ok is None, "no password is sent to an untrusted server"
-    assert any("trust this exact certificate" in note for note in report.notes)
+    assert any("trust this exact certificate" in note for note in map(str, report.notes))
 
 
 def test_pinned_certificate_reports_tls_details(
@@ -216,7 +248,7 @@ def test_changed_pin_is_a_certificate_error_with_both_fingerprints(
     error = report.certificate_error
     assert error is not None and error.pinned_fingerprint == other
     assert error.fingerprint == test_pki.fingerprint(test_pki.self_signed_cert)
-    assert any("differs from the one you chose to trust" in note for note in report.notes)
+    assert any("differs from the one you chose to trust" in note for note in map(str, report.notes))
 
 
 def test_ca_file_trusts_the_server(test_pki: TestPKI, mailbox: ServerMailbox) -> None:
@@ -246,7 +278,7 @@ def test_starttls_reports_capabilities_after_the_upgrade(
     assert report.tls_version is not None
     assert "STLS" not in report.capabilities
     assert "USER" in report.auth_methods and "PLAIN" in report.auth_methods  # only under TLS
-    assert not any("clear text" in note for note in report.notes)
+    assert not any("clear text" in note for note in map(str, report.notes))
 
 
 def test_starttls_not_offered_is_refused_without_login(pop3_server: LocalPOP3Server) -> None:
@@ -294,7 +326,7 @@ def test_pop2_folder(mailbox: ServerMailbox) -> None:
     with LocalPOP2Server([user]) as server:
         report = run(make_account(server, remote_folder="archive"), PASSWORD)
     assert report.login_ok is True and report.message_count == 1
-    assert any("folder 'archive'" in note for note in report.notes)
+    assert any("folder 'archive'" in note for note in map(str, report.notes))
 
 
 def test_pop2_wrong_password(pop2_server: LocalPOP2Server) -> None:

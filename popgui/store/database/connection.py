@@ -30,9 +30,11 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from popgui import durable
+from popgui.catalog import Message, Sentence
+from popgui.catalog import store as says
 from popgui.errors import DeliveryError
 from popgui.store.database import schema
 
@@ -48,42 +50,63 @@ class DatabaseCorruptError(DeliveryError):
     every message on the server look new, so a person must decide).
     """
 
-    def __init__(self, message: str, *, path: Path) -> None:
+    def __init__(self, message: str | Sentence, *, path: Path) -> None:
         super().__init__(message)
         self.path = path
 
 
 # --- error classification -----------------------------------------------------------------
 
-_ENVIRONMENT_CODES = {
-    sqlite3.SQLITE_FULL: "the disk is full",
-    sqlite3.SQLITE_READONLY: "it is read-only",
-    sqlite3.SQLITE_BUSY: "another program keeps it locked",
-    sqlite3.SQLITE_LOCKED: "another program keeps it locked",
-    sqlite3.SQLITE_IOERR: "the disk reported an input/output error",
-    sqlite3.SQLITE_CANTOPEN: "the file cannot be opened",
-    sqlite3.SQLITE_PERM: "permission was denied",
-    sqlite3.SQLITE_NOLFS: "the file system does not support large files",
-    sqlite3.SQLITE_PROTOCOL: "another program keeps it locked",
-    sqlite3.SQLITE_NOMEM: "the computer ran out of memory",
+_ENVIRONMENT_CODES: dict[int, Message] = {
+    sqlite3.SQLITE_FULL: says.DISK_FULL,
+    sqlite3.SQLITE_READONLY: says.DATABASE_READ_ONLY,
+    sqlite3.SQLITE_BUSY: says.LOCKED_BY_ANOTHER,
+    sqlite3.SQLITE_LOCKED: says.LOCKED_BY_ANOTHER,
+    sqlite3.SQLITE_IOERR: says.IO_ERROR,
+    sqlite3.SQLITE_CANTOPEN: says.CANNOT_OPEN,
+    sqlite3.SQLITE_PERM: says.PERMISSION_DENIED,
+    sqlite3.SQLITE_NOLFS: says.NO_LARGE_FILES,
+    sqlite3.SQLITE_PROTOCOL: says.LOCKED_BY_ANOTHER,
+    sqlite3.SQLITE_NOMEM: says.OUT_OF_MEMORY,
+}
+#: What is being done to the database, for the sentence of an error.
+Action = Literal[
+    "read",
+    "open",
+    "update",
+    "upgrade",
+    "index",
+    "record delivered messages in",
+    "record deletions in",
+]
+_ACTIONS: dict[Action, Message] = {
+    "read": says.DATABASE_READ,
+    "open": says.DATABASE_OPEN,
+    "update": says.DATABASE_UPDATE,
+    "upgrade": says.DATABASE_UPGRADE,
+    "index": says.DATABASE_UPDATE_INDEX,
+    "record delivered messages in": says.DATABASE_RECORD_DELIVERED,
+    "record deletions in": says.DATABASE_RECORD_DELETIONS,
 }
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
-def _translate(exc: sqlite3.Error, path: Path, action: str) -> DeliveryError | None:
+def _translate(exc: sqlite3.Error, path: Path, action: Action) -> DeliveryError | None:
     """Map an sqlite3 error to a DeliveryError, or None when it is our bug."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
         return None
     primary = code & 0xFF
     if primary in _CORRUPT_CODES:
-        return DatabaseCorruptError(
-            f"The mail database {path} is damaged or is not a popgui database.", path=path
-        )
+        return DatabaseCorruptError(says.DATABASE_DAMAGED(path=path), path=path)
     reason = _ENVIRONMENT_CODES.get(primary)
     if reason is None:
         return None
-    return DeliveryError(f"Could not {action} the mail database {path}: {reason}")
+    return DeliveryError(_failed(action, path, reason()))
+
+
+def _failed(action: Action, path: Path, reason: str | Sentence) -> Sentence:
+    return says.DATABASE_FAILED(action=_ACTIONS[action](), path=path, reason=reason)
 
 
 class SQLiteFile:
@@ -123,7 +146,7 @@ class SQLiteFile:
         return self._conn
 
     @contextlib.contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: Action) -> Iterator[None]:
         """Hold the lock; turn environment failures and corruption into DeliveryError (bugs
         pass through)."""
         try:
@@ -135,12 +158,10 @@ class SQLiteFile:
                 raise
             raise mapped from exc
         except OSError as exc:  # creating the profile directory
-            raise DeliveryError(
-                f"Could not {action} the mail database {self.path}: {exc.strerror or exc}"
-            ) from exc
+            raise DeliveryError(_failed(action, self.path, exc.strerror or str(exc))) from exc
 
     @contextlib.contextmanager
-    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, action: Action) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception, errors translated; under
         the lock throughout (another thread's statement would join the transaction)."""
         with self._errors(action):
@@ -155,7 +176,7 @@ class SQLiteFile:
                         conn.execute("ROLLBACK")
                 raise
 
-    def _write_many(self, action: str, sql: str, rows: Iterable[Sequence[object]]) -> None:
+    def _write_many(self, action: Action, sql: str, rows: Iterable[Sequence[object]]) -> None:
         """One statement over many rows, in one transaction."""
         with self._transaction(action) as conn:
             conn.executemany(sql, rows)
@@ -202,10 +223,10 @@ class SQLiteFile:
 
     def _refuse_newer(self, version: int) -> None:
         if version > schema.SCHEMA_VERSION:
-            raise DeliveryError(
-                f"The mail database {self.path} was written by a newer popgui "
-                f"(schema {version}, this version knows {schema.SCHEMA_VERSION}); please upgrade."
+            newer = says.DATABASE_TOO_NEW(
+                path=self.path, version=version, known=schema.SCHEMA_VERSION
             )
+            raise DeliveryError(newer)
 
     @property
     def schema_version(self) -> int:
@@ -256,7 +277,6 @@ def set_aside_corrupt(path: Path, *, now: float | None = None) -> Path:
                 os.replace(companion, target.with_name(target.name + suffix))
         os.replace(path, target)
     except OSError as exc:
-        raise DeliveryError(
-            f"Could not move the damaged mail database {path} aside: {exc.strerror or exc}"
-        ) from exc
+        reason = exc.strerror or str(exc)
+        raise DeliveryError(says.MOVE_ASIDE_FAILED(path=path, reason=reason)) from exc
     return target

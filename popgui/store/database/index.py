@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from popgui.catalog import store as says
 from popgui.errors import DeliveryError
 from popgui.store.database.connection import SQLiteFile
 from popgui.store.database.records import (
@@ -44,7 +45,7 @@ class HeaderIndex(SQLiteFile):
     def index_messages(self, account: str, folder: str, messages: Iterable[IndexedMessage]) -> None:
         """Add or refresh index rows (keyed by path) in one transaction."""
         rows = index_rows(account, folder, messages)
-        with self._transaction("update the message index in") as conn:
+        with self._transaction("index") as conn:
             conn.executemany(INDEX_MESSAGES_SQL, rows)
 
     def index_message(self, account: str, folder: str, message: IndexedMessage) -> None:
@@ -133,7 +134,7 @@ class HeaderIndex(SQLiteFile):
     def relocate(self, moved: Iterable[IndexLocation]) -> None:
         """Store new folder, path and flags of messages whose files were moved or renamed."""
         self._write_many(
-            "update the message index in",
+            "index",
             "UPDATE messages SET folder = ?, path = ?, flags = ? WHERE id = ?",
             [(m.folder, m.path, m.flags, m.id) for m in moved],
         )
@@ -141,7 +142,7 @@ class HeaderIndex(SQLiteFile):
     def unindex(self, message_ids: Iterable[int]) -> None:
         """Drop index rows (their files are gone)."""
         self._write_many(
-            "update the message index in",
+            "index",
             "DELETE FROM messages WHERE id = ?",
             [(i,) for i in message_ids],
         )
@@ -267,7 +268,8 @@ def index_fields(path: Path) -> IndexFields:
             head = _read_head(fh)
             size = mailed_size(fh, head)
     except OSError as exc:
-        raise DeliveryError(f"Could not read the message {path}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or str(exc)
+        raise DeliveryError(says.READ_MESSAGE_FAILED(path=path, reason=reason)) from exc
     return header_fields(head, size)
 
 

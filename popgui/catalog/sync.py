@@ -1,0 +1,40 @@
+"""Sentences about downloading, previewing and choosing mail (:mod:`popgui.sync`)."""
+
+from __future__ import annotations
+
+from popgui.catalog import Message
+
+RENUMBERED = Message(
+    "sync.renumbered",
+    "the server seems to have renumbered its mail: {vanished} of the {previous} messages it "
+    "listed last time are gone and {unknown} unknown ones appeared (a server migration or a "
+    "restored backup?). Nothing was downloaded or deleted, so that the whole mailbox is not "
+    "downloaded a second time",
+)
+LISTINGS_DISAGREE = Message(
+    "sync.listings-disagree",
+    "the server's UIDL and LIST disagree about which messages exist; "
+    "popgui will not act on an ambiguous listing",
+)
+NO_POP2_PREVIEW = Message(
+    "sync.no-pop2-preview",
+    "POP2 servers cannot show a message without sending all of it (POP2 has no TOP), "
+    "so there is no preview for this account",
+)
+NO_TOP = Message("sync.no-top", "this server does not support TOP, so it cannot show a preview")
+NEGATIVE_LINES = Message("sync.negative-lines", "the number of lines to show cannot be negative")
+GONE_FROM_SERVER = Message("sync.gone-from-server", "the message {uid} is no longer on the server")
+POP2_CANNOT = Message(
+    "sync.pop2-cannot",
+    "popgui cannot {action} for a POP2 account: POP2 has no unique ids (UIDL) "
+    "and no TOP, so a message cannot be chosen or previewed on the server",
+)
+NO_UIDL = Message(
+    "sync.no-uidl",
+    "this server does not support UIDL, so popgui cannot tell which message is which; "
+    "use Get Mail to download everything instead",
+)
+# The {action} of POP2_CANNOT.
+DOWNLOAD_CHOSEN = Message("sync.download-chosen", "download chosen messages")
+DELETE_CHOSEN = Message("sync.delete-chosen", "delete chosen messages on the server")
+SHOW_START = Message("sync.show-start", "show the start of a message")
