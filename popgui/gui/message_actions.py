@@ -24,7 +24,7 @@ from popgui.gui.listing import message_ids
 from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.reader import read_source
 from popgui.gui.window_text import MainWindow
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.store.localmail import FolderInfo, MessageRow
 
 if TYPE_CHECKING:

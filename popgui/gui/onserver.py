@@ -47,8 +47,8 @@ from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
 from popgui.gui.statusprogress import human_size
+from popgui.gui.wording import describe, sentence
 from popgui.gui.worker import EngineController, JobFinished
-from popgui.messages import describe
 from popgui.store.database import Database
 from popgui.sync.preview import PreviewItem
 from popgui.sync.progress import SyncResult
@@ -75,7 +75,7 @@ def explain_error(error: PopguiError) -> str:
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
-        ).format(reason=error)
+        ).format(reason=sentence(error))
     return describe(error)
 
 

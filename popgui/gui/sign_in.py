@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, PopguiError
+from popgui.gui.wording import describe
 
 if TYPE_CHECKING:
     from popgui.accounts.choices import OAuthProvider
@@ -224,8 +225,10 @@ class SignInBox(QWidget):
         provider: OAuthProvider | None = "custom" if issuer else guess_provider(host)
         if provider is None:
             raise ConfigError(
-                "popgui does not know who signs in for this host: enter the provider's "
-                "issuer address in the sign-in settings"
+                self.tr(
+                    "popgui does not know who signs in for this host: enter the provider's "
+                    "issuer address in the sign-in settings"
+                )
             )
         return {
             "oauth_provider": provider, "oauth_issuer": issuer,
@@ -295,7 +298,7 @@ class SignInBox(QWidget):
         elif isinstance(error, SignInCancelledError):
             self.status.setText(html.escape(self.tr("The sign-in was cancelled.")))
         else:
-            text = str(error)
+            text = describe(error)
             self.status.setText(
                 html.escape(self.tr("The sign-in failed: {reason}").format(reason=text))
             )

@@ -36,7 +36,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, CredentialsError, PopguiError
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
 from popgui.sync.progress import Progress, SyncResult
