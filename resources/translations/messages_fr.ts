@@ -66,7 +66,7 @@
         <message>
             <source>{setting} must be a SHA-256 fingerprint: 64 hexadecimal digits, with or without a colon between each pair</source>
             <comment>accounts.fingerprint-form</comment>
-            <translation>{setting} doit être une empreinte SHA-256 : 64 chiffres hexadécimaux, avec ou sans deux-points entre chaque paire</translation>
+            <translation>{setting} doit comporter 64 chiffres hexadécimaux (SHA-256), avec ou sans deux-points entre chaque paire</translation>
         </message>
         <message>
             <source>{setting} {host} is neither a host name nor an IP address</source>
@@ -411,7 +411,7 @@
         <message>
             <source>the password command of account {account}</source>
             <comment>keyring.command-of</comment>
-            <translation>la commande de mot de passe du compte {account}</translation>
+            <translation>la commande du mot de passe du compte {account}</translation>
         </message>
         <message>
             <source>the output of {command}</source>
