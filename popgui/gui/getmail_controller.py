@@ -19,11 +19,17 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from popgui.catalog import Sentence
 from popgui.catalog import oauth as oauth_says
 from popgui.errors import (
+    AccountBusyError,
     CancelledError,
     CertificateError,
+    ConfigError,
     CredentialsError,
+    DeliveryError,
+    LocalProtocolError,
     MigrationSuspectedError,
+    NetworkError,
     PopguiError,
+    RemoteProtocolError,
     ServerError,
 )
 from popgui.gui.i18n import format_datetime
@@ -270,6 +276,15 @@ def _short(error: PopguiError) -> str:
         return QCoreApplication.translate("MainWindow", "untrusted certificate")
     if isinstance(error, ServerError):
         return QCoreApplication.translate("MainWindow", "server refused")
-    # No short words for the rest: the error's own sentence, in the window's language (never
-    # the name of its type, which no person should have to read).
-    return sentence(error)
+    # Words, never the name of the error's type; short, as the pane is narrow (the bar and
+    # the account's tooltip have the sentence).
+    kinds: list[tuple[type[PopguiError], str]] = [
+        (NetworkError, MainWindow.tr("network problem")),
+        (MigrationSuspectedError, MainWindow.tr("server renumbered its mail")),
+        (ConfigError, MainWindow.tr("settings problem")),
+        (DeliveryError, MainWindow.tr("mail could not be saved")),
+        (AccountBusyError, MainWindow.tr("already being checked")),
+        (RemoteProtocolError, MainWindow.tr("server misbehaved")),
+        (LocalProtocolError, MainWindow.tr("popgui bug")),
+    ]
+    return next((words for kind, words in kinds if isinstance(error, kind)), MainWindow.tr("error"))
