@@ -1071,7 +1071,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+128"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+134"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1156,6 +1156,46 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>connexion nécessaire</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>network problem</source>
+        <translation>problème de réseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server renumbered its mail</source>
+        <translation>serveur renuméroté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settings problem</source>
+        <translation>réglage incorrect</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mail could not be saved</source>
+        <translation>courrier non enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>already being checked</source>
+        <translation>relève déjà en cours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server misbehaved</source>
+        <translation>erreur du serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>popgui bug</source>
+        <translation>bogue de popgui</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+    <message>
         <location filename="../../popgui/gui/accounts_controller.py" line="+95"/>
         <source>Remove the account “{account}”?
 
@@ -1238,7 +1278,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+2"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="-16"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
@@ -1783,7 +1823,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     <message>
         <location line="+1"/>
         <source>user</source>
-        <translation>l’utilisateur</translation>
+        <translation>l’identifiant</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1798,7 +1838,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     <message>
         <location line="+1"/>
         <source>auth</source>
-        <translation>l’authentification</translation>
+        <translation>la méthode d’identification</translation>
     </message>
     <message>
         <location line="+1"/>
