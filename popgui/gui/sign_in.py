@@ -102,7 +102,8 @@ class _SignInRun(QObject):
             self.done.emit(error)
         except Exception as error:  # a bug: said plainly, never a traceback in the window
             _log.exception("sign-in failed")
-            self.done.emit(PopguiError(f"the sign-in failed ({type(error).__name__})"))
+            words = translate("SignIn", "a popgui bug ({kind})")
+            self.done.emit(PopguiError(words.format(kind=type(error).__name__)))
         else:
             self.done.emit(None)
 
