@@ -1923,11 +1923,16 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <source>This build of popgui has no client id for this provider: enter the client id of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).</source>
         <translation>Cette version de popgui n’a pas d’identifiant client pour ce fournisseur&#xa0;: saisissez, sous «&#xa0;Réglages de connexion&#xa0;», l’identifiant client d’une application que vous y avez enregistrée (docs/oauth.md explique comment).</translation>
     </message>
+    <message>
+        <location line="+39"/>
+        <source>a popgui bug ({kind})</source>
+        <translation>un bogue de popgui ({kind})</translation>
+    </message>
 </context>
 <context>
     <name>SignInBox</name>
     <message>
-        <location line="+73"/>
+        <location line="+35"/>
         <source>Sign in…</source>
         <translation>Se connecter…</translation>
     </message>
