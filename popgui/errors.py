@@ -31,6 +31,15 @@ class ConfigError(PopguiError):
     """A setting or an argument is wrong (bad host name, CR/LF in a field, unknown account...)."""
 
 
+class SettingError(ConfigError):
+    """One setting of an account is wrong: ``setting`` is its name in the settings file
+    (``"host"``, ``"password_command"``...), so a form can point at the field."""
+
+    def __init__(self, message: str | Sentence, *, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
 class UsageError(ConfigError):
     """The command line was used wrongly (unknown account, invalid value): exit status 2."""
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from popgui.accounts.choices import OAUTH_PROVIDERS
-from popgui.checks import is_loopback_host
-from popgui.errors import ConfigError
+from popgui.catalog import accounts as says
+from popgui.checks import bad_setting, is_loopback_host
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -36,49 +36,41 @@ def check_oauth(account: Account) -> None:
     if account.auth != "oauth2":
         for name in OAUTH_FIELDS:
             if getattr(account, name) is not None:
-                raise ConfigError(f"{name} is only used with auth oauth2")
+                raise bad_setting(name, says.OAUTH_ONLY)
         return
     if account.password_source != "keyring" or account.password_command is not None:
-        raise ConfigError(
-            "auth oauth2 keeps its sign-in in the system keyring and takes no password "
-            "command; for an access token printed by a command, use auth xoauth2"
-        )
+        raise bad_setting("password_command", says.OAUTH_NO_COMMAND)
     provider = account.oauth_provider
     if provider is None:
-        raise ConfigError(
-            f"oauth_provider is needed with auth oauth2 ({', '.join(OAUTH_PROVIDERS)})"
-        )
+        providers = ", ".join(OAUTH_PROVIDERS)
+        raise bad_setting("oauth_provider", says.OAUTH_PROVIDER_NEEDED, providers=providers)
     if provider not in OAUTH_PROVIDERS:
-        raise ConfigError(
-            f"oauth_provider must be one of {', '.join(OAUTH_PROVIDERS)}, not {provider!r}"
+        choices = ", ".join(OAUTH_PROVIDERS)
+        raise bad_setting(
+            "oauth_provider", says.NOT_A_CHOICE, choices=choices, value=repr(provider)
         )
     _check_issuer(account)
     _check_tenant(account)
     for name in ("oauth_client_id", "oauth_scope"):
         value = getattr(account, name)
         if value is not None and not value.strip():
-            raise ConfigError(f"{name} is empty: leave it out to use the provider's")
+            raise bad_setting(name, says.OAUTH_EMPTY)
 
 
 def _check_issuer(account: Account) -> None:
     issuer = account.oauth_issuer
     if account.oauth_provider != "custom":
         if issuer is not None:
-            raise ConfigError("oauth_issuer is only used with oauth_provider custom")
+            raise bad_setting("oauth_issuer", says.ISSUER_CUSTOM_ONLY)
         return
     if not issuer:
-        raise ConfigError(
-            "oauth_issuer is needed with oauth_provider custom: the address whose "
-            "/.well-known/openid-configuration describes the provider"
-        )
+        raise bad_setting("oauth_issuer", says.ISSUER_NEEDED)
     parts = urlsplit(issuer)
     if parts.scheme == "https" and parts.hostname:
         return
     if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
         return  # a provider on this machine: nothing travels over a network
-    raise ConfigError(
-        f"oauth_issuer must be an https:// address (http:// only on this machine), not {issuer!r}"
-    )
+    raise bad_setting("oauth_issuer", says.ISSUER_NOT_HTTPS, issuer=repr(issuer))
 
 
 def _check_tenant(account: Account) -> None:
@@ -86,9 +78,6 @@ def _check_tenant(account: Account) -> None:
     if tenant is None:
         return
     if account.oauth_provider != "microsoft":
-        raise ConfigError("oauth_tenant is only used with oauth_provider microsoft")
+        raise bad_setting("oauth_tenant", says.TENANT_MICROSOFT_ONLY)
     if not _TENANT.fullmatch(tenant):
-        raise ConfigError(
-            "oauth_tenant must be common, consumers, organizations, a directory id or a "
-            f"domain name, not {tenant!r}"
-        )
+        raise bad_setting("oauth_tenant", says.TENANT_FORM, tenant=repr(tenant))

@@ -28,6 +28,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from popgui.accounts.settings import Account
+from popgui.catalog import Message, Sentence
+from popgui.catalog import keyring as says
 from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
 
 if TYPE_CHECKING:
@@ -52,13 +54,6 @@ def _keyring() -> ModuleType:
 COMMAND_TIMEOUT = 30.0
 _STDERR_TAIL = 400
 
-KEYRING_ALTERNATIVES = (
-    "Either give the account a password command (`--password-command`, e.g. "
-    "`pass show mail/work`), or install and unlock a keyring: gnome-keyring or KWallet on "
-    "Linux (a Secret Service provider on the session D-Bus). See "
-    "https://pypi.org/project/keyring/ for the supported backends."
-)
-
 
 class KeyringLockedError(CredentialsError):
     """The keyring is there but locked, and unlocking it was refused or is not possible."""
@@ -73,13 +68,11 @@ def keyring_key(account: Account) -> str:
     return f"{account.name}/{account.user}@{account.host}"
 
 
-def _check_password(password: str, source: str) -> None:
+def _check_password(password: str, source: Sentence) -> None:
     if not password:
-        raise CredentialsError(f"{source} is empty")
+        raise CredentialsError(says.PASSWORD_EMPTY(what=source))
     if any(char in password for char in "\r\n\0"):
-        raise CredentialsError(
-            f"{source} contains a line break or a NUL character, which POP cannot send"
-        )
+        raise CredentialsError(says.PASSWORD_BAD_CHARACTER(what=source))
 
 
 def _redact(text: str, password: str | None) -> str:
@@ -109,9 +102,9 @@ class SecretStore:
         keyring = _keyring()
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if _unusable(backend):
+            name = f"{type(backend).__module__}.{type(backend).__name__}"
             raise KeyringUnavailableError(
-                f"no system keyring is available to store passwords ({type(backend).__module__}"
-                f".{type(backend).__name__}). {KEYRING_ALTERNATIVES}"
+                says.UNAVAILABLE_DETAIL(detail=name, alternatives=says.ALTERNATIVES())
             )
         return backend
 
@@ -120,14 +113,11 @@ class SecretStore:
     def store_password(self, account: Account, password: str) -> None:
         """Save ``password`` for ``account`` in the keyring (replacing any earlier one)."""
         if account.password_source != "keyring":
-            raise ConfigError(
-                f"account {account.name!r} takes its password from its password command; "
-                "nothing is stored in the keyring"
-            )
+            raise ConfigError(says.NOT_KEYRING_ACCOUNT(account=repr(account.name)))
         try:
-            _check_password(password, "the password")
+            _check_password(password, says.THE_PASSWORD())
         except CredentialsError as error:
-            raise ConfigError(str(error)) from None
+            raise ConfigError(error.sentence or str(error)) from None
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -137,7 +127,7 @@ class SecretStore:
         except keyring.errors.NoKeyringError:
             raise self._unavailable(None) from None
         except Exception as error:  # any backend failure; chaining could show the password
-            raise self._failed(account, "store", _describe(error, password)) from None
+            raise self._failed(account, says.STORE_FAILED, _describe(error, password)) from None
 
     def get_password(self, account: Account) -> str:
         """The password for ``account``, from its command or from the keyring."""
@@ -152,14 +142,12 @@ class SecretStore:
         except keyring.errors.NoKeyringError as error:
             raise self._unavailable(error) from None
         except Exception as error:  # any backend failure (D-Bus errors are not KeyringErrors)
-            raise self._failed(account, "read", _describe(error)) from error
+            raise self._failed(account, says.READ_FAILED, _describe(error)) from error
         if password is None:
             raise PasswordNotStoredError(
-                f"no password stored for account {account.name!r} ({account.user} at "
-                f"{account.host}); run `popgui account add` again with `--password-stdin`, "
-                "or enter the password in the account window"
+                says.NOT_STORED(account=repr(account.name), user=account.user, host=account.host)
             )
-        _check_password(password, f"the stored password for account {account.name!r}")
+        _check_password(password, says.STORED_PASSWORD(account=repr(account.name)))
         return password
 
     def delete_password(self, account: Account) -> bool:
@@ -175,28 +163,28 @@ class SecretStore:
         except keyring.errors.PasswordDeleteError:
             return False
         except Exception as error:
-            raise self._failed(account, "delete", _describe(error)) from error
+            raise self._failed(account, says.DELETE_FAILED, _describe(error)) from error
         return True
 
     @staticmethod
     def _locked(account: Account) -> KeyringLockedError:
-        return KeyringLockedError(
-            f"the keyring is locked, so the password for account {account.name!r} cannot be "
-            "used: unlock it (log in to the desktop, or open your keyring manager) and try again"
-        )
+        return KeyringLockedError(says.LOCKED(account=repr(account.name)))
 
     @staticmethod
     def _unavailable(error: BaseException | None) -> KeyringUnavailableError:
-        detail = f" ({_describe(error)})" if error is not None else ""
+        alternatives = says.ALTERNATIVES()
+        if error is None:
+            return KeyringUnavailableError(says.UNAVAILABLE(alternatives=alternatives))
+        detail = _describe(error)
         return KeyringUnavailableError(
-            f"no system keyring is available to store passwords{detail}. {KEYRING_ALTERNATIVES}"
+            says.UNAVAILABLE_DETAIL(detail=detail, alternatives=alternatives)
         )
 
     @staticmethod
-    def _failed(account: Account, action: str, detail: str) -> KeyringUnavailableError:
+    def _failed(account: Account, failed: Message, detail: str) -> KeyringUnavailableError:
+        """``failed``: STORE_FAILED, READ_FAILED or DELETE_FAILED."""
         return KeyringUnavailableError(
-            f"the keyring could not {action} the password for account {account.name!r}: "
-            f"{detail}. {KEYRING_ALTERNATIVES}"
+            failed(account=repr(account.name), detail=detail, alternatives=says.ALTERNATIVES())
         )
 
     # -- the password command -----------------------------------------------------------------
@@ -205,44 +193,50 @@ class SecretStore:
         """Run the account's password command and return what it printed."""
         command = account.password_command
         if not command or not command.strip():
-            raise ConfigError(f"account {account.name!r} has no password command")
+            raise ConfigError(says.NO_COMMAND(account=repr(account.name)))
         return run_password_command(command, account_name=account.name,
                                     timeout=self.command_timeout)  # fmt: skip
 
 
 def run_password_command(command: str, *, account_name: str, timeout: float) -> str:
     """Run ``command`` through the shell; its output minus one line end is the password."""
-    what = f"the password command of account {account_name!r}"
+    what = says.COMMAND_OF(account=repr(account_name))
     try:
         process = subprocess.Popen(
             command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, start_new_session=os.name == "posix",
         )  # fmt: skip
     except OSError as error:
-        raise CredentialsError(f"{what} could not be started: {error.strerror}") from None
+        reason = error.strerror or str(error)
+        raise CredentialsError(says.COMMAND_NOT_STARTED(command=what, reason=reason)) from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
-        raise CredentialsError(f"{what} did not finish within {timeout:g} seconds") from None
+        late = says.COMMAND_TIMEOUT(command=what, seconds=f"{timeout:g}")
+        raise CredentialsError(late) from None
     error_text = err.decode("utf-8", "replace").strip()[-_STDERR_TAIL:]
     if process.returncode != 0:
-        how = (
-            f"was killed by signal {-process.returncode}"
+        failed = (
+            says.COMMAND_KILLED(command=what, signal=-process.returncode)
             if process.returncode < 0
-            else f"failed (exit status {process.returncode})"
+            else says.COMMAND_FAILED(command=what, status=process.returncode)
         )
-        raise CredentialsError(f"{what} {how}" + (f": {error_text}" if error_text else ""))
+        if error_text:
+            failed = says.COMMAND_SAID(error=failed, output=error_text)
+        raise CredentialsError(failed)
     try:
         password = out.decode("utf-8")
     except UnicodeDecodeError:
-        raise CredentialsError(f"{what} printed something that is not UTF-8 text") from None
+        raise CredentialsError(says.COMMAND_NOT_UTF8(command=what)) from None
     password = password.removesuffix("\n").removesuffix("\r")
     if not password:
         raise CredentialsError(
-            f"{what} printed nothing" + (f"; it said: {error_text}" if error_text else "")
+            says.COMMAND_NOTHING_SAID(command=what, output=error_text)
+            if error_text
+            else says.COMMAND_NOTHING(command=what)
         )
-    _check_password(password, f"the output of {what}")
+    _check_password(password, says.COMMAND_OUTPUT(command=what))
     return password
 
 

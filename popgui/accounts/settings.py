@@ -38,9 +38,12 @@ from popgui.accounts.choices import (
     Security,
 )
 from popgui.accounts.oauth_settings import OAUTH_TEXT_FIELDS, check_oauth
+from popgui.catalog import Message, Sentence
+from popgui.catalog import accounts as says
+from popgui.checks import bad_setting as bad
 from popgui.checks import check_host, normalize_fingerprint
 from popgui.durable import write_atomically
-from popgui.errors import ConfigError, DeliveryError
+from popgui.errors import ConfigError, DeliveryError, SettingError
 from popgui.profile import Profile
 
 MAX_NAME_LENGTH = 100
@@ -133,38 +136,41 @@ def _has_control(text: str) -> bool:
 
 def _check_text(field_name: str, value: object) -> None:
     if not isinstance(value, str):
-        raise ConfigError(f"{field_name} must be text, not {_kind(value)}")
+        raise bad(field_name, says.MUST_BE_TEXT, kind=_kind(value))
     if _has_control(value):
-        raise ConfigError(
-            f"{field_name} contains a control character (line break, tab, NUL...): remove it"
-        )
+        raise bad(field_name, says.CONTROL_CHARACTER)
     if len(value) > MAX_TEXT_LENGTH:
-        raise ConfigError(f"{field_name} is too long (over {MAX_TEXT_LENGTH} characters)")
+        raise bad(field_name, says.TOO_LONG, limit=MAX_TEXT_LENGTH)
 
 
-def _kind(value: object) -> str:
-    return {
-        type(None): "null", bool: "true/false", int: "a number", float: "a number",
-        str: "text", list: "a list", dict: "an object",
-    }.get(type(value), type(value).__name__)  # fmt: skip
+_KINDS: dict[type, Message] = {
+    type(None): says.KIND_NULL, bool: says.KIND_BOOLEAN, int: says.KIND_NUMBER,
+    float: says.KIND_NUMBER, str: says.KIND_TEXT, list: says.KIND_LIST, dict: says.KIND_OBJECT,
+}  # fmt: skip
+
+
+def _kind(value: object) -> Sentence | str:
+    """What ``value`` is, in words (a JSON type), or its Python type's name."""
+    message = _KINDS.get(type(value))
+    return message() if message is not None else type(value).__name__
 
 
 def _check_name(name: str) -> None:
     if not name.strip():
-        raise ConfigError("name is empty: give the account a name")
+        raise bad("name", says.NAME_EMPTY)
     if name != name.strip():
-        raise ConfigError("name starts or ends with a space")
+        raise bad("name", says.NAME_SPACES)
     if "/" in name or "\\" in name:
-        raise ConfigError("name may not contain '/' or '\\' (it names the account's folder)")
+        raise bad("name", says.NAME_SLASH)
     if name.startswith("."):
-        raise ConfigError("name may not start with '.' (it names the account's folder)")
+        raise bad("name", says.NAME_DOT)
     if len(name) > MAX_NAME_LENGTH:
-        raise ConfigError(f"name is too long (over {MAX_NAME_LENGTH} characters)")
+        raise bad("name", says.TOO_LONG, limit=MAX_NAME_LENGTH)
 
 
 def _check_int(field_name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{field_name} must be a whole number, not {_kind(value)}")
+        raise bad(field_name, says.NOT_WHOLE_NUMBER, kind=_kind(value))
     return value
 
 
@@ -180,26 +186,24 @@ def validate_account(account: Account) -> Account:
     for name, choices in _CHOICES.items():
         value = getattr(account, name)
         if value not in choices:
-            raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+            raise bad(name, says.NOT_A_CHOICE, choices=", ".join(choices), value=repr(value))
     _check_name(account.name)
     host = check_host(account.host)
     if not account.user:
-        raise ConfigError("user is empty: give the user name for the server")
+        raise bad("user", says.USER_EMPTY)
     if account.port is not None and not 1 <= _check_int("port", account.port) <= 65535:
-        raise ConfigError(f"port must be between 1 and 65535, not {account.port}")
+        raise bad("port", says.PORT_RANGE, port=account.port)
     _check_policy(account)
     _check_interval(account)
     if not isinstance(account.delete_when_deleted_locally, bool):
-        raise ConfigError(
-            "delete_when_deleted_locally must be true or false, "
-            f"not {_kind(account.delete_when_deleted_locally)}"
-        )
+        kind = _kind(account.delete_when_deleted_locally)
+        raise bad("delete_when_deleted_locally", says.NOT_TRUE_OR_FALSE, kind=kind)
     _check_password_source(account)
     _check_protocol(account)
     check_oauth(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
-            raise ConfigError(f"{name} is empty: leave it out to use the default")
+            raise bad(name, says.EMPTY_USE_DEFAULT)
     fingerprint = account.fingerprint
     if fingerprint is not None:
         fingerprint = normalize_fingerprint(fingerprint)
@@ -210,11 +214,11 @@ def _check_policy(account: Account) -> None:
     days = account.delete_after_days
     if account.policy == "delete-after-days":
         if days is None:
-            raise ConfigError("delete_after_days is needed with policy delete-after-days")
+            raise bad("delete_after_days", says.DAYS_NEEDED)
         if _check_int("delete_after_days", days) < 1:
-            raise ConfigError(f"delete_after_days must be 1 or more, not {days}")
+            raise bad("delete_after_days", says.DAYS_TOO_FEW, days=days)
     elif days is not None:
-        raise ConfigError("delete_after_days is only used with policy delete-after-days")
+        raise bad("delete_after_days", says.DAYS_UNUSED)
 
 
 def _check_interval(account: Account) -> None:
@@ -223,45 +227,40 @@ def _check_interval(account: Account) -> None:
         return
     minutes = _check_int("check_interval_minutes", minutes)
     if not MIN_CHECK_INTERVAL <= minutes <= MAX_CHECK_INTERVAL:
-        raise ConfigError(
-            f"check_interval_minutes must be between {MIN_CHECK_INTERVAL} and "
-            f"{MAX_CHECK_INTERVAL} (a day), not {minutes}"
-        )
+        raise bad("check_interval_minutes", says.INTERVAL_RANGE, low=MIN_CHECK_INTERVAL,
+                  high=MAX_CHECK_INTERVAL, minutes=minutes)  # fmt: skip
 
 
 def _check_password_source(account: Account) -> None:
     if account.password_source == "command":
         if not (account.password_command or "").strip():
-            raise ConfigError("password_command is empty: name the command that prints it")
+            raise bad("password_command", says.COMMAND_EMPTY)
     elif account.password_command is not None:
-        raise ConfigError("password_command is only used with password_source command")
+        raise bad("password_command", says.COMMAND_UNUSED)
 
 
 def _check_protocol(account: Account) -> None:
     if account.protocol == "pop2":
         if account.auth not in POP2_AUTH:
-            raise ConfigError(f"auth {account.auth} is not possible with POP2 (use auto)")
+            raise bad("auth", says.POP2_AUTH, auth=account.auth)
         if account.security not in POP2_SECURITY:
-            raise ConfigError("security starttls is not possible with POP2 (use tls or none)")
+            raise bad("security", says.POP2_STARTTLS)
         if account.remote_folder == "":
-            raise ConfigError("remote_folder is empty: leave it out for the default mailbox")
+            raise bad("remote_folder", says.REMOTE_FOLDER_EMPTY)
     elif account.remote_folder is not None:
-        raise ConfigError("remote_folder is only used with POP2 (POP3 has no folders)")
+        raise bad("remote_folder", says.REMOTE_FOLDER_UNUSED)
 
 
 def account_from_dict(data: Mapping[str, object]) -> Account:
     """An Account from its JSON form (types checked, then :func:`validate_account`)."""
     if "password" in data:
-        raise ConfigError(
-            "a password is in the settings; passwords belong in the system keyring "
-            "or come from password_command: remove it"
-        )
+        raise ConfigError(says.PASSWORD_IN_SETTINGS())
     unknown = sorted(set(data) - set(_FIELD_NAMES))
     if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r}")
+        raise ConfigError(says.UNKNOWN_SETTING(name=repr(unknown[0])))
     missing = [name for name in _REQUIRED if name not in data]
     if missing:
-        raise ConfigError(f"{missing[0]} is missing")
+        raise bad(missing[0], says.MISSING)
     for name in ("port", "delete_after_days", "check_interval_minutes"):
         value = data.get(name)
         if value is not None:
@@ -269,17 +268,15 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
     if "delete_when_deleted_locally" in data and not isinstance(
         data["delete_when_deleted_locally"], bool
     ):
-        raise ConfigError(
-            "delete_when_deleted_locally must be true or false, "
-            f"not {_kind(data['delete_when_deleted_locally'])}"
-        )
+        kind = _kind(data["delete_when_deleted_locally"])
+        raise bad("delete_when_deleted_locally", says.NOT_TRUE_OR_FALSE, kind=kind)
     for name in (*_TEXT_FIELDS, *_CHOICES):
         value = data.get(name)
         if value is not None or name in _REQUIRED:
             _check_text(name, value)
     for name in _CHOICES:
         if name in data and data[name] is None:
-            raise ConfigError(f"{name} may not be null")
+            raise bad(name, says.NULL)
     if data.get("oauth_provider") is not None:
         _check_text("oauth_provider", data["oauth_provider"])
     return validate_account(Account(**cast(dict[str, Any], data)))
@@ -363,7 +360,7 @@ class Settings:
         """Validate and append; returns the stored (normalised) account."""
         account = validate_account(account)
         if account.name in self:
-            raise ConfigError(f"there is already an account named {account.name!r}")
+            raise name_taken(account.name)
         self.accounts.append(account)
         return account
 
@@ -372,10 +369,10 @@ class Settings:
         account = validate_account(account)
         index = self._index(old_name if old_name is not None else account.name)
         if index is None:
-            raise ConfigError(f"there is no account named {old_name or account.name!r}")
+            raise ConfigError(says.NO_SUCH_ACCOUNT(name=repr(old_name or account.name)))
         clash = self._index(account.name)
         if clash is not None and clash != index:
-            raise ConfigError(f"there is already an account named {account.name!r}")
+            raise name_taken(account.name)
         self.accounts[index] = account
         return account
 
@@ -383,7 +380,7 @@ class Settings:
         """Take out the account called ``name``; ConfigError if there is none."""
         index = self._index(name)
         if index is None:
-            raise ConfigError(f"there is no account named {name!r}")
+            raise ConfigError(says.NO_SUCH_ACCOUNT(name=repr(name)))
         return self.accounts.pop(index)
 
     def to_dict(self) -> dict[str, Any]:
@@ -395,34 +392,42 @@ class Settings:
 
 def _settings_from_dict(data: object) -> Settings:
     if not isinstance(data, dict):
-        raise ConfigError(f"the file must hold a JSON object, not {_kind(data)}")
+        raise ConfigError(says.FILE_NOT_OBJECT(kind=_kind(data)))
     data = _migrate(data)
     accounts = data.get("accounts", [])
     if not isinstance(accounts, list):
-        raise ConfigError(f"accounts must be a list, not {_kind(accounts)}")
+        raise ConfigError(says.ACCOUNTS_NOT_LIST(kind=_kind(accounts)))
     settings = Settings()
     for position, item in enumerate(accounts, 1):
-        label = f"account {position}"
-        if isinstance(item, dict) and isinstance(item.get("name"), str):
-            label += f" ({item['name']!r})"
         try:
             if not isinstance(item, dict):
-                raise ConfigError(f"it must be a JSON object, not {_kind(item)}")
+                raise ConfigError(says.ITEM_NOT_OBJECT(kind=_kind(item)))
             settings.add(account_from_dict(item))
         except ConfigError as error:
-            raise ConfigError(f"{label}: {error}") from None
+            reason = _sentence_of(error)
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                named = says.IN_NAMED_ACCOUNT(position=position, name=repr(item["name"]),
+                                              error=reason)  # fmt: skip
+                raise ConfigError(named) from None
+            raise ConfigError(says.IN_ACCOUNT(position=position, error=reason)) from None
     return settings
+
+
+def name_taken(name: str) -> SettingError:
+    """Another account already has this name (names are unique, ignoring case)."""
+    return SettingError(says.NAME_TAKEN(name=repr(name)), setting="name")
+
+
+def _sentence_of(error: ConfigError) -> Sentence | str:
+    return error.sentence if error.sentence is not None else str(error)
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     version = data.get("version", 0)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise ConfigError(f"version must be a whole number, not {version!r}")
+        raise ConfigError(says.VERSION_NOT_NUMBER(version=repr(version)))
     if version > SETTINGS_VERSION:
-        raise ConfigError(
-            f"it was written by a newer popgui (settings version {version}; this popgui "
-            f"understands up to {SETTINGS_VERSION}): upgrade popgui or use another profile"
-        )
+        raise ConfigError(says.TOO_NEW(version=version, supported=SETTINGS_VERSION))
     while version < SETTINGS_VERSION:
         data = MIGRATIONS[version](data)
         version += 1
@@ -441,24 +446,20 @@ def load_settings(path: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as error:
-        raise ConfigError(f"cannot read the settings file {path}: {error.strerror}") from None
+        raise ConfigError(says.CANNOT_READ(path=path, reason=error.strerror)) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise ConfigError(
-            f"the settings file {path} is not UTF-8 text (byte {error.start})"
-        ) from None
+        raise ConfigError(says.NOT_UTF8(path=path, byte=error.start)) from None
     except json.JSONDecodeError as error:
-        raise ConfigError(
-            f"the settings file {path} is not valid JSON: {error.msg} at line {error.lineno} "
-            f"column {error.colno}"
-        ) from None
+        raise ConfigError(says.NOT_JSON(path=path, detail=error.msg, line=error.lineno,
+                                        column=error.colno)) from None  # fmt: skip
     except RecursionError:
-        raise ConfigError(f"the settings file {path} is nested too deeply") from None
+        raise ConfigError(says.TOO_DEEP(path=path)) from None
     try:
         return _settings_from_dict(data)
     except ConfigError as error:
-        raise ConfigError(f"the settings file {path} is wrong: {error}") from None
+        raise ConfigError(says.FILE_WRONG(path=path, error=_sentence_of(error))) from None
 
 
 def save_settings(path: Path, settings: Settings) -> None:
@@ -472,6 +473,5 @@ def save_settings(path: Path, settings: Settings) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomically(path, lambda file: file.write(data), mode=0o600)
     except OSError as error:
-        raise DeliveryError(
-            f"could not save the settings to {path}: {error.strerror or error}"
-        ) from error
+        reason = error.strerror or str(error)
+        raise DeliveryError(says.CANNOT_SAVE(path=path, reason=reason)) from error

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
@@ -49,13 +49,16 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.choices import POP2_AUTH, POP2_SECURITY
 from popgui.accounts.secrets import KeyringLockedError
-from popgui.accounts.settings import Account, validate_account
+from popgui.accounts.settings import Account, name_taken, validate_account
+from popgui.catalog import accounts as account_says
+from popgui.checks import bad_setting
 from popgui.errors import (
     CertificateError,
     ConfigError,
     CredentialsError,
     KeyringUnavailableError,
     PopguiError,
+    SettingError,
 )
 from popgui.gui.account_pages import (
     CertificatePage,
@@ -69,7 +72,7 @@ from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
-from popgui.messages import describe
+from popgui.gui.wording import describe, sentence
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
@@ -128,7 +131,8 @@ class _FormValues(OAuthValues):
     delete_when_deleted_locally: bool
 
 
-_REQUIRED_EMPTY = ("name is empty", "host is empty", "user is empty")
+#: A form not filled in yet: said as a hint, not as an error.
+_REQUIRED_EMPTY = (account_says.NAME_EMPTY, account_says.HOST_EMPTY, account_says.USER_EMPTY)
 _INVALID_STYLE = '*[invalid="true"] { border: 1px solid #d93025; border-radius: 2px; }'
 #: The fields shown on the Mail and Certificate tabs (the others are on the first one).
 _FIELD_TABS = {
@@ -410,7 +414,7 @@ class AccountDialog(QDialog):
         """The form as Account keywords; ConfigError for what no Account could hold."""
         port_text = self.port_edit.text().strip(" ")
         if port_text and not port_text.isdigit():
-            raise ConfigError("port must be a number from 1 to 65535")
+            raise bad_setting("port", account_says.PORT_NOT_NUMBER)
         protocol = self.protocol_combo.currentData()
         policy = self.policy_combo.currentData()
         keyring = self.keyring_radio.isChecked()
@@ -452,12 +456,12 @@ class AccountDialog(QDialog):
             account = replace(account, oauth_scope=None)
         account = validate_account(account)
         if account.name.casefold() in self._taken:
-            raise ConfigError(f"there is already an account named {account.name!r}")
+            raise name_taken(account.name)
         problem = (
             _bad_password(self.password_edit.text()) if self.keyring_radio.isChecked() else None
         )
         if problem:
-            raise ConfigError(problem)
+            raise SettingError(problem, setting="password")
         return account
 
     def _revalidate(self) -> None:
@@ -466,7 +470,7 @@ class AccountDialog(QDialog):
         try:
             self._candidate()
         except ConfigError as error:
-            self._show_problem(str(error))
+            self._show_problem(error)
             self.ok_button.setEnabled(False)
             self.test_button.setEnabled(False)
             return
@@ -474,24 +478,27 @@ class AccountDialog(QDialog):
         self.ok_button.setEnabled(self._pending_store is None)
         self.test_button.setEnabled(self._pending_test is None)
 
-    def _show_problem(self, text: str | None) -> None:
-        hint = text is not None and text.startswith(_REQUIRED_EMPTY)
-        field = _field_of(text) if text and not hint else None
+    def _show_problem(self, error: ConfigError | None) -> None:
+        """The form's problem under it, the field at fault outlined (from the error's setting,
+        never from its text); an empty required field is a hint, not an error."""
+        said = error.sentence if error is not None else None
+        hint = said is not None and said.message in _REQUIRED_EMPTY
+        field = error.setting if isinstance(error, SettingError) and not hint else None
         for name, widget in self._field_widgets().items():
             invalid = name == field
             if widget.property("invalid") != invalid:
                 widget.setProperty("invalid", invalid)
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
-        if text is None:
+        if error is None:
             self._set_message(None)
             return
-        sentence = _humanise(text)
+        text = capitalised(describe(error))
         tab = next((tab for tab, names in _FIELD_TABS.items() if field in names), None)
         if tab is not None:
             tab_name = self.tr("Mail") if tab == "mail" else self.tr("Certificate")
-            sentence += " " + self.tr("(See the {tab} tab.)").format(tab=tab_name)
-        self._set_message(sentence, error=not hint)
+            text += " " + self.tr("(See the {tab} tab.)").format(tab=tab_name)
+        self._set_message(text, error=not hint)
 
     def _set_message(self, text: str | None, *, error: bool = True) -> None:
         if not text:
@@ -541,7 +548,7 @@ class AccountDialog(QDialog):
         try:
             account = self._candidate()
         except ConfigError as error:
-            self._show_problem(str(error))
+            self._show_problem(error)
             return
         self._pending_test = account.name
         self._certificate_error = None
@@ -604,7 +611,7 @@ class AccountDialog(QDialog):
         try:
             account = self._candidate()
         except ConfigError as error:
-            self._show_problem(str(error))
+            self._show_problem(error)
             return
         problem = self.sign_in_box.start(account)
         self._set_message(problem)
@@ -622,7 +629,7 @@ class AccountDialog(QDialog):
         try:
             account = self._candidate()
         except ConfigError as error:
-            self._show_problem(str(error))
+            self._show_problem(error)
             return
         password = self.password()
         if password is None:
@@ -654,37 +661,6 @@ class AccountDialog(QDialog):
 # -- wording ---------------------------------------------------------------------------------
 
 
-def _field_of(message: str) -> str | None:
-    first = message.split(" ", 1)[0]
-    if first in {field.name for field in fields(Account)}:
-        return first
-    if message.startswith(("The password", "port must")):
-        return "password" if message.startswith("The password") else "port"
-    if message.startswith("there is already an account"):
-        return "name"
-    return None
-
-
-_FIELD_WORDS = {
-    "password_command": "the password command",
-    "delete_after_days": "the number of days",
-    "remote_folder": "the remote folder",
-    "ca_file": "the CA certificate file",
-    "check_interval_minutes": "the check interval",
-    "delete_when_deleted_locally": "the delete-here-deletes-there setting",
-    "password_source": "the password source",
-}
-
-
-def _humanise(message: str) -> str:
-    """validate_account's sentence with field identifiers in words, as a capitalised sentence."""
-    for name, words in _FIELD_WORDS.items():
-        if message.startswith(name):
-            message = words.removeprefix("the ") + message[len(name) :]
-        message = message.replace(name, words)
-    return capitalised(message)
-
-
 def _keyring_advice(error: PopguiError | None) -> str:
     way_out = " " + translate(
         "AccountDialog",
@@ -706,7 +682,7 @@ def _keyring_advice(error: PopguiError | None) -> str:
             + way_out
         )
     if isinstance(error, ConfigError | CredentialsError):
-        text = str(error)
+        text = sentence(error)
     else:
         text = (
             describe(error)

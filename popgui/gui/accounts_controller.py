@@ -22,8 +22,8 @@ from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.models import OnServerEntry
 from popgui.gui.startup import FirstFolder, StartupRead
 from popgui.gui.window_text import MainWindow
+from popgui.gui.wording import describe
 from popgui.gui.worker import JobFinished
-from popgui.messages import describe
 from popgui.store.localmail import INBOX, FolderInfo
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ wording and the action are chosen from the error's type, never from its text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -17,19 +16,27 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from popgui.catalog import Sentence
+from popgui.catalog import oauth as oauth_says
 from popgui.errors import (
+    AccountBusyError,
     CancelledError,
     CertificateError,
+    ConfigError,
     CredentialsError,
+    DeliveryError,
+    LocalProtocolError,
     MigrationSuspectedError,
+    NetworkError,
     PopguiError,
+    RemoteProtocolError,
     ServerError,
 )
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
+from popgui.gui.wording import describe, say, sentence
 from popgui.gui.worker import JobFinished
-from popgui.messages import describe
 from popgui.oauth.errors import SignInRequiredError
 from popgui.sync.progress import SyncResult
 
@@ -117,7 +124,7 @@ class GetMailController(QObject):
         window = self._window
         settings = window.settings
         account = settings.get(name)
-        text = f"{name}: {_first_sentence_capital(describe(error))}"
+        text = _about(name, describe(error))
 
         def retry() -> None:
             current = settings.get(name) or account
@@ -126,16 +133,16 @@ class GetMailController(QObject):
 
         buttons: list[tuple[str, Callable[[], object]]] = []
         if isinstance(error, SignInRequiredError):
-            text = f"{name}: {_first_sentence_capital(_sign_in_words(error))}"
+            text = _about(name, _sign_in_words(error))
             buttons = [(MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))]
         elif isinstance(error, CredentialsError) or (
             isinstance(error, ServerError) and error.is_credentials
         ):
-            text = f"{name}: {_first_sentence_capital(str(error))}."
+            text = _about(name, sentence(error))
             buttons = [(MainWindow.tr("Edit account…"),
                         lambda: window.accounts.edit_account(name, sync_after=True))]  # fmt: skip
         elif isinstance(error, CertificateError):
-            text = f"{name}: {_first_sentence_capital(str(error))}."
+            text = _about(name, sentence(error))
             buttons = [(MainWindow.tr("Review certificate…"),
                         lambda: self.review_certificate(name, error))]  # fmt: skip
         elif isinstance(error, ServerError) and error.is_temporary:
@@ -237,19 +244,29 @@ def ask_trust_certificate(parent: QWidget, error: CertificateError) -> bool:
     return ask(parent, error)
 
 
-def _first_sentence_capital(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+def _about(name: str, text: str) -> str:
+    """``name: Text.``: the sentence about an account, as the bar shows it."""
+    text = text[:1].upper() + text[1:]
+    if not text.endswith((".", "…", "!", "?")):
+        text += "."
+    return MainWindow.tr("{account}: {problem}").format(account=name, problem=text)
 
 
 def _sign_in_words(error: SignInRequiredError) -> str:
-    """The error without the command-line advice (the button is the way here)."""
-    # The bar names the account already.
-    text = re.sub(
-        r"^account '[^']*' ", "the account ", re.sub(r"^account '[^']*': ", "", str(error))
-    )
-    text = text.split("; to sign in again,")[0].split(": run `popgui")[0]
-    text = text.split(": sign in again:")[0]
-    return text + "." if not text.endswith(".") else text
+    """Why the account must sign in, without the command-line advice (the bar's button is the
+    way here) nor the account's name (the bar names it): chosen from the error's sentence."""
+    said = error.sentence
+    message = said.message if said is not None else None
+    if message is oauth_says.NOT_SIGNED_IN:
+        return MainWindow.tr("the account has not signed in yet")
+    if message is oauth_says.SETTINGS_CHANGED:
+        return MainWindow.tr("the OAuth settings of the account changed since it signed in")
+    if message is oauth_says.EXPIRED:
+        return MainWindow.tr("the sign-in of the account has expired and cannot be renewed")
+    if message is oauth_says.RENEWAL_REFUSED and said is not None:
+        reason = said.values["error"]
+        return say(reason if isinstance(reason, str | Sentence) else str(reason))
+    return sentence(error)
 
 
 def _short(error: PopguiError) -> str:
@@ -262,5 +279,15 @@ def _short(error: PopguiError) -> str:
         return QCoreApplication.translate("MainWindow", "untrusted certificate")
     if isinstance(error, ServerError):
         return QCoreApplication.translate("MainWindow", "server refused")
-    kind = type(error).__name__.removesuffix("Error").lower()
-    return QCoreApplication.translate("MainWindow", "{kind} error").format(kind=kind)
+    # Words, never the name of the error's type; short, as the pane is narrow (the bar and
+    # the account's tooltip have the sentence).
+    kinds: list[tuple[type[PopguiError], str]] = [
+        (NetworkError, MainWindow.tr("network problem")),
+        (MigrationSuspectedError, MainWindow.tr("server renumbered its mail")),
+        (ConfigError, MainWindow.tr("settings problem")),
+        (DeliveryError, MainWindow.tr("mail could not be saved")),
+        (AccountBusyError, MainWindow.tr("already being checked")),
+        (RemoteProtocolError, MainWindow.tr("server misbehaved")),
+        (LocalProtocolError, MainWindow.tr("popgui bug")),
+    ]
+    return next((words for kind, words in kinds if isinstance(error, kind)), MainWindow.tr("error"))

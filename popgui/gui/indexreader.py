@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
@@ -97,7 +97,11 @@ class _ReaderWorker(MailWorker):
             return Refreshed(request, [], None, error)
         except Exception as error:  # a bug must not kill the thread: the window reads itself
             _log.exception("reading the index in the background failed")
-            return Refreshed(request, [], None, PopguiError(f"{type(error).__name__}: {error}"))
+            words = QCoreApplication.translate(
+                "IndexReader", "the mail index could not be read (a popgui bug): {error}"
+            )
+            bug = PopguiError(words.format(error=f"{type(error).__name__}: {error}"))
+            return Refreshed(request, [], None, bug)
         return Refreshed(request, folders, contents)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from popgui.errors import PopguiError
 from popgui.gui.mailthread import (
@@ -68,7 +68,8 @@ class _TaskWorker(MailWorker):
             return
         except Exception as error:  # a bug must not kill the thread
             _log.exception("a local mail task failed unexpectedly")
-            bug = PopguiError(f"this is a popgui bug: {type(error).__name__}: {error}")
+            words = QCoreApplication.translate("MailTasks", "this is a popgui bug: {error}")
+            bug = PopguiError(words.format(error=f"{type(error).__name__}: {error}"))
             self.done.emit(_Outcome(task.id, None, bug))
             return
         self.done.emit(_Outcome(task.id, value, None))

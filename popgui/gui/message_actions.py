@@ -25,7 +25,7 @@ from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.reader import read_source
 from popgui.gui.safe_delete import UndoDelete, ask_permanent_delete
 from popgui.gui.window_text import MainWindow
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.store.localmail import FolderInfo, MessageRow, Trashed
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from popgui.gui.indexreader import Refreshed, RefreshRequest
 from popgui.gui.listing import PAGE_SIZE, ListContents, ListQuery, read_list
 from popgui.gui.models import COL_SUBJECT, COLUMNS, OnServerEntry
 from popgui.gui.window_text import MainWindow
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.store.localmail import FolderInfo
 
 if TYPE_CHECKING:

@@ -54,8 +54,8 @@ from popgui.gui.i18n import (
     format_size,
 )
 from popgui.gui.views import MessageTableView
+from popgui.gui.wording import describe, sentence
 from popgui.gui.worker import EngineController, JobFinished
-from popgui.messages import describe
 from popgui.store.database import Database
 from popgui.sync.preview import PreviewItem
 from popgui.sync.progress import SyncResult
@@ -82,7 +82,7 @@ def explain_error(error: PopguiError) -> str:
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
-        ).format(reason=error)
+        ).format(reason=sentence(error))
     return describe(error)
 
 

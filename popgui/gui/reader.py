@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, format_datetime, format_size
 from popgui.gui.icons import icon
+from popgui.gui.wording import describe
 
 if TYPE_CHECKING:
     from email.message import EmailMessage, Message
@@ -492,7 +493,7 @@ class ReaderPane(QWidget):
         if self._file_runner is None:
             self._saved(work())
         else:
-            self._file_runner(work, self._saved, lambda error: self._saved(str(error)))
+            self._file_runner(work, self._saved, lambda error: self._saved(describe(error)))
 
     def _saved(self, reason: str | None) -> None:
         if reason is not None:

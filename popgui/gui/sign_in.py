@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, PopguiError
+from popgui.gui.wording import describe
 
 if TYPE_CHECKING:
     from popgui.accounts.choices import OAuthProvider
@@ -101,7 +102,8 @@ class _SignInRun(QObject):
             self.done.emit(error)
         except Exception as error:  # a bug: said plainly, never a traceback in the window
             _log.exception("sign-in failed")
-            self.done.emit(PopguiError(f"the sign-in failed ({type(error).__name__})"))
+            words = translate("SignIn", "a popgui bug ({kind})")
+            self.done.emit(PopguiError(words.format(kind=type(error).__name__)))
         else:
             self.done.emit(None)
 
@@ -224,8 +226,10 @@ class SignInBox(QWidget):
         provider: OAuthProvider | None = "custom" if issuer else guess_provider(host)
         if provider is None:
             raise ConfigError(
-                "popgui does not know who signs in for this host: enter the provider's "
-                "issuer address in the sign-in settings"
+                self.tr(
+                    "popgui does not know who signs in for this host: enter the provider's "
+                    "issuer address in the sign-in settings"
+                )
             )
         return {
             "oauth_provider": provider, "oauth_issuer": issuer,
@@ -295,7 +299,7 @@ class SignInBox(QWidget):
         elif isinstance(error, SignInCancelledError):
             self.status.setText(html.escape(self.tr("The sign-in was cancelled.")))
         else:
-            text = str(error)
+            text = describe(error)
             self.status.setText(
                 html.escape(self.tr("The sign-in failed: {reason}").format(reason=text))
             )

@@ -4,6 +4,10 @@ Engine errors and reports carry catalog sentences; the window shows them through
 translator, under the context ``Messages`` with the message's id as the disambiguation
 (``packaging/update_translations.py`` writes them into ``messages_<lang>.ts`` that way).
 Without a translator, Qt gives back the English text.
+
+A sentence about one account setting names it as ``{setting}``: the command line shows the
+setting's name in the settings file (``password_command``), the window its label in words
+(:func:`setting_words`), so that "la commande du mot de passe est vide" reads as French.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from PySide6.QtCore import QCoreApplication
 
 from popgui import messages
 from popgui.catalog import Message, Sentence, render
-from popgui.errors import PopguiError
-from popgui.gui.i18n import en_plural
+from popgui.errors import PopguiError, SettingError
+from popgui.gui.i18n import Context, en_plural
 
-__all__ = ["CONTEXT", "describe", "say", "translate_message"]
+__all__ = ["CONTEXT", "describe", "say", "sentence", "setting_words", "translate_message"]
 
 #: The translation context of every catalog message.
 CONTEXT = "Messages"
+
+
+class SettingText(Context):
+    """The translation context of the account settings' names in the window's sentences."""
 
 
 def translate_message(message: Message, count: int = -1) -> str:
@@ -34,4 +42,45 @@ def say(text: str | Sentence) -> str:
 
 def describe(error: PopguiError) -> str:
     """:func:`popgui.messages.describe` in the window's language."""
+    if isinstance(error, SettingError):
+        return sentence(error)  # a wrong setting has no hint to add
     return messages.describe(error, translate_message)
+
+
+def sentence(error: PopguiError) -> str:
+    """The error's own sentence in the window's language, without the hint that
+    :func:`describe` adds (for a line that has an action of its own, or a short place)."""
+    said = error.sentence
+    if isinstance(error, SettingError) and said is not None and "setting" in said.values:
+        values = {**said.values, "setting": setting_words(error.setting)}
+        return say(Sentence(said.message, values))
+    return error.render(translate_message)
+
+
+def setting_words(name: str) -> str:
+    """An account setting (``password_command``) as the subject of a sentence, in words."""
+    words = {
+        "name": SettingText.tr("name"),
+        "host": SettingText.tr("host"),
+        "port": SettingText.tr("port"),
+        "user": SettingText.tr("user"),
+        "protocol": SettingText.tr("protocol"),
+        "security": SettingText.tr("security"),
+        "auth": SettingText.tr("auth"),
+        "password_source": SettingText.tr("password source"),
+        "password_command": SettingText.tr("password command"),
+        "policy": SettingText.tr("policy"),
+        "delete_after_days": SettingText.tr("number of days"),
+        "maildir": SettingText.tr("maildir"),
+        "remote_folder": SettingText.tr("remote folder"),
+        "ca_file": SettingText.tr("CA certificate file"),
+        "fingerprint": SettingText.tr("fingerprint"),
+        "check_interval_minutes": SettingText.tr("check interval"),
+        "delete_when_deleted_locally": SettingText.tr("delete-here-deletes-there setting"),
+        "oauth_provider": SettingText.tr("provider"),
+        "oauth_issuer": SettingText.tr("issuer"),
+        "oauth_client_id": SettingText.tr("client id"),
+        "oauth_tenant": SettingText.tr("tenant"),
+        "oauth_scope": SettingText.tr("scope"),
+    }
+    return words.get(name, name)

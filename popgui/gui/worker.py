@@ -38,7 +38,7 @@ from popgui.accounts.settings import Account
 from popgui.catalog import Sentence
 from popgui.catalog.report import NO_PASSWORD
 from popgui.errors import ConfigError, CredentialsError, PopguiError
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.net.cancel import CancelToken
 from popgui.profile import Profile
 from popgui.sync.progress import Progress, SyncResult

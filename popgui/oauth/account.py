@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
+from popgui.catalog import oauth as says
 from popgui.errors import CredentialsError
 from popgui.oauth.errors import OAuthError, mail_server_refused
 from popgui.oauth.providers import OAuthConfig
@@ -70,7 +71,9 @@ class OAuthSecret:
         """The mail server refused a token the provider has just issued: not a sign-in
         problem; say what usually causes it (POP disabled for the mailbox, another user)."""
         provider = self.account.oauth_provider or "custom"
-        return OAuthError(f"{mail_server_refused(provider, self.account.name)} ({error})")
+        said = error.sentence if error.sentence is not None else str(error)
+        refused = mail_server_refused(provider, self.account.name)
+        return OAuthError(says.MAIL_SERVER_SAID(error=refused, said=said))
 
     def _tokens(self) -> TokenStore:
         return TokenStore(self.secrets)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from popgui.catalog import Sentence
+from popgui.catalog import Message, Sentence
+from popgui.catalog import oauth as says
 from popgui.errors import CredentialsError
 
 
@@ -49,71 +50,32 @@ class OAuthConfigError(OAuthError):
 
 # Why each Microsoft code is explained, in the words a mailbox owner can act on. The codes are
 # Microsoft Entra's (https://login.microsoftonline.com/error?code=NNNN describes each).
-AADSTS_EXPLANATIONS: dict[int, str] = {
-    65001: "you (or an administrator) have not yet consented to popgui reading your mail: "
-    "sign in again and accept the permissions it asks for",
-    65004: "the consent to popgui was declined: sign in again and accept, or ask your "
-    "administrator to approve popgui for your organisation",
-    90094: "your organisation requires an administrator to approve popgui before you can sign "
-    "in: ask your IT administrator to grant admin consent",
-    90095: "your organisation requires an administrator to approve popgui before you can sign "
-    "in: ask your IT administrator to grant admin consent",
-    700016: "this client id is not known in this tenant: check the tenant (common, "
-    "organizations, consumers or your organisation's id) and the client id",
-    90002: "this tenant does not exist: check the tenant name or id",
-    50020: "this account does not belong to the tenant: use tenant 'common', or your own "
-    "organisation's tenant id",
-    50076: "your organisation requires multi-factor authentication: sign in again in the "
-    "browser and complete it",
-    50079: "your organisation requires you to set up multi-factor authentication: sign in "
-    "again in the browser and complete it",
-    53003: "your organisation's conditional access policy blocked this sign-in (some block "
-    "the device-code flow): use the browser sign-in, or ask your administrator",
-    70000: "the sign-in is no longer valid (revoked, or granted for other permissions): "
-    "sign in again",
-    70008: "the sign-in has expired (not used for a long time, or the password changed): "
-    "sign in again",
-    50173: "the sign-in was revoked, usually because the password changed: sign in again",
-    700082: "the sign-in expired because it was not used for 90 days: sign in again",
-    700084: "the sign-in expired (single-page-app tokens last 24 hours): sign in again",
-    7000218: "this client id is registered as a confidential app and needs a client secret: "
-    "give the account its client secret, or register popgui's client id as a public client",
-    7000215: "the client secret is wrong: check the account's client secret",
-    50126: "the user name or password was wrong: sign in again",
-    50034: "this user does not exist in the tenant: check the mailbox address and tenant",
-    50058: "you are not signed in to Microsoft in the browser: sign in again",
-    50011: "the loopback redirect address is not registered for this client id: its owner "
-    "must add http://127.0.0.1 (and http://localhost) as redirect URIs of the 'Mobile and "
-    "desktop applications' platform (docs/oauth.md)",
-    7000112: "this app is disabled in your organisation: ask your administrator",
-    9002313: "the request was malformed: check the account's OAuth settings",
-}
+AADSTS_EXPLANATIONS: dict[int, Message] = {
+    65001: says.AADSTS_65001, 65004: says.AADSTS_65004,
+    90094: says.AADSTS_ADMIN_CONSENT, 90095: says.AADSTS_ADMIN_CONSENT,
+    700016: says.AADSTS_700016, 90002: says.AADSTS_90002, 50020: says.AADSTS_50020,
+    50076: says.AADSTS_50076, 50079: says.AADSTS_50079, 53003: says.AADSTS_53003,
+    70000: says.AADSTS_70000, 70008: says.AADSTS_70008, 50173: says.AADSTS_50173,
+    700082: says.AADSTS_700082, 700084: says.AADSTS_700084, 7000218: says.AADSTS_7000218,
+    7000215: says.AADSTS_7000215, 50126: says.AADSTS_50126, 50034: says.AADSTS_50034,
+    50058: says.AADSTS_50058, 50011: says.AADSTS_50011, 7000112: says.AADSTS_7000112,
+    9002313: says.AADSTS_9002313,
+}  # fmt: skip
 
 _AADSTS = re.compile(r"\bAADSTS(\d{4,9})\b")
 
-GOOGLE_TESTING_NOTE = (
-    "If this happened about 7 days after signing in, the Google Cloud project behind the "
-    "client id is in 'Testing' publishing status, whose refresh tokens expire after 7 days: "
-    "its owner must publish it (set it 'In production'), then sign in again"
-)
-
-_GOOGLE_EXPLANATIONS: dict[str, str] = {
-    "admin_policy_enforced": "your Google Workspace administrator does not allow popgui (or "
-    "this scope) for your account: ask them to trust the app",
-    "org_internal": "this client id belongs to a Google Cloud project limited to its own "
-    "organisation's users: use a client id that allows your account",
-    "disallowed_useragent": "Google refuses sign-ins from embedded browsers: open the "
-    "address in your normal browser",
-    "access_denied": "the sign-in was refused in the browser (consent not given, or the app "
-    "is unverified and your account is not one of its test users)",
-    "invalid_client": "the provider does not accept this client id (or its secret): check "
-    "the account's client id and secret",
-    "unauthorized_client": "this client id is not allowed to use this kind of sign-in",
-    "invalid_scope": "the provider refused the requested scopes: check the account's scope",
-    "consent_required": "consent is needed: sign in again and accept the permissions",
-    "interaction_required": "the provider needs you in the browser: sign in again",
-    "temporarily_unavailable": "the provider is temporarily unavailable: try again later",
-    "server_error": "the provider had an internal error: try again later",
+_GOOGLE_EXPLANATIONS: dict[str, Message] = {
+    "admin_policy_enforced": says.ADMIN_POLICY_ENFORCED,
+    "org_internal": says.ORG_INTERNAL,
+    "disallowed_useragent": says.DISALLOWED_USERAGENT,
+    "access_denied": says.ACCESS_DENIED,
+    "invalid_client": says.INVALID_CLIENT,
+    "unauthorized_client": says.UNAUTHORIZED_CLIENT,
+    "invalid_scope": says.INVALID_SCOPE,
+    "consent_required": says.CONSENT_REQUIRED,
+    "interaction_required": says.INTERACTION_REQUIRED,
+    "temporarily_unavailable": says.TEMPORARILY_UNAVAILABLE,
+    "server_error": says.SERVER_ERROR,
 }
 
 
@@ -127,26 +89,30 @@ def aadsts_codes(reply: Mapping[str, object]) -> list[int]:
     return found
 
 
-def explain(reply: Mapping[str, object], *, provider: str = "") -> str:
+def explain(reply: Mapping[str, object], *, provider: str = "") -> Sentence:
     """A sentence saying what an OAuth error reply means and what to do about it."""
     error = str(reply.get("error") or "unknown_error")
     description = reply.get("error_description")
     description = description.strip() if isinstance(description, str) else ""
     for code in aadsts_codes(reply):
         if code in AADSTS_EXPLANATIONS:
-            return f"{AADSTS_EXPLANATIONS[code]} (Microsoft AADSTS{code})"
+            return says.AADSTS(explanation=AADSTS_EXPLANATIONS[code](), code=code)
+    text: Sentence
     if error == "invalid_grant":
-        text = "the sign-in is no longer valid (expired or revoked): sign in again"
+        text = says.INVALID_GRANT()
         if provider == "google":
-            text += f". {GOOGLE_TESTING_NOTE}"
-        return text + (f" (the provider said: {_first_line(description)})" if description else "")
-    if error in _GOOGLE_EXPLANATIONS:
-        text = _GOOGLE_EXPLANATIONS[error]
-        if error == "access_denied" and provider == "google":
-            text += "; a Gmail client id needs Google's verification before other people can use it"
-        return text + (f" (the provider said: {_first_line(description)})" if description else "")
-    said = f": {_first_line(description)}" if description else ""
-    return f"the provider refused the sign-in with {error!r}{said}"
+            text = says.WITH_NOTE(explanation=text, note=says.GOOGLE_TESTING())
+    elif error == "access_denied" and provider == "google":
+        text = says.ACCESS_DENIED_GOOGLE()
+    elif error in _GOOGLE_EXPLANATIONS:
+        text = _GOOGLE_EXPLANATIONS[error]()
+    elif description:
+        return says.REFUSED_WITH_SAID(error=repr(error), said=_first_line(description))
+    else:
+        return says.REFUSED_WITH(error=repr(error))
+    if description:
+        return says.PROVIDER_SAID(explanation=text, said=_first_line(description))
+    return text
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -165,10 +131,10 @@ CONFIG_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_sco
 CONFIG_AADSTS = frozenset({700016, 7000218, 7000215, 90002, 50011})
 
 
-def error_from_reply(reply: Mapping[str, object], *, provider: str, what: str) -> OAuthError:
+def error_from_reply(reply: Mapping[str, object], *, provider: str, what: Sentence) -> OAuthError:
     """The typed error for an error reply of the token endpoint; ``what`` says what was tried."""
     error = str(reply.get("error") or "")
-    message = f"{what} failed: {explain(reply, provider=provider)}"
+    message = says.FAILED(what=what, reason=explain(reply, provider=provider))
     codes = set(aadsts_codes(reply))
     if error in SIGN_IN_AGAIN_ERRORS or codes & SIGN_IN_AGAIN_AADSTS:
         return SignInRequiredError(message, error=error or None)
@@ -177,19 +143,12 @@ def error_from_reply(reply: Mapping[str, object], *, provider: str, what: str) -
     return OAuthError(message, error=error or None)
 
 
-def mail_server_refused(provider: str, account_name: str) -> str:
+def mail_server_refused(provider: str, account_name: str) -> Sentence:
     """What to say when a freshly renewed token is still refused by the POP server."""
     if provider == "microsoft":
-        why = (
-            "POP may be disabled for this mailbox (Outlook.com: Settings, Mail, Forwarding and "
-            "IMAP, 'Let devices and apps use POP'; Microsoft 365: an administrator enables POP "
-            "for the mailbox), or the user name is not the mailbox address"
-        )
+        why = says.WHY_MICROSOFT()
     elif provider == "google":
-        why = "POP may be disabled in Gmail's settings (Forwarding and POP/IMAP)"
+        why = says.WHY_GOOGLE()
     else:
-        why = "the token may lack the scope the mail server needs, or name another user"
-    return (
-        f"the mail server refused the sign-in of account {account_name!r} although the "
-        f"provider issued a new token: {why}"
-    )
+        why = says.WHY_OTHER()
+    return says.MAIL_SERVER_REFUSED(account=repr(account_name), why=why)

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, urlencode
 from oauthlib.oauth2 import DeviceClient, OAuth2Error, WebApplicationClient
 from oauthlib.oauth2.rfc6749.parameters import parse_token_response
 
+from popgui.catalog import Sentence
+from popgui.catalog import oauth as says
 from popgui.errors import NetworkError
 from popgui.oauth.errors import (
     OAuthConfigError,
@@ -41,24 +43,23 @@ def _issuer_name(config: OAuthConfig, endpoints: Endpoints) -> str:
 
 
 def token_request(
-    config: OAuthConfig, endpoints: Endpoints, fields: dict[str, str], *, what: str,
+    config: OAuthConfig, endpoints: Endpoints, fields: dict[str, str], *, what: Sentence,
     previous: TokenRecord | None = None, timeout: float = 30.0,
 ) -> TokenRecord:  # fmt: skip
     """POST ``fields`` to the token endpoint; the record of the reply, or a typed error."""
     secret = config.effective_client_secret()
     if secret:
         fields = {**fields, "client_secret": secret}
-    url = check_url(endpoints.token, "token endpoint")
+    url = check_url(endpoints.token, says.TOKEN_ENDPOINT())
     status, reply = post_form(url, fields, what=what, timeout=timeout)
     if status != 200 or "error" in reply:
         if "error" not in reply:
-            raise OAuthError(f"{what} failed: the provider answered HTTP {status}")
+            raise OAuthError(says.HTTP_STATUS(what=what, status=status))
         raise error_from_reply(reply, provider=config.provider, what=what)
     try:
         parsed = parse_token_response(json.dumps(reply))  # checks access_token and expiry
     except OAuth2Error as error:
-        raise OAuthError(f"{what} failed: the provider's reply was not usable "
-                         f"({error.error})") from None  # fmt: skip
+        raise OAuthError(says.REPLY_UNUSABLE(what=what, error=error.error)) from None
     return TokenRecord.from_reply(
         dict(parsed), issuer=_issuer_name(config, endpoints), token_endpoint=url,
         previous=previous,
@@ -92,26 +93,20 @@ class BrowserSignIn:
             code=code, redirect_uri=self.receiver.redirect_uri, code_verifier=self.verifier,
             include_client_id=True,
         )  # fmt: skip
-        return token_request(self.config, self.endpoints, _form(body), what="signing in")
+        return token_request(self.config, self.endpoints, _form(body), what=says.SIGNING_IN())
 
     def _check(self, reply: dict[str, str]) -> str:
         if not secrets.compare_digest(reply.get("state", ""), self.state):
-            raise OAuthError(
-                "the browser came back with a reply that does not belong to this sign-in "
-                "(its state differs); nothing was stored: sign in again"
-            )
+            raise OAuthError(says.STATE_DIFFERS())
         iss = reply.get("iss")
         if iss is not None and not self.endpoints.issuer_matches(iss):  # RFC 9207
-            raise OAuthError(
-                f"the browser came back from another issuer ({iss!r}) than the one popgui "
-                "sent it to; nothing was stored: sign in again"
-            )
+            raise OAuthError(says.OTHER_ISSUER(issuer=repr(iss)))
         if "error" in reply:
             raise error_from_reply(reply, provider=self.config.provider,
-                                   what="signing in in the browser")  # fmt: skip
+                                   what=says.SIGNING_IN_BROWSER())  # fmt: skip
         code = reply.get("code", "")
         if not code:
-            raise OAuthError("the browser came back without an authorization code")
+            raise OAuthError(says.NO_CODE())
         return code
 
     def cancel(self) -> None:
@@ -145,7 +140,7 @@ def start_browser_sign_in(
     }  # fmt: skip
     if not params["scope"]:
         del params["scope"]
-    base = check_url(endpoints.authorization, "authorization endpoint")
+    base = check_url(endpoints.authorization, says.AUTHORIZATION_ENDPOINT())
     url = f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
     return BrowserSignIn(config, endpoints, url, state, verifier, receiver)
 
@@ -194,23 +189,22 @@ def start_device_sign_in(config: OAuthConfig, *, endpoints: Endpoints | None = N
                          timeout: float = 30.0) -> tuple[DeviceCode, Endpoints]:  # fmt: skip
     endpoints = endpoints or endpoints_for(config)
     if not endpoints.device:
-        why = (" (Google does not allow the Gmail scope in the device flow)"
-               if config.provider == "google" else "")  # fmt: skip
+        google = config.provider == "google"
         raise OAuthConfigError(
-            f"this provider offers no device sign-in{why}: sign in in the browser instead"
+            says.NO_DEVICE_SIGN_IN_GOOGLE() if google else says.NO_DEVICE_SIGN_IN()
         )
     client = DeviceClient(config.effective_client_id())
     fields = {"client_id": client.client_id, "scope": " ".join(config.effective_scopes())}
     secret = config.effective_client_secret()
     if secret:
         fields["client_secret"] = secret
-    url = check_url(endpoints.device, "device authorization endpoint")
-    status, reply = post_form(url, fields, what="starting the device sign-in", timeout=timeout)
+    url = check_url(endpoints.device, says.DEVICE_ENDPOINT())
+    status, reply = post_form(url, fields, what=says.STARTING_DEVICE(), timeout=timeout)
     if status != 200 or "error" in reply:
         if "error" not in reply:
-            raise OAuthError(f"starting the device sign-in failed: HTTP {status}")
+            raise OAuthError(says.DEVICE_HTTP(status=status))
         raise error_from_reply(reply, provider=config.provider,
-                               what="starting the device sign-in")  # fmt: skip
+                               what=says.STARTING_DEVICE())  # fmt: skip
     try:
         code = DeviceCode(
             verification_uri=str(reply.get("verification_uri") or reply["verification_url"]),
@@ -222,7 +216,7 @@ def start_device_sign_in(config: OAuthConfig, *, endpoints: Endpoints | None = N
             device_code=str(reply["device_code"]),
         )
     except (KeyError, TypeError, ValueError):
-        raise OAuthError("the provider's device sign-in reply was not usable") from None
+        raise OAuthError(says.DEVICE_REPLY_UNUSABLE()) from None
     return code, endpoints
 
 
@@ -252,11 +246,11 @@ def sign_in_with_device(
     body = _form(client.prepare_request_body(code.device_code, include_client_id=True))
     while True:
         if sleep(interval):
-            raise SignInCancelledError("the sign-in was cancelled")
+            raise SignInCancelledError(says.CANCELLED())
         if clock() >= deadline:
-            raise SignInCancelledError("the code expired before it was entered: sign in again")
+            raise SignInCancelledError(says.CODE_EXPIRED())
         try:
-            return token_request(config, endpoints, body, what="signing in with a code")
+            return token_request(config, endpoints, body, what=says.SIGNING_IN_CODE())
         except OAuthError as error:
             if error.error == "authorization_pending":
                 continue
@@ -264,14 +258,9 @@ def sign_in_with_device(
                 interval += 5  # RFC 8628 section 3.5
                 continue
             if error.error == "expired_token":
-                raise SignInCancelledError(
-                    "the code expired before it was entered: sign in again"
-                ) from None
+                raise SignInCancelledError(says.CODE_EXPIRED()) from None
             if error.error == "access_denied":
-                raise OAuthError(
-                    "the sign-in was refused on the other device: sign in again and accept",
-                    error="access_denied",
-                ) from None
+                raise OAuthError(says.REFUSED_ON_DEVICE(), error="access_denied") from None
             raise
 
 
@@ -288,7 +277,7 @@ def refresh(config: OAuthConfig, record: TokenRecord, *, endpoints: Endpoints | 
     if endpoints is None:
         # The token endpoint the record came from: no discovery request at each refresh.
         endpoints = Endpoints(authorization="", token=record.token_endpoint, issuer=record.issuer)
-    return token_request(config, endpoints, fields, what="renewing the sign-in",
+    return token_request(config, endpoints, fields, what=says.RENEWING(),
                          previous=record, timeout=timeout)  # fmt: skip
 
 
@@ -323,9 +312,9 @@ def revoke(config: OAuthConfig, record: TokenRecord, *, timeout: float = 30.0) -
     secret = config.effective_client_secret()
     if secret:
         fields["client_secret"] = secret
-    url = check_url(endpoints.revocation, "revocation endpoint")
+    url = check_url(endpoints.revocation, says.REVOCATION_ENDPOINT())
     try:
-        status, _reply = post_form(url, fields, what="revoking the sign-in", timeout=timeout)
+        status, _reply = post_form(url, fields, what=says.REVOKING(), timeout=timeout)
     except NetworkError:  # unreachable, or a reply that is not JSON: nothing to learn from it
         return False
     return status == 200

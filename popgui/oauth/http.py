@@ -13,6 +13,8 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from popgui.catalog import Sentence
+from popgui.catalog import oauth as says
 from popgui.errors import NetworkError
 
 USER_AGENT = "popgui"
@@ -27,7 +29,7 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_NoRedirect)
 
 
-def _send(request: urllib.request.Request, what: str, timeout: float) -> tuple[int, bytes]:
+def _send(request: urllib.request.Request, what: Sentence, timeout: float) -> tuple[int, bytes]:
     host = urlsplit(request.full_url).hostname or request.full_url
     try:
         with _opener().open(request, timeout=timeout) as response:
@@ -37,23 +39,24 @@ def _send(request: urllib.request.Request, what: str, timeout: float) -> tuple[i
             return int(error.code), error.read()
     except urllib.error.URLError as error:
         reason = getattr(error.reason, "strerror", None) or str(error.reason)
-        raise NetworkError(f"could not reach {host} for {what}: {reason}") from None
+        raise NetworkError(says.UNREACHABLE(host=host, what=what, reason=reason)) from None
     except (OSError, ValueError) as error:  # timeouts, resets, a reply that is not HTTP
-        raise NetworkError(f"{what} at {host} failed: {type(error).__name__}") from None
+        kind = type(error).__name__
+        raise NetworkError(says.REQUEST_FAILED(what=what, host=host, kind=kind)) from None
 
 
-def _json(status: int, body: bytes, what: str) -> dict[str, Any]:
+def _json(status: int, body: bytes, what: Sentence) -> dict[str, Any]:
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict):
-        raise NetworkError(f"{what} answered HTTP {status} without a JSON object")
+        raise NetworkError(says.NOT_JSON(what=what, status=status))
     return data
 
 
 def post_form(
-    url: str, fields: dict[str, str] | str, *, what: str, timeout: float = 30.0
+    url: str, fields: dict[str, str] | str, *, what: Sentence, timeout: float = 30.0
 ) -> tuple[int, dict[str, Any]]:
     """POST a form; the HTTP status and the JSON object that came back."""
     body = fields if isinstance(fields, str) else urlencode(fields)
@@ -71,12 +74,12 @@ def post_form(
     return status, _json(status, reply, what)
 
 
-def get_json(url: str, *, what: str, timeout: float = 30.0) -> dict[str, Any]:
+def get_json(url: str, *, what: Sentence, timeout: float = 30.0) -> dict[str, Any]:
     """GET a JSON document (a discovery document); an error unless HTTP 200."""
     request = urllib.request.Request(
         url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
     )
     status, reply = _send(request, what, timeout)
     if status != 200:
-        raise NetworkError(f"{what} ({url}) answered HTTP {status}")
+        raise NetworkError(says.HTTP_ERROR(what=what, url=url, status=status))
     return _json(status, reply, what)

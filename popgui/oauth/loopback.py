@@ -17,8 +17,11 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from popgui.catalog import oauth as says
 from popgui.oauth.errors import SignInCancelledError
 
+# The page the browser shows once it came back: English, as the browser has no part in the
+# window's language; what happened is said in the window (or the command line), translated.
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>popgui</title></head>
 <body style="font-family: sans-serif; margin: 3em">
@@ -86,12 +89,9 @@ class LoopbackReceiver:
         deadline = time.monotonic() + timeout
         while not self._arrived.wait(0.1):
             if cancel is not None and cancel.is_set():
-                raise SignInCancelledError("the sign-in was cancelled")
+                raise SignInCancelledError(says.CANCELLED())
             if time.monotonic() >= deadline:
-                raise SignInCancelledError(
-                    f"no answer came back from the browser within {timeout:g} seconds; "
-                    "sign in again"
-                )
+                raise SignInCancelledError(says.BROWSER_TIMEOUT(seconds=f"{timeout:g}"))
         assert self._reply is not None
         return dict(self._reply)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from popgui.accounts.choices import OAuthProvider
+from popgui.catalog import Message, Sentence
+from popgui.catalog import oauth as says
 from popgui.checks import is_loopback_host
 from popgui.oauth import client_ids
 from popgui.oauth.errors import OAuthConfigError
@@ -60,11 +62,7 @@ class OAuthConfig:
                  "google": client_ids.GOOGLE_CLIENT_ID}.get(self.provider, "")  # fmt: skip
         if built:
             return built
-        raise OAuthConfigError(
-            f"no OAuth client id for {self.provider}: this build of popgui carries none, so "
-            "pass `--oauth-client-id` (an app you registered with the provider) or use a "
-            "build of popgui that has one (see docs/oauth.md)"
-        )
+        raise OAuthConfigError(says.NO_CLIENT_ID(provider=self.provider))
 
     def effective_client_secret(self) -> str | None:
         if self.client_id:  # the account's own client: its own secret, if any
@@ -103,24 +101,23 @@ class Endpoints:
         return self.issuer_prefix is not None and iss.startswith(self.issuer_prefix)
 
 
-def check_url(url: str, what: str) -> str:
-    """``url`` if it is https, or http to a loopback address; else a plain error."""
+def check_url(url: str, what: Sentence | str) -> str:
+    """``url`` if it is https, or http to a loopback address; else a plain error.
+
+    ``what`` names the address (an endpoint's name, or a discovery document's key)."""
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url
     if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
         return url
-    raise OAuthConfigError(
-        f"the {what} {url!r} is not an https address: popgui sends sign-in secrets only over "
-        "https (or plain http to this machine itself)"
-    )
+    raise OAuthConfigError(says.NOT_HTTPS(what=what, url=repr(url)))
 
 
 def microsoft_endpoints(config: OAuthConfig) -> Endpoints:
     tenant = (config.tenant or "common").strip()
     if not tenant or "/" in tenant or "?" in tenant or "#" in tenant:
-        raise OAuthConfigError(f"{tenant!r} is not a Microsoft tenant name or id")
-    authority = check_url(config.authority.rstrip("/"), "Microsoft sign-in address")
+        raise OAuthConfigError(says.NOT_A_TENANT(tenant=repr(tenant)))
+    authority = check_url(config.authority.rstrip("/"), says.MICROSOFT_ADDRESS())
     base = f"{authority}/{tenant}/oauth2/v2.0"
     multi = tenant in MICROSOFT_TENANTS
     return Endpoints(
@@ -144,20 +141,27 @@ def google_endpoints() -> Endpoints:
     )
 
 
+#: The endpoints a discovery document names, in words.
+_ENDPOINT_NAMES: dict[str, Message] = {
+    "authorization_endpoint": says.AUTHORIZATION_ENDPOINT,
+    "token_endpoint": says.TOKEN_ENDPOINT,
+    "device_authorization_endpoint": says.DEVICE_ENDPOINT,
+    "revocation_endpoint": says.REVOCATION_ENDPOINT,
+}
+
+
 def endpoints_from_discovery(issuer: str, document: dict[str, object]) -> Endpoints:
     """The endpoints of a discovery document, checked as RFC 8414 section 3.3 asks."""
     named = document.get("issuer")
     if not isinstance(named, str) or named.rstrip("/") != issuer.rstrip("/"):
-        raise OAuthConfigError(
-            f"the discovery document of {issuer!r} names another issuer ({named!r}): refusing it"
-        )
+        raise OAuthConfigError(says.DISCOVERY_OTHER_ISSUER(issuer=repr(issuer), named=repr(named)))
 
     def url(name: str, *, required: bool = False) -> str | None:
         value = document.get(name)
         if isinstance(value, str) and value:
-            return check_url(value, name.replace("_", " "))
+            return check_url(value, _ENDPOINT_NAMES[name]())
         if required:
-            raise OAuthConfigError(f"the discovery document of {issuer!r} has no {name}")
+            raise OAuthConfigError(says.DISCOVERY_MISSING(issuer=repr(issuer), name=name))
         return None
 
     authorization = url("authorization_endpoint", required=True)
@@ -173,7 +177,7 @@ def endpoints_from_discovery(issuer: str, document: dict[str, object]) -> Endpoi
 
 
 def discovery_url(issuer: str) -> str:
-    return check_url(issuer.rstrip("/"), "issuer") + "/.well-known/openid-configuration"
+    return check_url(issuer.rstrip("/"), says.ISSUER()) + "/.well-known/openid-configuration"
 
 
 def issuer_name(config: OAuthConfig) -> str:
@@ -192,9 +196,9 @@ def endpoints_for(config: OAuthConfig, *, timeout: float = 30.0) -> Endpoints:
     if config.provider == "google":
         return google_endpoints()
     if not config.issuer:
-        raise OAuthConfigError("a custom OAuth provider needs its issuer (`--oauth-issuer URL`)")
+        raise OAuthConfigError(says.NO_ISSUER())
     from popgui.oauth.http import get_json
 
     issuer = config.issuer.rstrip("/")
-    document = get_json(discovery_url(issuer), what="the discovery document", timeout=timeout)
+    document = get_json(discovery_url(issuer), what=says.DISCOVERY(), timeout=timeout)
     return endpoints_from_discovery(issuer, document)

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from popgui.accounts.settings import Account
-from popgui.oauth.errors import OAuthConfigError, SignInRequiredError
+from popgui.catalog import Sentence
+from popgui.catalog import oauth as says
+from popgui.oauth.errors import OAuthConfigError, OAuthError, SignInRequiredError
 from popgui.oauth.providers import Endpoints, OAuthConfig, issuer_name
 from popgui.oauth.tokenstore import TokenRecord, TokenStore
 
@@ -25,8 +27,8 @@ from popgui.oauth.tokenstore import TokenRecord, TokenStore
 RENEW_MARGIN = 300.0
 
 
-def login_hint(account: Account) -> str:
-    return f"run `popgui account login {account.name}`, or use Sign in again… in the window"
+def login_hint(account: Account) -> Sentence:
+    return says.LOGIN_HINT(name=account.name)
 
 
 def fresh_access_token(
@@ -42,22 +44,17 @@ def fresh_access_token(
     store = store or TokenStore()
     record = store.load(account)
     if record is None:
-        raise SignInRequiredError(
-            f"account {account.name!r} has not signed in yet: run "
-            f"`popgui account login {account.name}` (or use Sign in… in the window)"
-        )
+        raise SignInRequiredError(says.NOT_SIGNED_IN(account=repr(account.name), name=account.name))
     if record.issuer != issuer_name(config):
         # The provider, tenant or issuer changed since the sign-in: its tokens are for another.
         raise SignInRequiredError(
-            f"the OAuth settings of account {account.name!r} changed since it signed in: sign "
-            f"in again: {login_hint(account)}"
+            says.SETTINGS_CHANGED(account=repr(account.name), hint=login_hint(account))
         )
     if not refused and not record.expires_within(margin, now()):
         return record.access_token
     if not record.refresh_token:
         raise SignInRequiredError(
-            f"the sign-in of account {account.name!r} has expired and cannot be renewed: sign in "
-            f"again: {login_hint(account)}"
+            says.EXPIRED(account=repr(account.name), hint=login_hint(account))
         )
     renewed = _renew(account, config, record, store, endpoints, now())
     store.save(account, renewed)
@@ -81,18 +78,24 @@ def _renew(
                 return refresh(config, latest, endpoints=endpoints)
             except SignInRequiredError:
                 pass
+        reason = _lasted(_sentence(error), record, now)
         raise SignInRequiredError(
-            f"account {account.name!r}: {error}{_lasted(record, now)}; to sign in again, "
-            f"{login_hint(account)}",
+            says.RENEWAL_REFUSED(account=repr(account.name), error=reason,
+                                 hint=login_hint(account)),
             error=error.error,
-        ) from None
+        ) from None  # fmt: skip
     except OAuthConfigError as error:
-        raise OAuthConfigError(f"account {account.name!r}: {error}", error=error.error) from None
+        where = says.IN_ACCOUNT(account=repr(account.name), error=_sentence(error))
+        raise OAuthConfigError(where, error=error.error) from None
 
 
-def _lasted(record: TokenRecord, now: float) -> str:
+def _sentence(error: OAuthError) -> Sentence | str:
+    return error.sentence if error.sentence is not None else str(error)
+
+
+def _lasted(reason: Sentence | str, record: TokenRecord, now: float) -> Sentence | str:
     """Says so when the provider announced that the sign-in would end by now."""
     if record.refresh_good_until is None or now < record.refresh_good_until:
-        return ""
+        return reason
     until = datetime.fromtimestamp(record.refresh_good_until, UTC)
-    return f" (the provider said this sign-in would last until {until:%Y-%m-%d %H:%M} UTC)"
+    return says.LASTED(error=reason, until=f"{until:%Y-%m-%d %H:%M}")

@@ -17,6 +17,7 @@ from typing import Any
 
 from popgui.accounts.secrets import SecretStore, keyring_key
 from popgui.accounts.settings import Account
+from popgui.catalog import keyring as says
 from popgui.errors import CredentialsError, KeyringUnavailableError
 
 TOKEN_SERVICE = "popgui-oauth"
@@ -137,19 +138,17 @@ class TokenStore:
         try:
             result = getattr(backend, method)(TOKEN_SERVICE, token_key(account), *args)
         except keyring.errors.KeyringLocked:
-            raise CredentialsError(
-                f"the keyring is locked, so the sign-in of account {account.name!r} cannot be "
-                "used: unlock it (log in to the desktop, or open your keyring manager) and "
-                "try again"
-            ) from None
+            raise CredentialsError(says.SIGN_IN_LOCKED(account=repr(account.name))) from None
         except keyring.errors.PasswordDeleteError:
             raise _NotThere from None
         except Exception as error:  # any backend failure; its text could quote the record
-            raise KeyringUnavailableError(
-                f"the keyring could not {action} the sign-in of account {account.name!r} "
-                f"({type(error).__name__})"
-            ) from None
+            failed = _FAILED[action](account=repr(account.name), detail=type(error).__name__)
+            raise KeyringUnavailableError(failed) from None
         return result if isinstance(result, str) else None
+
+
+_FAILED = {"read": says.SIGN_IN_READ_FAILED, "store": says.SIGN_IN_STORE_FAILED,
+           "delete": says.SIGN_IN_DELETE_FAILED}  # fmt: skip
 
 
 class _NotThere(Exception):

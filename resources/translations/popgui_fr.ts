@@ -54,7 +54,7 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+145"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+149"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
@@ -266,13 +266,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+282"/>
+        <location line="+285"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-281"/>
-        <location line="+281"/>
+        <location line="-284"/>
+        <location line="+284"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -282,7 +282,7 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-170"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-173"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
@@ -322,7 +322,7 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+119"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -357,7 +357,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+55"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+24"/>
         <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
     </message>
@@ -997,11 +997,27 @@
     </message>
 </context>
 <context>
+    <name>IndexReader</name>
+    <message>
+        <location filename="../../popgui/gui/indexreader.py" line="+100"/>
+        <source>the mail index could not be read (a popgui bug): {error}</source>
+        <translation>l’index du courrier n’a pas pu être lu (un bogue de popgui)&#xa0;: {error}</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardController</name>
     <message>
         <location filename="../../popgui/gui/keyboard.py" line="+188"/>
         <source>No more unread messages in this folder</source>
         <translation>Plus aucun message non lu dans ce dossier</translation>
+    </message>
+</context>
+<context>
+    <name>MailTasks</name>
+    <message>
+        <location filename="../../popgui/gui/mailtasks.py" line="+71"/>
+        <source>this is a popgui bug: {error}</source>
+        <translation>c’est un bogue de popgui&#xa0;: {error}</translation>
     </message>
 </context>
 <context>
@@ -1080,7 +1096,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+130"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+137"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1140,9 +1156,69 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+33"/>
+        <source>{account}: {problem}</source>
+        <translation>{account}&#xa0;: {problem}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the account has not signed in yet</source>
+        <translation>le compte ne s’est pas encore connecté</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the OAuth settings of the account changed since it signed in</source>
+        <translation>les réglages OAuth du compte ont changé depuis sa connexion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the sign-in of the account has expired and cannot be renewed</source>
+        <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>network problem</source>
+        <translation>problème de réseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server renumbered its mail</source>
+        <translation>serveur renuméroté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settings problem</source>
+        <translation>réglage incorrect</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mail could not be saved</source>
+        <translation>courrier non enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>already being checked</source>
+        <translation>relève déjà en cours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server misbehaved</source>
+        <translation>erreur du serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>popgui bug</source>
+        <translation>bogue de popgui</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>error</source>
+        <translation>erreur</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/accounts_controller.py" line="+95"/>
@@ -1227,7 +1303,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+2"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="-16"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
@@ -1240,11 +1316,6 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location line="+2"/>
         <source>server refused</source>
         <translation>refus du serveur</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{kind} error</source>
-        <translation>erreur ({kind})</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/safe_delete.py" line="+51"/>
@@ -1712,7 +1783,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ReaderPane</name>
     <message>
-        <location filename="../../popgui/gui/reader.py" line="+271"/>
+        <location filename="../../popgui/gui/reader.py" line="+272"/>
         <location line="+345"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
@@ -1856,17 +1927,135 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     </message>
 </context>
 <context>
+    <name>SettingText</name>
+    <message>
+        <location filename="../../popgui/gui/wording.py" line="+63"/>
+        <source>name</source>
+        <translation>le nom</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>host</source>
+        <translation>le serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>port</source>
+        <translation>le port</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>user</source>
+        <translation>l’identifiant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>protocol</source>
+        <translation>le protocole</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>security</source>
+        <translation>la sécurité</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>auth</source>
+        <translation>la méthode d’identification</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>password source</source>
+        <translation>la source du mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>password command</source>
+        <translation>la commande du mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>policy</source>
+        <translation>la règle de conservation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>number of days</source>
+        <translation>le nombre de jours</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>maildir</source>
+        <translation>le dossier Maildir</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>remote folder</source>
+        <translation>le dossier distant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CA certificate file</source>
+        <translation>le fichier de l’autorité (CA)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fingerprint</source>
+        <translation>l’empreinte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>check interval</source>
+        <translation>l’intervalle de relève</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>delete-here-deletes-there setting</source>
+        <translation>le réglage «&#xa0;supprimer ici supprime sur le serveur&#xa0;»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>provider</source>
+        <translation>le fournisseur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>issuer</source>
+        <translation>l’émetteur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>client id</source>
+        <translation>l’identifiant client</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tenant</source>
+        <translation>le locataire</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>scope</source>
+        <translation>la portée</translation>
+    </message>
+</context>
+<context>
     <name>SignIn</name>
     <message>
-        <location filename="../../popgui/gui/sign_in.py" line="+65"/>
+        <location filename="../../popgui/gui/sign_in.py" line="+66"/>
         <source>This build of popgui has no client id for this provider: enter the client id of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).</source>
         <translation>Cette version de popgui n’a pas d’identifiant client pour ce fournisseur&#xa0;: saisissez, sous «&#xa0;Réglages de connexion&#xa0;», l’identifiant client d’une application que vous y avez enregistrée (docs/oauth.md explique comment).</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>a popgui bug ({kind})</source>
+        <translation>un bogue de popgui ({kind})</translation>
     </message>
 </context>
 <context>
     <name>SignInBox</name>
     <message>
-        <location line="+73"/>
+        <location line="+35"/>
         <source>Sign in…</source>
         <translation>Se connecter…</translation>
     </message>
@@ -1911,7 +2100,12 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Ém&amp;etteur&#xa0;:</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+42"/>
+        <source>popgui does not know who signs in for this host: enter the provider&apos;s issuer address in the sign-in settings</source>
+        <translation>popgui ne sait pas qui gère la connexion pour cet hôte&#xa0;: indiquez l’adresse de l’émetteur du fournisseur dans les réglages de connexion</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Starting the sign-in…</source>
         <translation>Démarrage de la connexion…</translation>
     </message>

@@ -23,7 +23,7 @@ from popgui.accounts.settings import (
     validate_account,
 )
 from popgui.checks import normalize_fingerprint
-from popgui.errors import ConfigError, DeliveryError
+from popgui.errors import ConfigError, DeliveryError, SettingError
 from popgui.profile import PROFILE_ENV, Profile, resolve_profile
 
 FINGERPRINT = "AB" * 32
@@ -119,6 +119,18 @@ INVALID: list[tuple[dict[str, Any], str]] = [
 def test_invalid_accounts_are_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         validate_account(account(**changes))
+
+
+@pytest.mark.parametrize(("changes", "message"), INVALID)
+def test_a_wrong_setting_is_named_for_the_form(changes: dict[str, Any], message: str) -> None:
+    """The account dialog outlines the field from the error's ``setting``, never its text."""
+    with pytest.raises(SettingError) as caught:
+        validate_account(account(**changes))
+    names = {item.name for item in dataclasses.fields(Account)}
+    assert caught.value.setting in names
+    first = str(caught.value).split(" ", 1)[0]
+    if first in names:
+        assert caught.value.setting == first
 
 
 TEXT_FIELDS = {
