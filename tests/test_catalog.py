@@ -123,3 +123,16 @@ def test_errors_for_people_are_catalog_sentences() -> None:
             continue
         found += _uncatalogued(path, errors)
     assert not found, "errors raised from plain English text:\n" + "\n".join(found)
+
+
+def test_the_window_words_errors_in_its_own_language() -> None:
+    """popgui.messages.describe is English: the window goes through popgui.gui.wording."""
+    found = []
+    for path in sorted((ROOT / "gui").glob("*.py")):
+        if path.name == "wording.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "popgui.messages":
+                found.append(f"{path.name}:{node.lineno}")
+    assert not found, "English wording imported in the window: " + ", ".join(found)

@@ -28,7 +28,7 @@ from popgui.gui.i18n import en_plural
 from popgui.gui.listing import ListQuery
 from popgui.gui.message_list import ViewRead, read_view
 from popgui.gui.window_text import MainWindow
-from popgui.messages import describe
+from popgui.gui.wording import describe
 from popgui.store.localmail import Trashed
 
 if TYPE_CHECKING:
