@@ -68,6 +68,10 @@ class PasswordNotStoredError(CredentialsError):
     """The keyring works but holds no password for this account."""
 
 
+class PasswordCommandError(CredentialsError):
+    """The account's password command failed: no server was asked, none refused anything."""
+
+
 def keyring_key(account: Account) -> str:
     """The keyring user name under which ``account``'s password is stored."""
     return f"{account.name}/{account.user}@{account.host}"
@@ -219,12 +223,12 @@ def run_password_command(command: str, *, account_name: str, timeout: float) -> 
             stderr=subprocess.PIPE, start_new_session=os.name == "posix",
         )  # fmt: skip
     except OSError as error:
-        raise CredentialsError(f"{what} could not be started: {error.strerror}") from None
+        raise PasswordCommandError(f"{what} could not be started: {error.strerror}") from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
-        raise CredentialsError(f"{what} did not finish within {timeout:g} seconds") from None
+        raise PasswordCommandError(f"{what} did not finish within {timeout:g} seconds") from None
     error_text = err.decode("utf-8", "replace").strip()[-_STDERR_TAIL:]
     if process.returncode != 0:
         how = (
@@ -232,14 +236,14 @@ def run_password_command(command: str, *, account_name: str, timeout: float) -> 
             if process.returncode < 0
             else f"failed (exit status {process.returncode})"
         )
-        raise CredentialsError(f"{what} {how}" + (f": {error_text}" if error_text else ""))
+        raise PasswordCommandError(f"{what} {how}" + (f": {error_text}" if error_text else ""))
     try:
         password = out.decode("utf-8")
     except UnicodeDecodeError:
-        raise CredentialsError(f"{what} printed something that is not UTF-8 text") from None
+        raise PasswordCommandError(f"{what} printed something that is not UTF-8 text") from None
     password = password.removesuffix("\n").removesuffix("\r")
     if not password:
-        raise CredentialsError(
+        raise PasswordCommandError(
             f"{what} printed nothing" + (f"; it said: {error_text}" if error_text else "")
         )
     _check_password(password, f"the output of {what}")

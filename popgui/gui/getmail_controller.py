@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from popgui.accounts.secrets import KeyringLockedError
 from popgui.errors import (
     CancelledError,
     CertificateError,
@@ -25,6 +26,7 @@ from popgui.errors import (
     PopguiError,
     ServerError,
 )
+from popgui.gui.account_errors import AccountErrors, short_words, source_problem
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState
 from popgui.gui.window_text import MainWindow
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
     from popgui.gui import mainwindow
 
 __all__ = ["GetMailController", "ask_trust_certificate"]
+
+#: The jobs that talk to the account's server: their outcome is the account's state.
+_SERVER_JOBS = frozenset({"sync", "preview", "top", "download", "delete"})
 
 
 class GetMailController(QObject):
@@ -53,6 +58,10 @@ class GetMailController(QObject):
         self._window = window
         #: What each busy account showed before "checking…" (restored after non-sync jobs).
         self._state_before_busy: dict[str, AccountState] = {}
+        #: Each failing account's last error, until it works again.
+        self.errors = AccountErrors(
+            window.message_bar, lambda n: window.settings.get(n) is not None
+        )
         window.controller.busyChanged.connect(self._busy_changed)
         window.controller.finished.connect(self._job_finished)
         window.controller.delivered.connect(self._delivered)
@@ -94,60 +103,84 @@ class GetMailController(QObject):
 
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
-        if finished.kind != "sync":
-            return  # the On server view reports its own jobs
-        window = self._window
+        if finished.kind not in _SERVER_JOBS:
+            return  # a test in the account dialog, a keyring job: not the account's own state
         error = finished.error
         if error is None:
+            self._worked(finished)
+        elif isinstance(error, CancelledError):
+            if finished.kind == "sync":
+                self._window.account_model.set_state(finished.account, AccountState())
+        elif finished.kind == "sync":
+            self.show_account_error(finished.account, error)
+        elif finished.kind != "top":  # one message's first lines: not the account's state
+            # On server says so in place: the account line and the bar's list keep it
+            self.show_account_error(finished.account, error, in_bar=False)
+
+    def _worked(self, finished: JobFinished) -> None:
+        """The account answered: its last error, wherever it shows, is gone."""
+        window, name = self._window, finished.account
+        self.errors.worked(name)
+        if finished.kind == "sync":
             result = finished.result
             new = result.downloaded if isinstance(result, SyncResult) else 0
-            window.account_model.set_state(finished.account, AccountState("new", new))
-            if window.message_bar.account == finished.account:
-                window.message_bar.dismiss()  # the problem is gone
-        elif isinstance(error, CancelledError):
-            window.account_model.set_state(finished.account, AccountState())
-        else:
-            self.show_account_error(finished.account, error)
+            window.account_model.set_state(name, AccountState("new", new))
+        elif self._state_before_busy.get(name, AccountState()).kind in ("error", "retry"):
+            self._state_before_busy[name] = AccountState()  # not back to the stale error
+        elif window.account_model.state(name).kind in ("error", "retry"):
+            window.account_model.set_state(name, AccountState())
 
-    def show_account_error(self, name: str, error: PopguiError) -> None:
-        """The error in plain words, with the one action that fixes it."""
-        window = self._window
-        settings = window.settings
-        account = settings.get(name)
-        text = f"{name}: {_first_sentence_capital(describe(error))}"
-
-        def retry() -> None:
-            current = settings.get(name) or account
-            if current is not None:
-                window.controller.sync([current])
-
-        buttons: list[tuple[str, Callable[[], object]]] = []
-        if isinstance(error, SignInRequiredError):
-            text = f"{name}: {_first_sentence_capital(_sign_in_words(error))}"
-            buttons = [(MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))]
-        elif isinstance(error, CredentialsError) or (
-            isinstance(error, ServerError) and error.is_credentials
-        ):
-            text = f"{name}: {_first_sentence_capital(str(error))}."
-            buttons = [(MainWindow.tr("Edit account…"),
-                        lambda: window.accounts.edit_account(name, sync_after=True))]  # fmt: skip
-        elif isinstance(error, CertificateError):
-            text = f"{name}: {_first_sentence_capital(str(error))}."
-            buttons = [(MainWindow.tr("Review certificate…"),
-                        lambda: self.review_certificate(name, error))]  # fmt: skip
-        elif isinstance(error, ServerError) and error.is_temporary:
-            self._show_retry(name, error)
+    def show_account_error(self, name: str, error: PopguiError, *, in_bar: bool = True) -> None:
+        """The error in plain words, with the one action that fixes it; it stays in the
+        account's line and tooltip (and in the bar's list) until the account works again."""
+        if isinstance(error, ServerError) and error.is_temporary:
+            self._show_retry(name, error, in_bar=in_bar)
             return
-        elif isinstance(error, MigrationSuspectedError):
-            text = MainWindow.tr(
-                "{account}: the server seems to have renumbered its mail; nothing was "
-                "downloaded or deleted."
-            ).format(account=name)
-            buttons = [(MainWindow.tr("Review…"), lambda: self.confirm_new_uidls(name, error))]
-        elif account is not None:
-            buttons = [(MainWindow.tr("Try again"), retry)]
-        window.account_model.set_state(name, AccountState("error", text=_short(error)))
-        window.message_bar.show_message(text, account=name, buttons=buttons)
+        sentence, buttons = self._sentence_and_buttons(name, error)
+        state = AccountState("error", text=short_words(error), detail=sentence)
+        self._window.account_model.set_state(name, state)
+        text = f"{name}: {sentence}"
+        if in_bar:
+            self.errors.failed(name, text, buttons)
+        else:
+            self.errors.noted(name, text, buttons)
+
+    def _sentence_and_buttons(
+        self, name: str, error: PopguiError
+    ) -> tuple[str, list[tuple[str, Callable[[], object]]]]:
+        window = self._window
+        edit = (MainWindow.tr("Edit account…"),
+                lambda: window.accounts.edit_account(name, sync_after=True))  # fmt: skip
+        problem = source_problem(error)
+        if problem is not None:  # no server refused anything: the password is not to be had
+            return problem, [edit]
+        if isinstance(error, SignInRequiredError):
+            sentence = _first_sentence_capital(_sign_in_words(error))
+            return sentence, [(MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))]
+        locked = isinstance(error, KeyringLockedError)  # unlocking it is the fix: Try again
+        refused = isinstance(error, ServerError) and error.is_credentials
+        if (isinstance(error, CredentialsError) and not locked) or refused:
+            return f"{_first_sentence_capital(str(error))}.", [edit]
+        if isinstance(error, CertificateError):
+            review = (MainWindow.tr("Review certificate…"),
+                      lambda: self.review_certificate(name, error))  # fmt: skip
+            return f"{_first_sentence_capital(str(error))}.", [review]
+        if isinstance(error, MigrationSuspectedError):
+            sentence = MainWindow.tr(
+                "The server seems to have renumbered its mail; nothing was downloaded or deleted."
+            )
+            return sentence, [
+                (MainWindow.tr("Review…"), lambda: self.confirm_new_uidls(name, error))
+            ]
+        sentence = _first_sentence_capital(describe(error))
+        if window.settings.get(name) is None:
+            return sentence, []
+        return sentence, [(MainWindow.tr("Try again"), lambda: self._retry(name))]
+
+    def _retry(self, name: str) -> None:
+        account = self._window.settings.get(name)
+        if account is not None:
+            self._window.controller.sync([account])
 
     def sign_in_again(self, name: str) -> None:
         """The browser sign-in of an ``oauth2`` account; once it worked, checks resume and
@@ -192,7 +225,7 @@ class GetMailController(QObject):
             window.message_bar.dismiss()
             window.controller.sync([account], accept_new_uidls=True)
 
-    def _show_retry(self, name: str, error: ServerError) -> None:
+    def _show_retry(self, name: str, error: ServerError, *, in_bar: bool = True) -> None:
         window = self._window
         when = self._retry_time(name)
         later = (
@@ -200,17 +233,18 @@ class GetMailController(QObject):
             if when
             else MainWindow.tr("try again in a few minutes")
         )
-        window.account_model.set_state(name, AccountState("retry", text=later))
+        sentence = MainWindow.tr(
+            "The server asks to wait before checking again ({reason}); nothing was lost — {later}."
+        ).format(reason=error.text, later=later)
+        window.account_model.set_state(name, AccountState("retry", text=later, detail=sentence))
         buttons: list[tuple[str, Callable[[], object]]] = []
-        account = window.settings.get(name)
-        if when is None and account is not None:  # no periodic check will do it
-            buttons = [(MainWindow.tr("Try again"), lambda: window.controller.sync([account]))]
-        window.message_bar.show_message(
-            MainWindow.tr("{account}: the server asks to wait before checking again ({reason}); "
-                    "nothing was lost — {later}.").format(account=name, reason=error.text,
-                                                          later=later),
-            kind="warning", account=name, buttons=buttons,
-        )  # fmt: skip
+        if when is None and window.settings.get(name) is not None:  # no periodic check will
+            buttons = [(MainWindow.tr("Try again"), lambda: self._retry(name))]
+        text = f"{name}: {sentence}"
+        if in_bar:
+            self.errors.failed(name, text, buttons, kind="warning")
+        else:
+            self.errors.noted(name, text, buttons)
 
     def _retry_time(self, name: str) -> datetime | None:
         return self._window.scheduler.next_check(name)
@@ -247,17 +281,3 @@ def _sign_in_words(error: SignInRequiredError) -> str:
     text = text.split("; to sign in again,")[0].split(": run `popgui")[0]
     text = text.split(": sign in again:")[0]
     return text + "." if not text.endswith(".") else text
-
-
-def _short(error: PopguiError) -> str:
-    """A few words for the accounts pane (the message bar has the full sentence)."""
-    if isinstance(error, SignInRequiredError):
-        return QCoreApplication.translate("MainWindow", "sign-in needed")
-    if isinstance(error, CredentialsError):
-        return QCoreApplication.translate("MainWindow", "password refused")
-    if isinstance(error, CertificateError):
-        return QCoreApplication.translate("MainWindow", "untrusted certificate")
-    if isinstance(error, ServerError):
-        return QCoreApplication.translate("MainWindow", "server refused")
-    kind = type(error).__name__.removesuffix("Error").lower()
-    return QCoreApplication.translate("MainWindow", "{kind} error").format(kind=kind)

@@ -127,7 +127,8 @@ class AccountState:
 
     kind: StateKind = "idle"
     new: int = 0
-    text: str = ""  # the error, or "retry at HH:MM"
+    text: str = ""  # the error in a few words, or "retry at HH:MM"
+    detail: str = ""  # the error's sentence, for the tooltip
 
     def label(self) -> str:
         if self.kind == "checking":
@@ -202,7 +203,8 @@ class AccountListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"{account.user}@{account.host}:{account.effective_port}"
             label = state.label() or self.tr("idle")
-            return f"{where} ({account.protocol.upper()})\n{label}"
+            detail = f"\n{state.detail}" if state.detail else ""
+            return f"{where} ({account.protocol.upper()})\n{label}{detail}"
         if role == ItemRole:
             return account
         return None
