@@ -592,11 +592,9 @@ class AccountDialog(QDialog):
             return
         self.fingerprint_edit.setText(error.fingerprint)
         self.trust_button.setVisible(False)
-        filled = self.tr(
-            "The fingerprint is filled in (Certificate tab). Press Test connection "
-            "again to check, then save the account."
-        )
-        self.report_view.append(f"<p>{html.escape(filled)}</p>")
+        # The report said "not trusted": test again at once, so it says what is true now.
+        if self._pending_test is None:
+            self._test_connection()
 
     # -- sign in (OAuth2): the browser flow, in SignInBox's own thread ------------------------
 
