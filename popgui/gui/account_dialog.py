@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -67,6 +67,7 @@ from popgui.gui.account_pages import (
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
+from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
 from popgui.messages import describe
@@ -158,7 +159,11 @@ class AccountDialog(QDialog):
         existing_names: Iterable[str],
         account: Account | None = None,
         parent: QWidget | None = None,
+        *,
+        keyring_probe: Callable[[], KeyringState] | None = None,
     ) -> None:
+        """``keyring_probe`` (run off the GUI thread) says whether a keyring is there and
+        holds the account's password; without one, the dialog assumes a working keyring."""
         super().__init__(parent)
         self.controller = controller
         self._original = account
@@ -172,6 +177,8 @@ class AccountDialog(QDialog):
         self._filling = False
         #: What the password field says when empty (an edited account keeps its password).
         self._password_hint = ""
+        #: What the keyring check found (None while it runs).
+        self.keyring_state: KeyringState | None = None
         self.setObjectName("accountDialog")
         self.setWindowTitle(
             self.tr("Add account")
@@ -188,6 +195,12 @@ class AccountDialog(QDialog):
         self._revalidate()
         self.controller.finished.connect(self._job_finished)
         self.name_edit.setFocus()
+        if keyring_probe is None:
+            self._keyring_known(KeyringState(available=True))
+        else:
+            check = KeyringCheck(keyring_probe, self)
+            check.done.connect(self._keyring_known)
+            check.start()
 
     # -- construction ----------------------------------------------------------------------
 
@@ -319,7 +332,6 @@ class AccountDialog(QDialog):
                 self.command_edit.setText(account.password_command or "")
             else:
                 self.keyring_radio.setChecked(True)
-            self._password_hint = self.tr("leave empty to keep the stored password")
             select(self.policy_combo, account.policy)
             if account.delete_after_days is not None:
                 self.days_spin.setValue(account.delete_after_days)
@@ -372,16 +384,35 @@ class AccountDialog(QDialog):
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
         keyring = self.keyring_radio.isChecked()
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
-        self.password_edit.setEnabled(keyring and not signs_in)
+        no_keyring = self.keyring_state is not None and not self.keyring_state.available
+        self.password_edit.setEnabled(keyring and not signs_in and not no_keyring)
         self.password_edit.setPlaceholderText(
             self.tr("no password: the account signs in") if signs_in else self._password_hint
         )
         self.command_edit.setEnabled(not keyring and not signs_in)
-        self.keyring_radio.setEnabled(not signs_in)
+        self.keyring_radio.setEnabled(not signs_in and not no_keyring)
         self.command_radio.setEnabled(not signs_in)
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
+
+    def _keyring_known(self, state: KeyringState) -> None:
+        """The keyring check answered: offer the keyring only where there is one, and promise
+        to keep a stored password only when one is stored."""
+        self.keyring_state = state
+        original = self._original
+        edited = original is not None and original.password_source == "keyring"
+        if not state.available:
+            self._password_hint = self.tr("no system keyring: see below")
+            if self.keyring_radio.isChecked():
+                self.command_radio.setChecked(True)
+        elif edited and state.stored is False:
+            self._password_hint = self.tr("no password is stored: type it here")
+        elif edited:
+            self._password_hint = self.tr("leave empty to keep the stored password")
+        self.server.keyring_notice.setVisible(not state.available)
+        self._update_enabled()
+        self._revalidate()
 
     def _preset_chosen(self, index: int) -> None:
         key = self.preset_combo.itemData(index)
@@ -686,8 +717,8 @@ def _humanise(message: str) -> str:
 def _keyring_advice(error: PopguiError | None) -> str:
     way_out = " " + translate(
         "AccountDialog",
-        "Choose “Password command” instead (e.g. pass show mail/work), or clear the password "
-        "field to save the account without a password.",
+        "Choose “Password command” instead (e.g. pass show mail/work), or install and unlock "
+        "a keyring (GNOME Keyring or KWallet) and press Save again.",
     )
     if isinstance(error, KeyringLockedError):
         return (

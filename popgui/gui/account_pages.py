@@ -187,6 +187,24 @@ class ServerPage(QWidget):
         form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
+        #: Shown when no system keyring runs here: the ways out, in plain words.
+        self.keyring_notice = QLabel(
+            translate(
+                "AccountDialog",
+                "No system keyring is running on this computer, so popgui has no safe place "
+                "to keep a password. Either install and unlock a keyring (GNOME Keyring or "
+                "KWallet), then open this window again, or choose “Password command” and give "
+                "a command that prints the password, e.g. pass show mail/work.",
+            )
+        )
+        self.keyring_notice.setObjectName("keyringNotice")
+        self.keyring_notice.setWordWrap(True)
+        self.keyring_notice.setStyleSheet(
+            "QLabel { background: #fef7e0; border: 1px solid #f9e2a6; color: #3d2e00;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.keyring_notice.setVisible(False)
+        form.addRow(self.keyring_notice)
         from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
 
         self.sign_in_box = SignInBox()

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from popgui.accounts.secrets import keyring_key
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
-from popgui.errors import CancelledError, ConfigError, PopguiError
+from popgui.errors import CancelledError, ConfigError, KeyringUnavailableError, PopguiError
 from popgui.gui.i18n import en_plural
+from popgui.gui.keyring_check import probe_keyring
 from popgui.gui.listing import ListQuery, read_list
 from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.models import OnServerEntry
@@ -229,8 +230,9 @@ class AccountsController(QObject):
 
         window = self._window
         dialog = AccountDialog(
-            window.controller, self._window.settings.names(), account=None, parent=window
-        )
+            window.controller, self._window.settings.names(), account=None, parent=window,
+            keyring_probe=probe_keyring,
+        )  # fmt: skip
         if dialog.exec():
             account = dialog.account()
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
@@ -249,7 +251,10 @@ class AccountsController(QObject):
 
         window = self._window
         others = [n for n in self._window.settings.names() if n != name]
-        dialog = AccountDialog(window.controller, others, account=account, parent=window)
+        dialog = AccountDialog(
+            window.controller, others, account=account, parent=window,
+            keyring_probe=partial(probe_keyring, account),
+        )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
             if account.auth == "oauth2" or edited.auth == "oauth2":
@@ -349,7 +354,8 @@ class AccountsController(QObject):
 
     def _warn_if_failed(self, finished: JobFinished, warning: str) -> None:
         error = finished.error
-        if error is not None and not isinstance(error, CancelledError):
+        # No keyring at all: nothing was ever stored in one, so nothing is left behind.
+        if error is not None and not isinstance(error, CancelledError | KeyringUnavailableError):
             text = warning.format(account=finished.account, reason=describe(error))
             self._window.message_bar.show_message(text, kind="warning")
 

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.account_errors import source_problem
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, Context, en_plural, format_datetime, format_number
 from popgui.gui.statusprogress import human_size
 from popgui.gui.worker import EngineController, JobFinished
@@ -72,6 +73,9 @@ POP2_EXPLANATION = QT_TRANSLATE_NOOP(
 
 def explain_error(error: PopguiError) -> str:
     """Plain words for the window (the command-line hints name commands; these name places)."""
+    problem = source_problem(error)  # no keyring, no stored password: no server refused it
+    if problem is not None:
+        return problem
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
