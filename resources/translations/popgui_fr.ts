@@ -54,23 +54,23 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+145"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+146"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <location line="+47"/>
+        <location line="+38"/>
+        <location line="+53"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-51"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
@@ -115,7 +115,12 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
+        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or choose “Password command” and give a command that prints the password, e.g. pass show mail/work.</source>
+        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou choisissez «&#xa0;Commande du mot de passe&#xa0;» et indiquez une commande qui affiche le mot de passe, par exemple pass show mail/travail.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
@@ -190,7 +195,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-128"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-146"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -225,7 +230,7 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+57"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -266,13 +271,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+282"/>
+        <location line="+300"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-281"/>
-        <location line="+281"/>
+        <location line="-299"/>
+        <location line="+299"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -282,12 +287,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-170"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-111"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="-38"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -317,12 +322,22 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+8"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+9"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+16"/>
+        <source>no system keyring: see below</source>
+        <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no password is stored: type it here</source>
+        <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
+    </message>
+    <message>
+        <location line="+114"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -337,12 +352,12 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>The fingerprint is filled in (Certificate tab). Press Test connection again to check, then save the account.</source>
-        <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
+        <location line="+113"/>
+        <source>Choose “Password command” instead (e.g. pass show mail/work), or install and unlock a keyring (GNOME Keyring or KWallet) and press Save again.</source>
+        <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-75"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -357,12 +372,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+55"/>
-        <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
-        <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+62"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -515,7 +525,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+204"/>
+        <location filename="../../popgui/gui/models.py" line="+205"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -897,7 +907,7 @@
 <context>
     <name>FolderListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+77"/>
+        <location filename="../../popgui/gui/models.py" line="+78"/>
         <source>On server</source>
         <translation>Sur le serveur</translation>
     </message>
@@ -997,7 +1007,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+186"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+187"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1055,24 +1065,24 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+127"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+159"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-7"/>
         <source>Edit account…</source>
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>{account}: the server seems to have renumbered its mail; nothing was downloaded or deleted.</source>
-        <translation>{account}&#xa0;: le serveur semble avoir renuméroté vos messages&#xa0;; rien n’a été téléchargé ni supprimé.</translation>
+        <location line="+5"/>
+        <source>The server seems to have renumbered its mail; nothing was downloaded or deleted.</source>
+        <translation>Le serveur semble avoir renuméroté son courrier&#xa0;; rien n’a été téléchargé ni supprimé.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1080,13 +1090,13 @@
         <translation>Examiner…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+59"/>
+        <location line="+5"/>
+        <location line="+64"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-35"/>
         <source>The server renumbered its mail</source>
         <translation>Le serveur a renuméroté vos messages</translation>
     </message>
@@ -1110,17 +1120,17 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>réessayez dans quelques minutes</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>{account}: the server asks to wait before checking again ({reason}); nothing was lost — {later}.</source>
-        <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
+        <location line="+3"/>
+        <source>The server asks to wait before checking again ({reason}); nothing was lost — {later}.</source>
+        <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+135"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+95"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+99"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1201,31 +1211,109 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <source>This program uses Qt {qt} and PySide6 {pyside} (Qt for Python), used under the GNU Lesser General Public License version 3 (LGPL-3.0). You may replace these libraries with your own modified versions; their source code is available from {link}.</source>
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../popgui/gui/account_errors.py" line="-36"/>
+        <source>%n account(s) could not be checked:</source>
+        <translation>
+            <numerusform>%n compte n’a pas pu être relevé&#xa0;:</numerusform>
+            <numerusform>%n comptes n’ont pas pu être relevés&#xa0;:</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+2"/>
+        <location line="+11"/>
+        <source>No system keyring is available to read this account&apos;s password. Install or unlock one (GNOME Keyring or KWallet), or give the account a password command in its settings.</source>
+        <translation>Aucun trousseau système n’est disponible pour lire le mot de passe de ce compte. Installez-en ou déverrouillez-en un (GNOME Keyring ou KWallet), ou donnez au compte une commande de mot de passe dans ses paramètres.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No password is stored for this account. Enter it in the account&apos;s settings.</source>
+        <translation>Aucun mot de passe n’est enregistré pour ce compte. Saisissez-le dans les paramètres du compte.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>keyring locked</source>
+        <translation>trousseau verrouillé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no keyring</source>
+        <translation>pas de trousseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no password stored</source>
+        <translation>aucun mot de passe enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>password command failed</source>
+        <translation>échec de la commande de mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sign-in failed</source>
+        <translation>échec de la connexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>untrusted certificate</source>
         <translation>certificat non reconnu</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>server refused</source>
-        <translation>refus du serveur</translation>
+        <location line="+1"/>
+        <source>network error</source>
+        <translation>erreur réseau</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>{kind} error</source>
-        <translation>erreur ({kind})</translation>
+        <location line="+1"/>
+        <source>disk error</source>
+        <translation>erreur disque</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settings error</source>
+        <translation>erreur de paramètres</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mail renumbered</source>
+        <translation>courrier renuméroté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>busy elsewhere</source>
+        <translation>occupé ailleurs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>server misbehaved</source>
+        <translation>réponse anormale du serveur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>internal error</source>
+        <translation>erreur interne</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>server refused</source>
+        <translation>refus du serveur</translation>
     </message>
 </context>
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../popgui/gui/message_bar.py" line="+55"/>
+        <location filename="../../popgui/gui/message_bar.py" line="+83"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1279,7 +1367,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+65"/>
+        <location filename="../../popgui/gui/onserver.py" line="+66"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1288,12 +1376,17 @@ Use Get Mail to download the new messages.</source>
 Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux messages.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>{reason}. Check the user name and password in the account settings.</source>
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+205"/>
+        <location line="+187"/>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Asking the server…</source>
         <translation>Interrogation du serveur…</translation>
     </message>
@@ -1353,7 +1446,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Choisissez un compte pour voir les messages qui attendent sur son serveur.</translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+53"/>
         <source>%Ln message(s) ({size}), {new} not downloaded yet</source>
         <translation>
             <numerusform>%Ln message ({size}), {new} pas encore téléchargé(s)</numerusform>
@@ -1389,8 +1482,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>(Les premières lignes de ce message ne contiennent pas de texte.)</translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
-        <location line="+8"/>
+        <location line="+18"/>
         <source>Downloading %Ln message(s)…</source>
         <translation>
             <numerusform>Téléchargement de %Ln message…</numerusform>
@@ -1398,7 +1490,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+22"/>
         <source>Deleting %Ln message(s) on the server…</source>
         <translation>
             <numerusform>Suppression de %Ln message sur le serveur…</numerusform>
@@ -1441,7 +1533,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Nothing is waiting on the server.</source>
         <translation>Rien n’attend sur le serveur.</translation>
     </message>
@@ -1679,7 +1771,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-509"/>
+        <location filename="../../popgui/gui/onserver.py" line="-533"/>
         <source>From</source>
         <translation>De</translation>
     </message>
