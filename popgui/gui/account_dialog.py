@@ -129,7 +129,9 @@ class _FormValues(OAuthValues):
     delete_when_deleted_locally: bool
 
 
-_REQUIRED_EMPTY = ("name is empty", "host is empty", "user is empty")
+_REQUIRED_EMPTY = (
+    "name is empty", "host is empty", "user is empty", "password_command is empty",
+)  # fmt: skip
 _INVALID_STYLE = '*[invalid="true"] { border: 1px solid #d93025; border-radius: 2px; }'
 #: The fields shown on the Mail and Certificate tabs (the others are on the first one).
 _FIELD_TABS = {

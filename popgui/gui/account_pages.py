@@ -193,8 +193,8 @@ class ServerPage(QWidget):
                 "AccountDialog",
                 "No system keyring is running on this computer, so popgui has no safe place "
                 "to keep a password. Either install and unlock a keyring (GNOME Keyring or "
-                "KWallet), then open this window again, or choose “Password command” and give "
-                "a command that prints the password, e.g. pass show mail/work.",
+                "KWallet), then open this window again, or give a password command above: a "
+                "command that prints the password, e.g. pass show mail/work.",
             )
         )
         self.keyring_notice.setObjectName("keyringNotice")

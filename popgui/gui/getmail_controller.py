@@ -173,6 +173,7 @@ class GetMailController(QObject):
                 (MainWindow.tr("Review…"), lambda: self.confirm_new_uidls(name, error))
             ]
         sentence = _first_sentence_capital(describe(error))
+        sentence += "" if sentence.endswith((".", "!", "?")) else "."
         if window.settings.get(name) is None:
             return sentence, []
         return sentence, [(MainWindow.tr("Try again"), lambda: self._retry(name))]

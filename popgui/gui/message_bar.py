@@ -72,6 +72,7 @@ class MessageBar(QFrame):
         self._list = QWidget(self)
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.setContentsMargins(0, 0, 0, 0)
+        self._list_layout.setSpacing(2)
         self._list.hide()
         column.addWidget(self._list)
         self._layout.addLayout(column, 1)
@@ -115,12 +116,14 @@ class MessageBar(QFrame):
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            # A wrapped label otherwise asks for the height of a narrow column.
+            text.setMinimumWidth(320)
             layout.addWidget(text, 1)
             for caption, handler in entry.buttons:
                 layout.addWidget(
                     self._button(caption, handler, entry.account, row=row),
                     0,
-                    Qt.AlignmentFlag.AlignTop,
+                    Qt.AlignmentFlag.AlignVCenter,
                 )
             self._list_layout.addWidget(row)
             self._rows.append(row)

@@ -80,7 +80,8 @@ def explain_error(error: PopguiError) -> str:
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
         ).format(reason=error)
-    return describe(error)
+    text = describe(error)
+    return text[:1].upper() + text[1:]
 
 
 def preview_text(data: bytes) -> str:
