@@ -54,7 +54,7 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+146"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+148"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
@@ -115,12 +115,7 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or choose “Password command” and give a command that prints the password, e.g. pass show mail/work.</source>
-        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou choisissez «&#xa0;Commande du mot de passe&#xa0;» et indiquez une commande qui affiche le mot de passe, par exemple pass show mail/travail.</translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location line="+34"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
@@ -230,7 +225,12 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+5"/>
+        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work.</source>
+        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail.</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -1090,7 +1090,7 @@
         <translation>Examiner…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <location line="+64"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
@@ -1313,7 +1313,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../popgui/gui/message_bar.py" line="+83"/>
+        <location filename="../../popgui/gui/message_bar.py" line="+84"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1381,7 +1381,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+188"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
