@@ -164,8 +164,7 @@ class AccountDialog(QDialog):
         *,
         keyring_probe: Callable[[], KeyringState] | None = None,
     ) -> None:
-        """``keyring_probe`` (run off the GUI thread) says whether a keyring is there and
-        holds the account's password; without one, the dialog assumes a working keyring."""
+        # keyring_probe (run off the GUI thread): is a keyring there, holding the password?
         super().__init__(parent)
         self.controller = controller
         self._original = account
@@ -197,12 +196,7 @@ class AccountDialog(QDialog):
         self._revalidate()
         self.controller.finished.connect(self._job_finished)
         self.name_edit.setFocus()
-        if keyring_probe is None:
-            self._keyring_known(KeyringState(available=True))
-        else:
-            check = KeyringCheck(keyring_probe, self)
-            check.done.connect(self._keyring_known)
-            check.start()
+        KeyringCheck.run(keyring_probe, self, self._keyring_known)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -384,35 +378,17 @@ class AccountDialog(QDialog):
 
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
-        keyring = self.keyring_radio.isChecked()
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
-        no_keyring = self.keyring_state is not None and not self.keyring_state.available
-        self.password_edit.setEnabled(keyring and not signs_in and not no_keyring)
-        self.password_edit.setPlaceholderText(
-            self.tr("no password: the account signs in") if signs_in else self._password_hint
-        )
-        self.command_edit.setEnabled(not keyring and not signs_in)
-        self.keyring_radio.setEnabled(not signs_in and not no_keyring)
-        self.command_radio.setEnabled(not signs_in)
+        self.server.enable_password_rows(signs_in=signs_in, hint=self._password_hint)
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
 
     def _keyring_known(self, state: KeyringState) -> None:
-        """The keyring check answered: offer the keyring only where there is one, and promise
-        to keep a stored password only when one is stored."""
+        """The keyring check answered: the keyring is offered only where there is one."""
         self.keyring_state = state
-        original = self._original
-        edited = original is not None and original.password_source == "keyring"
-        if not state.available:
-            self._password_hint = self.tr("no system keyring: see below")
-            if self.keyring_radio.isChecked():
-                self.command_radio.setChecked(True)
-        elif edited and state.stored is False:
-            self._password_hint = self.tr("no password is stored: type it here")
-        elif edited:
-            self._password_hint = self.tr("leave empty to keep the stored password")
-        self.server.keyring_notice.setVisible(not state.available)
+        self._password_hint = _password_hint(self._original, state)
+        self.server.show_keyring(available=state.available)
         self._update_enabled()
         self._revalidate()
 
@@ -510,7 +486,7 @@ class AccountDialog(QDialog):
     def _show_problem(self, text: str | None) -> None:
         hint = text is not None and text.startswith(_REQUIRED_EMPTY)
         field = _field_of(text) if text and not hint else None
-        for name, widget in self._field_widgets().items():
+        for name, widget in _field_widgets(self).items():
             invalid = name == field
             if widget.property("invalid") != invalid:
                 widget.setProperty("invalid", invalid)
@@ -538,16 +514,6 @@ class AccountDialog(QDialog):
         )
         self.message_icon.setPixmap(self.style().standardIcon(kind).pixmap(20, 20))
         self.message_label.setText(text)
-
-    def _field_widgets(self) -> dict[str, QWidget]:
-        return {
-            "name": self.name_edit, "host": self.host_edit, "port": self.port_edit,
-            "user": self.user_edit, "password_command": self.command_edit,
-            "maildir": self.maildir_edit, "remote_folder": self.remote_folder_edit,
-            "ca_file": self.ca_file_edit, "fingerprint": self.fingerprint_edit,
-            "password": self.password_edit, "auth": self.auth_combo,
-            "security": self.security_combo,
-        }  # fmt: skip
 
     # -- results ---------------------------------------------------------------------------
 
@@ -683,6 +649,29 @@ class AccountDialog(QDialog):
 
 
 # -- wording ---------------------------------------------------------------------------------
+
+
+def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
+    """The widget that shows each setting (marked when the setting is wrong)."""
+    return {
+        "name": dialog.name_edit, "host": dialog.host_edit, "port": dialog.port_edit,
+        "user": dialog.user_edit, "password_command": dialog.command_edit,
+        "maildir": dialog.maildir_edit, "remote_folder": dialog.remote_folder_edit,
+        "ca_file": dialog.ca_file_edit, "fingerprint": dialog.fingerprint_edit,
+        "password": dialog.password_edit, "auth": dialog.auth_combo,
+        "security": dialog.security_combo,
+    }  # fmt: skip
+
+
+def _password_hint(original: Account | None, state: KeyringState) -> str:
+    """What the empty password field says: it keeps a stored password only where one is."""
+    if not state.available:
+        return translate("AccountDialog", "no system keyring: see below")
+    if original is None or original.password_source != "keyring":
+        return ""
+    if state.stored is False:
+        return translate("AccountDialog", "no password is stored: type it here")
+    return translate("AccountDialog", "leave empty to keep the stored password")
 
 
 def _field_of(message: str) -> str | None:

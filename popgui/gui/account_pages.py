@@ -205,12 +205,33 @@ class ServerPage(QWidget):
         )
         self.keyring_notice.setVisible(False)
         form.addRow(self.keyring_notice)
+        #: Whether a system keyring is there (the keyring choice is offered only then).
+        self.keyring_available = True
         from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
 
         self.sign_in_box = SignInBox()
         self.sign_in_box.setObjectName("signInBox")
         form.addRow(translate("AccountDialog", "Sign-in:"), self.sign_in_box)
         self.form = form
+
+    def show_keyring(self, *, available: bool) -> None:
+        """Without a keyring, the password field is no choice: the command is, and the notice
+        says why and what else would do."""
+        self.keyring_available = available
+        self.keyring_notice.setVisible(not available)
+        if not available and self.keyring_radio.isChecked():
+            self.command_radio.setChecked(True)
+
+    def enable_password_rows(self, *, signs_in: bool, hint: str) -> None:
+        """The password and command rows for the chosen source; none for a sign-in."""
+        keyring = self.keyring_radio.isChecked()
+        self.password_edit.setEnabled(keyring and not signs_in and self.keyring_available)
+        self.password_edit.setPlaceholderText(
+            translate("AccountDialog", "no password: the account signs in") if signs_in else hint
+        )
+        self.command_edit.setEnabled(not keyring and not signs_in)
+        self.keyring_radio.setEnabled(not signs_in and self.keyring_available)
+        self.command_radio.setEnabled(not signs_in)
 
 
 class MailPage(QWidget):

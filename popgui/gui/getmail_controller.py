@@ -113,8 +113,9 @@ class GetMailController(QObject):
                 self._window.account_model.set_state(finished.account, AccountState())
         elif finished.kind == "sync":
             self.show_account_error(finished.account, error)
-        elif finished.kind != "top":  # one message's first lines: not the account's state
-            # On server says so in place: the account line and the bar's list keep it
+        elif finished.kind != "top" and not _asks_to_wait(error):
+            # On server says so in place: the account line and the bar's list keep it. (A
+            # server asking to wait after a check just made is no news for the account line.)
             self.show_account_error(finished.account, error, in_bar=False)
 
     def _worked(self, finished: JobFinished) -> None:
@@ -267,6 +268,10 @@ def ask_trust_certificate(parent: QWidget, error: CertificateError) -> bool:
     from popgui.gui.certificate_dialog import ask_trust_certificate as ask
 
     return ask(parent, error)
+
+
+def _asks_to_wait(error: PopguiError) -> bool:
+    return isinstance(error, ServerError) and error.is_temporary
 
 
 def _first_sentence_capital(text: str) -> str:

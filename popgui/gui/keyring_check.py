@@ -70,6 +70,22 @@ class KeyringCheck(QObject):
         self._timer.timeout.connect(self._poll)
         self._probe = probe
 
+    @classmethod
+    def run(
+        cls,
+        probe: Callable[[], KeyringState] | None,
+        parent: QObject,
+        answer: Callable[[KeyringState], object],
+    ) -> None:
+        """``answer`` gets what ``probe`` finds, later, on the GUI thread; without a probe,
+        at once, a working keyring (nothing to check)."""
+        if probe is None:
+            answer(KeyringState(available=True))
+            return
+        check = cls(probe, parent)
+        check.done.connect(answer)
+        check.start()
+
     def start(self) -> None:
         future, probe = self._future, self._probe
 

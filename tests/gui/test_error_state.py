@@ -278,3 +278,21 @@ def test_a_sign_in_or_password_problem_gets_its_own_action_in_the_list(
     assert buttons == {("home", "Edit account…"), ("work", "Try again")}, buttons
     line, _tooltip = line_and_tooltip(window, "home")
     assert "password refused" in line
+
+
+def test_a_server_asking_to_wait_in_on_server_leaves_the_account_line_alone(
+    qtbot: QtBot, profile: Profile, open_window: Opener
+) -> None:
+    """Looking at On server right after a check meets the server's LOGIN-DELAY: On server
+    says so; the account line keeps "24 new" (no error: nothing is wrong with the account)."""
+    box = mailbox_of(sample_messages())
+    with LocalPOP3Server([ServerAccount(MAIL_USER, MAIL_PASSWORD, box)], login_delay=600) as server:
+        save_accounts(profile, [account_for("home", server)])
+        window = open_window()
+        finished_job(qtbot, window, "home", "sync", window.get_mail)
+        refused = finished_job(qtbot, window, "home", "preview", window.show_on_server)
+
+    assert refused.error is not None
+    assert window.on_server_view.notice.isVisible()
+    qtbot.waitUntil(lambda: window.account_model.state("home").kind == "new", timeout=TIMEOUT_MS)
+    assert not window.message_bar.isVisible()
