@@ -59,18 +59,18 @@
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
-        <location line="+38"/>
-        <location line="+53"/>
+        <location line="+37"/>
+        <location line="+48"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-46"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+19"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
@@ -115,12 +115,12 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+32"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-146"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-167"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -230,7 +230,7 @@
         <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+73"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -271,13 +271,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+300"/>
+        <location line="+282"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-299"/>
-        <location line="+299"/>
+        <location line="-281"/>
+        <location line="+281"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -287,12 +287,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-111"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+173"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-304"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -322,12 +322,12 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+9"/>
+        <location line="-95"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+292"/>
         <source>no system keyring: see below</source>
         <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
     </message>
@@ -337,12 +337,12 @@
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="-171"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+47"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -352,12 +352,12 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+136"/>
         <source>Choose “Password command” instead (e.g. pass show mail/work), or install and unlock a keyring (GNOME Keyring or KWallet) and press Save again.</source>
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-98"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -372,7 +372,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+62"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+85"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -1065,7 +1065,7 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+159"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+160"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
