@@ -429,7 +429,7 @@ class OnServerView(QWidget):
 
     def _show_notice(self, text: str, *, error: bool = False, failed_job: str = "") -> None:
         self._failed_job = failed_job if error else ""
-        self.retry_button.setVisible(failed_job in ("preview", "download"))
+        self.retry_button.setVisible(error and failed_job in ("preview", "download"))
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         self.notice.setStyleSheet(

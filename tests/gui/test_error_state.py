@@ -144,6 +144,28 @@ def test_get_mail_that_works_clears_the_on_server_error(
     qtbot.waitUntil(lambda: not view.notice.isVisible(), timeout=TIMEOUT_MS)
 
 
+def test_a_failed_download_offers_try_again_which_downloads_those_messages(
+    qtbot: QtBot, profile: Profile, pop3_server: LocalPOP3Server, open_window: Opener
+) -> None:
+    save_accounts(profile, [account_for("home", pop3_server)])
+    window = open_window()
+    view = window.on_server_view
+    finished_job(qtbot, window, "home", "preview", window.show_on_server)
+    uids = [item.uid for item in view.model.items()[:2]]
+    view.select_uids(uids)
+    pop3_server.stop()
+    failed = finished_job(qtbot, window, "home", "download", view.download_button.click)
+    assert failed.error is not None
+    assert view.retry_button.isVisible() and view.notice.isVisible()
+    pop3_server.start()
+
+    worked = finished_job(qtbot, window, "home", "download", view.retry_button.click)
+
+    assert worked.error is None and worked.result.downloaded == 2
+    assert not view.retry_button.isVisible()
+    assert "Downloaded 2 messages" in view.notice.text()
+
+
 # -- item 6: several failing accounts --------------------------------------------------------------
 
 
