@@ -1,4 +1,4 @@
-"""Where account passwords come from: the system keyring, or a command the user names.
+"""Where account passwords come from: the system keyring, a command the user names, or a file.
 
 Keyring entries use the service name ``"popgui"`` and the user name
 ``"<account name>/<user>@<host>"``, so a password is only ever offered to the user and host it
@@ -14,6 +14,15 @@ the network, so the shell adds no injection risk. It gets no standard input and 
 its output, minus one trailing line end, is the password. Failing, timing out or printing
 nothing is a :class:`~popgui.errors.CredentialsError` that quotes the end of its error output.
 
+A password file (``password_source = "file"``) is for where no keyring runs and the person
+chose it knowingly: one file per account in the profile's ``passwords`` directory (mode 0700),
+named after a hash of the same key as the keyring's (so it too is only offered to the user and
+host it was stored for), holding the password and nothing else, mode 0600, written durably
+(:func:`popgui.durable.write_atomically`: never half-written, never readable by others, not
+even while being written). It is never in the settings file. A file that others can read is
+refused rather than used. Anyone who can read the owner's files can read it: that is the
+warning the window gives.
+
 keyring backends can block (a locked KWallet waits for its dialog): call these methods off
 the GUI thread. No message built here contains a password.
 """
@@ -21,14 +30,19 @@ the GUI thread. No message built here contains a password.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
+import stat
 import subprocess
+from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from popgui.accounts.settings import Account
+from popgui.durable import write_atomically
 from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
+from popgui.profile import Profile
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -68,6 +82,10 @@ class PasswordNotStoredError(CredentialsError):
     """The keyring works but holds no password for this account."""
 
 
+class PasswordFileError(CredentialsError):
+    """The account's password file is missing, unreadable, or readable by others."""
+
+
 class PasswordCommandError(CredentialsError):
     """The account's password command failed: no server was asked, none refused anything."""
 
@@ -75,6 +93,20 @@ class PasswordCommandError(CredentialsError):
 def keyring_key(account: Account) -> str:
     """The keyring user name under which ``account``'s password is stored."""
     return f"{account.name}/{account.user}@{account.host}"
+
+
+def stores_password(account: Account) -> bool:
+    """Whether popgui keeps ``account``'s password (keyring or file), rather than a command."""
+    return account.password_source in ("keyring", "file")
+
+
+PASSWORDS_DIR = "passwords"
+
+
+def password_file(profile: Profile, account: Account) -> Path:
+    """Where ``account``'s password is kept when its ``password_source`` is ``"file"``."""
+    digest = hashlib.sha256(keyring_key(account).encode("utf-8")).hexdigest()
+    return profile.path / PASSWORDS_DIR / digest
 
 
 def _check_password(password: str, source: str) -> None:
@@ -103,10 +135,16 @@ class SecretStore:
     """
 
     def __init__(
-        self, backend: KeyringBackend | None = None, *, command_timeout: float = COMMAND_TIMEOUT
+        self,
+        backend: KeyringBackend | None = None,
+        *,
+        command_timeout: float = COMMAND_TIMEOUT,
+        profile: Profile | None = None,
     ) -> None:
         self._backend = backend
         self.command_timeout = command_timeout
+        #: Where password files are (accounts with ``password_source = "file"``).
+        self.profile = profile
 
     def backend(self) -> KeyringBackend:
         """The keyring backend in use; KeyringUnavailableError when there is no real one."""
@@ -122,8 +160,9 @@ class SecretStore:
     # -- the keyring ----------------------------------------------------------------------------
 
     def store_password(self, account: Account, password: str) -> None:
-        """Save ``password`` for ``account`` in the keyring (replacing any earlier one)."""
-        if account.password_source != "keyring":
+        """Save ``password`` for ``account`` in the keyring, or in its password file
+        (replacing any earlier one)."""
+        if account.password_source == "command":
             raise ConfigError(
                 f"account {account.name!r} takes its password from its password command; "
                 "nothing is stored in the keyring"
@@ -132,6 +171,9 @@ class SecretStore:
             _check_password(password, "the password")
         except CredentialsError as error:
             raise ConfigError(str(error)) from None
+        if account.password_source == "file":
+            self._store_in_file(account, password)
+            return
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -147,6 +189,8 @@ class SecretStore:
         """The password for ``account``, from its command or from the keyring."""
         if account.password_source == "command":
             return self.password_from_command(account)
+        if account.password_source == "file":
+            return self._read_file(account)
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -167,7 +211,10 @@ class SecretStore:
         return password
 
     def delete_password(self, account: Account) -> bool:
-        """Remove ``account``'s password from the keyring; False if none was stored."""
+        """Remove ``account``'s password from the keyring (or its file); False if none was
+        stored."""
+        if account.password_source == "file":
+            return self._delete_file(account)
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -202,6 +249,68 @@ class SecretStore:
             f"the keyring could not {action} the password for account {account.name!r}: "
             f"{detail}. {KEYRING_ALTERNATIVES}"
         )
+
+    # -- the password file --------------------------------------------------------------------
+
+    def _file(self, account: Account) -> Path:
+        if self.profile is None:  # a programming error: every caller names the profile
+            raise ConfigError(f"account {account.name!r}: no profile to keep its password in")
+        return password_file(self.profile, account)
+
+    def _store_in_file(self, account: Account, password: str) -> None:
+        path = self._file(account)
+        data = password.encode("utf-8")
+
+        def write(file: BinaryIO) -> None:
+            file.write(data)
+
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(path.parent, 0o700)  # an existing directory too: nobody else lists it
+            write_atomically(path, write, mode=0o600)
+        except OSError as error:
+            raise PasswordFileError(
+                f"the password of account {account.name!r} could not be written to "
+                f"{path}: {error.strerror or error}"
+            ) from None
+
+    def _read_file(self, account: Account) -> str:
+        path = self._file(account)
+        what = f"the password file of account {account.name!r} ({path})"
+        try:
+            if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+                raise PasswordFileError(
+                    f"{what} can be read by other users, so it is not used: "
+                    f"make it readable only by you (chmod 600) or store the password again"
+                )
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise PasswordNotStoredError(
+                f"no password stored for account {account.name!r} ({account.user} at "
+                f"{account.host}); enter it in the account window, or run `popgui account "
+                "add` again with `--password-stdin --password-in-file`"
+            ) from None
+        except OSError as error:
+            raise PasswordFileError(f"{what} cannot be read: {error.strerror or error}") from None
+        try:
+            password = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PasswordFileError(f"{what} does not hold UTF-8 text") from None
+        _check_password(password, f"the stored password for account {account.name!r}")
+        return password
+
+    def _delete_file(self, account: Account) -> bool:
+        path = self._file(account)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            raise PasswordFileError(
+                f"the password file of account {account.name!r} ({path}) could not be "
+                f"removed: {error.strerror or error}"
+            ) from None
+        return True
 
     # -- the password command -----------------------------------------------------------------
 

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from popgui.accounts.choices import POP2_AUTH, POP2_SECURITY
-from popgui.accounts.secrets import KeyringLockedError
+from popgui.accounts.secrets import KeyringLockedError, stores_password
 from popgui.accounts.settings import Account, validate_account
 from popgui.errors import (
     CertificateError,
@@ -177,7 +177,7 @@ class AccountDialog(QDialog):
         self._certificate_error: CertificateError | None = None
         self._filling = False
         #: What the password field says when empty (an edited account keeps its password).
-        self._password_hint = ""
+        self._password_hints = ("", "")
         #: What the keyring check found (None while it runs).
         self.keyring_state: KeyringState | None = None
         self.setObjectName("accountDialog")
@@ -245,6 +245,7 @@ class AccountDialog(QDialog):
         self.user_edit, self.auth_combo = server.user_edit, server.auth_combo
         self.keyring_radio, self.password_edit = server.keyring_radio, server.password_edit
         self.command_radio, self.command_edit = server.command_radio, server.command_edit
+        self.file_radio, self.file_edit = server.file_radio, server.file_edit
         self.policy_combo, self.days_spin = mail.policy_combo, mail.days_spin
         self.maildir_edit, self.maildir_browse = mail.maildir_edit, mail.maildir_browse
         self.remote_folder_edit = mail.remote_folder_edit
@@ -285,6 +286,7 @@ class AccountDialog(QDialog):
     def _connect(self) -> None:
         edits = (
             self.name_edit, self.host_edit, self.port_edit, self.user_edit, self.password_edit,
+            self.file_edit,
             self.command_edit, self.maildir_edit, self.remote_folder_edit, self.ca_file_edit,
             self.fingerprint_edit, *self.sign_in_box.edits(),
         )  # fmt: skip
@@ -295,13 +297,15 @@ class AccountDialog(QDialog):
             combo.currentIndexChanged.connect(self._revalidate)
         for spin in (self.days_spin, self.interval_spin):
             spin.valueChanged.connect(self._revalidate)
-        for check in (self.interval_check, self.delete_locally_check, self.keyring_radio):
+        radios = (self.keyring_radio, self.command_radio, self.file_radio)
+        for check in (self.interval_check, self.delete_locally_check, *radios):
             check.toggled.connect(self._revalidate)
         self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
         self.security_combo.currentIndexChanged.connect(self._update_port_placeholder)
         self.policy_combo.currentIndexChanged.connect(self._update_enabled)
         self.auth_combo.currentIndexChanged.connect(self._update_enabled)
-        self.keyring_radio.toggled.connect(self._update_enabled)
+        for radio in radios:
+            radio.toggled.connect(self._update_enabled)
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
         self.preset_combo.activated.connect(self._preset_chosen)
@@ -323,11 +327,8 @@ class AccountDialog(QDialog):
             self.user_edit.setText(account.user)
             select(self.auth_combo, account.auth)
             self.sign_in_box.fill(account)
-            if account.password_source == "command":
-                self.command_radio.setChecked(True)
-                self.command_edit.setText(account.password_command or "")
-            else:
-                self.keyring_radio.setChecked(True)
+            self.server.select_source(account.password_source)
+            self.command_edit.setText(account.password_command or "")
             select(self.policy_combo, account.policy)
             if account.delete_after_days is not None:
                 self.days_spin.setValue(account.delete_after_days)
@@ -379,7 +380,7 @@ class AccountDialog(QDialog):
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
-        self.server.enable_password_rows(signs_in=signs_in, hint=self._password_hint)
+        self.server.enable_password_rows(signs_in=signs_in, hints=self._password_hints)
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
@@ -387,7 +388,7 @@ class AccountDialog(QDialog):
     def _keyring_known(self, state: KeyringState) -> None:
         """The keyring check answered: the keyring is offered only where there is one."""
         self.keyring_state = state
-        self._password_hint = _password_hint(self._original, state)
+        self._password_hints = _password_hints(self._original, state)
         self.server.show_keyring(available=state.available)
         self._update_enabled()
         self._revalidate()
@@ -422,7 +423,7 @@ class AccountDialog(QDialog):
             raise ConfigError("port must be a number from 1 to 65535")
         protocol = self.protocol_combo.currentData()
         policy = self.policy_combo.currentData()
-        keyring = self.keyring_radio.isChecked()
+        source = self.server.password_source()
         return {
             "name": self.name_edit.text().strip(" "),
             "host": self.host_edit.text().strip(" "),
@@ -431,8 +432,8 @@ class AccountDialog(QDialog):
             "security": self.security_combo.currentData(),
             "user": self.user_edit.text().strip(" "),
             "auth": self.auth_combo.currentData(),
-            "password_source": "keyring" if keyring else "command",
-            "password_command": None if keyring else self.command_edit.text(),
+            "password_source": source,
+            "password_command": self.command_edit.text() if source == "command" else None,
             "policy": policy,
             "delete_after_days": self.days_spin.value() if policy == "delete-after-days" else None,
             "maildir": self.maildir_edit.text().strip(" ") or None,
@@ -462,9 +463,7 @@ class AccountDialog(QDialog):
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise ConfigError(f"there is already an account named {account.name!r}")
-        problem = (
-            _bad_password(self.password_edit.text()) if self.keyring_radio.isChecked() else None
-        )
+        problem = _bad_password(self.password() or "")
         if problem:
             raise ConfigError(problem)
         return account
@@ -525,9 +524,7 @@ class AccountDialog(QDialog):
 
     def password(self) -> str | None:
         """The password typed in the dialog, or None (never shown, never logged)."""
-        if not self.keyring_radio.isChecked():
-            return None
-        return self.password_edit.text() or None
+        return self.server.typed_password()
 
     @property
     def report(self) -> ConnectionReport | None:
@@ -628,7 +625,7 @@ class AccountDialog(QDialog):
             return
         self._pending_store = account
         self.ok_button.setEnabled(False)
-        self._set_message(self.tr("Saving the password in the system keyring…"), error=False)
+        self._set_message(self.tr("Saving the password…"), error=False)
         self.controller.store_password(account, password)
 
     def _password_stored(self, error: PopguiError | None) -> None:
@@ -663,15 +660,19 @@ def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
     }  # fmt: skip
 
 
-def _password_hint(original: Account | None, state: KeyringState) -> str:
-    """What the empty password field says: it keeps a stored password only where one is."""
+def _password_hints(original: Account | None, state: KeyringState) -> tuple[str, str]:
+    """What the empty keyring and file password fields say: that they keep the stored
+    password (moved there if the place changes) only where one is stored."""
+    keep = translate("AccountDialog", "leave empty to keep the stored password")
+    none_stored = translate("AccountDialog", "no password is stored: type it here")
+    stored = original is not None and stores_password(original) and state.stored is not False
     if not state.available:
-        return translate("AccountDialog", "no system keyring: see below")
-    if original is None or original.password_source != "keyring":
-        return ""
-    if state.stored is False:
-        return translate("AccountDialog", "no password is stored: type it here")
-    return translate("AccountDialog", "leave empty to keep the stored password")
+        kept_in_file = stored and original is not None and original.password_source == "file"
+        no_keyring = translate("AccountDialog", "no system keyring: see below")
+        return no_keyring, keep if kept_in_file else ""
+    if original is None or not stores_password(original):
+        return "", ""
+    return (keep, keep) if stored else (none_stored, none_stored)
 
 
 def _field_of(message: str) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from popgui.accounts.secrets import (
     KeyringLockedError,
     PasswordCommandError,
+    PasswordFileError,
     PasswordNotStoredError,
 )
 from popgui.errors import (
@@ -115,7 +116,7 @@ def source_problem(error: PopguiError) -> str | None:
         return MainWindow.tr(
             "No password is stored for this account. Enter it in the account's settings."
         )
-    if isinstance(error, PasswordCommandError):
+    if isinstance(error, PasswordCommandError | PasswordFileError):
         return _capital(str(error)) + "."
     return None
 
@@ -137,6 +138,7 @@ _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (KeyringUnavailableError, QT_TRANSLATE_NOOP("MainWindow", "no keyring")),
     (PasswordNotStoredError, QT_TRANSLATE_NOOP("MainWindow", "no password stored")),
     (PasswordCommandError, QT_TRANSLATE_NOOP("MainWindow", "password command failed")),
+    (PasswordFileError, QT_TRANSLATE_NOOP("MainWindow", "password file problem")),
     (OAuthError, QT_TRANSLATE_NOOP("MainWindow", "sign-in failed")),
     (CredentialsError, QT_TRANSLATE_NOOP("MainWindow", "password refused")),
     (CertificateError, QT_TRANSLATE_NOOP("MainWindow", "untrusted certificate")),

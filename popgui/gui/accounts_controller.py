@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QObject, Slot
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
-from popgui.accounts.secrets import keyring_key
+from popgui.accounts.secrets import keyring_key, stores_password
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.errors import CancelledError, ConfigError, KeyringUnavailableError, PopguiError
 from popgui.gui.i18n import en_plural
@@ -231,7 +231,7 @@ class AccountsController(QObject):
         window = self._window
         dialog = AccountDialog(
             window.controller, self._window.settings.names(), account=None, parent=window,
-            keyring_probe=probe_keyring,
+            keyring_probe=partial(probe_keyring, profile=window.profile),
         )  # fmt: skip
         if dialog.exec():
             account = dialog.account()
@@ -253,7 +253,7 @@ class AccountsController(QObject):
         others = [n for n in self._window.settings.names() if n != name]
         dialog = AccountDialog(
             window.controller, others, account=account, parent=window,
-            keyring_probe=partial(probe_keyring, account),
+            keyring_probe=partial(probe_keyring, account, profile=window.profile),
         )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
@@ -283,13 +283,14 @@ class AccountsController(QObject):
         is removed. Queued now, in the worker, so it runs before any sync asked for after the
         edit.
         """
-        if previous.password_source != "keyring":
+        if not stores_password(previous):
             return
-        if edited.password_source != "keyring":
+        if not stores_password(edited):
             self._dropping.append(previous.name)
             self._window.controller.forget_password(previous)
             return
-        if keyring_key(previous) == keyring_key(edited):
+        same_place = previous.password_source == edited.password_source
+        if same_place and keyring_key(previous) == keyring_key(edited):
             return
         self._rekeying.append(edited.name if not typed else previous.name)
         if typed:
@@ -302,11 +303,16 @@ class AccountsController(QObject):
         account = self.current_account()
         if account is None:
             return
-        keyring = account.password_source == "keyring"
+        keyring = stores_password(account)
         question = (
             MainWindow.tr(
                 "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
                 "disk in {folder}. Its password is removed from the system keyring."
+            )
+            if account.password_source == "keyring"
+            else MainWindow.tr(
+                "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
+                "disk in {folder}. Its password file is removed."
             )
             if keyring
             else MainWindow.tr(

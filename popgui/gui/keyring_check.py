@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
+from popgui.accounts.secrets import PasswordNotStoredError, SecretStore, stores_password
 from popgui.accounts.settings import Account
 from popgui.errors import KeyringUnavailableError, PopguiError
+from popgui.profile import Profile
 
 __all__ = ["KeyringCheck", "KeyringState", "probe_keyring"]
 
@@ -36,25 +37,31 @@ class KeyringState:
     stored: bool | None = None
 
 
-def probe_keyring(account: Account | None = None, store: SecretStore | None = None) -> KeyringState:
-    """Whether a keyring is there and, for an ``account`` whose password it keeps, whether
-    one is stored. Blocks (D-Bus, an unlock dialog): never call it on the GUI thread."""
-    store = store if store is not None else SecretStore()
+def probe_keyring(
+    account: Account | None = None, *, profile: Profile | None = None
+) -> KeyringState:
+    """Whether a keyring is there and, for an ``account`` whose password popgui keeps (in
+    the keyring or in a file of ``profile``), whether one is stored. Blocks (D-Bus, an unlock
+    dialog): never call it on the GUI thread."""
+    store = SecretStore(profile=profile)
     try:
         store.backend()
+        available = True
     except KeyringUnavailableError:
+        available = False
+    if account is None or not stores_password(account) or account.auth == "oauth2":
+        return KeyringState(available=available)
+    if account.password_source == "keyring" and not available:
         return KeyringState(available=False, stored=False)
-    if account is None or account.password_source != "keyring" or account.auth == "oauth2":
-        return KeyringState(available=True)
     try:
         store.get_password(account)
     except PasswordNotStoredError:
-        return KeyringState(available=True, stored=False)
+        return KeyringState(available=available, stored=False)
     except KeyringUnavailableError:  # the backend failed when used
         return KeyringState(available=False, stored=False)
     except PopguiError:  # locked, or a stored value POP cannot send: something is stored
-        return KeyringState(available=True, stored=None)
-    return KeyringState(available=True, stored=True)
+        return KeyringState(available=available, stored=None)
+    return KeyringState(available=available, stored=True)
 
 
 class KeyringCheck(QObject):

@@ -147,3 +147,89 @@ def test_with_a_secret_service_the_dialog_offers_the_keyring(
         assert edited_empty["notice"] == "" and edited_empty["keyring_enabled"]
     finally:
         keyring.delete_password(KEYRING_SERVICE, keyring_key(stored))
+
+
+def test_without_a_keyring_the_password_can_be_kept_in_a_private_file_knowingly(
+    qtbot: QtBot, no_keyring: None, profile: Profile, pop3_server: Any, open_window: Opener
+) -> None:
+    """The third way out: the file choice warns, and then the account works."""
+    import stat
+
+    from popgui.accounts.secrets import password_file
+    from popgui.accounts.settings import load_settings
+    from tests.gui.conftest import MAIL_PASSWORD, MAIL_USER
+    from tests.gui.test_mainwindow import subjects
+
+    warnings: list[str] = []
+
+    def choose_the_file(dialog: AccountDialog) -> None:
+        try:
+            qtbot.waitUntil(lambda: dialog.keyring_state is not None, timeout=TIMEOUT_MS)
+            qtbot.keyClicks(dialog.name_edit, "home")
+            qtbot.keyClicks(dialog.host_edit, pop3_server.host)
+            qtbot.keyClicks(dialog.port_edit, str(pop3_server.port))
+            dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("none"))
+            qtbot.keyClicks(dialog.user_edit, MAIL_USER)
+            assert not dialog.server.file_warning.isVisible()
+            dialog.file_radio.click()
+            warnings.append(dialog.server.file_warning.text())
+            qtbot.keyClicks(dialog.file_edit, MAIL_PASSWORD)
+            dialog.ok_button.click()  # stores the password through the worker, then closes
+        except BaseException:
+            dialog.reject()
+            raise
+
+    window = open_window()
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, choose_the_file, dialogs)
+    window.actions_by_name["add_account"].trigger()  # returns once the dialog is closed
+
+    assert dialogs and warnings, "the account dialog did not open"
+    assert "anyone who can read your files" in warnings[0]
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=TIMEOUT_MS)
+    account = load_settings(profile.settings_file).get("home")
+    assert account is not None and account.password_source == "file"
+    assert MAIL_PASSWORD not in profile.settings_file.read_text()
+    path = password_file(profile, account)
+    assert path.read_text() == MAIL_PASSWORD
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "Welcome to the popgui demo" in subjects(window)
+    assert window.account_model.state("home").kind == "new"
+
+
+def test_switching_a_keyring_account_to_the_file_moves_its_password(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """Edit: "Password in a file", left empty ("leave empty to keep the stored password"): the
+    password moves from gnome-keyring to the file, and nothing stays in the keyring."""
+    from popgui.accounts.secrets import SecretStore, password_file
+    from popgui.accounts.settings import load_settings
+    from tests.gui.test_keyring_window import stored_password
+
+    account = keyring_account()
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), "moving secret")
+    save_accounts(profile, [account])
+    window = open_window()
+    hints: list[str] = []
+
+    def to_the_file(dialog: AccountDialog) -> None:
+        try:
+            qtbot.waitUntil(lambda: dialog.keyring_state is not None, timeout=TIMEOUT_MS)
+            dialog.file_radio.click()
+            hints.append(dialog.file_edit.placeholderText())
+            dialog.ok_button.click()
+        except BaseException:
+            dialog.reject()
+            raise
+
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, to_the_file, dialogs)
+    window.actions_by_name["edit_account"].trigger()
+
+    assert dialogs and hints == ["leave empty to keep the stored password"]
+    edited = load_settings(profile.settings_file).get("home")
+    assert edited is not None and edited.password_source == "file"
+    path = password_file(profile, edited)
+    qtbot.waitUntil(path.exists, timeout=TIMEOUT_MS)  # moved in the engine worker
+    assert SecretStore(profile=profile).get_password(edited) == "moving secret"
+    qtbot.waitUntil(lambda: stored_password(account) is None, timeout=TIMEOUT_MS)
