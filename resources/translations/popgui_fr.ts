@@ -80,7 +80,7 @@
         <translation>OAuth2&#xa0;: connexion dans le navigateur</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
@@ -115,12 +115,32 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+1"/>
+        <source>Password in a &amp;file:</source>
+        <translation>Mot de passe dans un &amp;fichier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kept in a file of popgui&apos;s profile that only you can read</source>
+        <translation>Gardé dans un fichier du profil de popgui que vous seul pouvez lire</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The password will be kept in a file that only you can read, not in a keyring: anyone who can read your files, or a copy of them (a backup), can read it. Prefer a keyring or a password command where you can.</source>
+        <translation>Le mot de passe sera gardé dans un fichier que vous seul pouvez lire, et non dans un trousseau&#xa0;: quiconque peut lire vos fichiers, ou une copie de ceux-ci (une sauvegarde), peut le lire. Préférez un trousseau ou une commande du mot de passe quand vous le pouvez.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work. Or, knowingly, keep the password in a file that only you can read.</source>
+        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail. Ou bien, en connaissance de cause, gardez le mot de passe dans un fichier que vous seul pouvez lire.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+52"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -185,12 +205,12 @@
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Pro&amp;vider:</source>
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-167"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-187"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -225,12 +245,7 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work.</source>
-        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail.</translation>
-    </message>
-    <message>
-        <location line="+73"/>
+        <location line="+98"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -265,19 +280,19 @@
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-47"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-48"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+282"/>
+        <location line="+281"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-281"/>
-        <location line="+281"/>
+        <location line="-280"/>
+        <location line="+280"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -287,12 +302,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+173"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+166"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-304"/>
+        <location line="-295"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -322,27 +337,27 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="-115"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+292"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+293"/>
         <source>no system keyring: see below</source>
         <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-4"/>
         <source>no password is stored: type it here</source>
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-166"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+45"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -352,19 +367,19 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+58"/>
+        <source>Saving the password…</source>
+        <translation>Enregistrement du mot de passe…</translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>Choose “Password command” instead (e.g. pass show mail/work), or install and unlock a keyring (GNOME Keyring or KWallet) and press Save again.</source>
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-102"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Saving the password in the system keyring…</source>
-        <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/connection_report.py" line="+48"/>
@@ -372,7 +387,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+85"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+109"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -1125,18 +1140,27 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_errors.py" line="+135"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+136"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+99"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+100"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
         <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
 
 Le courrier déjà téléchargé reste sur le disque dans {folder}. Son mot de passe est retiré du trousseau du système.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Remove the account “{account}”?
+
+The mail already downloaded stays on disk in {folder}. Its password file is removed.</source>
+        <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
+
+Le courrier déjà téléchargé reste sur le disque dans {folder}. Son fichier de mot de passe est supprimé.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1256,6 +1280,11 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+1"/>
+        <source>password file problem</source>
+        <translation>problème de fichier de mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>sign-in failed</source>
         <translation>échec de la connexion</translation>
     </message>
@@ -1305,7 +1334,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>erreur interne</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-21"/>
         <source>server refused</source>
         <translation>refus du serveur</translation>
     </message>
