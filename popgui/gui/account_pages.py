@@ -210,8 +210,6 @@ class ServerPage(QWidget):
         form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
-        form.addRow(self.file_radio, self.file_edit)
-        form.addRow(self.file_warning)
         #: Shown when no system keyring runs here: the ways out, in plain words.
         self.keyring_notice = QLabel(
             translate(
@@ -228,6 +226,8 @@ class ServerPage(QWidget):
         self.keyring_notice.setStyleSheet(_WARNING_STYLE)
         self.keyring_notice.setVisible(False)
         form.addRow(self.keyring_notice)
+        form.addRow(self.file_radio, self.file_edit)
+        form.addRow(self.file_warning)
         #: Whether a system keyring is there (the keyring choice is offered only then).
         self.keyring_available = True
         from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
