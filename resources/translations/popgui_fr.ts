@@ -130,12 +130,12 @@
         <translation>Le mot de passe sera gardé dans un fichier que vous seul pouvez lire, et non dans un trousseau&#xa0;: quiconque peut lire vos fichiers, ou une copie de ceux-ci (une sauvegarde), peut le lire. Préférez un trousseau ou une commande du mot de passe quand vous le pouvez.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work. Or, knowingly, keep the password in a file that only you can read.</source>
         <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail. Ou bien, en connaissance de cause, gardez le mot de passe dans un fichier que vous seul pouvez lire.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
