@@ -187,6 +187,7 @@ def test_without_a_keyring_the_password_can_be_kept_in_a_private_file_knowingly(
     assert dialogs and warnings, "the account dialog did not open"
     assert "anyone who can read your files" in warnings[0]
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 24, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT_MS)
     account = load_settings(profile.settings_file).get("home")
     assert account is not None and account.password_source == "file"
     assert MAIL_PASSWORD not in profile.settings_file.read_text()
@@ -194,7 +195,7 @@ def test_without_a_keyring_the_password_can_be_kept_in_a_private_file_knowingly(
     assert path.read_text() == MAIL_PASSWORD
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "Welcome to the popgui demo" in subjects(window)
-    assert window.account_model.state("home").kind == "new"
+    qtbot.waitUntil(lambda: window.account_model.state("home").kind == "new", timeout=TIMEOUT_MS)
 
 
 def test_switching_a_keyring_account_to_the_file_moves_its_password(
@@ -227,6 +228,7 @@ def test_switching_a_keyring_account_to_the_file_moves_its_password(
     window.actions_by_name["edit_account"].trigger()
 
     assert dialogs and hints == ["leave empty to keep the stored password"]
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT_MS)  # settings written
     edited = load_settings(profile.settings_file).get("home")
     assert edited is not None and edited.password_source == "file"
     path = password_file(profile, edited)
