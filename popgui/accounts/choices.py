@@ -34,7 +34,9 @@ AuthMethod = Literal[
 #: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
 #: the account dialog's list).
 AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)
-PasswordSource = Literal["keyring", "command"]
+#: keyring: the system keyring; command: a command prints it; file: a file in the profile that
+#: only its owner may read (where no keyring runs, and the person chose it knowingly).
+PasswordSource = Literal["keyring", "command", "file"]
 #: Who signs an ``oauth2`` account in: Microsoft (Outlook.com, Microsoft 365), Google (Gmail),
 #: or any provider whose issuer publishes a discovery document (RFC 8414 / OpenID).
 OAuthProvider = Literal["microsoft", "google", "custom"]

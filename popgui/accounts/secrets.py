@@ -1,4 +1,4 @@
-"""Where account passwords come from: the system keyring, or a command the user names.
+"""Where account passwords come from: the system keyring, a command the user names, or a file.
 
 Keyring entries use the service name ``"popgui"`` and the user name
 ``"<account name>/<user>@<host>"``, so a password is only ever offered to the user and host it
@@ -14,6 +14,15 @@ the network, so the shell adds no injection risk. It gets no standard input and 
 its output, minus one trailing line end, is the password. Failing, timing out or printing
 nothing is a :class:`~popgui.errors.CredentialsError` that quotes the end of its error output.
 
+A password file (``password_source = "file"``) is for where no keyring runs and the person
+chose it knowingly: one file per account in the profile's ``passwords`` directory (mode 0700),
+named after a hash of the same key as the keyring's (so it too is only offered to the user and
+host it was stored for), holding the password and nothing else, mode 0600, written durably
+(:func:`popgui.durable.write_atomically`: never half-written, never readable by others, not
+even while being written). It is never in the settings file. A file that others can read is
+refused rather than used. Anyone who can read the owner's files can read it: that is the
+warning the window gives.
+
 keyring backends can block (a locked KWallet waits for its dialog): call these methods off
 the GUI thread. No message built here contains a password.
 """
@@ -21,16 +30,21 @@ the GUI thread. No message built here contains a password.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
+import stat
 import subprocess
+from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from popgui.accounts.settings import Account
 from popgui.catalog import Message, Sentence
 from popgui.catalog import keyring as says
+from popgui.durable import write_atomically
 from popgui.errors import ConfigError, CredentialsError, KeyringUnavailableError
+from popgui.profile import Profile
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -63,9 +77,31 @@ class PasswordNotStoredError(CredentialsError):
     """The keyring works but holds no password for this account."""
 
 
+class PasswordFileError(CredentialsError):
+    """The account's password file is missing, unreadable, or readable by others."""
+
+
+class PasswordCommandError(CredentialsError):
+    """The account's password command failed: no server was asked, none refused anything."""
+
+
 def keyring_key(account: Account) -> str:
     """The keyring user name under which ``account``'s password is stored."""
     return f"{account.name}/{account.user}@{account.host}"
+
+
+def stores_password(account: Account) -> bool:
+    """Whether popgui keeps ``account``'s password (keyring or file), rather than a command."""
+    return account.password_source in ("keyring", "file")
+
+
+PASSWORDS_DIR = "passwords"
+
+
+def password_file(profile: Profile, account: Account) -> Path:
+    """Where ``account``'s password is kept when its ``password_source`` is ``"file"``."""
+    digest = hashlib.sha256(keyring_key(account).encode("utf-8")).hexdigest()
+    return profile.path / PASSWORDS_DIR / digest
 
 
 def _check_password(password: str, source: Sentence) -> None:
@@ -92,10 +128,16 @@ class SecretStore:
     """
 
     def __init__(
-        self, backend: KeyringBackend | None = None, *, command_timeout: float = COMMAND_TIMEOUT
+        self,
+        backend: KeyringBackend | None = None,
+        *,
+        command_timeout: float = COMMAND_TIMEOUT,
+        profile: Profile | None = None,
     ) -> None:
         self._backend = backend
         self.command_timeout = command_timeout
+        #: Where password files are (accounts with ``password_source = "file"``).
+        self.profile = profile
 
     def backend(self) -> KeyringBackend:
         """The keyring backend in use; KeyringUnavailableError when there is no real one."""
@@ -111,13 +153,17 @@ class SecretStore:
     # -- the keyring ----------------------------------------------------------------------------
 
     def store_password(self, account: Account, password: str) -> None:
-        """Save ``password`` for ``account`` in the keyring (replacing any earlier one)."""
-        if account.password_source != "keyring":
+        """Save ``password`` for ``account`` in the keyring, or in its password file
+        (replacing any earlier one)."""
+        if account.password_source == "command":
             raise ConfigError(says.NOT_KEYRING_ACCOUNT(account=repr(account.name)))
         try:
             _check_password(password, says.THE_PASSWORD())
         except CredentialsError as error:
             raise ConfigError(error.sentence or str(error)) from None
+        if account.password_source == "file":
+            self._store_in_file(account, password)
+            return
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -133,6 +179,8 @@ class SecretStore:
         """The password for ``account``, from its command or from the keyring."""
         if account.password_source == "command":
             return self.password_from_command(account)
+        if account.password_source == "file":
+            return self._read_file(account)
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -151,7 +199,10 @@ class SecretStore:
         return password
 
     def delete_password(self, account: Account) -> bool:
-        """Remove ``account``'s password from the keyring; False if none was stored."""
+        """Remove ``account``'s password from the keyring (or its file); False if none was
+        stored."""
+        if account.password_source == "file":
+            return self._delete_file(account)
         backend = self.backend()
         keyring = _keyring()
         try:
@@ -187,6 +238,66 @@ class SecretStore:
             failed(account=repr(account.name), detail=detail, alternatives=says.ALTERNATIVES())
         )
 
+    # -- the password file --------------------------------------------------------------------
+
+    def _file(self, account: Account) -> Path:
+        if self.profile is None:  # a programming error: every caller names the profile
+            raise ConfigError(says.FILE_NO_PROFILE(account=repr(account.name)))
+        return password_file(self.profile, account)
+
+    def _store_in_file(self, account: Account, password: str) -> None:
+        path = self._file(account)
+        data = password.encode("utf-8")
+
+        def write(file: BinaryIO) -> None:
+            file.write(data)
+
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(path.parent, 0o700)  # an existing directory too: nobody else lists it
+            write_atomically(path, write, mode=0o600)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            failed = says.FILE_NOT_WRITTEN(
+                account=repr(account.name), path=str(path), reason=reason
+            )
+            raise PasswordFileError(failed) from None
+
+    def _read_file(self, account: Account) -> str:
+        path = self._file(account)
+        what = says.THE_PASSWORD_FILE(account=repr(account.name), path=str(path))
+        try:
+            if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+                raise PasswordFileError(says.FILE_READABLE_BY_OTHERS(file=what))
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise PasswordNotStoredError(
+                says.NOT_STORED_IN_FILE(
+                    account=repr(account.name), user=account.user, host=account.host
+                )
+            ) from None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise PasswordFileError(says.FILE_NOT_READ(file=what, reason=reason)) from None
+        try:
+            password = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PasswordFileError(says.FILE_NOT_UTF8(file=what)) from None
+        _check_password(password, says.STORED_PASSWORD(account=repr(account.name)))
+        return password
+
+    def _delete_file(self, account: Account) -> bool:
+        path = self._file(account)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            what = says.THE_PASSWORD_FILE(account=repr(account.name), path=str(path))
+            reason = error.strerror or str(error)
+            raise PasswordFileError(says.FILE_NOT_REMOVED(file=what, reason=reason)) from None
+        return True
+
     # -- the password command -----------------------------------------------------------------
 
     def password_from_command(self, account: Account) -> str:
@@ -208,13 +319,13 @@ def run_password_command(command: str, *, account_name: str, timeout: float) -> 
         )  # fmt: skip
     except OSError as error:
         reason = error.strerror or str(error)
-        raise CredentialsError(says.COMMAND_NOT_STARTED(command=what, reason=reason)) from None
+        raise PasswordCommandError(says.COMMAND_NOT_STARTED(command=what, reason=reason)) from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
         late = says.COMMAND_TIMEOUT(command=what, seconds=f"{timeout:g}")
-        raise CredentialsError(late) from None
+        raise PasswordCommandError(late) from None
     error_text = err.decode("utf-8", "replace").strip()[-_STDERR_TAIL:]
     if process.returncode != 0:
         failed = (
@@ -224,14 +335,14 @@ def run_password_command(command: str, *, account_name: str, timeout: float) -> 
         )
         if error_text:
             failed = says.COMMAND_SAID(error=failed, output=error_text)
-        raise CredentialsError(failed)
+        raise PasswordCommandError(failed)
     try:
         password = out.decode("utf-8")
     except UnicodeDecodeError:
-        raise CredentialsError(says.COMMAND_NOT_UTF8(command=what)) from None
+        raise PasswordCommandError(says.COMMAND_NOT_UTF8(command=what)) from None
     password = password.removesuffix("\n").removesuffix("\r")
     if not password:
-        raise CredentialsError(
+        raise PasswordCommandError(
             says.COMMAND_NOTHING_SAID(command=what, output=error_text)
             if error_text
             else says.COMMAND_NOTHING(command=what)

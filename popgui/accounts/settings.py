@@ -2,10 +2,11 @@
 
 The file (``Profile.settings_file``) looks like::
 
-    {"version": 3, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+    {"version": 4, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
 
-Passwords are never written here: they live in the system keyring or come from the
-account's password command (:mod:`popgui.accounts.secrets`).
+Passwords are never written here: they live in the system keyring, come from the account's
+password command, or (``password_source = "file"``) sit in a file of their own in the
+profile that only its owner may read (:mod:`popgui.accounts.secrets`).
 
 Every way in (the window, the command line, the file) goes through :func:`validate_account`,
 which refuses control characters in every text field (they could smuggle a second command
@@ -284,7 +285,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -313,11 +314,17 @@ def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 3}
 
 
+def _migrate_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 allows ``password_source = "file"``; no version 3 file uses it. The number
+    changes so that an older popgui refuses a file that may, rather than misread it."""
+    return {**data, "version": 4}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
 #: format: add a step here, raise SETTINGS_VERSION, and keep every older step.
-MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
+MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4]
 
 
 @dataclass

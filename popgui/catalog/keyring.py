@@ -97,3 +97,28 @@ SIGN_IN_DELETE_FAILED = Message(
     "keyring.sign-in-delete-failed",
     "the keyring could not delete the sign-in of account {account} ({detail})",
 )
+
+# -- the password file (password_source "file") -----------------------------------------------
+THE_PASSWORD_FILE = Message(
+    "keyring.the-password-file", "the password file of account {account} ({path})"
+)
+FILE_NO_PROFILE = Message(
+    "keyring.file-no-profile", "account {account}: no profile to keep its password in"
+)
+FILE_NOT_WRITTEN = Message(
+    "keyring.file-not-written",
+    "the password of account {account} could not be written to {path}: {reason}",
+)
+FILE_READABLE_BY_OTHERS = Message(
+    "keyring.file-readable-by-others",
+    "{file} can be read by other users, so it is not used: make it readable only by you "
+    "(chmod 600) or store the password again",
+)
+NOT_STORED_IN_FILE = Message(
+    "keyring.not-stored-in-file",
+    "no password stored for account {account} ({user} at {host}); enter it in the account "
+    "window, or run `popgui account add` again with `--password-stdin --password-in-file`",
+)
+FILE_NOT_READ = Message("keyring.file-not-read", "{file} cannot be read: {reason}")
+FILE_NOT_UTF8 = Message("keyring.file-not-utf8", "{file} does not hold UTF-8 text")
+FILE_NOT_REMOVED = Message("keyring.file-not-removed", "{file} could not be removed: {reason}")

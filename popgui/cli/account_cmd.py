@@ -6,8 +6,8 @@ import getpass
 import sys
 from argparse import Namespace
 
-from popgui.accounts.choices import Policy
-from popgui.accounts.secrets import SecretStore, keyring_key
+from popgui.accounts.choices import PasswordSource, Policy
+from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.cli.common import find_account, load, open_profile
 from popgui.cli.login_cmd import (
@@ -18,6 +18,7 @@ from popgui.cli.login_cmd import (
     sign_in_status,
 )
 from popgui.errors import ConfigError, PopguiError, UsageError
+from popgui.profile import Profile
 
 
 def run_account(args: Namespace) -> int:
@@ -29,6 +30,14 @@ def _policy(args: Namespace) -> tuple[Policy, int | None]:
     if args.delete_after_days is not None:
         return "delete-after-days", args.delete_after_days
     return ("delete" if args.delete else "keep"), None
+
+
+def _password_source(args: Namespace) -> PasswordSource:
+    if args.password_command:
+        if args.password_in_file:
+            raise UsageError("--password-in-file keeps a password: not with --password-command")
+        return "command"
+    return "file" if args.password_in_file else "keyring"
 
 
 def account_from_args(args: Namespace) -> Account:
@@ -43,7 +52,7 @@ def account_from_args(args: Namespace) -> Account:
                 security=args.security,
                 user=args.user,
                 auth=args.auth,
-                password_source="command" if args.password_command else "keyring",
+                password_source=_password_source(args),
                 password_command=args.password_command,
                 policy=policy,
                 delete_after_days=days,
@@ -92,35 +101,40 @@ def _add(args: Namespace) -> int:
     # An oauth2 account's keyring entry holds its client's secret, if any; it has no password.
     password = args.oauth_client_secret if account.auth == "oauth2" else _read_password(args)
     if password is None and previous is not None:
-        password = _carried_over_password(previous, account)
+        password = _carried_over_password(previous, account, profile)
     if password is not None:
-        SecretStore().store_password(account, password)
+        SecretStore(profile=profile).store_password(account, password)
     settings.put(account)
     save_settings(profile.settings_file, settings)
     if previous is not None:  # after the save: until then the old settings still read them
         if _old_password_unused(previous, account, stored=password):
-            _forget_password(previous)
+            _forget_password(previous, profile)
         if previous.auth == "oauth2":
             carry_sign_in(previous, account)
     where = account.maildir_path(profile)
     print(f"account {account.name!r} saved; its mail will go to {where}")
     if account.auth == "oauth2":
         print(f"sign in with `popgui account login {account.name}`", file=sys.stderr)
-    elif password is None and account.password_source == "keyring":
-        print("no password stored yet: add it with --password-stdin --replace", file=sys.stderr)
+    elif password is None and stores_password(account):
+        again = " --password-in-file" if account.password_source == "file" else ""
+        print(
+            f"no password stored yet: add it with --password-stdin{again} --replace",
+            file=sys.stderr,
+        )
     return 0
 
 
-def _carried_over_password(previous: Account, account: Account) -> str | None:
-    """On --replace without a new password, keep the old one working under the new settings."""
-    if previous.password_source != "keyring" or account.password_source != "keyring":
+def _carried_over_password(previous: Account, account: Account, profile: Profile) -> str | None:
+    """On --replace without a new password, keep the old one working under the new settings
+    (a new key, or from the keyring to a password file or back)."""
+    if not stores_password(previous) or not stores_password(account):
         return None
     if _holds_client_secret(previous) != _holds_client_secret(account):
         return None  # a password is no client secret, nor the other way round
-    if keyring_key(previous) == keyring_key(account):
+    if not _moved(previous, account):
         return None
     try:
-        return SecretStore().get_password(previous)
+        return SecretStore(profile=profile).get_password(previous)
     except PopguiError:
         return None
 
@@ -132,28 +146,35 @@ def _old_password_unused(previous: Account, account: Account, *, stored: str | N
     a new key (name, user or host changed). A password that could not be carried over to the
     new key stays, so that it is not lost.
     """
-    if previous.password_source != "keyring":
+    if not stores_password(previous):
         return False
-    if account.password_source != "keyring":
+    if not stores_password(account):
         return True
-    moved = keyring_key(previous) != keyring_key(account)
+    moved = _moved(previous, account)
     if _holds_client_secret(previous) != _holds_client_secret(account):
         # Another kind of secret now: the old one is unused, unless the new one replaced it.
         return moved or stored is None
     return stored is not None and moved
 
 
+def _moved(previous: Account, account: Account) -> bool:
+    """Whether the stored password's place changed (its key, or keyring and file)."""
+    return (
+        keyring_key(previous) != keyring_key(account)
+        or previous.password_source != account.password_source
+    )
+
+
 def _holds_client_secret(account: Account) -> bool:
     return account.auth == "oauth2"
 
 
-def _forget_password(account: Account) -> None:
+def _forget_password(account: Account, profile: Profile) -> None:
+    where = "its file" if account.password_source == "file" else "the keyring"
     try:
-        SecretStore().delete_password(account)
+        SecretStore(profile=profile).delete_password(account)
     except PopguiError as error:
-        print(
-            f"popgui: the password could not be removed from the keyring: {error}", file=sys.stderr
-        )
+        print(f"popgui: the password could not be removed from {where}: {error}", file=sys.stderr)
 
 
 def _list(args: Namespace) -> int:
@@ -188,8 +209,8 @@ def _remove(args: Namespace) -> int:
     account = find_account(settings, args.name)
     settings.remove(account.name)
     save_settings(profile.settings_file, settings)
-    if account.password_source == "keyring":
-        _forget_password(account)
+    if stores_password(account):
+        _forget_password(account, profile)
     if account.auth == "oauth2":
         forget_sign_in(account)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")

@@ -33,19 +33,19 @@ def find_account(settings: Settings, name: str) -> Account:
     return account
 
 
-def secret_for(account: Account) -> str:
+def secret_for(account: Account, profile: Profile) -> str:
     """The account's password, or for an ``oauth2`` account a fresh access token."""
-    return secret_source(account)()
+    return secret_source(account, profile)()
 
 
-def secret_source(account: Account) -> Callable[[], str]:
+def secret_source(account: Account, profile: Profile) -> Callable[[], str]:
     """How the engine gets the account's secret once it holds the account's lock: for an
     ``oauth2`` account, an access token it may renew once if the server refuses it."""
     if account.auth == "oauth2":
         from popgui.oauth.account import OAuthSecret  # only OAuth accounts load it
 
         return OAuthSecret(account)
-    return partial(SecretStore().get_password, account)
+    return partial(SecretStore(profile=profile).get_password, account)
 
 
 def debug_trace(args: Namespace, label: str) -> Trace | None:

@@ -128,6 +128,13 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         metavar="CMD",
         help="a command that prints the password (for a password manager)",
     )
+    add.add_argument(
+        "--password-in-file",
+        action="store_true",
+        help="keep the password (from --password-stdin or the prompt) in a file of the "
+        "profile that only you can read, instead of the keyring: for where no keyring "
+        "runs; anyone who can read your files can read it",
+    )
     policy = add.add_mutually_exclusive_group()
     policy.add_argument("--keep", action="store_true", help="keep mail on the server (default)")
     policy.add_argument(

@@ -17,7 +17,7 @@ def run_preview(args: Namespace) -> int:
     account = find_account(load(profile), args.name)
     options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
     items = preview_account(
-        account, secret_for(account), profile, lines=args.lines, options=options
+        account, secret_for(account, profile), profile, lines=args.lines, options=options
     )
     if args.json:
         json.dump([item_as_json(item) for item in items], sys.stdout, indent=2, ensure_ascii=False)

@@ -37,7 +37,7 @@ def _sync_one(
     options = ConnectOptions(timeout=args.timeout, trace=debug_trace(args, account.name))
     return sync_account(
         account,
-        secret_source(account),  # looked up while the connection opens
+        secret_source(account, profile),  # looked up while the connection opens
         profile,
         options=options,
         progress=display.update,

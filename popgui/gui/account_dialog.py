@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from popgui.accounts.choices import POP2_AUTH, POP2_SECURITY
-from popgui.accounts.secrets import KeyringLockedError
+from popgui.accounts.secrets import KeyringLockedError, stores_password
 from popgui.accounts.settings import Account, name_taken, validate_account
 from popgui.catalog import accounts as account_says
 from popgui.checks import bad_setting
@@ -70,6 +70,7 @@ from popgui.gui.account_pages import (
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
+from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
 from popgui.gui.wording import describe, sentence
@@ -131,8 +132,12 @@ class _FormValues(OAuthValues):
     delete_when_deleted_locally: bool
 
 
-#: A form not filled in yet: said as a hint, not as an error.
-_REQUIRED_EMPTY = (account_says.NAME_EMPTY, account_says.HOST_EMPTY, account_says.USER_EMPTY)
+#: A form not filled in yet: said as a hint, not as an error (an empty password command too:
+#: where there is no keyring it is the way to go, so it is the next thing to fill in).
+_REQUIRED_EMPTY = (
+    account_says.NAME_EMPTY, account_says.HOST_EMPTY, account_says.USER_EMPTY,
+    account_says.COMMAND_EMPTY,
+)  # fmt: skip
 _INVALID_STYLE = '*[invalid="true"] { border: 1px solid #d93025; border-radius: 2px; }'
 #: The fields shown on the Mail and Certificate tabs (the others are on the first one).
 _FIELD_TABS = {
@@ -162,7 +167,10 @@ class AccountDialog(QDialog):
         existing_names: Iterable[str],
         account: Account | None = None,
         parent: QWidget | None = None,
+        *,
+        keyring_probe: Callable[[], KeyringState] | None = None,
     ) -> None:
+        # keyring_probe (run off the GUI thread): is a keyring there, holding the password?
         super().__init__(parent)
         self.controller = controller
         self._original = account
@@ -175,7 +183,9 @@ class AccountDialog(QDialog):
         self._certificate_error: CertificateError | None = None
         self._filling = False
         #: What the password field says when empty (an edited account keeps its password).
-        self._password_hint = ""
+        self._password_hints = ("", "")
+        #: What the keyring check found (None while it runs).
+        self.keyring_state: KeyringState | None = None
         self.setObjectName("accountDialog")
         self.setWindowTitle(
             self.tr("Add account")
@@ -192,6 +202,7 @@ class AccountDialog(QDialog):
         self._revalidate()
         self.controller.finished.connect(self._job_finished)
         self.name_edit.setFocus()
+        KeyringCheck.run(keyring_probe, self, self._keyring_known)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -240,6 +251,7 @@ class AccountDialog(QDialog):
         self.user_edit, self.auth_combo = server.user_edit, server.auth_combo
         self.keyring_radio, self.password_edit = server.keyring_radio, server.password_edit
         self.command_radio, self.command_edit = server.command_radio, server.command_edit
+        self.file_radio, self.file_edit = server.file_radio, server.file_edit
         self.policy_combo, self.days_spin = mail.policy_combo, mail.days_spin
         self.maildir_edit, self.maildir_browse = mail.maildir_edit, mail.maildir_browse
         self.remote_folder_edit = mail.remote_folder_edit
@@ -280,6 +292,7 @@ class AccountDialog(QDialog):
     def _connect(self) -> None:
         edits = (
             self.name_edit, self.host_edit, self.port_edit, self.user_edit, self.password_edit,
+            self.file_edit,
             self.command_edit, self.maildir_edit, self.remote_folder_edit, self.ca_file_edit,
             self.fingerprint_edit, *self.sign_in_box.edits(),
         )  # fmt: skip
@@ -290,13 +303,15 @@ class AccountDialog(QDialog):
             combo.currentIndexChanged.connect(self._revalidate)
         for spin in (self.days_spin, self.interval_spin):
             spin.valueChanged.connect(self._revalidate)
-        for check in (self.interval_check, self.delete_locally_check, self.keyring_radio):
+        radios = (self.keyring_radio, self.command_radio, self.file_radio)
+        for check in (self.interval_check, self.delete_locally_check, *radios):
             check.toggled.connect(self._revalidate)
         self.protocol_combo.currentIndexChanged.connect(self._protocol_changed)
         self.security_combo.currentIndexChanged.connect(self._update_port_placeholder)
         self.policy_combo.currentIndexChanged.connect(self._update_enabled)
         self.auth_combo.currentIndexChanged.connect(self._update_enabled)
-        self.keyring_radio.toggled.connect(self._update_enabled)
+        for radio in radios:
+            radio.toggled.connect(self._update_enabled)
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
         self.preset_combo.activated.connect(self._preset_chosen)
@@ -318,12 +333,8 @@ class AccountDialog(QDialog):
             self.user_edit.setText(account.user)
             select(self.auth_combo, account.auth)
             self.sign_in_box.fill(account)
-            if account.password_source == "command":
-                self.command_radio.setChecked(True)
-                self.command_edit.setText(account.password_command or "")
-            else:
-                self.keyring_radio.setChecked(True)
-            self._password_hint = self.tr("leave empty to keep the stored password")
+            self.server.select_source(account.password_source)
+            self.command_edit.setText(account.password_command or "")
             select(self.policy_combo, account.policy)
             if account.delete_after_days is not None:
                 self.days_spin.setValue(account.delete_after_days)
@@ -374,18 +385,19 @@ class AccountDialog(QDialog):
 
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
-        keyring = self.keyring_radio.isChecked()
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
-        self.password_edit.setEnabled(keyring and not signs_in)
-        self.password_edit.setPlaceholderText(
-            self.tr("no password: the account signs in") if signs_in else self._password_hint
-        )
-        self.command_edit.setEnabled(not keyring and not signs_in)
-        self.keyring_radio.setEnabled(not signs_in)
-        self.command_radio.setEnabled(not signs_in)
+        self.server.enable_password_rows(signs_in=signs_in, hints=self._password_hints)
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
+
+    def _keyring_known(self, state: KeyringState) -> None:
+        """The keyring check answered: the keyring is offered only where there is one."""
+        self.keyring_state = state
+        self._password_hints = _password_hints(self._original, state)
+        self.server.show_keyring(available=state.available)
+        self._update_enabled()
+        self._revalidate()
 
     def _preset_chosen(self, index: int) -> None:
         key = self.preset_combo.itemData(index)
@@ -417,7 +429,7 @@ class AccountDialog(QDialog):
             raise bad_setting("port", account_says.PORT_NOT_NUMBER)
         protocol = self.protocol_combo.currentData()
         policy = self.policy_combo.currentData()
-        keyring = self.keyring_radio.isChecked()
+        source = self.server.password_source()
         return {
             "name": self.name_edit.text().strip(" "),
             "host": self.host_edit.text().strip(" "),
@@ -426,8 +438,8 @@ class AccountDialog(QDialog):
             "security": self.security_combo.currentData(),
             "user": self.user_edit.text().strip(" "),
             "auth": self.auth_combo.currentData(),
-            "password_source": "keyring" if keyring else "command",
-            "password_command": None if keyring else self.command_edit.text(),
+            "password_source": source,
+            "password_command": self.command_edit.text() if source == "command" else None,
             "policy": policy,
             "delete_after_days": self.days_spin.value() if policy == "delete-after-days" else None,
             "maildir": self.maildir_edit.text().strip(" ") or None,
@@ -457,9 +469,7 @@ class AccountDialog(QDialog):
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise name_taken(account.name)
-        problem = (
-            _bad_password(self.password_edit.text()) if self.keyring_radio.isChecked() else None
-        )
+        problem = _bad_password(self.password() or "")
         if problem:
             raise SettingError(problem, setting="password")
         return account
@@ -484,7 +494,7 @@ class AccountDialog(QDialog):
         said = error.sentence if error is not None else None
         hint = said is not None and said.message in _REQUIRED_EMPTY
         field = error.setting if isinstance(error, SettingError) and not hint else None
-        for name, widget in self._field_widgets().items():
+        for name, widget in _field_widgets(self).items():
             invalid = name == field
             if widget.property("invalid") != invalid:
                 widget.setProperty("invalid", invalid)
@@ -513,16 +523,6 @@ class AccountDialog(QDialog):
         self.message_icon.setPixmap(self.style().standardIcon(kind).pixmap(20, 20))
         self.message_label.setText(text)
 
-    def _field_widgets(self) -> dict[str, QWidget]:
-        return {
-            "name": self.name_edit, "host": self.host_edit, "port": self.port_edit,
-            "user": self.user_edit, "password_command": self.command_edit,
-            "maildir": self.maildir_edit, "remote_folder": self.remote_folder_edit,
-            "ca_file": self.ca_file_edit, "fingerprint": self.fingerprint_edit,
-            "password": self.password_edit, "auth": self.auth_combo,
-            "security": self.security_combo,
-        }  # fmt: skip
-
     # -- results ---------------------------------------------------------------------------
 
     def account(self) -> Account:
@@ -533,9 +533,7 @@ class AccountDialog(QDialog):
 
     def password(self) -> str | None:
         """The password typed in the dialog, or None (never shown, never logged)."""
-        if not self.keyring_radio.isChecked():
-            return None
-        return self.password_edit.text() or None
+        return self.server.typed_password()
 
     @property
     def report(self) -> ConnectionReport | None:
@@ -599,11 +597,9 @@ class AccountDialog(QDialog):
             return
         self.fingerprint_edit.setText(error.fingerprint)
         self.trust_button.setVisible(False)
-        filled = self.tr(
-            "The fingerprint is filled in (Certificate tab). Press Test connection "
-            "again to check, then save the account."
-        )
-        self.report_view.append(f"<p>{html.escape(filled)}</p>")
+        # The report said "not trusted": test again at once, so it says what is true now.
+        if self._pending_test is None:
+            self._test_connection()
 
     # -- sign in (OAuth2): the browser flow, in SignInBox's own thread ------------------------
 
@@ -638,7 +634,7 @@ class AccountDialog(QDialog):
             return
         self._pending_store = account
         self.ok_button.setEnabled(False)
-        self._set_message(self.tr("Saving the password in the system keyring…"), error=False)
+        self._set_message(self.tr("Saving the password…"), error=False)
         self.controller.store_password(account, password)
 
     def _password_stored(self, error: PopguiError | None) -> None:
@@ -661,11 +657,38 @@ class AccountDialog(QDialog):
 # -- wording ---------------------------------------------------------------------------------
 
 
+def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
+    """The widget that shows each setting (marked when the setting is wrong)."""
+    return {
+        "name": dialog.name_edit, "host": dialog.host_edit, "port": dialog.port_edit,
+        "user": dialog.user_edit, "password_command": dialog.command_edit,
+        "maildir": dialog.maildir_edit, "remote_folder": dialog.remote_folder_edit,
+        "ca_file": dialog.ca_file_edit, "fingerprint": dialog.fingerprint_edit,
+        "password": dialog.password_edit, "auth": dialog.auth_combo,
+        "security": dialog.security_combo,
+    }  # fmt: skip
+
+
+def _password_hints(original: Account | None, state: KeyringState) -> tuple[str, str]:
+    """What the empty keyring and file password fields say: that they keep the stored
+    password (moved there if the place changes) only where one is stored."""
+    keep = translate("AccountDialog", "leave empty to keep the stored password")
+    none_stored = translate("AccountDialog", "no password is stored: type it here")
+    stored = original is not None and stores_password(original) and state.stored is not False
+    if not state.available:
+        kept_in_file = stored and original is not None and original.password_source == "file"
+        no_keyring = translate("AccountDialog", "no system keyring: see below")
+        return no_keyring, keep if kept_in_file else ""
+    if original is None or not stores_password(original):
+        return "", ""
+    return (keep, keep) if stored else (none_stored, none_stored)
+
+
 def _keyring_advice(error: PopguiError | None) -> str:
     way_out = " " + translate(
         "AccountDialog",
-        "Choose “Password command” instead (e.g. pass show mail/work), or clear the password "
-        "field to save the account without a password.",
+        "Choose “Password command” instead (e.g. pass show mail/work), or install and unlock "
+        "a keyring (GNOME Keyring or KWallet) and press Save again.",
     )
     if isinstance(error, KeyringLockedError):
         return (

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from popgui.accounts.choices import AuthMethod, Policy, Security
+from popgui.accounts.choices import AuthMethod, PasswordSource, Policy, Security
 from popgui.accounts.choices import Protocol as MailProtocol
 from popgui.accounts.settings import MAX_CHECK_INTERVAL, MIN_CHECK_INTERVAL
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
@@ -83,6 +83,10 @@ POLICY_LABELS: dict[Policy, str] = {
     ),
 }
 _DEFAULT_INTERVAL = 15
+_WARNING_STYLE = (
+    "QLabel { background: #fef7e0; border: 1px solid #f9e2a6; color: #3d2e00;"
+    " border-radius: 4px; padding: 6px; }"
+)
 
 _Value = TypeVar("_Value", bound=str)
 
@@ -176,6 +180,25 @@ class ServerPage(QWidget):
         )
         self.command_edit = QLineEdit()
         self.command_edit.setPlaceholderText(translate("AccountDialog", "e.g. pass show mail/work"))
+        self.file_radio = QRadioButton(translate("AccountDialog", "Password in a &file:"))
+        self.file_radio.setToolTip(
+            translate("AccountDialog", "Kept in a file of popgui's profile that only you can read")
+        )
+        self.file_edit = QLineEdit()
+        self.file_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.file_edit.setObjectName("passwordFileEdit")
+        self.file_warning = QLabel(
+            translate(
+                "AccountDialog",
+                "The password will be kept in a file that only you can read, not in a "
+                "keyring: anyone who can read your files, or a copy of them (a backup), can "
+                "read it. Prefer a keyring or a password command where you can.",
+            )
+        )
+        self.file_warning.setObjectName("passwordFileWarning")
+        self.file_warning.setWordWrap(True)
+        self.file_warning.setStyleSheet(_WARNING_STYLE)
+        self.file_warning.setVisible(False)
 
         form = _form(self)
         form.addRow(translate("AccountDialog", "&Name:"), self.name_edit)
@@ -187,12 +210,71 @@ class ServerPage(QWidget):
         form.addRow(translate("AccountDialog", "Login &method:"), self.auth_combo)
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
+        #: Shown when no system keyring runs here: the ways out, in plain words.
+        self.keyring_notice = QLabel(
+            translate(
+                "AccountDialog",
+                "No system keyring is running on this computer, so popgui has no safe place "
+                "to keep a password. Either install and unlock a keyring (GNOME Keyring or "
+                "KWallet), then open this window again, or give a password command above: a "
+                "command that prints the password, e.g. pass show mail/work. Or, knowingly, "
+                "keep the password in a file that only you can read.",
+            )
+        )
+        self.keyring_notice.setObjectName("keyringNotice")
+        self.keyring_notice.setWordWrap(True)
+        self.keyring_notice.setStyleSheet(_WARNING_STYLE)
+        self.keyring_notice.setVisible(False)
+        form.addRow(self.keyring_notice)
+        form.addRow(self.file_radio, self.file_edit)
+        form.addRow(self.file_warning)
+        #: Whether a system keyring is there (the keyring choice is offered only then).
+        self.keyring_available = True
         from popgui.gui.sign_in import SignInBox  # the OAuth2 method's row
 
         self.sign_in_box = SignInBox()
         self.sign_in_box.setObjectName("signInBox")
         form.addRow(translate("AccountDialog", "Sign-in:"), self.sign_in_box)
         self.form = form
+
+    def show_keyring(self, *, available: bool) -> None:
+        """Without a keyring, the password field is no choice: the command is, and the notice
+        says why and what else would do."""
+        self.keyring_available = available
+        self.keyring_notice.setVisible(not available)
+        if not available and self.keyring_radio.isChecked():
+            self.command_radio.setChecked(True)
+
+    def enable_password_rows(self, *, signs_in: bool, hints: tuple[str, str]) -> None:
+        """The password, command and file rows for the chosen source; none for a sign-in.
+        ``hints``: what the empty keyring and file password fields say."""
+        keyring, file = self.keyring_radio.isChecked(), self.file_radio.isChecked()
+        self.password_edit.setEnabled(keyring and not signs_in and self.keyring_available)
+        signs_in_hint = translate("AccountDialog", "no password: the account signs in")
+        self.password_edit.setPlaceholderText(signs_in_hint if signs_in else hints[0])
+        self.command_edit.setEnabled(self.command_radio.isChecked() and not signs_in)
+        self.file_edit.setEnabled(file and not signs_in)
+        self.file_edit.setPlaceholderText(signs_in_hint if signs_in else hints[1])
+        self.file_warning.setVisible(file and not signs_in)
+        self.keyring_radio.setEnabled(not signs_in and self.keyring_available)
+        self.command_radio.setEnabled(not signs_in)
+        self.file_radio.setEnabled(not signs_in)
+
+    def password_source(self) -> PasswordSource:
+        if self.command_radio.isChecked():
+            return "command"
+        return "file" if self.file_radio.isChecked() else "keyring"
+
+    def select_source(self, source: PasswordSource) -> None:
+        radios = {"keyring": self.keyring_radio, "command": self.command_radio}
+        radios.get(source, self.file_radio).setChecked(True)
+
+    def typed_password(self) -> str | None:
+        """The password typed for the keyring or the file (None: none, or a command)."""
+        source = self.password_source()
+        if source == "command":
+            return None
+        return (self.password_edit if source == "keyring" else self.file_edit).text() or None
 
 
 class MailPage(QWidget):

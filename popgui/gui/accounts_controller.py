@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QObject, Slot
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
-from popgui.accounts.secrets import keyring_key
+from popgui.accounts.secrets import keyring_key, stores_password
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
-from popgui.errors import CancelledError, ConfigError, PopguiError
+from popgui.errors import CancelledError, ConfigError, KeyringUnavailableError, PopguiError
 from popgui.gui.i18n import en_plural
+from popgui.gui.keyring_check import probe_keyring
 from popgui.gui.listing import ListQuery, read_list
 from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.models import OnServerEntry
@@ -229,8 +230,9 @@ class AccountsController(QObject):
 
         window = self._window
         dialog = AccountDialog(
-            window.controller, self._window.settings.names(), account=None, parent=window
-        )
+            window.controller, self._window.settings.names(), account=None, parent=window,
+            keyring_probe=partial(probe_keyring, profile=window.profile),
+        )  # fmt: skip
         if dialog.exec():
             account = dialog.account()
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
@@ -249,7 +251,10 @@ class AccountsController(QObject):
 
         window = self._window
         others = [n for n in self._window.settings.names() if n != name]
-        dialog = AccountDialog(window.controller, others, account=account, parent=window)
+        dialog = AccountDialog(
+            window.controller, others, account=account, parent=window,
+            keyring_probe=partial(probe_keyring, account, profile=window.profile),
+        )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
             if account.auth == "oauth2" or edited.auth == "oauth2":
@@ -278,13 +283,14 @@ class AccountsController(QObject):
         is removed. Queued now, in the worker, so it runs before any sync asked for after the
         edit.
         """
-        if previous.password_source != "keyring":
+        if not stores_password(previous):
             return
-        if edited.password_source != "keyring":
+        if not stores_password(edited):
             self._dropping.append(previous.name)
             self._window.controller.forget_password(previous)
             return
-        if keyring_key(previous) == keyring_key(edited):
+        same_place = previous.password_source == edited.password_source
+        if same_place and keyring_key(previous) == keyring_key(edited):
             return
         self._rekeying.append(edited.name if not typed else previous.name)
         if typed:
@@ -297,11 +303,16 @@ class AccountsController(QObject):
         account = self.current_account()
         if account is None:
             return
-        keyring = account.password_source == "keyring"
+        keyring = stores_password(account)
         question = (
             MainWindow.tr(
                 "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
                 "disk in {folder}. Its password is removed from the system keyring."
+            )
+            if account.password_source == "keyring"
+            else MainWindow.tr(
+                "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
+                "disk in {folder}. Its password file is removed."
             )
             if keyring
             else MainWindow.tr(
@@ -349,7 +360,8 @@ class AccountsController(QObject):
 
     def _warn_if_failed(self, finished: JobFinished, warning: str) -> None:
         error = finished.error
-        if error is not None and not isinstance(error, CancelledError):
+        # No keyring at all: nothing was ever stored in one, so nothing is left behind.
+        if error is not None and not isinstance(error, CancelledError | KeyringUnavailableError):
             text = warning.format(account=finished.account, reason=describe(error))
             self._window.message_bar.show_message(text, kind="warning")
 

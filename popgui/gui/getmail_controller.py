@@ -13,25 +13,21 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from popgui.accounts.secrets import KeyringLockedError
 from popgui.catalog import Sentence
 from popgui.catalog import oauth as oauth_says
 from popgui.errors import (
-    AccountBusyError,
     CancelledError,
     CertificateError,
-    ConfigError,
     CredentialsError,
-    DeliveryError,
-    LocalProtocolError,
     MigrationSuspectedError,
-    NetworkError,
     PopguiError,
-    RemoteProtocolError,
     ServerError,
 )
+from popgui.gui.account_errors import AccountErrors, short_words, source_problem
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
@@ -44,6 +40,9 @@ if TYPE_CHECKING:
     from popgui.gui import mainwindow
 
 __all__ = ["GetMailController", "ask_trust_certificate"]
+
+#: The jobs that talk to the account's server: their outcome is the account's state.
+_SERVER_JOBS = frozenset({"sync", "preview", "top", "download", "delete"})
 
 
 class GetMailController(QObject):
@@ -60,6 +59,10 @@ class GetMailController(QObject):
         self._window = window
         #: What each busy account showed before "checking…" (restored after non-sync jobs).
         self._state_before_busy: dict[str, AccountState] = {}
+        #: Each failing account's last error, until it works again.
+        self.errors = AccountErrors(
+            window.message_bar, lambda n: window.settings.get(n) is not None
+        )
         window.controller.busyChanged.connect(self._busy_changed)
         window.controller.finished.connect(self._job_finished)
         window.controller.delivered.connect(self._delivered)
@@ -101,63 +104,90 @@ class GetMailController(QObject):
 
     @Slot(object)
     def _job_finished(self, finished: JobFinished) -> None:
-        if finished.kind != "sync":
-            return  # the On server view reports its own jobs
-        window = self._window
+        if finished.kind not in _SERVER_JOBS:
+            return  # a test in the account dialog, a keyring job: not the account's own state
         error = finished.error
         if error is None:
+            self._worked(finished)
+        elif isinstance(error, CancelledError):
+            if finished.kind == "sync":
+                self._window.account_model.set_state(finished.account, AccountState())
+        elif finished.kind == "sync":
+            self.show_account_error(finished.account, error)
+        elif finished.kind != "top" and not _asks_to_wait(error):
+            # On server says so in place: the account line and the bar's list keep it. (A
+            # server asking to wait after a check just made is no news for the account line.)
+            self.show_account_error(finished.account, error, in_bar=False)
+
+    def _worked(self, finished: JobFinished) -> None:
+        """The account answered: its last error, wherever it shows, is gone."""
+        window, name = self._window, finished.account
+        self.errors.worked(name)
+        if finished.kind == "sync":
             result = finished.result
             state = AccountState("new")
             if isinstance(result, SyncResult):
                 keys = frozenset(maildir_key(path) for path in result.paths)
                 state = AccountState("new", result.downloaded, keys=keys)
-            window.account_model.set_state(finished.account, state)
-            if window.message_bar.account == finished.account:
-                window.message_bar.dismiss()  # the problem is gone
-        elif isinstance(error, CancelledError):
-            window.account_model.set_state(finished.account, AccountState())
-        else:
-            self.show_account_error(finished.account, error)
+            window.account_model.set_state(name, state)
+        elif self._state_before_busy.get(name, AccountState()).kind in ("error", "retry"):
+            self._state_before_busy[name] = AccountState()  # not back to the stale error
+        elif window.account_model.state(name).kind in ("error", "retry"):
+            window.account_model.set_state(name, AccountState())
 
-    def show_account_error(self, name: str, error: PopguiError) -> None:
-        """The error in plain words, with the one action that fixes it."""
-        window = self._window
-        settings = window.settings
-        account = settings.get(name)
-        text = _about(name, describe(error))
-
-        def retry() -> None:
-            current = settings.get(name) or account
-            if current is not None:
-                window.controller.sync([current])
-
-        buttons: list[tuple[str, Callable[[], object]]] = []
-        if isinstance(error, SignInRequiredError):
-            text = _about(name, _sign_in_words(error))
-            buttons = [(MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))]
-        elif isinstance(error, CredentialsError) or (
-            isinstance(error, ServerError) and error.is_credentials
-        ):
-            text = _about(name, sentence(error))
-            buttons = [(MainWindow.tr("Edit account…"),
-                        lambda: window.accounts.edit_account(name, sync_after=True))]  # fmt: skip
-        elif isinstance(error, CertificateError):
-            text = _about(name, sentence(error))
-            buttons = [(MainWindow.tr("Review certificate…"),
-                        lambda: self.review_certificate(name, error))]  # fmt: skip
-        elif isinstance(error, ServerError) and error.is_temporary:
-            self._show_retry(name, error)
+    def show_account_error(self, name: str, error: PopguiError, *, in_bar: bool = True) -> None:
+        """The error in plain words, with the one action that fixes it; it stays in the
+        account's line and tooltip (and in the bar's list) until the account works again."""
+        if isinstance(error, ServerError) and error.is_temporary:
+            self._show_retry(name, error, in_bar=in_bar)
             return
-        elif isinstance(error, MigrationSuspectedError):
-            text = MainWindow.tr(
-                "{account}: the server seems to have renumbered its mail; nothing was "
-                "downloaded or deleted."
-            ).format(account=name)
-            buttons = [(MainWindow.tr("Review…"), lambda: self.confirm_new_uidls(name, error))]
-        elif account is not None:
-            buttons = [(MainWindow.tr("Try again"), retry)]
-        window.account_model.set_state(name, AccountState("error", text=_short(error)))
-        window.message_bar.show_message(text, account=name, buttons=buttons)
+        words, buttons = self._sentence_and_buttons(name, error)
+        words = _as_sentence(words)
+        state = AccountState("error", text=short_words(error), detail=words)
+        self._window.account_model.set_state(name, state)
+        text = MainWindow.tr("{account}: {problem}").format(account=name, problem=words)
+        if in_bar:
+            self.errors.failed(name, text, buttons)
+        else:
+            self.errors.noted(name, text, buttons)
+
+    def _sentence_and_buttons(
+        self, name: str, error: PopguiError
+    ) -> tuple[str, list[tuple[str, Callable[[], object]]]]:
+        """What to say about ``error`` (in the window's language) and the buttons that fix it."""
+        window = self._window
+        edit = (MainWindow.tr("Edit account…"),
+                lambda: window.accounts.edit_account(name, sync_after=True))  # fmt: skip
+        problem = source_problem(error)
+        if problem is not None:  # no server refused anything: the password is not to be had
+            return problem, [edit]
+        if isinstance(error, SignInRequiredError):
+            return _sign_in_words(error), [
+                (MainWindow.tr("Sign in again…"), lambda: self.sign_in_again(name))
+            ]
+        locked = isinstance(error, KeyringLockedError)  # unlocking it is the fix: Try again
+        refused = isinstance(error, ServerError) and error.is_credentials
+        if (isinstance(error, CredentialsError) and not locked) or refused:
+            return sentence(error), [edit]
+        if isinstance(error, CertificateError):
+            review = (MainWindow.tr("Review certificate…"),
+                      lambda: self.review_certificate(name, error))  # fmt: skip
+            return sentence(error), [review]
+        if isinstance(error, MigrationSuspectedError):
+            renumbered = MainWindow.tr(
+                "The server seems to have renumbered its mail; nothing was downloaded or deleted."
+            )
+            return renumbered, [
+                (MainWindow.tr("Review…"), lambda: self.confirm_new_uidls(name, error))
+            ]
+        if window.settings.get(name) is None:
+            return describe(error), []
+        return describe(error), [(MainWindow.tr("Try again"), lambda: self._retry(name))]
+
+    def _retry(self, name: str) -> None:
+        account = self._window.settings.get(name)
+        if account is not None:
+            self._window.controller.sync([account])
 
     def sign_in_again(self, name: str) -> None:
         """The browser sign-in of an ``oauth2`` account; once it worked, checks resume and
@@ -202,7 +232,7 @@ class GetMailController(QObject):
             window.message_bar.dismiss()
             window.controller.sync([account], accept_new_uidls=True)
 
-    def _show_retry(self, name: str, error: ServerError) -> None:
+    def _show_retry(self, name: str, error: ServerError, *, in_bar: bool = True) -> None:
         window = self._window
         when = self._retry_time(name)
         later = (
@@ -210,17 +240,18 @@ class GetMailController(QObject):
             if when
             else MainWindow.tr("try again in a few minutes")
         )
-        window.account_model.set_state(name, AccountState("retry", text=later))
+        words = MainWindow.tr(
+            "The server asks to wait before checking again ({reason}); nothing was lost — {later}."
+        ).format(reason=error.text, later=later)
+        window.account_model.set_state(name, AccountState("retry", text=later, detail=words))
         buttons: list[tuple[str, Callable[[], object]]] = []
-        account = window.settings.get(name)
-        if when is None and account is not None:  # no periodic check will do it
-            buttons = [(MainWindow.tr("Try again"), lambda: window.controller.sync([account]))]
-        window.message_bar.show_message(
-            MainWindow.tr("{account}: the server asks to wait before checking again ({reason}); "
-                    "nothing was lost — {later}.").format(account=name, reason=error.text,
-                                                          later=later),
-            kind="warning", account=name, buttons=buttons,
-        )  # fmt: skip
+        if when is None and window.settings.get(name) is not None:  # no periodic check will
+            buttons = [(MainWindow.tr("Try again"), lambda: self._retry(name))]
+        text = MainWindow.tr("{account}: {problem}").format(account=name, problem=words)
+        if in_bar:
+            self.errors.failed(name, text, buttons, kind="warning")
+        else:
+            self.errors.noted(name, text, buttons)
 
     def _retry_time(self, name: str) -> datetime | None:
         return self._window.scheduler.next_check(name)
@@ -244,12 +275,12 @@ def ask_trust_certificate(parent: QWidget, error: CertificateError) -> bool:
     return ask(parent, error)
 
 
-def _about(name: str, text: str) -> str:
-    """``name: Text.``: the sentence about an account, as the bar shows it."""
+def _as_sentence(text: str) -> str:
+    """``Text.``: a capital first letter and a full stop, as the bar and the tooltip show it."""
     text = text[:1].upper() + text[1:]
-    if not text.endswith((".", "…", "!", "?")):
+    if text and not text.endswith((".", "…", "!", "?")):
         text += "."
-    return MainWindow.tr("{account}: {problem}").format(account=name, problem=text)
+    return text
 
 
 def _sign_in_words(error: SignInRequiredError) -> str:
@@ -269,25 +300,5 @@ def _sign_in_words(error: SignInRequiredError) -> str:
     return sentence(error)
 
 
-def _short(error: PopguiError) -> str:
-    """A few words for the accounts pane (the message bar has the full sentence)."""
-    if isinstance(error, SignInRequiredError):
-        return QCoreApplication.translate("MainWindow", "sign-in needed")
-    if isinstance(error, CredentialsError):
-        return QCoreApplication.translate("MainWindow", "password refused")
-    if isinstance(error, CertificateError):
-        return QCoreApplication.translate("MainWindow", "untrusted certificate")
-    if isinstance(error, ServerError):
-        return QCoreApplication.translate("MainWindow", "server refused")
-    # Words, never the name of the error's type; short, as the pane is narrow (the bar and
-    # the account's tooltip have the sentence).
-    kinds: list[tuple[type[PopguiError], str]] = [
-        (NetworkError, MainWindow.tr("network problem")),
-        (MigrationSuspectedError, MainWindow.tr("server renumbered its mail")),
-        (ConfigError, MainWindow.tr("settings problem")),
-        (DeliveryError, MainWindow.tr("mail could not be saved")),
-        (AccountBusyError, MainWindow.tr("already being checked")),
-        (RemoteProtocolError, MainWindow.tr("server misbehaved")),
-        (LocalProtocolError, MainWindow.tr("popgui bug")),
-    ]
-    return next((words for kind, words in kinds if isinstance(error, kind)), MainWindow.tr("error"))
+def _asks_to_wait(error: PopguiError) -> bool:
+    return isinstance(error, ServerError) and error.is_temporary

@@ -143,8 +143,9 @@ class AccountState:
 
     kind: StateKind = "idle"
     new: int = 0
-    text: str = ""  # the error, or "retry at HH:MM"
-    keys: frozenset[str] = frozenset()
+    text: str = ""  # the error in a few words, or "retry at HH:MM"
+    detail: str = ""  # the error's sentence, for the tooltip
+    keys: frozenset[str] = frozenset()  # the last check's messages still unread
 
     def label(self) -> str:
         if self.kind == "checking":
@@ -246,7 +247,8 @@ class AccountListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"{account.user}@{account.host}:{account.effective_port}"
             label = state.label() or self.tr("idle")
-            return f"{where} ({account.protocol.upper()})\n{label}"
+            detail = f"\n{state.detail}" if state.detail else ""
+            return f"{where} ({account.protocol.upper()})\n{label}{detail}"
         if role == ItemRole:
             return account
         return None

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.account_errors import source_problem
 from popgui.gui.columns import ColumnFitter, date_samples, size_samples
 from popgui.gui.i18n import (
     QT_TRANSLATE_NOOP,
@@ -79,11 +80,15 @@ POP2_EXPLANATION = QT_TRANSLATE_NOOP(
 
 def explain_error(error: PopguiError) -> str:
     """Plain words for the window (the command-line hints name commands; these name places)."""
+    problem = source_problem(error)  # no keyring, no stored password: no server refused it
+    if problem is not None:
+        return problem
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
         ).format(reason=sentence(error))
-    return describe(error)
+    text = describe(error)
+    return text[:1].upper() + text[1:]
 
 
 def preview_text(data: bytes) -> str:
@@ -252,6 +257,11 @@ class OnServerView(QWidget):
         self._listing = False
         self._top_asked: str | None = None
         self._top_cache: dict[str, bytes] = {}
+        #: The job whose failure the notice shows ("" for none): a later success of the same
+        #: kind (or a check that worked, for a listing) makes it stale, and it goes.
+        self._failed_job = ""
+        #: What the last download asked for, for Try again.
+        self._downloading: list[str] = []
         self._top_timer = QTimer(self)
         self._top_timer.setSingleShot(True)
         self._top_timer.setInterval(SELECTION_DELAY_MS)
@@ -273,7 +283,13 @@ class OnServerView(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.setVisible(False)
-        layout.addWidget(self.notice)
+        self.retry_button = QPushButton(self.tr("Try again"), self)
+        self.retry_button.setVisible(False)
+        self.retry_button.clicked.connect(self._try_again)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.retry_button)
+        layout.addLayout(notice_row)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._build_list_page())
         self.explanation = QLabel(self)
@@ -448,7 +464,9 @@ class OnServerView(QWidget):
         self.delete_button.setVisible(pop3)
         self.refresh_button.setVisible(pop3)
 
-    def _show_notice(self, text: str, *, error: bool = False) -> None:
+    def _show_notice(self, text: str, *, error: bool = False, failed_job: str = "") -> None:
+        self._failed_job = failed_job if error else ""
+        self.retry_button.setVisible(error and failed_job in ("preview", "download"))
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         self.notice.setStyleSheet(
@@ -554,18 +572,29 @@ class OnServerView(QWidget):
         uids = self._selected_new_uids()
         if self._account is not None and not uids and self.selected_uids():
             self._show_notice(self._already_downloaded())
-        elif self._account is not None and uids:
+        else:
+            self._download(uids)
+
+    @Slot()
+    def download_all_new(self) -> None:
+        self._download(self._new_uids())
+
+    def _download(self, uids: list[str]) -> None:
+        if self._account is not None and uids:
+            self._downloading = uids
             self._controller.download(self._account, uids)
             count = len(uids)
             self._show_notice(en_plural(self.tr("Downloading %Ln message(s)…", None, count), count))
 
     @Slot()
-    def download_all_new(self) -> None:
-        uids = self._new_uids()
-        if self._account is not None and uids:
-            self._controller.download(self._account, uids)
-            count = len(uids)
-            self._show_notice(en_plural(self.tr("Downloading %Ln message(s)…", None, count), count))
+    def _try_again(self) -> None:
+        """The notice's Try again: the listing or the download that failed, once more."""
+        failed, self._failed_job = self._failed_job, ""
+        self._show_notice("")
+        if failed == "download":
+            self._download(self._downloading)
+        else:
+            self.refresh()
 
     @Slot()
     def delete_selected(self) -> None:
@@ -627,8 +656,10 @@ class OnServerView(QWidget):
     def _preview_done(self, finished: JobFinished) -> None:
         self._listing = False
         if finished.error is not None:
-            self._show_notice(explain_error(finished.error), error=True)
+            self._show_notice(explain_error(finished.error), error=True, failed_job="preview")
             return
+        if self._failed_job == "preview":
+            self._show_notice("")  # the server answers again: the failure is stale
         uid = self._current_uid()
         result = finished.result if isinstance(finished.result, list) else []
         self.model.set_items([item for item in result if isinstance(item, PreviewItem)])
@@ -655,7 +686,7 @@ class OnServerView(QWidget):
 
     def _download_done(self, finished: JobFinished) -> None:
         if finished.error is not None:
-            self._show_notice(explain_error(finished.error), error=True)
+            self._show_notice(explain_error(finished.error), error=True, failed_job="download")
         else:
             result = finished.result if isinstance(finished.result, SyncResult) else None
             done = result.downloaded if result is not None else 0
@@ -671,7 +702,7 @@ class OnServerView(QWidget):
 
     def _delete_done(self, finished: JobFinished) -> None:
         if finished.error is not None:
-            self._show_notice(explain_error(finished.error), error=True)
+            self._show_notice(explain_error(finished.error), error=True, failed_job="delete")
         else:
             done = finished.result.deleted if isinstance(finished.result, SyncResult) else 0
             self._show_notice(
@@ -683,7 +714,10 @@ class OnServerView(QWidget):
         self._listing = False
         self.refresh()
 
-    def _sync_done(self, _finished: JobFinished) -> None:
+    def _sync_done(self, finished: JobFinished) -> None:
+        if finished.error is None and self._failed_job == "preview":
+            self._show_notice("")  # the server answers again: list what it has now
+            self.refresh()
         self._mark_from_index()
 
     def _mark_from_index(self) -> None:

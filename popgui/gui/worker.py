@@ -546,7 +546,7 @@ class EngineController(QObject):
         self._closed = False
         self._thread = QThread()
         self._thread.setObjectName("popgui-engine")
-        self._worker = EngineWorker(profile, secret_store or (lambda: SecretStore()))
+        self._worker = EngineWorker(profile, secret_store or (lambda: SecretStore(profile=profile)))
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.run)
         self._worker.progressed.connect(self._on_progress)

@@ -524,6 +524,36 @@
             <translation>le trousseau n’a pas pu supprimer le mot de passe du compte {account} : {detail}. {alternatives}</translation>
         </message>
         <message>
+            <source>account {account}: no profile to keep its password in</source>
+            <comment>keyring.file-no-profile</comment>
+            <translation>compte {account} : aucun profil où garder son mot de passe</translation>
+        </message>
+        <message>
+            <source>{file} cannot be read: {reason}</source>
+            <comment>keyring.file-not-read</comment>
+            <translation>{file} ne peut pas être lu : {reason}</translation>
+        </message>
+        <message>
+            <source>{file} could not be removed: {reason}</source>
+            <comment>keyring.file-not-removed</comment>
+            <translation>{file} n’a pas pu être supprimé : {reason}</translation>
+        </message>
+        <message>
+            <source>{file} does not hold UTF-8 text</source>
+            <comment>keyring.file-not-utf8</comment>
+            <translation>{file} ne contient pas de texte UTF-8</translation>
+        </message>
+        <message>
+            <source>the password of account {account} could not be written to {path}: {reason}</source>
+            <comment>keyring.file-not-written</comment>
+            <translation>le mot de passe du compte {account} n’a pas pu être écrit dans {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>{file} can be read by other users, so it is not used: make it readable only by you (chmod 600) or store the password again</source>
+            <comment>keyring.file-readable-by-others</comment>
+            <translation>{file} est lisible par d’autres utilisateurs, il n’est donc pas utilisé : rendez-le lisible par vous seul (chmod 600) ou enregistrez de nouveau le mot de passe</translation>
+        </message>
+        <message>
             <source>the keyring is locked, so the password for account {account} cannot be used: unlock it (log in to the desktop, or open your keyring manager) and try again</source>
             <comment>keyring.locked</comment>
             <translation>le trousseau est verrouillé, le mot de passe du compte {account} est donc inutilisable : déverrouillez-le (ouvrez une session sur le bureau, ou ouvrez votre gestionnaire de trousseau) et réessayez</translation>
@@ -542,6 +572,11 @@
             <source>no password stored for account {account} ({user} at {host}); run `popgui account add` again with `--password-stdin`, or enter the password in the account window</source>
             <comment>keyring.not-stored</comment>
             <translation>aucun mot de passe enregistré pour le compte {account} ({user} sur {host}) ; relancez `popgui account add` avec `--password-stdin`, ou saisissez le mot de passe dans la fenêtre du compte</translation>
+        </message>
+        <message>
+            <source>no password stored for account {account} ({user} at {host}); enter it in the account window, or run `popgui account add` again with `--password-stdin --password-in-file`</source>
+            <comment>keyring.not-stored-in-file</comment>
+            <translation>aucun mot de passe enregistré pour le compte {account} ({user} sur {host}) ; saisissez-le dans la fenêtre du compte, ou relancez `popgui account add` avec `--password-stdin --password-in-file`</translation>
         </message>
         <message>
             <source>{what} contains a line break or a NUL character, which POP cannot send</source>
@@ -592,6 +627,11 @@
             <source>the password</source>
             <comment>keyring.the-password</comment>
             <translation>le mot de passe</translation>
+        </message>
+        <message>
+            <source>the password file of account {account} ({path})</source>
+            <comment>keyring.the-password-file</comment>
+            <translation>le fichier de mot de passe du compte {account} ({path})</translation>
         </message>
         <message>
             <source>no system keyring is available to store passwords. {alternatives}</source>

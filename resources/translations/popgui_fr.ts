@@ -54,23 +54,23 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+149"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+154"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <location line="+47"/>
+        <location line="+37"/>
+        <location line="+48"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-46"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Other server: enter its settings below</source>
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
@@ -80,7 +80,7 @@
         <translation>OAuth2&#xa0;: connexion dans le navigateur</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+78"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
@@ -115,12 +115,32 @@
         <translation>par ex. pass show mail/travail</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+1"/>
+        <source>Password in a &amp;file:</source>
+        <translation>Mot de passe dans un &amp;fichier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kept in a file of popgui&apos;s profile that only you can read</source>
+        <translation>Gardé dans un fichier du profil de popgui que vous seul pouvez lire</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The password will be kept in a file that only you can read, not in a keyring: anyone who can read your files, or a copy of them (a backup), can read it. Prefer a keyring or a password command where you can.</source>
+        <translation>Le mot de passe sera gardé dans un fichier que vous seul pouvez lire, et non dans un trousseau&#xa0;: quiconque peut lire vos fichiers, ou une copie de ceux-ci (une sauvegarde), peut le lire. Préférez un trousseau ou une commande du mot de passe quand vous le pouvez.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work. Or, knowingly, keep the password in a file that only you can read.</source>
+        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail. Ou bien, en connaissance de cause, gardez le mot de passe dans un fichier que vous seul pouvez lire.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+52"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -185,12 +205,12 @@
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Pro&amp;vider:</source>
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-128"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-187"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -225,7 +245,7 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+98"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -260,19 +280,19 @@
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-47"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-48"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+285"/>
+        <location line="+284"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-284"/>
-        <location line="+284"/>
+        <location line="-283"/>
+        <location line="+283"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -282,12 +302,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-173"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+166"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="-298"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -317,17 +337,17 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+8"/>
+        <location line="-115"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+126"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+45"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -337,19 +357,29 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>The fingerprint is filled in (Certificate tab). Press Test connection again to check, then save the account.</source>
-        <translation>L’empreinte est remplie (onglet Certificat). Cliquez de nouveau sur «&#xa0;Tester la connexion&#xa0;» pour vérifier, puis enregistrez le compte.</translation>
+        <location line="+58"/>
+        <source>Saving the password…</source>
+        <translation>Enregistrement du mot de passe…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+39"/>
+        <source>no password is stored: type it here</source>
+        <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no system keyring: see below</source>
+        <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose “Password command” instead (e.g. pass show mail/work), or install and unlock a keyring (GNOME Keyring or KWallet) and press Save again.</source>
+        <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
+    </message>
+    <message>
+        <location line="-71"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Saving the password in the system keyring…</source>
-        <translation>Enregistrement du mot de passe dans le trousseau du système…</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/connection_report.py" line="+53"/>
@@ -357,12 +387,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+24"/>
-        <source>Choose “Password command” instead (e.g. pass show mail/work), or clear the password field to save the account without a password.</source>
-        <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par ex. pass show mail/travail), ou videz le champ du mot de passe pour enregistrer le compte sans mot de passe.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+78"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -515,7 +540,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+248"/>
+        <location filename="../../popgui/gui/models.py" line="+249"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -922,7 +947,7 @@
 <context>
     <name>FolderListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+104"/>
+        <location filename="../../popgui/gui/models.py" line="+105"/>
         <source>On server</source>
         <translation>Sur le serveur</translation>
     </message>
@@ -1038,7 +1063,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+186"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+187"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1096,24 +1121,24 @@
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+137"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+166"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-7"/>
         <source>Edit account…</source>
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>{account}: the server seems to have renumbered its mail; nothing was downloaded or deleted.</source>
-        <translation>{account}&#xa0;: le serveur semble avoir renuméroté vos messages&#xa0;; rien n’a été téléchargé ni supprimé.</translation>
+        <location line="+5"/>
+        <source>The server seems to have renumbered its mail; nothing was downloaded or deleted.</source>
+        <translation>Le serveur semble avoir renuméroté son courrier&#xa0;; rien n’a été téléchargé ni supprimé.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1121,13 +1146,13 @@
         <translation>Examiner…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+59"/>
+        <location line="+4"/>
+        <location line="+64"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-35"/>
         <source>The server renumbered its mail</source>
         <translation>Le serveur a renuméroté vos messages</translation>
     </message>
@@ -1151,17 +1176,18 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>réessayez dans quelques minutes</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>{account}: the server asks to wait before checking again ({reason}); nothing was lost — {later}.</source>
-        <translation>{account}&#xa0;: le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’a été perdu — {later}.</translation>
+        <location line="+3"/>
+        <source>The server asks to wait before checking again ({reason}); nothing was lost — {later}.</source>
+        <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="-96"/>
+        <location line="+102"/>
         <source>{account}: {problem}</source>
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+42"/>
         <source>the account has not signed in yet</source>
         <translation>le compte ne s’est pas encore connecté</translation>
     </message>
@@ -1176,58 +1202,37 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+137"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>network problem</source>
-        <translation>problème de réseau</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>server renumbered its mail</source>
-        <translation>serveur renuméroté</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>settings problem</source>
-        <translation>réglage incorrect</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>mail could not be saved</source>
-        <translation>courrier non enregistré</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>already being checked</source>
-        <translation>relève déjà en cours</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+14"/>
         <source>server misbehaved</source>
         <translation>erreur du serveur</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>popgui bug</source>
-        <translation>bogue de popgui</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-19"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+95"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+100"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
         <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
 
 Le courrier déjà téléchargé reste sur le disque dans {folder}. Son mot de passe est retiré du trousseau du système.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Remove the account “{account}”?
+
+The mail already downloaded stays on disk in {folder}. Its password file is removed.</source>
+        <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
+
+Le courrier déjà téléchargé reste sur le disque dans {folder}. Son fichier de mot de passe est supprimé.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1302,20 +1307,98 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <source>This program uses Qt {qt} and PySide6 {pyside} (Qt for Python), used under the GNU Lesser General Public License version 3 (LGPL-3.0). You may replace these libraries with your own modified versions; their source code is available from {link}.</source>
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../popgui/gui/account_errors.py" line="-31"/>
+        <source>%n account(s) could not be checked:</source>
+        <translation>
+            <numerusform>%n compte n’a pas pu être relevé&#xa0;:</numerusform>
+            <numerusform>%n comptes n’ont pas pu être relevés&#xa0;:</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="-16"/>
+        <location line="+11"/>
+        <source>No system keyring is available to read this account&apos;s password. Install or unlock one (GNOME Keyring or KWallet), or give the account a password command in its settings.</source>
+        <translation>Aucun trousseau système n’est disponible pour lire le mot de passe de ce compte. Installez-en ou déverrouillez-en un (GNOME Keyring ou KWallet), ou donnez au compte une commande de mot de passe dans ses paramètres.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No password is stored for this account. Enter it in the account&apos;s settings.</source>
+        <translation>Aucun mot de passe n’est enregistré pour ce compte. Saisissez-le dans les paramètres du compte.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>server refused</source>
+        <translation>refus du serveur</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>keyring locked</source>
+        <translation>trousseau verrouillé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no keyring</source>
+        <translation>pas de trousseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no password stored</source>
+        <translation>aucun mot de passe enregistré</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>password command failed</source>
+        <translation>échec de la commande de mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>password file problem</source>
+        <translation>problème de fichier de mot de passe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sign-in failed</source>
+        <translation>échec de la connexion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>password refused</source>
         <translation>mot de passe refusé</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>untrusted certificate</source>
         <translation>certificat non reconnu</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>network error</source>
+        <translation>erreur réseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>disk error</source>
+        <translation>erreur disque</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settings error</source>
+        <translation>erreur de paramètres</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mail renumbered</source>
+        <translation>courrier renuméroté</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>busy elsewhere</source>
+        <translation>occupé ailleurs</translation>
+    </message>
+    <message>
         <location line="+2"/>
-        <source>server refused</source>
-        <translation>refus du serveur</translation>
+        <source>internal error</source>
+        <translation>erreur interne</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/safe_delete.py" line="+51"/>
@@ -1375,7 +1458,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageBar</name>
     <message>
-        <location filename="../../popgui/gui/message_bar.py" line="+57"/>
+        <location filename="../../popgui/gui/message_bar.py" line="+86"/>
         <source>Dismiss</source>
         <translation>Fermer</translation>
     </message>
@@ -1442,7 +1525,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+72"/>
+        <location filename="../../popgui/gui/onserver.py" line="+73"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1451,12 +1534,17 @@ Use Get Mail to download the new messages.</source>
 Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux messages.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>{reason}. Check the user name and password in the account settings.</source>
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+215"/>
+        <location line="+199"/>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Asking the server…</source>
         <translation>Interrogation du serveur…</translation>
     </message>
@@ -1526,7 +1614,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Choisissez un compte pour voir les messages qui attendent sur son serveur.</translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+53"/>
         <source>%Ln message(s) ({size}), {new} not downloaded yet</source>
         <translation>
             <numerusform>%Ln message ({size}), {new} pas encore téléchargé(s)</numerusform>
@@ -1562,8 +1650,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>(Les premières lignes de ce message ne contiennent pas de texte.)</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
-        <location line="+8"/>
+        <location line="+24"/>
         <source>Downloading %Ln message(s)…</source>
         <translation>
             <numerusform>Téléchargement de %Ln message…</numerusform>
@@ -1571,7 +1658,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Deleting %Ln message(s) on the server…</source>
         <translation>
             <numerusform>Suppression de %Ln message sur le serveur…</numerusform>
@@ -1614,7 +1701,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         </translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Nothing is waiting on the server.</source>
         <translation>Rien n’attend sur le serveur.</translation>
     </message>
@@ -1873,7 +1960,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-561"/>
+        <location filename="../../popgui/gui/onserver.py" line="-587"/>
         <source>From</source>
         <translation>De</translation>
     </message>

@@ -93,7 +93,7 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"protocol": "imap"}, "protocol must be one of pop3, pop2"),
     ({"security": "ssl"}, "security must be one of tls, starttls, none"),
     ({"auth": "kerberos_v4"}, "auth must be one of"),
-    ({"password_source": "file"}, "password_source must be one of"),
+    ({"password_source": "vault"}, "password_source must be one of"),
     ({"policy": "purge"}, "policy must be one of"),
     ({"policy": "delete-after-days"}, "delete_after_days is needed"),
     ({"policy": "delete-after-days", "delete_after_days": 0}, "delete_after_days must be 1"),

@@ -1,0 +1,117 @@
+"""Is there a system keyring, and does it hold this account's password? Asked off the GUI thread.
+
+keyring chooses its backend on first use and may talk to D-Bus to do so, and reading a
+password can wait for an unlock dialog: :class:`KeyringCheck` runs :func:`probe_keyring` in a
+daemon thread of its own (the engine worker may be busy with a long sync) and hands the answer
+to the GUI thread by polling a :class:`~concurrent.futures.Future` from a timer. No Qt object is
+touched from that thread, so a dialog closed before the answer is simply never told.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from popgui.accounts.secrets import PasswordNotStoredError, SecretStore, stores_password
+from popgui.accounts.settings import Account
+from popgui.errors import KeyringUnavailableError, PopguiError
+from popgui.profile import Profile
+
+__all__ = ["KeyringCheck", "KeyringState", "probe_keyring"]
+
+_log = logging.getLogger(__name__)
+POLL_MS = 50
+
+
+@dataclass(frozen=True)
+class KeyringState:
+    """``available``: a real keyring is there. ``stored``: it holds the account's password
+    (None when not asked, or when the keyring could not say, e.g. it stayed locked)."""
+
+    available: bool
+    stored: bool | None = None
+
+
+def probe_keyring(
+    account: Account | None = None, *, profile: Profile | None = None
+) -> KeyringState:
+    """Whether a keyring is there and, for an ``account`` whose password popgui keeps (in
+    the keyring or in a file of ``profile``), whether one is stored. Blocks (D-Bus, an unlock
+    dialog): never call it on the GUI thread."""
+    store = SecretStore(profile=profile)
+    try:
+        store.backend()
+        available = True
+    except KeyringUnavailableError:
+        available = False
+    if account is None or not stores_password(account) or account.auth == "oauth2":
+        return KeyringState(available=available)
+    if account.password_source == "keyring" and not available:
+        return KeyringState(available=False, stored=False)
+    try:
+        store.get_password(account)
+    except PasswordNotStoredError:
+        return KeyringState(available=available, stored=False)
+    except KeyringUnavailableError:  # the backend failed when used
+        return KeyringState(available=False, stored=False)
+    except PopguiError:  # locked, or a stored value POP cannot send: something is stored
+        return KeyringState(available=available, stored=None)
+    return KeyringState(available=available, stored=True)
+
+
+class KeyringCheck(QObject):
+    """Runs ``probe`` in a thread; ``done(KeyringState)`` is emitted on the GUI thread."""
+
+    done = Signal(object)
+
+    def __init__(self, probe: Callable[[], KeyringState], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._future: Future[KeyringState] = Future()
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._probe = probe
+
+    @classmethod
+    def run(
+        cls,
+        probe: Callable[[], KeyringState] | None,
+        parent: QObject,
+        answer: Callable[[KeyringState], object],
+    ) -> None:
+        """``answer`` gets what ``probe`` finds, later, on the GUI thread; without a probe,
+        at once, a working keyring (nothing to check)."""
+        if probe is None:
+            answer(KeyringState(available=True))
+            return
+        check = cls(probe, parent)
+        check.done.connect(answer)
+        check.start()
+
+    def start(self) -> None:
+        future, probe = self._future, self._probe
+
+        def run() -> None:
+            try:
+                future.set_result(probe())
+            except Exception as error:  # a bug or a backend's surprise: said as "unknown"
+                _log.warning("the keyring check failed: %s", type(error).__name__)
+                future.set_exception(error)
+
+        threading.Thread(target=run, name="popgui-keyring-check", daemon=True).start()
+        self._timer.start()
+
+    def _poll(self) -> None:
+        if not self._future.done():
+            return
+        self._timer.stop()
+        try:
+            state = self._future.result()
+        except Exception:  # could not tell: offer everything, as without a check
+            state = KeyringState(available=True)
+        self.done.emit(state)
