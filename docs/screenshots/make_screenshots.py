@@ -265,14 +265,15 @@ def account_dialog(window: MainWindow, output: Path) -> Path:
 
 
 def certificate_dialog(window: MainWindow, output: Path) -> Path:
+    from popgui.catalog import certificates
     from popgui.errors import CertificateError
     from popgui.gui.certificate_dialog import CertificateDialog
 
     digest = hashlib.sha256(b"the screenshot's self-signed certificate").hexdigest()
     fingerprint = ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+    reason = certificates.SELF_SIGNED()
     error = CertificateError(
-        "the certificate of mail.example.org:995 is not trusted: it is self-signed, so no "
-        "known authority vouches for it",
+        certificates.NOT_TRUSTED(place="mail.example.org:995", reason=reason),
         fingerprint=fingerprint,
         subject="CN=mail.example.org, O=Example Hosting",
         issuer="CN=mail.example.org, O=Example Hosting",

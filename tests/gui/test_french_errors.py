@@ -122,7 +122,7 @@ def test_a_server_that_is_down_is_said_in_french(
     get_mail_until_error(qtbot, window, "home")
     bar = assert_window_french(window, "home", french)
     assert "connexion refusée" in bar
-    assert account_texts(window, "home")[0] == "home\nproblème de réseau"  # not "(network)"
+    assert account_texts(window, "home")[0] == "home\nerreur réseau"  # not "(network)"
     assert window.message_bar.button_texts() == ["Réessayer"]
 
 

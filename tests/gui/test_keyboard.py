@@ -211,7 +211,7 @@ class AcceptingDialog:
     new_account: Account | None = None
 
     def __init__(self, _controller: object, _names: object, account: Account | None,
-                 parent: object = None) -> None:  # fmt: skip
+                 parent: object = None, **_options: object) -> None:  # fmt: skip
         self._account = account or self.new_account
         self.sign_in_box = SimpleNamespace(signed_in=None)
 
