@@ -284,9 +284,8 @@ class AccountDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(message_row)
         layout.addWidget(self.buttons)
-        # Only a width: the layout's own minimum height holds, so the sign-in settings, when
-        # opened, make the dialog taller instead of squashing the fields.
-        self.setMinimumWidth(940)
+        # No fixed minimum: the layout's own keeps every field whole (the sign-in settings, when
+        # opened, make the dialog taller) and still fits an 800-pixel-wide screen, in French too.
         self.resize(1000, 640)
 
     def _connect(self) -> None:

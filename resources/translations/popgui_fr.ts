@@ -167,7 +167,7 @@
     <message>
         <location line="+2"/>
         <source>De&amp;lete a message on the server too when I move it to Trash here</source>
-        <translation>&amp;Supprimer aussi le message du serveur quand je le mets à la corbeille ici</translation>
+        <translation>&amp;Supprimer aussi du serveur ce que je mets ici à la corbeille</translation>
     </message>
     <message>
         <location line="+35"/>
@@ -286,13 +286,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+284"/>
+        <location line="+283"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-283"/>
-        <location line="+283"/>
+        <location line="-282"/>
+        <location line="+282"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>

@@ -11,7 +11,7 @@ from typing import Any, get_args
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.choices import AuthMethod, Policy, Protocol, Security
@@ -19,6 +19,7 @@ from popgui.accounts.secrets import KeyringLockedError
 from popgui.accounts.settings import Account
 from popgui.errors import CertificateError, KeyringUnavailableError, PopguiError
 from popgui.gui import account_dialog as account_dialog_module
+from popgui.gui import i18n
 from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
 from popgui.gui.presets import PRESETS, matching_preset, preset
@@ -579,3 +580,19 @@ def test_switching_an_oauth2_account_to_a_password_drops_its_sign_in_settings(
     assert dialog.password_edit.placeholderText().startswith("leave empty")
     edited = dialog.account()
     assert (edited.auth, edited.oauth_provider, edited.oauth_tenant) == ("auto", None, None)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_dialog_fits_an_800_pixel_screen(
+    qapp: QApplication, make_dialog: Any, language: str
+) -> None:
+    """Every tab whole and the Test connection panel beside them within 800 pixels, French
+    included (its longest check box was what made the dialog wider)."""
+    i18n.install_translator(qapp, language)
+    try:
+        dialog = make_dialog()
+        dialog.show()
+        assert dialog.minimumSizeHint().width() <= 800
+        assert dialog.minimumWidth() <= 800
+    finally:
+        i18n.uninstall_translators(qapp)
