@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         if self._on_server_view is None:
             from popgui.gui.onserver import OnServerView
 
-            self._on_server_view = OnServerView(self.controller, self.content_stack)
+            self._on_server_view = OnServerView(self.controller, self.tasks, self.content_stack)
             self.content_stack.addWidget(self._on_server_view)
         return self._on_server_view
 

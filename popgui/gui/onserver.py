@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QTimer,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QFont, QPalette
@@ -54,10 +55,10 @@ from popgui.gui.i18n import (
     format_number,
     format_size,
 )
+from popgui.gui.mailtasks import MailTasks
 from popgui.gui.views import MessageTableView
 from popgui.gui.wording import describe, sentence
 from popgui.gui.worker import EngineController, JobFinished
-from popgui.store.database import Database
 from popgui.sync.preview import PreviewItem
 from popgui.sync.progress import SyncResult
 
@@ -247,12 +248,19 @@ class OnServerView(QWidget):
     """Lists one account's messages on the server, previews them, downloads or deletes them.
 
     Everything goes through ``controller`` (:class:`EngineController`); results come back on
-    its ``finished`` signal and are matched by account and kind.
+    its ``finished`` signal and are matched by account and kind. What is already on this
+    computer is read from the index in the local mail thread (``tasks``), never on this one.
     """
 
-    def __init__(self, controller: EngineController, parent: QWidget | None = None) -> None:
+    #: The rows now say which messages are on this computer (after a download or a check).
+    marked = Signal()
+
+    def __init__(
+        self, controller: EngineController, tasks: MailTasks, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._tasks = tasks
         self._account: Account | None = None
         self._listing = False
         self._top_asked: str | None = None
@@ -724,14 +732,16 @@ class OnServerView(QWidget):
         """Grey out what is now on this computer (a quick local query; no server round trip)."""
         if self._account is None or not self.model.rowCount():
             return
-        try:
-            database = Database(self._controller.profile.database_file)
-            try:
-                delivered = database.delivered_uid_set(self._account.name)
-            finally:
-                database.close()
-        except PopguiError as error:
-            _log.warning("could not read the index: %s", error)
-            return
-        self.model.mark_downloaded(delivered)
-        self._update_summary()
+        name = self._account.name
+        self._tasks.mail(
+            lambda mail: mail.downloaded_uids(name),
+            lambda delivered: self._mark_downloaded(name, delivered),
+            lambda error: _log.warning("could not read the index: %s", error),
+        )
+
+    def _mark_downloaded(self, name: str, delivered: set[str]) -> None:
+        if self._account is not None and self._account.name == name:  # still this account
+            self.model.mark_downloaded(delivered)
+            self._update_summary()
+            self._update_state()  # Download Selected and Download All New follow
+        self.marked.emit()

@@ -184,6 +184,10 @@ class LocalMail:
         query = PageQuery(account, folder, sort, descending, filter_text, offset, limit)
         return self._db.message_page(query)
 
+    def downloaded_uids(self, account: str) -> set[str]:
+        """The UIDLs of ``account``'s messages already on this computer (for On server)."""
+        return self._db.delivered_uid_set(account)
+
     def message(self, message_id: int) -> MessageRow | None:
         return self._db.message_row(message_id)
 

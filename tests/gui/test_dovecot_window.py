@@ -149,13 +149,13 @@ def test_get_mail_then_on_server_shows_it_downloaded(
     ):  # fmt: skip
         view.refresh_button.click()
     assert sum(not item.downloaded for item in view.model.items()) == 2
-    with qtbot.waitSignal(
+    with qtbot.waitSignal(view.marked, timeout=SYNC_TIMEOUT_MS), qtbot.waitSignal(
         window.controller.finished, timeout=SYNC_TIMEOUT_MS,
         check_params_cb=lambda f: f.kind == "download",
     ) as blocker:  # fmt: skip
         view.download_all_button.click()
     assert blocker.args[0].error is None and blocker.args[0].result.downloaded == 2
-    assert all(item.downloaded for item in view.model.items())
+    assert all(item.downloaded for item in view.model.items())  # read from the index
     assert len(view.model.items()) == COUNT + 2
 
 

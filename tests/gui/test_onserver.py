@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError
+from popgui.gui.indexreader import open_profile_mail
+from popgui.gui.mailtasks import MailTasks
 from popgui.gui.onserver import POP2_EXPLANATION, OnServerView, ServerMessageModel, preview_text
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.localserver import (
@@ -63,11 +66,12 @@ def account(server: LocalPOP3Server) -> Account:
 @pytest.fixture
 def make_view(qtbot: QtBot, profile: Profile) -> Iterator[Callable[..., OnServerView]]:
     controllers: list[EngineController] = []
+    tasks = MailTasks(open_profile_mail(profile))
 
     def make(password: str = PASSWORD) -> OnServerView:
         controller = EngineController(profile, secret_store=FakeSecrets(password))
         controllers.append(controller)
-        view = OnServerView(controller)
+        view = OnServerView(controller, tasks)
         qtbot.addWidget(view)
         view.resize(900, 620)
         view.show()
@@ -76,6 +80,7 @@ def make_view(qtbot: QtBot, profile: Profile) -> Iterator[Callable[..., OnServer
     yield make
     for controller in controllers:
         controller.shutdown(5000)
+    tasks.shutdown(5000)
 
 
 def controller_of(view: OnServerView) -> EngineController:
@@ -85,9 +90,18 @@ def controller_of(view: OnServerView) -> EngineController:
 def wait_for(
     qtbot: QtBot, view: OnServerView, kind: str, action: Callable[[], None]
 ) -> JobFinished:
-    with qtbot.waitSignal(
-        controller_of(view).finished, timeout=20_000, check_params_cb=lambda f: f.kind == kind
-    ) as blocker:
+    """Run ``action``; wait for its job, and after a download or a check for the rows to say
+    what is on this computer now (read from the index in the local mail thread)."""
+    with contextlib.ExitStack() as waits:
+        if kind in ("download", "sync") and view.model.rowCount() > 0:
+            waits.enter_context(qtbot.waitSignal(view.marked, timeout=20_000))
+        blocker = waits.enter_context(
+            qtbot.waitSignal(
+                controller_of(view).finished,
+                timeout=20_000,
+                check_params_cb=lambda f: f.kind == kind,
+            )
+        )
         action()
     return blocker.args[0]
 

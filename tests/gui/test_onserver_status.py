@@ -3,8 +3,10 @@ the messages not downloaded yet easy to find (a Status column that sorts, a filt
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +14,7 @@ from popgui.accounts.settings import Account
 from popgui.gui.onserver import OnServerView, ServerMessageModel
 from popgui.localserver import ServerMailbox
 from popgui.profile import Profile
+from popgui.store.database import Database
 from popgui.sync.engine import sync_account
 from popgui.sync.selective import download_selected
 from tests.gui import test_onserver as base
@@ -132,3 +135,32 @@ def test_status_column_is_wide_enough_for_its_words(
     metrics = view.table.fontMetrics()
     needed = max(metrics.horizontalAdvance(w) for w in ("Downloaded", "Not downloaded"))
     assert header.sectionSize(ServerMessageModel.STATUS) >= needed + 8
+
+
+def test_what_is_downloaded_is_read_from_the_index_off_the_gui_thread(
+    qtbot: QtBot,
+    make_view: MakeView,
+    account: Account,
+    mailbox: ServerMailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a download On server greys out what is here now: a database read, done in the
+    local mail thread like every other one (the window never waits on the disk)."""
+    view = make_view()
+    show_account(qtbot, view, account)
+    reads: list[bool] = []
+    delivered_uid_set = Database.delivered_uid_set
+
+    def spy(database: Database, name: str) -> set[str]:
+        reads.append(threading.current_thread() is threading.main_thread())
+        return delivered_uid_set(database, name)
+
+    monkeypatch.setattr(Database, "delivered_uid_set", spy)
+    wanted = mailbox.uids()[2]
+    view.select_uids([wanted])
+    wait_for(qtbot, view, "download", view.download_selected)
+    qtbot.waitUntil(
+        lambda: any(item.downloaded for item in view.model.items() if item.uid == wanted),
+        timeout=10_000,
+    )
+    assert reads and not any(reads), "the index was read on the GUI thread"
