@@ -7,8 +7,13 @@ a non-expert can read; it never contains a password or a token.
 
 from __future__ import annotations
 
-from popgui.catalog import Sentence, Translate
-from popgui.catalog.core import SERVER_REFUSED, SERVER_REFUSED_COMMAND
+from popgui.catalog import Sentence, Translate, render
+from popgui.catalog.core import (
+    NO_REASON,
+    SERVER_REFUSED,
+    SERVER_REFUSED_COMMAND,
+    SERVER_REPLY_CODE,
+)
 
 
 class PopguiError(Exception):
@@ -124,7 +129,12 @@ class ServerError(PopguiError):
         return self.render()
 
     def render(self, translate: Translate | None = None) -> str:
-        reply = f"[{self.code}] {self.text}" if self.code else self.text
+        text: str | Sentence = self.text or NO_REASON()
+        reply = (
+            SERVER_REPLY_CODE(code=self.code, text=text).render(translate)
+            if self.code
+            else render(text, translate)
+        )
         if self.command:
             return SERVER_REFUSED_COMMAND(command=self.command, reply=reply).render(translate)
         return SERVER_REFUSED(reply=reply).render(translate)

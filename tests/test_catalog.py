@@ -74,6 +74,11 @@ def test_errors_keep_their_sentence() -> None:
         "the server refused PASS: [IN-USE] locked"
     )
     assert str(ServerError("no such message")) == "the server refused: no such message"
+    # A server that gives no reason (POP2's bare "-") gets words of ours, translatable too.
+    assert str(ServerError("", command="READ")) == "the server refused READ: no reason given"
+    words = {"core.no-reason": "aucune raison"}
+    silent = ServerError("", command="READ").render(lambda m, c=-1: words.get(m.id, m.text))
+    assert silent == "the server refused READ: aucune raison"
 
 
 # -- every error for a person comes from the catalog ------------------------------------------

@@ -42,7 +42,7 @@ class POP2Client:
     def _reply(self, command: str) -> pop2.Event:
         event = self._next_event()
         if isinstance(event, pop2.Err):
-            raise ServerError(event.text or "no reason given", command=command)
+            raise ServerError(event.text, command=command)  # no text: "no reason given"
         return event
 
     def _expect_count(self, command: str) -> int:
@@ -70,7 +70,8 @@ class POP2Client:
         try:
             return self._expect_count("HELO")
         except ServerError as error:
-            refused = says.LOGIN_REFUSED(reply=error.text, check=says.CHECK_PASSWORD())
+            reply = error.text or says.NO_REASON()
+            refused = says.LOGIN_REFUSED(reply=reply, check=says.CHECK_PASSWORD())
             raise CredentialsError(refused) from error
 
     def fold(self, mailbox: str) -> int:

@@ -414,6 +414,11 @@
             <translation>il n’est pas destiné à identifier un serveur</translation>
         </message>
         <message>
+            <source>no reason given</source>
+            <comment>core.no-reason</comment>
+            <translation>aucune raison donnée</translation>
+        </message>
+        <message>
             <source>the server refused: {reply}</source>
             <comment>core.server-refused</comment>
             <translation>le serveur a refusé : {reply}</translation>
@@ -422,6 +427,11 @@
             <source>the server refused {command}: {reply}</source>
             <comment>core.server-refused-command</comment>
             <translation>le serveur a refusé {command} : {reply}</translation>
+        </message>
+        <message>
+            <source>[{code}] {text}</source>
+            <comment>core.server-reply-code</comment>
+            <translation>[{code}] {text}</translation>
         </message>
         <message>
             <source>This is a popgui bug; please report it with the output of --debug</source>

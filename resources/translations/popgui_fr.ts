@@ -1525,7 +1525,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>OnServerView</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="+73"/>
+        <location filename="../../popgui/gui/onserver.py" line="+74"/>
         <source>POP2 servers cannot show a message before sending all of it: POP2 has no TOP command, so there is no list of what waits on the server for this account.
 
 Use Get Mail to download the new messages.</source>
@@ -1539,7 +1539,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+206"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
@@ -1960,7 +1960,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-587"/>
+        <location filename="../../popgui/gui/onserver.py" line="-594"/>
         <source>From</source>
         <translation>De</translation>
     </message>
