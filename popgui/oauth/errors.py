@@ -18,9 +18,6 @@ from popgui.errors import CredentialsError
 class OAuthError(CredentialsError):
     """Signing in or refreshing failed; ``error`` is the OAuth error code when there is one."""
 
-    #: A stable name for JSON output (``popgui sync --json``).
-    error_kind = "oauth"
-
     def __init__(self, message: str | Sentence, *, error: str | None = None) -> None:
         super().__init__(message)
         self.error = error
@@ -33,19 +30,13 @@ class SignInRequiredError(OAuthError):
     for this account until then.
     """
 
-    error_kind = "sign-in-required"
-
 
 class SignInCancelledError(OAuthError):
     """The person cancelled the sign-in, or it timed out waiting for them."""
 
-    error_kind = "cancelled"
-
 
 class OAuthConfigError(OAuthError):
     """The account's OAuth settings cannot work (no client id, no discovery document...)."""
-
-    error_kind = "config"
 
 
 # Why each Microsoft code is explained, in the words a mailbox owner can act on. The codes are

@@ -17,6 +17,7 @@ import keyring
 import pytest
 
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
+from popgui.messages import error_kind
 from popgui.oauth.errors import SignInRequiredError
 from popgui.oauth.providers import OAuthConfig
 from popgui.oauth.tokens import fresh_access_token
@@ -50,7 +51,7 @@ def test_never_signed_in_names_the_login_command(
 ) -> None:  # fmt: skip
     with pytest.raises(SignInRequiredError, match="popgui account login work") as raised:
         fresh_access_token(account, config)
-    assert raised.value.error_kind == "sign-in-required"
+    assert error_kind(raised.value) == "sign-in-required"  # what sync --json says
     assert oauth_server.token_requests == []
 
 
