@@ -92,6 +92,22 @@ def explain_error(error: PopguiError) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _column_fitter(table: QTableView) -> ColumnFitter:
+    """Date, Size and Status as wide as their values in the window's language; Subject the rest."""
+    contents = {
+        ServerMessageModel.DATE: [_format_date(when) for when in date_samples()],
+        ServerMessageModel.SIZE: [format_size(size) for size in size_samples()],
+        ServerMessageModel.STATUS: [status_text(True), status_text(False)],
+    }
+    return ColumnFitter(
+        table.horizontalHeader(),
+        subject=ServerMessageModel.SUBJECT,
+        sender=ServerMessageModel.FROM,
+        contents=contents,
+        bold=True,  # "Not downloaded" is shown in bold
+    )
+
+
 def preview_text(data: bytes) -> str:
     """The readable body lines of a ``TOP n 20`` answer (decoded where the encoding allows)."""
     try:
@@ -381,18 +397,7 @@ class OnServerView(QWidget):
         table.setAlternatingRowColors(True)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        contents = {
-            ServerMessageModel.DATE: [_format_date(when) for when in date_samples()],
-            ServerMessageModel.SIZE: [format_size(size) for size in size_samples()],
-            ServerMessageModel.STATUS: [status_text(True), status_text(False)],
-        }
-        self.column_fitter = ColumnFitter(
-            table.horizontalHeader(),
-            subject=ServerMessageModel.SUBJECT,
-            sender=ServerMessageModel.FROM,
-            contents=contents,
-            bold=True,  # "Not downloaded" is shown in bold
-        )
+        self.column_fitter = _column_fitter(table)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         return table
 
