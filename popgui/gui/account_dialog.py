@@ -411,8 +411,8 @@ class AccountDialog(QDialog):
         self.sign_in_box.show_keyring(
             available=state.available, secret_stored=signs_in and state.stored is True
         )
-        if signs_in and self.sign_in_box.signed_in is None:
-            self.sign_in_box.show_state(state.sign_in)
+        if self.sign_in_box.signed_in is None:  # a new account has no sign-in yet
+            self.sign_in_box.show_state(state.sign_in if signs_in else "not-signed-in")
         self._update_enabled()
         self._revalidate()
 

@@ -612,6 +612,7 @@ def test_a_client_secret_is_stored_as_the_keyring_entry_of_an_oauth2_account(
     dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("gmail"))
     dialog.apply_preset(preset("gmail"))
     qtbot.keyClicks(dialog.user_edit, "ann@gmail.com")
+    assert dialog.sign_in_box.status.text() == "Not signed in yet."  # a new account
     choose(dialog.auth_combo, "auto")
     qtbot.keyClicks(dialog.password_edit, "a password")
     choose(dialog.auth_combo, "oauth2")
