@@ -237,7 +237,8 @@ class ServerPage(QWidget):
             self.command_radio.setChecked(True)
 
     def enable_password_rows(self, *, signs_in: bool, hints: tuple[str, str]) -> None:
-        """The password, command and file rows for the chosen source; none for a sign-in.
+        """The password, command and file rows for the chosen source; none (hidden) for a
+        sign-in.
         ``hints``: what the empty keyring and file password fields say."""
         keyring, file = self.keyring_radio.isChecked(), self.file_radio.isChecked()
         self.password_edit.setEnabled(keyring and not signs_in and self.keyring_available)
@@ -251,6 +252,10 @@ class ServerPage(QWidget):
         self.command_radio.setEnabled(not signs_in)
         self.file_radio.setEnabled(not signs_in)
         self.keyring_notice.setText(self._no_keyring_text(signs_in=signs_in))
+        # A sign-in has no password: its rows make way for the sign-in settings (an 800×600
+        # screen has no room for both).
+        for edit in (self.password_edit, self.command_edit, self.file_edit):
+            self.form.setRowVisible(edit, not signs_in)
 
     @staticmethod
     def _no_keyring_text(*, signs_in: bool) -> str:

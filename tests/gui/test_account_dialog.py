@@ -647,6 +647,27 @@ def test_an_oauth2_account_without_a_keyring_says_what_it_needs(make_dialog: Any
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_oauth2_account_with_its_sign_in_settings_open_fits_an_800_by_600_screen(
+    qapp: QApplication, make_dialog: Any, language: str
+) -> None:
+    """The five sign-in settings and the sign-in state take room: the password rows, which
+    an OAuth2 account does not use, make way for them (room left for a title bar)."""
+    i18n.install_translator(qapp, language)
+    try:
+        dialog = make_dialog(OAUTH_ACCOUNT, names=())
+        dialog.sign_in_box.settings_toggle.setChecked(True)
+        dialog._keyring_known(KeyringState(available=True, stored=True, sign_in="signed-in"))
+        assert not dialog.password_edit.isVisible() and not dialog.command_edit.isVisible()
+        assert dialog.sign_in_box.scope_edit.isVisible()
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 560, hint
+        choose(dialog.auth_combo, "auto")
+        assert dialog.password_edit.isVisible() and dialog.command_edit.isVisible()
+    finally:
+        i18n.uninstall_translators(qapp)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_dialog_fits_an_800_pixel_screen(
     qapp: QApplication, make_dialog: Any, language: str
 ) -> None:
