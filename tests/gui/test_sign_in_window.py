@@ -342,6 +342,18 @@ def test_a_client_secret_typed_in_the_window_signs_in_and_is_kept_in_the_keyring
         )
         assert again.box.signed_in is not None, again.box.status.text()
         assert provider.server.token_requests[-1].get("client_secret") == secret
+
+        # Sign in… while editing, renamed in the form, the secret field left empty: the
+        # secret stored for the account as saved is used.
+        edit = AccountDialog(window.controller, [], account=saved, parent=window)
+        qtbot.addWidget(edit)
+        edit.show()
+        edit.name_edit.setText("renamed")
+        edit.sign_in_button.click()
+        qtbot.waitUntil(lambda: not edit.sign_in_box.is_running(), timeout=TIMEOUT_MS)
+        assert edit.sign_in_box.signed_in is not None, edit.sign_in_box.status.text()
+        assert provider.server.token_requests[-1].get("client_secret") == secret
+        keyring.delete_password(TOKEN_SERVICE, keyring_key(edit.sign_in_box.signed_in))
     finally:
         provider.server.clients[CLIENT_ID] = None
     keyring.delete_password(TOKEN_SERVICE, keyring_key(saved))
