@@ -313,6 +313,8 @@ class AccountDialog(QDialog):
             radio.toggled.connect(self._update_enabled)
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
+        for edit in (self.host_edit, self.sign_in_box.issuer_edit):
+            edit.textChanged.connect(self._update_scope_placeholder)
         self.preset_combo.activated.connect(self._preset_chosen)
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
@@ -382,6 +384,14 @@ class AccountDialog(QDialog):
         where = str(profile.mail_dir / name) if isinstance(profile, Profile) else f"mail/{name}"
         self.maildir_edit.setPlaceholderText(self.tr("default: {folder}").format(folder=where))
 
+    def _update_scope_placeholder(self) -> None:
+        from popgui.oauth.providers import guess_provider
+
+        custom = bool(self.sign_in_box.issuer_edit.text().strip())
+        self.sign_in_box.show_scope_default(
+            "custom" if custom else guess_provider(self.host_edit.text())
+        )
+
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
@@ -389,12 +399,20 @@ class AccountDialog(QDialog):
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
+        self._update_scope_placeholder()
 
     def _keyring_known(self, state: KeyringState) -> None:
         """The keyring check answered: the keyring is offered only where there is one."""
         self.keyring_state = state
         self._password_hints = _password_hints(self._original, state)
         self.server.show_keyring(available=state.available)
+        original = self._original
+        signs_in = original is not None and original.auth == "oauth2"
+        self.sign_in_box.show_keyring(
+            available=state.available, secret_stored=signs_in and state.stored is True
+        )
+        if self.sign_in_box.signed_in is None:  # a new account has no sign-in yet
+            self.sign_in_box.show_state(state.sign_in if signs_in else "not-signed-in")
         self._update_enabled()
         self._revalidate()
 
@@ -428,7 +446,9 @@ class AccountDialog(QDialog):
             raise bad_setting("port", account_says.PORT_NOT_NUMBER)
         protocol = self.protocol_combo.currentData()
         policy = self.policy_combo.currentData()
-        source = self.server.password_source()
+        signs_in = self.auth_combo.currentData() == "oauth2"
+        # A sign-in keeps its tokens and client secret in the keyring, whatever the radios say.
+        source = "keyring" if signs_in else self.server.password_source()
         return {
             "name": self.name_edit.text().strip(" "),
             "host": self.host_edit.text().strip(" "),
@@ -451,9 +471,7 @@ class AccountDialog(QDialog):
             if self.interval_check.isChecked()
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
-            **self.sign_in_box.values(
-                signs_in=self.auth_combo.currentData() == "oauth2", host=self.host_edit.text()
-            ),
+            **self.sign_in_box.values(signs_in=signs_in, host=self.host_edit.text()),
         }
 
     def _candidate(self) -> Account:
@@ -463,14 +481,20 @@ class AccountDialog(QDialog):
             account = replace(self._original, **values)
         else:
             account = Account(**values)
-        if account.auth != "oauth2":  # switched to a password: the sign-in settings go
-            account = replace(account, oauth_scope=None)
         account = validate_account(account)
         if account.name.casefold() in self._taken:
             raise name_taken(account.name)
         problem = _bad_password(self.password() or "")
         if problem:
             raise SettingError(problem, setting="password")
+        if account.auth == "oauth2" and self.password() and not account.oauth_client_id:
+            raise SettingError(
+                self.tr(
+                    "A client secret belongs to the client id of your own app: enter that "
+                    "client id too (or leave the secret empty)."
+                ),
+                setting="oauth_client_id",
+            )
         return account
 
     def _revalidate(self) -> None:
@@ -531,7 +555,11 @@ class AccountDialog(QDialog):
         return self._candidate()
 
     def password(self) -> str | None:
-        """The password typed in the dialog, or None (never shown, never logged)."""
+        """The password typed in the dialog, or None (never shown, never logged). For an
+        OAuth2 account, its client secret: it is kept in the keyring in the password's place
+        (as ``account add --oauth-client-secret`` keeps it)."""
+        if self.auth_combo.currentData() == "oauth2":
+            return self.sign_in_box.client_secret()
         return self.server.typed_password()
 
     @property
@@ -608,7 +636,11 @@ class AccountDialog(QDialog):
         except ConfigError as error:
             self._show_problem(error)
             return
-        problem = self.sign_in_box.start(account)
+        original = self._original
+        stored_for = original if original is not None and original.auth == "oauth2" else None
+        problem = self.sign_in_box.start(
+            account, client_secret=self.password(), secret_of=stored_for
+        )
         self._set_message(problem)
 
     def _signed_in(self, _account: Account) -> None:
@@ -633,7 +665,12 @@ class AccountDialog(QDialog):
             return
         self._pending_store = account
         self.ok_button.setEnabled(False)
-        self._set_message(self.tr("Saving the password…"), error=False)
+        saving = (
+            self.tr("Saving the client secret…")
+            if account.auth == "oauth2"
+            else self.tr("Saving the password…")
+        )
+        self._set_message(saving, error=False)
         self.controller.store_password(account, password)
 
     def _password_stored(self, error: PopguiError | None) -> None:
@@ -665,6 +702,10 @@ def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
         "ca_file": dialog.ca_file_edit, "fingerprint": dialog.fingerprint_edit,
         "password": dialog.password_edit, "auth": dialog.auth_combo,
         "security": dialog.security_combo,
+        "oauth_client_id": dialog.sign_in_box.client_id_edit,
+        "oauth_tenant": dialog.sign_in_box.tenant_edit,
+        "oauth_issuer": dialog.sign_in_box.issuer_edit,
+        "oauth_scope": dialog.sign_in_box.scope_edit,
     }  # fmt: skip
 
 

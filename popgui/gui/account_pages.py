@@ -211,16 +211,7 @@ class ServerPage(QWidget):
         form.addRow(self.keyring_radio, self.password_edit)
         form.addRow(self.command_radio, self.command_edit)
         #: Shown when no system keyring runs here: the ways out, in plain words.
-        self.keyring_notice = QLabel(
-            translate(
-                "AccountDialog",
-                "No system keyring is running on this computer, so popgui has no safe place "
-                "to keep a password. Either install and unlock a keyring (GNOME Keyring or "
-                "KWallet), then open this window again, or give a password command above: a "
-                "command that prints the password, e.g. pass show mail/work. Or, knowingly, "
-                "keep the password in a file that only you can read.",
-            )
-        )
+        self.keyring_notice = QLabel(self._no_keyring_text(signs_in=False))
         self.keyring_notice.setObjectName("keyringNotice")
         self.keyring_notice.setWordWrap(True)
         self.keyring_notice.setStyleSheet(_WARNING_STYLE)
@@ -246,7 +237,8 @@ class ServerPage(QWidget):
             self.command_radio.setChecked(True)
 
     def enable_password_rows(self, *, signs_in: bool, hints: tuple[str, str]) -> None:
-        """The password, command and file rows for the chosen source; none for a sign-in.
+        """The password, command and file rows for the chosen source; none (hidden) for a
+        sign-in.
         ``hints``: what the empty keyring and file password fields say."""
         keyring, file = self.keyring_radio.isChecked(), self.file_radio.isChecked()
         self.password_edit.setEnabled(keyring and not signs_in and self.keyring_available)
@@ -259,6 +251,29 @@ class ServerPage(QWidget):
         self.keyring_radio.setEnabled(not signs_in and self.keyring_available)
         self.command_radio.setEnabled(not signs_in)
         self.file_radio.setEnabled(not signs_in)
+        self.keyring_notice.setText(self._no_keyring_text(signs_in=signs_in))
+        # A sign-in has no password: its rows make way for the sign-in settings (an 800×600
+        # screen has no room for both).
+        for edit in (self.password_edit, self.command_edit, self.file_edit):
+            self.form.setRowVisible(edit, not signs_in)
+
+    @staticmethod
+    def _no_keyring_text(*, signs_in: bool) -> str:
+        if signs_in:  # a sign-in has no way round the keyring: its tokens live there
+            return translate(
+                "AccountDialog",
+                "No system keyring is running on this computer, and an OAuth2 sign-in keeps "
+                "its tokens (and a client secret) only there. Install and unlock a keyring "
+                "(GNOME Keyring or KWallet), then open this window again.",
+            )
+        return translate(
+            "AccountDialog",
+            "No system keyring is running on this computer, so popgui has no safe place "
+            "to keep a password. Either install and unlock a keyring (GNOME Keyring or "
+            "KWallet), then open this window again, or give a password command above: a "
+            "command that prints the password, e.g. pass show mail/work. Or, knowingly, "
+            "keep the password in a file that only you can read.",
+        )
 
     def password_source(self) -> PasswordSource:
         if self.command_radio.isChecked():

@@ -49,6 +49,8 @@ class AccountsController(QObject):
         self._startup = startup
         #: Removed accounts whose keyring password is being forgotten (by the worker).
         self._forgetting: list[str] = []
+        #: Removed OAuth2 accounts whose sign-in (and client secret) is being forgotten.
+        self._forgetting_sign_in: list[str] = []
         #: Edited accounts whose keyring password is being moved to their new key.
         self._rekeying: list[str] = []
         #: Edited accounts that no longer read the keyring, whose old password is being removed.
@@ -259,6 +261,8 @@ class AccountsController(QObject):
             edited = dialog.account()
             if account.auth == "oauth2" or edited.auth == "oauth2":
                 self._carry_sign_in(dialog.sign_in_box.signed_in or account, edited)
+                if account.auth == edited.auth:  # its client secret follows, like a password
+                    self._rekey_password(account, edited, typed=dialog.password() is not None)
             else:
                 self._rekey_password(account, edited, typed=dialog.password() is not None)
             then = (lambda: window.controller.sync([edited])) if sync_after else None
@@ -307,6 +311,12 @@ class AccountsController(QObject):
         question = (
             MainWindow.tr(
                 "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
+                "disk in {folder}. popgui forgets its sign-in, and its client secret if one is "
+                "stored, from the system keyring."
+            )
+            if account.auth == "oauth2"  # no password: tokens, and maybe a client secret
+            else MainWindow.tr(
+                "Remove the account “{account}”?\n\nThe mail already downloaded stays on "
                 "disk in {folder}. Its password is removed from the system keyring."
             )
             if account.password_source == "keyring"
@@ -332,7 +342,8 @@ class AccountsController(QObject):
 
         def forget() -> None:
             if keyring:  # in the worker: a keyring can block (a locked KWallet waits)
-                self._forgetting.append(account.name)
+                pending = self._forgetting_sign_in if account.auth == "oauth2" else self._forgetting
+                pending.append(account.name)
                 window.controller.forget_password(account)
 
         self.write_settings(then=forget)
@@ -345,6 +356,9 @@ class AccountsController(QObject):
         for pending, warning in (
             (self._forgetting, MainWindow.tr(
                 "The account {account} was removed, but its password could not be "
+                "removed from the keyring: {reason}")),
+            (self._forgetting_sign_in, MainWindow.tr(
+                "The account {account} was removed, but its sign-in could not be "
                 "removed from the keyring: {reason}")),
             (self._dropping, MainWindow.tr(
                 "The account {account} now gets its password from a command, but the "

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -22,19 +24,27 @@ from popgui.accounts.settings import Account
 from popgui.errors import KeyringUnavailableError, PopguiError
 from popgui.profile import Profile
 
-__all__ = ["KeyringCheck", "KeyringState", "probe_keyring"]
+__all__ = ["KeyringCheck", "KeyringState", "SignInState", "probe_keyring"]
 
 _log = logging.getLogger(__name__)
 POLL_MS = 50
 
 
+#: An ``oauth2`` account's sign-in, as the keyring's token record says (``account show``'s
+#: facts): none stored, a usable one, or one that can no longer log in.
+SignInState = Literal["signed-in", "not-signed-in", "lapsed"]
+
+
 @dataclass(frozen=True)
 class KeyringState:
     """``available``: a real keyring is there. ``stored``: it holds the account's password
-    (None when not asked, or when the keyring could not say, e.g. it stayed locked)."""
+    (an ``oauth2`` account's: its client secret); None when not asked, or when the keyring
+    could not say, e.g. it stayed locked. ``sign_in``: an ``oauth2`` account's sign-in (None
+    when not asked or not known)."""
 
     available: bool
     stored: bool | None = None
+    sign_in: SignInState | None = None
 
 
 def probe_keyring(
@@ -49,7 +59,9 @@ def probe_keyring(
         available = True
     except KeyringUnavailableError:
         available = False
-    if account is None or not stores_password(account) or account.auth == "oauth2":
+    if account is not None and account.auth == "oauth2":
+        return _probe_sign_in(store, account) if available else KeyringState(available=False)
+    if account is None or not stores_password(account):
         return KeyringState(available=available)
     if account.password_source == "keyring" and not available:
         return KeyringState(available=False, stored=False)
@@ -62,6 +74,29 @@ def probe_keyring(
     except PopguiError:  # locked, or a stored value POP cannot send: something is stored
         return KeyringState(available=available, stored=None)
     return KeyringState(available=available, stored=True)
+
+
+def _probe_sign_in(store: SecretStore, account: Account) -> KeyringState:
+    """Whether the keyring holds ``account``'s client secret, and its sign-in's state."""
+    from popgui.oauth.tokenstore import TokenStore
+
+    try:
+        store.get_password(account)
+        stored: bool | None = True
+    except PasswordNotStoredError:
+        stored = False
+    except PopguiError:  # locked: it could not say
+        stored = None
+    try:
+        record = TokenStore(store).load(account)
+    except PopguiError:
+        return KeyringState(available=True, stored=stored)
+    state: SignInState = (
+        "not-signed-in" if record is None
+        else "lapsed" if record.lapsed(time.time())
+        else "signed-in"
+    )  # fmt: skip
+    return KeyringState(available=True, stored=stored, sign_in=state)
 
 
 class KeyringCheck(QObject):

@@ -1,8 +1,11 @@
 """Signing an ``oauth2`` account in from the window: the browser flow off the GUI thread.
 
 :class:`SignInBox` is the "Sign in…" button with its state ("Waiting for the browser…", the
-address to open by hand, Cancel) and the few sign-in settings a person may need (client id,
-tenant, issuer); the account dialog shows it for the OAuth2 method. :class:`SignInDialog` is
+address to open by hand, Cancel; before that, whether the account is signed in) and the few
+sign-in settings a person may need (client id, client secret, tenant, issuer, scope); the
+account dialog shows it for the OAuth2 method. The client secret is kept where the command
+line keeps it, in the account's keyring password entry: the dialog stores it with its
+password, and a sign-in started before that is given the typed one. :class:`SignInDialog` is
 the same box alone, for "Sign in again…" in the message bar.
 
 Threading: the sign-in (discovery, the loopback receiver, the wait for the browser, the token
@@ -41,6 +44,7 @@ from popgui.gui.wording import describe
 
 if TYPE_CHECKING:
     from popgui.accounts.choices import OAuthProvider
+    from popgui.gui.keyring_check import SignInState
 
 __all__ = ["OAuthValues", "SignInBox", "SignInDialog", "missing_client_id", "open_url"]
 
@@ -78,6 +82,16 @@ class OAuthValues(TypedDict):
     oauth_issuer: str | None
     oauth_client_id: str | None
     oauth_tenant: str | None
+    oauth_scope: str | None
+
+
+def default_scope(provider: OAuthProvider | None) -> str:
+    """What a sign-in asks for when the scope field is empty (none for a ``custom`` one)."""
+    from popgui.oauth.providers import OAuthConfig
+
+    if provider is None or provider == "custom":
+        return ""
+    return " ".join(OAuthConfig(provider=provider).effective_scopes())
 
 
 class _SignInRun(QObject):
@@ -86,9 +100,14 @@ class _SignInRun(QObject):
     addressReady = Signal(str)
     done = Signal(object)  # None, or the PopguiError
 
-    def __init__(self, account: Account, parent: QObject | None = None) -> None:
+    def __init__(
+        self, account: Account, secret: str | None, secret_of: Account,
+        parent: QObject | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.account = account
+        #: The client secret typed in the form, else None: the one ``secret_of`` stored.
+        self._secret, self._secret_of = secret, secret_of
         self.cancel_event = threading.Event()
         self._thread = threading.Thread(target=self._run, name="popgui-sign-in", daemon=True)
 
@@ -108,11 +127,15 @@ class _SignInRun(QObject):
             self.done.emit(None)
 
     def _sign_in(self) -> None:
-        from popgui.oauth.account import oauth_config
+        from popgui.oauth.account import oauth_config, stored_client_secret
         from popgui.oauth.flows import start_browser_sign_in
         from popgui.oauth.tokenstore import TokenStore
 
-        flow = start_browser_sign_in(oauth_config(self.account), user=self.account.user)
+        secret = self._secret
+        if secret is None and self.account.oauth_client_id:  # here: the keyring may block
+            secret = stored_client_secret(self._secret_of)
+        config = oauth_config(self.account, client_secret=secret or "")
+        flow = start_browser_sign_in(config, user=self.account.user)
         self.addressReady.emit(flow.url)
         try:
             open_url(flow.url)
@@ -172,6 +195,17 @@ class SignInBox(QWidget):
         self.issuer_edit = QLineEdit()
         self.issuer_edit.setObjectName("oauthIssuer")
         self.issuer_edit.setPlaceholderText(self.tr("for other providers: https://…"))
+        #: Kept in the keyring (the account's password entry), never in the settings file.
+        self.client_secret_edit = QLineEdit()
+        self.client_secret_edit.setObjectName("oauthClientSecret")
+        self.client_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.client_secret_edit.setToolTip(
+            self.tr("Kept in the system keyring, never in the settings file")
+        )
+        self.scope_edit = QLineEdit()
+        self.scope_edit.setObjectName("oauthScope")
+        self._secret_stored = False
+        self.show_keyring(available=True, secret_stored=False)
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -184,8 +218,10 @@ class SignInBox(QWidget):
         form = QFormLayout(self.settings)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Client i&d:"), self.client_id_edit)
+        form.addRow(self.tr("C&lient secret:"), self.client_secret_edit)
         form.addRow(self.tr("Ten&ant:"), self.tenant_edit)
         form.addRow(self.tr("&Issuer:"), self.issuer_edit)
+        form.addRow(self.tr("Sc&ope:"), self.scope_edit)
         self.settings.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -207,19 +243,55 @@ class SignInBox(QWidget):
             label.setVisible(shown)
 
     def edits(self) -> tuple[QLineEdit, ...]:
-        return self.client_id_edit, self.tenant_edit, self.issuer_edit
+        return (self.client_id_edit, self.client_secret_edit, self.tenant_edit,
+                self.issuer_edit, self.scope_edit)  # fmt: skip
 
     def fill(self, account: Account) -> None:
         self.client_id_edit.setText(account.oauth_client_id or "")
         self.tenant_edit.setText(account.oauth_tenant or "")
         self.issuer_edit.setText(account.oauth_issuer or "")
+        self.scope_edit.setText(account.oauth_scope or "")
+
+    def client_secret(self) -> str | None:
+        """The client secret typed (None: none, or keep the stored one); never shown."""
+        return self.client_secret_edit.text() or None
+
+    def show_keyring(self, *, available: bool, secret_stored: bool) -> None:
+        """What the keyring check found: the secret field says whether it keeps a stored
+        secret; without a keyring there is nowhere to keep one (nor the tokens)."""
+        self._secret_stored = secret_stored
+        self.client_secret_edit.setEnabled(available)
+        if not available:
+            hint = translate("AccountDialog", "no system keyring: see below")
+        elif secret_stored:
+            hint = self.tr("leave empty to keep the stored secret")
+        else:
+            hint = self.tr("only if the provider gave your app one")
+        self.client_secret_edit.setPlaceholderText(hint)
+
+    def show_scope_default(self, provider: OAuthProvider | None) -> None:
+        """The scope field's placeholder: what is asked for when it is left empty."""
+        scope = default_scope(provider)
+        self.scope_edit.setPlaceholderText(scope or self.tr("the provider's default"))
+        self.scope_edit.setToolTip(scope)
+
+    def show_state(self, state: SignInState | None) -> None:
+        """Whether the account is signed in, as the keyring says (not while signing in)."""
+        if self._run is not None or state is None:
+            return
+        words = {
+            "signed-in": self.tr("Signed in."),
+            "not-signed-in": self.tr("Not signed in yet."),
+            "lapsed": self.tr("Sign-in expired: sign in again."),
+        }[state]
+        self.status.setText(html.escape(words))
 
     def values(self, *, signs_in: bool, host: str) -> OAuthValues:
         """The sign-in settings as Account fields: the provider is guessed from the host, or
         ``custom`` when an issuer is given; all None when the account does not sign in."""
         if not signs_in:
             return {"oauth_provider": None, "oauth_issuer": None, "oauth_client_id": None,
-                    "oauth_tenant": None}  # fmt: skip
+                    "oauth_tenant": None, "oauth_scope": None}  # fmt: skip
         from popgui.oauth.providers import guess_provider
 
         issuer = self.issuer_edit.text().strip() or None
@@ -235,15 +307,22 @@ class SignInBox(QWidget):
             "oauth_provider": provider, "oauth_issuer": issuer,
             "oauth_client_id": self.client_id_edit.text().strip() or None,
             "oauth_tenant": self.tenant_edit.text().strip() or None,
+            "oauth_scope": " ".join(self.scope_edit.text().split()) or None,
         }  # fmt: skip
 
     def is_running(self) -> bool:
         return self._run is not None
 
-    def start(self, account: Account) -> str | None:
+    def start(
+        self, account: Account, *, client_secret: str | None = None,
+        secret_of: Account | None = None,
+    ) -> str | None:  # fmt: skip
         """Sign ``account`` in in the browser and store its tokens under its keyring key.
 
-        Returns why it cannot start (no client id: the settings open for it), else None.
+        ``client_secret``: the one typed, not stored yet; None: the one stored for
+        ``secret_of`` (default ``account``; the account as saved, when the form renamed it) is
+        read from the keyring in the sign-in's thread. Returns why it cannot start (no client
+        id: the settings open for it), else None.
         """
         problem = missing_client_id(account)
         if problem:
@@ -252,7 +331,7 @@ class SignInBox(QWidget):
             return problem
         if self._run is not None:
             return None
-        self._run = run = _SignInRun(account, self)
+        self._run = run = _SignInRun(account, client_secret, secret_of or account, self)
         run.addressReady.connect(self._address_ready)
         run.done.connect(self._done)
         self.sign_in_button.setEnabled(False)

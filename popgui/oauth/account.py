@@ -21,25 +21,34 @@ from popgui.oauth.providers import OAuthConfig
 from popgui.oauth.tokens import fresh_access_token
 from popgui.oauth.tokenstore import TokenStore
 
-__all__ = ["OAuthSecret", "oauth_config"]
+__all__ = ["OAuthSecret", "oauth_config", "stored_client_secret"]
 
 
-def oauth_config(account: Account, secrets: SecretStore | None = None) -> OAuthConfig:
-    """The sign-in settings of an ``oauth2`` account (its client secret from the keyring)."""
+def oauth_config(
+    account: Account, secrets: SecretStore | None = None, *, client_secret: str | None = None
+) -> OAuthConfig:
+    """The sign-in settings of an ``oauth2`` account (its client secret from the keyring).
+
+    ``client_secret``: one typed but not stored yet (the window's account form), used instead
+    of the keyring's. Reading the keyring may block: never on a GUI thread.
+    """
     if account.auth != "oauth2" or account.oauth_provider is None:
         raise ValueError(f"account {account.name!r} does not sign in with OAuth2")
     scopes = tuple(account.oauth_scope.split()) if account.oauth_scope else None
+    if account.oauth_client_id and client_secret is None:
+        client_secret = stored_client_secret(account, secrets)
     return OAuthConfig(
         provider=account.oauth_provider,
         client_id=account.oauth_client_id,
-        client_secret=_client_secret(account, secrets) if account.oauth_client_id else None,
+        client_secret=client_secret if account.oauth_client_id else None,
         tenant=account.oauth_tenant,
         issuer=account.oauth_issuer,
         scopes=scopes,
     )
 
 
-def _client_secret(account: Account, secrets: SecretStore | None) -> str | None:
+def stored_client_secret(account: Account, secrets: SecretStore | None = None) -> str | None:
+    """The client secret kept in ``account``'s keyring password entry, or None."""
     try:
         return (secrets or SecretStore()).get_password(account)
     except PasswordNotStoredError:

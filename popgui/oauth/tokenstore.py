@@ -61,6 +61,13 @@ class TokenRecord:
         """True when the access token is gone or will be within ``seconds``; no expiry: False."""
         return self.expires_at is not None and now >= self.expires_at - seconds
 
+    def lapsed(self, now: float) -> bool:
+        """True when nothing in the record can log in any more: the refresh token is known to
+        be over, or there is none and the access token has expired (sign in again)."""
+        if self.refresh_good_until is not None and now >= self.refresh_good_until:
+            return True
+        return self.refresh_token is None and self.expires_within(0, now)
+
     @classmethod
     def from_reply(
         cls, reply: dict[str, Any], *, issuer: str, token_endpoint: str,

@@ -130,17 +130,17 @@
         <translation>Le mot de passe sera gardé dans un fichier que vous seul pouvez lire, et non dans un trousseau&#xa0;: quiconque peut lire vos fichiers, ou une copie de ceux-ci (une sauvegarde), peut le lire. Préférez un trousseau ou une commande du mot de passe quand vous le pouvez.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+78"/>
         <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work. Or, knowingly, keep the password in a file that only you can read.</source>
         <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail. Ou bien, en connaissance de cause, gardez le mot de passe dans un fichier que vous seul pouvez lire.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="-41"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+76"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -210,7 +210,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-187"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-202"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -245,7 +245,12 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+53"/>
+        <source>No system keyring is running on this computer, and an OAuth2 sign-in keeps its tokens (and a client secret) only there. Install and unlock a keyring (GNOME Keyring or KWallet), then open this window again.</source>
+        <translation>Aucun trousseau système ne fonctionne sur cet ordinateur, et une connexion OAuth2 ne garde ses jetons (et un secret client) que là. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre.</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>&amp;After downloading:</source>
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
@@ -286,13 +291,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+283"/>
+        <location line="+307"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-282"/>
-        <location line="+282"/>
+        <location line="-306"/>
+        <location line="+306"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -302,12 +307,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+166"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+183"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-337"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -337,17 +342,22 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-138"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+126"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+108"/>
+        <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
+        <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+49"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -357,17 +367,23 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
+        <source>Saving the client secret…</source>
+        <translation>Enregistrement du secret client…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Saving the password…</source>
         <translation>Enregistrement du mot de passe…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+45"/>
         <source>no password is stored: type it here</source>
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../popgui/gui/sign_in.py" line="+265"/>
         <source>no system keyring: see below</source>
         <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
     </message>
@@ -377,7 +393,7 @@
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-80"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -387,7 +403,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+78"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+87"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -1063,7 +1079,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+187"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+189"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1094,6 +1110,15 @@
             <numerusform>Supprimer le dossier «&#xa0;{folder}&#xa0;» et le message qu’il contient&#xa0;?</numerusform>
             <numerusform>Supprimer le dossier «&#xa0;{folder}&#xa0;» et les %n messages qu’il contient&#xa0;?</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Remove the account “{account}”?
+
+The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
+        <translation>Supprimer le compte «&#xa0;{account}&#xa0;»&#xa0;?
+
+Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retire du trousseau du système sa connexion, et son secret client s’il y en a un.</translation>
     </message>
     <message>
         <location filename="../../popgui/gui/message_actions.py" line="+218"/>
@@ -1217,7 +1242,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>erreur</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+100"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+6"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. Its password is removed from the system keyring.</source>
@@ -1249,7 +1274,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
+        <source>The account {account} was removed, but its sign-in could not be removed from the keyring: {reason}</source>
+        <translation>Le compte {account} a été supprimé, mais sa connexion n’a pas pu être retirée du trousseau&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The account {account} now gets its password from a command, but the password stored before could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} obtient désormais son mot de passe par une commande, mais le mot de passe enregistré auparavant n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
@@ -1259,7 +1289,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Le mot de passe enregistré n’a pas pu être déplacé vers le nouveau nom, utilisateur ou serveur du compte dans le trousseau&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-9"/>
         <source>The account {account} was removed, but its password could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
@@ -1539,7 +1569,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+206"/>
+        <location line="+222"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
@@ -1574,7 +1604,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Sélectionnez un message pour voir ses premières lignes.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+29"/>
         <source>&amp;Download Selected</source>
         <translation>&amp;Télécharger la sélection</translation>
     </message>
@@ -1960,7 +1990,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>ServerMessageModel</name>
     <message>
-        <location filename="../../popgui/gui/onserver.py" line="-594"/>
+        <location filename="../../popgui/gui/onserver.py" line="-583"/>
         <source>From</source>
         <translation>De</translation>
     </message>
@@ -2129,12 +2159,12 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SignIn</name>
     <message>
-        <location filename="../../popgui/gui/sign_in.py" line="+66"/>
+        <location filename="../../popgui/gui/sign_in.py" line="-195"/>
         <source>This build of popgui has no client id for this provider: enter the client id of an app you registered with it under “Sign-in settings” (docs/oauth.md says how).</source>
         <translation>Cette version de popgui n’a pas d’identifiant client pour ce fournisseur&#xa0;: saisissez, sous «&#xa0;Réglages de connexion&#xa0;», l’identifiant client d’une application que vous y avez enregistrée (docs/oauth.md explique comment).</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+54"/>
         <source>a popgui bug ({kind})</source>
         <translation>un bogue de popgui ({kind})</translation>
     </message>
@@ -2142,7 +2172,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SignInBox</name>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
         <source>Sign in…</source>
         <translation>Se connecter…</translation>
     </message>
@@ -2172,9 +2202,19 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>pour les autres fournisseurs&#xa0;: https://…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+6"/>
+        <source>Kept in the system keyring, never in the settings file</source>
+        <translation>Conservé dans le trousseau du système, jamais dans le fichier de paramètres</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Client i&amp;d:</source>
         <translation>I&amp;dentifiant client&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;lient secret:</source>
+        <translation>Secret c&amp;lient&#xa0;:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2187,12 +2227,47 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>Ém&amp;etteur&#xa0;:</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+1"/>
+        <source>Sc&amp;ope:</source>
+        <translation>P&amp;ortée&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>leave empty to keep the stored secret</source>
+        <translation>laisser vide pour garder le secret enregistré</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>only if the provider gave your app one</source>
+        <translation>seulement si le fournisseur en a donné un à votre application</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the provider&apos;s default</source>
+        <translation>la portée par défaut du fournisseur</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Signed in.</source>
+        <translation>Connecté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not signed in yet.</source>
+        <translation>Pas encore connecté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in expired: sign in again.</source>
+        <translation>Connexion expirée&#xa0;: connectez-vous à nouveau.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>popgui does not know who signs in for this host: enter the provider&apos;s issuer address in the sign-in settings</source>
         <translation>popgui ne sait pas qui gère la connexion pour cet hôte&#xa0;: indiquez l’adresse de l’émetteur du fournisseur dans les réglages de connexion</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>Starting the sign-in…</source>
         <translation>Démarrage de la connexion…</translation>
     </message>

@@ -22,6 +22,7 @@ from popgui.gui import account_dialog as account_dialog_module
 from popgui.gui import i18n
 from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.account_pages import AUTH_LABELS, POLICY_LABELS, PROTOCOL_LABELS, SECURITY_LABELS
+from popgui.gui.keyring_check import KeyringState
 from popgui.gui.presets import PRESETS, matching_preset, preset
 from popgui.gui.worker import EngineController
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
@@ -580,6 +581,90 @@ def test_switching_an_oauth2_account_to_a_password_drops_its_sign_in_settings(
     assert dialog.password_edit.placeholderText().startswith("leave empty")
     edited = dialog.account()
     assert (edited.auth, edited.oauth_provider, edited.oauth_tenant) == ("auto", None, None)
+
+
+def test_the_scope_field_shows_the_providers_default_and_keeps_what_is_typed(
+    qtbot: QtBot, make_dialog: Any
+) -> None:
+    dialog = make_dialog(dataclasses.replace(OAUTH_ACCOUNT, oauth_scope="a b"), names=())
+    box = dialog.sign_in_box
+    assert box.scope_edit.text() == "a b"
+    box.scope_edit.clear()
+    assert box.scope_edit.placeholderText() == (
+        "https://outlook.office.com/POP.AccessAsUser.All offline_access"
+    )
+    assert dialog.account().oauth_scope is None  # empty: the provider's default
+    dialog.host_edit.setText("pop.gmail.com")
+    choose(dialog.auth_combo, "oauth2")
+    dialog.sign_in_box.tenant_edit.clear()
+    assert box.scope_edit.placeholderText() == "https://mail.google.com/"
+    qtbot.keyClicks(box.scope_edit, "  https://mail.google.com/   openid ")
+    assert dialog.account().oauth_scope == "https://mail.google.com/ openid"
+
+
+def test_a_client_secret_is_stored_as_the_keyring_entry_of_an_oauth2_account(
+    qtbot: QtBot, make_dialog: Any, controller: FakeController
+) -> None:
+    """Where ``account add --oauth-client-secret`` keeps it: the account's keyring password
+    entry, through the dialog's own save path; a password typed before choosing OAuth2 is not
+    taken for it, and a secret needs the client id it belongs to."""
+    dialog = make_dialog(names=())
+    dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("gmail"))
+    dialog.apply_preset(preset("gmail"))
+    qtbot.keyClicks(dialog.user_edit, "ann@gmail.com")
+    assert dialog.sign_in_box.status.text() == "Not signed in yet."  # a new account
+    choose(dialog.auth_combo, "auto")
+    qtbot.keyClicks(dialog.password_edit, "a password")
+    choose(dialog.auth_combo, "oauth2")
+    box = dialog.sign_in_box
+    box.settings_toggle.setChecked(True)
+    assert box.client_secret_edit.isVisible()
+    assert box.client_secret_edit.echoMode() == box.client_secret_edit.EchoMode.Password
+    qtbot.keyClicks(box.client_secret_edit, "GOCSPX-abc")
+    assert not dialog.ok_button.isEnabled()
+    assert "client id" in dialog.message_label.text()
+    qtbot.keyClicks(box.client_id_edit, "1234-abc.apps.googleusercontent.com")
+    assert dialog.ok_button.isEnabled(), dialog.message_label.text()
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    account = dialog.account()
+    assert account.auth == "oauth2" and account.password_source == "keyring"
+    assert controller.stored == [(account, "GOCSPX-abc")]
+    assert "GOCSPX" not in repr(account.to_dict())
+
+
+def test_an_oauth2_account_without_a_keyring_says_what_it_needs(make_dialog: Any) -> None:
+    """No keyring: the sign-in has nowhere to keep its tokens nor the secret; said so, and no
+    talk of a password command, which OAuth2 does not use."""
+    dialog = make_dialog(OAUTH_ACCOUNT, names=())
+    dialog._keyring_known(KeyringState(available=False))
+    secret = dialog.sign_in_box.client_secret_edit
+    assert not secret.isEnabled()
+    notice = dialog.server.keyring_notice
+    assert notice.isVisibleTo(dialog) and "sign-in" in notice.text()
+    assert "password command" not in notice.text()
+    assert "command" not in dialog.message_label.text(), dialog.message_label.text()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_oauth2_account_with_its_sign_in_settings_open_fits_an_800_by_600_screen(
+    qapp: QApplication, make_dialog: Any, language: str
+) -> None:
+    """The five sign-in settings and the sign-in state take room: the password rows, which
+    an OAuth2 account does not use, make way for them (room left for a title bar)."""
+    i18n.install_translator(qapp, language)
+    try:
+        dialog = make_dialog(OAUTH_ACCOUNT, names=())
+        dialog.sign_in_box.settings_toggle.setChecked(True)
+        dialog._keyring_known(KeyringState(available=True, stored=True, sign_in="signed-in"))
+        assert not dialog.password_edit.isVisible() and not dialog.command_edit.isVisible()
+        assert dialog.sign_in_box.scope_edit.isVisible()
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 560, hint
+        choose(dialog.auth_combo, "auto")
+        assert dialog.password_edit.isVisible() and dialog.command_edit.isVisible()
+    finally:
+        i18n.uninstall_translators(qapp)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -82,9 +82,11 @@ def select_account(window: Any, name: str) -> None:
     )
 
 
-def remove_through_window(qtbot: QtBot, window: Any, account: Account) -> JobFinished:
+def remove_through_window(
+    qtbot: QtBot, window: Any, account: Account, answers: list[str] | None = None
+) -> JobFinished:
     select_account(window, account.name)
-    answers: list[str] = []
+    answers = [] if answers is None else answers
     accept_next_question(answers)
     finished = run_password_job(
         qtbot,
@@ -204,7 +206,119 @@ def test_removing_an_oauth2_account_forgets_its_sign_in(
     save_accounts(profile, [office])
     window = open_window()
 
-    finished = remove_through_window(qtbot, window, office)
+    answers: list[str] = []
+    finished = remove_through_window(qtbot, window, office, answers)
 
     assert finished.error is None and finished.result is True
     assert TokenStore().load(office) is None
+    # An OAuth2 account has no password: the question speaks of its sign-in and client secret.
+    assert "password" not in answers[0]
+    assert "sign-in" in answers[0] and "client secret" in answers[0]
+
+
+def oauth_office() -> Account:
+    return dataclasses.replace(
+        keyring_account("office"), auth="oauth2", oauth_provider="custom",
+        oauth_issuer="https://id.example.org", oauth_client_id="own-app",
+    )  # fmt: skip
+
+
+def token_record(**changes: Any) -> Any:
+    from popgui.oauth.tokenstore import TokenRecord
+
+    record = TokenRecord(
+        access_token="at-x", expires_at=None, refresh_token="rt-x", scope="mail",
+        obtained_at=0.0, issuer="https://id.example.org", token_endpoint="https://id.example.org/t",
+    )  # fmt: skip
+    return dataclasses.replace(record, **changes)
+
+
+def open_dialog(qtbot: QtBot, window: Any, account: Account) -> Any:
+    from popgui.gui.account_dialog import AccountDialog
+    from popgui.gui.keyring_check import probe_keyring
+
+    dialog = AccountDialog(
+        window.controller, [], account=account, parent=window,
+        keyring_probe=partial(probe_keyring, account, profile=window.profile),
+    )  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.keyring_state is not None, timeout=TIMEOUT_MS)
+    return dialog
+
+
+def test_the_account_dialog_says_whether_an_oauth2_account_is_signed_in(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """Read from the real keyring off the GUI thread, as ``account show`` reads it: never
+    signed in, signed in, a sign-in whose refresh token is known to be over; and whether a
+    client secret is stored (the empty field then keeps it)."""
+    from popgui.oauth.tokenstore import TokenStore
+
+    office = oauth_office()
+    save_accounts(profile, [office])
+    window = open_window()
+    status = lambda dialog: dialog.sign_in_box.status.text()  # noqa: E731
+
+    dialog = open_dialog(qtbot, window, office)
+    assert "Not signed in yet" in status(dialog)
+    secret = dialog.sign_in_box.client_secret_edit
+    assert secret.placeholderText() == "only if the provider gave your app one"
+    dialog.reject()
+
+    TokenStore().save(office, token_record())
+    keyring.set_password(KEYRING_SERVICE, keyring_key(office), "the app's secret")
+    dialog = open_dialog(qtbot, window, office)
+    assert "Signed in" in status(dialog) and "expired" not in status(dialog)
+    secret = dialog.sign_in_box.client_secret_edit
+    assert secret.placeholderText() == "leave empty to keep the stored secret"
+    assert secret.text() == ""  # never shown
+    dialog.reject()
+
+    TokenStore().save(office, token_record(refresh_good_until=1000.0))
+    dialog = open_dialog(qtbot, window, office)
+    assert "Sign-in expired: sign in again" in status(dialog)
+    dialog.reject()
+
+    TokenStore().save(office, token_record(refresh_token=None, expires_at=1000.0))
+    dialog = open_dialog(qtbot, window, office)
+    assert "Sign-in expired" in status(dialog)
+    dialog.reject()
+    TokenStore().delete(office)
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(office))
+
+
+def test_renaming_an_oauth2_account_in_the_window_moves_its_client_secret_and_sign_in(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """The client secret is the account's keyring password entry: like a password, it follows
+    a new name (the tokens too), and nothing stays under the old key."""
+    from popgui.gui.account_dialog import AccountDialog
+    from popgui.oauth.tokenstore import TokenStore
+
+    office = oauth_office()
+    TokenStore().save(office, token_record())
+    keyring.set_password(KEYRING_SERVICE, keyring_key(office), "the app's secret")
+    save_accounts(profile, [office])
+    window = open_window()
+    renamed = dataclasses.replace(office, name="office365")
+
+    def rename() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AccountDialog):
+            QTimer.singleShot(20, rename)
+            return
+        dialog.name_edit.setText("office365")
+        dialog.ok_button.click()
+
+    QTimer.singleShot(0, rename)
+    with qtbot.waitSignal(
+        window.controller.finished, timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "password" and f.account == "office365",
+    ):  # fmt: skip
+        window.accounts.edit_account("office")
+    assert stored_password(renamed) == "the app's secret"
+    assert stored_password(office) is None
+    assert TokenStore().load(renamed) is not None and TokenStore().load(office) is None
+    TokenStore().delete(renamed)
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(renamed))

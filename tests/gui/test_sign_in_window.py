@@ -26,7 +26,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from popgui.accounts.secrets import keyring_key
+from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import Account
 from popgui.gui import sign_in
 from popgui.gui.account_dialog import AccountDialog
@@ -282,3 +282,79 @@ def test_test_connection_says_to_sign_in_first_then_logs_in_with_the_token(
     after = test_connection()
     assert "Connected and logged in" in after, after
     keyring.delete_password(TOKEN_SERVICE, keyring_key(dialog.account()))
+
+
+def test_a_client_secret_typed_in_the_window_signs_in_and_is_kept_in_the_keyring(
+    qtbot: QtBot, secret_service: SecretService, provider: Provider, profile: Profile,
+    open_window: Opener, browser: list[str],
+) -> None:  # fmt: skip
+    """A client with a secret (as Google's desktop-app clients have): the secret typed under
+    "Sign-in settings" is what the sign-in sends, the account's keyring password entry keeps it
+    (where ``account add --oauth-client-secret`` puts it), the settings file never has it, and
+    "Sign in again…" later reads it from the keyring."""
+    secret = "s3cret-of-the-app"
+    provider.server.clients[CLIENT_ID] = secret
+    try:
+        deliver(provider, 1, seed=4)
+        window = open_window()
+        jobs = sync_jobs(window)
+        failures: list[BaseException] = []
+
+        def drive() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, AccountDialog):
+                QTimer.singleShot(20, drive)
+                return
+            try:
+                fill_oauth_form(dialog, provider, "secretive")
+                box = dialog.sign_in_box
+                assert box.client_secret_edit.echoMode() == box.client_secret_edit.EchoMode.Password
+                box.client_secret_edit.setText(secret)
+                dialog.sign_in_button.click()
+                qtbot.waitUntil(lambda: not box.is_running(), timeout=TIMEOUT_MS)
+                assert box.signed_in is not None, box.status.text()
+                dialog.ok_button.click()
+            except BaseException as error:  # failed: close the dialog, never hang the test
+                failures.append(error)
+                dialog.reject()
+
+        QTimer.singleShot(0, drive)
+        window.accounts.add_account()
+        if failures:
+            raise failures[0]
+        qtbot.waitUntil(lambda: len(jobs) == 1, timeout=TIMEOUT_MS)
+        assert jobs[0].error is None, jobs[0].error
+        saved = window.settings.get("secretive")
+        assert saved is not None
+        codes = [
+            f for f in provider.server.token_requests if f.get("grant_type") == "authorization_code"
+        ]
+        assert codes and codes[-1].get("client_secret") == secret
+        assert keyring.get_password(KEYRING_SERVICE, keyring_key(saved)) == secret
+        assert secret not in profile.settings_file.read_text(encoding="utf-8")
+
+        # "Sign in again…": the secret comes from the keyring (read in the sign-in's thread).
+        again = sign_in.SignInDialog(saved, window)
+        qtbot.addWidget(again)
+        again.show()
+        qtbot.waitUntil(
+            lambda: again.result() != 0 or not again.box.is_running(), timeout=TIMEOUT_MS
+        )
+        assert again.box.signed_in is not None, again.box.status.text()
+        assert provider.server.token_requests[-1].get("client_secret") == secret
+
+        # Sign in… while editing, renamed in the form, the secret field left empty: the
+        # secret stored for the account as saved is used.
+        edit = AccountDialog(window.controller, [], account=saved, parent=window)
+        qtbot.addWidget(edit)
+        edit.show()
+        edit.name_edit.setText("renamed")
+        edit.sign_in_button.click()
+        qtbot.waitUntil(lambda: not edit.sign_in_box.is_running(), timeout=TIMEOUT_MS)
+        assert edit.sign_in_box.signed_in is not None, edit.sign_in_box.status.text()
+        assert provider.server.token_requests[-1].get("client_secret") == secret
+        keyring.delete_password(TOKEN_SERVICE, keyring_key(edit.sign_in_box.signed_in))
+    finally:
+        provider.server.clients[CLIENT_ID] = None
+    keyring.delete_password(TOKEN_SERVICE, keyring_key(saved))
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(saved))
