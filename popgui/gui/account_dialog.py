@@ -27,7 +27,6 @@ Use::
 from __future__ import annotations
 
 import contextlib
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
@@ -53,7 +52,6 @@ from popgui.accounts.settings import Account, name_taken, validate_account
 from popgui.catalog import accounts as account_says
 from popgui.checks import bad_setting
 from popgui.errors import (
-    CertificateError,
     ConfigError,
     CredentialsError,
     KeyringUnavailableError,
@@ -69,7 +67,7 @@ from popgui.gui.account_pages import (
     select,
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
-from popgui.gui.connection_report import capitalised, describe_error, error_html, render_report
+from popgui.gui.connection_report import capitalised
 from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
@@ -179,8 +177,6 @@ class AccountDialog(QDialog):
         self._result: Account | None = None
         self._pending_test: str | None = None
         self._pending_store: Account | None = None
-        self._report: ConnectionReport | None = None
-        self._certificate_error: CertificateError | None = None
         self._filling = False
         #: What the password field says when empty (an edited account keeps its password).
         self._password_hints = ("", "")
@@ -314,7 +310,7 @@ class AccountDialog(QDialog):
         self.interval_check.toggled.connect(self._update_enabled)
         self.name_edit.textChanged.connect(self._update_maildir_placeholder)
         for edit in (self.host_edit, self.sign_in_box.issuer_edit):
-            edit.textChanged.connect(self._update_scope_placeholder)
+            edit.textChanged.connect(lambda: self.sign_in_box.follow_host(self.host_edit.text()))
         self.preset_combo.activated.connect(self._preset_chosen)
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
@@ -384,14 +380,6 @@ class AccountDialog(QDialog):
         where = str(profile.mail_dir / name) if isinstance(profile, Profile) else f"mail/{name}"
         self.maildir_edit.setPlaceholderText(self.tr("default: {folder}").format(folder=where))
 
-    def _update_scope_placeholder(self) -> None:
-        from popgui.oauth.providers import guess_provider
-
-        custom = bool(self.sign_in_box.issuer_edit.text().strip())
-        self.sign_in_box.show_scope_default(
-            "custom" if custom else guess_provider(self.host_edit.text())
-        )
-
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
         signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
@@ -399,7 +387,7 @@ class AccountDialog(QDialog):
         self.sign_in_box.show_in(self.server.form, signs_in)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
-        self._update_scope_placeholder()
+        self.sign_in_box.follow_host(self.host_edit.text())
 
     def _keyring_known(self, state: KeyringState) -> None:
         """The keyring check answered: the keyring is offered only where there is one."""
@@ -565,7 +553,7 @@ class AccountDialog(QDialog):
     @property
     def report(self) -> ConnectionReport | None:
         """The last ConnectionReport shown."""
-        return self._report
+        return self.test_box.report
 
     # -- test connection -------------------------------------------------------------------
 
@@ -576,13 +564,8 @@ class AccountDialog(QDialog):
             self._show_problem(error)
             return
         self._pending_test = account.name
-        self._certificate_error = None
-        self.trust_button.setVisible(False)
         self.test_button.setEnabled(False)
-        connecting = self.tr("Connecting to {address}…").format(
-            address=f"<b>{html.escape(_address(account))}</b>"
-        )
-        self.report_view.setHtml(f"<p>{connecting}</p>")
+        self.test_box.show_connecting(_address(account))
         self.controller.test_connection(account, self.password())
 
     def _job_finished(self, job: FinishedJob) -> None:
@@ -590,7 +573,7 @@ class AccountDialog(QDialog):
         if kind == "test" and self._pending_test is not None and name == self._pending_test:
             self._pending_test = None
             report = job.result if isinstance(job.result, ConnectionReport) else None
-            self._show_report(report, job.error)
+            self.test_box.show_result(report, job.error)
             self._revalidate()
         elif (
             kind == "password"
@@ -599,31 +582,14 @@ class AccountDialog(QDialog):
         ):
             self._password_stored(job.error)
 
-    def _show_report(self, report: ConnectionReport | None, error: PopguiError | None) -> None:
-        self._report = report
-        if report is None:
-            text = (
-                describe_error(error) if error is not None else self.tr("The test gave no result.")
-            )
-            self.report_view.setHtml(error_html(text, error))
-            self._offer_trust(error if isinstance(error, CertificateError) else None)
-            return
-        self.report_view.setHtml(render_report(report))
-        cert_error = report.error
-        self._offer_trust(cert_error if isinstance(cert_error, CertificateError) else None)
-
-    def _offer_trust(self, error: CertificateError | None) -> None:
-        self._certificate_error = error if error is not None and error.fingerprint else None
-        self.trust_button.setVisible(self._certificate_error is not None)
-
     def _trust_certificate(self) -> None:
-        error = self._certificate_error
+        error = self.test_box.certificate_error
         if error is None or not error.fingerprint:
             return
         if not ask_trust_certificate(self, error):
             return
         self.fingerprint_edit.setText(error.fingerprint)
-        self.trust_button.setVisible(False)
+        self.test_box.certificate_trusted()
         # The report said "not trusted": test again at once, so it says what is true now.
         if self._pending_test is None:
             self._test_connection()

@@ -35,7 +35,10 @@ from PySide6.QtWidgets import (
 from popgui.accounts.choices import AuthMethod, PasswordSource, Policy, Security
 from popgui.accounts.choices import Protocol as MailProtocol
 from popgui.accounts.settings import MAX_CHECK_INTERVAL, MIN_CHECK_INTERVAL
+from popgui.errors import CertificateError, PopguiError
+from popgui.gui.connection_report import describe_error, error_html, render_report
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
+from popgui.sync.diagnose import ConnectionReport
 
 __all__ = [
     "AUTH_LABELS",
@@ -415,3 +418,39 @@ class ConnectionTestBox(QGroupBox):
         buttons.addWidget(self.trust_button)
         layout.addLayout(buttons)
         layout.addWidget(self.report_view, 1)
+        #: The last report (None before a test, or when the test itself failed).
+        self.report: ConnectionReport | None = None
+        #: A certificate the person may choose to trust, from the last test.
+        self.certificate_error: CertificateError | None = None
+
+    def show_connecting(self, address: str) -> None:
+        """A test has started: the last result and its trust offer go."""
+        self.report, self.certificate_error = None, None
+        self.trust_button.setVisible(False)
+        connecting = translate("AccountDialog", "Connecting to {address}…").format(
+            address=f"<b>{html.escape(address)}</b>"
+        )
+        self.report_view.setHtml(f"<p>{connecting}</p>")
+
+    def show_result(self, report: ConnectionReport | None, error: PopguiError | None) -> None:
+        """The report, or why the test gave none; "Trust this certificate…" where it applies."""
+        self.report = report
+        if report is None:
+            text = (
+                describe_error(error)
+                if error is not None
+                else translate("AccountDialog", "The test gave no result.")
+            )
+            self.report_view.setHtml(error_html(text, error))
+        else:
+            self.report_view.setHtml(render_report(report))
+            error = report.error
+        trustable = isinstance(error, CertificateError) and bool(error.fingerprint)
+        self.certificate_error = (
+            error if trustable and isinstance(error, CertificateError) else None
+        )
+        self.trust_button.setVisible(self.certificate_error is not None)
+
+    def certificate_trusted(self) -> None:
+        self.certificate_error = None
+        self.trust_button.setVisible(False)

@@ -269,6 +269,13 @@ class SignInBox(QWidget):
             hint = self.tr("only if the provider gave your app one")
         self.client_secret_edit.setPlaceholderText(hint)
 
+    def follow_host(self, host: str) -> None:
+        """The scope's placeholder for the provider of ``host`` (or of the issuer, if given)."""
+        from popgui.oauth.providers import guess_provider
+
+        custom = bool(self.issuer_edit.text().strip())
+        self.show_scope_default("custom" if custom else guess_provider(host))
+
     def show_scope_default(self, provider: OAuthProvider | None) -> None:
         """The scope field's placeholder: what is asked for when it is left empty."""
         scope = default_scope(provider)

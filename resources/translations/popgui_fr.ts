@@ -4,7 +4,7 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+62"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+65"/>
         <source>TLS: encrypted from the start (port 995)</source>
         <translation>TLS&#xa0;: chiffré dès le début (port 995)</translation>
     </message>
@@ -54,12 +54,12 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+154"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+152"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+35"/>
         <location line="+48"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
@@ -291,13 +291,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+307"/>
+        <location line="+299"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-306"/>
-        <location line="+306"/>
+        <location line="-298"/>
+        <location line="+298"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -307,12 +307,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+183"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+161"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-337"/>
+        <location line="-307"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -347,7 +347,7 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+108"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+100"/>
         <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
         <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
     </message>
@@ -357,17 +357,17 @@
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+182"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+12"/>
         <source>The test gave no result.</source>
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+114"/>
         <source>Saving the client secret…</source>
         <translation>Enregistrement du secret client…</translation>
     </message>
@@ -2242,7 +2242,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>seulement si le fournisseur en a donné un à votre application</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+13"/>
         <source>the provider&apos;s default</source>
         <translation>la portée par défaut du fournisseur</translation>
     </message>
