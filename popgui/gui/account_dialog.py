@@ -680,14 +680,16 @@ def _password_hints(original: Account | None, state: KeyringState) -> tuple[str,
     password (moved there if the place changes) only where one is stored."""
     keep = translate("AccountDialog", "leave empty to keep the stored password")
     none_stored = translate("AccountDialog", "no password is stored: type it here")
-    stored = original is not None and stores_password(original) and state.stored is not False
+    # An OAuth2 account's keyring entry is its client secret: no password to keep.
+    kept = original is not None and original.auth != "oauth2" and stores_password(original)
+    stored = kept and state.stored is not False
     if not state.available:
         kept_in_file = stored and original is not None and original.password_source == "file"
         no_keyring = translate("AccountDialog", "no system keyring: see below")
         return no_keyring, keep if kept_in_file else ""
     if original is None or not stores_password(original):
         return "", ""
-    return (keep, keep) if stored else (none_stored, none_stored)
+    return (keep, keep) if stored else (none_stored, none_stored)  # (OAuth2: none stored)
 
 
 def _keyring_advice(error: PopguiError | None) -> str:

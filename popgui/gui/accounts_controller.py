@@ -259,12 +259,14 @@ class AccountsController(QObject):
         )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
-            if account.auth == "oauth2" or edited.auth == "oauth2":
+            typed = dialog.password() is not None
+            if (account.auth == "oauth2") != (edited.auth == "oauth2"):
+                self._switch_sign_in_method(account, edited, typed=typed)
+            elif edited.auth == "oauth2":
                 self._carry_sign_in(dialog.sign_in_box.signed_in or account, edited)
-                if account.auth == edited.auth:  # its client secret follows, like a password
-                    self._rekey_password(account, edited, typed=dialog.password() is not None)
+                self._rekey_password(account, edited, typed=typed)  # the client secret follows
             else:
-                self._rekey_password(account, edited, typed=dialog.password() is not None)
+                self._rekey_password(account, edited, typed=typed)
             then = (lambda: window.controller.sync([edited])) if sync_after else None
             self.save_account(edited, old_name=name, then=then)
             window.scheduler.resume(edited.name)  # the password may be all that changed
@@ -277,6 +279,18 @@ class AccountsController(QObject):
             return
         if keyring_key(signed_in) != keyring_key(account):
             self._window.controller.move_sign_in(signed_in, account)
+
+    def _switch_sign_in_method(self, previous: Account, edited: Account, *, typed: bool) -> None:
+        """From OAuth2 to a password, or back: a client secret is no password, nor the other
+        way round, so what the old method kept in the keyring goes (the old sign-in's tokens
+        with it), unless what was typed in the dialog has already replaced it there."""
+        same_key = keyring_key(previous) == keyring_key(edited)
+        replaced = typed and stores_password(edited) and same_key
+        if not replaced and stores_password(previous):
+            self._dropping.append(previous.name)
+            self._window.controller.forget_password(previous)  # an OAuth2 one: its tokens too
+        elif previous.auth == "oauth2":
+            self._window.controller.forget_sign_in(previous)
 
     def _rekey_password(self, previous: Account, edited: Account, *, typed: bool) -> None:
         """Keyring passwords are stored under the account's name, user and host: when an edit

@@ -357,6 +357,13 @@ def _move_sign_in_job(previous: Account, ctx: JobContext) -> tuple[object, Popgu
     return True, None
 
 
+def _forget_sign_in_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
+    from popgui.oauth.tokenstore import TokenStore
+
+    tokens = TokenStore(ctx.secret_store())
+    return call_cancellable(partial(tokens.delete, ctx.account), ctx.token, "keyring"), None
+
+
 def _forget_password_job(ctx: JobContext) -> tuple[object, PopguiError | None]:
     """The account's keyring password (for an OAuth2 account: its client secret, and its
     sign-in's tokens too)."""
@@ -620,6 +627,11 @@ class EngineController(QObject):
         """Move ``previous``'s OAuth2 tokens to ``account``'s keyring key (kind ``sign-in``;
         result: True when tokens were moved)."""
         self._enqueue(account, "sign-in", partial(_move_sign_in_job, previous))
+
+    def forget_sign_in(self, account: Account) -> None:
+        """Remove the account's OAuth2 tokens from the keyring, and nothing else (kind
+        ``sign-in``; result: True when tokens were removed)."""
+        self._enqueue(account, "sign-in", _forget_sign_in_job)
 
     def forget_password(self, account: Account) -> None:
         """Remove the account's password from the keyring (the account is being removed).

@@ -322,3 +322,79 @@ def test_renaming_an_oauth2_account_in_the_window_moves_its_client_secret_and_si
     assert TokenStore().load(renamed) is not None and TokenStore().load(office) is None
     TokenStore().delete(renamed)
     keyring.delete_password(KEYRING_SERVICE, keyring_key(renamed))
+
+
+def _edit_in_window(qtbot: QtBot, window: Any, name: str, edit: Callable[[Any], None]) -> None:
+    """Edit Account ``name``: ``edit`` fills the dialog, then OK; wait for the keyring jobs."""
+    from popgui.gui.account_dialog import AccountDialog
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AccountDialog):
+            QTimer.singleShot(20, act)
+            return
+        qtbot.waitUntil(lambda: dialog.keyring_state is not None, timeout=TIMEOUT_MS)
+        edit(dialog)
+        dialog.ok_button.click()
+
+    QTimer.singleShot(0, act)
+    window.accounts.edit_account(name)
+    qtbot.waitUntil(lambda: not window.controller.is_busy(name), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT_MS)
+
+
+def test_switching_from_oauth2_to_a_password_never_sends_the_client_secret_as_one(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """The client secret sits in the account's keyring entry: switched to a password login,
+    that entry must not become its password, and the old sign-in's tokens go too."""
+    from popgui.oauth.tokenstore import TokenStore
+
+    office = oauth_office()
+    TokenStore().save(office, token_record())
+    keyring.set_password(KEYRING_SERVICE, keyring_key(office), "the app's secret")
+    save_accounts(profile, [office])
+    window = open_window()
+    hints: list[str] = []
+
+    def to_password_login(dialog: Any) -> None:
+        dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("auto"))
+        dialog.keyring_radio.setChecked(True)
+        hints.append(dialog.password_edit.placeholderText())
+
+    _edit_in_window(qtbot, window, "office", to_password_login)
+    assert "keep the stored password" not in hints[0]  # a client secret is no password
+    qtbot.waitUntil(lambda: stored_password(office) is None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: TokenStore().load(office) is None, timeout=TIMEOUT_MS)
+    assert load_settings(profile.settings_file).get("office").auth == "auto"
+
+
+def test_switching_to_oauth2_does_not_keep_the_password_as_a_client_secret(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """Back the other way: the old password is not kept as a client secret (the provider would
+    be sent the mailbox password); a secret typed in the dialog is kept, as the entry."""
+    plain = dataclasses.replace(oauth_office(), auth="auto", oauth_provider=None,
+                                oauth_issuer=None, oauth_client_id=None)  # fmt: skip
+    keyring.set_password(KEYRING_SERVICE, keyring_key(plain), "the mailbox password")
+    save_accounts(profile, [plain])
+    window = open_window()
+
+    def to_oauth2(secret: str, dialog: Any) -> None:
+        dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("oauth2"))
+        box = dialog.sign_in_box
+        box.issuer_edit.setText("https://id.example.org")
+        box.client_id_edit.setText("own-app")
+        box.client_secret_edit.setText(secret)
+
+    _edit_in_window(qtbot, window, "office", partial(to_oauth2, ""))
+    qtbot.waitUntil(lambda: stored_password(plain) is None, timeout=TIMEOUT_MS)
+    edited = load_settings(profile.settings_file).get("office")
+    assert edited is not None and edited.auth == "oauth2"
+
+    keyring.set_password(KEYRING_SERVICE, keyring_key(plain), "the mailbox password")
+    save_accounts(profile, [plain])
+    window.reload_accounts()
+    _edit_in_window(qtbot, window, "office", partial(to_oauth2, "a new secret"))
+    qtbot.waitUntil(lambda: stored_password(plain) == "a new secret", timeout=TIMEOUT_MS)
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(plain))
