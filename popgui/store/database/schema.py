@@ -141,7 +141,9 @@ def _migrate_to_5(conn: sqlite3.Connection) -> None:
     """Delivered rows that another mail client downloaded (``popgui account import-state``):
     the program named, NULL for what popgui downloaded itself. popgui never deletes such a
     message on the server by its policy: it has no copy of it."""
-    conn.execute("ALTER TABLE delivered ADD COLUMN imported_from TEXT")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(delivered)")}
+    if "imported_from" not in columns:  # a file whose version number was set back by hand
+        conn.execute("ALTER TABLE delivered ADD COLUMN imported_from TEXT")
 
 
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
