@@ -16,6 +16,14 @@ from popgui.errors import UsageError
 from popgui.store.database import Database
 from popgui.store.lock import AccountLock
 
+#: The programs' names as they write them.
+_PROGRAMS = {
+    "mpop": "mpop",
+    "fetchmail": "fetchmail",
+    "getmail": "getmail",
+    "thunderbird": "Thunderbird",
+}
+
 
 def run_import_state(args: Namespace) -> int:
     profile = open_profile(args)
@@ -28,7 +36,7 @@ def run_import_state(args: Namespace) -> int:
     found = read_state(kind, Target(Path(args.file), account.host, account.user))
     with AccountLock(profile.path, account.name), Database(profile.database_file) as database:
         new = database.record_imported(account.name, sorted(found.uids), kind)
-    print(_summary(kind, account.user, account.host, found, new))
+    print(_summary(_PROGRAMS[kind], account.user, account.host, found, new))
     for note in _notes(found):
         print(note)
     return 0
@@ -40,14 +48,16 @@ def _summary(kind: str, user: str, host: str, found: Found, new: int) -> str:
     if not total:
         return f"{kind}'s file lists no downloaded message for {where}: nothing to import"
     if not new:
+        known = "was" if total == 1 else "were"
         return (
             f"nothing new imported: the {_messages(total)} {kind} downloaded for {where} "
-            "were already known to popgui"
+            f"{known} already known to popgui"
         )
     known = f" ({total - new} already known)" if new < total else ""
+    them = "it" if new == 1 else "them"
     return (
         f"imported {_messages(new)} that {kind} downloaded for {where}{known}: "
-        "popgui will not download them, and will not delete them on the server"
+        f"popgui will neither download {them} nor delete {them} on the server"
     )
 
 
