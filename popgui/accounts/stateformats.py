@@ -13,6 +13,7 @@ recorded. A last line without its line end is taken for a file cut short there: 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ MAX_LINE = 4096
 MAX_UID = 512
 #: More UIDLs than this for one account is no mailbox a POP3 server serves: refused.
 MAX_UIDS = 2_000_000
-#: How many other accounts' names are kept to list in a refusal.
+#: How many other accounts' names a refusal lists...
 MAX_NAMES = 10
+#: ...and up to how many it counts (a bound on the memory their names take).
+MAX_COUNTED = 10_000
 
 _UID = re.compile(rb"[\x21-\x7e]{1,%d}" % MAX_UID)
 _GETMAIL_NAME = re.compile(r"oldmail-(.+)-(\d+)-(.+)")
@@ -71,8 +74,13 @@ class Found:
     port: int | None = None
     #: Whether the file had an entry for the account at all.
     has_entry: bool = False
+    #: Other accounts' names, in the file's order (the first :data:`MAX_NAMES` are listed).
     others: dict[tuple[str, str], None] = field(default_factory=dict)
-    more_others: int = 0
+
+    @property
+    def more_others(self) -> int:
+        """How many other accounts are not listed (counted up to :data:`MAX_COUNTED`)."""
+        return max(0, len(self.others) - MAX_NAMES)
 
     def add(self, target: Target, uid: str) -> None:
         self.lines += 1
@@ -83,12 +91,8 @@ class Found:
             )
 
     def other(self, host: str, user: str) -> None:
-        if (host, user) in self.others:
-            return
-        if len(self.others) < MAX_NAMES:
-            self.others[(host, user)] = None
-        else:
-            self.more_others += 1  # may count one name twice past the cap: only said as "more"
+        if len(self.others) < MAX_COUNTED:
+            self.others.setdefault((host, user), None)
 
 
 def read_state(kind: Kind, target: Target) -> Found:
@@ -121,7 +125,8 @@ def read_state(kind: Kind, target: Target) -> Found:
 
 
 def _entries(found: Found) -> Sentence | str:
-    names = ", ".join(f"{user} at {host}" for host, user in found.others)
+    listed = itertools.islice(found.others, MAX_NAMES)
+    names = ", ".join(f"{user} at {host}" for host, user in listed)
     if not names:
         return says.NO_ENTRIES_AT_ALL()
     if found.more_others:

@@ -125,7 +125,7 @@ def test_another_accounts_file_is_refused_listing_what_it_holds(
 
 
 def test_many_other_accounts_are_listed_in_part(tmp_path: Path) -> None:
-    lines = b"".join(b"user%d@host.example UID%d\n" % (n, n) for n in range(30))
+    lines = b"".join(b"user%d@host.example UID%d\n" % (n % 30, n) for n in range(90))
     message = refusal("fetchmail", alice(write(tmp_path, "f", lines)))
     assert "user9 at host.example and 20 more" in message and "user10" not in message
 
