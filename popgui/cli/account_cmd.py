@@ -22,6 +22,10 @@ from popgui.profile import Profile
 
 
 def run_account(args: Namespace) -> int:
+    if args.action == "import-state":
+        from popgui.cli.import_cmd import run_import_state
+
+        return run_import_state(args)
     actions = {"add": _add, "list": _list, "show": _show, "remove": _remove, "login": run_login}
     return actions[args.action](args)
 

@@ -96,6 +96,29 @@ def _add_account_commands(account: argparse.ArgumentParser) -> None:
         "remove", help="remove an account and its stored password (the mail stays on disk)"
     )
     remove.add_argument("name", metavar="NAME")
+    _add_import_state(actions.add_parser(
+        "import-state",
+        help="mark as downloaded what another mail client (mpop, fetchmail, getmail, "
+        "Thunderbird) already downloaded from this account's server",
+    ))  # fmt: skip
+
+
+#: The state files ``account import-state`` reads (popgui/accounts/stateformats.py reads them).
+STATE_KINDS = ("mpop", "fetchmail", "getmail", "thunderbird")
+
+
+def _add_import_state(command: argparse.ArgumentParser) -> None:
+    command.add_argument("name", metavar="NAME")
+    command.add_argument(
+        "--from",
+        dest="source",
+        choices=STATE_KINDS,
+        required=True,
+        help="the program that wrote FILE: mpop (its uidls_file), fetchmail (.fetchids), "
+        "getmail (oldmail-HOST-PORT-USER in its getmail directory), thunderbird (popstate.dat "
+        "in the account's folder)",
+    )
+    command.add_argument("file", metavar="FILE", help="that program's state file")
 
 
 def _add_account_options(add: argparse.ArgumentParser) -> None:

@@ -85,7 +85,9 @@ class SyncContext:
         """Delivered UIDs the account's policy says to delete from the server now."""
         if self.rebuilding:
             return set()
-        doomed = self._policy_deletable(on_server)
+        # What another client downloaded (import-state) popgui has no copy of: its policy
+        # never deletes it on the server.
+        doomed = self._policy_deletable(on_server) - self.database.imported_uid_set(self.key)
         if self.deletes_locally_deleted:
             doomed |= on_server & self.database.locally_deleted_uids(self.key)
         return doomed

@@ -69,6 +69,7 @@ def next_due(ctx: SyncContext, on_server: set[str]) -> float | None:
     if ctx.account.policy != "delete-after-days":
         return None
     delivered = ctx.database.delivered_uids(ctx.key)
+    on_server = on_server - ctx.database.imported_uid_set(ctx.key)  # never deleted by policy
     times = [
         delivered[uid].delivered_at
         for uid in on_server

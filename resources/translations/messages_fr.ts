@@ -474,6 +474,69 @@
             <translation>{error}. {hint}</translation>
         </message>
         <message>
+            <source>Could not read {path}: {reason}</source>
+            <comment>imports.cannot-read</comment>
+            <translation>impossible de lire {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>a fetchmail .fetchids file: lines "USER@HOST UIDL"</source>
+            <comment>imports.fetchmail-expected</comment>
+            <translation>un fichier .fetchids de fetchmail : des lignes « USER@HOST UIDL »</translation>
+        </message>
+        <message>
+            <source>a getmail file named oldmail-HOST-PORT-USER, with lines "UIDL", a NUL, a time</source>
+            <comment>imports.getmail-expected</comment>
+            <translation>un fichier de getmail nommé oldmail-HOST-PORT-USER, fait de lignes « UIDL », un caractère NUL, une heure</translation>
+        </message>
+        <message>
+            <source>{path} is cut short or damaged: its list for {user} at {host} announces {announced} UIDLs but holds {found}; nothing was imported</source>
+            <comment>imports.list-cut-short</comment>
+            <translation>{path} est tronqué ou abîmé : sa liste pour {user} sur {host} annonce {announced} UIDL mais en contient {found} ; rien n’a été importé</translation>
+        </message>
+        <message numerus="yes">
+            <source>{entries} and {count} more</source>
+            <comment>imports.more-entries</comment>
+            <translation>
+                <numerusform>{entries} et {count} autre</numerusform>
+                <numerusform>{entries} et {count} autres</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>an mpop UIDLs file: comment lines starting with #, then lists opened by lines " COUNT HOST USER"</source>
+            <comment>imports.mpop-expected</comment>
+            <translation>un fichier d’UIDL de mpop : des lignes de commentaire commençant par #, puis des listes ouvertes par des lignes « COUNT HOST USER » précédées d’une espace</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <comment>imports.no-entries-at-all</comment>
+            <translation>aucune</translation>
+        </message>
+        <message>
+            <source>{path} has no entry for {user} at {host}; it has: {entries}; nothing was imported</source>
+            <comment>imports.no-entry</comment>
+            <translation>{path} n’a aucune entrée pour {user} sur {host} ; il contient : {entries} ; rien n’a été importé</translation>
+        </message>
+        <message>
+            <source>there is no file {path}</source>
+            <comment>imports.no-such-file</comment>
+            <translation>le fichier {path} n’existe pas</translation>
+        </message>
+        <message>
+            <source>{path} is not {expected}; nothing was imported</source>
+            <comment>imports.not-of-kind</comment>
+            <translation>{path} n’est pas {expected} ; rien n’a été importé</translation>
+        </message>
+        <message>
+            <source>a Thunderbird popstate.dat: the line "# POP3 State File", then "*HOST USER" lines and "FLAG UIDL TIME" lines</source>
+            <comment>imports.thunderbird-expected</comment>
+            <translation>un popstate.dat de Thunderbird : la ligne « # POP3 State File », puis des lignes « *HOST USER » et des lignes « FLAG UIDL TIME »</translation>
+        </message>
+        <message>
+            <source>{path} holds more than {limit} UIDLs for {user} at {host}, more than any mailbox popgui can take in one import; nothing was imported</source>
+            <comment>imports.too-many</comment>
+            <translation>{path} contient plus de {limit} UIDL pour {user} sur {host}, plus qu’aucune boîte aux lettres que popgui puisse prendre en un import ; rien n’a été importé</translation>
+        </message>
+        <message>
             <source>Either give the account a password command (`--password-command`, e.g. `pass show mail/work`), or install and unlock a keyring: gnome-keyring or KWallet on Linux (a Secret Service provider on the session D-Bus). See https://pypi.org/project/keyring/ for the supported backends.</source>
             <comment>keyring.alternatives</comment>
             <translation>Donnez au compte une commande de mot de passe (`--password-command`, par exemple `pass show mail/work`), ou installez et déverrouillez un trousseau : gnome-keyring ou KWallet sous Linux (un fournisseur Secret Service sur le D-Bus de la session). Voir https://pypi.org/project/keyring/ pour les trousseaux pris en charge.</translation>

@@ -382,7 +382,7 @@
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <location filename="../../popgui/gui/sign_in.py" line="+265"/>
         <source>no system keyring: see below</source>
         <translation>pas de trousseau système&#xa0;: voir ci-dessous</translation>
@@ -393,7 +393,7 @@
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-82"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -403,7 +403,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+87"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+89"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -1112,7 +1112,7 @@
         </translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+116"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>

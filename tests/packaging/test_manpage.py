@@ -43,7 +43,7 @@ def test_page_names_every_command_and_option() -> None:
     leaves = commands(parser)
     assert [" ".join(command.words) for command in leaves] == [
         "account add", "account login", "account list", "account show", "account remove",
-        "sync", "preview", "demo",
+        "account import-state", "sync", "preview", "demo",
     ]  # fmt: skip
     for option in _option_strings(parser):
         assert option in page, option

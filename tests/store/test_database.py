@@ -51,7 +51,7 @@ def record(uid: str, *, when: float = 1000.0) -> DeliveredRecord:
 def test_new_file_is_migrated_from_zero(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "dir" / "state.db"
     with Database(path) as database:
-        assert database.schema_version == SCHEMA_VERSION == 4
+        assert database.schema_version == SCHEMA_VERSION == 5
         tables = {
             row[0]
             for row in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -550,3 +550,24 @@ def test_fuzz_index_fields_parses_or_degrades(
     path.write_bytes(data)
     fields = index_fields(path)
     assert fields.size == len(data) + data.count(b"\n")  # LF line ends count as CRLF
+
+
+def test_imported_uidls_are_recorded_once_and_never_deleted_by_policy(tmp_path: Path) -> None:
+    """``account import-state``: one transaction, new ones counted, a second import harmless;
+    a message popgui downloads itself later becomes its own (deletable) again."""
+    with Database(tmp_path / "state.db") as database:
+        database.record_delivered("a", [DeliveredRecord("own", "t-own", 10, 1.0, "/m/own")])
+        assert database.record_imported("a", ["own", "x1", "x2", "x2"], "mpop", now=5.0) == 2
+        assert database.record_imported("a", ["x1", "x2"], "mpop") == 0
+        assert database.delivered_uid_set("a") == {"own", "x1", "x2"}
+        assert database.imported_uid_set("a") == {"x1", "x2"}
+        assert database.server_seen("a") == {"own", "x1", "x2"}  # no listing yet: the import
+        row = database.delivered_uids("a")["x1"]
+        assert (row.path, row.size, row.delivered_at) == ("", 0, 5.0)
+        database.record_delivered("a", [DeliveredRecord("x1", "t-x1", 10, 6.0, "/m/x1")])
+        assert database.imported_uid_set("a") == {"x2"}
+        database.replace_server_seen("a", ["own"])
+        assert database.record_imported("a", ["x3"], "fetchmail") == 1
+        assert database.server_seen("a") == {"own"}  # a real listing is never mixed with one
+        database.remove_account("a")
+        assert database.delivered_uid_set("a") == set()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.profile import Profile
-from popgui.store.database import Database, IndexedMessage, index_fields
+from popgui.store.database import SCHEMA_VERSION, Database, IndexedMessage, index_fields
 from popgui.sync.engine import sync_account
 from tests.gui.conftest import account_for
 
@@ -67,5 +67,5 @@ def test_migration_counts_the_line_ends_of_sizes_indexed_before(tmp_path: Path) 
     conn.close()
     with Database(path) as database:
         sizes = dict(database.conn.execute("SELECT path, size FROM messages"))
-        assert database.schema_version == 4
+        assert database.schema_version == SCHEMA_VERSION
     assert sizes == {str(stored): len(LF_MESSAGE) + 4, gone: len(LF_MESSAGE)}

@@ -62,10 +62,14 @@ class Database(DownloadState, HeaderIndex):
     """popgui's SQLite file: open it, migrate it, read and record state (thread-safe)."""
 
     def has_state(self, account: str) -> bool:
-        """Whether *account* has any delivered row or index row (False after a rebuild)."""
+        """Whether *account* has any delivered row or index row (False after a rebuild).
+
+        Rows imported from another client do not count: they say nothing of the Maildir,
+        whose files the first sync still indexes."""
         with self._errors("read"):
             row = self.conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM delivered WHERE account = ?) "
+                "SELECT EXISTS (SELECT 1 FROM delivered WHERE account = ? "
+                "AND imported_from IS NULL) "
                 "OR EXISTS (SELECT 1 FROM messages WHERE account = ?)",
                 (account, account),
             ).fetchone()

@@ -137,11 +137,21 @@ def _mailed_size(path: str) -> int | None:
     return size + line_ends
 
 
+def _migrate_to_5(conn: sqlite3.Connection) -> None:
+    """Delivered rows that another mail client downloaded (``popgui account import-state``):
+    the program named, NULL for what popgui downloaded itself. popgui never deletes such a
+    message on the server by its policy: it has no copy of it."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(delivered)")}
+    if "imported_from" not in columns:  # a file whose version number was set back by hand
+        conn.execute("ALTER TABLE delivered ADD COLUMN imported_from TEXT")
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_1,
     _migrate_to_2,
     _migrate_to_3,
     _migrate_to_4,
+    _migrate_to_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from typing import Final
 from popgui.store.database.connection import SQLiteFile
 from popgui.store.database.index import INDEX_MESSAGES_SQL, index_rows
 from popgui.store.database.records import AccountState, DeliveredRecord, IndexedMessage
+from popgui.store.names import token_for
 
 __all__ = ["KEEP_VANISHED_SECONDS", "DownloadState"]
 
@@ -78,6 +79,41 @@ class DownloadState(SQLiteFile):
             conn.executemany(_RECORD_DELIVERED_SQL, _delivered_rows(account, records))
             for folder, messages in index.items():
                 conn.executemany(INDEX_MESSAGES_SQL, index_rows(account, folder, messages))
+
+    def record_imported(
+        self, account: str, uids: Iterable[str], source: str, *, now: float | None = None
+    ) -> int:
+        """Record *uids* as downloaded by another program (*source*) in ONE transaction;
+        returns how many were new. UIDLs already recorded stay as they are.
+
+        The rows have no file (``path`` ""). When the account has no last listing yet, the
+        imported UIDLs become it: the migration guard then compares the first listing with
+        them, as with a listing popgui saw itself (a file from before a renumbering trips it).
+        """
+        now = time.time() if now is None else now
+        rows = [(account, uid, token_for(account, uid), now, source) for uid in uids]
+        with self._transaction("update") as conn:
+            before = conn.total_changes
+            conn.executemany(_RECORD_IMPORTED_SQL, rows)
+            new = conn.total_changes - before
+            if new:
+                _forget_listing(conn, account)
+            listed = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM server_seen WHERE account = ?)", (account,)
+            ).fetchone()[0]
+            if new and not listed:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO server_seen (account, uid, last_seen) VALUES (?, ?, ?)",
+                    [(account, uid, now) for account, uid, _, _, _ in rows],
+                )
+        return new
+
+    def imported_uid_set(self, account: str) -> set[str]:
+        """The UIDLs recorded by :meth:`record_imported` that popgui has not downloaded since."""
+        return self._column(
+            "SELECT uid FROM delivered WHERE account = ? AND imported_from IS NOT NULL",
+            (account,),
+        )
 
     def mark_deleted_on_server(self, account: str, uids: Iterable[str]) -> None:
         """Note that DELE for *uids* took effect (call only after QUIT answered +OK)."""
@@ -318,6 +354,11 @@ def _forget_listing(conn: sqlite3.Connection, account: str) -> None:
     )
 
 
+_RECORD_IMPORTED_SQL: Final = (
+    "INSERT INTO delivered (account, uid, token, size, delivered_at, path, imported_from) "
+    "VALUES (?, ?, ?, 0, ?, '', ?) ON CONFLICT (account, uid) DO NOTHING"
+)
+
 _RECORD_DELIVERED_SQL: Final = (
     "INSERT INTO delivered (account, uid, token, size, delivered_at, path, "
     "deleted_on_server, vanished_at, locally_deleted_at) "
@@ -326,7 +367,9 @@ _RECORD_DELIVERED_SQL: Final = (
     "size = excluded.size, delivered_at = excluded.delivered_at, "
     "path = excluded.path, deleted_on_server = excluded.deleted_on_server, "
     "vanished_at = excluded.vanished_at, "
-    "locally_deleted_at = excluded.locally_deleted_at"
+    "locally_deleted_at = excluded.locally_deleted_at, "
+    # popgui downloading (or recognising) a message another client had: now its own copy.
+    "imported_from = NULL"
 )
 
 
