@@ -12,7 +12,7 @@ from pathlib import Path
 
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.profile import Profile
-from popgui.store.database import Database, IndexedMessage, index_fields
+from popgui.store.database import SCHEMA_VERSION, Database, IndexedMessage, index_fields
 from popgui.sync.engine import sync_account
 from tests.gui.conftest import account_for
 
@@ -62,10 +62,12 @@ def test_migration_counts_the_line_ends_of_sizes_indexed_before(tmp_path: Path) 
         # As an older popgui indexed them: the file's size, LF line ends.
         database.conn.execute("UPDATE messages SET size = ?", (len(LF_MESSAGE),))
     conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE skipped")  # undo version 5, to be migrated again
+    conn.execute("ALTER TABLE account_state DROP COLUMN first_sync_done")
     conn.execute("PRAGMA user_version = 3")  # the schema before sizes counted CRLF
     conn.commit()
     conn.close()
     with Database(path) as database:
         sizes = dict(database.conn.execute("SELECT path, size FROM messages"))
-        assert database.schema_version == 4
+        assert database.schema_version == SCHEMA_VERSION
     assert sizes == {str(stored): len(LF_MESSAGE) + 4, gone: len(LF_MESSAGE)}
