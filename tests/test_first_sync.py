@@ -228,12 +228,16 @@ def test_a_first_sync_killed_around_its_choice_never_downloads_old_mail(
     deliver(dovecot, dovecot_user, old_mail(5))
     add_account(tmp_path, dovecot, dovecot_user, "--skip-existing")
     new = deliver(dovecot, dovecot_user, [message("new", soon())])
+    killed_from = log_size(dovecot)
     process = subprocess.run(
         [sys.executable, "-c", KILLED_FIRST_SYNC, moment, "--profile", str(tmp_path), "sync"],
         capture_output=True, text=True, timeout=120, check=False, env={**os.environ, **UTC_ENV},
     )  # fmt: skip
     assert process.returncode == -signal.SIGKILL, (process.returncode, process.stderr)
     assert stored(tmp_path) == []
+    # Dovecot logs the end of the killed session when it notices it: wait for that line, so
+    # that the next session's logout line is the only one after it.
+    assert retrieved(dovecot, killed_from) == 0
 
     report, retrs = sync(dovecot, tmp_path)
     left = 5 if moment == "before" else 0  # chosen again, or already chosen

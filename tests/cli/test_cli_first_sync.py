@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from popgui.store.database import Database, SkippedMessage
 from tests.cli.helpers import run_popgui
 
 ADD = ("account", "add", "acct", "--host", "pop.example.org", "--user", "me",
@@ -54,3 +55,18 @@ def test_add_says_what_the_first_sync_will_do_and_show_shows_it(tmp_path: Path) 
     done = run_popgui(tmp_path, *ADD, "--replace")
     shown = run_popgui(tmp_path, "account", "show", "acct").stdout
     assert "first-sync: all\n" in shown and "first-sync-since" not in shown
+
+
+def test_adding_again_with_a_rule_lets_the_next_sync_choose_again(tmp_path: Path) -> None:
+    """An account removed and added again under its name (or --replace) with --skip-existing:
+    the new wish holds, though the database remembers the old account's first sync."""
+    with Database(tmp_path / "popgui.sqlite3") as database:
+        database.record_first_sync("acct", [SkippedMessage("u1")], 1.0)
+    assert run_popgui(tmp_path, *ADD).returncode == 0  # no rule: nothing to choose again
+    with Database(tmp_path / "popgui.sqlite3") as database:
+        assert database.first_sync_done("acct")
+    done = run_popgui(tmp_path, *ADD, "--skip-existing", "--replace")
+    assert done.returncode == 0, done.stderr
+    with Database(tmp_path / "popgui.sqlite3") as database:
+        assert not database.first_sync_done("acct")
+        assert database.skipped_uid_set("acct") == {"u1"}  # what was skipped stays skipped
