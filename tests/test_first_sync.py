@@ -111,14 +111,14 @@ def test_skip_existing_downloads_nothing_old_then_new_mail_comes(
     old = deliver(dovecot, dovecot_user, old_mail(5))
     add_account(tmp_path, dovecot, dovecot_user, "--skip-existing")
     assert "first-sync: new" in show(tmp_path)
-    assert "first-sync-done: at the next sync" in show(tmp_path)
+    assert "first-sync-state: not done yet: at the next sync" in show(tmp_path)
     # Mail arriving between adding and the first sync is new mail: it comes.
     between = deliver(dovecot, dovecot_user, [message("between", soon())])
 
     report, retrs = sync(dovecot, tmp_path)
     assert (report["downloaded"], report["left_on_server"], retrs) == (1, 5, 1)
     assert stored(tmp_path) == sorted(between)
-    assert "first-sync-done: done: 5 messages left on the server" in show(tmp_path)
+    assert "first-sync-state: done: 5 messages left on the server" in show(tmp_path)
 
     later = deliver(dovecot, dovecot_user, [message("later", soon()), message("undated", None)])
     report, retrs = sync(dovecot, tmp_path)
@@ -243,4 +243,4 @@ def test_a_first_sync_killed_around_its_choice_never_downloads_old_mail(
     left = 5 if moment == "before" else 0  # chosen again, or already chosen
     assert (report["downloaded"], report["left_on_server"], retrs) == (1, left, 1)
     assert stored(tmp_path) == sorted(new)
-    assert "first-sync-done: done: 5 messages left on the server" in show(tmp_path)
+    assert "first-sync-state: done: 5 messages left on the server" in show(tmp_path)

@@ -129,7 +129,7 @@ FIRST_SYNC_DONE = Message(
     "done: {count} message(s) left on the server",
     plural=True,
 )
-FIRST_SYNC_PENDING = Message("accounts.first-sync-pending", "at the next sync")
+FIRST_SYNC_PENDING = Message("accounts.first-sync-pending", "not done yet: at the next sync")
 
 # -- the password, the protocol -----------------------------------------------------------------
 COMMAND_EMPTY = Message(

@@ -229,7 +229,7 @@ def _show(args: Namespace) -> int:
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
     if account.first_sync != "all":
-        print(f"first-sync-done: {_first_sync_status(account, profile)}")
+        print(f"first-sync-state: {_first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
     return 0

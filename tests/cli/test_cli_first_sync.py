@@ -43,7 +43,7 @@ def test_add_says_what_the_first_sync_will_do_and_show_shows_it(tmp_path: Path) 
     assert "downloads only mail dated 2024-01-01 or later" in done.stdout
     shown = run_popgui(tmp_path, "account", "show", "acct").stdout
     assert "first-sync: since\nfirst-sync-since: 2024-01-01\n" in shown
-    assert "first-sync-done: at the next sync" in shown
+    assert "first-sync-state: not done yet: at the next sync" in shown
     assert not (tmp_path / "popgui.sqlite3").exists()
 
     done = run_popgui(tmp_path, *ADD, "--skip-existing", "--replace")
