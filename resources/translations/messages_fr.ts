@@ -87,9 +87,9 @@
             <translation>{setting} doit être un instant au format ISO 8601 avec son fuseau horaire (par exemple 2024-01-31T09:30:00+00:00), et non {value}</translation>
         </message>
         <message>
-            <source>at the next sync</source>
+            <source>not done yet: at the next sync</source>
             <comment>accounts.first-sync-pending</comment>
-            <translation>à la prochaine relève</translation>
+            <translation>pas encore faite : à la prochaine relève</translation>
         </message>
         <message>
             <source>{setting} is only used with first_sync new or since</source>
