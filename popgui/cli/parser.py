@@ -150,8 +150,8 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
     first.add_argument(
         "--skip-existing",
         action="store_true",
-        help="leave the mail already on the server there (never downloaded, never deleted); "
-        "download only mail that arrives from now on",
+        help="leave the mail already on the server there (popgui neither downloads nor "
+        "deletes it); download only mail that arrives from now on",
     )
     first.add_argument(
         "--since",
