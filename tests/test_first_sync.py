@@ -203,8 +203,9 @@ def test_a_renumbered_server_still_trips_and_skipped_mail_stays_skipped(
 
 
 # A `popgui sync` that kills itself with SIGKILL at one moment of its first sync: "before":
-# inside the transaction that records the skipped mail (nothing of it committed); "after":
-# once that transaction has committed, before the first RETR.
+# when it calls for the one transaction that records the skipped mail (a kill inside it is
+# the same to SQLite: nothing of it is committed); "after": once that transaction has
+# committed, before the first RETR.
 KILLED_FIRST_SYNC = """
 import os, signal, sys
 from popgui.store.database import Database

@@ -29,20 +29,25 @@ from popgui.errors import ServerError
 from popgui.net.pop3client import POP3Client
 from popgui.store.database import SkippedMessage, header_fields
 from popgui.sync.context import SyncContext
+from popgui.sync.delivery import Wanted
 
 __all__ = ["skip_on_first_sync"]
 
 
-def skip_on_first_sync(ctx: SyncContext, client: POP3Client, uids: dict[int, str]) -> None:
-    """On the first sync of a "new" or "since" account, record the older mail as skipped."""
+def skip_on_first_sync(ctx: SyncContext, client: POP3Client, wanted: list[Wanted]) -> list[Wanted]:
+    """*wanted* (what the sync would download: not delivered, not found in the Maildir),
+    without the older mail on the first sync of a "new" or "since" account, which is
+    recorded as skipped. Messages a rebuild recognised in the Maildir are not in *wanted*:
+    they count as delivered, never as skipped."""
     start = first_sync_start(ctx.account)
     if start is None or ctx.database.first_sync_done(ctx.key):
-        return
-    delivered = ctx.database.delivered_uid_set(ctx.key)
-    fresh = {number: uid for number, uid in uids.items() if uid not in delivered}
+        return wanted
+    fresh = {item.number: item.uid for item in wanted}
     skipped = _older(ctx, client, fresh, start.timestamp())
     ctx.database.record_first_sync(ctx.key, skipped, time.time())
     ctx.result.left_on_server += len(skipped)
+    left = {item.uid for item in skipped}
+    return [item for item in wanted if item.uid not in left]
 
 
 def _older(

@@ -54,8 +54,8 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
     with delivering(ctx) as delivery:
         if uids is None:
             uids = _content_identities(ctx, client, sizes, delivery)
-        skip_on_first_sync(ctx, client, uids)
-        download(ctx, client, plan(ctx, uids, sizes, delivery), delivery)
+        wanted = skip_on_first_sync(ctx, client, plan(ctx, uids, sizes, delivery))
+        download(ctx, client, wanted, delivery)
     by_uid = {uid: number for number, uid in uids.items()}
     if content_identities:  # a UIDL listing was recorded by the guard, before the download
         ctx.database.replace_server_seen(ctx.key, set(by_uid))

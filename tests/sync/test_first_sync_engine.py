@@ -3,6 +3,8 @@ without TOP, "download selected" of a skipped message, and the record of the cho
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.profile import Profile
 from popgui.store.database import Database
@@ -78,3 +80,30 @@ def test_a_skipped_message_can_still_be_downloaded_on_request(profile: Profile) 
         after = sync_account(account, PASSWORD, profile)
     assert (after.error, after.downloaded, after.deleted) == (None, 0, 1)
     assert len(box) == 0
+
+
+def test_a_rebuilt_database_skips_again_but_keeps_what_the_maildir_holds(
+    profile: Profile,
+) -> None:
+    """A damaged database is rebuilt from the Maildir: its new first sync leaves the old mail on
+    the server again, and a message with an old Date that popgui did download (it arrived
+    after the first sync) is recognised in the Maildir as delivered, not skipped, so that the
+    delete policy applies to it."""
+    box = _mailbox(OLD, NEW)
+    with LocalPOP3Server([ServerAccount(USER, PASSWORD, box)]) as server:
+        account = make_account(server, **SINCE)
+        assert sync_account(account, PASSWORD, profile).downloaded == 1
+        box.add(OLD.replace(b"old\r\n", b"old, arrived late\r\n"))
+        assert sync_account(account, PASSWORD, profile).downloaded == 1
+        box.add(NEW.replace(b"new\r\n", b"newer\r\n"))
+        late_uid = box.uids()[2]
+        profile.database_file.write_bytes(b"not a database " * 1000)
+        rebuilt = sync_account(account, PASSWORD, profile)
+        assert rebuilt.database_set_aside is not None
+        assert (rebuilt.error, rebuilt.downloaded, rebuilt.left_on_server) == (None, 1, 1)
+        with Database(profile.database_file) as database:
+            assert late_uid in database.delivered_uid_set(account.name)
+            assert late_uid not in database.skipped_uid_set(account.name)
+        after = sync_account(replace(account, policy="delete"), PASSWORD, profile)
+    assert (after.error, after.downloaded, after.deleted) == (None, 0, 3)
+    assert box.messages()[0].content == OLD and len(box) == 1
