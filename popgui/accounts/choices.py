@@ -15,6 +15,7 @@ __all__ = [
     "POP2_AUTH",
     "POP2_SECURITY",
     "AuthMethod",
+    "FirstSync",
     "OAuthProvider",
     "PasswordSource",
     "Policy",
@@ -42,6 +43,9 @@ PasswordSource = Literal["keyring", "command", "file"]
 OAuthProvider = Literal["microsoft", "google", "custom"]
 OAUTH_PROVIDERS: tuple[str, ...] = get_args(OAuthProvider)
 Policy = Literal["keep", "delete", "delete-after-days"]
+#: What an account's first sync downloads: everything, only mail that arrives after the account
+#: was added, or mail dated on or after a day (``Account.first_sync_since``).
+FirstSync = Literal["all", "new", "since"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.
 POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})

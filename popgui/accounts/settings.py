@@ -2,7 +2,7 @@
 
 The file (``Profile.settings_file``) looks like::
 
-    {"version": 4, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+    {"version": 5, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
 
 Passwords are never written here: they live in the system keyring, come from the account's
 password command, or (``password_source = "file"``) sit in a file of their own in the
@@ -24,6 +24,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -32,6 +33,7 @@ from popgui.accounts.choices import (
     POP2_AUTH,
     POP2_SECURITY,
     AuthMethod,
+    FirstSync,
     OAuthProvider,
     PasswordSource,
     Policy,
@@ -66,6 +68,11 @@ class Account:
     every so many minutes (1..1440). ``delete_when_deleted_locally`` deletes a message on the
     server at the next sync once the user has moved it to Trash in the window (the local copy
     in Trash is what keeps it safe; moving it back out of Trash cancels the deletion).
+    ``first_sync`` says what the first sync downloads: ``all`` the mail on the server, only
+    ``new`` mail (``first_sync_since`` is then the moment the account was added, ISO 8601 in
+    UTC: what is dated before it is left on the server), or mail dated ``since`` the day
+    ``first_sync_since`` (``YYYY-MM-DD``, from midnight on this computer). Mail left on the
+    server this way is never deleted there by the policy (see popgui/sync/firstsync.py).
     The ``oauth_*`` fields describe how an ``auth="oauth2"`` account signs in: the provider,
     the issuer (``custom``), a client id of the account's own (None: the build's), the
     Microsoft tenant, and the scopes (None: the provider's). Its tokens live in the keyring.
@@ -88,6 +95,8 @@ class Account:
     fingerprint: str | None = None
     check_interval_minutes: int | None = None
     delete_when_deleted_locally: bool = False
+    first_sync: FirstSync = "all"
+    first_sync_since: str | None = None
     oauth_provider: OAuthProvider | None = None
     oauth_issuer: str | None = None
     oauth_client_id: str | None = None
@@ -116,13 +125,14 @@ class Account:
 # -- validation -------------------------------------------------------------------------------
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
-                "ca_file", "fingerprint", *OAUTH_TEXT_FIELDS)  # fmt: skip
+                "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
     "auth": AUTH_METHODS,
     "password_source": get_args(PasswordSource),
     "policy": get_args(Policy),
+    "first_sync": get_args(FirstSync),
 }
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
 _REQUIRED = ("name", "host", "user")
@@ -201,6 +211,7 @@ def validate_account(account: Account) -> Account:
         raise bad("delete_when_deleted_locally", says.NOT_TRUE_OR_FALSE, kind=kind)
     _check_password_source(account)
     _check_protocol(account)
+    _check_first_sync(account)
     check_oauth(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
@@ -252,6 +263,39 @@ def _check_protocol(account: Account) -> None:
         raise bad("remote_folder", says.REMOTE_FOLDER_UNUSED)
 
 
+def first_sync_start(account: Account) -> datetime | None:
+    """The moment before which the first sync leaves mail on the server (an aware datetime;
+    a ``since`` day starts at midnight in this computer's time zone), or None: download all.
+    Raises ValueError on a malformed ``first_sync_since`` (validate_account refuses those)."""
+    if account.first_sync == "all" or account.first_sync_since is None:
+        return None
+    if account.first_sync == "since":
+        day = date.fromisoformat(account.first_sync_since)
+        if len(account.first_sync_since) != 10:
+            raise ValueError("not YYYY-MM-DD")
+        return datetime(day.year, day.month, day.day).astimezone()
+    moment = datetime.fromisoformat(account.first_sync_since)
+    if moment.tzinfo is None:
+        raise ValueError("no time zone")
+    return moment
+
+
+def _check_first_sync(account: Account) -> None:
+    if account.first_sync == "all":
+        if account.first_sync_since is not None:
+            raise bad("first_sync_since", says.FIRST_SYNC_SINCE_UNUSED)
+        return
+    if account.protocol == "pop2":
+        raise bad("first_sync", says.POP2_FIRST_SYNC, choice=account.first_sync)
+    form = says.FIRST_SYNC_DAY if account.first_sync == "since" else says.FIRST_SYNC_MOMENT
+    if account.first_sync_since is None:
+        raise bad("first_sync_since", form, value="null")
+    try:
+        first_sync_start(account)
+    except ValueError:
+        raise bad("first_sync_since", form, value=repr(account.first_sync_since)) from None
+
+
 def account_from_dict(data: Mapping[str, object]) -> Account:
     """An Account from its JSON form (types checked, then :func:`validate_account`)."""
     if "password" in data:
@@ -285,7 +329,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -320,11 +364,32 @@ def _migrate_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 4}
 
 
+def _migrate_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 adds ``first_sync`` ("all", what every existing account did) and
+    ``first_sync_since`` (None); an older popgui must not misread a "new" or "since" account
+    as one that downloads everything."""
+    accounts = data.get("accounts", [])
+    if isinstance(accounts, list):
+        accounts = [
+            {"first_sync": "all", "first_sync_since": None, **item}
+            if isinstance(item, dict)
+            else item
+            for item in accounts
+        ]
+    return {**data, "accounts": accounts, "version": 5}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
 #: format: add a step here, raise SETTINGS_VERSION, and keep every older step.
-MIGRATIONS: list[Migration] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4]
+MIGRATIONS: list[Migration] = [
+    _migrate_0_to_1,
+    _migrate_1_to_2,
+    _migrate_2_to_3,
+    _migrate_3_to_4,
+    _migrate_4_to_5,
+]
 
 
 @dataclass

@@ -86,6 +86,51 @@ INTERVAL_RANGE = Message(
     "{setting} must be between {low} and {high} (a day), not {minutes}",
 )
 
+# -- what the first sync downloads (first_sync, first_sync_since) -------------------------------
+FIRST_SYNC_SINCE_UNUSED = Message(
+    "accounts.first-sync-since-unused", "{setting} is only used with first_sync new or since"
+)
+FIRST_SYNC_DAY = Message(
+    "accounts.first-sync-day",
+    "{setting} must be a day written YYYY-MM-DD (for example 2024-01-31), not {value}",
+)
+FIRST_SYNC_MOMENT = Message(
+    "accounts.first-sync-moment",
+    "{setting} must be a moment in ISO 8601 with its time zone "
+    "(for example 2024-01-31T09:30:00+00:00), not {value}",
+)
+POP2_FIRST_SYNC = Message(
+    "accounts.pop2-first-sync",
+    "{setting} {choice} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, "
+    "so popgui cannot tell which messages to leave on the server (use all)",
+)
+
+# -- the same, on the command line (popgui account add --skip-existing / --since) ---------------
+SINCE_FORM = Message(
+    "accounts.since-form",
+    "--since must be a day written YYYY-MM-DD (for example 2024-01-31), not {value}",
+)
+POP2_FIRST_SYNC_FLAG = Message(
+    "accounts.pop2-first-sync-flag",
+    "{flag} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui "
+    "cannot tell which messages to leave on the server",
+)
+WILL_SKIP_EXISTING = Message(
+    "accounts.will-skip-existing",
+    "its first sync leaves the mail already on the server there and downloads only what "
+    "arrives from now on",
+)
+WILL_START_SINCE = Message(
+    "accounts.will-start-since",
+    "its first sync downloads only mail dated {day} or later; older mail stays on the server",
+)
+FIRST_SYNC_DONE = Message(
+    "accounts.first-sync-done",
+    "done: {count} message(s) left on the server",
+    plural=True,
+)
+FIRST_SYNC_PENDING = Message("accounts.first-sync-pending", "not done yet: at the next sync")
+
 # -- the password, the protocol -----------------------------------------------------------------
 COMMAND_EMPTY = Message(
     "accounts.command-empty", "{setting} is empty: name the command that prints it"

@@ -38,3 +38,9 @@ NO_UIDL = Message(
 DOWNLOAD_CHOSEN = Message("sync.download-chosen", "download chosen messages")
 DELETE_CHOSEN = Message("sync.delete-chosen", "delete chosen messages on the server")
 SHOW_START = Message("sync.show-start", "show the start of a message")
+# A part of the summary of a sync (popgui sync): the first sync's choice (firstsync.py).
+LEFT_ON_SERVER = Message(
+    "sync.left-on-server",
+    "{count} older message(s) left on the server, as asked",
+    plural=True,
+)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import getpass
 import sys
 from argparse import Namespace
+from datetime import UTC, date, datetime
 
-from popgui.accounts.choices import PasswordSource, Policy
+from popgui.accounts.choices import FirstSync, PasswordSource, Policy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
+from popgui.catalog import Sentence
+from popgui.catalog import accounts as says
 from popgui.cli.common import find_account, load, open_profile
 from popgui.cli.login_cmd import (
     carry_sign_in,
@@ -44,8 +47,27 @@ def _password_source(args: Namespace) -> PasswordSource:
     return "file" if args.password_in_file else "keyring"
 
 
+def _first_sync(args: Namespace) -> tuple[FirstSync, str | None]:
+    """``first_sync`` and ``first_sync_since`` from --skip-existing / --since (see
+    popgui/sync/firstsync.py for why the moment of adding is kept rather than a listing)."""
+    skip, since = getattr(args, "skip_existing", False), getattr(args, "since", None)
+    if (skip or since is not None) and args.protocol == "pop2":
+        raise UsageError(says.POP2_FIRST_SYNC_FLAG(flag="--skip-existing" if skip else "--since"))
+    if skip:
+        return "new", datetime.now(UTC).replace(microsecond=0).isoformat()
+    if since is None:
+        return "all", None
+    try:
+        if len(since) != 10:
+            raise ValueError(since)
+        return "since", date.fromisoformat(since).isoformat()
+    except ValueError:
+        raise UsageError(says.SINCE_FORM(value=repr(since))) from None
+
+
 def account_from_args(args: Namespace) -> Account:
     policy, days = _policy(args)
+    first_sync, since = _first_sync(args)
     try:
         return validate_account(
             Account(
@@ -64,6 +86,8 @@ def account_from_args(args: Namespace) -> Account:
                 remote_folder=args.remote_folder,
                 ca_file=args.ca_file,
                 fingerprint=args.fingerprint,
+                first_sync=first_sync,
+                first_sync_since=since,
                 **oauth_fields(args),
             )
         )
@@ -110,6 +134,8 @@ def _add(args: Namespace) -> int:
         SecretStore(profile=profile).store_password(account, password)
     settings.put(account)
     save_settings(profile.settings_file, settings)
+    if account.first_sync != "all":
+        _choose_again(account, profile)
     if previous is not None:  # after the save: until then the old settings still read them
         if _old_password_unused(previous, account, stored=password):
             _forget_password(previous, profile)
@@ -117,6 +143,10 @@ def _add(args: Namespace) -> int:
             carry_sign_in(previous, account)
     where = account.maildir_path(profile)
     print(f"account {account.name!r} saved; its mail will go to {where}")
+    if account.first_sync == "new":
+        print(says.WILL_SKIP_EXISTING())
+    elif account.first_sync == "since":
+        print(says.WILL_START_SINCE(day=account.first_sync_since))
     if account.auth == "oauth2":
         print(f"sign in with `popgui account login {account.name}`", file=sys.stderr)
     elif password is None and stores_password(account):
@@ -202,9 +232,34 @@ def _show(args: Namespace) -> int:
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
+    if account.first_sync != "all":
+        print(f"first-sync-state: {_first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
     return 0
+
+
+def _choose_again(account: Account, profile: Profile) -> None:
+    """An account added anew under an old name (removed, or --replace) chooses again at its
+    next sync what to leave on the server: the rule just given is the person's wish now."""
+    if profile.database_file.exists():
+        from popgui.store.database import Database  # only for this case: `add` stays light
+
+        with Database(profile.database_file) as database:
+            database.forget_first_sync(account.name)
+
+
+def _first_sync_status(account: Account, profile: Profile) -> Sentence:
+    """Whether the first sync already left the older mail on the server, and how much."""
+    if not profile.database_file.exists():  # showing settings creates no database
+        return says.FIRST_SYNC_PENDING()
+    from popgui.store.database import Database  # only for this case: `show` stays light
+
+    with Database(profile.database_file) as database:
+        if not database.first_sync_done(account.name):
+            return says.FIRST_SYNC_PENDING()
+        count = len(database.skipped_uid_set(account.name))
+    return says.FIRST_SYNC_DONE(count=count)
 
 
 def _remove(args: Namespace) -> int:

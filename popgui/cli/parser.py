@@ -169,6 +169,18 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         metavar="N",
         help="delete mail on the server N days after downloading it",
     )
+    first = add.add_mutually_exclusive_group()
+    first.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave the mail already on the server there (popgui neither downloads nor "
+        "deletes it); download only mail that arrives from now on",
+    )
+    first.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="the first sync downloads only mail dated this day or later (and undated mail)",
+    )
     add.add_argument("--maildir", metavar="PATH", help="where to store the mail")
     add.add_argument("--remote-folder", metavar="NAME", help="the POP2 mailbox to read (FOLD)")
     add.add_argument("--ca-file", metavar="PEM", help="an extra certificate authority to trust")

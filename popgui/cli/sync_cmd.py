@@ -7,6 +7,7 @@ import sys
 from argparse import Namespace
 
 from popgui.accounts.settings import Account
+from popgui.catalog import sync as says
 from popgui.cli.common import debug_trace, find_account, load, open_profile, secret_source
 from popgui.cli.progress import ProgressDisplay, human_size, make_progress_display
 from popgui.errors import MigrationSuspectedError
@@ -52,6 +53,7 @@ def result_as_json(result: SyncResult) -> dict[str, object]:
         "deleted": result.deleted,
         "bytes": result.bytes,
         "recovered": result.recovered,
+        "left_on_server": result.left_on_server,
         "skipped": result.skipped,
         "error": describe(result.error) if result.error else None,
         "error_kind": error_kind(result.error),
@@ -101,4 +103,6 @@ def _summary(result: SyncResult) -> str:
         parts.append(f"{result.deleted} deleted on the server")
     if result.recovered:
         parts.append(f"{result.recovered} recovered from an interrupted run")
+    if result.left_on_server:
+        parts.append(str(says.LEFT_ON_SERVER(count=result.left_on_server)))
     return f"{result.account}: " + ", ".join(parts)

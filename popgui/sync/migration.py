@@ -23,7 +23,9 @@ When the user accepts (``popgui sync --accept-new-uidls``), every unknown messag
 fetched (``TOP n 0``, pipelined) and matched against the header index of mail already stored:
 same Message-ID, same Date, and a size that fits the LIST size. A match is recorded as
 delivered under its new UIDL, pointing at the file already on disk; the others download as
-usual. A message without Message-ID cannot be told from a look-alike, nor one whose TOP the
+usual. A message the first sync left on the server (``--skip-existing``, ``--since``) is
+recognised by its Message-ID and Date and stays skipped under its new UIDL. A message without
+Message-ID cannot be told from a look-alike, nor one whose TOP the
 server refuses: those download again (a duplicate is safer than a message never downloaded).
 """
 
@@ -37,7 +39,13 @@ from pathlib import Path
 from popgui.catalog import sync as says
 from popgui.errors import MigrationSuspectedError, ServerError
 from popgui.net.pop3client import POP3Client
-from popgui.store.database import DeliveredRecord, IndexedCopy, IndexFields, header_fields
+from popgui.store.database import (
+    DeliveredRecord,
+    IndexedCopy,
+    IndexFields,
+    SkippedMessage,
+    header_fields,
+)
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery
 
@@ -72,7 +80,8 @@ def compare_listing(ctx: SyncContext, current: Iterable[str]) -> UidlChange:
     delivered, deleted = ctx.database.delivered_and_deleted_uids(ctx.key)
     previous = ctx.database.server_seen(ctx.key) - deleted
     listed = set(current)
-    unknown = listed - previous - delivered
+    # What the first sync skipped was seen before, as much as what it downloaded.
+    unknown = listed - previous - delivered - ctx.database.skipped_uid_set(ctx.key)
     return UidlChange(len(previous), len(previous - listed), len(unknown))
 
 
@@ -106,8 +115,8 @@ def recognise_stored(
 ) -> int:
     """Record as delivered each listed, undelivered message whose copy is already stored
     (under an older UIDL); returns how many."""
-    delivered = ctx.database.delivered_uid_set(ctx.key)
-    unknown = {number: uid for number, uid in uids.items() if uid not in delivered}
+    known = ctx.database.delivered_uid_set(ctx.key) | ctx.database.skipped_uid_set(ctx.key)
+    unknown = {number: uid for number, uid in uids.items() if uid not in known}
     if not unknown:
         return 0
     # A refused TOP leaves that one message unrecognised (it downloads again); without TOP
@@ -115,16 +124,31 @@ def recognise_stored(
     headers = client.top_many(sorted(unknown), on_refused=_unrecognisable)
     fields = {n: header_fields(head, sizes.get(n, 0)) for n, head in headers.items()}
     copies = _candidates(ctx, fields.values(), set(uids.values()))
+    skipped = _skipped_identities(ctx, set(uids.values()))
     delivery = BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
+    still_skipped: list[SkippedMessage] = []
     for number, found in sorted(fields.items()):
         copy = _take_match(copies, found)
         if copy is not None:
             _record(ctx, delivery, unknown[number], copy)
+        elif found.message_id and (found.message_id, found.date) in skipped:
+            # Left on the server by the first sync's choice: it stays left there.
+            still_skipped.append(SkippedMessage(unknown[number], found.message_id, found.date))
     try:
         delivery.commit()
     finally:
         delivery.close()
-    return len(delivery.durable)
+    ctx.database.record_skipped(ctx.key, still_skipped, ctx.now)
+    return len(delivery.durable) + len(still_skipped)
+
+
+def _skipped_identities(ctx: SyncContext, still_listed: set[str]) -> set[tuple[str, float | None]]:
+    """Message-ID and Date of the messages the first sync skipped whose UIDL is gone."""
+    return {
+        (item.message_id, item.date)
+        for item in ctx.database.skipped_messages(ctx.key)
+        if item.message_id and item.uid not in still_listed
+    }
 
 
 def _unrecognisable(number: int, error: ServerError) -> None:

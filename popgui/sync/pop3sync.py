@@ -21,6 +21,7 @@ from popgui.store.database import Database
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
+from popgui.sync.firstsync import skip_on_first_sync
 from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
 from popgui.sync.migration import guard_migration
 from popgui.sync.recovery import recover_delivered
@@ -53,7 +54,8 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
     with delivering(ctx) as delivery:
         if uids is None:
             uids = _content_identities(ctx, client, sizes, delivery)
-        download(ctx, client, plan(ctx, uids, sizes, delivery), delivery)
+        wanted = skip_on_first_sync(ctx, client, plan(ctx, uids, sizes, delivery))
+        download(ctx, client, wanted, delivery)
     by_uid = {uid: number for number, uid in uids.items()}
     if content_identities:  # a UIDL listing was recorded by the guard, before the download
         ctx.database.replace_server_seen(ctx.key, set(by_uid))
@@ -150,13 +152,16 @@ def plan(
     only: Collection[str] | None = None,
 ) -> list[Wanted]:
     """The messages to download (those of *only* when given), after recognising those a
-    killed run already delivered."""
+    killed run already delivered. A sync leaves out what the first sync skipped; the chosen
+    messages of *only* may be skipped ones (the person asked for them)."""
     delivery.commit()  # what was delivered while identifying (no UIDL) counts as delivered
-    delivered = ctx.database.delivered_uid_set(ctx.key)
+    known = ctx.database.delivered_uid_set(ctx.key)
+    if only is None:
+        known |= ctx.database.skipped_uid_set(ctx.key)
     fresh = {
         number: uid
         for number, uid in uids.items()
-        if uid not in delivered and (only is None or uid in only)
+        if uid not in known and (only is None or uid in only)
     }
     recovered = recover_delivered(ctx, fresh.values(), delivery)
     return [

@@ -69,6 +69,34 @@
             <translation>{setting} doit comporter 64 chiffres hexadécimaux (SHA-256), avec ou sans deux-points entre chaque paire</translation>
         </message>
         <message>
+            <source>{setting} must be a day written YYYY-MM-DD (for example 2024-01-31), not {value}</source>
+            <comment>accounts.first-sync-day</comment>
+            <translation>{setting} doit être un jour écrit AAAA-MM-JJ (par exemple 2024-01-31), et non {value}</translation>
+        </message>
+        <message numerus="yes">
+            <source>done: {count} message(s) left on the server</source>
+            <comment>accounts.first-sync-done</comment>
+            <translation>
+                <numerusform>fait : {count} message laissé sur le serveur</numerusform>
+                <numerusform>fait : {count} messages laissés sur le serveur</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>{setting} must be a moment in ISO 8601 with its time zone (for example 2024-01-31T09:30:00+00:00), not {value}</source>
+            <comment>accounts.first-sync-moment</comment>
+            <translation>{setting} doit être un instant au format ISO 8601 avec son fuseau horaire (par exemple 2024-01-31T09:30:00+00:00), et non {value}</translation>
+        </message>
+        <message>
+            <source>not done yet: at the next sync</source>
+            <comment>accounts.first-sync-pending</comment>
+            <translation>pas encore faite : à la prochaine relève</translation>
+        </message>
+        <message>
+            <source>{setting} is only used with first_sync new or since</source>
+            <comment>accounts.first-sync-since-unused</comment>
+            <translation>{setting} ne sert qu’avec first_sync new ou since</translation>
+        </message>
+        <message>
             <source>{setting} {host} is neither a host name nor an IP address</source>
             <comment>accounts.host-all-digits</comment>
             <translation>{setting} {host} n’est ni un nom d’hôte ni une adresse IP</translation>
@@ -259,6 +287,16 @@
             <translation>{setting} {auth} n’est pas possible en POP2 (choisissez auto)</translation>
         </message>
         <message>
+            <source>{setting} {choice} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui cannot tell which messages to leave on the server (use all)</source>
+            <comment>accounts.pop2-first-sync</comment>
+            <translation>{setting} {choice} est impossible avec POP2 : POP2 n’a ni identifiants uniques (UIDL) ni TOP, popgui ne peut donc pas savoir quels messages laisser sur le serveur (utilisez all)</translation>
+        </message>
+        <message>
+            <source>{flag} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui cannot tell which messages to leave on the server</source>
+            <comment>accounts.pop2-first-sync-flag</comment>
+            <translation>{flag} est impossible avec POP2 : POP2 n’a ni identifiants uniques (UIDL) ni TOP, popgui ne peut donc pas savoir quels messages laisser sur le serveur</translation>
+        </message>
+        <message>
             <source>{setting} starttls is not possible with POP2 (use tls or none)</source>
             <comment>accounts.pop2-starttls</comment>
             <translation>{setting} starttls n’est pas possible en POP2 (choisissez tls ou none)</translation>
@@ -282,6 +320,11 @@
             <source>{setting} is only used with POP2 (POP3 has no folders)</source>
             <comment>accounts.remote-folder-unused</comment>
             <translation>{setting} ne sert qu’en POP2 (POP3 n’a pas de dossiers)</translation>
+        </message>
+        <message>
+            <source>--since must be a day written YYYY-MM-DD (for example 2024-01-31), not {value}</source>
+            <comment>accounts.since-form</comment>
+            <translation>--since doit être un jour écrit AAAA-MM-JJ (par exemple 2024-01-31), et non {value}</translation>
         </message>
         <message>
             <source>{setting} must be common, consumers, organizations, a directory id or a domain name, not {tenant}</source>
@@ -322,6 +365,16 @@
             <source>version must be a whole number, not {version}</source>
             <comment>accounts.version-not-number</comment>
             <translation>version doit être un nombre entier, pas {version}</translation>
+        </message>
+        <message>
+            <source>its first sync leaves the mail already on the server there and downloads only what arrives from now on</source>
+            <comment>accounts.will-skip-existing</comment>
+            <translation>sa première relève laisse sur le serveur le courrier qui s’y trouve déjà et ne télécharge que ce qui arrive à partir de maintenant</translation>
+        </message>
+        <message>
+            <source>its first sync downloads only mail dated {day} or later; older mail stays on the server</source>
+            <comment>accounts.will-start-since</comment>
+            <translation>sa première relève ne télécharge que le courrier daté du {day} ou après ; le courrier plus ancien reste sur le serveur</translation>
         </message>
         <message>
             <source>{changed}. Someone may be intercepting the connection, or the server has a new certificate. Trusted fingerprint: {pinned}. Presented fingerprint: {presented}.</source>
@@ -2470,6 +2523,14 @@
             <source>the message {uid} is no longer on the server</source>
             <comment>sync.gone-from-server</comment>
             <translation>le message {uid} n’est plus sur le serveur</translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} older message(s) left on the server, as asked</source>
+            <comment>sync.left-on-server</comment>
+            <translation>
+                <numerusform>{count} message plus ancien laissé sur le serveur, comme demandé</numerusform>
+                <numerusform>{count} messages plus anciens laissés sur le serveur, comme demandé</numerusform>
+            </translation>
         </message>
         <message>
             <source>the server's UIDL and LIST disagree about which messages exist; popgui will not act on an ambiguous listing</source>

@@ -78,7 +78,7 @@ def test_sign_in_settings_survive_the_file(tmp_path: Path) -> None:
     stored = account(oauth_client_id="my-app", oauth_tenant="organizations", oauth_scope="a b")
     save_settings(path, Settings([stored]))
     data = json.loads(path.read_text("utf-8"))
-    assert data["version"] == SETTINGS_VERSION == 4
+    assert data["version"] == SETTINGS_VERSION
     assert load_settings(path).get("office") == stored
 
 

@@ -85,6 +85,7 @@ def test_keep_then_only_new_mail(
             "deleted": 0,
             "bytes": report[0]["bytes"],
             "recovered": 0,
+            "left_on_server": 0,
             "skipped": [],
             "error": None,
             "error_kind": None,

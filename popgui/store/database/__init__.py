@@ -6,6 +6,7 @@ One class, :class:`Database`, made of one part per role:
 * :mod:`.connection`: opening, configuring and migrating the file (:mod:`.schema`), locking
   every use, translating errors, setting a damaged file aside;
 * :mod:`.state`: delivered UIDLs, the last listing, login state (:class:`DownloadState`);
+* :mod:`.skipped`: what a first sync left on the server by choice (:class:`SkippedState`);
 * :mod:`.index`: the header index rows and pages (:class:`HeaderIndex`);
 * :mod:`.records`: the values they store and return.
 """
@@ -32,6 +33,7 @@ from popgui.store.database.records import (
     PageQuery,
 )
 from popgui.store.database.schema import MIGRATIONS, SCHEMA_VERSION
+from popgui.store.database.skipped import SkippedMessage, SkippedState
 from popgui.store.database.state import KEEP_VANISHED_SECONDS, DownloadState
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "MessageRow",
     "PageQuery",
     "SQLiteFile",
+    "SkippedMessage",
     "head_is_whole",
     "header_fields",
     "index_fields",
@@ -58,7 +61,7 @@ __all__ = [
 ]
 
 
-class Database(DownloadState, HeaderIndex):
+class Database(DownloadState, SkippedState, HeaderIndex):
     """popgui's SQLite file: open it, migrate it, read and record state (thread-safe)."""
 
     def has_state(self, account: str) -> bool:
@@ -79,7 +82,8 @@ class Database(DownloadState, HeaderIndex):
 
     def remove_account(self, account: str) -> None:
         """Drop every row of *account* (state, last listing, index) in one transaction."""
-        tables = ("delivered", "server_seen", "messages", "account_state", "discarded_tokens")
+        tables = ("delivered", "server_seen", "messages", "account_state", "discarded_tokens",
+                  "skipped")  # fmt: skip
         with self._transaction("update") as conn:
             for table in tables:
                 conn.execute(f"DELETE FROM {table} WHERE account = ?", (account,))

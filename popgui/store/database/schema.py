@@ -146,6 +146,26 @@ def _migrate_to_5(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE delivered ADD COLUMN imported_from TEXT")
 
 
+def _migrate_to_6(conn: sqlite3.Connection) -> None:
+    """Messages a first sync left on the server unseen (``account add --skip-existing`` or
+    ``--since``), with the Message-ID and Date their headers gave, and when the first sync
+    made that choice (it is made once per account)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE skipped (
+            account TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            message_id TEXT NOT NULL DEFAULT '',
+            date REAL,
+            skipped_at REAL NOT NULL,
+            PRIMARY KEY (account, uid)
+        );
+        ALTER TABLE account_state ADD COLUMN first_sync_done REAL
+        """,
+    )
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_1,
@@ -153,5 +173,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_3,
     _migrate_to_4,
     _migrate_to_5,
+    _migrate_to_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

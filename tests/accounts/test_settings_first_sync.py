@@ -1,0 +1,77 @@
+"""Settings version 5: what an account's first sync downloads (``first_sync``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from popgui.accounts.settings import (
+    SETTINGS_VERSION,
+    Account,
+    Settings,
+    first_sync_start,
+    load_settings,
+    save_settings,
+    validate_account,
+)
+from popgui.errors import ConfigError
+
+BASE = {"name": "w", "host": "pop.example.org", "user": "u"}
+
+
+def account(**overrides: object) -> Account:
+    return Account(**{**BASE, **overrides})  # type: ignore[arg-type]
+
+
+def test_a_version_4_file_reads_as_download_all(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 4, "accounts": [BASE]}))
+    (read,) = load_settings(path)
+    assert (read.first_sync, read.first_sync_since) == ("all", None)
+    save_settings(path, Settings([read]))
+    data = json.loads(path.read_text())
+    assert data["version"] == SETTINGS_VERSION == 5
+    assert data["accounts"][0]["first_sync"] == "all"
+
+
+@pytest.mark.parametrize(
+    ("choice", "since"), [("new", "2024-01-31T09:30:00+00:00"), ("since", "2024-01-31")]
+)
+def test_first_sync_survives_the_file(tmp_path: Path, choice: str, since: str) -> None:
+    path = tmp_path / "settings.json"
+    stored = account(first_sync=choice, first_sync_since=since)
+    save_settings(path, Settings([stored]))
+    assert load_settings(path).get("w") == stored
+
+
+def test_the_start_of_a_since_day_is_midnight_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    start = first_sync_start(account(first_sync="since", first_sync_since="2024-01-31"))
+    assert start is not None and start.timestamp() == datetime(2024, 1, 31, tzinfo=UTC).timestamp()
+    moment = account(first_sync="new", first_sync_since="2024-01-31T09:30:00+01:00")
+    assert first_sync_start(moment) == datetime(2024, 1, 31, 8, 30, tzinfo=UTC)
+    assert first_sync_start(account()) is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"first_sync": "later"}, "first_sync must be one of all, new, since"),
+        ({"first_sync_since": "2024-01-31"}, "only used with first_sync new or since"),
+        ({"first_sync": "since"}, "a day written YYYY-MM-DD"),
+        ({"first_sync": "since", "first_sync_since": "31/01/2024"}, "not '31/01/2024'"),
+        ({"first_sync": "since", "first_sync_since": "20240131"}, "a day written YYYY-MM-DD"),
+        ({"first_sync": "new", "first_sync_since": "2024-01-31T09:30:00"}, "time zone"),
+        ({"first_sync": "new", "first_sync_since": "2024-02-30T00:00:00Z"}, "time zone"),
+        (
+            {"first_sync": "new", "first_sync_since": "2024-01-31T09:30:00Z", "protocol": "pop2"},
+            "first_sync new is not possible with POP2",
+        ),
+    ],
+)
+def test_bad_first_sync_settings_are_refused(fields: dict[str, object], words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        validate_account(account(**fields))
