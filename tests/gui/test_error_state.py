@@ -110,15 +110,24 @@ def test_on_server_offers_try_again_and_a_success_clears_the_error(
     assert "error" not in line and "could not connect" not in tooltip.lower(), (line, tooltip)
 
 
-def test_a_later_refresh_that_works_clears_the_red_notice(
+def on_server_after_a_failed_refresh(
     qtbot: QtBot, profile: Profile, pop3_server: LocalPOP3Server, open_window: Opener
-) -> None:
+) -> tuple[Any, Any]:
+    """The window on On server for "home", listed once; then the server stops and a Refresh
+    fails. Returns the window and the view (the server is left stopped)."""
     save_accounts(profile, [account_for("home", pop3_server)])
     window = open_window()
     view = window.on_server_view
     finished_job(qtbot, window, "home", "preview", window.show_on_server)
     pop3_server.stop()
     finished_job(qtbot, window, "home", "preview", view.refresh_button.click)
+    return window, view
+
+
+def test_a_later_refresh_that_works_clears_the_red_notice(
+    qtbot: QtBot, profile: Profile, pop3_server: LocalPOP3Server, open_window: Opener
+) -> None:
+    window, view = on_server_after_a_failed_refresh(qtbot, profile, pop3_server, open_window)
     assert view.notice.isVisible()
     pop3_server.start()
 
@@ -130,12 +139,7 @@ def test_a_later_refresh_that_works_clears_the_red_notice(
 def test_get_mail_that_works_clears_the_on_server_error(
     qtbot: QtBot, profile: Profile, pop3_server: LocalPOP3Server, open_window: Opener
 ) -> None:
-    save_accounts(profile, [account_for("home", pop3_server)])
-    window = open_window()
-    view = window.on_server_view
-    finished_job(qtbot, window, "home", "preview", window.show_on_server)
-    pop3_server.stop()
-    finished_job(qtbot, window, "home", "preview", view.refresh_button.click)
+    window, view = on_server_after_a_failed_refresh(qtbot, profile, pop3_server, open_window)
     pop3_server.start()
 
     finished_job(qtbot, window, "home", "sync", window.get_mail)
