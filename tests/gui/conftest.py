@@ -97,6 +97,18 @@ def save_accounts(profile: Profile, accounts: list[Account]) -> None:
 
 
 @pytest.fixture
+def french(qapp: Any) -> Iterator[None]:
+    """The application in French for one test, back to English (and its locale) after."""
+    from popgui.gui import i18n
+
+    assert i18n.install_translator(qapp, "fr") == "fr"
+    try:
+        yield
+    finally:
+        i18n.uninstall_translators(qapp)
+
+
+@pytest.fixture
 def profile(tmp_path: Path) -> Profile:
     return Profile(tmp_path / "profile")
 

@@ -10,12 +10,10 @@ import string
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from popgui.catalog import Sentence, english
 from popgui.errors import CertificateError, PopguiError
-from popgui.gui import i18n
 from popgui.gui.certificate_dialog import CertificateDialog
 from popgui.gui.connection_report import render_report
 from popgui.localserver import LocalPOP3Server, ServerAccount
@@ -38,16 +36,6 @@ ENGLISH_PHRASES = (
     "trust this exact certificate",
     "refused the login",
 )
-
-
-@pytest.fixture
-def french(qapp: QApplication) -> Iterator[None]:
-    """The application in French for one test, back to English after (as in test_i18n.py)."""
-    assert i18n.install_translator(qapp, "fr") == "fr"
-    try:
-        yield
-    finally:
-        i18n.uninstall_translators(qapp)
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ port, as a person would see a server go down and come back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 
-from popgui.gui import i18n
 from popgui.gui.worker import JobFinished
 from popgui.localserver import LocalPOP3Server, ServerAccount, sample_messages
 from popgui.profile import Profile
@@ -22,15 +20,6 @@ from tests.gui.conftest import MAIL_PASSWORD, MAIL_USER, account_for, mailbox_of
 
 Opener = Callable[..., Any]
 TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def french(qapp: QApplication) -> Iterator[None]:
-    assert i18n.install_translator(qapp, "fr") == "fr"
-    try:
-        yield
-    finally:
-        i18n.uninstall_translators(qapp)
 
 
 def stopped_server() -> LocalPOP3Server:

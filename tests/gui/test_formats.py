@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from popgui.gui import i18n
@@ -39,16 +38,6 @@ from tests.support.dovecot import DovecotServer, MailUser
 
 Opener = Callable[..., Any]
 SYNC_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def french(qapp: QApplication) -> Iterator[None]:
-    """The application in French for one test, back to English (and its locale) after."""
-    assert i18n.install_translator(qapp, "fr") == "fr"
-    try:
-        yield
-    finally:
-        i18n.uninstall_translators(qapp)
 
 
 # -- messages whose two sizes (LF stored, CRLF listed) fall on either side of a unit -----------

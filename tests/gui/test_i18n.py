@@ -12,13 +12,12 @@ import importlib.util
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -45,16 +44,6 @@ def _update_translations() -> ModuleType:
     sys.modules.setdefault("update_translations", module)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture
-def french(qapp: QApplication) -> Iterator[None]:
-    """The application in French for one test, back to English (and its locale) after."""
-    assert i18n.install_translator(qapp, "fr") == "fr"
-    try:
-        yield
-    finally:
-        i18n.uninstall_translators(qapp)
 
 
 # -- the translation files -------------------------------------------------------------------
