@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from popgui.accounts.settings import load_settings
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.localmail import INBOX, LocalMail
 from tests.cli.helpers import password_command, run_popgui
 from tests.support.dovecot import DovecotServer, MailUser
+from tests.support.dovecot_log import log_size
 from tests.support.other_clients import run_mpop
-from tests.test_first_sync import deliver, message, show, soon, sync
+from tests.test_first_sync import deliver, message, retrieved, show, soon, sync
 
 pytestmark = pytest.mark.dovecot
 
@@ -58,6 +60,15 @@ def file_of(maildir: Path, subject: str) -> Path:
     return found
 
 
+def files_in(maildir: Path) -> set[Path]:
+    return {p for sub in ("new", "cur") for p in (maildir / sub).iterdir()}
+
+
+def subject_of(path: Path) -> str:
+    (line,) = [x for x in path.read_bytes().splitlines() if x.startswith(b"Subject: ")]
+    return line.decode().removeprefix("Subject: ")
+
+
 def read_in_mail_reader(maildir: Path, subject: str) -> None:
     """What a mail reader does to a message read: into ``cur/``, with the Seen flag."""
     path = file_of(maildir, subject)
@@ -87,6 +98,13 @@ def listed(profile: Path) -> list[str]:
     return [row.subject for row in rows]
 
 
+def rescan(profile: Path) -> None:
+    account = load_settings(Profile(profile).settings_file).get("acct")
+    assert account is not None
+    with Database(Profile(profile).database_file) as database:
+        LocalMail(Profile(profile), database).rescan(account)
+
+
 def claimed(profile: Path) -> tuple[set[str], int]:
     """The delivered UIDLs, and how many index rows carry a UIDL."""
     with Database(Profile(profile).database_file) as database:
@@ -106,12 +124,18 @@ def test_adopting_downloads_exactly_what_is_missing_then_new_mail_comes(
     read_in_mail_reader(maildir, "plain2")
     # A second copy of one message (the same Message-ID in two files): one is adopted.
     shutil.copy(file_of(maildir, "kept3"), maildir / "cur" / "copy-of-kept3:2,S")
+    # A client that stores CRLF line ends (and its own X- header): the identity still matches.
+    crlf = file_of(maildir, "kept4")
+    crlf.write_bytes(b"X-Other-Client: yes\r\n" + crlf.read_bytes().replace(b"\n", b"\r\n"))
+    before = files_in(maildir)
     add_adopting(tmp_path, dovecot, dovecot_user, maildir)
     assert "adopt: True" in show(tmp_path)
     assert "first-sync-state: not done yet" in show(tmp_path)
 
     report, retrs = sync(dovecot, tmp_path)
     assert (report["adopted"], report["downloaded"], retrs) == (7, 2, 2)
+    # Exactly the two deleted ones came again (not a look-alike without Message-ID).
+    assert sorted(subject_of(p) for p in files_in(maildir) - before) == ["kept1", "plain1"]
     assert "first-sync-state: done" in show(tmp_path)
     # The window lists all: the 7 adopted, the copy, the 2 downloaded again.
     subjects = listed(tmp_path)
@@ -127,6 +151,7 @@ def test_adopting_downloads_exactly_what_is_missing_then_new_mail_comes(
     later = message("later", soon())
     deliver(dovecot, dovecot_user, [later])
     (maildir / "new" / "copy-of-later").write_bytes(b"Received: by elsewhere\n" + later)
+    rescan(tmp_path)  # as the window does: the copy is in the index, yet it is not adopted
     report, retrs = sync(dovecot, tmp_path)
     assert (report["adopted"], report["downloaded"], retrs) == (0, 1, 1)
     report, retrs = sync(dovecot, tmp_path)
@@ -162,6 +187,34 @@ def test_the_migration_guard_counts_adopted_mail_as_seen(
     done = run_popgui(tmp_path, "sync", "--json")
     assert done.returncode != 0
     assert "renumbered" in done.stderr and "--accept-new-uidls" in done.stderr
+    # Accepting recognises the adopted files by the header index (Message-ID and Date: mpop's
+    # Received header changed their size); those without Message-ID download again.
+    since = log_size(dovecot)
+    done = run_popgui(tmp_path, "sync", "--json", "--accept-new-uidls")
+    assert done.returncode == 0, done.stderr
+    assert retrieved(dovecot, since) == 3
+
+
+def test_an_account_added_again_to_adopt_reads_its_new_maildir(
+    tmp_path: Path, dovecot: DovecotServer, dovecot_user: MailUser
+) -> None:
+    """popgui synced this account before, into its own Maildir; added again (--replace) on the
+    other client's Maildir with --adopt, it indexes that Maildir before its first sync there."""
+    first = message("first", "Mon, 01 Jan 2018 10:00:00 +0000")
+    deliver(dovecot, dovecot_user, [first])
+    done = run_popgui(
+        tmp_path, "account", "add", "acct", "--host", "127.0.0.1",
+        "--port", str(dovecot.plain_port), "--security", "none", "--user", dovecot_user.name,
+        "--auth", "user", "--password-command", password_command(dovecot_user.password),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sync(dovecot, tmp_path)[1] == 1
+    deliver(dovecot, dovecot_user, mailbox())
+    maildir = mpop_maildir(dovecot, dovecot_user)
+    add_adopting(tmp_path, dovecot, dovecot_user, maildir, "--replace")
+
+    report, retrs = sync(dovecot, tmp_path)
+    assert (report["adopted"], report["downloaded"], retrs) == (9, 0, 0)
 
 
 def test_adopting_needs_an_existing_maildir_and_pop3(tmp_path: Path) -> None:
