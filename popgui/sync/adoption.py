@@ -41,6 +41,9 @@ from popgui.sync.delivery import Wanted
 
 __all__ = ["adopt_on_first_sync"]
 
+#: Headers asked for (TOP) per pipelined slice: bounds the memory they take.
+TOP_SLICE = 1000
+
 #: What recognises a message: ("id", Message-ID), or ("dfs", date, From, Subject) without one.
 Identity = tuple[object, ...]
 
@@ -73,19 +76,34 @@ def _found(
     caps = client.capabilities
     if caps is not None and not caps.has("TOP"):
         raise RemoteProtocolError(says.ADOPT_NEEDS_TOP())
-    heads = client.top_many(sorted(candidates), on_refused=_unrecognised)
-    if not heads:
-        raise RemoteProtocolError(says.ADOPT_NEEDS_TOP())
     on_disk = _identity_map(ctx.database.unclaimed_identities(ctx.key))
-    found = []
-    for number, head in sorted(heads.items()):
-        paths = on_disk.get(_identity(header_fields(head, 0)))
-        while paths:  # a file that vanished since the rescan is no copy: try the next one
-            record = _record(ctx, candidates[number], paths.pop(0))
+    numbers = sorted(candidates)
+    found: list[DeliveredRecord] = []
+    answered = False
+    # TOP in slices, each pipelined: only one slice of headers is in memory at a time.
+    for start in range(0, len(numbers), TOP_SLICE):
+        heads = client.top_many(numbers[start : start + TOP_SLICE], on_refused=_unrecognised)
+        answered = answered or bool(heads)
+        for number, head in sorted(heads.items()):
+            record = _take(ctx, on_disk, candidates[number], header_fields(head, 0))
             if record is not None:
                 found.append(record)
-                break
+    if not answered:
+        raise RemoteProtocolError(says.ADOPT_NEEDS_TOP())
     return found
+
+
+def _take(
+    ctx: SyncContext, on_disk: dict[Identity, list[str]], uid: str, fields: IndexFields
+) -> DeliveredRecord | None:
+    """The record of *uid* pointing at the first file with its identity (each file is taken
+    once); None when there is none."""
+    paths = on_disk.get(_identity(fields))
+    while paths:  # a file that vanished since the rescan is no copy: try the next one
+        record = _record(ctx, uid, paths.pop(0))
+        if record is not None:
+            return record
+    return None
 
 
 def _identity(fields: IndexFields | StoredIdentity) -> Identity:

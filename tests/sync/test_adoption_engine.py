@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from popgui.errors import RemoteProtocolError
 from popgui.localserver import LocalPOP3Server, ServerAccount, ServerMailbox
 from popgui.profile import Profile
 from popgui.store.database import Database
+from popgui.sync import adoption
 from popgui.sync.engine import sync_account
 from tests.sync.conftest import PASSWORD, USER, make_account
 
@@ -64,3 +67,18 @@ def test_imported_messages_found_in_the_maildir_become_popguis_own(
     # imported (popgui has no copy of it): neither downloaded nor deleted.
     assert (result.error, result.adopted, result.downloaded, result.deleted) == (None, 1, 0, 1)
     assert left == 1
+
+
+def test_headers_are_read_in_slices(
+    profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(adoption, "TOP_SLICE", 2)
+    three = (
+        b"Subject: three\r\nFrom: a@example.org\r\nDate: Mon, 1 Jan 2018 10:00 +0000\r\n\r\n3\r\n"
+    )
+    maildir = _other_clients_maildir(tmp_path / "Maildir", ONE, three)
+    box = _mailbox(TWO, ONE, TWO.replace(b"two@", b"four@"), three)
+    with LocalPOP3Server([ServerAccount(USER, PASSWORD, box)]) as server:
+        account = make_account(server, adopt=True, maildir=str(maildir))
+        result = sync_account(account, PASSWORD, profile)
+    assert (result.error, result.adopted, result.downloaded) == (None, 2, 2)
