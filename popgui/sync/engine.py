@@ -186,7 +186,7 @@ def _attempt_with_new_connection(what: _Job, result: SyncResult, *, rebuilt: boo
 
 def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> None:
     maildir = Maildir(what.account.maildir_path(what.profile))
-    if rebuilt or what.accept_new_uidls or _adopting(what.account, db):
+    if rebuilt or what.accept_new_uidls or _index_first(what.account, db):
         # The header index, from the files. Accepting renumbered mail recognises it by this
         # index, which must then hold the files a killed run moved into new/ but never recorded;
         # so does adopting a Maildir (adoption.py): every file read once, before the sync.
@@ -198,7 +198,7 @@ def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> 
     _run(ctx, what.work)
 
 
-def _adopting(account: Account, db: Database) -> bool:
+def _index_first(account: Account, db: Database) -> bool:
     """Whether the Maildir's files must be indexed first: a first sync (no state), or one of
     an account that adopts its Maildir and has not yet (``--adopt``, adoption.py)."""
     if not db.has_state(account.name):
