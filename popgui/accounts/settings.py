@@ -2,7 +2,7 @@
 
 The file (``Profile.settings_file``) looks like::
 
-    {"version": 5, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
+    {"version": 6, "accounts": [{"name": "work", "host": "pop.example.org", ...}]}
 
 Passwords are never written here: they live in the system keyring, come from the account's
 password command, or (``password_source = "file"``) sit in a file of their own in the
@@ -73,6 +73,9 @@ class Account:
     UTC: what is dated before it is left on the server), or mail dated ``since`` the day
     ``first_sync_since`` (``YYYY-MM-DD``, from midnight on this computer). Mail left on the
     server this way is never deleted there by the policy (see popgui/sync/firstsync.py).
+    ``adopt`` says that the Maildir already holds this account's mail (another client put it
+    there): the first sync recognises what is on the server in it and downloads only the rest
+    (see popgui/sync/adoption.py); it goes with ``first_sync = "all"`` only.
     The ``oauth_*`` fields describe how an ``auth="oauth2"`` account signs in: the provider,
     the issuer (``custom``), a client id of the account's own (None: the build's), the
     Microsoft tenant, and the scopes (None: the provider's). Its tokens live in the keyring.
@@ -97,6 +100,7 @@ class Account:
     delete_when_deleted_locally: bool = False
     first_sync: FirstSync = "all"
     first_sync_since: str | None = None
+    adopt: bool = False
     oauth_provider: OAuthProvider | None = None
     oauth_issuer: str | None = None
     oauth_client_id: str | None = None
@@ -134,6 +138,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "policy": get_args(Policy),
     "first_sync": get_args(FirstSync),
 }
+_BOOL_FIELDS = ("delete_when_deleted_locally", "adopt")
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
 _REQUIRED = ("name", "host", "user")
 
@@ -206,9 +211,9 @@ def validate_account(account: Account) -> Account:
         raise bad("port", says.PORT_RANGE, port=account.port)
     _check_policy(account)
     _check_interval(account)
-    if not isinstance(account.delete_when_deleted_locally, bool):
-        kind = _kind(account.delete_when_deleted_locally)
-        raise bad("delete_when_deleted_locally", says.NOT_TRUE_OR_FALSE, kind=kind)
+    for name in _BOOL_FIELDS:
+        if not isinstance(getattr(account, name), bool):
+            raise bad(name, says.NOT_TRUE_OR_FALSE, kind=_kind(getattr(account, name)))
     _check_password_source(account)
     _check_protocol(account)
     _check_first_sync(account)
@@ -281,6 +286,10 @@ def first_sync_start(account: Account) -> datetime | None:
 
 
 def _check_first_sync(account: Account) -> None:
+    if account.adopt and account.protocol == "pop2":
+        raise bad("adopt", says.POP2_ADOPT)
+    if account.adopt and account.first_sync != "all":
+        raise bad("adopt", says.ADOPT_WITH_FIRST_SYNC, choice=account.first_sync)
     if account.first_sync == "all":
         if account.first_sync_since is not None:
             raise bad("first_sync_since", says.FIRST_SYNC_SINCE_UNUSED)
@@ -310,11 +319,9 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
         value = data.get(name)
         if value is not None:
             _check_int(name, value)
-    if "delete_when_deleted_locally" in data and not isinstance(
-        data["delete_when_deleted_locally"], bool
-    ):
-        kind = _kind(data["delete_when_deleted_locally"])
-        raise bad("delete_when_deleted_locally", says.NOT_TRUE_OR_FALSE, kind=kind)
+    for name in _BOOL_FIELDS:
+        if name in data and not isinstance(data[name], bool):
+            raise bad(name, says.NOT_TRUE_OR_FALSE, kind=_kind(data[name]))
     for name in (*_TEXT_FIELDS, *_CHOICES):
         value = data.get(name)
         if value is not None or name in _REQUIRED:
@@ -329,7 +336,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 5
+SETTINGS_VERSION = 6
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -379,6 +386,18 @@ def _migrate_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "accounts": accounts, "version": 5}
 
 
+def _migrate_5_to_6(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 adds ``adopt`` (false: what every existing account did). The number changes
+    so that an older popgui refuses the file rather than download again the mail an adopting
+    account finds in its Maildir."""
+    accounts = data.get("accounts", [])
+    if isinstance(accounts, list):
+        accounts = [
+            {"adopt": False, **item} if isinstance(item, dict) else item for item in accounts
+        ]
+    return {**data, "accounts": accounts, "version": 6}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
@@ -389,6 +408,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_2_to_3,
     _migrate_3_to_4,
     _migrate_4_to_5,
+    _migrate_5_to_6,
 ]
 
 

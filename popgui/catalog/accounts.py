@@ -105,6 +105,17 @@ POP2_FIRST_SYNC = Message(
     "so popgui cannot tell which messages to leave on the server (use all)",
 )
 
+POP2_ADOPT = Message(
+    "accounts.pop2-adopt",
+    "{setting} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui "
+    "cannot recognise the messages already in the Maildir",
+)
+ADOPT_WITH_FIRST_SYNC = Message(
+    "accounts.adopt-with-first-sync",
+    "{setting} goes only with first_sync all, not {choice}: adopting recognises what is on the "
+    "server in the Maildir and downloads the rest",
+)
+
 # -- the same, on the command line (popgui account add --skip-existing / --since) ---------------
 SINCE_FORM = Message(
     "accounts.since-form",
@@ -115,6 +126,25 @@ POP2_FIRST_SYNC_FLAG = Message(
     "{flag} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui "
     "cannot tell which messages to leave on the server",
 )
+POP2_ADOPT_FLAG = Message(
+    "accounts.pop2-adopt-flag",
+    "--adopt is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui "
+    "cannot recognise the messages already in the Maildir",
+)
+ADOPT_NEEDS_MAILDIR = Message(
+    "accounts.adopt-needs-maildir",
+    "--adopt needs --maildir: the folder where the other program stored this mail",
+)
+ADOPT_NOT_A_MAILDIR = Message(
+    "accounts.adopt-not-a-maildir",
+    "--adopt: {path} is not a Maildir (a folder with cur and new folders in it); give with "
+    "--maildir the Maildir where the other program stored this mail",
+)
+WILL_ADOPT = Message(
+    "accounts.will-adopt",
+    "its first sync recognises the mail already in {path} and downloads only the rest",
+)
+ADOPTION_DONE = Message("accounts.adoption-done", "done: the mail found in the Maildir was adopted")
 WILL_SKIP_EXISTING = Message(
     "accounts.will-skip-existing",
     "its first sync leaves the mail already on the server there and downloads only what "

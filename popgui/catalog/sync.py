@@ -44,3 +44,15 @@ LEFT_ON_SERVER = Message(
     "{count} older message(s) left on the server, as asked",
     plural=True,
 )
+# A part of the summary of a sync (popgui sync): what the first sync adopted (adoption.py).
+ADOPTED = Message(
+    "sync.adopted",
+    "{count} message(s) already in the Maildir adopted",
+    plural=True,
+)
+ADOPT_NEEDS_TOP = Message(
+    "sync.adopt-needs-top",
+    "this server does not send a message's headers alone (TOP), so popgui cannot recognise "
+    "the mail already in the Maildir; nothing was downloaded. Add the account without --adopt "
+    "(with --skip-existing to leave the mail already on the server there)",
+)

@@ -65,7 +65,26 @@ def _first_sync(args: Namespace) -> tuple[FirstSync, str | None]:
         raise UsageError(says.SINCE_FORM(value=repr(since))) from None
 
 
-def account_from_args(args: Namespace) -> Account:
+def _check_adopt(args: Namespace) -> bool:
+    """--adopt, before anything else: only for POP3, only with --maildir."""
+    if not getattr(args, "adopt", False):
+        return False
+    if args.protocol == "pop2":
+        raise UsageError(says.POP2_ADOPT_FLAG())
+    if args.maildir is None:
+        raise UsageError(says.ADOPT_NEEDS_MAILDIR())
+    return True
+
+
+def _check_maildir_to_adopt(account: Account, profile: Profile) -> None:
+    """An adopting account's Maildir must exist: a mistyped path would adopt nothing and
+    download everything again."""
+    path = account.maildir_path(profile)
+    if not all((path / sub).is_dir() for sub in ("cur", "new")):
+        raise UsageError(says.ADOPT_NOT_A_MAILDIR(path=path))
+
+
+def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
     policy, days = _policy(args)
     first_sync, since = _first_sync(args)
     try:
@@ -88,6 +107,7 @@ def account_from_args(args: Namespace) -> Account:
                 fingerprint=args.fingerprint,
                 first_sync=first_sync,
                 first_sync_since=since,
+                adopt=adopt,
                 **oauth_fields(args),
             )
         )
@@ -119,7 +139,9 @@ def _read_password(args: Namespace) -> str | None:
 def _add(args: Namespace) -> int:
     profile = open_profile(args)
     settings = load(profile)
-    account = account_from_args(args)
+    account = account_from_args(args, adopt=_check_adopt(args))
+    if account.adopt:
+        _check_maildir_to_adopt(account, profile)
     if settings.get(account.name) is not None and not args.replace:
         raise UsageError(
             f"an account named {account.name!r} exists already; "
@@ -134,7 +156,7 @@ def _add(args: Namespace) -> int:
         SecretStore(profile=profile).store_password(account, password)
     settings.put(account)
     save_settings(profile.settings_file, settings)
-    if account.first_sync != "all":
+    if account.first_sync != "all" or account.adopt:
         _choose_again(account, profile)
     if previous is not None:  # after the save: until then the old settings still read them
         if _old_password_unused(previous, account, stored=password):
@@ -147,6 +169,8 @@ def _add(args: Namespace) -> int:
         print(says.WILL_SKIP_EXISTING())
     elif account.first_sync == "since":
         print(says.WILL_START_SINCE(day=account.first_sync_since))
+    elif account.adopt:
+        print(says.WILL_ADOPT(path=where))
     if account.auth == "oauth2":
         print(f"sign in with `popgui account login {account.name}`", file=sys.stderr)
     elif password is None and stores_password(account):
@@ -232,7 +256,7 @@ def _show(args: Namespace) -> int:
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
-    if account.first_sync != "all":
+    if account.first_sync != "all" or account.adopt:
         print(f"first-sync-state: {_first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
@@ -259,7 +283,7 @@ def _first_sync_status(account: Account, profile: Profile) -> Sentence:
         if not database.first_sync_done(account.name):
             return says.FIRST_SYNC_PENDING()
         count = len(database.skipped_uid_set(account.name))
-    return says.FIRST_SYNC_DONE(count=count)
+    return says.ADOPTION_DONE() if account.adopt else says.FIRST_SYNC_DONE(count=count)
 
 
 def _remove(args: Namespace) -> int:

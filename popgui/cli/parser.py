@@ -181,6 +181,12 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="the first sync downloads only mail dated this day or later (and undated mail)",
     )
+    first.add_argument(
+        "--adopt",
+        action="store_true",
+        help="the Maildir given with --maildir already holds this mail (another program put "
+        "it there): the first sync recognises it by Message-ID and downloads only the rest",
+    )
     add.add_argument("--maildir", metavar="PATH", help="where to store the mail")
     add.add_argument("--remote-folder", metavar="NAME", help="the POP2 mailbox to read (FOLD)")
     add.add_argument("--ca-file", metavar="PEM", help="an extra certificate authority to trust")

@@ -54,6 +54,7 @@ def result_as_json(result: SyncResult) -> dict[str, object]:
         "bytes": result.bytes,
         "recovered": result.recovered,
         "left_on_server": result.left_on_server,
+        "adopted": result.adopted,
         "skipped": result.skipped,
         "error": describe(result.error) if result.error else None,
         "error_kind": error_kind(result.error),
@@ -103,6 +104,8 @@ def _summary(result: SyncResult) -> str:
         parts.append(f"{result.deleted} deleted on the server")
     if result.recovered:
         parts.append(f"{result.recovered} recovered from an interrupted run")
+    if result.adopted:
+        parts.append(str(says.ADOPTED(count=result.adopted)))
     if result.left_on_server:
         parts.append(str(says.LEFT_ON_SERVER(count=result.left_on_server)))
     return f"{result.account}: " + ", ".join(parts)

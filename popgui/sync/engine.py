@@ -186,15 +186,24 @@ def _attempt_with_new_connection(what: _Job, result: SyncResult, *, rebuilt: boo
 
 def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> None:
     maildir = Maildir(what.account.maildir_path(what.profile))
-    if rebuilt or what.accept_new_uidls or not db.has_state(what.account.name):
+    if rebuilt or what.accept_new_uidls or _index_first(what.account, db):
         # The header index, from the files. Accepting renumbered mail recognises it by this
-        # index, which must then hold the files a killed run moved into new/ but never recorded.
+        # index, which must then hold the files a killed run moved into new/ but never recorded;
+        # so does adopting a Maildir (adoption.py): every file read once, before the sync.
         LocalMail(what.profile, db).rescan(what.account)
     ctx = SyncContext(
         what.account, what.secret, maildir, db, what.options, what.progress, result,
         accept_new_uidls=what.accept_new_uidls, rebuilding=rebuilt,
     )  # fmt: skip
     _run(ctx, what.work)
+
+
+def _index_first(account: Account, db: Database) -> bool:
+    """Whether the Maildir's files must be indexed first: a first sync (no state), or one of
+    an account that adopts its Maildir and has not yet (``--adopt``, adoption.py)."""
+    if not db.has_state(account.name):
+        return True
+    return account.adopt and not db.first_sync_done(account.name)
 
 
 def _run(ctx: SyncContext, job: Job) -> None:

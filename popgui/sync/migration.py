@@ -21,12 +21,13 @@ deleted, and leaves ``server_seen`` as it was, so every later run asks again.
 
 When the user accepts (``popgui sync --accept-new-uidls``), every unknown message's header is
 fetched (``TOP n 0``, pipelined) and matched against the header index of mail already stored:
-same Message-ID, same Date, and a size that fits the LIST size. A match is recorded as
-delivered under its new UIDL, pointing at the file already on disk; the others download as
-usual. A message the first sync left on the server (``--skip-existing``, ``--since``) is
-recognised by its Message-ID and Date and stays skipped under its new UIDL. A message without
-Message-ID cannot be told from a look-alike, nor one whose TOP the
-server refuses: those download again (a duplicate is safer than a message never downloaded).
+same Message-ID, same Date, and a size that fits the LIST size (not for a copy adopted from
+another client's Maildir, ``--adopt``: that client's added headers changed its size). A match
+is recorded as delivered under its new UIDL, pointing at the file already on disk; the others
+download as usual. A message the first sync left on the server (``--skip-existing``,
+``--since``) is recognised by its Message-ID and Date and stays skipped under its new UIDL. A
+message without Message-ID cannot be told from a look-alike, nor one whose TOP the server
+refuses: those download again (a duplicate is safer than a message never downloaded).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from popgui.store.database import (
     SkippedMessage,
     header_fields,
 )
+from popgui.store.names import token_of
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery
 
@@ -168,10 +170,15 @@ def _candidates(
 
 
 def _take_match(copies: dict[str, list[IndexedCopy]], found: IndexFields) -> IndexedCopy | None:
-    """The first stored copy matching Message-ID, Date and size; each copy matches once."""
+    """The first stored copy matching Message-ID, Date and size; each copy matches once.
+
+    A copy popgui did not write (adopted from another client's Maildir, ``--adopt``) has that
+    client's own headers added (``Received:``...): its size says nothing, Message-ID and Date
+    must do."""
     candidates = copies.get(found.message_id, []) if found.message_id else []
     for index, copy in enumerate(candidates):
-        if copy.date == found.date and _same_size(copy, found.size):
+        foreign = not token_of(Path(copy.path).name)
+        if copy.date == found.date and (foreign or _same_size(copy, found.size)):
             return candidates.pop(index)
     return None
 

@@ -18,6 +18,7 @@ from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client, parse_uidl
 from popgui.net.session import ConnectOptions, open_pop3
 from popgui.store.database import Database
+from popgui.sync.adoption import adopt_on_first_sync
 from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
@@ -54,7 +55,8 @@ def _sync_session(ctx: SyncContext, client: POP3Client) -> None:
     with delivering(ctx) as delivery:
         if uids is None:
             uids = _content_identities(ctx, client, sizes, delivery)
-        wanted = skip_on_first_sync(ctx, client, plan(ctx, uids, sizes, delivery))
+        wanted = adopt_on_first_sync(ctx, client, uids, plan(ctx, uids, sizes, delivery))
+        wanted = skip_on_first_sync(ctx, client, wanted)
         download(ctx, client, wanted, delivery)
     by_uid = {uid: number for number, uid in uids.items()}
     if content_identities:  # a UIDL listing was recorded by the guard, before the download

@@ -45,6 +45,8 @@ class SyncResult:
     recovered: int = 0
     #: Messages the first sync left on the server by choice (--skip-existing, --since).
     left_on_server: int = 0
+    #: Messages the first sync found already in the Maildir and adopted (--adopt).
+    adopted: int = 0
     paths: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     error: PopguiError | None = None
@@ -58,7 +60,7 @@ class SyncResult:
     def restart(self) -> None:
         """Forget the counts of an attempt that is being run again from the start."""
         self.downloaded = self.deleted = self.bytes = self.recovered = 0
-        self.left_on_server = 0
+        self.left_on_server = self.adopted = 0
         self.paths.clear()
         self.skipped.clear()
         self.error = None

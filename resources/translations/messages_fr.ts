@@ -9,6 +9,26 @@
             <translation>accounts doit être une liste, pas {kind}</translation>
         </message>
         <message>
+            <source>--adopt needs --maildir: the folder where the other program stored this mail</source>
+            <comment>accounts.adopt-needs-maildir</comment>
+            <translation>--adopt demande --maildir : le dossier où l’autre programme a rangé ce courrier</translation>
+        </message>
+        <message>
+            <source>--adopt: {path} is not a Maildir (a folder with cur and new folders in it); give with --maildir the Maildir where the other program stored this mail</source>
+            <comment>accounts.adopt-not-a-maildir</comment>
+            <translation>--adopt : {path} n’est pas un Maildir (un dossier contenant les dossiers cur et new) ; indiquez avec --maildir le Maildir où l’autre programme a rangé ce courrier</translation>
+        </message>
+        <message>
+            <source>{setting} goes only with first_sync all, not {choice}: adopting recognises what is on the server in the Maildir and downloads the rest</source>
+            <comment>accounts.adopt-with-first-sync</comment>
+            <translation>{setting} ne va qu’avec first_sync all, et non {choice} : l’adoption reconnaît dans le Maildir ce qui est sur le serveur et télécharge le reste</translation>
+        </message>
+        <message>
+            <source>done: the mail found in the Maildir was adopted</source>
+            <comment>accounts.adoption-done</comment>
+            <translation>fait : le courrier trouvé dans le Maildir a été adopté</translation>
+        </message>
+        <message>
             <source>cannot read the settings file {path}: {reason}</source>
             <comment>accounts.cannot-read</comment>
             <translation>impossible de lire le fichier de réglages {path} : {reason}</translation>
@@ -282,6 +302,16 @@
             <translation>un mot de passe figure dans les réglages ; les mots de passe vont dans le trousseau du système ou viennent de password_command : retirez-le</translation>
         </message>
         <message>
+            <source>{setting} is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui cannot recognise the messages already in the Maildir</source>
+            <comment>accounts.pop2-adopt</comment>
+            <translation>{setting} est impossible avec POP2 : POP2 n’a ni identifiants uniques (UIDL) ni TOP, popgui ne peut donc pas reconnaître les messages déjà présents dans le Maildir</translation>
+        </message>
+        <message>
+            <source>--adopt is not possible with POP2: POP2 has no unique ids (UIDL) and no TOP, so popgui cannot recognise the messages already in the Maildir</source>
+            <comment>accounts.pop2-adopt-flag</comment>
+            <translation>--adopt est impossible avec POP2 : POP2 n’a ni identifiants uniques (UIDL) ni TOP, popgui ne peut donc pas reconnaître les messages déjà présents dans le Maildir</translation>
+        </message>
+        <message>
             <source>{setting} {auth} is not possible with POP2 (use auto)</source>
             <comment>accounts.pop2-auth</comment>
             <translation>{setting} {auth} n’est pas possible en POP2 (choisissez auto)</translation>
@@ -365,6 +395,11 @@
             <source>version must be a whole number, not {version}</source>
             <comment>accounts.version-not-number</comment>
             <translation>version doit être un nombre entier, pas {version}</translation>
+        </message>
+        <message>
+            <source>its first sync recognises the mail already in {path} and downloads only the rest</source>
+            <comment>accounts.will-adopt</comment>
+            <translation>sa première relève reconnaît le courrier déjà présent dans {path} et ne télécharge que le reste</translation>
         </message>
         <message>
             <source>its first sync leaves the mail already on the server there and downloads only what arrives from now on</source>
@@ -2508,6 +2543,19 @@
             <source>write</source>
             <comment>store.write</comment>
             <translation>d’écrire</translation>
+        </message>
+        <message>
+            <source>this server does not send a message's headers alone (TOP), so popgui cannot recognise the mail already in the Maildir; nothing was downloaded. Add the account without --adopt (with --skip-existing to leave the mail already on the server there)</source>
+            <comment>sync.adopt-needs-top</comment>
+            <translation>ce serveur n’envoie pas les en-têtes seuls d’un message (TOP), popgui ne peut donc pas reconnaître le courrier déjà présent dans le Maildir ; rien n’a été téléchargé. Ajoutez le compte sans --adopt (avec --skip-existing pour laisser sur le serveur le courrier qui s’y trouve déjà)</translation>
+        </message>
+        <message numerus="yes">
+            <source>{count} message(s) already in the Maildir adopted</source>
+            <comment>sync.adopted</comment>
+            <translation>
+                <numerusform>{count} message déjà présent dans le Maildir adopté</numerusform>
+                <numerusform>{count} messages déjà présents dans le Maildir adoptés</numerusform>
+            </translation>
         </message>
         <message>
             <source>delete chosen messages on the server</source>

@@ -1,4 +1,5 @@
-"""Settings version 5: what an account's first sync downloads (``first_sync``)."""
+"""Settings versions 5 and 6: what an account's first sync downloads (``first_sync``), and
+whether it adopts the mail already in its Maildir (``adopt``)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def test_a_version_4_file_reads_as_download_all(tmp_path: Path) -> None:
     assert (read.first_sync, read.first_sync_since) == ("all", None)
     save_settings(path, Settings([read]))
     data = json.loads(path.read_text())
-    assert data["version"] == SETTINGS_VERSION == 5
+    assert data["version"] == SETTINGS_VERSION == 6
     assert data["accounts"][0]["first_sync"] == "all"
+    assert data["accounts"][0]["adopt"] is False
 
 
 @pytest.mark.parametrize(
@@ -75,3 +77,35 @@ def test_the_start_of_a_since_day_is_midnight_here(monkeypatch: pytest.MonkeyPat
 def test_bad_first_sync_settings_are_refused(fields: dict[str, object], words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         validate_account(account(**fields))
+
+
+def test_a_version_5_file_reads_as_not_adopting(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 5, "accounts": [BASE]}))
+    (read,) = load_settings(path)
+    assert read.adopt is False
+    save_settings(path, Settings([read]))
+    assert json.loads(path.read_text())["accounts"][0]["adopt"] is False
+    stored = account(adopt=True, maildir="/srv/old")
+    save_settings(path, Settings([stored]))
+    assert load_settings(path).get("w") == stored
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"adopt": "yes"}, "must be true or false"),
+        ({"adopt": True, "protocol": "pop2", "security": "none", "auth": "user"}, "POP2"),
+        (
+            {"adopt": True, "first_sync": "since", "first_sync_since": "2024-01-31"},
+            "goes only with first_sync all",
+        ),
+    ],
+)
+def test_adopt_refused_where_it_cannot_work(
+    tmp_path: Path, overrides: dict[str, object], words: str
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 6, "accounts": [{**BASE, **overrides}]}))
+    with pytest.raises(ConfigError, match=words):
+        load_settings(path)

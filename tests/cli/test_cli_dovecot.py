@@ -86,6 +86,7 @@ def test_keep_then_only_new_mail(
             "bytes": report[0]["bytes"],
             "recovered": 0,
             "left_on_server": 0,
+            "adopted": 0,
             "skipped": [],
             "error": None,
             "error_kind": None,

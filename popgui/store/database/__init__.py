@@ -31,6 +31,7 @@ from popgui.store.database.records import (
     IndexLocation,
     MessageRow,
     PageQuery,
+    StoredIdentity,
 )
 from popgui.store.database.schema import MIGRATIONS, SCHEMA_VERSION
 from popgui.store.database.skipped import SkippedMessage, SkippedState
@@ -54,6 +55,7 @@ __all__ = [
     "PageQuery",
     "SQLiteFile",
     "SkippedMessage",
+    "StoredIdentity",
     "head_is_whole",
     "header_fields",
     "index_fields",

@@ -20,6 +20,7 @@ from popgui.store.database.records import (
     IndexLocation,
     MessageRow,
     PageQuery,
+    StoredIdentity,
 )
 from popgui.store.database.schema import READ_SQL
 from popgui.store.headerindex import ATTACHMENT_SCAN_BYTES, header_block_end, summarize
@@ -162,6 +163,17 @@ class HeaderIndex(SQLiteFile):
             with self._errors("read"):
                 found += [IndexedCopy(*row) for row in self.conn.execute(sql, (account, *chunk))]
         return found
+
+    def unclaimed_identities(self, account: str) -> list[StoredIdentity]:
+        """Every index row of *account* no UIDL claims (files another client put there), in
+        the order they were indexed: one query, however large the Maildir."""
+        with self._errors("read"):
+            rows = self.conn.execute(
+                "SELECT path, message_id, date, from_addr, subject FROM messages "
+                "WHERE account = ? AND uid = '' ORDER BY id",
+                (account,),
+            ).fetchall()
+        return [StoredIdentity(*row) for row in rows]
 
 
 #: Message-list sort keys → the SQL each one orders by (each backed by an index).

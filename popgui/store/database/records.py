@@ -13,6 +13,7 @@ __all__ = [
     "IndexedMessage",
     "MessageRow",
     "PageQuery",
+    "StoredIdentity",
 ]
 
 
@@ -104,6 +105,18 @@ class IndexedCopy:
     message_id: str
     date: float | None
     size: int
+
+
+@dataclass(frozen=True)
+class StoredIdentity:
+    """A stored message no UIDL claims, as the header index knows it: what recognises it as
+    a message on the server (an adopting first sync, popgui/sync/adoption.py)."""
+
+    path: str
+    message_id: str
+    date: float | None
+    from_addr: str
+    subject: str
 
 
 @dataclass(frozen=True)

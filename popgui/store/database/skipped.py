@@ -6,6 +6,10 @@ message on the server (the policies look at ``delivered`` only), and "download s
 still fetch one. The choice is made once per account: the skipped rows and the moment the
 choice was made are written in ONE transaction, so a run killed before it makes the choice
 again and a run killed after it never downloads what was skipped.
+
+An adopting first sync (``account add --adopt``) records instead the messages it found in the
+Maildir as delivered, pointing at the files found, in the same one transaction as "the first
+sync chose" (:meth:`SkippedState.record_adopted`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from popgui.store.database.connection import SQLiteFile
+from popgui.store.database.records import DeliveredRecord
+from popgui.store.database.state import RECORD_DELIVERED_SQL, delivered_rows
 
 __all__ = ["SkippedMessage", "SkippedState"]
 
@@ -46,11 +52,20 @@ class SkippedState(SQLiteFile):
         rows = [(account, s.uid, s.message_id, s.date, when) for s in skipped]
         with self._transaction("update") as conn:
             conn.executemany(_RECORD_SKIPPED_SQL, rows)
-            conn.execute(
-                "INSERT INTO account_state (account, first_sync_done) VALUES (?, ?) "
-                "ON CONFLICT (account) DO UPDATE SET first_sync_done = excluded.first_sync_done",
-                (account, when),
+            conn.execute(_FIRST_SYNC_DONE_SQL, (account, when))
+
+    def record_adopted(self, account: str, adopted: Iterable[DeliveredRecord], when: float) -> None:
+        """Record *adopted* (files found in the Maildir) as delivered, give their index rows
+        (keyed by path) the UIDL and token, and that the first sync's choice is made, all or
+        nothing. The index rows exist already: the files were indexed before (a rescan)."""
+        records = list(adopted)
+        with self._transaction("update") as conn:
+            conn.executemany(RECORD_DELIVERED_SQL, delivered_rows(account, records))
+            conn.executemany(
+                "UPDATE messages SET uid = ?, token = ? WHERE account = ? AND path = ?",
+                [(r.uid, r.token, account, r.path) for r in records],
             )
+            conn.execute(_FIRST_SYNC_DONE_SQL, (account, when))
 
     def forget_first_sync(self, account: str) -> None:
         """Let the next sync choose again (the account was added anew with a first-sync rule);
@@ -79,4 +94,9 @@ class SkippedState(SQLiteFile):
 _RECORD_SKIPPED_SQL = (
     "INSERT OR REPLACE INTO skipped (account, uid, message_id, date, skipped_at) "
     "VALUES (?, ?, ?, ?, ?)"
+)
+
+_FIRST_SYNC_DONE_SQL = (
+    "INSERT INTO account_state (account, first_sync_done) VALUES (?, ?) "
+    "ON CONFLICT (account) DO UPDATE SET first_sync_done = excluded.first_sync_done"
 )

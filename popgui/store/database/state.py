@@ -20,7 +20,7 @@ from popgui.store.database.index import INDEX_MESSAGES_SQL, index_rows
 from popgui.store.database.records import AccountState, DeliveredRecord, IndexedMessage
 from popgui.store.names import token_for
 
-__all__ = ["KEEP_VANISHED_SECONDS", "DownloadState"]
+__all__ = ["KEEP_VANISHED_SECONDS", "RECORD_DELIVERED_SQL", "DownloadState", "delivered_rows"]
 
 #: How long a delivered row is kept after its UIDL stopped being listed (180 days).
 KEEP_VANISHED_SECONDS = 180 * 86400
@@ -76,7 +76,7 @@ class DownloadState(SQLiteFile):
         """:meth:`record_delivered` and :meth:`index_messages` (folder → its messages) in ONE
         transaction: a download commits each batch with one fsync of the journal, not two."""
         with self._transaction("record delivered messages in") as conn:
-            conn.executemany(_RECORD_DELIVERED_SQL, _delivered_rows(account, records))
+            conn.executemany(RECORD_DELIVERED_SQL, delivered_rows(account, records))
             for folder, messages in index.items():
                 conn.executemany(INDEX_MESSAGES_SQL, index_rows(account, folder, messages))
 
@@ -359,7 +359,7 @@ _RECORD_IMPORTED_SQL: Final = (
     "VALUES (?, ?, ?, 0, ?, '', ?) ON CONFLICT (account, uid) DO NOTHING"
 )
 
-_RECORD_DELIVERED_SQL: Final = (
+RECORD_DELIVERED_SQL: Final = (
     "INSERT INTO delivered (account, uid, token, size, delivered_at, path, "
     "deleted_on_server, vanished_at, locally_deleted_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -373,7 +373,7 @@ _RECORD_DELIVERED_SQL: Final = (
 )
 
 
-def _delivered_rows(account: str, records: Iterable[DeliveredRecord]) -> list[tuple[object, ...]]:
+def delivered_rows(account: str, records: Iterable[DeliveredRecord]) -> list[tuple[object, ...]]:
     return [
         (account, r.uid, r.token, r.size, r.delivered_at, r.path, int(r.deleted_on_server),
          r.vanished_at, r.locally_deleted_at)
