@@ -74,7 +74,7 @@ class FirstSyncBox(QGroupBox):
     def __init__(self) -> None:
         super().__init__(self.tr("Download"))
         self.setObjectName("firstSyncBox")
-        self.all_radio = QRadioButton(self.tr("&All mail on the server"))
+        self.all_radio = QRadioButton(self.tr("All &mail on the server"))
         self.all_radio.setChecked(True)
         self.new_radio = QRadioButton(self.tr("Only ne&w mail from now on"))
         self.since_radio = QRadioButton(self.tr("Mail si&nce:"))
