@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypedDict
 
-from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -81,7 +81,7 @@ class FirstSyncBox(QGroupBox):
         self.since_date = QDateEdit(QDate.currentDate().addYears(-1))
         self.since_date.setObjectName("firstSyncSinceDate")
         self.since_date.setCalendarPopup(True)
-        self.since_date.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+        self.since_date.setDisplayFormat("yyyy-MM-dd")  # as --since takes it: unambiguous
         self.state_label = QLabel()
         self.state_label.setObjectName("firstSyncState")
         self.state_label.setWordWrap(True)

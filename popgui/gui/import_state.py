@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -88,7 +89,8 @@ class ImportStateDialog(QDialog):
         self.result_label.setObjectName("importResult")
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setMinimumWidth(440)
+        self.result_label.setMinimumWidth(480)
+        self.result_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -105,6 +107,9 @@ class ImportStateDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.result_label, 1)
         layout.addWidget(self.buttons)
+        # The answer's length varies (a refusal lists accounts): the dialog grows to show it.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.resize(560, 240)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         guess = guess_kind(path) if path.is_file() else None

@@ -1101,7 +1101,7 @@
 <context>
     <name>ImportStateDialog</name>
     <message>
-        <location filename="../../popgui/gui/import_state.py" line="+76"/>
+        <location filename="../../popgui/gui/import_state.py" line="+77"/>
         <source>Import downloaded-mail list</source>
         <translation>Importer la liste du courrier déjà téléchargé</translation>
     </message>
@@ -1111,7 +1111,7 @@
         <translation>Choisissez le programme…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>&amp;Import</source>
         <translation>&amp;Importer</translation>
     </message>
@@ -1126,7 +1126,7 @@
         <translation>É&amp;crit par :</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>popgui cannot tell which program wrote this file: choose it above.</source>
         <translation>popgui ne reconnaît pas le programme qui a écrit ce fichier : choisissez-le ci-dessus.</translation>
     </message>
