@@ -13,8 +13,7 @@ from pathlib import Path
 from popgui.accounts.stateformats import Found, Kind, Target, read_state
 from popgui.cli.common import find_account, load, open_profile
 from popgui.errors import UsageError
-from popgui.store.database import Database
-from popgui.store.lock import AccountLock
+from popgui.sync.stateimport import record_import
 
 #: The programs' names as they write them.
 _PROGRAMS = {
@@ -34,8 +33,7 @@ def run_import_state(args: Namespace) -> int:
         )
     kind: Kind = args.source
     found = read_state(kind, Target(Path(args.file), account.host, account.user))
-    with AccountLock(profile.path, account.name), Database(profile.database_file) as database:
-        new = database.record_imported(account.name, sorted(found.uids), kind)
+    new = record_import(profile, account.name, kind, found.uids)
     print(_summary(_PROGRAMS[kind], account.user, account.host, found, new))
     for note in _notes(found):
         print(note)

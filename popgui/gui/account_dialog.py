@@ -68,6 +68,7 @@ from popgui.gui.account_pages import (
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised
+from popgui.gui.first_sync_box import FirstSyncValues
 from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
@@ -108,7 +109,7 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _FormValues(OAuthValues):
+class _FormValues(OAuthValues, FirstSyncValues):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -252,7 +253,7 @@ class AccountDialog(QDialog):
         self.maildir_edit, self.maildir_browse = mail.maildir_edit, mail.maildir_browse
         self.remote_folder_edit = mail.remote_folder_edit
         self.interval_check, self.interval_spin = mail.interval_check, mail.interval_spin
-        self.delete_locally_check = mail.delete_locally_check
+        self.delete_locally_check, self.first_sync = mail.delete_locally_check, mail.first_sync
         self.ca_file_edit, self.ca_file_browse = (
             certificate.ca_file_edit,
             certificate.ca_file_browse,
@@ -312,6 +313,8 @@ class AccountDialog(QDialog):
         for edit in (self.host_edit, self.sign_in_box.issuer_edit):
             edit.textChanged.connect(lambda: self.sign_in_box.follow_host(self.host_edit.text()))
         self.preset_combo.activated.connect(self._preset_chosen)
+        self.first_sync.changed.connect(self._revalidate)
+        self.first_sync.target = lambda: (self._values()["host"], self._values()["user"])
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
         self.sign_in_button.clicked.connect(self._sign_in)
@@ -344,6 +347,7 @@ class AccountDialog(QDialog):
             if minutes is not None:
                 self.interval_spin.setValue(minutes)
             self.delete_locally_check.setChecked(account.delete_when_deleted_locally)
+            self.first_sync.show_existing(account, self._profile())
             found = matching_preset(account.host)
             if found is not None:
                 select(self.preset_combo, found.key)
@@ -363,22 +367,23 @@ class AccountDialog(QDialog):
         if pop2 and self.auth_combo.currentData() not in POP2_AUTH:
             select(self.auth_combo, "auto")
         self.remote_folder_edit.setEnabled(pop2)
+        self.first_sync.set_pop2(pop2)
         self._update_port_placeholder()
         self._revalidate()
 
     def _update_port_placeholder(self) -> None:
-        if self.protocol_combo.currentData() == "pop2":
-            port = 109
-        else:
-            port = 995 if self.security_combo.currentData() == "tls" else 110
+        port = _default_port(self.protocol_combo.currentData(), self.security_combo.currentData())
         self.port_edit.setPlaceholderText(self.tr("{port} (default)").format(port=port))
 
     def _update_maildir_placeholder(self) -> None:
-        name = self.name_edit.text().strip(" ") or self.tr("NAME")
-        # EngineController knows the profile; a controller without one gets the usual place.
-        profile = getattr(self.controller, "profile", None)
-        where = str(profile.mail_dir / name) if isinstance(profile, Profile) else f"mail/{name}"
+        name, profile = self.name_edit.text().strip(" ") or self.tr("NAME"), self._profile()
+        where = str(profile.mail_dir / name) if profile is not None else f"mail/{name}"
         self.maildir_edit.setPlaceholderText(self.tr("default: {folder}").format(folder=where))
+
+    def _profile(self) -> Profile | None:
+        """EngineController knows the profile; a test's controller may not."""
+        profile = getattr(self.controller, "profile", None)
+        return profile if isinstance(profile, Profile) else None
 
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
@@ -459,6 +464,7 @@ class AccountDialog(QDialog):
             if self.interval_check.isChecked()
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
+            **self.first_sync.values(self._original),
             **self.sign_in_box.values(signs_in=signs_in, host=self.host_edit.text()),
         }
 
@@ -522,17 +528,7 @@ class AccountDialog(QDialog):
         self._set_message(text, error=not hint)
 
     def _set_message(self, text: str | None, *, error: bool = True) -> None:
-        if not text:
-            self.message_label.clear()
-            self.message_icon.clear()
-            return
-        kind = (
-            QStyle.StandardPixmap.SP_MessageBoxWarning
-            if error
-            else QStyle.StandardPixmap.SP_MessageBoxInformation
-        )
-        self.message_icon.setPixmap(self.style().standardIcon(kind).pixmap(20, 20))
-        self.message_label.setText(text)
+        _show_message(self.message_icon, self.message_label, text, error=error)
 
     # -- results ---------------------------------------------------------------------------
 
@@ -659,6 +655,21 @@ class AccountDialog(QDialog):
 # -- wording ---------------------------------------------------------------------------------
 
 
+def _show_message(icon: QLabel, label: QLabel, text: str | None, *, error: bool) -> None:
+    """The line under the form: a warning or an information, or nothing."""
+    if not text:
+        label.clear()
+        icon.clear()
+        return
+    kind = (
+        QStyle.StandardPixmap.SP_MessageBoxWarning
+        if error
+        else QStyle.StandardPixmap.SP_MessageBoxInformation
+    )
+    icon.setPixmap(icon.style().standardIcon(kind).pixmap(20, 20))
+    label.setText(text)
+
+
 def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
     """The widget that shows each setting (marked when the setting is wrong)."""
     return {
@@ -724,6 +735,12 @@ def _keyring_advice(error: PopguiError | None) -> str:
         translate("AccountDialog", "The password could not be saved: {reason}.").format(reason=text)
         + way_out
     )
+
+
+def _default_port(protocol: str, security: str) -> int:
+    if protocol == "pop2":
+        return 109
+    return 995 if security == "tls" else 110
 
 
 def _address(account: Account) -> str:

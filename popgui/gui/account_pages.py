@@ -37,6 +37,7 @@ from popgui.accounts.choices import Protocol as MailProtocol
 from popgui.accounts.settings import MAX_CHECK_INTERVAL, MIN_CHECK_INTERVAL
 from popgui.errors import CertificateError, PopguiError
 from popgui.gui.connection_report import describe_error, error_html, render_report
+from popgui.gui.first_sync_box import FirstSyncBox
 from popgui.gui.i18n import QT_TRANSLATE_NOOP
 from popgui.sync.diagnose import ConnectionReport
 
@@ -334,6 +335,8 @@ class MailPage(QWidget):
         interval_row.addStretch(1)
         form.addRow(translate("AccountDialog", "Periodic check:"), interval_row)
         form.addRow("", self.delete_locally_check)
+        self.first_sync = FirstSyncBox()  # what the first sync downloads, and the import
+        form.addRow(self.first_sync)
         self.maildir_browse.clicked.connect(self._browse_maildir)
 
     def _browse_maildir(self) -> None:

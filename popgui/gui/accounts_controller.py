@@ -17,6 +17,7 @@ from popgui.accounts.secrets import keyring_key, stores_password
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.errors import CancelledError, ConfigError, KeyringUnavailableError, PopguiError
 from popgui.gui.i18n import en_plural
+from popgui.gui.import_state import record_pending
 from popgui.gui.keyring_check import probe_keyring
 from popgui.gui.listing import ListQuery, read_list
 from popgui.gui.message_list import ViewRead, act_and_read
@@ -238,7 +239,9 @@ class AccountsController(QObject):
         if dialog.exec():
             account = dialog.account()
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
-            self.save_account(account, then=lambda: window.controller.sync([account]))
+            pending = dialog.first_sync.pending_for(account)  # recorded before the first sync
+            sync = partial(window.controller.sync, [account])
+            self.save_account(account, then=partial(record_pending, window, account, pending, sync))
 
     def edit_current_account(self) -> None:
         account = self.current_account()
@@ -268,7 +271,10 @@ class AccountsController(QObject):
             else:
                 self._rekey_password(account, edited, typed=typed)
             then = (lambda: window.controller.sync([edited])) if sync_after else None
-            self.save_account(edited, old_name=name, then=then)
+            pending = dialog.first_sync.pending_for(edited)
+            self.save_account(
+                edited, old_name=name, then=partial(record_pending, window, edited, pending, then)
+            )
             window.scheduler.resume(edited.name)  # the password may be all that changed
 
     def _carry_sign_in(self, signed_in: Account | None, account: Account) -> None:

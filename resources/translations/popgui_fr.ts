@@ -4,7 +4,7 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+65"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+66"/>
         <source>TLS: encrypted from the start (port 995)</source>
         <translation>TLS&#xa0;: chiffré dès le début (port 995)</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+152"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+153"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
@@ -170,7 +170,7 @@
         <translation>&amp;Supprimer aussi du serveur ce que je mets ici à la corbeille</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>only for a server whose authority is not known</source>
         <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
     </message>
@@ -210,7 +210,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-202"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-204"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -270,7 +270,7 @@
         <translation>Relève périodique&#xa0;:</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>&amp;CA certificate file:</source>
         <translation>Fichier de l’&amp;autorité (CA)&#xa0;:</translation>
     </message>
@@ -291,13 +291,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+299"/>
+        <location line="+304"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-298"/>
-        <location line="+298"/>
+        <location line="-303"/>
+        <location line="+303"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -307,12 +307,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+161"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+166"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-307"/>
+        <location line="-316"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -322,7 +322,7 @@
         <translation>NOM</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>default: {folder}</source>
         <translation>par défaut&#xa0;: {folder}</translation>
     </message>
@@ -342,12 +342,12 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-140"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+100"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+106"/>
         <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
         <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
     </message>
@@ -357,7 +357,7 @@
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+182"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+184"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -367,7 +367,7 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+114"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+104"/>
         <source>Saving the client secret…</source>
         <translation>Enregistrement du secret client…</translation>
     </message>
@@ -377,7 +377,7 @@
         <translation>Enregistrement du mot de passe…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+60"/>
         <source>no password is stored: type it here</source>
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
@@ -393,7 +393,7 @@
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-97"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -403,7 +403,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+89"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+104"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -961,6 +961,67 @@
     </message>
 </context>
 <context>
+    <name>FirstSyncBox</name>
+    <message>
+        <location filename="../../popgui/gui/first_sync_box.py" line="+75"/>
+        <source>Download</source>
+        <translation>Téléchargement</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All &amp;mail on the server</source>
+        <translation>Tout le &amp;courrier du serveur</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only ne&amp;w mail from now on</source>
+        <translation>Seulement le &amp;nouveau courrier, à partir de maintenant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mail si&amp;nce:</source>
+        <translation>Le courrier depuis &amp;le :</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Import downloaded-mail list…</source>
+        <translation>&amp;Importer la liste du courrier déjà téléchargé…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mark what another program (mpop, fetchmail, getmail, Thunderbird) already downloaded from this account, so that popgui does not download it again</source>
+        <translation>Marquer ce qu’un autre programme (mpop, fetchmail, getmail, Thunderbird) a déjà téléchargé de ce compte, pour que popgui ne le télécharge pas une seconde fois</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>POP2 has no unique message ids, so popgui cannot tell which messages it already has: a POP2 account downloads all its mail.</source>
+        <translation>POP2 n’a pas d’identifiants uniques de messages : popgui ne peut pas savoir quels messages il a déjà. Un compte POP2 télécharge tout son courrier.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>First sync: checking…</source>
+        <translation>Première relève : vérification…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>First sync: {state}</source>
+        <translation>Première relève : {state}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Another program&apos;s list of downloaded mail</source>
+        <translation>La liste du courrier téléchargé par un autre programme</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>%Ln message(s) that {program} downloaded will be marked as downloaded when the account is saved.</source>
+        <translation>
+            <numerusform>%Ln message que {program} a téléchargé sera marqué comme téléchargé à l’enregistrement du compte.</numerusform>
+            <numerusform>%Ln messages que {program} a téléchargés seront marqués comme téléchargés à l’enregistrement du compte.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FolderListModel</name>
     <message>
         <location filename="../../popgui/gui/models.py" line="+105"/>
@@ -1038,6 +1099,80 @@
     </message>
 </context>
 <context>
+    <name>ImportStateDialog</name>
+    <message>
+        <location filename="../../popgui/gui/import_state.py" line="+77"/>
+        <source>Import downloaded-mail list</source>
+        <translation>Importer la liste du courrier déjà téléchargé</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose the program…</source>
+        <translation>Choisissez le programme…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Import</source>
+        <translation>&amp;Importer</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>File:</source>
+        <translation>Fichier :</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Written by:</source>
+        <translation>É&amp;crit par :</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>popgui cannot tell which program wrote this file: choose it above.</source>
+        <translation>popgui ne reconnaît pas le programme qui a écrit ce fichier : choisissez-le ci-dessus.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reading the file…</source>
+        <translation>Lecture du fichier…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{user} at {host}</source>
+        <translation>{user} sur {host}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{program}&apos;s file lists no downloaded message for {account}.</source>
+        <translation>Le fichier de {program} ne liste aucun message téléchargé pour {account}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is nothing to import.</source>
+        <translation>Il n’y a rien à importer.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>{program}: %Ln message(s) already downloaded for {account}. Import them? popgui will then neither download them nor delete them on the server.</source>
+        <translation>
+            <numerusform>{program} : %Ln message déjà téléchargé pour {account}. L’importer ? popgui ne le téléchargera plus et ne le supprimera pas du serveur.</numerusform>
+            <numerusform>{program} : %Ln messages déjà téléchargés pour {account}. Les importer ? popgui ne les téléchargera plus et ne les supprimera pas du serveur.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%Ln message(s) that Thunderbird did not download (only their headers, or to fetch later) will be downloaded by popgui.</source>
+        <translation>
+            <numerusform>%Ln message que Thunderbird n’a pas téléchargé (seulement ses en-têtes, ou à relever plus tard) sera téléchargé par popgui.</numerusform>
+            <numerusform>%Ln messages que Thunderbird n’a pas téléchargés (seulement leurs en-têtes, ou à relever plus tard) seront téléchargés par popgui.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nothing can be imported from this file: {reason}</source>
+        <translation>Rien ne peut être importé de ce fichier : {reason}</translation>
+    </message>
+</context>
+<context>
     <name>IndexReader</name>
     <message>
         <location filename="../../popgui/gui/indexreader.py" line="+100"/>
@@ -1079,7 +1214,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+189"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+190"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1112,7 +1247,7 @@
         </translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+121"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
@@ -1483,6 +1618,24 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location filename="../../popgui/gui/message_list.py" line="+275"/>
         <source>Press Enter to open the selected message</source>
         <translation>Appuyez sur Entrée pour ouvrir le message sélectionné</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../popgui/gui/import_state.py" line="+21"/>
+        <source>%Ln message(s) that {program} downloaded for {account} marked as downloaded: popgui will neither download them nor delete them on the server.</source>
+        <translation>
+            <numerusform>%Ln message que {program} a téléchargé pour {account} est marqué comme téléchargé : popgui ne le téléchargera pas et ne le supprimera pas du serveur.</numerusform>
+            <numerusform>%Ln messages que {program} a téléchargés pour {account} sont marqués comme téléchargés : popgui ne les téléchargera pas et ne les supprimera pas du serveur.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Nothing new imported: popgui already knew every message.</source>
+        <translation>Rien de nouveau importé : popgui connaissait déjà tous ces messages.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The downloaded-mail list could not be recorded: {reason}. Nothing was downloaded; import it again from the account&apos;s settings.</source>
+        <translation>La liste du courrier téléchargé n’a pas pu être enregistrée : {reason}. Rien n’a été téléchargé ; importez-la de nouveau depuis les réglages du compte.</translation>
     </message>
 </context>
 <context>

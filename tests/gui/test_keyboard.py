@@ -214,6 +214,7 @@ class AcceptingDialog:
                  parent: object = None, **_options: object) -> None:  # fmt: skip
         self._account = account or self.new_account
         self.sign_in_box = SimpleNamespace(signed_in=None)
+        self.first_sync = SimpleNamespace(pending_for=lambda _account: None)  # nothing to import
 
     def exec(self) -> int:
         return 1

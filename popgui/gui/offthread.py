@@ -1,0 +1,62 @@
+"""One piece of work (a file read, a database read) run in a thread of its own, its answer
+given back on the GUI thread: the GUI thread does no file or SQLite work (docs/gui.md).
+
+The same pattern as :class:`popgui.gui.keyring_check.KeyringCheck`: a plain thread fills a
+Future, a timer on the GUI thread polls it. A dialog that is closed meanwhile takes the timer
+with it (the object is its child), so no answer reaches a widget that is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QObject, QTimer
+
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+#: How often the GUI thread looks whether the answer is there (milliseconds).
+POLL_MS = 30
+
+
+class OffThread(QObject, Generic[_T]):
+    """Runs ``work`` in a thread; ``done(result)`` or ``failed(error)`` on the GUI thread."""
+
+    def __init__(
+        self,
+        work: Callable[[], _T],
+        done: Callable[[_T], object],
+        failed: Callable[[Exception], object],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._future: Future[_T] = Future()
+        self._done, self._failed = done, failed
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        future = self._future
+
+        def run() -> None:
+            try:
+                future.set_result(work())
+            except Exception as error:  # said by ``failed``; a bug is logged too
+                future.set_exception(error)
+
+        threading.Thread(target=run, name="popgui-off-gui", daemon=True).start()
+        self._timer.start()
+
+    def _poll(self) -> None:
+        if not self._future.done():
+            return
+        self._timer.stop()
+        self.deleteLater()
+        error = self._future.exception()
+        if error is None:
+            self._done(self._future.result())
+        elif isinstance(error, Exception):
+            self._failed(error)
