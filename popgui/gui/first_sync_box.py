@@ -22,6 +22,7 @@ from typing import TypedDict
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QFileDialog,
     QGridLayout,
@@ -50,6 +51,7 @@ class FirstSyncValues(TypedDict):
 
     first_sync: FirstSync
     first_sync_since: str | None
+    adopt: bool
 
 
 def first_sync_state(profile: Profile, account: str) -> Sentence:
@@ -82,6 +84,14 @@ class FirstSyncBox(QGroupBox):
         self.since_date.setObjectName("firstSyncSinceDate")
         self.since_date.setCalendarPopup(True)
         self.since_date.setDisplayFormat("yyyy-MM-dd")  # as --since takes it: unambiguous
+        self.adopt_check = QCheckBox(self.tr("The Maildir already &holds this mail"))
+        self.adopt_check.setObjectName("adoptCheck")
+        self._adopt_tip = self.tr(
+            "Another program filled the Maildir chosen above: the first sync recognises "
+            "the messages already there (by Message-ID, else date, sender and subject) "
+            "and downloads only the others"
+        )
+        self.adopt_check.setToolTip(self._adopt_tip)
         self.state_label = QLabel()
         self.state_label.setObjectName("firstSyncState")
         self.state_label.setWordWrap(True)
@@ -103,6 +113,7 @@ class FirstSyncBox(QGroupBox):
         #: The account's server and user as the form says them now (set by the dialog).
         self.target: Callable[[], tuple[str, str]] = lambda: ("", "")
         self._editing = False
+        self._pop2 = False
         self._lay_out()
         for radio in (self.all_radio, self.new_radio, self.since_radio):
             radio.toggled.connect(self._update)
@@ -118,15 +129,19 @@ class FirstSyncBox(QGroupBox):
         grid.addWidget(self.all_radio, 0, 0)
         grid.addWidget(self.new_radio, 1, 0)
         grid.addLayout(since_row, 2, 0)
-        grid.addWidget(self.state_label, 3, 0)
+        grid.addWidget(self.adopt_check, 3, 0)
+        grid.addWidget(self.state_label, 4, 0)
         import_row = QHBoxLayout()
         import_row.addWidget(self.import_button)
         import_row.addStretch(1)
-        grid.addLayout(import_row, 4, 0)
-        grid.addWidget(self.import_note, 5, 0)
+        grid.addLayout(import_row, 5, 0)
+        grid.addWidget(self.import_note, 6, 0)
 
     def _update(self) -> None:
         self.since_date.setEnabled(self.since_radio.isChecked() and not self._editing)
+        # Adopting is a way to download "all mail" without the copies already here.
+        adoptable = self.all_radio.isChecked() and not self._editing and not self._pop2
+        self.adopt_check.setEnabled(adoptable)
         self.changed.emit()
 
     # -- the choice ----------------------------------------------------------------------------
@@ -138,14 +153,16 @@ class FirstSyncBox(QGroupBox):
             return {
                 "first_sync": original.first_sync,
                 "first_sync_since": original.first_sync_since,
+                "adopt": original.adopt,
             }
         if self.new_radio.isChecked() and self.new_radio.isEnabled():
             now = datetime.now(UTC).replace(microsecond=0).isoformat()
-            return {"first_sync": "new", "first_sync_since": now}
+            return {"first_sync": "new", "first_sync_since": now, "adopt": False}
         if self.since_radio.isChecked() and self.since_radio.isEnabled():
             day = self.since_date.date().toString("yyyy-MM-dd")
-            return {"first_sync": "since", "first_sync_since": day}
-        return {"first_sync": "all", "first_sync_since": None}
+            return {"first_sync": "since", "first_sync_since": day, "adopt": False}
+        adopt = self.adopt_check.isChecked() and self.adopt_check.isEnabled()
+        return {"first_sync": "all", "first_sync_since": None, "adopt": adopt}
 
     def set_pop2(self, pop2: bool) -> None:
         """POP2 has no UIDLs and no TOP: only "all" (and nothing to import)."""
@@ -162,6 +179,8 @@ class FirstSyncBox(QGroupBox):
         self.import_button.setToolTip(reason or self._import_tip)
         if pop2 and not self._editing:
             self.all_radio.setChecked(True)
+        self._pop2 = pop2
+        self.adopt_check.setToolTip(reason or self._adopt_tip)
         if not self._editing:
             self.new_radio.setEnabled(not pop2)
             self.since_radio.setEnabled(not pop2)
@@ -174,10 +193,12 @@ class FirstSyncBox(QGroupBox):
         self._editing = True
         radio = {"new": self.new_radio, "since": self.since_radio}.get(account.first_sync)
         (radio or self.all_radio).setChecked(True)
+        self.adopt_check.setChecked(account.adopt)
         if account.first_sync == "since" and account.first_sync_since:
             self.since_date.setDate(QDate.fromString(account.first_sync_since, "yyyy-MM-dd"))
         for widget in (self.all_radio, self.new_radio, self.since_radio, self.since_date):
             widget.setEnabled(False)
+        self.adopt_check.setEnabled(False)
         if account.first_sync == "all" or profile is None:
             return
         self.state_label.setText(self.tr("First sync: checking…"))

@@ -963,7 +963,7 @@
 <context>
     <name>FirstSyncBox</name>
     <message>
-        <location filename="../../popgui/gui/first_sync_box.py" line="+75"/>
+        <location filename="../../popgui/gui/first_sync_box.py" line="+77"/>
         <source>Download</source>
         <translation>Téléchargement</translation>
     </message>
@@ -983,6 +983,16 @@
         <translation>Le courrier depuis &amp;le :</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>The Maildir already &amp;holds this mail</source>
+        <translation>Le Maildir &amp;contient déjà ce courrier</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Another program filled the Maildir chosen above: the first sync recognises the messages already there (by Message-ID, else date, sender and subject) and downloads only the others</source>
+        <translation>Un autre programme a rempli le Maildir choisi plus haut&#xa0;: la première relève reconnaît les messages qui s’y trouvent déjà (par Message-ID, sinon par date, expéditeur et objet) et ne télécharge que les autres</translation>
+    </message>
+    <message>
         <location line="+9"/>
         <source>&amp;Import downloaded-mail list…</source>
         <translation>&amp;Importer la liste du courrier déjà téléchargé…</translation>
@@ -993,12 +1003,12 @@
         <translation>Marquer ce qu’un autre programme (mpop, fetchmail, getmail, Thunderbird) a déjà téléchargé de ce compte, pour que popgui ne le télécharge pas une seconde fois</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+68"/>
         <source>POP2 has no unique message ids, so popgui cannot tell which messages it already has: a POP2 account downloads all its mail.</source>
         <translation>POP2 n’a pas d’identifiants uniques de messages : popgui ne peut pas savoir quels messages il a déjà. Un compte POP2 télécharge tout son courrier.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>First sync: checking…</source>
         <translation>Première relève : vérification…</translation>
     </message>

@@ -270,3 +270,32 @@ def test_import_then_get_mail_downloads_only_the_rest(
     match = re.search(r"retr=(\d+)/", lines[-1])
     assert match and int(match.group(1)) == downloaded, lines[-1]
     assert sum(1 for sub in ("new", "cur") for _ in (maildir / sub).glob("*")) == downloaded
+
+
+def test_the_maildir_already_holds_the_mail_saves_adopt(qtbot: QtBot, profile: Profile) -> None:
+    """ "The Maildir already holds this mail" is `account add --adopt`: only with "All mail"
+    (adopting is how all mail comes without the copies already there), never for POP2, and
+    shown as it was chosen, read-only, for an existing account."""
+    dialog = new_dialog(qtbot, profile)
+    fill(qtbot, dialog)
+    box = dialog.first_sync
+    assert box.adopt_check.isEnabled() and not dialog.account().adopt
+    click(qtbot, box.adopt_check)
+    assert dialog.account().adopt and dialog.account().first_sync == "all"
+
+    click(qtbot, box.new_radio)
+    assert not box.adopt_check.isEnabled()
+    assert (dialog.account().first_sync, dialog.account().adopt) == ("new", False)
+    click(qtbot, box.all_radio)
+    assert dialog.account().adopt  # the box kept its tick while it was not offered
+
+    dialog.protocol_combo.setCurrentIndex(dialog.protocol_combo.findData("pop2"))
+    assert not box.adopt_check.isEnabled()
+    assert "POP2 has no unique message ids" in box.adopt_check.toolTip()
+    assert not dialog.account().adopt
+
+    adopted = Account(name="ann", host="pop.example.com", user="ann",
+                      password_source="command", password_command="pass show mail",
+                      adopt=True)  # fmt: skip
+    existing = new_dialog(qtbot, profile, adopted).first_sync
+    assert existing.adopt_check.isChecked() and not existing.adopt_check.isEnabled()
