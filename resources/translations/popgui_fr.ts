@@ -985,7 +985,7 @@
     <message>
         <location line="+5"/>
         <source>The Maildir already &amp;holds this mail</source>
-        <translation>Le Maildir &amp;contient déjà ce courrier</translation>
+        <translation>Le &amp;Maildir contient déjà ce courrier</translation>
     </message>
     <message>
         <location line="+3"/>
