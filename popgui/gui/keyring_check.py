@@ -2,32 +2,30 @@
 
 keyring chooses its backend on first use and may talk to D-Bus to do so, and reading a
 password can wait for an unlock dialog: :class:`KeyringCheck` runs :func:`probe_keyring` in a
-daemon thread of its own (the engine worker may be busy with a long sync) and hands the answer
-to the GUI thread by polling a :class:`~concurrent.futures.Future` from a timer. No Qt object is
-touched from that thread, so a dialog closed before the answer is simply never told.
+daemon thread of its own (:class:`~popgui.gui.offthread.OffThread`; the engine worker may be
+busy with a long sync), and the answer comes back on the GUI thread. No Qt object is touched
+from that thread, so a dialog closed before the answer is simply never told.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject
 
 from popgui.accounts.secrets import PasswordNotStoredError, SecretStore, stores_password
 from popgui.accounts.settings import Account
 from popgui.errors import KeyringUnavailableError, PopguiError
+from popgui.gui.offthread import OffThread
 from popgui.profile import Profile
 
 __all__ = ["KeyringCheck", "KeyringState", "SignInState", "probe_keyring"]
 
 _log = logging.getLogger(__name__)
-POLL_MS = 50
 
 
 #: An ``oauth2`` account's sign-in, as the keyring's token record says (``account show``'s
@@ -99,22 +97,12 @@ def _probe_sign_in(store: SecretStore, account: Account) -> KeyringState:
     return KeyringState(available=True, stored=stored, sign_in=state)
 
 
-class KeyringCheck(QObject):
-    """Runs ``probe`` in a thread; ``done(KeyringState)`` is emitted on the GUI thread."""
+class KeyringCheck:
+    """Runs a keyring probe in a thread of its own (:class:`OffThread`); the answer comes on
+    the GUI thread."""
 
-    done = Signal(object)
-
-    def __init__(self, probe: Callable[[], KeyringState], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._future: Future[KeyringState] = Future()
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
-        self._probe = probe
-
-    @classmethod
+    @staticmethod
     def run(
-        cls,
         probe: Callable[[], KeyringState] | None,
         parent: QObject,
         answer: Callable[[KeyringState], object],
@@ -124,29 +112,11 @@ class KeyringCheck(QObject):
         if probe is None:
             answer(KeyringState(available=True))
             return
-        check = cls(probe, parent)
-        check.done.connect(answer)
-        check.start()
 
-    def start(self) -> None:
-        future, probe = self._future, self._probe
+        def unknown(error: Exception) -> None:
+            # A bug or a backend's surprise: could not tell, so offer everything, as without
+            # a check.
+            _log.warning("the keyring check failed: %s", type(error).__name__)
+            answer(KeyringState(available=True))
 
-        def run() -> None:
-            try:
-                future.set_result(probe())
-            except Exception as error:  # a bug or a backend's surprise: said as "unknown"
-                _log.warning("the keyring check failed: %s", type(error).__name__)
-                future.set_exception(error)
-
-        threading.Thread(target=run, name="popgui-keyring-check", daemon=True).start()
-        self._timer.start()
-
-    def _poll(self) -> None:
-        if not self._future.done():
-            return
-        self._timer.stop()
-        try:
-            state = self._future.result()
-        except Exception:  # could not tell: offer everything, as without a check
-            state = KeyringState(available=True)
-        self.done.emit(state)
+        OffThread(probe, answer, unknown, parent)

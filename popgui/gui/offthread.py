@@ -1,8 +1,8 @@
 """One piece of work (a file read, a database read) run in a thread of its own, its answer
 given back on the GUI thread: the GUI thread does no file or SQLite work (docs/gui.md).
 
-The same pattern as :class:`popgui.gui.keyring_check.KeyringCheck`: a plain thread fills a
-Future, a timer on the GUI thread polls it. A dialog that is closed meanwhile takes the timer
+A plain thread fills a Future, a timer on the GUI thread polls it (the keyring check of the
+account dialog runs on it too). A dialog that is closed meanwhile takes the timer
 with it (the object is its child), so no answer reaches a widget that is gone.
 """
 
