@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -21,10 +21,17 @@ _T = TypeVar("_T")
 
 #: How often the GUI thread looks whether the answer is there (milliseconds).
 POLL_MS = 30
+#: The pieces of work whose answer is awaited (touched on the GUI thread only).
+_WAITING: set[OffThread[Any]] = set()
 
 
-class OffThread(QObject, Generic[_T]):
-    """Runs ``work`` in a thread; ``done(result)`` or ``failed(error)`` on the GUI thread."""
+class OffThread(Generic[_T]):
+    """Runs ``work`` in a thread; ``done(result)`` or ``failed(error)`` on the GUI thread.
+
+    Not a QObject itself: only its timer is, a child of ``parent``, so a closed dialog takes
+    it along. :data:`_WAITING` keeps this object until the answer is given or the timer is
+    gone, so it is freed on the GUI thread, never in the worker thread.
+    """
 
     def __init__(
         self,
@@ -33,12 +40,13 @@ class OffThread(QObject, Generic[_T]):
         failed: Callable[[Exception], object],
         parent: QObject,
     ) -> None:
-        super().__init__(parent)
         self._future: Future[_T] = Future()
         self._done, self._failed = done, failed
-        self._timer = QTimer(self)
+        self._timer = QTimer(parent)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
+        _WAITING.add(self)
+        self._timer.destroyed.connect(lambda: _WAITING.discard(self))
         future = self._future
 
         def run() -> None:
@@ -54,7 +62,8 @@ class OffThread(QObject, Generic[_T]):
         if not self._future.done():
             return
         self._timer.stop()
-        self.deleteLater()
+        self._timer.deleteLater()
+        _WAITING.discard(self)
         error = self._future.exception()
         if error is None:
             self._done(self._future.result())
