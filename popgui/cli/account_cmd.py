@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from popgui.accounts.choices import FirstSync, PasswordSource, Policy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
-from popgui.catalog import Sentence
 from popgui.catalog import accounts as says
 from popgui.cli.common import find_account, load, open_profile
 from popgui.cli.login_cmd import (
@@ -257,7 +256,9 @@ def _show(args: Namespace) -> int:
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
     if account.first_sync != "all" or account.adopt:
-        print(f"first-sync-state: {_first_sync_status(account, profile)}")
+        from popgui.sync.firstsync import first_sync_status  # only here: `show` stays light
+
+        print(f"first-sync-state: {first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
     return 0
@@ -271,19 +272,6 @@ def _choose_again(account: Account, profile: Profile) -> None:
 
         with Database(profile.database_file) as database:
             database.forget_first_sync(account.name)
-
-
-def _first_sync_status(account: Account, profile: Profile) -> Sentence:
-    """Whether the first sync already left the older mail on the server, and how much."""
-    if not profile.database_file.exists():  # showing settings creates no database
-        return says.FIRST_SYNC_PENDING()
-    from popgui.store.database import Database  # only for this case: `show` stays light
-
-    with Database(profile.database_file) as database:
-        if not database.first_sync_done(account.name):
-            return says.FIRST_SYNC_PENDING()
-        count = len(database.skipped_uid_set(account.name))
-    return says.ADOPTION_DONE() if account.adopt else says.FIRST_SYNC_DONE(count=count)
 
 
 def _remove(args: Namespace) -> int:

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 from popgui.accounts.choices import FirstSync
 from popgui.accounts.settings import Account
 from popgui.catalog import Sentence
-from popgui.catalog import accounts as account_says
 from popgui.gui.i18n import en_plural
 from popgui.gui.import_state import ImportStateDialog, PendingImport
 from popgui.gui.offthread import OffThread
 from popgui.gui.wording import say
 from popgui.profile import Profile
+from popgui.sync.firstsync import first_sync_status
 
-__all__ = ["FirstSyncBox", "FirstSyncValues", "first_sync_state"]
+__all__ = ["FirstSyncBox", "FirstSyncValues"]
 
 
 class FirstSyncValues(TypedDict):
@@ -52,19 +52,6 @@ class FirstSyncValues(TypedDict):
     first_sync: FirstSync
     first_sync_since: str | None
     adopt: bool
-
-
-def first_sync_state(profile: Profile, account: str) -> Sentence:
-    """Whether the first sync already left older mail on the server, and how much (run off
-    the GUI thread: it reads the database)."""
-    if not profile.database_file.exists():
-        return account_says.FIRST_SYNC_PENDING()
-    from popgui.store.database import Database
-
-    with Database(profile.database_file) as database:
-        if not database.first_sync_done(account):
-            return account_says.FIRST_SYNC_PENDING()
-        return account_says.FIRST_SYNC_DONE(count=len(database.skipped_uid_set(account)))
 
 
 class FirstSyncBox(QGroupBox):
@@ -204,7 +191,7 @@ class FirstSyncBox(QGroupBox):
         self.state_label.setText(self.tr("First sync: checking…"))
         self.state_label.setVisible(True)
         OffThread(
-            lambda: first_sync_state(profile, account.name),
+            lambda: first_sync_status(account, profile),
             self._show_state,
             lambda _error: self.state_label.setVisible(False),
             self,

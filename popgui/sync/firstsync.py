@@ -24,14 +24,32 @@ from __future__ import annotations
 
 import time
 
-from popgui.accounts.settings import first_sync_start
+from popgui.accounts.settings import Account, first_sync_start
+from popgui.catalog import Sentence
+from popgui.catalog import accounts as account_says
 from popgui.errors import ServerError
 from popgui.net.pop3client import POP3Client
-from popgui.store.database import SkippedMessage, header_fields
+from popgui.profile import Profile
+from popgui.store.database import Database, SkippedMessage, header_fields
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import Wanted
 
-__all__ = ["skip_on_first_sync"]
+__all__ = ["first_sync_status", "skip_on_first_sync"]
+
+
+def first_sync_status(account: Account, profile: Profile) -> Sentence:
+    """Whether the first sync has already left the older mail on the server (or adopted the
+    Maildir's), and how much: for ``account show`` and the account dialog. It reads the
+    database, and creates none where there is none yet."""
+    if not profile.database_file.exists():
+        return account_says.FIRST_SYNC_PENDING()
+    with Database(profile.database_file) as database:
+        if not database.first_sync_done(account.name):
+            return account_says.FIRST_SYNC_PENDING()
+        count = len(database.skipped_uid_set(account.name))
+    if account.adopt:
+        return account_says.ADOPTION_DONE()
+    return account_says.FIRST_SYNC_DONE(count=count)
 
 
 def skip_on_first_sync(ctx: SyncContext, client: POP3Client, wanted: list[Wanted]) -> list[Wanted]:
