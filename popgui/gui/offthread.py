@@ -1,14 +1,15 @@
 """One piece of work (a file read, a database read) run in a thread of its own, its answer
 given back on the GUI thread: the GUI thread does no file or SQLite work (docs/gui.md).
 
-A plain thread fills a Future, a timer on the GUI thread polls it (the keyring check of the
-account dialog runs on it too). A dialog that is closed meanwhile takes the timer
-with it (the object is its child), so no answer reaches a widget that is gone.
+A plain thread fills a Future; a single-shot timer on the GUI thread looks at it every
+:data:`POLL_MS` until it is filled (the keyring check of the account dialog runs on it too).
+No Qt object belongs to the piece of work, so nothing of it is ever freed inside a Qt
+destructor or in the worker thread: when the widget that asked is destroyed first, a flag
+says so and the answer is dropped at the next look, on the GUI thread.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -16,7 +17,6 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 
-_log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: How often the GUI thread looks whether the answer is there (milliseconds).
@@ -25,12 +25,22 @@ POLL_MS = 30
 _WAITING: set[OffThread[Any]] = set()
 
 
-class OffThread(Generic[_T]):
-    """Runs ``work`` in a thread; ``done(result)`` or ``failed(error)`` on the GUI thread.
+class _Gone:
+    """Set when the asking widget is destroyed. It holds nothing else, so the connection
+    to ``destroyed`` that Qt drops during the destruction frees no widget's wrapper."""
 
-    Not a QObject itself: only its timer is, a child of ``parent``, so a closed dialog takes
-    it along. :data:`_WAITING` keeps this object until the answer is given or the timer is
-    gone, so it is freed on the GUI thread, never in the worker thread.
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def set(self) -> None:
+        self.is_set = True
+
+
+class OffThread(Generic[_T]):
+    """Runs ``work`` in a thread; ``done(result)`` or ``failed(error)`` on the GUI thread,
+    unless ``parent`` was destroyed meanwhile.
+
+    ``work`` must hold no Qt object: it is dropped in the worker thread.
     """
 
     def __init__(
@@ -42,27 +52,27 @@ class OffThread(Generic[_T]):
     ) -> None:
         self._future: Future[_T] = Future()
         self._done, self._failed = done, failed
-        self._timer = QTimer(parent)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
-        _WAITING.add(self)
-        self._timer.destroyed.connect(lambda: _WAITING.discard(self))
+        self._gone = _Gone()
+        parent.destroyed.connect(self._gone.set)
         future = self._future
 
         def run() -> None:
             try:
                 future.set_result(work())
-            except Exception as error:  # said by ``failed``; a bug is logged too
+            except Exception as error:  # said by ``failed``
                 future.set_exception(error)
 
         threading.Thread(target=run, name="popgui-off-gui", daemon=True).start()
-        self._timer.start()
+        _WAITING.add(self)  # kept until the answer is given (a timer holds no strong reference)
+        QTimer.singleShot(POLL_MS, self._poll)
 
     def _poll(self) -> None:
+        if self._gone.is_set:
+            _WAITING.discard(self)
+            return  # the widget that asked is gone: nobody to answer
         if not self._future.done():
+            QTimer.singleShot(POLL_MS, self._poll)
             return
-        self._timer.stop()
-        self._timer.deleteLater()
         _WAITING.discard(self)
         error = self._future.exception()
         if error is None:
