@@ -5,7 +5,11 @@
 on 127.0.0.1 only:
 
 - ``plain_port``: POP3 in clear text, offering STLS (the test PKI's server certificate);
-- ``tls_port``: POP3 over implicit TLS with the same certificate.
+- ``tls_port``: POP3 over implicit TLS with the same certificate;
+- ``imap_port`` (STARTTLS offered) and ``imaps_port``: IMAP on the same mailboxes, and
+  ``lmtp_port``: LMTP in clear text delivering into them (the destinations of
+  ``--deliver``). ``imap_capability`` replaces what IMAP announces (Dovecot's
+  ``imap_capability`` setting), e.g. to hide UIDPLUS or LITERAL+.
 
 Users live in passwd-files (one per user) with ``{PLAIN}`` passwords, which is what lets
 Dovecot offer APOP (the greeting carries the timestamp) and CRAM-MD5/SCRAM next to PLAIN and
@@ -86,7 +90,7 @@ scope = mail
 
 _CONFIG = """\
 # Written by tests/support/dovecot.py: a private POP3 server for popgui's tests.
-protocols = pop3
+protocols = pop3 imap lmtp
 listen = 127.0.0.1
 base_dir = {base_dir}
 state_dir = {state_dir}
@@ -132,12 +136,20 @@ service pop3-login {{
 }}
 service imap-login {{
   inet_listener imap {{
-    port = 0
+    port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+{imap_capability}
 """
 
 
@@ -195,9 +207,16 @@ class DovecotServer:
     """One private Dovecot instance. ``start()`` then use the ports; ``stop()`` at the end."""
 
     def __init__(
-        self, directory: Path, pki: TestPKI, *, oauth2_introspection_url: str | None = None
+        self,
+        directory: Path,
+        pki: TestPKI,
+        *,
+        oauth2_introspection_url: str | None = None,
+        imap_capability: str | None = None,
     ) -> None:
         self.directory = directory.resolve()
+        #: What IMAP announces instead of Dovecot's own list (None: Dovecot's own).
+        self.imap_capability = imap_capability
         #: With an introspection URL, XOAUTH2 and OAUTHBEARER are offered too, and Dovecot's
         #: oauth2 passdb asks that URL about each token (tests/support/oauth_introspection.py).
         self.oauth2_introspection_url = oauth2_introspection_url
@@ -212,6 +231,9 @@ class DovecotServer:
         self.log_file = self.directory / "dovecot.log"
         self.plain_port = 0
         self.tls_port = 0
+        self.imap_port = 0
+        self.imaps_port = 0
+        self.lmtp_port = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._uid = self._gid = -1  # the mail user's, known once started
         self._serial = itertools.count()
@@ -243,6 +265,7 @@ class DovecotServer:
         last_error = ""
         for _attempt in range(3):  # a free port can be taken by someone else in between
             self.plain_port, self.tls_port = free_port(), free_port()
+            self.imap_port, self.imaps_port, self.lmtp_port = free_port(), free_port(), free_port()
             self._write_config()
             with contextlib.suppress(FileNotFoundError):  # stale socket: ref doc
                 (self.base_dir / "anvil-auth-penalty").unlink()
@@ -288,6 +311,14 @@ class DovecotServer:
                 users=self.users_dir,
                 port=self.plain_port,
                 tls_port=self.tls_port,
+                imap_port=self.imap_port,
+                imaps_port=self.imaps_port,
+                lmtp_port=self.lmtp_port,
+                imap_capability=(
+                    ""
+                    if self.imap_capability is None
+                    else f"imap_capability = {self.imap_capability}"
+                ),
             ),
             "utf-8",
         )
@@ -324,11 +355,15 @@ class DovecotServer:
                 self._process = None
                 problem = output.read_text("utf-8", "replace") + self._log_since(log_offset)
                 raise DovecotUnavailable(f"Dovecot exited at start:\n{problem}")
-            if all(self._answers(port) for port in (self.plain_port, self.tls_port)):
+            if all(self._answers(port) for port in self.ports):
                 return
             time.sleep(0.05)
         self.stop()
         raise DovecotUnavailable(f"Dovecot did not answer within {timeout} s:\n{self.log_text()}")
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.plain_port, self.tls_port, self.imap_port, self.imaps_port, self.lmtp_port)
 
     @staticmethod
     def _answers(port: int) -> bool:
@@ -454,7 +489,10 @@ class DovecotServer:
 
 @contextlib.contextmanager
 def private_dovecot(
-    pki: TestPKI, *, oauth2_introspection_url: str | None = None
+    pki: TestPKI,
+    *,
+    oauth2_introspection_url: str | None = None,
+    imap_capability: str | None = None,
 ) -> Iterator[DovecotServer]:
     """A started Dovecot of its own in a fresh directory, stopped and removed afterwards; the
     test skips (a failure in CI) where Dovecot cannot run.
@@ -469,7 +507,10 @@ def private_dovecot(
     try:
         try:
             server = DovecotServer(
-                directory, pki, oauth2_introspection_url=oauth2_introspection_url
+                directory,
+                pki,
+                oauth2_introspection_url=oauth2_introspection_url,
+                imap_capability=imap_capability,
             )
             server.start()
         except DovecotUnavailable as error:
