@@ -15,6 +15,8 @@ __all__ = [
     "POP2_AUTH",
     "POP2_SECURITY",
     "AuthMethod",
+    "DeliverAuth",
+    "DeliverSecurity",
     "FirstSync",
     "OAuthProvider",
     "PasswordSource",
@@ -46,6 +48,12 @@ Policy = Literal["keep", "delete", "delete-after-days"]
 #: What an account's first sync downloads: everything, only mail that arrives after the account
 #: was added, or mail dated on or after a day (``Account.first_sync_since``).
 FirstSync = Literal["all", "new", "since"]
+
+#: How the connection to a destination (``--deliver``) is protected: TLS required (implicit for
+#: imaps://, STARTTLS otherwise) or clear text allowed.
+DeliverSecurity = Literal["tls", "none"]
+#: How popgui signs in to an IMAP destination: a password, or OAuth2 (Gmail, Outlook.com).
+DeliverAuth = Literal["password", "oauth2"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.
 POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})

@@ -33,12 +33,21 @@ from popgui.accounts.choices import (
     POP2_AUTH,
     POP2_SECURITY,
     AuthMethod,
+    DeliverAuth,
+    DeliverSecurity,
     FirstSync,
     OAuthProvider,
     PasswordSource,
     Policy,
     Protocol,
     Security,
+)
+from popgui.accounts.deliver_settings import (
+    DELIVER_BOOL_FIELDS,
+    DELIVER_CHOICES,
+    DELIVER_INT_FIELDS,
+    DELIVER_TEXT_FIELDS,
+    check_deliver,
 )
 from popgui.accounts.oauth_settings import OAUTH_TEXT_FIELDS, check_oauth
 from popgui.catalog import Message, Sentence
@@ -106,6 +115,14 @@ class Account:
     oauth_client_id: str | None = None
     oauth_tenant: str | None = None
     oauth_scope: str | None = None
+    deliver: str | None = None
+    deliver_security: DeliverSecurity = "tls"
+    deliver_auth: DeliverAuth = "password"
+    deliver_password_source: PasswordSource = "keyring"
+    deliver_password_command: str | None = None
+    deliver_to: str | None = None
+    deliver_shell: bool = False
+    deliver_timeout_seconds: int | None = None
 
     @property
     def effective_port(self) -> int:
@@ -129,7 +146,8 @@ class Account:
 # -- validation -------------------------------------------------------------------------------
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
-                "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS)  # fmt: skip
+                "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS,
+                *DELIVER_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
@@ -137,8 +155,9 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "password_source": get_args(PasswordSource),
     "policy": get_args(Policy),
     "first_sync": get_args(FirstSync),
+    **DELIVER_CHOICES,
 }
-_BOOL_FIELDS = ("delete_when_deleted_locally", "adopt")
+_BOOL_FIELDS = ("delete_when_deleted_locally", "adopt", *DELIVER_BOOL_FIELDS)
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
 _REQUIRED = ("name", "host", "user")
 
@@ -218,6 +237,10 @@ def validate_account(account: Account) -> Account:
     _check_protocol(account)
     _check_first_sync(account)
     check_oauth(account)
+    for name in DELIVER_INT_FIELDS:
+        if getattr(account, name) is not None:
+            _check_int(name, getattr(account, name))
+    check_deliver(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
             raise bad(name, says.EMPTY_USE_DEFAULT)
@@ -315,7 +338,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
     missing = [name for name in _REQUIRED if name not in data]
     if missing:
         raise bad(missing[0], says.MISSING)
-    for name in ("port", "delete_after_days", "check_interval_minutes"):
+    for name in ("port", "delete_after_days", "check_interval_minutes", *DELIVER_INT_FIELDS):
         value = data.get(name)
         if value is not None:
             _check_int(name, value)
@@ -336,7 +359,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 6
+SETTINGS_VERSION = 7
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -398,6 +421,13 @@ def _migrate_5_to_6(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "accounts": accounts, "version": 6}
 
 
+def _migrate_6_to_7(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 7 adds the ``deliver*`` fields (absent: the Maildir, what every existing
+    account does). The number changes so that an older popgui refuses the file rather than
+    put into the Maildir, and delete, the mail meant for another destination."""
+    return {**data, "version": 7}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
@@ -409,6 +439,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_3_to_4,
     _migrate_4_to_5,
     _migrate_5_to_6,
+    _migrate_6_to_7,
 ]
 
 

@@ -1,0 +1,94 @@
+"""The checks of where an account's mail goes (the ``deliver*`` fields).
+
+``deliver`` None means the account's Maildir, as always; otherwise it is the text of
+``--deliver`` (read by :func:`popgui.accounts.destination_spec.parse_deliver`). The other fields
+belong to one kind of destination each, and are refused elsewhere, so that a setting never
+silently does nothing:
+
+- ``deliver_security`` ``"tls"`` (TLS required: implicit for ``imaps://``, STARTTLS for
+  ``imap://``) or ``"none"`` (clear text allowed), IMAP and LMTP over TCP;
+- ``deliver_auth`` ``"password"`` or ``"oauth2"``, ``deliver_password_source`` (keyring,
+  command or file, as the account's own) and ``deliver_password_command``: IMAP only;
+- ``deliver_to``: the LMTP recipient (None: the account's user name);
+- ``deliver_shell`` (run the command through the shell) and ``deliver_timeout_seconds``
+  (None: :data:`DEFAULT_MDA_TIMEOUT`): a program (``mda:``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, get_args
+
+from popgui.accounts.choices import DeliverAuth, DeliverSecurity, PasswordSource
+from popgui.accounts.destination_spec import parse_deliver
+from popgui.catalog import destinations as says
+from popgui.checks import bad_setting
+
+if TYPE_CHECKING:
+    from popgui.accounts.settings import Account
+
+__all__ = [
+    "DEFAULT_MDA_TIMEOUT",
+    "DELIVER_BOOL_FIELDS",
+    "DELIVER_CHOICES",
+    "DELIVER_INT_FIELDS",
+    "DELIVER_TEXT_FIELDS",
+    "check_deliver",
+]
+
+DELIVER_TEXT_FIELDS = ("deliver", "deliver_password_command", "deliver_to")
+DELIVER_CHOICES: dict[str, tuple[str, ...]] = {
+    "deliver_security": get_args(DeliverSecurity),
+    "deliver_auth": get_args(DeliverAuth),
+    "deliver_password_source": get_args(PasswordSource),
+}
+DELIVER_BOOL_FIELDS = ("deliver_shell",)
+DELIVER_INT_FIELDS = ("deliver_timeout_seconds",)
+#: How long a program (``mda:``) may take over one message, in seconds, unless set.
+DEFAULT_MDA_TIMEOUT = 300
+MAX_MDA_TIMEOUT = 24 * 3600
+
+
+def check_deliver(account: Account) -> None:
+    """Refuse a destination popgui cannot read, and settings that belong to another kind."""
+    if account.deliver is None:
+        _only_with("imap", account, "")
+        return
+    spec = parse_deliver(account.deliver)
+    if account.protocol == "pop2":
+        raise bad_setting("deliver", says.POP2_DELIVER)
+    if account.adopt:
+        raise bad_setting("adopt", says.ADOPT_WITH_DELIVER)
+    _only_with(spec.kind, account, spec.path)
+
+
+def _only_with(kind: str, account: Account, path: str) -> None:
+    """Each ``deliver_*`` field away from its default only where its kind uses it."""
+    over_tcp = kind == "imap" or (kind == "lmtp" and not path)
+    if account.deliver_security != "tls" and not over_tcp:
+        raise bad_setting("deliver_security", says.ONLY_FOR, kinds="imap://, lmtp://")
+    if kind != "imap":
+        for name, default in (("deliver_auth", "password"), ("deliver_password_source", "keyring")):
+            if getattr(account, name) != default:
+                raise bad_setting(name, says.ONLY_FOR, kinds="imap://, imaps://")
+    if account.deliver_password_source == "command":
+        if not (account.deliver_password_command or "").strip():
+            raise bad_setting("deliver_password_command", says.PASSWORD_COMMAND_EMPTY)
+    elif account.deliver_password_command is not None:
+        raise bad_setting("deliver_password_command", says.PASSWORD_COMMAND_UNUSED)
+    if account.deliver_auth == "oauth2" and account.deliver_password_source != "keyring":
+        raise bad_setting("deliver_password_source", says.OAUTH_NO_PASSWORD)
+    if account.deliver_to is not None:
+        if kind != "lmtp":
+            raise bad_setting("deliver_to", says.ONLY_FOR, kinds="lmtp:")
+        if not account.deliver_to.strip() or any(c in account.deliver_to for c in "<> "):
+            raise bad_setting("deliver_to", says.BAD_RECIPIENT, value=repr(account.deliver_to))
+    if kind != "mda":
+        if account.deliver_shell:
+            raise bad_setting("deliver_shell", says.ONLY_FOR, kinds="mda:")
+        if account.deliver_timeout_seconds is not None:
+            raise bad_setting("deliver_timeout_seconds", says.ONLY_FOR, kinds="mda:")
+    timeout = account.deliver_timeout_seconds
+    if timeout is not None and not 1 <= timeout <= MAX_MDA_TIMEOUT:
+        raise bad_setting(
+            "deliver_timeout_seconds", says.TIMEOUT_RANGE, high=MAX_MDA_TIMEOUT, value=timeout
+        )
