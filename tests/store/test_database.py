@@ -51,7 +51,7 @@ def record(uid: str, *, when: float = 1000.0) -> DeliveredRecord:
 def test_new_file_is_migrated_from_zero(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "dir" / "state.db"
     with Database(path) as database:
-        assert database.schema_version == SCHEMA_VERSION == 6
+        assert database.schema_version == SCHEMA_VERSION == 7
         tables = {
             row[0]
             for row in database.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")

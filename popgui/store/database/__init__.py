@@ -7,6 +7,8 @@ One class, :class:`Database`, made of one part per role:
   every use, translating errors, setting a damaged file aside;
 * :mod:`.state`: delivered UIDLs, the last listing, login state (:class:`DownloadState`);
 * :mod:`.skipped`: what a first sync left on the server by choice (:class:`SkippedState`);
+* :mod:`.forwarded`: deliveries to a destination begun and not yet recorded
+  (:class:`ForwardedState`);
 * :mod:`.index`: the header index rows and pages (:class:`HeaderIndex`);
 * :mod:`.records`: the values they store and return.
 """
@@ -14,6 +16,7 @@ One class, :class:`Database`, made of one part per role:
 from __future__ import annotations
 
 from popgui.store.database.connection import DatabaseCorruptError, SQLiteFile, set_aside_corrupt
+from popgui.store.database.forwarded import ForwardedState, PendingDelivery
 from popgui.store.database.index import (
     HEAD_BYTES,
     SORT_COLUMNS,
@@ -53,6 +56,7 @@ __all__ = [
     "IndexedMessage",
     "MessageRow",
     "PageQuery",
+    "PendingDelivery",
     "SQLiteFile",
     "SkippedMessage",
     "StoredIdentity",
@@ -63,7 +67,7 @@ __all__ = [
 ]
 
 
-class Database(DownloadState, SkippedState, HeaderIndex):
+class Database(DownloadState, SkippedState, ForwardedState, HeaderIndex):
     """popgui's SQLite file: open it, migrate it, read and record state (thread-safe)."""
 
     def has_state(self, account: str) -> bool:
@@ -85,7 +89,7 @@ class Database(DownloadState, SkippedState, HeaderIndex):
     def remove_account(self, account: str) -> None:
         """Drop every row of *account* (state, last listing, index) in one transaction."""
         tables = ("delivered", "server_seen", "messages", "account_state", "discarded_tokens",
-                  "skipped")  # fmt: skip
+                  "skipped", "pending_deliveries")  # fmt: skip
         with self._transaction("update") as conn:
             for table in tables:
                 conn.execute(f"DELETE FROM {table} WHERE account = ?", (account,))

@@ -185,16 +185,18 @@ SORT_COLUMNS: dict[str, str] = {
     "read": READ_SQL,
 }
 _ROW_COLUMNS = (
-    f"id, account, folder, path, from_addr, subject, date, size, {READ_SQL}, has_attachment"
+    f"id, account, folder, path, from_addr, subject, date, size, {READ_SQL}, has_attachment, "
+    "elsewhere"
 )
 _IN_CHUNK = 500  # host parameters per "IN (...)" (SQLite's limit is at least 999)
 
 
 def _message_row(row: Any) -> MessageRow:
-    id_, account, folder, path, from_addr, subject, date, size, read, attach = row
+    id_, account, folder, path, from_addr, subject, date, size, read, attach, elsewhere = row
     return MessageRow(
-        id_, account, folder, path, from_addr, subject, date, size, bool(read), bool(attach)
-    )
+        id_, account, folder, path, from_addr, subject, date, size, bool(read), bool(attach),
+        elsewhere,
+    )  # fmt: skip
 
 
 def _list_filter(account: str, folder: str, text: str) -> tuple[str, tuple[str, ...]]:
@@ -217,13 +219,14 @@ def _list_filter(account: str, folder: str, text: str) -> tuple[str, tuple[str, 
 
 INDEX_MESSAGES_SQL: Final = (
     "INSERT INTO messages (account, folder, path, token, uid, from_addr, subject, "
-    "date, size, flags, has_attachment, message_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "date, size, flags, has_attachment, message_id, elsewhere) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (path) DO UPDATE SET account = excluded.account, "
     "folder = excluded.folder, token = excluded.token, uid = excluded.uid, "
     "from_addr = excluded.from_addr, subject = excluded.subject, "
     "date = excluded.date, size = excluded.size, flags = excluded.flags, "
-    "has_attachment = excluded.has_attachment, message_id = excluded.message_id"
+    "has_attachment = excluded.has_attachment, message_id = excluded.message_id, "
+    "elsewhere = excluded.elsewhere"
 )
 
 
@@ -248,6 +251,7 @@ def _index_row(account: str, folder: str, m: IndexedMessage) -> tuple[object, ..
         m.flags,
         int(f.has_attachment),
         f.message_id,
+        m.elsewhere,
     )
 
 

@@ -56,6 +56,8 @@ class MessageRow:
     size: int
     read: bool
     has_attachment: bool
+    #: Where the message lives when it is not a file (delivered elsewhere), else "".
+    elsewhere: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class IndexedMessage:
     token: str = ""
     uid: str = ""
     flags: str = ""
+    #: Where the message lives when it is not a file of the Maildir ("INBOX on
+    #: imap.example.com"; ``path`` is then the destination's locator), "" for a file.
+    elsewhere: str = ""
 
 
 @dataclass(frozen=True)

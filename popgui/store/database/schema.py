@@ -166,6 +166,33 @@ def _migrate_to_6(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_7(conn: sqlite3.Connection) -> None:
+    """Mail delivered elsewhere (``--deliver``): a message whose delivery began and whose end
+    is not recorded yet (``pending_deliveries``, with the destination's mark), and, in the
+    index, where a message lives when it is not a file of the Maildir (``elsewhere``, shown
+    by the window; its ``path`` is then the destination's locator)."""
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE pending_deliveries (
+            account TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            token TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            message_id TEXT NOT NULL DEFAULT '',
+            date REAL,
+            sender TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL DEFAULT '',
+            downloaded_at REAL NOT NULL,
+            mark TEXT NOT NULL DEFAULT '',
+            destination TEXT NOT NULL,
+            PRIMARY KEY (account, uid)
+        );
+        ALTER TABLE messages ADD COLUMN elsewhere TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 #: Migration *i* brings the schema from version *i* to *i + 1*. Append; never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_1,
@@ -174,5 +201,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_4,
     _migrate_to_5,
     _migrate_to_6,
+    _migrate_to_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
