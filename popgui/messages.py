@@ -6,6 +6,7 @@ The wording is chosen from the error's type and attributes, never by parsing its
 from __future__ import annotations
 
 from popgui.catalog import Sentence, Translate, hints
+from popgui.destinations.base import DestinationError, DestinationLoginError, MessagesRefusedError
 from popgui.errors import (
     AccountBusyError,
     CancelledError,
@@ -71,6 +72,10 @@ def error_kind(error: PopguiError | None) -> str | None:
     if error is None:
         return None
     kinds: list[tuple[type[PopguiError], str]] = [
+        # The destination's (--deliver) before the POP server's: a script must tell them apart.
+        (DestinationLoginError, "destination-login"),
+        (MessagesRefusedError, "destination-refused"),
+        (DestinationError, "destination"),
         (CertificateError, "certificate"),
         (KeyringUnavailableError, "keyring"),
         # Sign-in errors first: a script must tell "run popgui account login" from a password.

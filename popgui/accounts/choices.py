@@ -52,8 +52,9 @@ FirstSync = Literal["all", "new", "since"]
 #: How the connection to a destination (``--deliver``) is protected: TLS required (implicit for
 #: imaps://, STARTTLS otherwise) or clear text allowed.
 DeliverSecurity = Literal["tls", "none"]
-#: How popgui signs in to an IMAP destination: a password, or OAuth2 (Gmail, Outlook.com).
-DeliverAuth = Literal["password", "oauth2"]
+#: How popgui signs in to an IMAP destination: a password (from the keyring, a command or a
+#: file). OAuth2 (Gmail, Outlook.com) is to come.
+DeliverAuth = Literal["password"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.
 POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})

@@ -5,9 +5,10 @@
 belong to one kind of destination each, and are refused elsewhere, so that a setting never
 silently does nothing:
 
+- ``deliver_ca_file``: an extra certificate authority to trust for it (IMAP, LMTP over TCP);
 - ``deliver_security`` ``"tls"`` (TLS required: implicit for ``imaps://``, STARTTLS for
   ``imap://``) or ``"none"`` (clear text allowed), IMAP and LMTP over TCP;
-- ``deliver_auth`` ``"password"`` or ``"oauth2"``, ``deliver_password_source`` (keyring,
+- ``deliver_auth`` (``"password"``, the only way yet), ``deliver_password_source`` (keyring,
   command or file, as the account's own) and ``deliver_password_command``: IMAP only;
 - ``deliver_to``: the LMTP recipient (None: the account's user name);
 - ``deliver_shell`` (run the command through the shell) and ``deliver_timeout_seconds``
@@ -35,7 +36,7 @@ __all__ = [
     "check_deliver",
 ]
 
-DELIVER_TEXT_FIELDS = ("deliver", "deliver_password_command", "deliver_to")
+DELIVER_TEXT_FIELDS = ("deliver", "deliver_password_command", "deliver_to", "deliver_ca_file")
 DELIVER_CHOICES: dict[str, tuple[str, ...]] = {
     "deliver_security": get_args(DeliverSecurity),
     "deliver_auth": get_args(DeliverAuth),
@@ -66,6 +67,8 @@ def _only_with(kind: str, account: Account, path: str) -> None:
     over_tcp = kind == "imap" or (kind == "lmtp" and not path)
     if account.deliver_security != "tls" and not over_tcp:
         raise bad_setting("deliver_security", says.ONLY_FOR, kinds="imap://, lmtp://")
+    if account.deliver_ca_file is not None and not over_tcp:
+        raise bad_setting("deliver_ca_file", says.ONLY_FOR, kinds="imap://, lmtp://")
     if kind != "imap":
         for name, default in (("deliver_auth", "password"), ("deliver_password_source", "keyring")):
             if getattr(account, name) != default:
@@ -75,8 +78,6 @@ def _only_with(kind: str, account: Account, path: str) -> None:
             raise bad_setting("deliver_password_command", says.PASSWORD_COMMAND_EMPTY)
     elif account.deliver_password_command is not None:
         raise bad_setting("deliver_password_command", says.PASSWORD_COMMAND_UNUSED)
-    if account.deliver_auth == "oauth2" and account.deliver_password_source != "keyring":
-        raise bad_setting("deliver_password_source", says.OAUTH_NO_PASSWORD)
     if account.deliver_to is not None:
         if kind != "lmtp":
             raise bad_setting("deliver_to", says.ONLY_FOR, kinds="lmtp:")

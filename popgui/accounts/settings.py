@@ -123,6 +123,7 @@ class Account:
     deliver_to: str | None = None
     deliver_shell: bool = False
     deliver_timeout_seconds: int | None = None
+    deliver_ca_file: str | None = None
 
     @property
     def effective_port(self) -> int:

@@ -51,15 +51,16 @@ PASSWORD_COMMAND_UNUSED = Message(
     "destinations.password-command-unused",
     "deliver_password_command is set but the destination's password does not come from a command",
 )
-OAUTH_NO_PASSWORD = Message(
-    "destinations.oauth-no-password",
-    "A destination that signs in with OAuth2 keeps its tokens in the keyring: it takes no "
-    "password command or file",
-)
 BAD_RECIPIENT = Message(
     "destinations.bad-recipient", "{value} is not a mail address for the LMTP recipient"
 )
 TIMEOUT_RANGE = Message(
     "destinations.timeout-range",
     "The program's time limit must be between 1 and {high} seconds, not {value}",
+)
+
+# -- signing in to a destination --------------------------------------------------------------
+PASSWORD_UNAVAILABLE = Message(
+    "destinations.password-unavailable",
+    "The destination's password could not be found: {reason}",
 )

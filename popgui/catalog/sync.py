@@ -56,3 +56,19 @@ ADOPT_NEEDS_TOP = Message(
     "the mail already in the Maildir; nothing was downloaded. Add the account without --adopt "
     "(with --skip-existing to leave the mail already on the server there)",
 )
+
+# -- delivering to a destination (--deliver) ----------------------------------------------------
+FORWARD_NEEDS_UIDL = Message(
+    "sync.forward-needs-uidl",
+    "This server gives its messages no unique ids (neither UIDL nor TOP): popgui can deliver "
+    "its mail only into the account's Maildir",
+)
+FORWARD_ANSWERS_MISSING = Message(
+    "sync.forward-answers-missing",
+    "The destination did not answer for every message: nothing of this batch was recorded",
+)
+FORWARD_REFUSED = Message(
+    "sync.forward-refused",
+    "{destination} refused {count} message(s); they stay on the server. The first: {first}",
+    plural=True,
+)

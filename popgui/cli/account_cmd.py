@@ -12,6 +12,12 @@ from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.catalog import accounts as says
 from popgui.cli.common import find_account, load, open_profile
+from popgui.cli.deliver_options import (
+    deliver_fields,
+    forget_deliver_password,
+    needs_deliver_password,
+    store_deliver_password,
+)
 from popgui.cli.login_cmd import (
     carry_sign_in,
     forget_sign_in,
@@ -108,6 +114,7 @@ def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
                 first_sync_since=since,
                 adopt=adopt,
                 **oauth_fields(args),
+                **deliver_fields(args),
             )
         )
     except ConfigError as error:
@@ -153,6 +160,7 @@ def _add(args: Namespace) -> int:
         password = _carried_over_password(previous, account, profile)
     if password is not None:
         SecretStore(profile=profile).store_password(account, password)
+    deliver_password = store_deliver_password(args, account, profile)
     settings.put(account)
     save_settings(profile.settings_file, settings)
     if account.first_sync != "all" or account.adopt:
@@ -163,7 +171,10 @@ def _add(args: Namespace) -> int:
         if previous.auth == "oauth2":
             carry_sign_in(previous, account)
     where = account.maildir_path(profile)
-    print(f"account {account.name!r} saved; its mail will go to {where}")
+    if account.deliver is not None:
+        print(f"account {account.name!r} saved; its mail will go to {account.deliver}")
+    else:
+        print(f"account {account.name!r} saved; its mail will go to {where}")
     if account.first_sync == "new":
         print(says.WILL_SKIP_EXISTING())
     elif account.first_sync == "since":
@@ -176,6 +187,12 @@ def _add(args: Namespace) -> int:
         again = " --password-in-file" if account.password_source == "file" else ""
         print(
             f"no password stored yet: add it with --password-stdin{again} --replace",
+            file=sys.stderr,
+        )
+    if needs_deliver_password(account) and not deliver_password:
+        print(
+            "the destination's password is not stored here: give it with "
+            "--deliver-password-stdin --replace (unless the keyring has it already)",
             file=sys.stderr,
         )
     return 0
@@ -284,5 +301,6 @@ def _remove(args: Namespace) -> int:
         _forget_password(account, profile)
     if account.auth == "oauth2":
         forget_sign_in(account)
+    forget_deliver_password(account, profile)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0

@@ -196,10 +196,60 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         help="trust exactly this server certificate (its SHA-256 fingerprint)",
     )
     _add_oauth_options(add)
+    _add_deliver_options(add)
     add.add_argument(
         "--replace",
         action="store_true",
         help="replace an existing account of the same name (its mail is kept)",
+    )
+
+
+def _add_deliver_options(add: argparse.ArgumentParser) -> None:
+    deliver = add.add_argument_group(
+        "where the mail goes (default: the account's Maildir; see docs/destinations.md)"
+    )
+    deliver.add_argument(
+        "--deliver",
+        metavar="URL",
+        help="imap://USER@HOST[:PORT]/FOLDER or imaps://… (an IMAP mailbox), lmtp://HOST[:PORT] "
+        "or lmtp:/SOCKET (an LMTP server), 'mda:COMMAND' (a program reading the message on "
+        "its standard input) or mbox:PATH (one mbox file)",
+    )
+    deliver.add_argument(
+        "--deliver-security",
+        choices=("tls", "none"),
+        default="tls",
+        help="tls: the destination's connection must be encrypted (imaps://, or STARTTLS; "
+        "default); none: allow clear text",
+    )
+    secret = deliver.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--deliver-password-stdin",
+        action="store_true",
+        help="read the IMAP destination's password from standard input (the line after the "
+        "account's own, with --password-stdin) and keep it in the keyring",
+    )
+    secret.add_argument(
+        "--deliver-password-command",
+        metavar="CMD",
+        help="a command that prints the IMAP destination's password",
+    )
+    deliver.add_argument(
+        "--deliver-to", metavar="ADDRESS", help="the LMTP recipient (default: the --user name)"
+    )
+    deliver.add_argument(
+        "--deliver-shell",
+        action="store_true",
+        help="run the mda: command through the shell (default: run it directly)",
+    )
+    deliver.add_argument(
+        "--deliver-timeout",
+        type=positive_int,
+        metavar="SECONDS",
+        help="how long the mda: command may take over one message (default 300)",
+    )
+    deliver.add_argument(
+        "--deliver-ca-file", metavar="PEM", help="an extra certificate authority to trust for it"
     )
 
 

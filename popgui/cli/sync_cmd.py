@@ -55,6 +55,10 @@ def result_as_json(result: SyncResult) -> dict[str, object]:
         "recovered": result.recovered,
         "left_on_server": result.left_on_server,
         "adopted": result.adopted,
+        "delivered_to": result.delivered_to,
+        "forwarded": result.forwarded,
+        "deferred": result.deferred,
+        "refused": result.refused,
         "skipped": result.skipped,
         "error": describe(result.error) if result.error else None,
         "error_kind": error_kind(result.error),
@@ -78,6 +82,12 @@ def _report(args: Namespace, results: list[SyncResult]) -> None:
             print(_migration_advice(result.account), file=sys.stderr)
         for skipped in result.skipped:
             print(f"popgui: {result.account}: skipped {skipped}", file=sys.stderr)
+        for deferred in result.deferred:
+            print(
+                f"popgui: {result.account}: left on the server for the next sync, "
+                f"{result.delivered_to} said to try later: {deferred}",
+                file=sys.stderr,
+            )
 
 
 def _rebuilt_note(result: SyncResult) -> str:
@@ -100,6 +110,8 @@ def _summary(result: SyncResult) -> str:
     parts = [f"{result.downloaded} new message{'s' if result.downloaded != 1 else ''}"]
     if result.bytes:
         parts[0] += f" ({human_size(result.bytes)})"
+    if result.delivered_to is not None:
+        parts.append(f"{result.forwarded} delivered to {result.delivered_to}")
     if result.deleted:
         parts.append(f"{result.deleted} deleted on the server")
     if result.recovered:

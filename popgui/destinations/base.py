@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from popgui.catalog import Sentence
-from popgui.errors import CredentialsError, PopguiError
+from popgui.errors import PopguiError
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,15 @@ class DestinationUnavailableError(DestinationError):
     """It could not be reached, or the connection broke."""
 
 
-class DestinationLoginError(DestinationError, CredentialsError):
-    """It refused the user name, password or token."""
+class DestinationLoginError(DestinationError):
+    """It refused the user name, password or token, or its password could not be found.
+
+    Not a :class:`~popgui.errors.CredentialsError`: that one is about the POP account's own
+    password, which a front end would then ask for."""
+
+
+class MessagesRefusedError(DestinationError):
+    """The destination refused some messages (they stay on the server); the others went."""
 
 
 class Destination(ABC):

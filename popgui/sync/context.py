@@ -6,8 +6,10 @@ import time
 from dataclasses import dataclass, field
 
 from popgui.accounts.settings import Account
+from popgui.destinations.base import Destination
 from popgui.net.cancel import CancelToken
 from popgui.net.session import ConnectOptions
+from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.maildir import Maildir
 from popgui.store.names import token_for
@@ -36,6 +38,11 @@ class SyncContext:
     #: The database was damaged and is being rebuilt from the Maildir in this run: nothing
     #: is deleted on the server until a run on a whole database (see engine.py).
     rebuilding: bool = False
+    #: Where the mail goes when not into the Maildir (``--deliver``), opened for the sync.
+    destination: Destination | None = None
+    #: The profile (settings, keyring lookups of a destination's password); None in tests
+    #: that need neither.
+    profile: Profile | None = None
 
     @property
     def cancel(self) -> CancelToken:

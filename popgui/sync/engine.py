@@ -22,6 +22,7 @@ from popgui.store.localmail import LocalMail
 from popgui.store.lock import AccountLock
 from popgui.store.maildir import Maildir
 from popgui.sync.context import SyncContext
+from popgui.sync.forwarding import forwarding_to_destination, raise_refusals
 from popgui.sync.pop3sync import sync_pop3
 from popgui.sync.progress import ProgressCallback, SyncResult, ignore_progress
 
@@ -193,7 +194,7 @@ def _attempt(what: _Job, db: Database, result: SyncResult, *, rebuilt: bool) -> 
         LocalMail(what.profile, db).rescan(what.account)
     ctx = SyncContext(
         what.account, what.secret, maildir, db, what.options, what.progress, result,
-        accept_new_uidls=what.accept_new_uidls, rebuilding=rebuilt,
+        accept_new_uidls=what.accept_new_uidls, rebuilding=rebuilt, profile=what.profile,
     )  # fmt: skip
     _run(ctx, what.work)
 
@@ -208,7 +209,9 @@ def _index_first(account: Account, db: Database) -> bool:
 
 def _run(ctx: SyncContext, job: Job) -> None:
     try:
-        job(ctx)
+        with forwarding_to_destination(ctx):
+            job(ctx)
+        raise_refusals(ctx)
     except CancelledError:
         raise  # the user's choice, not a state of the account
     except DatabaseCorruptError:

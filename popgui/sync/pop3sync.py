@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 
 from popgui.accounts.settings import Account
 from popgui.catalog import sync as says
+from popgui.destinations.base import DestinationError
 from popgui.errors import RemoteProtocolError, ServerError
 from popgui.net.pop3client import POP3Client, parse_uidl
 from popgui.net.session import ConnectOptions, open_pop3
@@ -23,6 +24,7 @@ from popgui.sync.content import ContentIdentityWriter
 from popgui.sync.context import SyncContext
 from popgui.sync.delivery import BatchedDelivery, Wanted
 from popgui.sync.firstsync import skip_on_first_sync
+from popgui.sync.forwarding import Forwarding
 from popgui.sync.handled import listing_digest, listing_is_handled, remember_if_handled
 from popgui.sync.migration import guard_migration
 from popgui.sync.recovery import recover_delivered
@@ -138,11 +140,18 @@ def _check_agreement(uids: dict[int, str] | None, sizes: dict[int, int]) -> None
         raise RemoteProtocolError(says.LISTINGS_DISAGREE())
 
 
-def delivering(ctx: SyncContext) -> BatchedDelivery:
-    """A batched delivery for ``ctx``; as a context manager it makes its last batch durable
-    however the block ends. The handled listing is forgotten first: an interrupted delivery
-    leaves work (recovery) for the next sync's full path (see handled.py)."""
+#: Where a download goes: the account's Maildir, or its destination (``--deliver``).
+Sink = BatchedDelivery | Forwarding
+
+
+def delivering(ctx: SyncContext) -> Sink:
+    """A batched delivery for ``ctx`` (into its destination when it has one); as a context
+    manager it makes its last batch durable however the block ends. The handled listing is
+    forgotten first: an interrupted delivery leaves work (recovery) for the next sync's full
+    path (see handled.py)."""
     ctx.database.forget_handled_listing(ctx.key)
+    if ctx.destination is not None:
+        return Forwarding(ctx, ctx.destination)
     return BatchedDelivery(ctx.key, ctx.maildir, ctx.database)
 
 
@@ -150,7 +159,7 @@ def plan(
     ctx: SyncContext,
     uids: dict[int, str],
     sizes: dict[int, int],
-    delivery: BatchedDelivery,
+    delivery: Sink,
     only: Collection[str] | None = None,
 ) -> list[Wanted]:
     """The messages to download (those of *only* when given), after recognising those a
@@ -165,7 +174,9 @@ def plan(
         for number, uid in uids.items()
         if uid not in known and (only is None or uid in only)
     }
-    recovered = recover_delivered(ctx, fresh.values(), delivery)
+    recovered: set[str] = set()  # a destination's were recovered when it was opened
+    if isinstance(delivery, BatchedDelivery):
+        recovered = recover_delivered(ctx, fresh.values(), delivery)
     return [
         Wanted(number, uid, ctx.token(uid), sizes.get(number, 0))
         for number, uid in sorted(fresh.items())
@@ -176,7 +187,7 @@ def plan(
 class _MessageWriter:
     """The sink RETR streams into: one Maildir delivery per message, progress as it goes."""
 
-    def __init__(self, ctx: SyncContext, wanted: list[Wanted], delivery: BatchedDelivery) -> None:
+    def __init__(self, ctx: SyncContext, wanted: list[Wanted], delivery: Sink) -> None:
         self._ctx = ctx
         self._wanted = {item.number: item for item in wanted}
         self._delivery = delivery
@@ -200,7 +211,8 @@ class _MessageWriter:
         self.messages_done += 1
         self._ctx.result.downloaded += 1
         self._ctx.result.bytes += record.size
-        self._ctx.result.paths.append(record.path)
+        if isinstance(self._delivery, BatchedDelivery):  # a file of the Maildir
+            self._ctx.result.paths.append(record.path)
         self.report(force=False)
 
     def refused(self, number: int, error: ServerError) -> None:
@@ -219,9 +231,7 @@ class _MessageWriter:
         )
 
 
-def download(
-    ctx: SyncContext, client: POP3Client, wanted: list[Wanted], delivery: BatchedDelivery
-) -> None:
+def download(ctx: SyncContext, client: POP3Client, wanted: list[Wanted], delivery: Sink) -> None:
     """RETR the wanted messages, streamed into the durable delivery."""
     writer = _MessageWriter(ctx, wanted, delivery)
     writer.report(force=True)
@@ -265,7 +275,7 @@ def _forget_seen(ctx: SyncContext, asked: set[str]) -> None:
 
 
 def _content_identities(
-    ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: BatchedDelivery
+    ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: Sink
 ) -> dict[int, str]:
     """Identities for a server without UIDL: a hash of headers and size, via TOP."""
     if client.capabilities is not None and not client.capabilities.has("TOP"):
@@ -301,8 +311,12 @@ class _HashingSink:
 
 
 def _identities_by_download(
-    ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: BatchedDelivery
+    ctx: SyncContext, client: POP3Client, sizes: dict[int, int], delivery: Sink
 ) -> dict[int, str]:
+    if isinstance(delivery, Forwarding):
+        # Each message would have to be downloaded at every sync to be recognised, and
+        # delivered to learn its identity: not for a destination that cannot be asked.
+        raise DestinationError(says.FORWARD_NEEDS_UIDL())
     sink = _HashingSink(ContentIdentityWriter(ctx, delivery))
     ctx.report("downloading", 0, len(sizes), 0, sum(sizes.values()))
     client.retrieve_many(sorted(sizes), sink)

@@ -47,6 +47,13 @@ class SyncResult:
     left_on_server: int = 0
     #: Messages the first sync found already in the Maildir and adopted (--adopt).
     adopted: int = 0
+    #: What the destination said (``--deliver``): where the mail went, how many messages
+    #: it accepted, and those it asked to retry later or refused ("UIDL: reason"); those stay
+    #: on the server.
+    delivered_to: str | None = None
+    forwarded: int = 0
+    deferred: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     error: PopguiError | None = None
@@ -60,7 +67,9 @@ class SyncResult:
     def restart(self) -> None:
         """Forget the counts of an attempt that is being run again from the start."""
         self.downloaded = self.deleted = self.bytes = self.recovered = 0
-        self.left_on_server = self.adopted = 0
+        self.left_on_server = self.adopted = self.forwarded = 0
+        self.deferred.clear()
+        self.refused.clear()
         self.paths.clear()
         self.skipped.clear()
         self.error = None

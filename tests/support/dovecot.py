@@ -242,7 +242,8 @@ class DovecotServer:
         )
         if binary is None:
             raise DovecotUnavailable(
-                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d)"
+                "Dovecot is not installed (apt-get install dovecot-core dovecot-pop3d "
+                "dovecot-imapd dovecot-lmtpd)"
             )
         self.binary = binary
         doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"

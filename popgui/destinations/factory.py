@@ -1,0 +1,103 @@
+"""The destination an account names (``Account.deliver``), built with its settings and its
+credentials.
+
+The destination's password lives apart from the POP account's: it is looked up as the
+account :func:`credentials_account` describes (its keyring entry is
+``"<account>/deliver/<user>@<host>"``, which no account of its own can have, since account
+names hold no ``/``), from the keyring, a command or a file, as the person chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from popgui.accounts.deliver_settings import DEFAULT_MDA_TIMEOUT
+from popgui.accounts.destination_spec import DeliverSpec, parse_deliver
+from popgui.accounts.secrets import SecretStore
+from popgui.accounts.settings import Account
+from popgui.catalog import destinations as says
+from popgui.destinations.base import Destination, DestinationLoginError
+from popgui.errors import CredentialsError
+from popgui.net.session import ConnectOptions
+from popgui.net.transport import TLSSettings
+from popgui.profile import Profile
+
+__all__ = ["check_destination", "credentials_account", "make_destination"]
+
+
+def credentials_account(account: Account) -> Account:
+    """The account as the secret store sees the destination's credentials: the destination's
+    user and host, its password source, and a name of its own."""
+    spec = parse_deliver(account.deliver or "")
+    return replace(
+        account,
+        name=f"{account.name}/deliver",
+        host=spec.host,
+        user=spec.user,
+        password_source=account.deliver_password_source,
+        password_command=account.deliver_password_command,
+        auth="auto",
+    )
+
+
+def make_destination(account: Account, profile: Profile, options: ConnectOptions) -> Destination:
+    """The account's destination, not yet opened. For IMAP this looks up the password (a
+    keyring, a command: call it where that may block, never on the GUI thread)."""
+    spec = parse_deliver(account.deliver or "")
+    if spec.kind == "imap":
+        return _imap(account, spec, profile, options)
+    if spec.kind == "lmtp":
+        from popgui.destinations.lmtp import LmtpDestination
+
+        return LmtpDestination(
+            spec,
+            recipient=account.deliver_to or account.user,
+            require_tls=account.deliver_security == "tls",
+            tls=TLSSettings(ca_file=account.deliver_ca_file),
+            timeout=options.timeout,
+            cancel=options.cancel,
+        )
+    if spec.kind == "mda":
+        from popgui.destinations.mda import MdaDestination
+
+        return MdaDestination(
+            spec,
+            shell=account.deliver_shell,
+            timeout=float(account.deliver_timeout_seconds or DEFAULT_MDA_TIMEOUT),
+            cancel=options.cancel,
+        )
+    from popgui.destinations.mbox import MboxDestination
+
+    return MboxDestination(spec)
+
+
+def _imap(
+    account: Account, spec: DeliverSpec, profile: Profile, options: ConnectOptions
+) -> Destination:
+    from popgui.destinations.imap import ImapDestination
+
+    try:
+        secret = SecretStore(profile=profile).get_password(credentials_account(account))
+    except CredentialsError as error:  # the destination's password, not the POP account's
+        reason = error.sentence or str(error)
+        raise DestinationLoginError(says.PASSWORD_UNAVAILABLE(reason=reason)) from error
+    return ImapDestination(
+        spec,
+        secret=secret,
+        require_tls=account.deliver_security == "tls",
+        tls=TLSSettings(ca_file=account.deliver_ca_file),
+        timeout=options.timeout,
+        cancel=options.cancel,
+    )
+
+
+def check_destination(account: Account, profile: Profile, options: ConnectOptions) -> str:
+    """Open the account's destination and close it again (Test destination in the window):
+    returns what a person reads of it; raises what a sync would meet (DestinationError,
+    NetworkError, CertificateError, a missing password…)."""
+    destination = make_destination(account, profile, options)
+    try:
+        destination.open()
+        return destination.describe()
+    finally:
+        destination.close()
