@@ -64,3 +64,16 @@ PASSWORD_UNAVAILABLE = Message(
     "destinations.password-unavailable",
     "The destination's password could not be found: {reason}",
 )
+OAUTH_NO_PASSWORD = Message(
+    "destinations.oauth-no-password",
+    "A destination that signs in with OAuth2 keeps its tokens in the keyring: it takes no "
+    "password command or file",
+)
+SIGN_IN_REQUIRED = Message(
+    "destinations.sign-in-required",
+    "Sign in to the destination first: popgui account login {account} --deliver (or Sign in "
+    "in the account's settings)",
+)
+SIGN_IN_FAILED = Message(
+    "destinations.sign-in-failed", "Signing in to the destination failed: {reason}"
+)
