@@ -241,8 +241,11 @@ class ImapDestination(Destination):
             return DestinationUnavailableError(
                 says.IMAP_CANNOT_DELIVER(where=self.describe(), reason=later)
             )
-        reply: str | Sentence = failure or repr(refusal.response.shown if refusal else "")
-        check = protocol_says.CHECK_TOKEN() if self._oauth2 else protocol_says.CHECK_PASSWORD()
+        reply = repr(refusal.response.shown if refusal is not None else "")
+        # An OAuth2 server's own report (status, scope) says more than our general advice.
+        check = failure or (
+            protocol_says.CHECK_TOKEN() if self._oauth2 else protocol_says.CHECK_PASSWORD()
+        )
         return DestinationLoginError(
             says.IMAP_LOGIN_REFUSED(host=host, user=repr(self._spec.user), reply=reply, check=check)
         )

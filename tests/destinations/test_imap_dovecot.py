@@ -32,11 +32,13 @@ from popgui.destinations.base import (
     Pending,
 )
 from popgui.destinations.imap import ImapDestination
+from popgui.destinations.imapclient import CommandFailed, IMAPClient
 from popgui.errors import CancelledError, CredentialsError
 from popgui.net.cancel import CancelToken
 from popgui.net.transport import TLSSettings, Transport
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser, free_port, private_dovecot
+from tests.support.oauth_introspection import IntrospectionServer
 
 NO_UIDPLUS = "IMAP4rev1 SASL-IR LITERAL+ MULTIAPPEND"
 NO_LITERAL_PLUS = "IMAP4rev1 SASL-IR UIDPLUS"
@@ -487,3 +489,52 @@ def test_recover_ignores_what_was_there_before(
         )
     finally:
         dest.close()
+
+
+# -- signing in --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("password", ['pa"ss\\word x', "pässwörd ✓"])
+def test_login_with_odd_characters(
+    dovecot: DovecotServer, test_pki: TestPKI, password: str, sent_bytes: bytearray
+) -> None:
+    """LOGIN (what a server without AUTHENTICATE PLAIN gets): a quoted string, or a literal
+    for characters a quoted string cannot carry."""
+    name = "oddascii" if password.isascii() else "oddutf8"
+    dovecot.add_user(name, password)
+    transport = Transport.connect(
+        "127.0.0.1", dovecot.imap_port, security="none", timeout=10, tls=TLSSettings()
+    )
+    client = IMAPClient(transport)
+    try:
+        client.greet()
+        client.login(name, password)
+        assert "UIDPLUS" in client.capabilities  # asked again after the login
+        with pytest.raises(CommandFailed):
+            client.login(name, password)  # already signed in: refused, session goes on
+        client.run("NOOP")
+    finally:
+        client.logout()
+        client.close()
+    literal = b"{%d+}\r\n" % len(password.encode())
+    assert (literal in sent_bytes) == (not password.isascii())
+
+
+def test_oauth2_access_token(test_pki: TestPKI) -> None:
+    with IntrospectionServer() as introspection:
+        introspection.register("good-token", "ann")
+        url = introspection.url
+        with private_dovecot(test_pki, oauth2_introspection_url=url) as server:
+            user = MailUser("ann", "not-used", server.add_user("ann", "not-used"))
+            dest = destination(server, user, test_pki, secret="good-token", oauth2=True)
+            dest.open()
+            try:
+                delivered(dest, [outgoing(message_bytes(1), "one")])
+            finally:
+                dest.close()
+            dest = destination(server, user, test_pki, secret="stale-token", oauth2=True)
+            with pytest.raises(DestinationLoginError) as caught:
+                dest.open()
+            assert len(read_back(server, user)) == 1
+        assert introspection.questions >= 2
+    assert "token" in str(caught.value) and "'ann'" in str(caught.value)
