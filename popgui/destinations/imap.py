@@ -32,6 +32,7 @@ from urllib.parse import quote
 from popgui.accounts.destination_spec import IMAP_PORT, IMAPS_PORT, DeliverSpec
 from popgui.catalog import Message, Sentence
 from popgui.catalog import destinations as says
+from popgui.catalog import network as network_says
 from popgui.catalog import protocol as protocol_says
 from popgui.destinations.base import (
     Accepted,
@@ -291,8 +292,12 @@ class ImapDestination(Destination):
         raise DestinationError(message(where=self.describe(), reason=reason)) from error
 
     def _open_client(self) -> IMAPClient:
-        if self._client is None or not self._client.usable:
-            raise RuntimeError("ImapDestination used before open() or after a failure")
+        if self._client is None:
+            raise RuntimeError("ImapDestination used before open() or after close()")
+        if not self._client.usable:  # an earlier failure left the session in an unknown state
+            place = f"{self._spec.host}:{self._spec.port}"
+            gone = network_says.CLOSED(place=place)
+            raise DestinationUnavailableError(says.IMAP_BROKE(where=self.describe(), reason=gone))
         return self._client
 
     # -- recovering -----------------------------------------------------------------------------

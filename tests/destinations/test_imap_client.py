@@ -111,6 +111,40 @@ def test_any_bytes_parse_or_raise_the_protocol_error(raw: bytes) -> None:
         pass
 
 
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"* ",
+                b"A1 ",
+                b"+ ",
+                b"OK",
+                b"[",
+                b"]",
+                b"{3}",
+                b"{2}\r\n",
+                b"(",
+                b")",
+                b'"',
+                b"\\",
+                b"\r\n",
+                b"x",
+                b" ",
+                b"7",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_any_stream_is_read_or_refused(parts: list[bytes]) -> None:
+    """Whatever a server sends, one byte at a time: responses, or a popgui error at the end."""
+    client, _ = client_for(b"".join(parts))
+    with pytest.raises(PopguiError):
+        for _ in range(100):
+            response = client.read_response()
+            parse_items(response.data)
+
+
 # -- reading from the connection ---------------------------------------------------------------
 
 
