@@ -77,3 +77,91 @@ SIGN_IN_REQUIRED = Message(
 SIGN_IN_FAILED = Message(
     "destinations.sign-in-failed", "Signing in to the destination failed: {reason}"
 )
+
+# -- IMAP -------------------------------------------------------------------------------------
+# What the IMAP client (popgui/destinations/imapclient.py) says of a server's replies: the
+# {reason} of the sentences further down, or an error of its own.
+IMAP_MALFORMED = Message(
+    "destinations.imap-malformed", "the IMAP server sent a reply popgui cannot read: {reply}"
+)
+IMAP_NOT_A_NUMBER = Message(
+    "destinations.imap-not-a-number", "the IMAP server sent {value} where a number belongs"
+)
+IMAP_LINE_TOO_LONG = Message(
+    "destinations.imap-line-too-long", "the IMAP server sent a reply longer than {limit} octets"
+)
+IMAP_NO_GREETING = Message(
+    "destinations.imap-no-greeting", "the server did not greet as an IMAP server does: {reply}"
+)
+IMAP_BYE = Message("destinations.imap-bye", "{place} ended the IMAP session: {reply}")
+IMAP_SERVER_CLOSED = Message(
+    "destinations.imap-server-closed", "{place} closed the IMAP connection without a word"
+)
+IMAP_UNEXPECTED_CONTINUATION = Message(
+    "destinations.imap-unexpected-continuation",
+    "the IMAP server asked for more of a command that was complete",
+)
+IMAP_LITERAL_SIZE = Message(
+    "destinations.imap-literal-size",
+    "a message changed while it was being sent: {sent} octets instead of {size}",
+)
+IMAP_DATA_AFTER_STARTTLS = Message(
+    "destinations.imap-data-after-starttls",
+    "the IMAP server sent more data right after agreeing to STARTTLS, before encryption began; "
+    "popgui stops there, as an attacker on the network could have added it",
+)
+# What a person reads of an IMAP destination ({where}: "INBOX on imap.example.com").
+IMAP_CANNOT_DELIVER = Message(
+    "destinations.imap-cannot-deliver", "Cannot deliver mail to {where}: {reason}"
+)
+IMAP_LOGIN_REFUSED = Message(
+    "destinations.imap-login-refused",
+    "{host} refused to sign in {user} to deliver mail (the server said {reply}): {check}",
+)
+IMAP_NO_TLS = Message(
+    "destinations.imap-no-tls",
+    "{host} does not offer STARTTLS, so the password of {user} would travel unencrypted: "
+    "popgui did not send it. Use imaps://… if the server has it, or allow clear text "
+    "(deliver_security none) only on a network you trust",
+)
+IMAP_PREAUTH_CLEAR = Message(
+    "destinations.imap-preauth-clear",
+    "{host} signed in before the connection could be encrypted (PREAUTH), so mail would "
+    "travel unencrypted. Use imaps://…, or allow clear text (deliver_security none) only on "
+    "a network you trust",
+)
+IMAP_NO_SIGN_IN = Message(
+    "destinations.imap-no-sign-in",
+    "{host} offers no way to sign in with a password here: it refuses LOGIN "
+    "(LOGINDISABLED) and offers no AUTHENTICATE PLAIN (it offers {offered})",
+)
+IMAP_NO_OAUTH = Message(
+    "destinations.imap-no-oauth",
+    "{host} offers no OAuth2 sign-in (OAUTHBEARER or XOAUTH2); it offers {offered}",
+)
+IMAP_NOTHING_OFFERED = Message("destinations.imap-nothing-offered", "nothing")
+IMAP_NO_FOLDER = Message(
+    "destinations.imap-no-folder",
+    "There is no folder {folder} on {host} (the server said {reply}). popgui does not create "
+    "folders, so that a typing mistake cannot make one: create it in your mail program, or "
+    "correct the folder in the destination",
+)
+IMAP_FOLDER_UNUSABLE = Message(
+    "destinations.imap-folder-unusable",
+    "The folder {folder} on {host} cannot take mail now (the server said {reply})",
+)
+IMAP_TRY_LATER = Message(
+    "destinations.imap-try-later", "{host} asks to try again later (the server said {reply})"
+)
+IMAP_MESSAGE_REFUSED = Message(
+    "destinations.imap-message-refused", "{host} refused the message (the server said {reply})"
+)
+IMAP_TOO_BIG = Message(
+    "destinations.imap-too-big",
+    "The message is {size} octets, more than the {limit} octets {host} accepts",
+)
+IMAP_BROKE = Message("destinations.imap-broke", "Delivery to {where} broke off: {reason}")
+IMAP_NOT_UNDERSTOOD = Message(
+    "destinations.imap-not-understood",
+    "{host} did not understand popgui's {command} (the server said {reply})",
+)
