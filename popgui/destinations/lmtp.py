@@ -194,6 +194,9 @@ class LmtpDestination(Destination):
     # ---- the connection
 
     def open(self) -> None:
+        recipient = self._recipient
+        if not recipient.isprintable() or not recipient or any(c in recipient for c in "<> "):
+            raise DestinationError(says.BAD_RECIPIENT(value=repr(recipient)))  # no injection
         with self._guard():
             transport = self._connect()
             self._transport, self._replies = transport, _Replies(transport, self._place)

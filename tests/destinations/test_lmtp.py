@@ -522,6 +522,16 @@ def test_no_starttls_towards_another_computer_is_refused(
     assert secure.commands[1] == "STARTTLS" and secure.commands[2].startswith("LHLO ")
 
 
+@pytest.mark.parametrize("recipient", ["", "ann smith", "ann>\r\nRCPT TO:<eve", "<ann>"])
+def test_a_recipient_that_is_not_an_address(fake: Callable[..., FakeLmtp], recipient: str) -> None:
+    server = fake()
+    spec = parse_deliver(f"lmtp://{server.host}:{server.port}")
+    with pytest.raises(DestinationError) as caught:
+        LmtpDestination(spec, recipient=recipient).open()
+    assert "is not a mail address for the LMTP recipient" in str(caught.value)
+    assert server.commands == []
+
+
 def test_needs_tls() -> None:
     assert needs_tls("mail.example.org", require_tls=True)
     assert needs_tls("192.0.2.7", require_tls=True)
