@@ -1,7 +1,7 @@
 """Delivery over LMTP (RFC 2033): Dovecot's, Cyrus's or Postfix's local delivery agent.
 
 One connection serves the whole sync: greeting, ``LHLO``, ``STARTTLS`` where it is offered
-and TLS is wanted, then one transaction per message (``RSET`` between them, the commands
+(to another computer), then one transaction per message (``RSET`` between them, the commands
 pipelined where the server announces ``PIPELINING``, which RFC 2033 makes mandatory), and
 ``QUIT`` at close. The message travels with CRLF line ends and dot-stuffing, streamed from
 its spool file a block at a time.
@@ -17,11 +17,12 @@ nothing and returns ``{}``: delivery is *at least once*. The window is kept to o
 one message per batch, recorded as delivered right after its final reply. A run killed
 between the server's 250 and that commit delivers the message again next time.
 
-Security: over TCP, TLS is used whenever the server offers STARTTLS and ``require_tls`` is
-set (the certificate verified as for POP3: system store, a CA file or a pinned fingerprint).
-A server that does not offer it is refused unless it is on this computer (loopback) or
-``require_tls`` is off ("security none", which also means no TLS at all, as for POP3).
-A Unix socket is local and never encrypted.
+Security: towards another computer, TLS is used whenever the server offers STARTTLS (the
+certificate verified as for POP3: the system's store, a CA file or a pinned fingerprint); a
+server that does not offer it is refused unless ``require_tls`` is off ("security none").
+A server on this computer (a loopback address, ``localhost``, a Unix socket) is spoken to in
+clear text: nothing it says crosses a network, and local servers often present a
+self-signed certificate (Debian's Dovecot does) that would only make delivery fail.
 """
 
 from __future__ import annotations
@@ -57,7 +58,14 @@ from popgui.net.cancel import CancelToken
 from popgui.net.dial import os_reason, where
 from popgui.net.transport import TLSSettings, Transport
 
-__all__ = ["LmtpCertificateError", "LmtpDestination", "Reply", "data_blocks", "return_path"]
+__all__ = [
+    "LmtpCertificateError",
+    "LmtpDestination",
+    "Reply",
+    "data_blocks",
+    "is_local",
+    "return_path",
+]
 
 #: Longest reply line accepted (RFC 5321 allows 512 octets; servers add long texts).
 LINE_LIMIT: Final = 2048
@@ -143,18 +151,16 @@ def _text(raw: bytes) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in decoded)
 
 
-def needs_tls(host: str, *, require_tls: bool) -> bool:
-    """Whether clear text to *host* is refused: always when TLS is required, except towards
-    this computer (a loopback address or ``localhost``), where nothing crosses a network."""
-    if not require_tls:
-        return False
+def is_local(host: str) -> bool:
+    """Whether *host* is this computer: a loopback address or ``localhost``. Any other name
+    could resolve anywhere, so it counts as another computer."""
     name = host.strip("[]").lower().rstrip(".")
     if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: always loopback
-        return False
+        return True
     try:
-        return not ipaddress.ip_address(name).is_loopback
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
-        return True  # a name could resolve anywhere: be safe
+        return False
 
 
 class LmtpDestination(Destination):
@@ -207,11 +213,11 @@ class LmtpDestination(Destination):
                     says.LMTP_NOT_READY(place=self._place, reply=str(greeting))
                 )
             extensions = self._lhlo()
-            if not self._spec.path and self._require_tls:
+            if not self._spec.path and not is_local(self._spec.host):
                 if "STARTTLS" in extensions:
                     self._start_tls()
                     extensions = self._lhlo()  # RFC 3207: forget what was said in clear
-                elif needs_tls(self._spec.host, require_tls=True):
+                elif self._require_tls:
                     raise DestinationError(says.LMTP_NO_STARTTLS(place=self._place))
             self._pipelining = "PIPELINING" in extensions
             self._eight_bit = "8BITMIME" in extensions

@@ -29,7 +29,7 @@ from popgui.destinations.lmtp import (
     LmtpCertificateError,
     LmtpDestination,
     data_blocks,
-    needs_tls,
+    is_local,
     return_path,
 )
 from popgui.errors import CancelledError, CertificateError
@@ -79,12 +79,9 @@ def body_of(stored: bytes) -> bytes:
     return stored.split(b"\n\n", 1)[1]
 
 
-def dovecot_lmtp(
-    dovecot: DovecotServer, test_pki: TestPKI, user: MailUser, **kwargs: object
-) -> LmtpDestination:
+def dovecot_lmtp(dovecot: DovecotServer, user: MailUser, **kwargs: object) -> LmtpDestination:
     spec = parse_deliver(f"lmtp://127.0.0.1:{dovecot.lmtp_port}")
-    tls = TLSSettings(ca_file=str(test_pki.ca_cert))
-    return LmtpDestination(spec, recipient=user.name, tls=tls, **kwargs)  # type: ignore[arg-type]
+    return LmtpDestination(spec, recipient=user.name, **kwargs)  # type: ignore[arg-type]
 
 
 Respond = Callable[[str], bytes | None]
@@ -221,9 +218,9 @@ def non_loopback_address() -> str | None:
 
 
 def test_several_messages_over_one_connection(
-    dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI
+    dovecot: DovecotServer, dovecot_user: MailUser
 ) -> None:
-    destination = dovecot_lmtp(dovecot, test_pki, dovecot_user)
+    destination = dovecot_lmtp(dovecot, dovecot_user)
     destination.open()
     outcomes = []
     try:
@@ -237,8 +234,8 @@ def test_several_messages_over_one_connection(
     # Dovecot names each transaction after its session: SESSION, SESSION:T2, SESSION:T3.
     ids = [re.search(rb"\n\tid (\S+)\n", m)[1] for m in stored]  # type: ignore[index]
     assert ids[1] == ids[0] + b":T2" and ids[2] == ids[0] + b":T3"
-    # STARTTLS was offered and used.
-    assert all(b"with LMTPS" in m for m in stored)
+    # Dovecot offers STARTTLS, TLS is required, but on this computer LMTP stays in clear text.
+    assert all(b"with LMTP\n" in m for m in stored)
     receipt = outcomes[0].receipt  # type: ignore[union-attr]
     assert receipt.locator == (
         f"lmtp://127.0.0.1:{dovecot.lmtp_port}/{dovecot_user.name};TOKEN=a/0"
@@ -247,14 +244,14 @@ def test_several_messages_over_one_connection(
 
 
 def test_dots_and_eight_bit_bytes_arrive_unchanged(
-    dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI
+    dovecot: DovecotServer, dovecot_user: MailUser
 ) -> None:
     body = (
         b".\r\n..\r\n.hidden line\r\n...\r\nend. of line\r\n"
         b"caf\xc3\xa9 na\xefve \xff\xfe raw bytes\r\n"
         b".last line without a line end"
     )
-    destination = dovecot_lmtp(dovecot, test_pki, dovecot_user)
+    destination = dovecot_lmtp(dovecot, dovecot_user)
     destination.open()
     try:
         (outcome,) = destination.deliver([outgoing(message("dots", body))])
@@ -266,10 +263,10 @@ def test_dots_and_eight_bit_bytes_arrive_unchanged(
 
 
 def test_the_return_path_is_the_envelope_sender(
-    dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI
+    dovecot: DovecotServer, dovecot_user: MailUser
 ) -> None:
     with_path = message("with", headers=b"Return-Path: <list-bounces@example.net>\r\n")
-    destination = dovecot_lmtp(dovecot, test_pki, dovecot_user)
+    destination = dovecot_lmtp(dovecot, dovecot_user)
     destination.open()
     try:
         destination.deliver([outgoing(with_path, "a/1")])
@@ -282,11 +279,10 @@ def test_the_return_path_is_the_envelope_sender(
 
 
 def test_an_unknown_recipient_is_refused_and_the_next_message_goes_on(
-    dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI
+    dovecot: DovecotServer, dovecot_user: MailUser
 ) -> None:
     spec = parse_deliver(f"lmtp://127.0.0.1:{dovecot.lmtp_port}")
-    tls = TLSSettings(ca_file=str(test_pki.ca_cert))
-    nobody = LmtpDestination(spec, recipient="nobody-here", tls=tls)
+    nobody = LmtpDestination(spec, recipient="nobody-here")
     nobody.open()
     try:
         (outcome,) = nobody.deliver([outgoing(message("lost"))])
@@ -310,37 +306,6 @@ def test_a_unix_socket(dovecot: DovecotServer, dovecot_user: MailUser) -> None:
     assert first[0].receipt.locator == f"lmtp:{dovecot.lmtp_socket}/{dovecot_user.name};TOKEN=a/1"
     assert destination.describe() == f"the LMTP server {dovecot.lmtp_socket}"
     assert len(dovecot.server_messages(dovecot_user.name)) == 2
-
-
-def test_clear_text_when_security_is_none(dovecot: DovecotServer, dovecot_user: MailUser) -> None:
-    spec = parse_deliver(f"lmtp://127.0.0.1:{dovecot.lmtp_port}")
-    destination = LmtpDestination(spec, recipient=dovecot_user.name, require_tls=False)
-    destination.open()
-    try:
-        (outcome,) = destination.deliver([outgoing(message("clear"))])
-    finally:
-        destination.close()
-    assert isinstance(outcome, Accepted)
-    (stored,) = dovecot.server_messages(dovecot_user.name)
-    assert b"with LMTP\n" in stored
-
-
-def test_an_untrusted_certificate_stops_with_its_details(
-    dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI
-) -> None:
-    spec = parse_deliver(f"lmtp://127.0.0.1:{dovecot.lmtp_port}")
-    destination = LmtpDestination(spec, recipient=dovecot_user.name)  # no CA file
-    with pytest.raises(LmtpCertificateError) as caught:
-        destination.open()
-    assert isinstance(caught.value, CertificateError)
-    assert isinstance(caught.value, DestinationUnavailableError)
-    assert caught.value.fingerprint == test_pki.fingerprint(test_pki.server_cert)
-    assert str(caught.value).startswith("The LMTP server cannot take mail now:")
-    destination.close()  # safe after a failure
-    pinned = TLSSettings(fingerprint=test_pki.fingerprint(test_pki.server_cert))
-    trusting = LmtpDestination(spec, recipient=dovecot_user.name, tls=pinned)
-    trusting.open()
-    trusting.close()
 
 
 def test_a_server_that_is_down() -> None:
@@ -492,34 +457,68 @@ def test_a_greeting_that_refuses(fake: Callable[..., FakeLmtp]) -> None:
     assert "refused LHLO: 554 5.7.1 go away" in str(caught.value)
 
 
-def test_no_starttls_towards_another_computer_is_refused(
-    fake: Callable[..., FakeLmtp], test_pki: TestPKI
-) -> None:
+@pytest.fixture
+def other_address() -> str:
+    """An address of this machine that is not loopback, for a server "on another computer"."""
     address = non_loopback_address()
-    if address is None:  # the decision itself: test_needs_tls
-        return
-    server = fake(host=address)
+    if address is None:  # a container's eth0 is one; fail rather than pass untested
+        pytest.fail("this machine has no IPv4 address other than loopback")
+    return address
+
+
+def test_no_starttls_towards_another_computer_is_refused(
+    fake: Callable[..., FakeLmtp], other_address: str
+) -> None:
+    server = fake(host=other_address)
     with pytest.raises(DestinationError) as caught:
         fake_lmtp(server).open()
     assert "does not offer STARTTLS" in str(caught.value)
-    assert server.messages == []
-    allowed = fake_lmtp(server, require_tls=False)
+    assert server.commands[-1].startswith("LHLO") and server.messages == []
+    allowed = fake_lmtp(server, require_tls=False)  # "security none"
     allowed.open()
     (outcome,) = allowed.deliver([outgoing(message("clear"))])
     allowed.close()
     assert isinstance(outcome, Accepted)
-    # Offered: TLS is used (the test certificate names localhost: trusted by its pin).
+
+
+@pytest.fixture
+def starttls_server(
+    fake: Callable[..., FakeLmtp], other_address: str, test_pki: TestPKI
+) -> FakeLmtp:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(test_pki.server_cert, test_pki.server_key)
-    starttls = answers(LHLO=[b"250-fake\r\n250-PIPELINING\r\n250 STARTTLS\r\n"])
-    secure = fake(starttls, host=address, tls=context)
+    extensions = b"250-fake\r\n250-PIPELINING\r\n250 STARTTLS\r\n"
+    return fake(answers(LHLO=[extensions, extensions]), host=other_address, tls=context)
+
+
+@pytest.mark.parametrize("require_tls", [True, False])
+def test_starttls_towards_another_computer(
+    starttls_server: FakeLmtp, test_pki: TestPKI, require_tls: bool
+) -> None:
+    # The test certificate names localhost, not this address: trusted by its pin.
     pinned = TLSSettings(fingerprint=test_pki.fingerprint(test_pki.server_cert))
-    destination = fake_lmtp(secure, tls=pinned)
+    destination = fake_lmtp(starttls_server, tls=pinned, require_tls=require_tls)
     destination.open()
     (outcome,) = destination.deliver([outgoing(message("secret"))])
     destination.close()
     assert isinstance(outcome, Accepted)
-    assert secure.commands[1] == "STARTTLS" and secure.commands[2].startswith("LHLO ")
+    commands = starttls_server.commands
+    assert commands[1] == "STARTTLS" and commands[2].startswith("LHLO ")
+
+
+def test_an_untrusted_certificate_stops_with_its_details(
+    starttls_server: FakeLmtp, test_pki: TestPKI
+) -> None:
+    destination = fake_lmtp(starttls_server)  # neither a CA file nor a pin
+    with pytest.raises(LmtpCertificateError) as caught:
+        destination.open()
+    assert isinstance(caught.value, CertificateError)
+    assert isinstance(caught.value, DestinationUnavailableError)
+    # The details of the refused certificate, seen again through the STARTTLS prelude.
+    assert caught.value.fingerprint == test_pki.fingerprint(test_pki.server_cert)
+    assert str(caught.value).startswith("The LMTP server cannot take mail now:")
+    destination.close()  # safe after a failure
+    assert starttls_server.messages == []
 
 
 @pytest.mark.parametrize("recipient", ["", "ann smith", "ann>\r\nRCPT TO:<eve", "<ann>"])
@@ -532,16 +531,19 @@ def test_a_recipient_that_is_not_an_address(fake: Callable[..., FakeLmtp], recip
     assert server.commands == []
 
 
-def test_needs_tls() -> None:
-    assert needs_tls("mail.example.org", require_tls=True)
-    assert needs_tls("192.0.2.7", require_tls=True)
-    assert needs_tls("2001:db8::1", require_tls=True)
-    assert not needs_tls("127.0.0.1", require_tls=True)
-    assert not needs_tls("127.8.9.10", require_tls=True)
-    assert not needs_tls("::1", require_tls=True)
-    assert not needs_tls("localhost", require_tls=True)
-    assert not needs_tls("LocalHost.", require_tls=True)
-    assert not needs_tls("mail.example.org", require_tls=False)
+def test_is_local() -> None:
+    for host in (
+        "127.0.0.1",
+        "127.8.9.10",
+        "::1",
+        "[::1]",
+        "localhost",
+        "LocalHost.",
+        "a.localhost",
+    ):
+        assert is_local(host), host
+    for host in ("mail.example.org", "192.0.2.7", "2001:db8::1", "localhost.example.org", "vm"):
+        assert not is_local(host), host
 
 
 def test_cancel_wakes_a_wait_for_the_server(fake: Callable[..., FakeLmtp]) -> None:
