@@ -30,6 +30,7 @@ from popgui.destinations.base import (
 from popgui.destinations.mda import MdaDestination, lf_blocks
 from popgui.errors import CancelledError
 from popgui.net.cancel import CancelToken
+from tests.support.dovecot import DovecotServer, MailUser
 
 MESSAGE = (
     b"From: bob@example.org\r\nTo: ann@example.org\r\nSubject: hello\r\n"
@@ -353,3 +354,21 @@ def test_procmail_delivers_into_a_maildir(tmp_path: Path) -> None:
     assert len(stored) == 2
     assert MESSAGE.replace(b"\r\n", b"\n") in stored
     assert all(b"\r" not in message for message in stored)
+
+
+# --------------------------------------------------------------------------------------------
+# The real dovecot-lda, delivering into the test Dovecot's mailboxes
+
+
+def test_dovecot_lda_delivers_and_an_unknown_user_is_refused(
+    dovecot: DovecotServer, dovecot_user: MailUser
+) -> None:
+    lda = "/usr/lib/dovecot/dovecot-lda"
+    command = f"{lda} -c {dovecot.config} -e -d {dovecot_user.name}"
+    destination = mda(command)
+    assert isinstance(deliver(destination), Accepted)
+    assert dovecot.server_messages(dovecot_user.name) == [MESSAGE.replace(b"\r\n", b"\n")]
+    unknown = mda(f"{lda} -c {dovecot.config} -e -d nobody-{dovecot_user.name}")
+    outcome = deliver(unknown)
+    assert isinstance(outcome, Refused)
+    assert "failed with exit status 67" in str(outcome.reason)  # EX_NOUSER
