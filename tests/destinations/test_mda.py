@@ -372,3 +372,15 @@ def test_dovecot_lda_delivers_and_an_unknown_user_is_refused(
     outcome = deliver(unknown)
     assert isinstance(outcome, Refused)
     assert "failed with exit status 67" in str(outcome.reason)  # EX_NOUSER
+
+
+def test_the_program_a_command_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    from popgui.destinations import mda as module
+
+    assert module._program("/usr/bin/procmail -m 'my rc'") == "/usr/bin/procmail"
+    assert module._program("'/opt/my mda/run' -x") == "/opt/my mda/run"
+    monkeypatch.setattr(module, "_WINDOWS", True)  # CreateProcess's reading, not shlex's
+    assert module._program('"C:\\Program Files\\mda\\mda.exe" -d ann') == (
+        "C:\\Program Files\\mda\\mda.exe"
+    )
+    assert module._program("C:\\mda\\mda.exe -d ann") == "C:\\mda\\mda.exe"
