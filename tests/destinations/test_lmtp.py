@@ -278,9 +278,7 @@ def test_the_return_path_is_the_envelope_sender(
     assert b"(envelope-from <>)" in stored[b"without"]
 
 
-def test_an_unknown_recipient_is_refused_and_the_next_message_goes_on(
-    dovecot: DovecotServer, dovecot_user: MailUser
-) -> None:
+def test_an_unknown_recipient_is_refused(dovecot: DovecotServer, dovecot_user: MailUser) -> None:
     spec = parse_deliver(f"lmtp://127.0.0.1:{dovecot.lmtp_port}")
     nobody = LmtpDestination(spec, recipient="nobody-here")
     nobody.open()
