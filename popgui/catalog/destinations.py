@@ -165,3 +165,75 @@ IMAP_NOT_UNDERSTOOD = Message(
     "destinations.imap-not-understood",
     "{host} did not understand popgui's {command} (the server said {reply})",
 )
+
+# -- LMTP ----------------------------------------------------------------------------------------
+LMTP_UNAVAILABLE = Message(
+    "destinations.lmtp-unavailable", "The LMTP server cannot take mail now: {reason}"
+)
+LMTP_CLOSED = Message(
+    "destinations.lmtp-closed", "The LMTP server {place} closed the connection unexpectedly"
+)
+LMTP_MALFORMED = Message(
+    "destinations.lmtp-malformed",
+    "The LMTP server {place} sent a reply popgui cannot read: {line}",
+)
+LMTP_TOO_LONG = Message(
+    "destinations.lmtp-too-long",
+    "The LMTP server {place} sent a reply longer than {limit} octets, which LMTP does not allow",
+)
+LMTP_UNEXPECTED = Message(
+    "destinations.lmtp-unexpected",
+    "The LMTP server {place} answered {command} with {reply}, which LMTP does not allow",
+)
+LMTP_NOT_READY = Message(
+    "destinations.lmtp-not-ready", "The LMTP server {place} does not take mail now: {reply}"
+)
+LMTP_CLOSING = Message(
+    "destinations.lmtp-closing", "The LMTP server {place} is closing the connection: {reply}"
+)
+LMTP_COMMAND_REFUSED = Message(
+    "destinations.lmtp-command-refused", "The LMTP server {place} refused {command}: {reply}"
+)
+LMTP_NO_STARTTLS = Message(
+    "destinations.lmtp-no-starttls",
+    "The LMTP server {place} does not offer STARTTLS: popgui sends mail to another computer in "
+    "clear text only when the destination's security is set to none",
+)
+LMTP_TRY_LATER = Message(
+    "destinations.lmtp-try-later", "The LMTP server {place} asks to try later: {reply}"
+)
+LMTP_REFUSED = Message(
+    "destinations.lmtp-refused", "The LMTP server {place} refused the message: {reply}"
+)
+
+# -- a program (MDA) -----------------------------------------------------------------------------
+MDA_BAD_COMMAND = Message(
+    "destinations.mda-bad-command", "The command {command} cannot be read: {reason}"
+)
+MDA_NOT_FOUND = Message("destinations.mda-not-found", "The program {program} does not exist")
+MDA_NOT_IN_PATH = Message(
+    "destinations.mda-not-in-path",
+    "The program {program} is not in any folder of PATH: write its full path",
+)
+MDA_NOT_EXECUTABLE = Message(
+    "destinations.mda-not-executable",
+    "The program {program} cannot be run: it is not an executable file",
+)
+MDA_START_FAILED = Message(
+    "destinations.mda-start-failed", "The program {command} could not be started: {reason}"
+)
+MDA_TRY_LATER = Message(
+    "destinations.mda-try-later",
+    "The program {command} asks to try later (exit status 75): {stderr}",
+)
+MDA_FAILED = Message(
+    "destinations.mda-failed", "The program {command} failed with exit status {status}: {stderr}"
+)
+MDA_KILLED = Message(
+    "destinations.mda-killed", "The program {command} was ended by signal {signal}: {stderr}"
+)
+MDA_TIMED_OUT = Message(
+    "destinations.mda-timed-out",
+    "The program {command} took longer than {seconds} and was stopped",
+)
+MDA_NO_STDERR = Message("destinations.mda-no-stderr", "it wrote no error message")

@@ -672,9 +672,64 @@
             <translation>le serveur LMTP {place}</translation>
         </message>
         <message>
+            <source>The LMTP server {place} closed the connection unexpectedly</source>
+            <comment>destinations.lmtp-closed</comment>
+            <translation>Le serveur LMTP {place} a fermé la connexion de façon inattendue</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} is closing the connection: {reply}</source>
+            <comment>destinations.lmtp-closing</comment>
+            <translation>Le serveur LMTP {place} ferme la connexion : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} refused {command}: {reply}</source>
+            <comment>destinations.lmtp-command-refused</comment>
+            <translation>Le serveur LMTP {place} a refusé {command} : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} sent a reply popgui cannot read: {line}</source>
+            <comment>destinations.lmtp-malformed</comment>
+            <translation>Le serveur LMTP {place} a envoyé une réponse que popgui ne sait pas lire : {line}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} does not offer STARTTLS: popgui sends mail to another computer in clear text only when the destination's security is set to none</source>
+            <comment>destinations.lmtp-no-starttls</comment>
+            <translation>Le serveur LMTP {place} ne propose pas STARTTLS : popgui n’envoie du courrier en clair vers un autre ordinateur que si la sécurité de la destination est réglée sur aucune</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} does not take mail now: {reply}</source>
+            <comment>destinations.lmtp-not-ready</comment>
+            <translation>Le serveur LMTP {place} ne reçoit pas de courrier maintenant : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} refused the message: {reply}</source>
+            <comment>destinations.lmtp-refused</comment>
+            <translation>Le serveur LMTP {place} a refusé le message : {reply}</translation>
+        </message>
+        <message>
             <source>The LMTP socket {path} must be a full path (lmtp:/run/dovecot/lmtp)</source>
             <comment>destinations.lmtp-socket-not-absolute</comment>
             <translation>Le socket LMTP {path} doit être un chemin complet (lmtp:/run/dovecot/lmtp)</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} sent a reply longer than {limit} octets, which LMTP does not allow</source>
+            <comment>destinations.lmtp-too-long</comment>
+            <translation>Le serveur LMTP {place} a envoyé une réponse de plus de {limit} octets, ce que LMTP n’autorise pas</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} asks to try later: {reply}</source>
+            <comment>destinations.lmtp-try-later</comment>
+            <translation>Le serveur LMTP {place} demande de réessayer plus tard : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server cannot take mail now: {reason}</source>
+            <comment>destinations.lmtp-unavailable</comment>
+            <translation>Le serveur LMTP ne peut pas recevoir de courrier maintenant : {reason}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} answered {command} with {reply}, which LMTP does not allow</source>
+            <comment>destinations.lmtp-unexpected</comment>
+            <translation>Le serveur LMTP {place} a répondu à {command} par {reply}, ce que LMTP n’autorise pas</translation>
         </message>
         <message>
             <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
@@ -687,9 +742,59 @@
             <translation>le fichier mbox {path}</translation>
         </message>
         <message>
+            <source>The command {command} cannot be read: {reason}</source>
+            <comment>destinations.mda-bad-command</comment>
+            <translation>La commande {command} est illisible : {reason}</translation>
+        </message>
+        <message>
             <source>mda: needs a command (mda:/usr/bin/procmail)</source>
             <comment>destinations.mda-empty</comment>
             <translation>mda: demande une commande (mda:/usr/bin/procmail)</translation>
+        </message>
+        <message>
+            <source>The program {command} failed with exit status {status}: {stderr}</source>
+            <comment>destinations.mda-failed</comment>
+            <translation>Le programme {command} a échoué avec le code de sortie {status} : {stderr}</translation>
+        </message>
+        <message>
+            <source>The program {command} was ended by signal {signal}: {stderr}</source>
+            <comment>destinations.mda-killed</comment>
+            <translation>Le programme {command} a été arrêté par le signal {signal} : {stderr}</translation>
+        </message>
+        <message>
+            <source>it wrote no error message</source>
+            <comment>destinations.mda-no-stderr</comment>
+            <translation>il n’a écrit aucun message d’erreur</translation>
+        </message>
+        <message>
+            <source>The program {program} cannot be run: it is not an executable file</source>
+            <comment>destinations.mda-not-executable</comment>
+            <translation>Le programme {program} ne peut pas être lancé : ce n’est pas un fichier exécutable</translation>
+        </message>
+        <message>
+            <source>The program {program} does not exist</source>
+            <comment>destinations.mda-not-found</comment>
+            <translation>Le programme {program} n’existe pas</translation>
+        </message>
+        <message>
+            <source>The program {program} is not in any folder of PATH: write its full path</source>
+            <comment>destinations.mda-not-in-path</comment>
+            <translation>Le programme {program} ne se trouve dans aucun dossier du PATH : indiquez son chemin complet</translation>
+        </message>
+        <message>
+            <source>The program {command} could not be started: {reason}</source>
+            <comment>destinations.mda-start-failed</comment>
+            <translation>Le programme {command} n’a pas pu être lancé : {reason}</translation>
+        </message>
+        <message>
+            <source>The program {command} took longer than {seconds} and was stopped</source>
+            <comment>destinations.mda-timed-out</comment>
+            <translation>Le programme {command} a pris plus de {seconds} et a été arrêté</translation>
+        </message>
+        <message>
+            <source>The program {command} asks to try later (exit status 75): {stderr}</source>
+            <comment>destinations.mda-try-later</comment>
+            <translation>Le programme {command} demande de réessayer plus tard (code de sortie 75) : {stderr}</translation>
         </message>
         <message>
             <source>{text} names no server</source>
