@@ -186,6 +186,8 @@ class MboxDestination(Destination):
 
     def deliver(self, batch: Sequence[Outgoing]) -> list[Outcome]:
         fd = self._opened()
+        if not batch:
+            return []  # nothing to write: not even the blank line before a first message
         if self._plan is None or self._plan[0] != [m.token for m in batch]:
             self.prepare(batch)
         assert self._plan is not None
