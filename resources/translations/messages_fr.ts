@@ -522,6 +522,169 @@
             <translation>[{code}] {text}</translation>
         </message>
         <message>
+            <source>adopt looks for the mail in the account's Maildir: it cannot go with a destination elsewhere</source>
+            <comment>destinations.adopt-with-deliver</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{port} is not a port number (1 to 65535)</source>
+            <comment>destinations.bad-port</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{value} is not a mail address for the LMTP recipient</source>
+            <comment>destinations.bad-recipient</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The destination contains a line break or a NUL character</source>
+            <comment>destinations.control-characters</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{folder} on {host}</source>
+            <comment>destinations.imap-folder-on</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} names no user: write imap://USER@HOST/FOLDER (or imaps://…)</source>
+            <comment>destinations.imap-no-user</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the LMTP server {place}</source>
+            <comment>destinations.lmtp-at</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The LMTP socket {path} must be a full path (lmtp:/run/dovecot/lmtp)</source>
+            <comment>destinations.lmtp-socket-not-absolute</comment>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>{path} is being written by another program (waited {count} second(s)): try again when it has finished</source>
+            <comment>destinations.mbox-busy</comment>
+            <translation>
+                <numerusform>{path} est en cours d’écriture par un autre programme (attente de {count} seconde) : réessayez quand il aura fini</numerusform>
+                <numerusform>{path} est en cours d’écriture par un autre programme (attente de {count} secondes) : réessayez quand il aura fini</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Cannot lock the mbox file {path} (the lock file {lock}): {reason}</source>
+            <comment>destinations.mbox-cannot-lock</comment>
+            <translation>Impossible de verrouiller le fichier mbox {path} (le fichier de verrou {lock}) : {reason}</translation>
+        </message>
+        <message>
+            <source>Cannot open the mbox file {path}: {reason}</source>
+            <comment>destinations.mbox-cannot-open</comment>
+            <translation>Impossible d’ouvrir le fichier mbox {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>Cannot read the mbox file {path}: {reason}</source>
+            <comment>destinations.mbox-cannot-read</comment>
+            <translation>Impossible de lire le fichier mbox {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>The mbox file {path} holds a half-written message from an interrupted delivery at byte {offset}, and another program has written after it: popgui changed nothing. Remove the damaged part (from byte {offset} to the next line starting with "From ") with a mail program or an editor, then sync again</source>
+            <comment>destinations.mbox-damaged</comment>
+            <translation>Le fichier mbox {path} contient, à l’octet {offset}, un message à moitié écrit par une livraison interrompue, et un autre programme a écrit après lui : popgui n’a rien modifié. Supprimez la partie abîmée (de l’octet {offset} jusqu’à la ligne suivante commençant par « From ») avec un logiciel de courrier ou un éditeur, puis relancez la synchronisation</translation>
+        </message>
+        <message>
+            <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
+            <comment>destinations.mbox-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the mbox file {path}</source>
+            <comment>destinations.mbox-file</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The mbox file {path} changed while popgui held its lock (it is {size} bytes, popgui expected {expected}): nothing was written</source>
+            <comment>destinations.mbox-file-changed</comment>
+            <translation>Le fichier mbox {path} a changé alors que popgui le tenait verrouillé (il fait {size} octets, popgui en attendait {expected}) : rien n’a été écrit</translation>
+        </message>
+        <message>
+            <source>{path} is a folder: the mbox destination needs a file (mbox:{path}/inbox.mbox, say)</source>
+            <comment>destinations.mbox-is-folder</comment>
+            <translation>{path} est un dossier : la destination mbox demande un fichier (mbox:{path}/inbox.mbox, par exemple)</translation>
+        </message>
+        <message>
+            <source>The downloaded message {uid} changed while it was written to {path}: the batch was taken out again</source>
+            <comment>destinations.mbox-message-changed</comment>
+            <translation>Le message téléchargé {uid} a changé pendant son écriture dans {path} : le lot a été retiré</translation>
+        </message>
+        <message>
+            <source>{path} is not a regular file: popgui writes mail only into an mbox file</source>
+            <comment>destinations.mbox-not-a-file</comment>
+            <translation>{path} n’est pas un fichier ordinaire : popgui n’écrit le courrier que dans un fichier mbox</translation>
+        </message>
+        <message>
+            <source>{path} is not an mbox file (it does not start with a "From " line): popgui leaves it as it is; name a new file or an existing mbox</source>
+            <comment>destinations.mbox-not-mbox</comment>
+            <translation>{path} n’est pas un fichier mbox (il ne commence pas par une ligne « From ») : popgui le laisse tel quel ; indiquez un nouveau fichier ou un mbox existant</translation>
+        </message>
+        <message>
+            <source>Could not write to the mbox file {path} ({reason}), nor cut it back to {size} bytes ({rollback}): the end of the file may hold a half message after byte {size}</source>
+            <comment>destinations.mbox-rollback-failed</comment>
+            <translation>Impossible d’écrire dans le fichier mbox {path} ({reason}), ni de le ramener à {size} octets ({rollback}) : la fin du fichier peut contenir un message à moitié écrit après l’octet {size}</translation>
+        </message>
+        <message>
+            <source>Could not write to the mbox file {path}: {reason}. The messages of this batch were taken out again and stay on the server</source>
+            <comment>destinations.mbox-write-failed</comment>
+            <translation>Impossible d’écrire dans le fichier mbox {path} : {reason}. Les messages de ce lot ont été retirés et restent sur le serveur</translation>
+        </message>
+        <message>
+            <source>mda: needs a command (mda:/usr/bin/procmail)</source>
+            <comment>destinations.mda-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} names no server</source>
+            <comment>destinations.no-host</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A destination that signs in with OAuth2 keeps its tokens in the keyring: it takes no password command or file</source>
+            <comment>destinations.oauth-no-password</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{setting} is only for a destination {kinds}</source>
+            <comment>destinations.only-for</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The destination's password comes from a command, but no command is given</source>
+            <comment>destinations.password-command-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>deliver_password_command is set but the destination's password does not come from a command</source>
+            <comment>destinations.password-command-unused</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once</source>
+            <comment>destinations.pop2-deliver</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the program {command}</source>
+            <comment>destinations.program</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The program's time limit must be between 1 and {high} seconds, not {value}</source>
+            <comment>destinations.timeout-range</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} is not a destination popgui knows: it starts with one of {schemes}</source>
+            <comment>destinations.unknown-scheme</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>This is a popgui bug; please report it with the output of --debug</source>
             <comment>hints.bug</comment>
             <translation>C’est un bogue de popgui ; merci de le signaler avec la sortie de --debug</translation>

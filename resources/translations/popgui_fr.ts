@@ -963,7 +963,7 @@
 <context>
     <name>FirstSyncBox</name>
     <message>
-        <location filename="../../popgui/gui/first_sync_box.py" line="+77"/>
+        <location filename="../../popgui/gui/first_sync_box.py" line="+64"/>
         <source>Download</source>
         <translation>Téléchargement</translation>
     </message>
