@@ -543,3 +543,105 @@ def test_no_space_left_mid_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.undo()
     mbox.close()
     assert path.read_bytes() == before
+
+
+# -- living with other programs and odd moments -----------------------------------------------
+
+
+def test_procmail_waits_for_popgui_then_appends_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    rcfile = tmp_path / "procmailrc"
+    rcfile.write_text(f"LOCKSLEEP=1\n:0:\n{path}\n")
+    mbox = destination(path)
+    mbox.open()
+    procmail = subprocess.Popen(
+        ["procmail", "-f", "pm@example.org", "-m", str(rcfile)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert procmail.stdin is not None
+        procmail.stdin.write(b"From: pm@example.org\nSubject: procmail\n\nFrom procmail\n")
+        procmail.stdin.close()
+        time.sleep(1.5)
+        assert procmail.poll() is None  # it waits for our locks
+        batch = [
+            outgoing(tmp_path / "spool", f"u{i}", message(f"Subject: ours {i}\n")) for i in range(2)
+        ]
+        mbox.prepare(batch)
+        mbox.deliver(batch)
+    finally:
+        mbox.close()
+        procmail.wait(timeout=30)
+    assert procmail.returncode == 0
+    read = read_back(path)
+    assert [m["Subject"] for m in read] == ["ours 0", "ours 1", "procmail"]
+    assert read[2].get_from().startswith("pm@example.org ")
+
+
+def test_an_empty_batch_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "cut.mbox"
+    original = b"From a@example.org Sat Jan  1 00:00:00 2000\nSubject: cut\n\nno line end"
+    path.write_bytes(original)
+    mbox = destination(path)
+    mbox.open()
+    assert mbox.prepare([]) == []
+    assert mbox.deliver([]) == []
+    mbox.close()
+    assert path.read_bytes() == original
+
+
+def test_a_file_changed_behind_the_lock_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    batch = [outgoing(tmp_path / "spool", "u", message("Subject: x\n"))]
+    mbox = destination(path)
+    mbox.open()
+    mbox.prepare(batch)
+    intruder = b"From x@example.org Sat Jan  1 00:00:00 2000\n\nignoring locks\n\n"
+    with path.open("ab") as file:  # a program that takes no lock
+        file.write(intruder)
+    with pytest.raises(DestinationError, match="nothing was written"):
+        mbox.deliver(batch)
+    mbox.close()
+    assert path.read_bytes() == intruder
+
+
+def test_a_spool_file_changed_after_prepare_takes_the_batch_back(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    deliver(path, [outgoing(tmp_path / "s1", "first", message("Subject: first\n"))])
+    before = path.read_bytes()
+    batch = [outgoing(tmp_path / "s2", f"u{i}", message(f"Subject: {i}\n")) for i in range(2)]
+    mbox = destination(path)
+    mbox.open()
+    mbox.prepare(batch)
+    (tmp_path / "s2" / "u1.eml").write_bytes(message("Subject: changed\n"))
+    with pytest.raises(DestinationError, match="u1 changed"):
+        mbox.deliver(batch)
+    mbox.close()
+    assert path.read_bytes() == before
+
+
+def test_a_big_message_is_streamed_not_held_in_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    line = b"From a line that needs quoting, and some more text to fill it up\r\n"
+    spool = tmp_path / "big.eml"
+    with spool.open("wb") as file:
+        file.write(b"Subject: big\r\n\r\n")
+        for _ in range(16 * 1024 * 1024 // len(line)):
+            file.write(line)
+    big = Outgoing("big", "b" * 32, spool.open("rb"), spool.stat().st_size, "", None, DOWNLOADED)
+    path = tmp_path / "inbox.mbox"
+    mbox = destination(path)
+    mbox.open()
+    tracemalloc.start()
+    try:
+        mbox.prepare([big])
+        mbox.deliver([big])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        mbox.close()
+    assert peak < 4 * 1024 * 1024  # a few chunks, not the 16 MB message
+    assert path.stat().st_size > 16 * 1024 * 1024
