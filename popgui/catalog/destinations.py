@@ -121,3 +121,7 @@ MBOX_DAMAGED = Message(
     'damaged part (from byte {offset} to the next line starting with "From ") with a mail '
     "program or an editor, then sync again",
 )
+MBOX_SPOOL_UNREADABLE = Message(
+    "destinations.mbox-spool-unreadable",
+    "Cannot read the downloaded message {uid} to write it to the mbox file: {reason}",
+)

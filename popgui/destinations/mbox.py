@@ -178,7 +178,12 @@ class MboxDestination(Destination):
         offset = end + len(_gap(fd, end))
         marks = []
         for message in batch:
-            mark = _measure(message, offset)
+            try:
+                mark = _measure(message, offset)
+            except OSError as exc:
+                reason = _reason(exc)
+                sentence = says.MBOX_SPOOL_UNREADABLE(uid=message.uid, reason=reason)
+                raise DestinationError(sentence) from exc
             marks.append(mark)
             offset += mark.length
         self._plan = ([m.token for m in batch], end, marks)

@@ -645,3 +645,16 @@ def test_a_big_message_is_streamed_not_held_in_memory(tmp_path: Path) -> None:
         mbox.close()
     assert peak < 4 * 1024 * 1024  # a few chunks, not the 16 MB message
     assert path.stat().st_size > 16 * 1024 * 1024
+
+
+def test_an_unreadable_spool_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    # reading the start of /proc/self/mem fails with EIO: a real read error
+    gone = Outgoing("gone", "0" * 32, open("/proc/self/mem", "rb"), 100, "", None, DOWNLOADED)  # noqa: SIM115
+    mbox = destination(path)
+    mbox.open()
+    with pytest.raises(DestinationError, match="Cannot read the downloaded message gone"):
+        mbox.prepare([gone])
+    mbox.close()
+    gone.file.close()
+    assert path.read_bytes() == b""
