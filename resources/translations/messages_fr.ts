@@ -630,6 +630,11 @@
             <translation>Impossible d’écrire dans le fichier mbox {path} ({reason}), ni de le ramener à {size} octets ({rollback}) : la fin du fichier peut contenir un message à moitié écrit après l’octet {size}</translation>
         </message>
         <message>
+            <source>Cannot read the downloaded message {uid} to write it to the mbox file: {reason}</source>
+            <comment>destinations.mbox-spool-unreadable</comment>
+            <translation>Impossible de lire le message téléchargé {uid} pour l’écrire dans le fichier mbox : {reason}</translation>
+        </message>
+        <message>
             <source>Could not write to the mbox file {path}: {reason}. The messages of this batch were taken out again and stay on the server</source>
             <comment>destinations.mbox-write-failed</comment>
             <translation>Impossible d’écrire dans le fichier mbox {path} : {reason}. Les messages de ce lot ont été retirés et restent sur le serveur</translation>
