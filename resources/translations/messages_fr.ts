@@ -524,42 +524,42 @@
         <message>
             <source>adopt looks for the mail in the account's Maildir: it cannot go with a destination elsewhere</source>
             <comment>destinations.adopt-with-deliver</comment>
-            <translation type="unfinished" />
+            <translation>adopt cherche le courrier dans le Maildir du compte : il ne va pas avec une destination ailleurs</translation>
         </message>
         <message>
             <source>{port} is not a port number (1 to 65535)</source>
             <comment>destinations.bad-port</comment>
-            <translation type="unfinished" />
+            <translation>{port} n’est pas un numéro de port (1 à 65535)</translation>
         </message>
         <message>
             <source>{value} is not a mail address for the LMTP recipient</source>
             <comment>destinations.bad-recipient</comment>
-            <translation type="unfinished" />
+            <translation>{value} n’est pas une adresse de courrier pour le destinataire LMTP</translation>
         </message>
         <message>
             <source>The destination contains a line break or a NUL character</source>
             <comment>destinations.control-characters</comment>
-            <translation type="unfinished" />
+            <translation>La destination contient un saut de ligne ou un caractère NUL</translation>
         </message>
         <message>
             <source>{folder} on {host}</source>
             <comment>destinations.imap-folder-on</comment>
-            <translation type="unfinished" />
+            <translation>{folder} sur {host}</translation>
         </message>
         <message>
             <source>{text} names no user: write imap://USER@HOST/FOLDER (or imaps://…)</source>
             <comment>destinations.imap-no-user</comment>
-            <translation type="unfinished" />
+            <translation>{text} ne nomme aucun utilisateur : écrivez imap://UTILISATEUR@SERVEUR/DOSSIER (ou imaps://…)</translation>
         </message>
         <message>
             <source>the LMTP server {place}</source>
             <comment>destinations.lmtp-at</comment>
-            <translation type="unfinished" />
+            <translation>le serveur LMTP {place}</translation>
         </message>
         <message>
             <source>The LMTP socket {path} must be a full path (lmtp:/run/dovecot/lmtp)</source>
             <comment>destinations.lmtp-socket-not-absolute</comment>
-            <translation type="unfinished" />
+            <translation>Le socket LMTP {path} doit être un chemin complet (lmtp:/run/dovecot/lmtp)</translation>
         </message>
         <message numerus="yes">
             <source>{path} is being written by another program (waited {count} second(s)): try again when it has finished</source>
@@ -592,12 +592,12 @@
         <message>
             <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
             <comment>destinations.mbox-empty</comment>
-            <translation type="unfinished" />
+            <translation>mbox: demande un fichier (mbox:~/mail/inbox.mbox)</translation>
         </message>
         <message>
             <source>the mbox file {path}</source>
             <comment>destinations.mbox-file</comment>
-            <translation type="unfinished" />
+            <translation>le fichier mbox {path}</translation>
         </message>
         <message>
             <source>The mbox file {path} changed while popgui held its lock (it is {size} bytes, popgui expected {expected}): nothing was written</source>
@@ -642,52 +642,52 @@
         <message>
             <source>mda: needs a command (mda:/usr/bin/procmail)</source>
             <comment>destinations.mda-empty</comment>
-            <translation type="unfinished" />
+            <translation>mda: demande une commande (mda:/usr/bin/procmail)</translation>
         </message>
         <message>
             <source>{text} names no server</source>
             <comment>destinations.no-host</comment>
-            <translation type="unfinished" />
+            <translation>{text} ne nomme aucun serveur</translation>
         </message>
         <message>
             <source>A destination that signs in with OAuth2 keeps its tokens in the keyring: it takes no password command or file</source>
             <comment>destinations.oauth-no-password</comment>
-            <translation type="unfinished" />
+            <translation>Une destination qui se connecte avec OAuth2 garde ses jetons dans le trousseau : elle ne prend ni commande ni fichier de mot de passe</translation>
         </message>
         <message>
             <source>{setting} is only for a destination {kinds}</source>
             <comment>destinations.only-for</comment>
-            <translation type="unfinished" />
+            <translation>{setting} ne sert que pour une destination {kinds}</translation>
         </message>
         <message>
             <source>The destination's password comes from a command, but no command is given</source>
             <comment>destinations.password-command-empty</comment>
-            <translation type="unfinished" />
+            <translation>Le mot de passe de la destination vient d’une commande, mais aucune commande n’est donnée</translation>
         </message>
         <message>
             <source>deliver_password_command is set but the destination's password does not come from a command</source>
             <comment>destinations.password-command-unused</comment>
-            <translation type="unfinished" />
+            <translation>deliver_password_command est renseigné mais le mot de passe de la destination ne vient pas d’une commande</translation>
         </message>
         <message>
             <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once</source>
             <comment>destinations.pop2-deliver</comment>
-            <translation type="unfinished" />
+            <translation>Un compte POP2 ne livre que dans son Maildir : POP2 ne donne pas d’identifiants de messages permettant de livrer ailleurs exactement une fois</translation>
         </message>
         <message>
             <source>the program {command}</source>
             <comment>destinations.program</comment>
-            <translation type="unfinished" />
+            <translation>le programme {command}</translation>
         </message>
         <message>
             <source>The program's time limit must be between 1 and {high} seconds, not {value}</source>
             <comment>destinations.timeout-range</comment>
-            <translation type="unfinished" />
+            <translation>Le délai du programme doit être entre 1 et {high} secondes, pas {value}</translation>
         </message>
         <message>
             <source>{text} is not a destination popgui knows: it starts with one of {schemes}</source>
             <comment>destinations.unknown-scheme</comment>
-            <translation type="unfinished" />
+            <translation>{text} n’est pas une destination connue de popgui : elle commence par l’un de {schemes}</translation>
         </message>
         <message>
             <source>This is a popgui bug; please report it with the output of --debug</source>
