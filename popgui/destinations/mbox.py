@@ -43,7 +43,7 @@ from popgui.destinations.base import (
 )
 from popgui.destinations.mbox_format import CHUNK, mbox_entry
 from popgui.destinations.mbox_lock import LockBusy, MboxLock
-from popgui.durable import fsync_file
+from popgui.durable import fsync_directory, fsync_file
 
 __all__ = ["LOCK_WAIT", "MboxDestination"]
 
@@ -146,11 +146,23 @@ class MboxDestination(Destination):
             raise DestinationError(says.MBOX_NOT_A_FILE(path=self.path))
 
     def _open_file(self) -> int:
+        """Open the file, creating it and its folders when missing; what was created is made
+        durable (the folders' entries fsynced), or a power cut could take the file away with
+        mail already deleted from the server."""
+        created = _missing_folders(os.path.dirname(self.path))
         try:
             os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            return os.open(self.path, _OPEN_FLAGS, 0o600)
+            new = not os.path.exists(self.path)
+            fd = os.open(self.path, _OPEN_FLAGS, 0o600)
         except OSError as exc:
             raise self._error(says.MBOX_CANNOT_OPEN, exc) from exc
+        try:
+            for path in [*created, self.path] if new else created:
+                fsync_directory(os.path.dirname(path))
+        except OSError as exc:
+            os.close(fd)
+            raise self._error(says.MBOX_CANNOT_OPEN, exc) from exc
+        return fd
 
     def _lock_step(self, step: Callable[[float], None], lock: MboxLock, deadline: float) -> None:
         try:
@@ -293,6 +305,15 @@ class MboxDestination(Destination):
 
     def _error(self, message: Message, exc: OSError) -> DestinationError:
         return DestinationError(message(path=self.path, reason=_reason(exc)))
+
+
+def _missing_folders(folder: str) -> list[str]:
+    """The folders of *folder*'s path that do not exist yet, outermost first."""
+    missing = []
+    while folder and not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    return missing[::-1]
 
 
 def _measure(message: Outgoing, offset: int) -> _Mark:

@@ -658,3 +658,24 @@ def test_an_unreadable_spool_file_is_a_clear_error(tmp_path: Path) -> None:
     mbox.close()
     gone.file.close()
     assert path.read_bytes() == b""
+
+
+def test_a_new_file_and_its_new_folders_are_made_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from popgui.destinations import mbox as mbox_module
+
+    synced: list[str] = []
+    real = mbox_module.fsync_directory
+
+    def spy(path: str) -> None:
+        synced.append(str(path))
+        real(path)
+
+    monkeypatch.setattr(mbox_module, "fsync_directory", spy)
+    path = tmp_path / "a" / "b" / "inbox.mbox"
+    deliver(path, [outgoing(tmp_path / "spool", "u", message("Subject: x\n"))])
+    assert synced == [str(tmp_path), str(tmp_path / "a"), str(tmp_path / "a" / "b")]
+    synced.clear()
+    deliver(path, [outgoing(tmp_path / "spool", "v", message("Subject: y\n"))])
+    assert synced == []  # nothing new: no folder to sync
