@@ -151,6 +151,9 @@ class MboxLock:
                 continue
             try:
                 os.write(fd, self._content)
+            except OSError:
+                os.unlink(self.lock_path)  # an empty lock would keep others out for minutes
+                raise
             finally:
                 os.close(fd)
             return True
