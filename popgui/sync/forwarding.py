@@ -177,9 +177,9 @@ class Forwarding:
         ctx.check_cancel()
         marks = destination.prepare(messages)
         where = ctx.account.deliver or ""
-        ctx.database.record_pending(
-            ctx.key, [_pending(m, mark, where) for m, mark in zip(messages, marks, strict=True)]
-        )
+        if destination.recovers:
+            pending = [_pending(m, mark, where) for m, mark in zip(messages, marks, strict=True)]
+            ctx.database.record_pending(ctx.key, pending)
         outcomes = destination.deliver(messages)
         if len(outcomes) != len(messages):
             raise DestinationError(says.FORWARD_ANSWERS_MISSING())
