@@ -40,12 +40,15 @@ def credentials_account(account: Account) -> Account:
     )
 
 
-def make_destination(account: Account, profile: Profile, options: ConnectOptions) -> Destination:
+def make_destination(
+    account: Account, profile: Profile, options: ConnectOptions, *, secret: str | None = None
+) -> Destination:
     """The account's destination, not yet opened. For IMAP this looks up the password (a
-    keyring, a command: call it where that may block, never on the GUI thread)."""
+    keyring, a command: call it where that may block, never on the GUI thread), unless
+    *secret* gives it (typed in the window and not stored yet)."""
     spec = parse_deliver(account.deliver or "")
     if spec.kind == "imap":
-        return _imap(account, spec, profile, options)
+        return _imap(account, spec, profile, options, secret)
     if spec.kind == "lmtp":
         from popgui.destinations.lmtp import LmtpDestination
 
@@ -72,12 +75,17 @@ def make_destination(account: Account, profile: Profile, options: ConnectOptions
 
 
 def _imap(
-    account: Account, spec: DeliverSpec, profile: Profile, options: ConnectOptions
+    account: Account,
+    spec: DeliverSpec,
+    profile: Profile,
+    options: ConnectOptions,
+    secret: str | None,
 ) -> Destination:
     from popgui.destinations.imap import ImapDestination
 
     try:
-        secret = SecretStore(profile=profile).get_password(credentials_account(account))
+        if secret is None:
+            secret = SecretStore(profile=profile).get_password(credentials_account(account))
     except CredentialsError as error:  # the destination's password, not the POP account's
         reason = error.sentence or str(error)
         raise DestinationLoginError(says.PASSWORD_UNAVAILABLE(reason=reason)) from error
@@ -91,11 +99,14 @@ def _imap(
     )
 
 
-def check_destination(account: Account, profile: Profile, options: ConnectOptions) -> str:
+def check_destination(
+    account: Account, profile: Profile, options: ConnectOptions, *, secret: str | None = None
+) -> str:
     """Open the account's destination and close it again (Test destination in the window):
     returns what a person reads of it; raises what a sync would meet (DestinationError,
-    NetworkError, CertificateError, a missing password…)."""
-    destination = make_destination(account, profile, options)
+    NetworkError, CertificateError, a missing password…). *secret*: the destination's
+    password as typed, not stored yet (None: looked up as a sync does)."""
+    destination = make_destination(account, profile, options, secret=secret)
     try:
         destination.open()
         return destination.describe()
