@@ -1,0 +1,48 @@
+"""After Get Mail for an account with a destination (``--deliver``): what went there.
+
+The status bar says how many messages were delivered and where; messages the destination
+asked to retry later stay on the server, and the message bar says so in plain words (a sync
+that ends with refused messages is an error of the account, worded by the getmail controller).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from popgui.gui.i18n import en_plural
+from popgui.gui.window_text import MainWindow
+from popgui.sync.progress import SyncResult
+
+if TYPE_CHECKING:
+    from popgui.gui import mainwindow
+
+__all__ = ["NOTE_MS", "note_delivery"]
+
+#: How long the status bar keeps the count.
+NOTE_MS = 15_000
+
+
+def note_delivery(window: mainwindow.MainWindow, result: SyncResult) -> None:
+    """The count in the status bar; messages left for later in the message bar."""
+    where = result.delivered_to
+    if where is None:
+        return
+    if result.forwarded:
+        count = result.forwarded
+        text = MainWindow.tr("{account}: %n message(s) delivered to {destination}", None, count)
+        text = en_plural(text, count).format(account=result.account, destination=where)
+        window.statusBar().showMessage(text, NOTE_MS)
+    if result.deferred and result.error is None:
+        count = len(result.deferred)
+        reason = result.deferred[0].partition(": ")[2] or result.deferred[0]
+        text = MainWindow.tr(
+            "{account}: %n message(s) could not be delivered to {destination} now, which "
+            "answered: {reason}. They stay on the server and are delivered at the next Get "
+            "Mail.",
+            None,
+            count,
+        )
+        text = en_plural(text, count).format(
+            account=result.account, destination=where, reason=reason
+        )
+        window.message_bar.show_message(text, kind="warning", account=result.account)
