@@ -522,6 +522,106 @@
             <translation>[{code}] {text}</translation>
         </message>
         <message>
+            <source>adopt looks for the mail in the account's Maildir: it cannot go with a destination elsewhere</source>
+            <comment>destinations.adopt-with-deliver</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{port} is not a port number (1 to 65535)</source>
+            <comment>destinations.bad-port</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{value} is not a mail address for the LMTP recipient</source>
+            <comment>destinations.bad-recipient</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The destination contains a line break or a NUL character</source>
+            <comment>destinations.control-characters</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{folder} on {host}</source>
+            <comment>destinations.imap-folder-on</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} names no user: write imap://USER@HOST/FOLDER (or imaps://…)</source>
+            <comment>destinations.imap-no-user</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the LMTP server {place}</source>
+            <comment>destinations.lmtp-at</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The LMTP socket {path} must be a full path (lmtp:/run/dovecot/lmtp)</source>
+            <comment>destinations.lmtp-socket-not-absolute</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
+            <comment>destinations.mbox-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the mbox file {path}</source>
+            <comment>destinations.mbox-file</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>mda: needs a command (mda:/usr/bin/procmail)</source>
+            <comment>destinations.mda-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} names no server</source>
+            <comment>destinations.no-host</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{setting} is only for a destination {kinds}</source>
+            <comment>destinations.only-for</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The destination's password comes from a command, but no command is given</source>
+            <comment>destinations.password-command-empty</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>deliver_password_command is set but the destination's password does not come from a command</source>
+            <comment>destinations.password-command-unused</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The destination's password could not be found: {reason}</source>
+            <comment>destinations.password-unavailable</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once</source>
+            <comment>destinations.pop2-deliver</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the program {command}</source>
+            <comment>destinations.program</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The program's time limit must be between 1 and {high} seconds, not {value}</source>
+            <comment>destinations.timeout-range</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{text} is not a destination popgui knows: it starts with one of {schemes}</source>
+            <comment>destinations.unknown-scheme</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>This is a popgui bug; please report it with the output of --debug</source>
             <comment>hints.bug</comment>
             <translation>C’est un bogue de popgui ; merci de le signaler avec la sortie de --debug</translation>
@@ -2566,6 +2666,24 @@
             <source>download chosen messages</source>
             <comment>sync.download-chosen</comment>
             <translation>télécharger les messages choisis</translation>
+        </message>
+        <message>
+            <source>The destination did not answer for every message: nothing of this batch was recorded</source>
+            <comment>sync.forward-answers-missing</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This server gives its messages no unique ids (neither UIDL nor TOP): popgui can deliver its mail only into the account's Maildir</source>
+            <comment>sync.forward-needs-uidl</comment>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>{destination} refused {count} message(s); they stay on the server. The first: {first}</source>
+            <comment>sync.forward-refused</comment>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
         </message>
         <message>
             <source>the message {uid} is no longer on the server</source>
