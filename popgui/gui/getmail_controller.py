@@ -134,7 +134,9 @@ class GetMailController(QObject):
             state = AccountState("new")
             if isinstance(result, SyncResult):
                 keys = frozenset(maildir_key(path) for path in result.paths)
-                state = AccountState("new", result.downloaded, keys=keys)
+                # Mail delivered elsewhere is read there, not here: it is no news on this line.
+                new = len(keys) if result.delivered_to else result.downloaded
+                state = AccountState("new", new, keys=keys)
             window.account_model.set_state(name, state)
         elif self._state_before_busy.get(name, AccountState()).kind in ("error", "retry"):
             self._state_before_busy[name] = AccountState()  # not back to the stale error

@@ -241,3 +241,23 @@ def test_mbox_browse_offers_a_file_that_need_not_exist(
     dialog.deliver.mbox_browse.click()
     assert dialog.deliver.mbox_edit.text() == str(tmp_path / "new.mbox")
     assert asked and asked[0]["options"] & QFileDialog.Option.DontConfirmOverwrite
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_destination_fits_an_800_by_600_screen(
+    qtbot: QtBot, qapp: Any, profile: Profile, language: str
+) -> None:
+    """Each kind's fields, the note and Test destination within 800×560 (a title bar left),
+    French included."""
+    from popgui.gui import i18n
+
+    i18n.install_translator(qapp, language)
+    try:
+        dialog = new_dialog(qtbot, profile)
+        for kind in ("maildir", "imap", "lmtp", "mda", "mbox"):
+            choose(dialog, kind)
+            dialog.deliver.test_label.setText("x " * 60)  # a long answer wraps
+            hint = dialog.minimumSizeHint()
+            assert hint.width() <= 800 and hint.height() <= 560, (kind, hint)
+    finally:
+        i18n.uninstall_translators(qapp)
