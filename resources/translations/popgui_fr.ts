@@ -1568,7 +1568,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+172"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+174"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1925,7 +1925,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>La liste du courrier téléchargé n’a pas pu être enregistrée : {reason}. Rien n’a été téléchargé ; importez-la de nouveau depuis les réglages du compte.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/delivery_notes.py" line="+32"/>
+        <location filename="../../popgui/gui/delivery_notes.py" line="+34"/>
         <source>{account}: %n message(s) delivered to {destination}</source>
         <translation>
             <numerusform>{account}&#xa0;: %n message distribué vers {destination}</numerusform>
@@ -1933,7 +1933,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+7"/>
+        <location line="+11"/>
         <source>{account}: %n message(s) could not be delivered to {destination} now, which answered: {reason}. They stay on the server and are delivered at the next Get Mail.</source>
         <translation>
             <numerusform>{account}&#xa0;: %n message n’a pas pu être distribué vers {destination} pour l’instant, qui a répondu&#xa0;: {reason}. Il reste sur le serveur et sera distribué au prochain relevé.</numerusform>
