@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
@@ -261,3 +261,48 @@ def test_every_destination_fits_an_800_by_600_screen(
             assert hint.width() <= 800 and hint.height() <= 560, (kind, hint)
     finally:
         i18n.uninstall_translators(qapp)
+
+
+def test_tab_goes_down_the_imap_fields_to_test_destination(qtbot: QtBot, profile: Profile) -> None:
+    dialog = new_dialog(qtbot, profile)
+    choose(dialog, "imap")
+    box = dialog.deliver
+    dialog.activateWindow()
+    box.kind_combo.setFocus()
+    order = []
+    for _ in range(8):
+        widget = dialog.focusWidget()
+        order.append(widget.objectName() if widget is not None else None)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert order == [
+        "deliverKind", "deliverImapHost", "deliverImapPort", "deliverImapSecurity",
+        "deliverImapUser", "deliverPasswordSource", "deliverPassword", "deliverFolder",
+    ]  # fmt: skip
+    assert dialog.focusWidget() is box.test_button
+
+
+def test_mnemonics_of_the_tab_do_not_clash(qtbot: QtBot, qapp: Any, profile: Profile) -> None:
+    """Within each destination's fields, and with what is always on screen (the provider and
+    the connection test), every Alt+letter is taken once, in English and in French."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from popgui.gui import i18n
+
+    for language in ("en", "fr"):
+        i18n.install_translator(qapp, language)
+        try:
+            dialog = new_dialog(qtbot, profile)
+            for kind in ("imap", "lmtp", "mda", "mbox"):
+                choose(dialog, kind)
+                qtbot.wait(10)
+                texts = [
+                    w.text()
+                    for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+                    if w.isVisible() and "&" in w.text()
+                ]
+                keys = [m.lower() for t in texts for m in re.findall(r"&(\w)", t)]
+                assert len(keys) == len(set(keys)), (language, kind, texts)
+        finally:
+            i18n.uninstall_translators(qapp)
