@@ -170,7 +170,12 @@
         <translation>&amp;Supprimer aussi du serveur ce que je mets ici à la corbeille</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+9"/>
+        <source>Mail&amp;dir:</source>
+        <translation>Mail&amp;dir&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>only for a server whose authority is not known</source>
         <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
     </message>
@@ -210,7 +215,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-204"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-205"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -255,12 +260,7 @@
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>&amp;Deliver to (Maildir):</source>
-        <translation>&amp;Distribuer dans (Maildir)&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Remote &amp;folder (POP2):</source>
         <translation>&amp;Dossier distant (POP2)&#xa0;:</translation>
     </message>
@@ -348,7 +348,7 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-141"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
@@ -363,7 +363,7 @@
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+184"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+185"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
