@@ -131,3 +131,50 @@ def test_messages_left_for_later_are_said_in_plain_words(
     assert "could not be delivered to the test box now" in text
     assert "452 4.2.2 Mailbox full" in text and "stay on the server" in text
     assert window.message_model.rowCount() == 0
+
+
+def test_actions_on_a_mixed_selection_leave_delivered_messages_alone(
+    qtbot: QtBot,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    fake: Fake,
+    open_window: Opener,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mail downloaded into the Maildir before a destination was chosen and mail delivered
+    since share the Inbox: marking and moving act on the files only, and nothing is made of a
+    destination's locator (no folder named after it appears anywhere)."""
+    from popgui.gui.mainwindow import MainWindow
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # where a locator taken for a relative path would land
+    local = account_for("work", pop3_server)
+    save_accounts(profile, [local])
+    window = open_window()
+    get_mail(qtbot, window)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() > 0, timeout=TIMEOUT_MS)
+    here = window.message_model.rowCount()
+    pop3_server.accounts["sam"].mailbox.add(b"Subject: sent on\r\n\r\nbody\r\n")
+    save_accounts(profile, [account_for("work", pop3_server, deliver=DELIVER)])
+    window.close()
+    window = open_window()
+    assert isinstance(window, MainWindow)
+    get_mail(qtbot, window)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == here + 1, timeout=TIMEOUT_MS)
+    assert len(fake.kept) == 1
+
+    window.message_table.selectAll()
+    window.actions_by_name["mark_unread"].trigger()
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == here + 1, timeout=TIMEOUT_MS)
+    rows = [window.message_model.message_at(r) for r in range(here + 1)]
+    assert all(not m.read for m in rows if not m.elsewhere)
+    assert [m.read for m in rows if m.elsewhere] == [True]  # read where it went
+
+    window.message_table.selectAll()
+    window.message_actions.move_messages([m.id for m in rows], "Trash")  # a drop on Trash
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert window.message_model.message_at(0).elsewhere == "the test box"
+    assert list(cwd.iterdir()) == []
