@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from popgui.accounts.secrets import KeyringLockedError
 from popgui.catalog import Sentence
 from popgui.catalog import oauth as oauth_says
+from popgui.destinations.base import DestinationLoginError
 from popgui.errors import (
     CancelledError,
     CertificateError,
@@ -175,6 +176,7 @@ class GetMailController(QObject):
             ]
         locked = isinstance(error, KeyringLockedError)  # unlocking it is the fix: Try again
         refused = isinstance(error, ServerError) and error.is_credentials
+        refused = refused or isinstance(error, DestinationLoginError)  # its password: edit it
         if (isinstance(error, CredentialsError) and not locked) or refused:
             return sentence(error), [edit]
         if isinstance(error, CertificateError):

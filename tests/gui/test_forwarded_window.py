@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.destinations import factory
-from popgui.destinations.base import Deferred
+from popgui.destinations.base import Deferred, Refused
 from popgui.localserver import LocalPOP3Server
 from popgui.profile import Profile
 from tests.gui.conftest import account_for, save_accounts
@@ -178,3 +178,47 @@ def test_actions_on_a_mixed_selection_leave_delivered_messages_alone(
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
     assert window.message_model.message_at(0).elsewhere == "the test box"
     assert list(cwd.iterdir()) == []
+
+
+def test_a_destination_refusing_its_login_asks_for_the_account_to_be_edited(
+    qtbot: QtBot,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    fake: Fake,
+    open_window: Opener,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from popgui.catalog import destinations as says
+    from popgui.destinations.base import DestinationLoginError
+    from popgui.gui.scheduler import needs_attention
+
+    def refuse() -> None:
+        raise DestinationLoginError(says.PASSWORD_UNAVAILABLE(reason="wrong password"))
+
+    monkeypatch.setattr(fake, "open", refuse)
+    save_accounts(profile, [account_for("work", pop3_server, deliver=DELIVER)])
+    window = open_window()
+
+    finished = get_mail(qtbot, window)
+
+    assert isinstance(finished.error, DestinationLoginError)
+    assert needs_attention(finished.error)  # not retried on schedule with a wrong password
+    assert window.account_model.state("work").text == "destination refused login"
+    buttons = [b.text() for b in window.message_bar.findChildren(QPushButton) if b.isVisible()]
+    assert "Edit account…" in buttons
+    assert "wrong password" in window.message_bar.label.text()
+
+
+def test_refused_messages_are_an_error_of_the_account(
+    qtbot: QtBot, profile: Profile, pop3_server: LocalPOP3Server, fake: Fake, open_window: Opener
+) -> None:
+    fake.answers = {b"": Refused("550 5.7.1 message rejected")}
+    save_accounts(profile, [account_for("work", pop3_server, deliver=DELIVER)])
+    window = open_window()
+
+    finished = get_mail(qtbot, window)
+
+    assert finished.error is not None and finished.result.refused
+    assert window.account_model.state("work").text == "messages refused"
+    text = window.message_bar.label.text()
+    assert "550 5.7.1 message rejected" in text and "stay on the server" in text
