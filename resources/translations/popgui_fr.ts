@@ -1568,7 +1568,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+174"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+175"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1578,7 +1578,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
@@ -1628,8 +1628,8 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+102"/>
+        <location line="-97"/>
+        <location line="+103"/>
         <source>{account}: {problem}</source>
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
@@ -1649,17 +1649,17 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_errors.py" line="+137"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+138"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>server misbehaved</source>
         <translation>erreur du serveur</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-22"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
@@ -1784,6 +1784,21 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+7"/>
+        <source>destination refused login</source>
+        <translation>connexion refusée par la destination</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>messages refused</source>
+        <translation>messages refusés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>destination unavailable</source>
+        <translation>destination injoignable</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>keyring locked</source>
         <translation>trousseau verrouillé</translation>
     </message>
