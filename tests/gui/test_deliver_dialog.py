@@ -306,3 +306,28 @@ def test_mnemonics_of_the_tab_do_not_clash(qtbot: QtBot, qapp: Any, profile: Pro
                 assert len(keys) == len(set(keys)), (language, kind, texts)
         finally:
             i18n.uninstall_translators(qapp)
+
+
+def test_closing_the_dialog_stops_a_test_that_is_running(
+    qtbot: QtBot, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stopped = threading.Event()
+
+    class Hanging(Answering):
+        def __init__(self, options: ConnectOptions) -> None:
+            super().__init__(None, refuse=False)
+            self.options = options
+
+        def open(self) -> None:
+            assert self.options.cancel is not None
+            if self.options.cancel.wait(30):  # a server that never answers, until cancelled
+                stopped.set()
+
+    monkeypatch.setattr(factory, "make_destination", lambda _a, _p, options, **_k: Hanging(options))
+    dialog = new_dialog(qtbot, profile)
+    FORMS["mbox"](dialog)
+    dialog.deliver.test_button.click()
+    assert dialog.deliver.test_label.text() == "Testing…"
+    assert not dialog.deliver.test_button.isEnabled()
+    dialog.reject()
+    assert stopped.wait(5)
