@@ -3,6 +3,8 @@
 - ``poplib``: the naive loop most scripts write: USER/PASS, UIDL, then for each new message
   ``RETR`` (poplib holds the whole message as a list of lines), write it to ``tmp/``, fsync,
   rename into ``new/``. A text file of seen UIDLs makes a re-sync fetch nothing.
+- ``imaplib``: the loop a script writes to move POP mail into an IMAP mailbox: the poplib
+  loop above, each message then APPENDed with imaplib (one round trip each, no pipelining).
 - ``raw``: the floor. One socket, every RETR sent at once by a second thread, replies read in
   large blocks and only counted (the ``CRLF . CRLF`` terminators); nothing is written. With
   ``--list-only`` it sends just UIDL: the bare cost of a no-op check.
@@ -65,6 +67,30 @@ def poplib_sync(args: argparse.Namespace) -> int:
         fetched += 1
     client.quit()
     args.state.write_text("\n".join(sorted(seen)) + "\n", "ascii")
+    return fetched
+
+
+def imaplib_sync(args: argparse.Namespace) -> int:
+    """Download every message and APPEND it to the IMAP folder; returns the count."""
+    import imaplib
+    import time
+
+    pop = poplib.POP3(args.host, args.port, timeout=600)
+    pop.user(args.user)
+    pop.pass_(args.password)
+    imap = imaplib.IMAP4(args.host, args.imap_port, timeout=600)
+    imap.login(args.imap_user, args.password)
+    fetched = 0
+    for line in pop.uidl()[1]:
+        number = int(line.split()[0])
+        content = b"\r\n".join(pop.retr(number)[1]) + b"\r\n"
+        moment = imaplib.Time2Internaldate(time.time())
+        status, _ = imap.append("INBOX", "", moment, content)
+        if status != "OK":
+            raise ConnectionError(f"APPEND answered {status}")
+        fetched += 1
+    imap.logout()
+    pop.quit()
     return fetched
 
 
@@ -144,7 +170,7 @@ def raw_fetch(args: argparse.Namespace) -> int:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.baselines")
-    parser.add_argument("mode", choices=("poplib", "raw"))
+    parser.add_argument("mode", choices=("poplib", "imaplib", "raw"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--user", required=True)
@@ -152,12 +178,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--maildir", type=Path, help="poplib: where to deliver")
     parser.add_argument("--state", type=Path, help="poplib: the file of seen UIDLs")
     parser.add_argument("--list-only", action="store_true", help="raw: UIDL only")
+    parser.add_argument("--imap-port", type=int, help="imaplib: the IMAP server's port")
+    parser.add_argument("--imap-user", help="imaplib: the IMAP mailbox's user")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    count = poplib_sync(args) if args.mode == "poplib" else raw_fetch(args)
+    modes = {"poplib": poplib_sync, "imaplib": imaplib_sync, "raw": raw_fetch}
+    count = modes[args.mode](args)
     print(count)
     return 0
 

@@ -1,6 +1,7 @@
 """``python -m bench [--scenarios ...] [--runs N] [--quick] [--write docs/performance.md]``.
 
-Scenarios: ``full``, ``rtt``, ``small``, ``noop``, ``huge`` (timed downloads), ``cli``
+Scenarios: ``full``, ``rtt``, ``small``, ``noop``, ``huge`` (timed downloads), ``deliver``
+(the mail delivered to IMAP or LMTP instead of a Maildir: bench/destinations.py), ``cli``
 (``popgui --version`` and ``account list``: time and no Qt import) and ``gui`` (a big folder
 shown; the longest event-loop stall during a sync). Dovecot starts once, before anything is
 timed, and stops at the end whatever happens.
@@ -31,6 +32,7 @@ from bench.clients import (
     use_installed_popgui,
 )
 from bench.cliprobe import cli_figures
+from bench.destinations import deliver_clients
 from bench.gui import gui_figures, measurable, use_probe_python
 from bench.install import install_baseline, install_gui_environment, install_popgui
 from bench.report import Report, machine_facts, text_report, write_markdown
@@ -106,7 +108,12 @@ def available_clients(wanted: list[str], report: Report) -> list[Client]:
 
 def run_downloads(args: argparse.Namespace, runner: Runner, report: Report) -> None:
     for name in args.scenarios:
-        if name in SCENARIOS:
+        if name == "deliver":  # its own clients: each delivers to IMAP or LMTP
+            delivering = Runner(runner.server, deliver_clients(runner.server), runner.workroot)
+            report.results.append(delivering.run(SCENARIOS[name], args.runs, args.quick))
+            delivering.remove_leftovers()
+            print(text_report(Report(results=[report.results[-1]])), flush=True)
+        elif name in SCENARIOS:
             report.results.append(runner.run(SCENARIOS[name], args.runs, args.quick))
             print(text_report(Report(results=[report.results[-1]])), flush=True)
 

@@ -57,6 +57,7 @@ class Scenario:
             "small": f"{n:,} small messages",
             "noop": f"no-op re-sync of {n:,}",
             "huge": f"one {n // MB} MB message",
+            "deliver": f"{n:,} mixed delivered to IMAP or LMTP",
         }
         return titles[self.name]
 
@@ -69,6 +70,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("small", "small", 10_000, 500),
         Scenario("noop", "small", 50_000, 1_000, resync=True),
         Scenario("huge", "huge", 300 * MB, 20 * MB),
+        # Not into a Maildir: to another user of the same Dovecot (bench/destinations.py).
+        Scenario("deliver", "mixed", 2_000, 100),
     )
 }
 

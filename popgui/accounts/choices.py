@@ -53,8 +53,8 @@ FirstSync = Literal["all", "new", "since"]
 #: imaps://, STARTTLS otherwise) or clear text allowed.
 DeliverSecurity = Literal["tls", "none"]
 #: How popgui signs in to an IMAP destination: a password (from the keyring, a command or a
-#: file). OAuth2 (Gmail, Outlook.com) is to come.
-DeliverAuth = Literal["password"]
+#: file), or OAuth2 (Gmail, Outlook.com: ``popgui account login NAME --deliver``).
+DeliverAuth = Literal["password", "oauth2"]
 
 #: Authentication methods a POP2 server can do: only ``HELO user password``.
 POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})

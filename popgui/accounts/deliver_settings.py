@@ -8,7 +8,8 @@ silently does nothing:
 - ``deliver_ca_file``: an extra certificate authority to trust for it (IMAP, LMTP over TCP);
 - ``deliver_security`` ``"tls"`` (TLS required: implicit for ``imaps://``, STARTTLS for
   ``imap://``) or ``"none"`` (clear text allowed), IMAP and LMTP over TCP;
-- ``deliver_auth`` (``"password"``, the only way yet), ``deliver_password_source`` (keyring,
+- ``deliver_auth`` (``"password"`` or ``"oauth2"``, with ``deliver_oauth_*`` as the
+  ``oauth_*`` settings say for the account's own sign-in), ``deliver_password_source`` (keyring,
   command or file, as the account's own) and ``deliver_password_command``: IMAP only;
 - ``deliver_to``: the LMTP recipient (None: the account's user name);
 - ``deliver_shell`` (run the command through the shell) and ``deliver_timeout_seconds``
@@ -23,6 +24,7 @@ from popgui.accounts.choices import DeliverAuth, DeliverSecurity, PasswordSource
 from popgui.accounts.destination_spec import parse_deliver
 from popgui.catalog import destinations as says
 from popgui.checks import bad_setting
+from popgui.errors import SettingError
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -36,7 +38,15 @@ __all__ = [
     "check_deliver",
 ]
 
-DELIVER_TEXT_FIELDS = ("deliver", "deliver_password_command", "deliver_to", "deliver_ca_file")
+#: The OAuth2 sign-in of an IMAP destination: the ``oauth_*`` settings' meaning, for it.
+DELIVER_OAUTH_TEXT_FIELDS = (
+    "deliver_oauth_issuer", "deliver_oauth_client_id", "deliver_oauth_tenant",
+    "deliver_oauth_scope",
+)  # fmt: skip
+DELIVER_TEXT_FIELDS = (
+    "deliver", "deliver_password_command", "deliver_to", "deliver_ca_file",
+    *DELIVER_OAUTH_TEXT_FIELDS,
+)  # fmt: skip
 DELIVER_CHOICES: dict[str, tuple[str, ...]] = {
     "deliver_security": get_args(DeliverSecurity),
     "deliver_auth": get_args(DeliverAuth),
@@ -44,6 +54,8 @@ DELIVER_CHOICES: dict[str, tuple[str, ...]] = {
 }
 DELIVER_BOOL_FIELDS = ("deliver_shell",)
 DELIVER_INT_FIELDS = ("deliver_timeout_seconds",)
+#: What an IMAP destination at Microsoft (Outlook.com, Microsoft 365) asks to be allowed.
+MICROSOFT_IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"
 #: How long a program (``mda:``) may take over one message, in seconds, unless set.
 DEFAULT_MDA_TIMEOUT = 300
 MAX_MDA_TIMEOUT = 24 * 3600
@@ -60,6 +72,50 @@ def check_deliver(account: Account) -> None:
     if account.adopt:
         raise bad_setting("adopt", says.ADOPT_WITH_DELIVER)
     _only_with(spec.kind, account, spec.path)
+    _check_oauth(account)
+
+
+def _check_oauth(account: Account) -> None:
+    """The destination's OAuth2 settings, checked as the account's own would be (a mistake
+    names the ``deliver_oauth_*`` setting)."""
+    names = ("deliver_oauth_provider", *DELIVER_OAUTH_TEXT_FIELDS)
+    if account.deliver_auth != "oauth2":
+        for name in names:
+            if getattr(account, name) is not None:
+                raise bad_setting(name, says.ONLY_FOR, kinds="deliver_auth = oauth2")
+        return
+    if account.deliver_password_source != "keyring" or account.deliver_password_command:
+        raise bad_setting("deliver_password_source", says.OAUTH_NO_PASSWORD)
+    from popgui.accounts.oauth_settings import check_oauth
+
+    try:
+        check_oauth(oauth_view(account))
+    except SettingError as error:
+        raise SettingError(
+            error.sentence or str(error), setting="deliver_" + error.setting
+        ) from None
+
+
+def oauth_view(account: Account) -> Account:
+    """The account with the destination's OAuth2 settings in the ``oauth_*`` fields (what
+    the sign-in code reads). Microsoft's default scope is POP's: an IMAP destination asks
+    for IMAP's instead (Google's one scope covers both)."""
+    from dataclasses import replace
+
+    scope = account.deliver_oauth_scope
+    if scope is None and account.deliver_oauth_provider == "microsoft":
+        scope = MICROSOFT_IMAP_SCOPE
+    return replace(
+        account,
+        auth="oauth2",
+        password_source="keyring",
+        password_command=None,
+        oauth_provider=account.deliver_oauth_provider,
+        oauth_issuer=account.deliver_oauth_issuer,
+        oauth_client_id=account.deliver_oauth_client_id,
+        oauth_tenant=account.deliver_oauth_tenant,
+        oauth_scope=scope,
+    )
 
 
 def _only_with(kind: str, account: Account, path: str) -> None:

@@ -124,6 +124,11 @@ class Account:
     deliver_shell: bool = False
     deliver_timeout_seconds: int | None = None
     deliver_ca_file: str | None = None
+    deliver_oauth_provider: OAuthProvider | None = None
+    deliver_oauth_issuer: str | None = None
+    deliver_oauth_client_id: str | None = None
+    deliver_oauth_tenant: str | None = None
+    deliver_oauth_scope: str | None = None
 
     @property
     def effective_port(self) -> int:
@@ -353,8 +358,9 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
     for name in _CHOICES:
         if name in data and data[name] is None:
             raise bad(name, says.NULL)
-    if data.get("oauth_provider") is not None:
-        _check_text("oauth_provider", data["oauth_provider"])
+    for name in ("oauth_provider", "deliver_oauth_provider"):
+        if data.get(name) is not None:
+            _check_text(name, data[name])
     return validate_account(Account(**cast(dict[str, Any], data)))
 
 

@@ -20,6 +20,7 @@ from popgui.cli.deliver_options import (
 )
 from popgui.cli.login_cmd import (
     carry_sign_in,
+    deliver_sign_in,
     forget_sign_in,
     oauth_fields,
     run_login,
@@ -278,6 +279,11 @@ def _show(args: Namespace) -> int:
         print(f"first-sync-state: {first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
+    if account.deliver is not None and account.deliver_auth == "oauth2":
+        status = sign_in_status(deliver_sign_in(account)).replace(
+            f"login {account.name}/deliver", f"login {account.name} --deliver"
+        )
+        print(f"deliver-signed-in: {status}")
     return 0
 
 
@@ -301,6 +307,8 @@ def _remove(args: Namespace) -> int:
         _forget_password(account, profile)
     if account.auth == "oauth2":
         forget_sign_in(account)
+    if account.deliver is not None and account.deliver_auth == "oauth2":
+        forget_sign_in(deliver_sign_in(account))
     forget_deliver_password(account, profile)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0

@@ -21,6 +21,7 @@ def deliver_fields(args: Namespace) -> dict[str, Any]:
         if used:
             raise UsageError(f"{used[0]} goes with --deliver")
     return {
+        **_oauth_fields(args),
         "deliver": args.deliver,
         "deliver_security": args.deliver_security,
         "deliver_password_source": "command" if args.deliver_password_command else "keyring",
@@ -41,7 +42,44 @@ def _flags(args: Namespace) -> dict[str, object]:
         "--deliver-shell": args.deliver_shell,
         "--deliver-timeout": args.deliver_timeout,
         "--deliver-ca-file": args.deliver_ca_file,
+        "--deliver-auth": args.deliver_auth != "password",
+        "--deliver-oauth-provider": args.deliver_oauth_provider,
     }
+
+
+def _oauth_fields(args: Namespace) -> dict[str, Any]:
+    """``deliver_auth`` and the ``deliver_oauth_*`` settings (the provider guessed from the
+    destination's host when not given)."""
+    given: dict[str, Any] = {
+        "deliver_oauth_provider": args.deliver_oauth_provider,
+        "deliver_oauth_issuer": args.deliver_oauth_issuer,
+        "deliver_oauth_client_id": args.deliver_oauth_client_id,
+        "deliver_oauth_tenant": args.deliver_oauth_tenant,
+        "deliver_oauth_scope": args.deliver_oauth_scope,
+    }
+    if args.deliver_auth != "oauth2":
+        used = [name for name, value in given.items() if value is not None]
+        if used:
+            raise UsageError(f"--{used[0].replace('_', '-')} goes with --deliver-auth oauth2")
+        return {"deliver_auth": "password"}
+    if args.deliver_password_command or args.deliver_password_stdin:
+        raise UsageError(
+            "--deliver-auth oauth2 signs in with `popgui account login NAME --deliver` and "
+            "takes no password"
+        )
+    if given["deliver_oauth_provider"] is None and args.deliver is not None:
+        from popgui.accounts.destination_spec import parse_deliver
+        from popgui.oauth.providers import guess_provider
+
+        host = parse_deliver(args.deliver).host
+        given["deliver_oauth_provider"] = guess_provider(host)
+        if given["deliver_oauth_provider"] is None:
+            raise UsageError(
+                f"popgui does not know who signs in for {host}: add --deliver-oauth-provider "
+                "microsoft or google, or --deliver-oauth-provider custom "
+                "--deliver-oauth-issuer URL"
+            )
+    return {"deliver_auth": "oauth2", **given}
 
 
 def store_deliver_password(args: Namespace, account: Account, profile: Profile) -> bool:
@@ -67,6 +105,8 @@ def store_deliver_password(args: Namespace, account: Account, profile: Profile) 
 def needs_deliver_password(account: Account) -> bool:
     """Whether the account's destination signs in with a password kept in the keyring."""
     if account.deliver is None or account.deliver_password_source != "keyring":
+        return False
+    if account.deliver_auth == "oauth2":
         return False
     from popgui.accounts.destination_spec import parse_deliver
 

@@ -18,7 +18,10 @@ from popgui.errors import PopguiError, UsageError
 if TYPE_CHECKING:
     from popgui.oauth.flows import DeviceCode
 
-__all__ = ["carry_sign_in", "forget_sign_in", "oauth_fields", "run_login", "sign_in_status"]
+__all__ = [
+    "carry_sign_in", "deliver_sign_in", "forget_sign_in", "oauth_fields", "run_login",
+    "sign_in_status",
+]  # fmt: skip
 
 
 def oauth_fields(args: Namespace) -> dict[str, Any]:
@@ -58,7 +61,10 @@ def run_login(args: Namespace) -> int:
     from popgui.oauth.tokenstore import TokenStore
 
     account = find_account(load(open_profile(args)), args.name)
-    if account.auth != "oauth2":
+    name = account.name
+    if getattr(args, "deliver", False):
+        account = deliver_sign_in(account)
+    elif account.auth != "oauth2":
         raise UsageError(
             f"account {account.name!r} logs in with {account.auth}, not OAuth2: nothing to sign "
             f"in to (change it with `popgui account add {account.name} --auth oauth2 ... "
@@ -76,8 +82,25 @@ def run_login(args: Namespace) -> int:
             config, user=account.user, open_browser=not args.no_browser, show_url=_show_url
         )
     TokenStore().save(account, record)
-    print(f"account {account.name!r} is signed in: `popgui sync {account.name}` gets its mail")
+    if account.name != name:  # the destination's sign-in
+        print(f"the destination of account {name!r} is signed in: `popgui sync {name}` "
+              "delivers there")  # fmt: skip
+    else:
+        print(f"account {name!r} is signed in: `popgui sync {name}` gets its mail")
     return 0
+
+
+def deliver_sign_in(account: Account) -> Account:
+    """The account as the sign-in code sees its destination's OAuth2 sign-in."""
+    if account.deliver is None or account.deliver_auth != "oauth2":
+        raise UsageError(
+            f"account {account.name!r} has no destination that signs in with OAuth2 (give "
+            f"--deliver imaps://… --deliver-auth oauth2 to `popgui account add {account.name} "
+            "--replace`)"
+        )
+    from popgui.destinations.factory import credentials_account
+
+    return credentials_account(account)
 
 
 def _show_url(url: str) -> None:

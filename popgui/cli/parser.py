@@ -80,6 +80,12 @@ def _add_account_commands(account: argparse.ArgumentParser) -> None:
         "login", help="sign an OAuth2 account in (Microsoft 365, Outlook.com, Gmail...)"
     )
     login.add_argument("name", metavar="NAME")
+    login.add_argument(
+        "--deliver",
+        action="store_true",
+        help="sign in to the account's IMAP destination (--deliver-auth oauth2), not its POP "
+        "server",
+    )
     how = login.add_mutually_exclusive_group()
     how.add_argument(
         "--device",
@@ -251,6 +257,22 @@ def _add_deliver_options(add: argparse.ArgumentParser) -> None:
     deliver.add_argument(
         "--deliver-ca-file", metavar="PEM", help="an extra certificate authority to trust for it"
     )
+    deliver.add_argument(
+        "--deliver-auth",
+        choices=("password", "oauth2"),
+        default="password",
+        help="how to sign in to an IMAP destination: password (default), or oauth2 (Gmail, "
+        "Outlook.com: then `popgui account login NAME --deliver`)",
+    )
+    deliver.add_argument(
+        "--deliver-oauth-provider",
+        choices=OAUTH_PROVIDERS,
+        help="who signs you in to the destination (default: guessed from its host)",
+    )
+    deliver.add_argument("--deliver-oauth-issuer", metavar="URL", help="custom: its address")
+    deliver.add_argument("--deliver-oauth-client-id", metavar="ID", help="your own app's id")
+    deliver.add_argument("--deliver-oauth-tenant", metavar="T", help="microsoft: the tenant")
+    deliver.add_argument("--deliver-oauth-scope", metavar='"S1 S2"', help="the scopes to ask")
 
 
 def _add_oauth_options(add: argparse.ArgumentParser) -> None:

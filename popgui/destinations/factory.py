@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from popgui.accounts.deliver_settings import DEFAULT_MDA_TIMEOUT
+from popgui.accounts.deliver_settings import DEFAULT_MDA_TIMEOUT, oauth_view
 from popgui.accounts.destination_spec import DeliverSpec, parse_deliver
 from popgui.accounts.secrets import SecretStore
 from popgui.accounts.settings import Account
@@ -26,18 +26,19 @@ __all__ = ["check_destination", "credentials_account", "make_destination"]
 
 
 def credentials_account(account: Account) -> Account:
-    """The account as the secret store sees the destination's credentials: the destination's
-    user and host, its password source, and a name of its own."""
+    """The account as the secret store and the sign-in code see the destination's
+    credentials: the destination's user and host, its password source or OAuth2 settings,
+    and a name of its own."""
     spec = parse_deliver(account.deliver or "")
-    return replace(
-        account,
-        name=f"{account.name}/deliver",
-        host=spec.host,
-        user=spec.user,
-        password_source=account.deliver_password_source,
-        password_command=account.deliver_password_command,
-        auth="auto",
-    )
+    if account.deliver_auth == "oauth2":
+        base = oauth_view(account)
+    else:
+        base = replace(
+            account, auth="auto", password_source=account.deliver_password_source,
+            password_command=account.deliver_password_command, oauth_provider=None,
+            oauth_issuer=None, oauth_client_id=None, oauth_tenant=None, oauth_scope=None,
+        )  # fmt: skip
+    return replace(base, name=f"{account.name}/deliver", host=spec.host, user=spec.user)
 
 
 def make_destination(
@@ -83,20 +84,38 @@ def _imap(
 ) -> Destination:
     from popgui.destinations.imap import ImapDestination
 
+    credentials = credentials_account(account)
+    oauth2 = account.deliver_auth == "oauth2"
     try:
-        if secret is None:
-            secret = SecretStore(profile=profile).get_password(credentials_account(account))
-    except CredentialsError as error:  # the destination's password, not the POP account's
-        reason = error.sentence or str(error)
-        raise DestinationLoginError(says.PASSWORD_UNAVAILABLE(reason=reason)) from error
+        # A secret given is the password typed in the window, not stored yet.
+        if secret is None and oauth2:
+            from popgui.oauth.account import OAuthSecret  # only OAuth2 destinations load it
+
+            secret = OAuthSecret(credentials, SecretStore(profile=profile))()
+        elif secret is None:
+            secret = SecretStore(profile=profile).get_password(credentials)
+    except CredentialsError as error:  # the destination's sign-in, not the POP account's
+        raise _sign_in_failed(account, error) from error
     return ImapDestination(
         spec,
         secret=secret,
+        oauth2=oauth2,
         require_tls=account.deliver_security == "tls",
         tls=TLSSettings(ca_file=account.deliver_ca_file),
         timeout=options.timeout,
         cancel=options.cancel,
     )
+
+
+def _sign_in_failed(account: Account, error: CredentialsError) -> DestinationLoginError:
+    reason = error.sentence or str(error)
+    if account.deliver_auth != "oauth2":
+        return DestinationLoginError(says.PASSWORD_UNAVAILABLE(reason=reason))
+    from popgui.oauth.errors import SignInRequiredError
+
+    if isinstance(error, SignInRequiredError):
+        return DestinationLoginError(says.SIGN_IN_REQUIRED(account=account.name))
+    return DestinationLoginError(says.SIGN_IN_FAILED(reason=reason))
 
 
 def check_destination(

@@ -112,7 +112,13 @@ class ImportStateDialog(QDialog):
         self.resize(560, 240)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        guess = guess_kind(path) if path.is_file() else None
+        # The guess reads the file's start: off the GUI thread too (a slow or network disk).
+        self.kind_combo.setEnabled(False)
+        self.result_label.setText(self.tr("Reading the file…"))
+        OffThread(partial(_guess, path), self._guessed, lambda _error: self._guessed(None), self)
+
+    def _guessed(self, guess: Kind | None) -> None:
+        self.kind_combo.setEnabled(True)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(guess or ""))
         self.kind_combo.currentIndexChanged.connect(self._read)
         self._read()
@@ -188,6 +194,10 @@ class ImportStateDialog(QDialog):
         self.result_label.setText(
             self.tr("Nothing can be imported from this file: {reason}").format(reason=reason)
         )
+
+
+def _guess(path: Path) -> Kind | None:
+    return guess_kind(path) if path.is_file() else None
 
 
 def record_pending(

@@ -105,6 +105,8 @@ def shutdown(sock: socket.socket) -> None:
 
 
 def where(host: str, port: int) -> str:
+    if port == 0:  # a Unix socket wrapped in a Transport: its path is the whole place
+        return host
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 

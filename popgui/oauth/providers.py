@@ -33,11 +33,15 @@ _HOSTS: dict[str, Provider] = {
     "pop3.live.com": "microsoft",
     "pop.gmail.com": "google",
     "pop.googlemail.com": "google",
+    # Their IMAP servers, where popgui delivers (--deliver imaps://…)
+    "imap.gmail.com": "google",
+    "imap.googlemail.com": "google",
+    "imap-mail.outlook.com": "microsoft",
 }
 
 
 def guess_provider(host: str) -> Provider | None:
-    """The provider whose POP server ``host`` is, when popgui knows it."""
+    """The provider whose POP (or IMAP) server ``host`` is, when popgui knows it."""
     return _HOSTS.get(host.strip().rstrip(".").lower())
 
 

@@ -39,7 +39,7 @@ def listing_digest(ctx: SyncContext, lines: tuple[bytes, ...]) -> str:
     settings = (
         account.protocol, account.host, account.effective_port, account.user,
         str(ctx.maildir.path), account.policy, account.delete_after_days,
-        ctx.deletes_locally_deleted,
+        ctx.deletes_locally_deleted, account.deliver,
     )  # fmt: skip
     digest = hashlib.sha256(repr(settings).encode("utf-8", "surrogateescape") + b"\0")
     # b"\n".join(lines), fed in slices: one join of a long listing needs a fresh buffer
@@ -84,6 +84,9 @@ def next_due(ctx: SyncContext, on_server: set[str]) -> float | None:
 def remember_if_handled(ctx: SyncContext, digest: str, on_server: set[str]) -> None:
     """Store *digest* of a listing this sync handled: call after a QUIT answered +OK, only
     when the policy wanted nothing deleted (even a refused DELE is work for the next sync)."""
-    if ctx.result.skipped or ctx.rebuilding:
+    # A message skipped, or left for later or refused by the destination (--deliver), is
+    # work for the next sync, though the listing does not change.
+    result = ctx.result
+    if result.skipped or result.deferred or result.refused or ctx.rebuilding:
         return
     ctx.database.remember_handled_listing(ctx.key, digest, next_due(ctx, on_server))

@@ -524,102 +524,337 @@
         <message>
             <source>adopt looks for the mail in the account's Maildir: it cannot go with a destination elsewhere</source>
             <comment>destinations.adopt-with-deliver</comment>
-            <translation type="unfinished" />
+            <translation>adopt cherche le courrier dans le Maildir du compte : il ne va pas avec une destination ailleurs</translation>
         </message>
         <message>
             <source>{port} is not a port number (1 to 65535)</source>
             <comment>destinations.bad-port</comment>
-            <translation type="unfinished" />
+            <translation>{port} n’est pas un numéro de port (1 à 65535)</translation>
         </message>
         <message>
             <source>{value} is not a mail address for the LMTP recipient</source>
             <comment>destinations.bad-recipient</comment>
-            <translation type="unfinished" />
+            <translation>{value} n’est pas une adresse de courrier pour le destinataire LMTP</translation>
         </message>
         <message>
             <source>The destination contains a line break or a NUL character</source>
             <comment>destinations.control-characters</comment>
-            <translation type="unfinished" />
+            <translation>La destination contient un saut de ligne ou un caractère NUL</translation>
+        </message>
+        <message>
+            <source>Delivery to {where} broke off: {reason}</source>
+            <comment>destinations.imap-broke</comment>
+            <translation>La livraison dans {where} s’est interrompue : {reason}</translation>
+        </message>
+        <message>
+            <source>{place} ended the IMAP session: {reply}</source>
+            <comment>destinations.imap-bye</comment>
+            <translation>{place} a mis fin à la session IMAP : {reply}</translation>
+        </message>
+        <message>
+            <source>Cannot deliver mail to {where}: {reason}</source>
+            <comment>destinations.imap-cannot-deliver</comment>
+            <translation>Impossible de livrer le courrier dans {where} : {reason}</translation>
+        </message>
+        <message>
+            <source>the IMAP server sent more data right after agreeing to STARTTLS, before encryption began; popgui stops there, as an attacker on the network could have added it</source>
+            <comment>destinations.imap-data-after-starttls</comment>
+            <translation>le serveur IMAP a envoyé d’autres données juste après avoir accepté STARTTLS, avant le début du chiffrement ; popgui s’arrête là, car un attaquant sur le réseau a pu les ajouter</translation>
         </message>
         <message>
             <source>{folder} on {host}</source>
             <comment>destinations.imap-folder-on</comment>
-            <translation type="unfinished" />
+            <translation>{folder} sur {host}</translation>
+        </message>
+        <message>
+            <source>The folder {folder} on {host} cannot take mail now (the server said {reply})</source>
+            <comment>destinations.imap-folder-unusable</comment>
+            <translation>Le dossier {folder} sur {host} ne peut pas recevoir de courrier pour l’instant (le serveur a dit {reply})</translation>
+        </message>
+        <message>
+            <source>the IMAP server sent a reply longer than {limit} octets</source>
+            <comment>destinations.imap-line-too-long</comment>
+            <translation>le serveur IMAP a envoyé une réponse de plus de {limit} octets</translation>
+        </message>
+        <message>
+            <source>a message changed while it was being sent: {sent} octets instead of {size}</source>
+            <comment>destinations.imap-literal-size</comment>
+            <translation>un message a changé pendant son envoi : {sent} octets au lieu de {size}</translation>
+        </message>
+        <message>
+            <source>{host} refused to sign in {user} to deliver mail (the server said {reply}): {check}</source>
+            <comment>destinations.imap-login-refused</comment>
+            <translation>{host} a refusé la connexion de {user} pour livrer le courrier (le serveur a dit {reply}) : {check}</translation>
+        </message>
+        <message>
+            <source>the IMAP server sent a reply popgui cannot read: {reply}</source>
+            <comment>destinations.imap-malformed</comment>
+            <translation>le serveur IMAP a envoyé une réponse que popgui ne sait pas lire : {reply}</translation>
+        </message>
+        <message>
+            <source>{host} refused the message (the server said {reply})</source>
+            <comment>destinations.imap-message-refused</comment>
+            <translation>{host} a refusé le message (le serveur a dit {reply})</translation>
+        </message>
+        <message>
+            <source>There is no folder {folder} on {host} (the server said {reply}). popgui does not create folders, so that a typing mistake cannot make one: create it in your mail program, or correct the folder in the destination</source>
+            <comment>destinations.imap-no-folder</comment>
+            <translation>Il n’y a pas de dossier {folder} sur {host} (le serveur a dit {reply}). popgui ne crée pas de dossiers, pour qu’une faute de frappe ne puisse pas en créer un : créez-le dans votre logiciel de messagerie, ou corrigez le dossier de la destination</translation>
+        </message>
+        <message>
+            <source>the server did not greet as an IMAP server does: {reply}</source>
+            <comment>destinations.imap-no-greeting</comment>
+            <translation>le serveur n’a pas accueilli popgui comme le fait un serveur IMAP : {reply}</translation>
+        </message>
+        <message>
+            <source>{host} offers no OAuth2 sign-in (OAUTHBEARER or XOAUTH2); it offers {offered}</source>
+            <comment>destinations.imap-no-oauth</comment>
+            <translation>{host} ne propose pas de connexion OAuth2 (OAUTHBEARER ou XOAUTH2) ; il propose {offered}</translation>
+        </message>
+        <message>
+            <source>{host} offers no way to sign in with a password here: it refuses LOGIN (LOGINDISABLED) and offers no AUTHENTICATE PLAIN (it offers {offered})</source>
+            <comment>destinations.imap-no-sign-in</comment>
+            <translation>{host} ne permet pas ici de se connecter avec un mot de passe : il refuse LOGIN (LOGINDISABLED) et ne propose pas AUTHENTICATE PLAIN (il propose {offered})</translation>
+        </message>
+        <message>
+            <source>{host} does not offer STARTTLS, so the password of {user} would travel unencrypted: popgui did not send it. Use imaps://… if the server has it, or allow clear text (deliver_security none) only on a network you trust</source>
+            <comment>destinations.imap-no-tls</comment>
+            <translation>{host} ne propose pas STARTTLS, le mot de passe de {user} circulerait donc en clair : popgui ne l’a pas envoyé. Utilisez imaps://… si le serveur le propose, ou n’autorisez le texte en clair (deliver_security none) que sur un réseau de confiance</translation>
         </message>
         <message>
             <source>{text} names no user: write imap://USER@HOST/FOLDER (or imaps://…)</source>
             <comment>destinations.imap-no-user</comment>
-            <translation type="unfinished" />
+            <translation>{text} ne nomme pas d’utilisateur : écrivez imap://UTILISATEUR@SERVEUR/DOSSIER (ou imaps://…)</translation>
+        </message>
+        <message>
+            <source>the IMAP server sent {value} where a number belongs</source>
+            <comment>destinations.imap-not-a-number</comment>
+            <translation>le serveur IMAP a envoyé {value} là où il faut un nombre</translation>
+        </message>
+        <message>
+            <source>{host} did not understand popgui's {command} (the server said {reply})</source>
+            <comment>destinations.imap-not-understood</comment>
+            <translation>{host} n’a pas compris la commande {command} de popgui (le serveur a dit {reply})</translation>
+        </message>
+        <message>
+            <source>nothing</source>
+            <comment>destinations.imap-nothing-offered</comment>
+            <translation>rien</translation>
+        </message>
+        <message>
+            <source>{host} signed in before the connection could be encrypted (PREAUTH), so mail would travel unencrypted. Use imaps://…, or allow clear text (deliver_security none) only on a network you trust</source>
+            <comment>destinations.imap-preauth-clear</comment>
+            <translation>{host} a ouvert la session avant que la connexion puisse être chiffrée (PREAUTH), le courrier circulerait donc en clair. Utilisez imaps://…, ou n’autorisez le texte en clair (deliver_security none) que sur un réseau de confiance</translation>
+        </message>
+        <message>
+            <source>{place} closed the IMAP connection without a word</source>
+            <comment>destinations.imap-server-closed</comment>
+            <translation>{place} a fermé la connexion IMAP sans un mot</translation>
+        </message>
+        <message>
+            <source>The message is {size} octets, more than the {limit} octets {host} accepts</source>
+            <comment>destinations.imap-too-big</comment>
+            <translation>Le message fait {size} octets, plus que les {limit} octets qu’accepte {host}</translation>
+        </message>
+        <message>
+            <source>{host} asks to try again later (the server said {reply})</source>
+            <comment>destinations.imap-try-later</comment>
+            <translation>{host} demande de réessayer plus tard (le serveur a dit {reply})</translation>
+        </message>
+        <message>
+            <source>the IMAP server asked for more of a command that was complete</source>
+            <comment>destinations.imap-unexpected-continuation</comment>
+            <translation>le serveur IMAP a demandé la suite d’une commande déjà complète</translation>
         </message>
         <message>
             <source>the LMTP server {place}</source>
             <comment>destinations.lmtp-at</comment>
-            <translation type="unfinished" />
+            <translation>le serveur LMTP {place}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} closed the connection unexpectedly</source>
+            <comment>destinations.lmtp-closed</comment>
+            <translation>Le serveur LMTP {place} a fermé la connexion de façon inattendue</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} is closing the connection: {reply}</source>
+            <comment>destinations.lmtp-closing</comment>
+            <translation>Le serveur LMTP {place} ferme la connexion : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} refused {command}: {reply}</source>
+            <comment>destinations.lmtp-command-refused</comment>
+            <translation>Le serveur LMTP {place} a refusé {command} : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} sent a reply popgui cannot read: {line}</source>
+            <comment>destinations.lmtp-malformed</comment>
+            <translation>Le serveur LMTP {place} a envoyé une réponse que popgui ne sait pas lire : {line}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} does not offer STARTTLS: popgui sends mail to another computer in clear text only when the destination's security is set to none</source>
+            <comment>destinations.lmtp-no-starttls</comment>
+            <translation>Le serveur LMTP {place} ne propose pas STARTTLS : popgui n’envoie du courrier en clair vers un autre ordinateur que si la sécurité de la destination est réglée sur aucune</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} does not take mail now: {reply}</source>
+            <comment>destinations.lmtp-not-ready</comment>
+            <translation>Le serveur LMTP {place} ne reçoit pas de courrier maintenant : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} refused the message: {reply}</source>
+            <comment>destinations.lmtp-refused</comment>
+            <translation>Le serveur LMTP {place} a refusé le message : {reply}</translation>
         </message>
         <message>
             <source>The LMTP socket {path} must be a full path (lmtp:/run/dovecot/lmtp)</source>
             <comment>destinations.lmtp-socket-not-absolute</comment>
-            <translation type="unfinished" />
+            <translation>Le socket LMTP {path} doit être un chemin complet (lmtp:/run/dovecot/lmtp)</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} sent a reply longer than {limit} octets, which LMTP does not allow</source>
+            <comment>destinations.lmtp-too-long</comment>
+            <translation>Le serveur LMTP {place} a envoyé une réponse de plus de {limit} octets, ce que LMTP n’autorise pas</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} asks to try later: {reply}</source>
+            <comment>destinations.lmtp-try-later</comment>
+            <translation>Le serveur LMTP {place} demande de réessayer plus tard : {reply}</translation>
+        </message>
+        <message>
+            <source>The LMTP server cannot take mail now: {reason}</source>
+            <comment>destinations.lmtp-unavailable</comment>
+            <translation>Le serveur LMTP ne peut pas recevoir de courrier maintenant : {reason}</translation>
+        </message>
+        <message>
+            <source>The LMTP server {place} answered {command} with {reply}, which LMTP does not allow</source>
+            <comment>destinations.lmtp-unexpected</comment>
+            <translation>Le serveur LMTP {place} a répondu à {command} par {reply}, ce que LMTP n’autorise pas</translation>
         </message>
         <message>
             <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
             <comment>destinations.mbox-empty</comment>
-            <translation type="unfinished" />
+            <translation>mbox: demande un fichier (mbox:~/mail/inbox.mbox)</translation>
         </message>
         <message>
             <source>the mbox file {path}</source>
             <comment>destinations.mbox-file</comment>
-            <translation type="unfinished" />
+            <translation>le fichier mbox {path}</translation>
+        </message>
+        <message>
+            <source>The command {command} cannot be read: {reason}</source>
+            <comment>destinations.mda-bad-command</comment>
+            <translation>La commande {command} est illisible : {reason}</translation>
         </message>
         <message>
             <source>mda: needs a command (mda:/usr/bin/procmail)</source>
             <comment>destinations.mda-empty</comment>
-            <translation type="unfinished" />
+            <translation>mda: demande une commande (mda:/usr/bin/procmail)</translation>
+        </message>
+        <message>
+            <source>The program {command} failed with exit status {status}: {stderr}</source>
+            <comment>destinations.mda-failed</comment>
+            <translation>Le programme {command} a échoué avec le code de sortie {status} : {stderr}</translation>
+        </message>
+        <message>
+            <source>The program {command} was ended by signal {signal}: {stderr}</source>
+            <comment>destinations.mda-killed</comment>
+            <translation>Le programme {command} a été arrêté par le signal {signal} : {stderr}</translation>
+        </message>
+        <message>
+            <source>it wrote no error message</source>
+            <comment>destinations.mda-no-stderr</comment>
+            <translation>il n’a écrit aucun message d’erreur</translation>
+        </message>
+        <message>
+            <source>The program {program} cannot be run: it is not an executable file</source>
+            <comment>destinations.mda-not-executable</comment>
+            <translation>Le programme {program} ne peut pas être lancé : ce n’est pas un fichier exécutable</translation>
+        </message>
+        <message>
+            <source>The program {program} does not exist</source>
+            <comment>destinations.mda-not-found</comment>
+            <translation>Le programme {program} n’existe pas</translation>
+        </message>
+        <message>
+            <source>The program {program} is not in any folder of PATH: write its full path</source>
+            <comment>destinations.mda-not-in-path</comment>
+            <translation>Le programme {program} ne se trouve dans aucun dossier du PATH : indiquez son chemin complet</translation>
+        </message>
+        <message>
+            <source>The program {command} could not be started: {reason}</source>
+            <comment>destinations.mda-start-failed</comment>
+            <translation>Le programme {command} n’a pas pu être lancé : {reason}</translation>
+        </message>
+        <message>
+            <source>The program {command} took longer than {seconds} and was stopped</source>
+            <comment>destinations.mda-timed-out</comment>
+            <translation>Le programme {command} a pris plus de {seconds} et a été arrêté</translation>
+        </message>
+        <message>
+            <source>The program {command} asks to try later (exit status 75): {stderr}</source>
+            <comment>destinations.mda-try-later</comment>
+            <translation>Le programme {command} demande de réessayer plus tard (code de sortie 75) : {stderr}</translation>
         </message>
         <message>
             <source>{text} names no server</source>
             <comment>destinations.no-host</comment>
-            <translation type="unfinished" />
+            <translation>{text} ne nomme pas de serveur</translation>
+        </message>
+        <message>
+            <source>A destination that signs in with OAuth2 keeps its tokens in the keyring: it takes no password command or file</source>
+            <comment>destinations.oauth-no-password</comment>
+            <translation>Une destination qui se connecte avec OAuth2 garde ses jetons dans le trousseau : elle ne prend ni commande ni fichier de mot de passe</translation>
         </message>
         <message>
             <source>{setting} is only for a destination {kinds}</source>
             <comment>destinations.only-for</comment>
-            <translation type="unfinished" />
+            <translation>{setting} ne sert qu’à une destination {kinds}</translation>
         </message>
         <message>
             <source>The destination's password comes from a command, but no command is given</source>
             <comment>destinations.password-command-empty</comment>
-            <translation type="unfinished" />
+            <translation>Le mot de passe de la destination vient d’une commande, mais aucune commande n’est donnée</translation>
         </message>
         <message>
             <source>deliver_password_command is set but the destination's password does not come from a command</source>
             <comment>destinations.password-command-unused</comment>
-            <translation type="unfinished" />
+            <translation>deliver_password_command est défini mais le mot de passe de la destination ne vient pas d’une commande</translation>
         </message>
         <message>
             <source>The destination's password could not be found: {reason}</source>
             <comment>destinations.password-unavailable</comment>
-            <translation type="unfinished" />
+            <translation>Le mot de passe de la destination est introuvable : {reason}</translation>
         </message>
         <message>
             <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once</source>
             <comment>destinations.pop2-deliver</comment>
-            <translation type="unfinished" />
+            <translation>Un compte POP2 ne livre que dans son Maildir : POP2 ne donne pas d’identifiants de message pour livrer ailleurs exactement une fois</translation>
         </message>
         <message>
             <source>the program {command}</source>
             <comment>destinations.program</comment>
-            <translation type="unfinished" />
+            <translation>le programme {command}</translation>
+        </message>
+        <message>
+            <source>Signing in to the destination failed: {reason}</source>
+            <comment>destinations.sign-in-failed</comment>
+            <translation>La connexion à la destination a échoué : {reason}</translation>
+        </message>
+        <message>
+            <source>Sign in to the destination first: popgui account login {account} --deliver (or Sign in in the account's settings)</source>
+            <comment>destinations.sign-in-required</comment>
+            <translation>Connectez-vous d’abord à la destination : popgui account login {account} --deliver (ou Se connecter dans les réglages du compte)</translation>
         </message>
         <message>
             <source>The program's time limit must be between 1 and {high} seconds, not {value}</source>
             <comment>destinations.timeout-range</comment>
-            <translation type="unfinished" />
+            <translation>Le délai du programme doit être compris entre 1 et {high} secondes, pas {value}</translation>
         </message>
         <message>
             <source>{text} is not a destination popgui knows: it starts with one of {schemes}</source>
             <comment>destinations.unknown-scheme</comment>
-            <translation type="unfinished" />
+            <translation>{text} n’est pas une destination que popgui connaît : elle commence par l’un de {schemes}</translation>
         </message>
         <message>
             <source>This is a popgui bug; please report it with the output of --debug</source>
@@ -2670,19 +2905,19 @@
         <message>
             <source>The destination did not answer for every message: nothing of this batch was recorded</source>
             <comment>sync.forward-answers-missing</comment>
-            <translation type="unfinished" />
+            <translation>La destination n’a pas répondu pour chaque message : rien de ce lot n’a été enregistré</translation>
         </message>
         <message>
             <source>This server gives its messages no unique ids (neither UIDL nor TOP): popgui can deliver its mail only into the account's Maildir</source>
             <comment>sync.forward-needs-uidl</comment>
-            <translation type="unfinished" />
+            <translation>Ce serveur ne donne pas d’identifiant unique à ses messages (ni UIDL ni TOP) : popgui ne peut livrer son courrier que dans le Maildir du compte</translation>
         </message>
         <message numerus="yes">
             <source>{destination} refused {count} message(s); they stay on the server. The first: {first}</source>
             <comment>sync.forward-refused</comment>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>{destination} a refusé {count} message ; il reste sur le serveur. Le premier : {first}</numerusform>
+                <numerusform>{destination} a refusé {count} messages ; ils restent sur le serveur. Le premier : {first}</numerusform>
             </translation>
         </message>
         <message>

@@ -1413,12 +1413,13 @@
         <translation>É&amp;crit par :</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+39"/>
         <source>popgui cannot tell which program wrote this file: choose it above.</source>
         <translation>popgui ne reconnaît pas le programme qui a écrit ce fichier : choisissez-le ci-dessus.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-27"/>
+        <location line="+32"/>
         <source>Reading the file…</source>
         <translation>Lecture du fichier…</translation>
     </message>
@@ -1922,7 +1923,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Appuyez sur Entrée pour ouvrir le message sélectionné</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/import_state.py" line="+21"/>
+        <location filename="../../popgui/gui/import_state.py" line="+25"/>
         <source>%Ln message(s) that {program} downloaded for {account} marked as downloaded: popgui will neither download them nor delete them on the server.</source>
         <translation>
             <numerusform>%Ln message que {program} a téléchargé pour {account} est marqué comme téléchargé : popgui ne le téléchargera pas et ne le supprimera pas du serveur.</numerusform>

@@ -174,20 +174,25 @@ def test_the_file_is_read_off_the_gui_thread_and_refusals_are_plain(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    real = import_state.read_state
+    real, real_guess = import_state.read_state, import_state.guess_kind
 
     def spy(kind: Kind, target: Target) -> Found:
         threads.append(threading.current_thread())
         return real(kind, target)
 
+    def guess_spy(path: Path) -> Kind | None:
+        threads.append(threading.current_thread())
+        return real_guess(path)
+
     monkeypatch.setattr(import_state, "read_state", spy)
+    monkeypatch.setattr(import_state, "guess_kind", guess_spy)
     path = tmp_path / "popstate.dat"
     path.write_bytes(popstate(["A", "B"], "kk", "someone"))
     dialog = ImportStateDialog(path, "127.0.0.1", "ann")
     qtbot.addWidget(dialog)
     dialog.show()
 
-    assert dialog.kind_combo.currentData() == "thunderbird"
+    qtbot.waitUntil(lambda: dialog.kind_combo.currentData() == "thunderbird")
     qtbot.waitUntil(lambda: "Nothing can be imported" in dialog.result_label.text())
     text = dialog.result_label.text()
     assert "no entry for ann at 127.0.0.1" in text, text
@@ -236,7 +241,7 @@ def test_import_then_get_mail_downloads_only_the_rest(
         click(qtbot, dialog.first_sync.import_button)  # the file chooser answers `state`
         chooser = dialog.findChild(ImportStateDialog)
         assert chooser is not None and chooser.isVisible()
-        assert chooser.kind_combo.currentData() == kind  # guessed from the file
+        qtbot.waitUntil(lambda: chooser.kind_combo.currentData() == kind)  # guessed from it
         qtbot.waitUntil(chooser.import_button.isEnabled, timeout=10_000)
         asked.append(chooser.result_label.text())
         click(qtbot, chooser.import_button)

@@ -363,6 +363,12 @@ class DovecotServer:
         raise DovecotUnavailable(f"Dovecot did not answer within {timeout} s:\n{self.log_text()}")
 
     @property
+    def lmtp_socket(self) -> Path:
+        """LMTP on a Unix socket (the listener Dovecot's defaults give the lmtp service; the
+        TCP one offers STARTTLS with the test certificate)."""
+        return self.base_dir / "lmtp"
+
+    @property
     def ports(self) -> tuple[int, ...]:
         return (self.plain_port, self.tls_port, self.imap_port, self.imaps_port, self.lmtp_port)
 
