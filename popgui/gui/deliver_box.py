@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from popgui.accounts.choices import DeliverSecurity, PasswordSource
+from popgui.accounts.choices import DeliverAuth, DeliverSecurity, OAuthProvider, PasswordSource
 from popgui.accounts.deliver_settings import DEFAULT_MDA_TIMEOUT, MAX_MDA_TIMEOUT
 from popgui.accounts.destination_spec import IMAP_PORT, IMAPS_PORT, LMTP_PORT, parse_deliver
 from popgui.accounts.settings import Account
@@ -75,6 +75,12 @@ class DeliverValues(TypedDict):
     deliver_shell: bool
     deliver_timeout_seconds: int | None
     deliver_ca_file: str | None
+    deliver_auth: DeliverAuth
+    deliver_oauth_provider: OAuthProvider | None
+    deliver_oauth_issuer: str | None
+    deliver_oauth_client_id: str | None
+    deliver_oauth_tenant: str | None
+    deliver_oauth_scope: str | None
 
 
 def _line(placeholder: str = "", name: str = "") -> QLineEdit:
@@ -275,6 +281,15 @@ class DeliverBox(QWidget):
         self.password_command.setVisible(command)
         self.password_edit.setVisible(not command)
         self.password_edit.setPlaceholderText(self._password_hint())
+        signs_in = self._signs_in()
+        self.password_source.setEnabled(not signs_in)
+        self.password_edit.setEnabled(not signs_in)
+        if signs_in:
+            self.password_edit.setPlaceholderText(
+                self.tr("signs in with OAuth2: popgui account login {name} --deliver").format(
+                    name=self._original.name if self._original else ""
+                )
+            )
         self.note.setText(self._note(kind))
         self.test_button.setVisible(kind != "maildir")
         self.test_label.setVisible(kind != "maildir")
@@ -323,8 +338,10 @@ class DeliverBox(QWidget):
         kind = self.kind()
         original = self._original
         imap = kind == "imap"
+        oauth = imap and self._signs_in()
+        kept = original if oauth else None
         chosen: PasswordSource = self.password_source.currentData()
-        source: PasswordSource = chosen if imap else "keyring"
+        source: PasswordSource = chosen if imap and not oauth else "keyring"
         command = self.password_command.text() if source == "command" else None
         lmtp_tcp = kind == "lmtp" and not self.lmtp_server.text().strip().startswith("/")
         clear = (imap and self.imap_security.currentData() == "clear") or (
@@ -343,7 +360,19 @@ class DeliverBox(QWidget):
             else None,
             # No field of its own yet (``account edit --deliver-ca-file``): kept where it applies.
             "deliver_ca_file": original.deliver_ca_file if keeps_ca and original else None,
+            # An OAuth2 sign-in (``account login NAME --deliver``) is kept while IMAP stays.
+            "deliver_auth": "oauth2" if oauth else "password",
+            "deliver_oauth_provider": kept.deliver_oauth_provider if kept else None,
+            "deliver_oauth_issuer": kept.deliver_oauth_issuer if kept else None,
+            "deliver_oauth_client_id": kept.deliver_oauth_client_id if kept else None,
+            "deliver_oauth_tenant": kept.deliver_oauth_tenant if kept else None,
+            "deliver_oauth_scope": kept.deliver_oauth_scope if kept else None,
         }
+
+    def _signs_in(self) -> bool:
+        """The edited account's IMAP destination signs in with OAuth2 (set on the command
+        line: the window keeps it, and offers no password for it)."""
+        return self._original is not None and self._original.deliver_auth == "oauth2"
 
     def _deliver_text(self, kind: str) -> str | None:
         if kind == "maildir":
@@ -427,6 +456,8 @@ class DeliverBox(QWidget):
     def typed_password(self) -> str | None:
         """The destination's password typed here (None: none typed, or a command)."""
         if self.kind() != "imap" or self.password_source.currentData() == "command":
+            return None
+        if self._signs_in():
             return None
         return self.password_edit.text() or None
 

@@ -331,3 +331,29 @@ def test_closing_the_dialog_stops_a_test_that_is_running(
     assert not dialog.deliver.test_button.isEnabled()
     dialog.reject()
     assert stopped.wait(5)
+
+
+def test_an_oauth2_destination_is_kept_and_dropped_with_imap(
+    qtbot: QtBot, profile: Profile
+) -> None:
+    """A sign-in set on the command line (account login NAME --deliver) is kept by an edit,
+    offers no password, and goes when another kind of destination is chosen."""
+    from popgui.accounts.settings import validate_account
+
+    account = validate_account(
+        Account(
+            name="ann", host="pop.example.com", user="ann", password_source="command",
+            password_command="pass pop", deliver="imaps://ann@gmail.com@imap.gmail.com",
+            deliver_auth="oauth2", deliver_oauth_provider="google",
+        )
+    )  # fmt: skip
+    dialog = new_dialog(qtbot, profile, account)
+    box = dialog.deliver
+    assert not box.password_edit.isEnabled() and not box.password_source.isEnabled()
+    assert "account login ann --deliver" in box.password_edit.placeholderText()
+    assert dialog.account() == account
+    assert box.typed_password() is None
+    choose(dialog, "mbox")
+    box.mbox_edit.setText("~/in.mbox")
+    mbox = dialog.account()
+    assert (mbox.deliver_auth, mbox.deliver_oauth_provider) == ("password", None)
