@@ -956,7 +956,7 @@
 <context>
     <name>DeliverBox</name>
     <message>
-        <location filename="../../popgui/gui/deliver_box.py" line="+114"/>
+        <location filename="../../popgui/gui/deliver_box.py" line="+120"/>
         <source>This computer: the account&apos;s Maildir</source>
         <translation>Cet ordinateur&#xa0;: le Maildir du compte</translation>
     </message>
@@ -1131,7 +1131,12 @@
         <translation>{port} (par défaut)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+10"/>
+        <source>signs in with OAuth2: popgui account login {name} --deliver</source>
+        <translation>se connecte avec OAuth2&#xa0;: popgui account login {name} --deliver</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once.</source>
         <translation>Un compte POP2 distribue uniquement dans son Maildir&#xa0;: POP2 ne donne pas aux messages d’identifiants qui permettraient de les distribuer ailleurs une seule fois.</translation>
     </message>
@@ -1151,7 +1156,7 @@
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+63"/>
         <source>Enter the LMTP server.</source>
         <translation>Saisissez le serveur LMTP.</translation>
     </message>
@@ -1186,7 +1191,7 @@
         <translation>par défaut&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>The mbox file to deliver to</source>
         <translation>Le fichier mbox où distribuer</translation>
     </message>
