@@ -1,0 +1,117 @@
+"""The Deliver to tab end to end with real destinations: a person adds an account in the
+window, chooses where its mail goes, presses Test destination, saves, and Get Mail (which
+follows Add) delivers the POP3 mailbox there: the real Dovecot over LMTP, a real program.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from popgui.gui.account_dialog import AccountDialog
+from popgui.localserver import LocalPOP3Server
+from popgui.profile import Profile
+from tests.gui.conftest import MAIL_USER, PASSWORD_COMMAND
+from tests.gui.test_dovecot_window import when_modal
+from tests.support.dovecot import DovecotServer, MailUser
+
+Opener = Callable[..., Any]
+TIMEOUT_MS = 30_000
+
+
+def add_through_dialog(
+    qtbot: QtBot, window: Any, server: LocalPOP3Server, destination: Callable[[Any], None]
+) -> list[str]:
+    """Add Account: the POP3 server's fields, then *destination* on the Deliver to tab, Test
+    destination (its answer is returned), then Add account. Returns once the sync is done."""
+    answers: list[str] = []
+
+    def act(dialog: AccountDialog) -> None:
+        qtbot.keyClicks(dialog.name_edit, "work")
+        qtbot.keyClicks(dialog.host_edit, server.host)
+        dialog.port_edit.setText(str(server.port))
+        dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("none"))
+        qtbot.keyClicks(dialog.user_edit, MAIL_USER)
+        dialog.command_radio.setChecked(True)
+        dialog.command_edit.setText(PASSWORD_COMMAND)
+        dialog.tabs.setCurrentWidget(dialog.deliver)
+        destination(dialog.deliver)
+        box = dialog.deliver
+        box.test_button.click()
+        qtbot.waitUntil(lambda: box.test_button.isEnabled(), timeout=TIMEOUT_MS)
+        answers.append(box.test_label.text())
+        dialog.ok_button.click()
+
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, act, dialogs)
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
+    ) as blocker:
+        window.actions_by_name["add_account"].trigger()
+    assert dialogs, "the account dialog did not open"
+    finished = blocker.args[0]
+    assert finished.error is None, finished.error
+    return answers
+
+
+def test_lmtp_into_dovecot_from_the_window(
+    qtbot: QtBot,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    open_window: Opener,
+) -> None:
+    window = open_window()
+    sent = pop3_server.accounts[MAIL_USER].mailbox.contents()
+
+    def lmtp(box: Any) -> None:
+        box.kind_combo.setCurrentIndex(box.kind_combo.findData("lmtp"))
+        qtbot.keyClicks(box.lmtp_server, f"127.0.0.1:{dovecot.lmtp_port}")
+        box.lmtp_clear.setChecked(True)
+        qtbot.keyClicks(box.recipient_edit, dovecot_user.name)
+
+    answers = add_through_dialog(qtbot, window, pop3_server, lmtp)
+
+    assert answers == [f"Works: the LMTP server 127.0.0.1:{dovecot.lmtp_port}"]
+    qtbot.waitUntil(lambda: len(dovecot.server_messages(dovecot_user.name)) == len(sent),
+                    timeout=TIMEOUT_MS)  # fmt: skip
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == len(sent), timeout=TIMEOUT_MS)
+    assert window.message_model.message_at(0).elsewhere.startswith("the LMTP server")
+    assert "delivered to the LMTP server" in window.message_bar.label.text()
+
+
+def test_a_program_from_the_window(
+    qtbot: QtBot,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    open_window: Opener,
+    tmp_path: Path,
+) -> None:
+    """A real process: each message on its standard input, written to a file of its own."""
+    out = tmp_path / "out"
+    out.mkdir()
+    script = tmp_path / "keep.py"
+    script.write_text(
+        "import sys, uuid, pathlib\n"
+        f"pathlib.Path({str(out)!r}, uuid.uuid4().hex).write_bytes(sys.stdin.buffer.read())\n"
+    )
+    window = open_window()
+    sent = pop3_server.accounts[MAIL_USER].mailbox.contents()
+
+    def program(box: Any) -> None:
+        box.kind_combo.setCurrentIndex(box.kind_combo.findData("mda"))
+        box.command_edit.setText(f"{sys.executable} {script}")
+
+    answers = add_through_dialog(qtbot, window, pop3_server, program)
+
+    assert answers[0].startswith("Works: the program ")
+    kept = sorted(p.read_bytes() for p in out.iterdir())
+    assert kept == sorted(content.replace(b"\r\n", b"\n") for content in sent)  # Unix ends
