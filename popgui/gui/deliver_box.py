@@ -57,7 +57,7 @@ TEST_TIMEOUT = 20.0
 #: The settings this tab shows (the dialog points at the tab when one of them is wrong).
 DELIVER_FIELDS = (
     "deliver", "deliver_security", "deliver_password_source", "deliver_password_command",
-    "deliver_to", "deliver_shell", "deliver_timeout_seconds",
+    "deliver_to", "deliver_shell", "deliver_timeout_seconds", "deliver_ca_file",
 )  # fmt: skip
 _KINDS = ("maildir", "imap", "lmtp", "mda", "mbox")
 _OK_STYLE = "color: #188038;"
@@ -173,6 +173,7 @@ class DeliverBox(QWidget):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_command = _line(self.tr("e.g. pass show mail/gmail"), "deliverCommand")
         self.folder_edit = _line("INBOX", "deliverFolder")
+        self.ca_edit = _line(self.tr("only for a server whose authority is not known"), "deliverCa")
         form = _form(page)
         form.addRow(self.tr("&Host:"), self.imap_host)
         form.addRow(self.tr("&Port:"), self.imap_port)
@@ -184,6 +185,7 @@ class DeliverBox(QWidget):
         row.addWidget(self.password_command)
         form.addRow("", row)
         form.addRow(self.tr("&Folder:"), self.folder_edit)
+        form.addRow(self.tr("C&A file:"), self.ca_edit)
         return page
 
     def _lmtp_page(self) -> QWidget:
@@ -254,8 +256,8 @@ class DeliverBox(QWidget):
     def _connect(self) -> None:
         edits = (
             self.imap_host, self.imap_port, self.imap_user, self.password_edit,
-            self.password_command, self.folder_edit, self.lmtp_server, self.recipient_edit,
-            self.command_edit, self.mbox_edit,
+            self.password_command, self.folder_edit, self.ca_edit, self.lmtp_server,
+            self.recipient_edit, self.command_edit, self.mbox_edit,
         )  # fmt: skip
         for edit in edits:
             edit.textChanged.connect(self._edited)
@@ -347,7 +349,9 @@ class DeliverBox(QWidget):
         clear = (imap and self.imap_security.currentData() == "clear") or (
             lmtp_tcp and self.lmtp_clear.isChecked()
         )
-        keeps_ca = original is not None and (imap or lmtp_tcp)
+        ca_file = self.ca_edit.text().strip() or None
+        if not imap:  # LMTP has no field of its own yet (account edit --deliver-ca-file)
+            ca_file = original.deliver_ca_file if original is not None and lmtp_tcp else None
         return {
             "deliver": self._deliver_text(kind),
             "deliver_security": "none" if clear else "tls",
@@ -358,8 +362,7 @@ class DeliverBox(QWidget):
             "deliver_timeout_seconds": (self.timeout_spin.value() or None)
             if kind == "mda"
             else None,
-            # No field of its own yet (``account edit --deliver-ca-file``): kept where it applies.
-            "deliver_ca_file": original.deliver_ca_file if keeps_ca and original else None,
+            "deliver_ca_file": ca_file,
             # An OAuth2 sign-in (``account login NAME --deliver``) is kept while IMAP stays.
             "deliver_auth": "oauth2" if oauth else "password",
             "deliver_oauth_provider": kept.deliver_oauth_provider if kept else None,
@@ -430,6 +433,7 @@ class DeliverBox(QWidget):
             self.folder_edit.setText(spec.folder if slash and _folder.strip("/") else "")
             self._select(self.password_source, account.deliver_password_source)
             self.password_command.setText(account.deliver_password_command or "")
+            self.ca_edit.setText(account.deliver_ca_file or "")
         elif kind == "lmtp":
             self.lmtp_server.setText(spec.path or rest.removeprefix("//").rstrip("/"))
             self.lmtp_clear.setChecked(account.deliver_security == "none")
@@ -471,6 +475,7 @@ class DeliverBox(QWidget):
             "deliver_password_command": self.password_command,
             "deliver_to": self.recipient_edit,
             "deliver_shell": self.shell_check,
+            "deliver_ca_file": self.ca_edit,
             "deliver_timeout_seconds": self.timeout_spin,
         }
 

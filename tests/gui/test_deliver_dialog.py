@@ -77,6 +77,7 @@ FORMS: dict[str, Callable[[AccountDialog], None]] = {
         d.deliver.imap_port.setText("1993"),
         d.deliver.password_source.setCurrentIndex(d.deliver.password_source.findData("command")),
         d.deliver.password_command.setText("pass show gmail"),
+        d.deliver.ca_edit.setText("/etc/ssl/home-ca.pem"),
     ),
     "imap-starttls": lambda d: (
         imap_form(d),
@@ -131,6 +132,7 @@ def test_each_form_writes_deliver_and_reads_back(qtbot: QtBot, profile: Profile,
         assert account.deliver_password_source == "keyring"
     if form == "imaps-command":
         assert account.deliver_password_command == "pass show gmail"
+        assert account.deliver_ca_file == "/etc/ssl/home-ca.pem"
     if form == "lmtp-tcp":
         assert account.deliver_to == "ann@local"
     if form == "mda":
@@ -270,13 +272,14 @@ def test_tab_goes_down_the_imap_fields_to_test_destination(qtbot: QtBot, profile
     dialog.activateWindow()
     box.kind_combo.setFocus()
     order = []
-    for _ in range(8):
+    for _ in range(9):
         widget = dialog.focusWidget()
         order.append(widget.objectName() if widget is not None else None)
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
     assert order == [
         "deliverKind", "deliverImapHost", "deliverImapPort", "deliverImapSecurity",
         "deliverImapUser", "deliverPasswordSource", "deliverPassword", "deliverFolder",
+        "deliverCa",
     ]  # fmt: skip
     assert dialog.focusWidget() is box.test_button
 

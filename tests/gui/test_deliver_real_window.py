@@ -1,6 +1,7 @@
 """The Deliver to tab end to end with real destinations: a person adds an account in the
 window, chooses where its mail goes, presses Test destination, saves, and Get Mail (which
-follows Add) delivers the POP3 mailbox there: the real Dovecot over LMTP, a real program.
+follows Add) delivers the POP3 mailbox there: the real Dovecot over IMAP (the password typed
+kept in the real gnome-keyring) and over LMTP, a real program.
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import keyring
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
+from popgui.accounts.settings import load_settings
+from popgui.destinations.factory import credentials_account
 from popgui.gui.account_dialog import AccountDialog
 from popgui.localserver import LocalPOP3Server
 from popgui.profile import Profile
 from tests.gui.conftest import MAIL_USER, PASSWORD_COMMAND
 from tests.gui.test_dovecot_window import when_modal
+from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
+from tests.support.secret_service import SecretService
 
 Opener = Callable[..., Any]
 TIMEOUT_MS = 30_000
@@ -115,3 +122,41 @@ def test_a_program_from_the_window(
     assert answers[0].startswith("Works: the program ")
     kept = sorted(p.read_bytes() for p in out.iterdir())
     assert kept == sorted(content.replace(b"\r\n", b"\n") for content in sent)  # Unix ends
+
+
+def test_imap_into_dovecot_with_the_typed_password_kept_in_the_keyring(
+    qtbot: QtBot,
+    secret_service: SecretService,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    test_pki: TestPKI,
+    open_window: Opener,
+) -> None:
+    """Test destination logs in with the password as typed (nothing stored yet); Add account
+    stores it in gnome-keyring under the destination's key, and the Get Mail after Add reads
+    it from there and APPENDs every message over STARTTLS."""
+    window = open_window()
+    sent = pop3_server.accounts[MAIL_USER].mailbox.contents()
+
+    def imap(box: Any) -> None:
+        box.kind_combo.setCurrentIndex(box.kind_combo.findData("imap"))
+        box.imap_security.setCurrentIndex(box.imap_security.findData("starttls"))
+        qtbot.keyClicks(box.imap_host, "127.0.0.1")
+        qtbot.keyClicks(box.imap_port, str(dovecot.imap_port))
+        qtbot.keyClicks(box.imap_user, dovecot_user.name)
+        qtbot.keyClicks(box.password_edit, dovecot_user.password)
+        box.ca_edit.setText(str(test_pki.ca_cert))
+
+    answers = add_through_dialog(qtbot, window, pop3_server, imap)
+
+    assert answers == ["Works: INBOX on 127.0.0.1"]
+    account = load_settings(profile.settings_file).get("work")
+    assert account is not None
+    assert (
+        keyring.get_password(KEYRING_SERVICE, keyring_key(credentials_account(account)))
+        == dovecot_user.password
+    )
+    assert dovecot_user.password not in profile.settings_file.read_text()
+    assert len(dovecot.server_messages(dovecot_user.name)) == len(sent)
