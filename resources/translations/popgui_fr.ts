@@ -1026,7 +1026,12 @@
         <translation>p. ex. pass show mail/gmail</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>only for a server whose authority is not known</source>
+        <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Host:</source>
         <translation>&amp;Serveur&#xa0;:</translation>
     </message>
@@ -1054,6 +1059,11 @@
         <location line="+5"/>
         <source>&amp;Folder:</source>
         <translation>D&amp;ossier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;A file:</source>
+        <translation>Fichier d’&amp;AC&#xa0;:</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1156,7 +1166,7 @@
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>Enter the LMTP server.</source>
         <translation>Saisissez le serveur LMTP.</translation>
     </message>
@@ -1186,12 +1196,12 @@
         <translation>Le port est un nombre.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>default: {user}</source>
         <translation>par défaut&#xa0;: {user}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>The mbox file to deliver to</source>
         <translation>Le fichier mbox où distribuer</translation>
     </message>
