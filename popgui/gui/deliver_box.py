@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -277,6 +278,12 @@ class DeliverBox(QWidget):
     def _kind_changed(self) -> None:
         kind = self.kind()
         self.pages.setCurrentIndex(_KINDS.index(kind))
+        # As tall as the fields shown (Test destination right under them), not the tallest.
+        for index in range(self.pages.count()):
+            shown = index == self.pages.currentIndex()
+            policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+            self.pages.widget(index).setSizePolicy(policy, policy)
+        self.pages.adjustSize()
         default = IMAPS_PORT if self.imap_security.currentData() == "imaps" else IMAP_PORT
         self.imap_port.setPlaceholderText(self.tr("{port} (default)").format(port=default))
         command = self.password_source.currentData() == "command"
