@@ -956,7 +956,7 @@
 <context>
     <name>DeliverBox</name>
     <message>
-        <location filename="../../popgui/gui/deliver_box.py" line="+120"/>
+        <location filename="../../popgui/gui/deliver_box.py" line="+121"/>
         <source>This computer: the account&apos;s Maildir</source>
         <translation>Cet ordinateur&#xa0;: le Maildir du compte</translation>
     </message>
@@ -1136,7 +1136,7 @@
         <translation>&amp;Distribuer vers&#xa0;:</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
