@@ -11,9 +11,12 @@ of it to a fresh user of the same Dovecot, over IMAP or LMTP:
 - ``imaplib``: the loop a script writes (bench/baselines.py): poplib RETR, imaplib APPEND,
   one round trip each.
 
-Every client keeps the mail on the server and logs in with USER/PASS or LOGIN in clear text
-on 127.0.0.1. A run's ``maildir`` is a link to the destination user's Maildir, so the
-runner's check (the right number of messages arrived) counts what the destination holds.
+Every client keeps the mail on the server and logs in to POP3 with USER/PASS in clear text
+on 127.0.0.1; popgui speaks IMAP over STARTTLS (it refuses to send a password in clear
+text when the server offers encryption), the imaplib loop in clear text, and LMTP is clear
+text for everyone (a server on this computer). A run's ``maildir`` is a link to the
+destination user's Maildir, so the runner's check (the right number of messages arrived)
+counts what the destination holds.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class PopguiDeliver(_Destination):
         if self.via == "imap":
             deliver = [
                 "--deliver", f"imap://{self.target}@127.0.0.1:{imap_port}/INBOX",
-                "--deliver-security", "none",
+                "--deliver-ca-file", str(self.server.ca_cert),
                 "--deliver-password-command", shlex.join(["printf", "%s", PASSWORD]),
             ]  # fmt: skip
         else:

@@ -42,6 +42,7 @@ class BenchServer:
         self.directory = Path(tempfile.mkdtemp(prefix="popgui-bench-dovecot-"))
         self.directory.chmod(0o755)
         self.dovecot: DovecotServer | None = None
+        self.ca_cert: Path | None = None
 
     @property
     def port(self) -> int:
@@ -50,6 +51,8 @@ class BenchServer:
 
     def start(self) -> None:
         pki = make_test_pki(self.directory / "pki")
+        #: The authority behind Dovecot's certificate (IMAP STARTTLS: bench/destinations.py).
+        self.ca_cert = pki.ca_cert
         self.dovecot = DovecotServer(self.directory / "dovecot", pki)
         self.dovecot.start()
 

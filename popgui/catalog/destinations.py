@@ -237,3 +237,65 @@ MDA_TIMED_OUT = Message(
     "The program {command} took longer than {seconds} and was stopped",
 )
 MDA_NO_STDERR = Message("destinations.mda-no-stderr", "it wrote no error message")
+
+# -- mbox -------------------------------------------------------------------------------------
+MBOX_IS_FOLDER = Message(
+    "destinations.mbox-is-folder",
+    "{path} is a folder: the mbox destination needs a file (mbox:{path}/inbox.mbox, say)",
+)
+MBOX_NOT_A_FILE = Message(
+    "destinations.mbox-not-a-file",
+    "{path} is not a regular file: popgui writes mail only into an mbox file",
+)
+MBOX_NOT_MBOX = Message(
+    "destinations.mbox-not-mbox",
+    '{path} is not an mbox file (it does not start with a "From " line): popgui leaves it as '
+    "it is; name a new file or an existing mbox",
+)
+MBOX_CANNOT_OPEN = Message(
+    "destinations.mbox-cannot-open", "Cannot open the mbox file {path}: {reason}"
+)
+MBOX_CANNOT_LOCK = Message(
+    "destinations.mbox-cannot-lock",
+    "Cannot lock the mbox file {path} (the lock file {lock}): {reason}",
+)
+MBOX_BUSY = Message(
+    "destinations.mbox-busy",
+    "{path} is being written by another program (waited {count} second(s)): try again when "
+    "it has finished",
+    plural=True,
+)
+MBOX_WRITE_FAILED = Message(
+    "destinations.mbox-write-failed",
+    "Could not write to the mbox file {path}: {reason}. The messages of this batch were taken "
+    "out again and stay on the server",
+)
+MBOX_ROLLBACK_FAILED = Message(
+    "destinations.mbox-rollback-failed",
+    "Could not write to the mbox file {path} ({reason}), nor cut it back to {size} bytes "
+    "({rollback}): the end of the file may hold a half message after byte {size}",
+)
+MBOX_MESSAGE_CHANGED = Message(
+    "destinations.mbox-message-changed",
+    "The downloaded message {uid} changed while it was written to {path}: the batch was taken "
+    "out again",
+)
+MBOX_FILE_CHANGED = Message(
+    "destinations.mbox-file-changed",
+    "The mbox file {path} changed while popgui held its lock (it is {size} bytes, popgui "
+    "expected {expected}): nothing was written",
+)
+MBOX_CANNOT_READ = Message(
+    "destinations.mbox-cannot-read", "Cannot read the mbox file {path}: {reason}"
+)
+MBOX_DAMAGED = Message(
+    "destinations.mbox-damaged",
+    "The mbox file {path} holds a half-written message from an interrupted delivery at byte "
+    "{offset}, and another program has written after it: popgui changed nothing. Remove the "
+    'damaged part (from byte {offset} to the next line starting with "From ") with a mail '
+    "program or an editor, then sync again",
+)
+MBOX_SPOOL_UNREADABLE = Message(
+    "destinations.mbox-spool-unreadable",
+    "Cannot read the downloaded message {uid} to write it to the mbox file: {reason}",
+)

@@ -11,12 +11,13 @@ for each batch:
 3. the engine records the accepted ones as delivered and clears the pending rows, in one
    commit. Only recorded messages are ever deleted on the server.
 
-A process killed between 1 and 3 leaves pending rows. The next run opens the destination and
-asks :meth:`Destination.recover` which of them landed (IMAP searches the folder, mbox looks
-at its file and cuts off a half-written message); those are recorded without delivering them
-again, the others are delivered again. LMTP and a program (MDA) cannot be asked: they deliver
-at least once, and keep the window small by taking one message per batch
-(:attr:`Destination.batch_messages` = 1).
+A process killed between 1 and 3 leaves pending rows. The next run opens the destination
+and asks :meth:`Destination.recover` which of them landed (IMAP searches the folder, mbox
+looks at its file and cuts off a half-written message); those are recorded without
+delivering them again, the others are delivered again. LMTP and a program (MDA) cannot be
+asked (:attr:`Destination.recovers` False: they skip step 1): they deliver at least once,
+and keep the window small by taking one message per batch (:attr:`Destination.batch_messages`
+= 1), recorded in the one commit of step 3.
 
 Errors: a destination that cannot be reached, refuses the login, or breaks down mid-batch
 raises a :class:`DestinationError` (the sync stops, nothing is deleted, what was accepted
@@ -138,6 +139,9 @@ class Destination(ABC):
     batch_messages: int = 100
     #: How many bytes of mail go in one batch at most (a single bigger message goes alone).
     batch_bytes: int = 16 * 1024 * 1024
+    #: Whether :meth:`recover` can tell what landed. One that cannot (LMTP, a program) is
+    #: spared the pending rows: they would cost a commit per batch and tell nothing.
+    recovers: bool = True
 
     @abstractmethod
     def describe(self) -> str:

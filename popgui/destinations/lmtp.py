@@ -168,6 +168,7 @@ class LmtpDestination(Destination):
     (``lmtp:/path``), delivering to one recipient; see the module doc."""
 
     batch_messages = 1
+    recovers = False
 
     def __init__(
         self,

@@ -80,6 +80,7 @@ class MdaDestination(Destination):
     """A program that takes each message on its standard input; see the module doc."""
 
     batch_messages = 1
+    recovers = False
 
     def __init__(
         self,

@@ -36,6 +36,7 @@ from popgui.destinations.base import (
     Receipt,
     Refused,
 )
+from popgui.errors import CancelledError
 from popgui.store.database import (
     HEAD_BYTES,
     DeliveredRecord,
@@ -141,11 +142,12 @@ class Forwarding:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Deliver the whole messages downloaded before the block ended, unless the
-        destination itself failed (they are downloaded again next time)."""
+        """Deliver the whole messages downloaded before the block ended (the POP server's
+        connection broke, say), unless the destination itself failed or the person cancelled:
+        then they are downloaded again next time."""
         try:
             self.abort_current()
-            if not isinstance(value, DestinationError):
+            if not isinstance(value, DestinationError | CancelledError):
                 self.commit()
         finally:
             self.close()
@@ -172,12 +174,12 @@ class Forwarding:
     def _hand_over(self, batch: _Batch) -> None:
         ctx, destination = self._ctx, self._destination
         messages = [spooled.outgoing for spooled in batch.messages]
+        ctx.check_cancel()
         marks = destination.prepare(messages)
         where = ctx.account.deliver or ""
-        ctx.database.record_pending(
-            ctx.key, [_pending(m, mark, where) for m, mark in zip(messages, marks, strict=True)]
-        )
-        ctx.check_cancel()
+        if destination.recovers:
+            pending = [_pending(m, mark, where) for m, mark in zip(messages, marks, strict=True)]
+            ctx.database.record_pending(ctx.key, pending)
         outcomes = destination.deliver(messages)
         if len(outcomes) != len(messages):
             raise DestinationError(says.FORWARD_ANSWERS_MISSING())

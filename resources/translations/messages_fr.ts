@@ -731,6 +731,34 @@
             <comment>destinations.lmtp-unexpected</comment>
             <translation>Le serveur LMTP {place} a répondu à {command} par {reply}, ce que LMTP n’autorise pas</translation>
         </message>
+        <message numerus="yes">
+            <source>{path} is being written by another program (waited {count} second(s)): try again when it has finished</source>
+            <comment>destinations.mbox-busy</comment>
+            <translation>
+                <numerusform>{path} est en cours d’écriture par un autre programme (attente de {count} seconde) : réessayez quand il aura fini</numerusform>
+                <numerusform>{path} est en cours d’écriture par un autre programme (attente de {count} secondes) : réessayez quand il aura fini</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Cannot lock the mbox file {path} (the lock file {lock}): {reason}</source>
+            <comment>destinations.mbox-cannot-lock</comment>
+            <translation>Impossible de verrouiller le fichier mbox {path} (le fichier de verrou {lock}) : {reason}</translation>
+        </message>
+        <message>
+            <source>Cannot open the mbox file {path}: {reason}</source>
+            <comment>destinations.mbox-cannot-open</comment>
+            <translation>Impossible d’ouvrir le fichier mbox {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>Cannot read the mbox file {path}: {reason}</source>
+            <comment>destinations.mbox-cannot-read</comment>
+            <translation>Impossible de lire le fichier mbox {path} : {reason}</translation>
+        </message>
+        <message>
+            <source>The mbox file {path} holds a half-written message from an interrupted delivery at byte {offset}, and another program has written after it: popgui changed nothing. Remove the damaged part (from byte {offset} to the next line starting with "From ") with a mail program or an editor, then sync again</source>
+            <comment>destinations.mbox-damaged</comment>
+            <translation>Le fichier mbox {path} contient, à l’octet {offset}, un message à moitié écrit par une livraison interrompue, et un autre programme a écrit après lui : popgui n’a rien modifié. Supprimez la partie abîmée (de l’octet {offset} jusqu’à la ligne suivante commençant par « From ») avec un logiciel de courrier ou un éditeur, puis relancez la synchronisation</translation>
+        </message>
         <message>
             <source>mbox: needs a file (mbox:~/mail/inbox.mbox)</source>
             <comment>destinations.mbox-empty</comment>
@@ -740,6 +768,46 @@
             <source>the mbox file {path}</source>
             <comment>destinations.mbox-file</comment>
             <translation>le fichier mbox {path}</translation>
+        </message>
+        <message>
+            <source>The mbox file {path} changed while popgui held its lock (it is {size} bytes, popgui expected {expected}): nothing was written</source>
+            <comment>destinations.mbox-file-changed</comment>
+            <translation>Le fichier mbox {path} a changé alors que popgui le tenait verrouillé (il fait {size} octets, popgui en attendait {expected}) : rien n’a été écrit</translation>
+        </message>
+        <message>
+            <source>{path} is a folder: the mbox destination needs a file (mbox:{path}/inbox.mbox, say)</source>
+            <comment>destinations.mbox-is-folder</comment>
+            <translation>{path} est un dossier : la destination mbox demande un fichier (mbox:{path}/inbox.mbox, par exemple)</translation>
+        </message>
+        <message>
+            <source>The downloaded message {uid} changed while it was written to {path}: the batch was taken out again</source>
+            <comment>destinations.mbox-message-changed</comment>
+            <translation>Le message téléchargé {uid} a changé pendant son écriture dans {path} : le lot a été retiré</translation>
+        </message>
+        <message>
+            <source>{path} is not a regular file: popgui writes mail only into an mbox file</source>
+            <comment>destinations.mbox-not-a-file</comment>
+            <translation>{path} n’est pas un fichier ordinaire : popgui n’écrit le courrier que dans un fichier mbox</translation>
+        </message>
+        <message>
+            <source>{path} is not an mbox file (it does not start with a "From " line): popgui leaves it as it is; name a new file or an existing mbox</source>
+            <comment>destinations.mbox-not-mbox</comment>
+            <translation>{path} n’est pas un fichier mbox (il ne commence pas par une ligne « From ») : popgui le laisse tel quel ; indiquez un nouveau fichier ou un mbox existant</translation>
+        </message>
+        <message>
+            <source>Could not write to the mbox file {path} ({reason}), nor cut it back to {size} bytes ({rollback}): the end of the file may hold a half message after byte {size}</source>
+            <comment>destinations.mbox-rollback-failed</comment>
+            <translation>Impossible d’écrire dans le fichier mbox {path} ({reason}), ni de le ramener à {size} octets ({rollback}) : la fin du fichier peut contenir un message à moitié écrit après l’octet {size}</translation>
+        </message>
+        <message>
+            <source>Cannot read the downloaded message {uid} to write it to the mbox file: {reason}</source>
+            <comment>destinations.mbox-spool-unreadable</comment>
+            <translation>Impossible de lire le message téléchargé {uid} pour l’écrire dans le fichier mbox : {reason}</translation>
+        </message>
+        <message>
+            <source>Could not write to the mbox file {path}: {reason}. The messages of this batch were taken out again and stay on the server</source>
+            <comment>destinations.mbox-write-failed</comment>
+            <translation>Impossible d’écrire dans le fichier mbox {path} : {reason}. Les messages de ce lot ont été retirés et restent sur le serveur</translation>
         </message>
         <message>
             <source>The command {command} cannot be read: {reason}</source>

@@ -24,7 +24,10 @@ from popgui.destinations.base import (
     Receipt,
     Refused,
 )
+from popgui.errors import CancelledError
 from popgui.localserver import LocalPOP3Server, ServerMailbox
+from popgui.net.cancel import CancelToken
+from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.sync.engine import sync_account
@@ -46,6 +49,7 @@ class Fake(Destination):
     asked: list[list[str]] = field(default_factory=list)
     opened: int = 0
     closed: int = 0
+    cancel_after_batch: CancelToken | None = None
 
     def describe(self) -> str:
         return "the test box"
@@ -73,6 +77,8 @@ class Fake(Destination):
                 raise DestinationUnavailableError("the test box went away")
             self.kept[message.uid] = body
             outcomes.append(Accepted(self._receipt(message.uid)))
+        if self.cancel_after_batch is not None:
+            self.cancel_after_batch.cancel()
         return outcomes
 
     def close(self) -> None:
@@ -187,3 +193,20 @@ def test_pending_rows_of_another_destination_are_not_asked_about(
     assert result.error is None and fake.asked == []
     with Database(profile.database_file) as db:
         assert db.pending_deliveries(account.name) == []
+
+
+def test_a_cancel_mid_download_hands_nothing_more_over_and_deletes_nothing(
+    pop3_server: LocalPOP3Server, profile: Profile, mailbox: ServerMailbox, fake: Fake
+) -> None:
+    cancel = CancelToken()
+    fake.cancel_after_batch = cancel  # the person presses Stop while the first batch goes
+    account = make_account(pop3_server, deliver=DELIVER, policy="delete")
+    count = len(mailbox.messages())
+    result = sync_account(account, PASSWORD, profile, options=ConnectOptions(cancel=cancel))
+    assert isinstance(result.error, CancelledError)
+    assert len(fake.kept) == fake.batch_messages  # the first batch only
+    assert len(mailbox.messages()) == count  # nothing deleted
+    with Database(profile.database_file) as db:
+        assert len(db.delivered_uids(account.name)) == fake.batch_messages  # it was recorded
+        assert db.pending_deliveries(account.name) == []  # nothing else was about to go
+    assert fake.closed == 1

@@ -179,7 +179,7 @@ def test_the_digest_of_a_listing_fed_in_slices_is_that_of_the_whole_listing(
 
     account = SimpleNamespace(
         protocol="pop3", host="h", effective_port=110, user="u", policy="keep",
-        delete_after_days=None,
+        delete_after_days=None, deliver=None,
     )  # fmt: skip
     ctx = cast(
         SyncContext,
