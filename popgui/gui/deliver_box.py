@@ -128,11 +128,13 @@ class DeliverBox(QWidget):
         self.note.setWordWrap(True)
         self.note.setMinimumWidth(360)  # a wrapped label otherwise asks for a narrow column
         self.pages = QStackedWidget()
-        self.pages.addWidget(QWidget())  # the Maildir: nothing more to say
-        self.pages.addWidget(self._imap_page())
-        self.pages.addWidget(self._lmtp_page())
-        self.pages.addWidget(self._program_page())
-        self.pages.addWidget(self._mbox_page())
+        # The Maildir has nothing more to say; then a page per kind, in the order of _KINDS.
+        self._page_list = [
+            QWidget(), self._imap_page(), self._lmtp_page(), self._program_page(),
+            self._mbox_page(),
+        ]  # fmt: skip
+        for page in self._page_list:
+            self.pages.addWidget(page)
         self.test_button = QPushButton(self.tr("Test desti&nation"))
         self.test_button.setObjectName("deliverTestButton")
         self.test_button.setAutoDefault(False)
@@ -279,10 +281,13 @@ class DeliverBox(QWidget):
         kind = self.kind()
         self.pages.setCurrentIndex(_KINDS.index(kind))
         # As tall as the fields shown (Test destination right under them), not the tallest.
-        for index in range(self.pages.count()):
-            shown = index == self.pages.currentIndex()
+        current = self.pages.currentWidget()
+        for page in self.pages.findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            shown = page is current
             policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
-            self.pages.widget(index).setSizePolicy(policy, policy)
+            page.setSizePolicy(policy, policy)
         self.pages.adjustSize()
         default = IMAPS_PORT if self.imap_security.currentData() == "imaps" else IMAP_PORT
         self.imap_port.setPlaceholderText(self.tr("{port} (default)").format(port=default))

@@ -1,7 +1,7 @@
 """The Deliver to tab end to end with real destinations: a person adds an account in the
 window, chooses where its mail goes, presses Test destination, saves, and Get Mail (which
 follows Add) delivers the POP3 mailbox there: the real Dovecot over IMAP (the password typed
-kept in the real gnome-keyring) and over LMTP, a real program.
+kept in the real gnome-keyring) and over LMTP, a real program, an mbox file.
 """
 
 from __future__ import annotations
@@ -160,3 +160,34 @@ def test_imap_into_dovecot_with_the_typed_password_kept_in_the_keyring(
     )
     assert dovecot_user.password not in profile.settings_file.read_text()
     assert len(dovecot.server_messages(dovecot_user.name)) == len(sent)
+
+
+def test_an_mbox_file_from_the_window(
+    qtbot: QtBot,
+    profile: Profile,
+    pop3_server: LocalPOP3Server,
+    open_window: Opener,
+    tmp_path: Path,
+) -> None:
+    """The file need not exist: Test destination says where it is, Get Mail fills it, and
+    Python's own mailbox module reads every message back; the list says where they are."""
+    import mailbox
+
+    path = tmp_path / "mail" / "inbox.mbox"
+    path.parent.mkdir()
+    window = open_window()
+    sent = pop3_server.accounts[MAIL_USER].mailbox.contents()
+
+    def mbox(box: Any) -> None:
+        box.kind_combo.setCurrentIndex(box.kind_combo.findData("mbox"))
+        box.mbox_edit.setText(str(path))
+
+    answers = add_through_dialog(qtbot, window, pop3_server, mbox)
+
+    assert answers == [f"Works: the mbox file {path}"]
+    subjects = sorted(str(m["Subject"]) for m in mailbox.mbox(str(path)))
+    assert len(subjects) == len(sent)
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == len(sent), timeout=TIMEOUT_MS)
+    shown = window.message_model.message_at(0)
+    assert shown.elsewhere == f"the mbox file {path}"
+    assert str(shown.subject) in subjects
