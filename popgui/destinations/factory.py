@@ -41,12 +41,15 @@ def credentials_account(account: Account) -> Account:
     return replace(base, name=f"{account.name}/deliver", host=spec.host, user=spec.user)
 
 
-def make_destination(account: Account, profile: Profile, options: ConnectOptions) -> Destination:
+def make_destination(
+    account: Account, profile: Profile, options: ConnectOptions, *, secret: str | None = None
+) -> Destination:
     """The account's destination, not yet opened. For IMAP this looks up the password (a
-    keyring, a command: call it where that may block, never on the GUI thread)."""
+    keyring, a command: call it where that may block, never on the GUI thread), unless
+    *secret* gives it (typed in the window and not stored yet)."""
     spec = parse_deliver(account.deliver or "")
     if spec.kind == "imap":
-        return _imap(account, spec, profile, options)
+        return _imap(account, spec, profile, options, secret)
     if spec.kind == "lmtp":
         from popgui.destinations.lmtp import LmtpDestination
 
@@ -73,18 +76,23 @@ def make_destination(account: Account, profile: Profile, options: ConnectOptions
 
 
 def _imap(
-    account: Account, spec: DeliverSpec, profile: Profile, options: ConnectOptions
+    account: Account,
+    spec: DeliverSpec,
+    profile: Profile,
+    options: ConnectOptions,
+    secret: str | None,
 ) -> Destination:
     from popgui.destinations.imap import ImapDestination
 
     credentials = credentials_account(account)
     oauth2 = account.deliver_auth == "oauth2"
     try:
-        if oauth2:
+        # A secret given is the password typed in the window, not stored yet.
+        if secret is None and oauth2:
             from popgui.oauth.account import OAuthSecret  # only OAuth2 destinations load it
 
             secret = OAuthSecret(credentials, SecretStore(profile=profile))()
-        else:
+        elif secret is None:
             secret = SecretStore(profile=profile).get_password(credentials)
     except CredentialsError as error:  # the destination's sign-in, not the POP account's
         raise _sign_in_failed(account, error) from error
@@ -110,11 +118,14 @@ def _sign_in_failed(account: Account, error: CredentialsError) -> DestinationLog
     return DestinationLoginError(says.SIGN_IN_FAILED(reason=reason))
 
 
-def check_destination(account: Account, profile: Profile, options: ConnectOptions) -> str:
+def check_destination(
+    account: Account, profile: Profile, options: ConnectOptions, *, secret: str | None = None
+) -> str:
     """Open the account's destination and close it again (Test destination in the window):
     returns what a person reads of it; raises what a sync would meet (DestinationError,
-    NetworkError, CertificateError, a missing password…)."""
-    destination = make_destination(account, profile, options)
+    NetworkError, CertificateError, a missing password…). *secret*: the destination's
+    password as typed, not stored yet (None: looked up as a sync does)."""
+    destination = make_destination(account, profile, options, secret=secret)
     try:
         destination.open()
         return destination.describe()

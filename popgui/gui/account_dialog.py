@@ -68,6 +68,7 @@ from popgui.gui.account_pages import (
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
 from popgui.gui.connection_report import capitalised
+from popgui.gui.deliver_box import DELIVER_FIELDS, DeliverBox, DeliverValues
 from popgui.gui.first_sync_box import FirstSyncValues
 from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
@@ -109,7 +110,7 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _FormValues(OAuthValues, FirstSyncValues):
+class _FormValues(OAuthValues, FirstSyncValues, DeliverValues):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -145,6 +146,7 @@ _FIELD_TABS = {
         "check_interval_minutes", "delete_when_deleted_locally",
     ),
     "certificate": ("ca_file", "fingerprint"),
+    "deliver": DELIVER_FIELDS,
 }  # fmt: skip
 
 
@@ -221,6 +223,8 @@ class AccountDialog(QDialog):
         self.tabs.addTab(self.server, self.tr("Server and login"))
         self.tabs.addTab(self.mail, self.tr("Mail"))
         self.tabs.addTab(self.certificate, self.tr("Certificate"))
+        self.deliver = DeliverBox()  # where the mail goes: the Maildir or a destination
+        self.tabs.addTab(self.deliver, self.tr("Deliver to"))
         self.test_box = ConnectionTestBox()
         self.message_icon = QLabel()
         self.message_label = QLabel()
@@ -314,6 +318,9 @@ class AccountDialog(QDialog):
             edit.textChanged.connect(lambda: self.sign_in_box.follow_host(self.host_edit.text()))
         self.preset_combo.activated.connect(self._preset_chosen)
         self.first_sync.changed.connect(self._revalidate)
+        self.deliver.changed.connect(self._revalidate)
+        self.deliver.candidate, self.deliver.profile = self._candidate, self._profile
+        self.user_edit.textChanged.connect(self.deliver.follow_user)
         self.first_sync.target = lambda: (self._values()["host"], self._values()["user"])
         self.test_button.clicked.connect(self._test_connection)
         self.trust_button.clicked.connect(self._trust_certificate)
@@ -348,6 +355,7 @@ class AccountDialog(QDialog):
                 self.interval_spin.setValue(minutes)
             self.delete_locally_check.setChecked(account.delete_when_deleted_locally)
             self.first_sync.show_existing(account, self._profile())
+            self.deliver.fill(account)
             found = matching_preset(account.host)
             if found is not None:
                 select(self.preset_combo, found.key)
@@ -368,6 +376,7 @@ class AccountDialog(QDialog):
             select(self.auth_combo, "auto")
         self.remote_folder_edit.setEnabled(pop2)
         self.first_sync.set_pop2(pop2)
+        self.deliver.set_pop2(pop2)
         self._update_port_placeholder()
         self._revalidate()
 
@@ -465,6 +474,7 @@ class AccountDialog(QDialog):
             else None,
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
             **self.first_sync.values(self._original),
+            **self.deliver.values(),
             **self.sign_in_box.values(signs_in=signs_in, host=self.host_edit.text()),
         }
 
@@ -523,7 +533,8 @@ class AccountDialog(QDialog):
         text = capitalised(describe(error))
         tab = next((tab for tab, names in _FIELD_TABS.items() if field in names), None)
         if tab is not None:
-            tab_name = self.tr("Mail") if tab == "mail" else self.tr("Certificate")
+            names = {"mail": self.tr("Mail"), "deliver": self.tr("Deliver to")}
+            tab_name = names.get(tab, self.tr("Certificate"))
             text += " " + self.tr("(See the {tab} tab.)").format(tab=tab_name)
         self._set_message(text, error=not hint)
 
@@ -647,6 +658,7 @@ class AccountDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.sign_in_box.cancel()
+        self.deliver.cancel()
         with contextlib.suppress(RuntimeError, TypeError):
             self.controller.finished.disconnect(self._job_finished)
         super().done(result)
@@ -683,6 +695,7 @@ def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
         "oauth_tenant": dialog.sign_in_box.tenant_edit,
         "oauth_issuer": dialog.sign_in_box.issuer_edit,
         "oauth_scope": dialog.sign_in_box.scope_edit,
+        **dialog.deliver.field_widgets(),
     }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from popgui.accounts.secrets import (
     PasswordFileError,
     PasswordNotStoredError,
 )
+from popgui.destinations.base import DestinationError, DestinationLoginError, MessagesRefusedError
 from popgui.errors import (
     AccountBusyError,
     CertificateError,
@@ -135,6 +136,9 @@ def short_words(error: PopguiError) -> str:
 # The first matching type wins: subclasses before their base.
 _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (SignInRequiredError, QT_TRANSLATE_NOOP("MainWindow", "sign-in needed")),
+    (DestinationLoginError, QT_TRANSLATE_NOOP("MainWindow", "destination refused login")),
+    (MessagesRefusedError, QT_TRANSLATE_NOOP("MainWindow", "messages refused")),
+    (DestinationError, QT_TRANSLATE_NOOP("MainWindow", "destination unavailable")),
     (KeyringLockedError, QT_TRANSLATE_NOOP("MainWindow", "keyring locked")),
     (KeyringUnavailableError, QT_TRANSLATE_NOOP("MainWindow", "no keyring")),
     (PasswordNotStoredError, QT_TRANSLATE_NOOP("MainWindow", "no password stored")),

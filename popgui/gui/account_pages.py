@@ -326,7 +326,8 @@ class MailPage(QWidget):
         form = _form(self)
         after = _buddy(translate("AccountDialog", "&After downloading:"), self.policy_combo)
         form.addRow(after, _row(self.policy_combo, self.days_spin))
-        deliver = _buddy(translate("AccountDialog", "&Deliver to (Maildir):"), self.maildir_edit)
+        # "Deliver to" is the tab where another destination can be chosen: this is the folder.
+        deliver = _buddy(translate("AccountDialog", "Mail&dir:"), self.maildir_edit)
         form.addRow(deliver, _row(self.maildir_edit, self.maildir_browse))
         form.addRow(translate("AccountDialog", "Remote &folder (POP2):"), self.remote_folder_edit)
         interval_row = QHBoxLayout()

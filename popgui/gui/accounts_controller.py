@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from popgui.accounts.secrets import keyring_key, stores_password
 from popgui.accounts.settings import Account, Settings, load_settings, save_settings
 from popgui.errors import CancelledError, ConfigError, KeyringUnavailableError, PopguiError
+from popgui.gui.deliver_secrets import DeliverSecrets
 from popgui.gui.i18n import en_plural
 from popgui.gui.import_state import record_pending
 from popgui.gui.keyring_check import probe_keyring
@@ -63,6 +64,10 @@ class AccountsController(QObject):
         window.folder_view.selectionModel().currentChanged.connect(self._folder_changed)
         window.folder_view.customContextMenuRequested.connect(self._folder_menu)
         window.controller.finished.connect(self._job_finished)
+        #: The destination's password (Deliver to tab), kept apart from the account's own.
+        self.deliver_secrets = DeliverSecrets(window.controller, self)
+        warn = partial(window.message_bar.show_message, kind="warning")
+        self.deliver_secrets.failed.connect(warn)
 
     # -- accounts ----------------------------------------------------------------------------
 
@@ -238,6 +243,7 @@ class AccountsController(QObject):
         )  # fmt: skip
         if dialog.exec():
             account = dialog.account()
+            self.deliver_secrets.saved(None, account, dialog.deliver.typed_password())
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
             pending = dialog.first_sync.pending_for(account)  # recorded before the first sync
             sync = partial(window.controller.sync, [account])
@@ -262,6 +268,7 @@ class AccountsController(QObject):
         )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
+            self.deliver_secrets.saved(account, edited, dialog.deliver.typed_password())
             typed = dialog.password() is not None
             if (account.auth == "oauth2") != (edited.auth == "oauth2"):
                 self._switch_sign_in_method(account, edited, typed=typed)
@@ -361,6 +368,7 @@ class AccountsController(QObject):
         self.show_accounts()
 
         def forget() -> None:
+            self.deliver_secrets.removed(account)
             if keyring:  # in the worker: a keyring can block (a locked KWallet waits)
                 pending = self._forgetting_sign_in if account.auth == "oauth2" else self._forgetting
                 pending.append(account.name)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from popgui.accounts.secrets import KeyringLockedError
 from popgui.catalog import Sentence
 from popgui.catalog import oauth as oauth_says
+from popgui.destinations.base import DestinationLoginError
 from popgui.errors import (
     CancelledError,
     CertificateError,
@@ -28,6 +29,7 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui.account_errors import AccountErrors, short_words, source_problem
+from popgui.gui.delivery_notes import note_delivery
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
@@ -106,6 +108,11 @@ class GetMailController(QObject):
     def _job_finished(self, finished: JobFinished) -> None:
         if finished.kind not in _SERVER_JOBS:
             return  # a test in the account dialog, a keyring job: not the account's own state
+        self._show_state(finished)
+        if finished.kind == "sync" and isinstance(finished.result, SyncResult):
+            note_delivery(self._window, finished.result)  # where the mail went, if elsewhere
+
+    def _show_state(self, finished: JobFinished) -> None:
         error = finished.error
         if error is None:
             self._worked(finished)
@@ -128,7 +135,9 @@ class GetMailController(QObject):
             state = AccountState("new")
             if isinstance(result, SyncResult):
                 keys = frozenset(maildir_key(path) for path in result.paths)
-                state = AccountState("new", result.downloaded, keys=keys)
+                # Mail delivered elsewhere is read there, not here: it is no news on this line.
+                new = len(keys) if result.delivered_to else result.downloaded
+                state = AccountState("new", new, keys=keys)
             window.account_model.set_state(name, state)
         elif self._state_before_busy.get(name, AccountState()).kind in ("error", "retry"):
             self._state_before_busy[name] = AccountState()  # not back to the stale error
@@ -167,6 +176,7 @@ class GetMailController(QObject):
             ]
         locked = isinstance(error, KeyringLockedError)  # unlocking it is the fix: Try again
         refused = isinstance(error, ServerError) and error.is_credentials
+        refused = refused or isinstance(error, DestinationLoginError)  # its password: edit it
         if (isinstance(error, CredentialsError) and not locked) or refused:
             return sentence(error), [edit]
         if isinstance(error, CertificateError):

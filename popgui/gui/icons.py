@@ -107,6 +107,8 @@ _DRAWINGS: dict[str, tuple[str, str, str]] = {
     "add": ("list-add", '<path d="M12 5v14M5 12h14"/>', "#5f6368"),
     "edit": ("document-edit", '<path d="M4 20h4L19 9l-4-4L4 16z"/>', "#5f6368"),
     "source": ("text-x-generic", '<path d="M8 8l-4 4 4 4m8-8l4 4-4 4"/>', "#5f6368"),
+    # Delivered elsewhere (--deliver): an arrow to a bar, as "sent on".
+    "delivered": ("mail-forward", '<path d="M4 12h12M11 7l5 5-5 5M20 5v14"/>', "#1a73e8"),
     "close": ("window-close", '<path d="M7 7l10 10M17 7L7 17"/>', "#5f6368"),
     "info": (
         "dialog-information",

@@ -71,6 +71,7 @@ from popgui.errors import PopguiError
 from popgui.gui import actions as window_actions
 from popgui.gui.accounts_controller import AccountsController, is_user_folder
 from popgui.gui.columns import ColumnFitter, date_samples, size_samples
+from popgui.gui.forwarded import update_forwarded_actions
 from popgui.gui.getmail_controller import GetMailController
 from popgui.gui.i18n import en_plural, format_number, format_size
 from popgui.gui.icons import icon
@@ -472,6 +473,7 @@ class MainWindow(QMainWindow):
         busy = any(self.controller.is_busy(a.name) for a in self.settings.accounts)
         self.actions_by_name["stop"].setEnabled(busy)
         self.actions_by_name["view_source"].setEnabled(self.messages.shown_message_id is not None)
+        update_forwarded_actions(self)  # a message delivered elsewhere has no file here
 
     def _update_mark_actions(self, has_messages: bool) -> None:
         """Mark as Read only if a selected message is unread, Mark as Unread if one is read

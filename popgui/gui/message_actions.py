@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from popgui.accounts.settings import Account
 from popgui.errors import PopguiError
+from popgui.gui.forwarded import ask_forget, here_only, trash_or_forget
 from popgui.gui.icons import icon
 from popgui.gui.listing import ListQuery, message_ids
 from popgui.gui.message_list import ViewRead, act_and_read
@@ -45,8 +46,9 @@ class Marked:
 
 
 def mark_read(account: Account, ids: list[int], read: bool, mail: LocalMail) -> Marked:
-    """Set the read flag (a file rename and an index update): runs in the local mail thread."""
-    mail.set_read(ids, read)
+    """Set the read flag (a file rename and an index update): runs in the local mail thread.
+    A message delivered elsewhere has no file here: it is left as it is (read)."""
+    mail.set_read(mail.split_elsewhere(ids)[0], read)
     rows = [row for message_id in ids if (row := mail.message(message_id)) is not None]
     return Marked(account.name, rows, mail.folders(account))
 
@@ -112,14 +114,19 @@ class MessageActions(QObject):
         window = self._window
         if window.messages.shown_message_id != message.id:
             return  # another message was opened meanwhile
-        if window.actions_by_name["reading_pane"].isChecked():
+        if not window.actions_by_name["reading_pane"].isChecked():
+            return
+        if message.elsewhere:  # delivered to a destination: no file here to read
+            where = message.elsewhere
+            window.reader.show_elsewhere(message.subject, message.from_addr, message.date, where)
+        else:
             window.reader.show_file(Path(message.path), message.subject)
 
     def view_source(self) -> None:
         """The raw message, read in the local mail thread from where its file is now (a flag
         change renames it); the dialog opens when it is read."""
         shown = self._window.messages.shown_message_id
-        if shown is not None:
+        if shown is not None and self._window.actions_by_name["view_source"].isEnabled():
             self._window.tasks.mail(partial(_read_source, shown), self._source, self._failed)
 
     def _source(self, read: tuple[Path, str, str] | None) -> None:
@@ -178,7 +185,9 @@ class MessageActions(QObject):
         in_trash = isinstance(folder, FolderInfo) and folder.special == "trash"
         if in_trash and not self._may_delete_for_good():
             return
-        self._remove_rows(partial(_trash, selected), self.undo.deleted)
+        if not ask_forget(window, window.messages.selection()[0]):
+            return  # delivered elsewhere: only their lines would go, and the person said no
+        self._remove_rows(partial(trash_or_forget, selected), self.undo.deleted)
 
     def _may_delete_for_good(self) -> bool:
         window = self._window
@@ -194,7 +203,7 @@ class MessageActions(QObject):
     def _move_selected_to(self, folder: str) -> None:
         selected = self._selected_ids()
         if selected is not None and folder != self._window.message_model.folder:
-            self._remove_rows(lambda mail: mail.move(selected(mail), folder))
+            self._remove_rows(lambda mail: mail.move(here_only(selected, mail), folder))
 
     def move_messages(self, ids: list[int], folder: str) -> None:
         """Move messages dropped on a folder (or given by id)."""
@@ -204,7 +213,7 @@ class MessageActions(QObject):
             # not be in the drag's data, they are moved too.
             self._move_selected_to(folder)
         elif ids and folder != self._window.message_model.folder:
-            self._remove_rows(lambda mail: mail.move(ids, folder))
+            self._remove_rows(lambda mail: mail.move(here_only(lambda _m: ids, mail), folder))
 
     def ask_move_selected(self) -> None:
         window = self._window
@@ -263,6 +272,8 @@ class MessageActions(QObject):
         if not messages:
             return
         message = messages[0]
+        if message.elsewhere:
+            return  # no file here (Save As is disabled for it)
         suggested = _file_name_for(message.subject) + ".eml"
         name, _ = QFileDialog.getSaveFileName(window, MainWindow.tr("Save Message As"), suggested,
                                               MainWindow.tr("Mail messages (*.eml)"))  # fmt: skip
@@ -295,10 +306,6 @@ def _mark_selected(
     account: Account, selected: Callable[[LocalMail], list[int]], read: bool, mail: LocalMail
 ) -> Marked:
     return mark_read(account, selected(mail), read, mail)
-
-
-def _trash(selected: Callable[[LocalMail], list[int]], mail: LocalMail) -> Trashed:
-    return mail.trash(selected(mail))
 
 
 def _act_and_read(

@@ -85,6 +85,15 @@ class MessageText(Context):
     """Translation context: the message list."""
 
 
+def _tooltip(message: MessageRow, column: int) -> str:
+    """The sender or subject in full; where a message delivered elsewhere went."""
+    text = {COL_FROM: message.from_addr, COL_SUBJECT: message.subject}.get(column, "")
+    if not message.elsewhere:
+        return text
+    where = MessageText.tr("Delivered to {destination}").format(destination=message.elsewhere)
+    return f"{text}\n{where}" if text else where
+
+
 @cache
 def _bold(font_bold: bool) -> QFont:
     font = QFont()
@@ -805,8 +814,8 @@ class MessageTableModel(QAbstractTableModel):
             return _bold(not message.read)
         if role == _DECORATION:
             return self._decoration(message, column)
-        if role == _TOOLTIP and column in (COL_FROM, COL_SUBJECT):
-            return message.from_addr if column == COL_FROM else message.subject
+        if role == _TOOLTIP and (column in (COL_FROM, COL_SUBJECT) or message.elsewhere):
+            return _tooltip(message, column)
         if role == _ALIGNMENT and column == COL_SIZE:
             return _RIGHT_ALIGNED
         if role == ItemRole:
@@ -827,6 +836,8 @@ class MessageTableModel(QAbstractTableModel):
 
     @staticmethod
     def _decoration(message: MessageRow, column: int) -> QIcon | None:
+        if column == COL_READ and message.elsewhere:
+            return icon("delivered")
         if column == COL_READ and not message.read:
             return _dot_icon()
         if column == COL_ATTACHMENT and message.has_attachment:

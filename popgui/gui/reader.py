@@ -422,11 +422,35 @@ class ReaderPane(QWidget):
         self._generation += 1
         self._path = path
         self.subject_label.setText(subject or self.tr("(no subject)"))
+        self.source_button.setVisible(True)
         self.browser.set_inline_parts({})
         self.browser.setPlainText(self.tr("Loading…"))
         self.attachment_list.hide()
         self._stack.setCurrentIndex(1)
         self._pool.start(_ParseJob(self._generation, path, self._signals))
+
+    def show_elsewhere(self, subject: str, sender: str, when: float | None, where: str) -> None:
+        """A message delivered to a destination (``--deliver``): there is no file here, only
+        what the index keeps of it (sender, subject, date) and where it went."""
+        self._generation += 1  # a parse still running for another message is dropped
+        self._path, self._parsed = None, ParsedMessage(subject=subject)
+        self.subject_label.setText(subject or self.tr("(no subject)"))
+        values = {"From": sender, "Date": format_datetime(when) if when is not None else ""}
+        for name, label in self.header_labels.items():
+            label.setText(values.get(name, ""))
+            label.setVisible(bool(label.text()))
+            self._form.labelForField(label).setVisible(bool(label.text()))
+        self.notice.hide()
+        self.source_button.setVisible(False)
+        self.browser.set_inline_parts({})
+        self.browser.setPlainText(
+            self.tr(
+                "Delivered to {destination}: popgui keeps only its sender, subject and date "
+                "here. Read it there."
+            ).format(destination=where)
+        )
+        self.attachment_list.hide()
+        self._stack.setCurrentIndex(1)
 
     @Slot(int, object)
     def _on_parsed(self, generation: int, parsed: ParsedMessage) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from popgui.accounts.settings import Account
+from popgui.destinations.base import DestinationLoginError
 from popgui.errors import (
     CancelledError,
     CertificateError,
@@ -55,8 +56,15 @@ def needs_attention(error: PopguiError) -> bool:
     """True for errors that retrying cannot fix: the user must act (never retry in a loop)."""
     if isinstance(error, ServerError):
         return error.is_credentials
+    # A destination refusing its login is a password to fix too (an IMAP server locks an
+    # account that keeps trying a wrong one).
     return isinstance(
-        error, CredentialsError | CertificateError | ConfigError | MigrationSuspectedError
+        error,
+        CredentialsError
+        | CertificateError
+        | ConfigError
+        | MigrationSuspectedError
+        | DestinationLoginError,
     )
 
 

@@ -246,6 +246,23 @@ class LocalMail:
             self.move(ids, folder)
         return sum(len(ids) for ids in by_folder.values())
 
+    def split_elsewhere(self, message_ids: Iterable[int]) -> tuple[list[int], list[int]]:
+        """``(files here, delivered elsewhere)``: a message delivered to a destination
+        (``--deliver``) has no file to mark, move or trash, only its line in the index."""
+        here: list[int] = []
+        elsewhere: list[int] = []
+        for message_id in message_ids:
+            row = self._db.message_row(message_id)
+            if row is not None:
+                (elsewhere if row.elsewhere else here).append(message_id)
+        return here, elsewhere
+
+    def forget(self, message_ids: Iterable[int]) -> None:
+        """Drop the lines of messages delivered elsewhere (they stay where they went, and stay
+        recorded as downloaded: they are not downloaded again)."""
+        _here, elsewhere = self.split_elsewhere(message_ids)
+        self._db.unindex(elsewhere)
+
     def save_eml(self, message_id: int, destination: Path) -> None:
         """Copy the stored message to *destination*, atomically (temp file, fsync, rename)."""
         row = self._db.message_row(message_id)

@@ -54,18 +54,18 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+153"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+155"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
         <location line="+35"/>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-46"/>
+        <location line="-48"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
@@ -170,7 +170,12 @@
         <translation>&amp;Supprimer aussi du serveur ce que je mets ici à la corbeille</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+9"/>
+        <source>Mail&amp;dir:</source>
+        <translation>Mail&amp;dir&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>only for a server whose authority is not known</source>
         <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
     </message>
@@ -200,7 +205,7 @@
         <translation>&amp;Faire confiance à ce certificat…</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+27"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+29"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
@@ -210,7 +215,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-204"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-205"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -255,12 +260,7 @@
         <translation>&amp;Après téléchargement&#xa0;:</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>&amp;Deliver to (Maildir):</source>
-        <translation>&amp;Distribuer dans (Maildir)&#xa0;:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Remote &amp;folder (POP2):</source>
         <translation>&amp;Dossier distant (POP2)&#xa0;:</translation>
     </message>
@@ -285,19 +285,19 @@
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-48"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-50"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+304"/>
+        <location line="+312"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-303"/>
-        <location line="+303"/>
+        <location line="-311"/>
+        <location line="+312"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -307,17 +307,23 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+166"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+168"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-316"/>
+        <location line="-320"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-158"/>
+        <location line="+309"/>
+        <source>Deliver to</source>
+        <translation>Distribution</translation>
+    </message>
+    <message>
+        <location line="-148"/>
         <source>NAME</source>
         <translation>NOM</translation>
     </message>
@@ -342,22 +348,22 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-141"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+106"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+107"/>
         <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
         <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+184"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+185"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -377,7 +383,7 @@
         <translation>Enregistrement du mot de passe…</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>no password is stored: type it here</source>
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
@@ -393,7 +399,7 @@
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-99"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -403,7 +409,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+104"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+106"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -556,7 +562,7 @@
 <context>
     <name>AccountListModel</name>
     <message>
-        <location filename="../../popgui/gui/models.py" line="+249"/>
+        <location filename="../../popgui/gui/models.py" line="+258"/>
         <source>idle</source>
         <translation>inactif</translation>
     </message>
@@ -948,6 +954,292 @@
     </message>
 </context>
 <context>
+    <name>DeliverBox</name>
+    <message>
+        <location filename="../../popgui/gui/deliver_box.py" line="+121"/>
+        <source>This computer: the account&apos;s Maildir</source>
+        <translation>Cet ordinateur&#xa0;: le Maildir du compte</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>An IMAP mailbox</source>
+        <translation>Une boîte IMAP</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An LMTP server</source>
+        <translation>Un serveur LMTP</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>A program (MDA)</source>
+        <translation>Un programme (MDA)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>An mbox file</source>
+        <translation>Un fichier mbox</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Test desti&amp;nation</source>
+        <translation>Tester la desti&amp;nation</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>TLS: encrypted from the start (imaps)</source>
+        <translation>TLS&#xa0;: chiffré dès le début (imaps)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS: upgrade, never fall back</source>
+        <translation>STARTTLS&#xa0;: chiffrer ensuite, jamais de repli</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear text allowed: STARTTLS if offered</source>
+        <translation>Texte en clair autorisé&#xa0;: STARTTLS s’il est proposé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>often the full e-mail address</source>
+        <translation>souvent l’adresse électronique complète</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>kept in the system keyring</source>
+        <translation>gardé dans le trousseau du système</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>printed by a command</source>
+        <translation>donné par une commande</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>kept in a file only you can read</source>
+        <translation>gardé dans un fichier que vous seul pouvez lire</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. pass show mail/gmail</source>
+        <translation>p. ex. pass show mail/gmail</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>only for a server whose authority is not known</source>
+        <translation>seulement pour un serveur dont l’autorité n’est pas connue</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Host:</source>
+        <translation>&amp;Serveur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Encryption:</source>
+        <translation>&amp;Chiffrement&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Utilisateur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Folder:</source>
+        <translation>D&amp;ossier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;A file:</source>
+        <translation>Fichier d’&amp;AC&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>host:port (port {port} if none), or the socket&apos;s path</source>
+        <translation>hôte:port (port {port} si aucun), ou le chemin du socket</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Allow clear text (no STARTTLS)</source>
+        <translation>&amp;Autoriser le texte en clair (sans STARTTLS)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Host or socket:</source>
+        <translation>&amp;Serveur ou socket&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re&amp;cipient:</source>
+        <translation>D&amp;estinataire&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Run it through the s&amp;hell</source>
+        <translation>Le lancer par le s&amp;hell</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For pipes, quotes and variables in the command; otherwise it is run as is</source>
+        <translation>Pour les tubes, guillemets et variables dans la commande&#xa0;; sinon elle est lancée telle quelle</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>default ({seconds} s)</source>
+        <translation>par défaut ({seconds} s)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Command:</source>
+        <translation>&amp;Commande&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Time &amp;limit per message:</source>
+        <translation>&amp;Limite de temps par message&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>e.g. ~/mail/inbox.mbox</source>
+        <translation>p. ex. ~/mail/inbox.mbox</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;File:</source>
+        <translation>F&amp;ichier&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Deliver to:</source>
+        <translation>&amp;Distribuer vers&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>{port} (default)</source>
+        <translation>{port} (par défaut)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>signs in with OAuth2: popgui account login {name} --deliver</source>
+        <translation>se connecte avec OAuth2&#xa0;: popgui account login {name} --deliver</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once.</source>
+        <translation>Un compte POP2 distribue uniquement dans son Maildir&#xa0;: POP2 ne donne pas aux messages d’identifiants qui permettraient de les distribuer ailleurs une seule fois.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mail is kept on this computer, in the Maildir (see the Mail tab).</source>
+        <translation>Le courrier est gardé sur cet ordinateur, dans le Maildir (voir l’onglet Courrier).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Each message is handed over there, then (if you chose so) deleted from the server. The Inbox here keeps its sender, subject and date and says where it went; the Maildir (Mail tab) then only holds your Trash and your own folders.</source>
+        <translation>Chaque message y est remis, puis (si vous l’avez choisi) supprimé du serveur. La boîte de réception garde ici son expéditeur, son objet et sa date, et indique où il est allé&#xa0;; le Maildir (onglet Courrier) ne contient alors plus que votre corbeille et vos propres dossiers.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>leave empty to keep the stored password</source>
+        <translation>laisser vide pour garder le mot de passe enregistré</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Enter the LMTP server.</source>
+        <translation>Saisissez le serveur LMTP.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the command.</source>
+        <translation>Saisissez la commande.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the mbox file.</source>
+        <translation>Saisissez le fichier mbox.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the IMAP server.</source>
+        <translation>Saisissez le serveur IMAP.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter the IMAP user name.</source>
+        <translation>Saisissez le nom d’utilisateur IMAP.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The port is a number.</source>
+        <translation>Le port est un nombre.</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>default: {user}</source>
+        <translation>par défaut&#xa0;: {user}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>The mbox file to deliver to</source>
+        <translation>Le fichier mbox où distribuer</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Testing…</source>
+        <translation>Test en cours…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Works: {destination}</source>
+        <translation>Fonctionne&#xa0;: {destination}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The test failed unexpectedly ({kind}).</source>
+        <translation>Le test a échoué de façon inattendue ({kind}).</translation>
+    </message>
+</context>
+<context>
+    <name>DeliverSecrets</name>
+    <message>
+        <location filename="../../popgui/gui/deliver_secrets.py" line="+125"/>
+        <source>The password of the destination could not be saved, so mail cannot be delivered there yet: {reason}</source>
+        <translation>Le mot de passe de la destination n’a pas pu être enregistré, le courrier ne peut donc pas encore y être distribué&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The destination&apos;s stored password could not follow its new user or server: {reason}</source>
+        <translation>Le mot de passe enregistré de la destination n’a pas pu suivre son nouvel utilisateur ou serveur&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The destination&apos;s password could not be removed from the keyring: {reason}</source>
+        <translation>Le mot de passe de la destination n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>EngineWorker</name>
     <message>
         <location filename="../../popgui/gui/worker.py" line="+318"/>
@@ -1210,7 +1502,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../popgui/gui/mainwindow.py" line="+257"/>
+        <location filename="../../popgui/gui/mainwindow.py" line="+258"/>
         <source>Filter messages (Ctrl+F)</source>
         <translation>Filtrer les messages (Ctrl+F)</translation>
     </message>
@@ -1225,7 +1517,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+190"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+195"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1258,7 +1550,7 @@
         </translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+123"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
@@ -1267,7 +1559,7 @@ The mail already downloaded stays on disk in {folder}. popgui forgets its sign-i
 Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retire du trousseau du système sa connexion, et son secret client s’il y en a un.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/message_actions.py" line="+218"/>
+        <location filename="../../popgui/gui/message_actions.py" line="+227"/>
         <source>Move to Folder</source>
         <translation>Déplacer vers un dossier</translation>
     </message>
@@ -1277,7 +1569,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers&#xa0;:</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+51"/>
         <source>Save Message As</source>
         <translation>Enregistrer le message sous</translation>
     </message>
@@ -1292,7 +1584,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+166"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+175"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1302,7 +1594,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
@@ -1352,8 +1644,8 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="-96"/>
-        <location line="+102"/>
+        <location line="-97"/>
+        <location line="+103"/>
         <source>{account}: {problem}</source>
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
@@ -1373,17 +1665,17 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_errors.py" line="+137"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+138"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>server misbehaved</source>
         <translation>erreur du serveur</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-22"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
@@ -1420,7 +1712,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>The account {account} was removed, but its sign-in could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais sa connexion n’a pas pu être retirée du trousseau&#xa0;: {reason}</translation>
     </message>
@@ -1464,7 +1756,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         </translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>About popgui</source>
         <translation>À propos de popgui</translation>
     </message>
@@ -1508,6 +1800,21 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+7"/>
+        <source>destination refused login</source>
+        <translation>connexion refusée par la destination</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>messages refused</source>
+        <translation>messages refusés</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>destination unavailable</source>
+        <translation>destination injoignable</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>keyring locked</source>
         <translation>trousseau verrouillé</translation>
     </message>
@@ -1648,6 +1955,40 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <source>The downloaded-mail list could not be recorded: {reason}. Nothing was downloaded; import it again from the account&apos;s settings.</source>
         <translation>La liste du courrier téléchargé n’a pas pu être enregistrée : {reason}. Rien n’a été téléchargé ; importez-la de nouveau depuis les réglages du compte.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../popgui/gui/delivery_notes.py" line="+34"/>
+        <source>{account}: %n message(s) delivered to {destination}</source>
+        <translation>
+            <numerusform>{account}&#xa0;: %n message distribué vers {destination}</numerusform>
+            <numerusform>{account}&#xa0;: %n messages distribués vers {destination}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>{account}: %n message(s) could not be delivered to {destination} now, which answered: {reason}. They stay on the server and are delivered at the next Get Mail.</source>
+        <translation>
+            <numerusform>{account}&#xa0;: %n message n’a pas pu être distribué vers {destination} pour l’instant, qui a répondu&#xa0;: {reason}. Il reste sur le serveur et sera distribué au prochain relevé.</numerusform>
+            <numerusform>{account}&#xa0;: %n messages n’ont pas pu être distribués vers {destination} pour l’instant, qui a répondu&#xa0;: {reason}. Ils restent sur le serveur et seront distribués au prochain relevé.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../popgui/gui/forwarded.py" line="+46"/>
+        <source>Delivered to {destination}: popgui keeps only its headers here</source>
+        <translation>Distribué vers {destination}&#xa0;: popgui n’en garde ici que les en-têtes</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+41"/>
+        <source>%n message(s) were delivered to {destination}. Delete removes their lines from this list only: they stay there, and are not downloaded again.</source>
+        <translation>
+            <numerusform>%n message a été distribué vers {destination}. Supprimer retire seulement sa ligne de cette liste&#xa0;: il reste là-bas et n’est pas téléchargé à nouveau.</numerusform>
+            <numerusform>%n messages ont été distribués vers {destination}. Supprimer retire seulement leurs lignes de cette liste&#xa0;: ils restent là-bas et ne sont pas téléchargés à nouveau.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Remove from the List</source>
+        <translation>Retirer de la liste</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
@@ -1706,7 +2047,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>MessageText</name>
     <message>
-        <location line="+32"/>
+        <location line="-703"/>
+        <source>Delivered to {destination}</source>
+        <translation>Distribué vers {destination}</translation>
+    </message>
+    <message>
+        <location line="+735"/>
         <source>(unknown sender)</source>
         <translation>(expéditeur inconnu)</translation>
     </message>
@@ -2065,12 +2411,12 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     <name>ReaderPane</name>
     <message>
         <location filename="../../popgui/gui/reader.py" line="+272"/>
-        <location line="+345"/>
+        <location line="+369"/>
         <source>The message file cannot be read: {reason}.</source>
         <translation>Le fichier du message est illisible&#xa0;: {reason}.</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-363"/>
         <source>This message cannot be shown ({reason}).</source>
         <translation>Ce message ne peut pas être affiché ({reason}).</translation>
     </message>
@@ -2097,16 +2443,22 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
     </message>
     <message>
         <location line="+30"/>
+        <location line="+13"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-10"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+21"/>
+        <source>Delivered to {destination}: popgui keeps only its sender, subject and date here. Read it there.</source>
+        <translation>Distribué vers {destination}&#xa0;: popgui n’en garde ici que l’expéditeur, l’objet et la date. Lisez-le là-bas.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>This message is long; only its beginning is shown. Save it (Ctrl+S) to keep all of it.</source>
         <translation>Ce message est long&#xa0;: seul son début est affiché. Enregistrez-le (Ctrl+S) pour le conserver en entier.</translation>
     </message>

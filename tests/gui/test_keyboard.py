@@ -215,6 +215,7 @@ class AcceptingDialog:
         self._account = account or self.new_account
         self.sign_in_box = SimpleNamespace(signed_in=None)
         self.first_sync = SimpleNamespace(pending_for=lambda _account: None)  # nothing to import
+        self.deliver = SimpleNamespace(typed_password=lambda: None)  # no destination password
 
     def exec(self) -> int:
         return 1
