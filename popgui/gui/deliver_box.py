@@ -45,6 +45,7 @@ from popgui.accounts.deliver_settings import DEFAULT_MDA_TIMEOUT, MAX_MDA_TIMEOU
 from popgui.accounts.destination_spec import IMAP_PORT, IMAPS_PORT, LMTP_PORT, parse_deliver
 from popgui.accounts.settings import Account
 from popgui.errors import ConfigError, PopguiError, SettingError
+from popgui.gui.deliver_sign_in import NO_OAUTH, DeliverSignIn
 from popgui.gui.offthread import OffThread
 from popgui.gui.wording import describe
 from popgui.net.cancel import CancelToken
@@ -172,6 +173,11 @@ class DeliverBox(QWidget):
         self.password_source.addItem(self.tr("kept in the system keyring"), "keyring")
         self.password_source.addItem(self.tr("printed by a command"), "command")
         self.password_source.addItem(self.tr("kept in a file only you can read"), "file")
+        self.password_source.addItem(
+            self.tr("none: sign in with OAuth2 (Gmail, Outlook)"), "oauth2"
+        )
+        #: The OAuth2 sign-in (when chosen as the password's place).
+        self.oauth = DeliverSignIn(self._form_account)
         self.password_edit = _line(name="deliverPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_command = _line(self.tr("e.g. pass show mail/gmail"), "deliverCommand")
@@ -187,6 +193,8 @@ class DeliverBox(QWidget):
         row.addWidget(self.password_edit)
         row.addWidget(self.password_command)
         form.addRow("", row)
+        form.addRow(self.tr("Sign-in:"), self.oauth)
+        self._imap_form = form
         form.addRow(self.tr("&Folder:"), self.folder_edit)
         form.addRow(self.tr("C&A file:"), self.ca_edit)
         return page
@@ -292,18 +300,15 @@ class DeliverBox(QWidget):
         default = IMAPS_PORT if self.imap_security.currentData() == "imaps" else IMAP_PORT
         self.imap_port.setPlaceholderText(self.tr("{port} (default)").format(port=default))
         command = self.password_source.currentData() == "command"
-        self.password_command.setVisible(command)
-        self.password_edit.setVisible(not command)
-        self.password_edit.setPlaceholderText(self._password_hint())
         signs_in = self._signs_in()
-        self.password_source.setEnabled(not signs_in)
-        self.password_edit.setEnabled(not signs_in)
-        if signs_in:
-            self.password_edit.setPlaceholderText(
-                self.tr("signs in with OAuth2: popgui account login {name} --deliver").format(
-                    name=self._original.name if self._original else ""
-                )
-            )
+        self.password_command.setVisible(command)
+        self.password_edit.setVisible(not command and not signs_in)
+        self.password_edit.setPlaceholderText(self._password_hint())
+        self.oauth.setVisible(signs_in)
+        label = self._imap_form.labelForField(self.oauth)
+        if label is not None:
+            label.setVisible(signs_in)
+        self.oauth.follow_host(self.imap_host.text().strip())
         self.note.setText(self._note(kind))
         self.test_button.setVisible(kind != "maildir")
         self.test_label.setVisible(kind != "maildir")
@@ -353,9 +358,9 @@ class DeliverBox(QWidget):
         original = self._original
         imap = kind == "imap"
         oauth = imap and self._signs_in()
-        kept = original if oauth else None
         chosen: PasswordSource = self.password_source.currentData()
         source: PasswordSource = chosen if imap and not oauth else "keyring"
+        signs_in = self.oauth.values(self.imap_host.text().strip()) if oauth else NO_OAUTH
         command = self.password_command.text() if source == "command" else None
         lmtp_tcp = kind == "lmtp" and not self.lmtp_server.text().strip().startswith("/")
         clear = (imap and self.imap_security.currentData() == "clear") or (
@@ -375,19 +380,19 @@ class DeliverBox(QWidget):
             if kind == "mda"
             else None,
             "deliver_ca_file": ca_file,
-            # An OAuth2 sign-in (``account login NAME --deliver``) is kept while IMAP stays.
             "deliver_auth": "oauth2" if oauth else "password",
-            "deliver_oauth_provider": kept.deliver_oauth_provider if kept else None,
-            "deliver_oauth_issuer": kept.deliver_oauth_issuer if kept else None,
-            "deliver_oauth_client_id": kept.deliver_oauth_client_id if kept else None,
-            "deliver_oauth_tenant": kept.deliver_oauth_tenant if kept else None,
-            "deliver_oauth_scope": kept.deliver_oauth_scope if kept else None,
+            **signs_in,
         }
 
     def _signs_in(self) -> bool:
-        """The edited account's IMAP destination signs in with OAuth2 (set on the command
-        line: the window keeps it, and offers no password for it)."""
-        return self._original is not None and self._original.deliver_auth == "oauth2"
+        """The IMAP destination signs in with OAuth2 (Gmail, Outlook.com), not a password."""
+        return bool(self.password_source.currentData() == "oauth2")
+
+    def _form_account(self) -> Account:
+        """The account the dialog's form describes, for the destination's sign-in."""
+        if self.candidate is None:
+            raise ConfigError(self.tr("Fill in the account first."))
+        return self.candidate()
 
     def _deliver_text(self, kind: str) -> str | None:
         if kind == "maildir":
@@ -443,7 +448,11 @@ class DeliverBox(QWidget):
             self.imap_port.setText(_explicit_port(authority.rpartition("@")[2]))
             self.imap_user.setText(spec.user)
             self.folder_edit.setText(spec.folder if slash and _folder.strip("/") else "")
-            self._select(self.password_source, account.deliver_password_source)
+            oauth = account.deliver_auth == "oauth2"
+            self._select(
+                self.password_source, "oauth2" if oauth else account.deliver_password_source
+            )
+            self.oauth.fill(account)
             self.password_command.setText(account.deliver_password_command or "")
             self.ca_edit.setText(account.deliver_ca_file or "")
         elif kind == "lmtp":
@@ -473,8 +482,8 @@ class DeliverBox(QWidget):
         """The destination's password typed here (None: none typed, or a command)."""
         if self.kind() != "imap" or self.password_source.currentData() == "command":
             return None
-        if self._signs_in():
-            return None
+        if self._signs_in():  # the client secret, if one was typed, kept in the same place
+            return self.oauth.client_secret()
         return self.password_edit.text() or None
 
     def field_widgets(self) -> dict[str, QWidget]:
@@ -514,7 +523,7 @@ class DeliverBox(QWidget):
         profile = self.profile() or Profile(resolve_profile(None))
         token = self._token = CancelToken()
         options = ConnectOptions(timeout=TEST_TIMEOUT, cancel=token)
-        secret = self.typed_password()
+        secret = None if self._signs_in() else self.typed_password()  # OAuth2: the tokens
         self.test_button.setEnabled(False)
         self.test_label.setStyleSheet("")
         self.test_label.setText(self.tr("Testing…"))
@@ -545,9 +554,10 @@ class DeliverBox(QWidget):
         self.test_label.setText(text)
 
     def cancel(self) -> None:
-        """Stop a test that is running (the dialog is closing)."""
+        """Stop a test or a sign-in that is running (the dialog is closing)."""
         if self._token is not None:
             self._token.cancel()
+        self.oauth.cancel()
 
 
 def _check(account: Account, profile: Profile, options: ConnectOptions, secret: str | None) -> str:

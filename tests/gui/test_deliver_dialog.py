@@ -339,8 +339,8 @@ def test_closing_the_dialog_stops_a_test_that_is_running(
 def test_an_oauth2_destination_is_kept_and_dropped_with_imap(
     qtbot: QtBot, profile: Profile
 ) -> None:
-    """A sign-in set on the command line (account login NAME --deliver) is kept by an edit,
-    offers no password, and goes when another kind of destination is chosen."""
+    """An OAuth2 sign-in (made here or by account login NAME --deliver) is kept by an edit,
+    offers Sign in… instead of a password, and goes when another kind is chosen."""
     from popgui.accounts.settings import validate_account
 
     account = validate_account(
@@ -352,8 +352,9 @@ def test_an_oauth2_destination_is_kept_and_dropped_with_imap(
     )  # fmt: skip
     dialog = new_dialog(qtbot, profile, account)
     box = dialog.deliver
-    assert not box.password_edit.isEnabled() and not box.password_source.isEnabled()
-    assert "account login ann --deliver" in box.password_edit.placeholderText()
+    assert box.password_source.currentData() == "oauth2"
+    assert not box.password_edit.isVisible() and box.oauth.isVisible()
+    assert box.oauth.box.sign_in_button.isVisible()
     assert dialog.account() == account
     assert box.typed_password() is None
     choose(dialog, "mbox")
