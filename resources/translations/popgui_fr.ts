@@ -956,7 +956,7 @@
 <context>
     <name>DeliverBox</name>
     <message>
-        <location filename="../../popgui/gui/deliver_box.py" line="+121"/>
+        <location filename="../../popgui/gui/deliver_box.py" line="+122"/>
         <source>This computer: the account&apos;s Maildir</source>
         <translation>Cet ordinateur&#xa0;: le Maildir du compte</translation>
     </message>
@@ -981,7 +981,7 @@
         <translation>Un fichier mbox</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Test desti&amp;nation</source>
         <translation>Tester la desti&amp;nation</translation>
     </message>
@@ -1021,7 +1021,12 @@
         <translation>gardé dans un fichier que vous seul pouvez lire</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>none: sign in with OAuth2 (Gmail, Outlook)</source>
+        <translation>aucun&#xa0;: connexion OAuth2 (Gmail, Outlook)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>e.g. pass show mail/gmail</source>
         <translation>p. ex. pass show mail/gmail</translation>
     </message>
@@ -1057,6 +1062,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Sign-in:</source>
+        <translation>Connexion&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Folder:</source>
         <translation>D&amp;ossier&#xa0;:</translation>
     </message>
@@ -1136,17 +1146,12 @@
         <translation>&amp;Distribuer vers&#xa0;:</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+45"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>signs in with OAuth2: popgui account login {name} --deliver</source>
-        <translation>se connecte avec OAuth2&#xa0;: popgui account login {name} --deliver</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>A POP2 account delivers into its Maildir only: POP2 gives no message ids to deliver elsewhere exactly once.</source>
         <translation>Un compte POP2 distribue uniquement dans son Maildir&#xa0;: POP2 ne donne pas aux messages d’identifiants qui permettraient de les distribuer ailleurs une seule fois.</translation>
     </message>
@@ -1166,7 +1171,12 @@
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+55"/>
+        <source>Fill in the account first.</source>
+        <translation>Remplissez d’abord le compte.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Enter the LMTP server.</source>
         <translation>Saisissez le serveur LMTP.</translation>
     </message>
@@ -1196,7 +1206,7 @@
         <translation>Le port est un nombre.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+63"/>
         <source>default: {user}</source>
         <translation>par défaut&#xa0;: {user}</translation>
     </message>
