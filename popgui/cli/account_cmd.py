@@ -171,6 +171,8 @@ def _add(args: Namespace) -> int:
             _forget_password(previous, profile)
         if previous.auth == "oauth2":
             carry_sign_in(previous, account)
+        if previous.deliver is not None and previous.deliver_auth == "oauth2":
+            _carry_deliver_sign_in(previous, account)
     where = account.maildir_path(profile)
     if account.deliver is not None:
         print(f"account {account.name!r} saved; its mail will go to {account.deliver}")
@@ -197,6 +199,15 @@ def _add(args: Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _carry_deliver_sign_in(previous: Account, account: Account) -> None:
+    """The destination's OAuth2 tokens follow a new name, user or host of it (or go)."""
+    old = deliver_sign_in(previous)
+    if account.deliver is not None and account.deliver_auth == "oauth2":
+        carry_sign_in(old, deliver_sign_in(account))
+    else:
+        forget_sign_in(old)
 
 
 def _carried_over_password(previous: Account, account: Account, profile: Profile) -> str | None:

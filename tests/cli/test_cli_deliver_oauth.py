@@ -44,15 +44,16 @@ def test_deliver_into_an_imap_mailbox_signed_in_with_oauth2(
     for content in messages:
         dovecot.deliver(source, content)
     profile = tmp_path / "profile"
-    done = run_popgui(
-        profile, "account", "add", "src", "--host", "127.0.0.1",
+    add_args = [
+        "account", "add", "src", "--host", "127.0.0.1",
         "--port", str(dovecot.plain_port), "--security", "none", "--user", source,
         "--password-command", password_command(password), "--delete",
-        "--deliver", f"imap://{provider.user}@127.0.0.1:{dovecot.imap_port}/INBOX",
         "--deliver-ca-file", str(test_pki.ca_cert), "--deliver-auth", "oauth2",
         "--deliver-oauth-provider", "custom", "--deliver-oauth-issuer", provider.server.issuer,
         "--deliver-oauth-client-id", CLIENT_ID, "--deliver-oauth-scope", "mail offline_access",
-    )  # fmt: skip
+        "--deliver", f"imap://{provider.user}@127.0.0.1:{dovecot.imap_port}/INBOX",
+    ]  # fmt: skip
+    done = run_popgui(profile, *add_args)
     assert done.returncode == 0, done.stderr
 
     code, report, _ = sync_json(profile, "src")  # not signed in yet: nothing moves
@@ -74,9 +75,20 @@ def test_deliver_into_an_imap_mailbox_signed_in_with_oauth2(
 
     shown = run_popgui(profile, "account", "show", "src")
     assert "deliver-signed-in: yes" in shown.stdout, shown.stdout
+    before = load_settings(profile / "settings.json").get("src")
+    assert before is not None
+    old_key = keyring_key(credentials_account(before))
+    assert keyring.get_password(TOKEN_SERVICE, old_key) is not None
+
+    # The destination's server is renamed (--replace): the sign-in follows it.
+    replaced = run_popgui(
+        profile, *add_args[:-1], add_args[-1].replace("@127.0.0.1:", "@localhost:"), "--replace"
+    )
+    assert replaced.returncode == 0, replaced.stderr
     account = load_settings(profile / "settings.json").get("src")
     assert account is not None
     key = keyring_key(credentials_account(account))
+    assert key != old_key and keyring.get_password(TOKEN_SERVICE, old_key) is None
     assert keyring.get_password(TOKEN_SERVICE, key) is not None
     assert run_popgui(profile, "account", "remove", "src").returncode == 0
     assert keyring.get_password(TOKEN_SERVICE, key) is None
