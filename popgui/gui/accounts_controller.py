@@ -243,7 +243,10 @@ class AccountsController(QObject):
         )  # fmt: skip
         if dialog.exec():
             account = dialog.account()
-            self.deliver_secrets.saved(None, account, dialog.deliver.typed_password())
+            self.deliver_secrets.saved(
+                None, account, dialog.deliver.typed_password(),
+                signed_in=dialog.deliver.oauth.box.signed_in,
+            )  # fmt: skip
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
             pending = dialog.first_sync.pending_for(account)  # recorded before the first sync
             sync = partial(window.controller.sync, [account])
@@ -268,7 +271,10 @@ class AccountsController(QObject):
         )  # fmt: skip
         if dialog.exec():
             edited = dialog.account()
-            self.deliver_secrets.saved(account, edited, dialog.deliver.typed_password())
+            self.deliver_secrets.saved(
+                account, edited, dialog.deliver.typed_password(),
+                signed_in=dialog.deliver.oauth.box.signed_in,
+            )  # fmt: skip
             typed = dialog.password() is not None
             if (account.auth == "oauth2") != (edited.auth == "oauth2"):
                 self._switch_sign_in_method(account, edited, typed=typed)

@@ -10,6 +10,10 @@ queued before any sync asked for afterwards:
   goes, when the new one was typed or the new destination has no stored password);
 - the account removed: forgotten.
 
+An IMAP destination that signs in with OAuth2 keeps tokens instead, under the same name: they
+follow a new user or server of it, and go when it goes (unless a sign-in made in the dialog
+already stored new ones there).
+
 A job that fails is said in the message bar; nothing else waits for it.
 """
 
@@ -36,6 +40,8 @@ class _Controller(Protocol):
     def store_password(self, account: Account, password: str) -> None: ...
     def move_password(self, previous: Account, account: Account) -> None: ...
     def forget_password(self, account: Account) -> None: ...
+    def move_sign_in(self, previous: Account, account: Account) -> None: ...
+    def forget_sign_in(self, account: Account) -> None: ...
 
 
 class _Finished(Protocol):
@@ -60,6 +66,15 @@ def destination_credentials(account: Account | None) -> Account | None:
     return credentials if stores_password(credentials) else None
 
 
+def destination_sign_in(account: Account | None) -> Account | None:
+    """The account under which *account*'s destination keeps OAuth2 tokens, or None."""
+    if account is None or account.deliver is None or account.deliver_auth != "oauth2":
+        return None
+    from popgui.destinations.factory import credentials_account
+
+    return credentials_account(account)
+
+
 class DeliverSecrets(QObject):
     """Stores, moves and forgets destination passwords through the worker. See the module."""
 
@@ -73,8 +88,18 @@ class DeliverSecrets(QObject):
         self._pending: list[tuple[str, Callable[[str], str]]] = []
         controller.finished.connect(self._finished)
 
-    def saved(self, previous: Account | None, edited: Account, typed: str | None) -> None:
-        """The dialog was accepted: store the typed password, move or drop the old one."""
+    def saved(
+        self,
+        previous: Account | None,
+        edited: Account,
+        typed: str | None,
+        *,
+        signed_in: Account | None = None,
+    ) -> None:
+        """The dialog was accepted: store the typed password, move or drop the old one; the
+        same for OAuth2 tokens (*signed_in*: the account a sign-in in the dialog stored
+        tokens for)."""
+        self._sign_in_saved(previous, edited, signed_in)
         old, new = destination_credentials(previous), destination_credentials(edited)
         if typed is not None and new is not None:
             self._queue(new, self._could_not_save)
@@ -94,10 +119,26 @@ class DeliverSecrets(QObject):
             self.forget(old)
 
     def removed(self, account: Account) -> None:
-        """The account was removed: its destination's password goes too."""
+        """The account was removed: its destination's password or sign-in goes too."""
         credentials = destination_credentials(account)
         if credentials is not None:
             self.forget(credentials)
+        tokens = destination_sign_in(account)
+        if tokens is not None:
+            self._controller.forget_sign_in(tokens)
+
+    def _sign_in_saved(
+        self, previous: Account | None, edited: Account, signed_in: Account | None
+    ) -> None:
+        old, new = destination_sign_in(previous), destination_sign_in(edited)
+        if old is None or (new is not None and keyring_key(old) == keyring_key(new)):
+            return
+        if new is None:
+            self._controller.forget_sign_in(old)
+        elif signed_in is not None and keyring_key(signed_in) == keyring_key(new):
+            self._controller.forget_sign_in(old)  # signed in anew in the dialog: keep those
+        else:
+            self._controller.move_sign_in(old, new)
 
     def forget(self, credentials: Account) -> None:
         self._queue(credentials, self._could_not_forget)

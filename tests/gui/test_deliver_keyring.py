@@ -113,3 +113,44 @@ def test_choosing_another_destination_forgets_the_imap_password(
 
     in_dialog(qtbot, window, "edit_account", to_mbox)
     wait_stored(qtbot, key, None)
+
+
+def test_the_destinations_oauth2_sign_in_follows_its_user_and_goes_with_the_account(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    from popgui.oauth.tokenstore import TOKEN_SERVICE, TokenRecord, TokenStore
+
+    account = Account(
+        name="ann", host="127.0.0.1", port=9, security="none", user="ann",
+        deliver="imaps://box@gmail.com@imap.gmail.com/INBOX", deliver_auth="oauth2",
+        deliver_oauth_provider="google",
+    )  # fmt: skip
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), "pop secret")
+    record = TokenRecord("at", None, "rt", "https://mail.google.com/", 1.0, "iss", "tok")
+    TokenStore().save(credentials_account(account), record)
+    first_key = keyring_key(credentials_account(account))
+    save_accounts(profile, [account])
+    window = open_window()
+
+    def change_user(dialog: AccountDialog) -> None:
+        assert dialog.deliver.password_source.currentData() == "oauth2"
+        dialog.deliver.imap_user.setText("other@gmail.com")
+        dialog.ok_button.click()
+
+    in_dialog(qtbot, window, "edit_account", change_user)
+    moved = load_settings(profile.settings_file).get("ann")
+    assert moved is not None and moved.deliver_auth == "oauth2"
+    second_key = keyring_key(credentials_account(moved))
+    assert second_key == "ann/deliver/other@gmail.com@imap.gmail.com"
+
+    def tokens(key: str) -> str | None:
+        try:
+            return keyring.get_password(TOKEN_SERVICE, key)
+        except secretstorage.exceptions.ItemNotFoundException:
+            return None
+
+    qtbot.waitUntil(lambda: tokens(second_key) is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: tokens(first_key) is None, timeout=TIMEOUT_MS)
+
+    remove_through_window(qtbot, window, moved)
+    qtbot.waitUntil(lambda: tokens(second_key) is None, timeout=TIMEOUT_MS)
