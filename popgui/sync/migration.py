@@ -164,7 +164,8 @@ def _candidates(
     ids = {f.message_id for f in fields if f.message_id}
     by_id: dict[str, list[IndexedCopy]] = {}
     for copy in ctx.database.indexed_by_message_id(ctx.key, ids):
-        if copy.uid not in still_listed and os.path.exists(copy.path):
+        # A copy delivered elsewhere (--deliver) has no file here: the index vouches for it.
+        if copy.uid not in still_listed and (copy.elsewhere or os.path.exists(copy.path)):
             by_id.setdefault(copy.message_id, []).append(copy)
     return by_id
 
@@ -196,6 +197,12 @@ def _same_size(copy: IndexedCopy, listed: int) -> bool:
 
 def _record(ctx: SyncContext, delivery: BatchedDelivery, uid: str, copy: IndexedCopy) -> None:
     """The stored file now also stands for *uid* (its name keeps its original token)."""
+    if copy.elsewhere:  # delivered elsewhere: recorded as it is, nothing here to move or read
+        token = copy.token or ctx.token(uid)
+        record = DeliveredRecord(uid, token, copy.size, ctx.now, copy.path)
+        ctx.database.record_delivered(ctx.key, [record])
+        ctx.result.recovered += 1
+        return
     path = Path(copy.path)
     try:
         info = path.stat()

@@ -24,7 +24,7 @@ from popgui.destinations.base import (
     Receipt,
     Refused,
 )
-from popgui.errors import CancelledError
+from popgui.errors import CancelledError, MigrationSuspectedError
 from popgui.localserver import LocalPOP3Server, ServerMailbox
 from popgui.net.cancel import CancelToken
 from popgui.net.session import ConnectOptions
@@ -210,3 +210,24 @@ def test_a_cancel_mid_download_hands_nothing_more_over_and_deletes_nothing(
         assert len(db.delivered_uids(account.name)) == fake.batch_messages  # it was recorded
         assert db.pending_deliveries(account.name) == []  # nothing else was about to go
     assert fake.closed == 1
+
+
+def test_a_renumbered_server_accepted_recognises_what_went_to_the_destination(
+    pop3_server: LocalPOP3Server, profile: Profile, mailbox: ServerMailbox, fake: Fake
+) -> None:
+    """The migration guard recognises mail delivered elsewhere by its index row (it has no
+    file here): accepting the new UIDLs delivers nothing a second time."""
+    account = make_account(pop3_server, deliver=DELIVER)
+    first = sync_account(account, PASSWORD, profile)
+    count = first.forwarded
+    assert first.error is None and count == len(mailbox.messages()) >= 3
+    contents = mailbox.contents()
+    mailbox.clear()
+    for index, content in enumerate(contents):  # a server migration: every UIDL new
+        mailbox.add(content, uid=f"migrated-{index}")
+
+    stopped = sync_account(account, PASSWORD, profile)
+    assert isinstance(stopped.error, MigrationSuspectedError)
+    accepted = sync_account(account, PASSWORD, profile, accept_new_uidls=True)
+    assert (accepted.error, accepted.recovered, accepted.forwarded) == (None, count, 0)
+    assert len(fake.kept) == count  # nothing delivered twice

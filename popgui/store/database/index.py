@@ -122,9 +122,11 @@ class HeaderIndex(SQLiteFile):
         return self._locations("account = ? AND folder = ?", (account, folder))
 
     def indexed_paths(self, account: str, under: str) -> dict[str, IndexLocation]:
-        """Path → row for rows of *account*, and for rows of any account below *under*."""
+        """Path → row for rows of *account*, and for rows of any account below *under*; not
+        the rows of mail delivered elsewhere (they have no file for a rescan to find)."""
         upper = under[:-1] + chr(ord(under[-1]) + 1) if under else under
-        rows = self._locations("account = ? OR (path >= ? AND path < ?)", (account, under, upper))
+        where = "elsewhere = '' AND (account = ? OR (path >= ? AND path < ?))"
+        rows = self._locations(where, (account, under, upper))
         return {loc.path: loc for loc in rows}
 
     def _locations(self, where: str, args: Sequence[object]) -> list[IndexLocation]:
@@ -157,7 +159,7 @@ class HeaderIndex(SQLiteFile):
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start : start + _IN_CHUNK]
             sql = (
-                "SELECT path, token, uid, message_id, date, size FROM messages "
+                "SELECT path, token, uid, message_id, date, size, elsewhere FROM messages "
                 f"WHERE account = ? AND message_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
             )
             with self._errors("read"):

@@ -110,6 +110,8 @@ class IndexedCopy:
     message_id: str
     date: float | None
     size: int
+    #: Where it lives when it is not a file (delivered elsewhere, ``--deliver``), else "".
+    elsewhere: str = ""
 
 
 @dataclass(frozen=True)
