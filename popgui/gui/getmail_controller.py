@@ -29,7 +29,7 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui.account_errors import AccountErrors, short_words, source_problem
-from popgui.gui.delivery_notes import note_delivery
+from popgui.gui.delivery_notes import note_delivery, note_first_sync
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
@@ -110,6 +110,7 @@ class GetMailController(QObject):
             return  # a test in the account dialog, a keyring job: not the account's own state
         self._show_state(finished)
         if finished.kind == "sync" and isinstance(finished.result, SyncResult):
+            note_first_sync(self._window, finished.result)  # older mail left there, if so
             note_delivery(self._window, finished.result)  # where the mail went, if elsewhere
 
     def _show_state(self, finished: JobFinished) -> None:

@@ -1234,7 +1234,7 @@
 <context>
     <name>DeliverSecrets</name>
     <message>
-        <location filename="../../popgui/gui/deliver_secrets.py" line="+125"/>
+        <location filename="../../popgui/gui/deliver_secrets.py" line="+166"/>
         <source>The password of the destination could not be saved, so mail cannot be delivered there yet: {reason}</source>
         <translation>Le mot de passe de la destination n’a pas pu être enregistré, le courrier ne peut donc pas encore y être distribué&#xa0;: {reason}</translation>
     </message>
@@ -1560,7 +1560,7 @@
         </translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+129"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
@@ -1594,7 +1594,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+175"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+176"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1965,8 +1965,13 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <source>The downloaded-mail list could not be recorded: {reason}. Nothing was downloaded; import it again from the account&apos;s settings.</source>
         <translation>La liste du courrier téléchargé n’a pas pu être enregistrée : {reason}. Rien n’a été téléchargé ; importez-la de nouveau depuis les réglages du compte.</translation>
     </message>
+    <message>
+        <location filename="../../popgui/gui/delivery_notes.py" line="+40"/>
+        <source>{account}: {what}</source>
+        <translation>{account}&#xa0;: {what}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/delivery_notes.py" line="+34"/>
+        <location line="+17"/>
         <source>{account}: %n message(s) delivered to {destination}</source>
         <translation>
             <numerusform>{account}&#xa0;: %n message distribué vers {destination}</numerusform>
