@@ -215,7 +215,10 @@ class AcceptingDialog:
         self._account = account or self.new_account
         self.sign_in_box = SimpleNamespace(signed_in=None)
         self.first_sync = SimpleNamespace(pending_for=lambda _account: None)  # nothing to import
-        self.deliver = SimpleNamespace(typed_password=lambda: None)  # no destination password
+        # No destination password, no destination sign-in.
+        self.deliver = SimpleNamespace(
+            typed_password=lambda: None, oauth=SimpleNamespace(box=SimpleNamespace(signed_in=None))
+        )
 
     def exec(self) -> int:
         return 1
