@@ -141,3 +141,12 @@ def test_the_window_words_errors_in_its_own_language() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "popgui.messages":
                 found.append(f"{path.name}:{node.lineno}")
     assert not found, "English wording imported in the window: " + ", ".join(found)
+
+
+def test_a_part_of_a_sentence_is_shown_as_a_sentence_of_its_own() -> None:
+    from popgui.gui.wording import as_sentence
+
+    assert as_sentence("could not connect") == "Could not connect."
+    assert as_sentence("done.") == "Done." and as_sentence("wait…") == "Wait…"
+    assert as_sentence("why?") == "Why?" and as_sentence("") == ""
+    assert as_sentence("no stop", full_stop=False) == "No stop"

@@ -67,13 +67,12 @@ from popgui.gui.account_pages import (
     select,
 )
 from popgui.gui.certificate_dialog import ask_trust_certificate
-from popgui.gui.connection_report import capitalised
 from popgui.gui.deliver_box import DELIVER_FIELDS, DeliverBox, DeliverValues
 from popgui.gui.first_sync_box import FirstSyncValues
 from popgui.gui.keyring_check import KeyringCheck, KeyringState
 from popgui.gui.presets import PRESETS, ProviderPreset, matching_preset, preset
 from popgui.gui.sign_in import OAuthValues
-from popgui.gui.wording import describe, sentence
+from popgui.gui.wording import as_sentence, describe, sentence
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 
@@ -530,7 +529,7 @@ class AccountDialog(QDialog):
         if error is None:
             self._set_message(None)
             return
-        text = capitalised(describe(error))
+        text = as_sentence(describe(error))
         tab = next((tab for tab, names in _FIELD_TABS.items() if field in names), None)
         if tab is not None:
             names = {"mail": self.tr("Mail"), "deliver": self.tr("Deliver to")}

@@ -36,7 +36,7 @@ from popgui.errors import (
 from popgui.gui.i18n import QT_TRANSLATE_NOOP, en_plural
 from popgui.gui.message_bar import BarEntry, Buttons, MessageBar
 from popgui.gui.window_text import MainWindow
-from popgui.gui.wording import sentence
+from popgui.gui.wording import as_sentence, sentence
 from popgui.oauth.errors import OAuthError, SignInRequiredError
 
 __all__ = ["AccountErrors", "short_words", "source_problem"]
@@ -119,7 +119,7 @@ def source_problem(error: PopguiError) -> str | None:
             "No password is stored for this account. Enter it in the account's settings."
         )
     if isinstance(error, PasswordCommandError | PasswordFileError):
-        return _capital(sentence(error)) + "."
+        return as_sentence(sentence(error))
     return None
 
 
@@ -155,7 +155,3 @@ _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (RemoteProtocolError, QT_TRANSLATE_NOOP("MainWindow", "server misbehaved")),
     (LocalProtocolError, QT_TRANSLATE_NOOP("MainWindow", "internal error")),
 )
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text

@@ -18,13 +18,13 @@ from PySide6.QtCore import QCoreApplication
 
 from popgui.errors import CertificateError, CredentialsError, KeyringUnavailableError, PopguiError
 from popgui.gui.certificate_dialog import wrap_fingerprint
-from popgui.gui.wording import describe, say, translate_message
+from popgui.gui.wording import as_sentence, describe, say, translate_message
 
 if TYPE_CHECKING:
     from popgui.net.certificates import CertificateInfo
     from popgui.sync.diagnose import ConnectionReport
 
-__all__ = ["capitalised", "describe_error", "error_html", "render_report"]
+__all__ = ["describe_error", "error_html", "render_report"]
 
 # For the module's functions (lupdate reads ``translate("Context", "text")`` calls).
 translate = QCoreApplication.translate
@@ -33,22 +33,16 @@ _GOOD = "color:#188038"
 _BAD = "color:#b3261e"
 
 
-def capitalised(message: str) -> str:
-    """``message`` as a sentence: a capital first letter and a full stop."""
-    sentence = message[:1].upper() + message[1:]
-    return sentence if sentence.endswith(".") else sentence + "."
-
-
 def describe_error(error: PopguiError) -> str:
     """describe(), minus its command-line hints: the dialog has its own buttons and fields.
 
     In the window's language, like :func:`popgui.gui.wording.describe`.
     """
     if isinstance(error, CertificateError):
-        return capitalised(error.render(translate_message))
+        return as_sentence(error.render(translate_message))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return (
-            capitalised(error.render(translate_message))
+            as_sentence(error.render(translate_message))
             + " "
             + translate(
                 "AccountDialog",

@@ -33,7 +33,7 @@ from popgui.gui.delivery_notes import note_delivery, note_first_sync
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
-from popgui.gui.wording import describe, say, sentence
+from popgui.gui.wording import as_sentence, describe, say, sentence
 from popgui.gui.worker import JobFinished
 from popgui.oauth.errors import SignInRequiredError
 from popgui.sync.progress import SyncResult
@@ -152,7 +152,7 @@ class GetMailController(QObject):
             self._show_retry(name, error, in_bar=in_bar)
             return
         words, buttons = self._sentence_and_buttons(name, error)
-        words = _as_sentence(words)
+        words = as_sentence(words)
         state = AccountState("error", text=short_words(error), detail=words)
         self._window.account_model.set_state(name, state)
         text = MainWindow.tr("{account}: {problem}").format(account=name, problem=words)
@@ -284,14 +284,6 @@ def ask_trust_certificate(parent: QWidget, error: CertificateError) -> bool:
     from popgui.gui.certificate_dialog import ask_trust_certificate as ask
 
     return ask(parent, error)
-
-
-def _as_sentence(text: str) -> str:
-    """``Text.``: a capital first letter and a full stop, as the bar and the tooltip show it."""
-    text = text[:1].upper() + text[1:]
-    if text and not text.endswith((".", "…", "!", "?")):
-        text += "."
-    return text
 
 
 def _sign_in_words(error: SignInRequiredError) -> str:

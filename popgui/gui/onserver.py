@@ -57,7 +57,7 @@ from popgui.gui.i18n import (
 )
 from popgui.gui.mailtasks import MailTasks
 from popgui.gui.views import MessageTableView
-from popgui.gui.wording import describe, sentence
+from popgui.gui.wording import as_sentence, describe, sentence
 from popgui.gui.worker import EngineController, JobFinished
 from popgui.sync.preview import PreviewItem
 from popgui.sync.progress import SyncResult
@@ -88,8 +88,7 @@ def explain_error(error: PopguiError) -> str:
         return QCoreApplication.translate(
             "OnServerView", "{reason}. Check the user name and password in the account settings."
         ).format(reason=sentence(error))
-    text = describe(error)
-    return text[:1].upper() + text[1:]
+    return as_sentence(describe(error), full_stop=False)
 
 
 def _column_fitter(table: QTableView) -> ColumnFitter:

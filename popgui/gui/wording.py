@@ -19,7 +19,10 @@ from popgui.catalog import Message, Sentence, render
 from popgui.errors import PopguiError, SettingError
 from popgui.gui.i18n import Context, en_plural
 
-__all__ = ["CONTEXT", "describe", "say", "sentence", "setting_words", "translate_message"]
+__all__ = [
+    "CONTEXT", "as_sentence", "describe", "say", "sentence", "setting_words",
+    "translate_message",
+]  # fmt: skip
 
 #: The translation context of every catalog message.
 CONTEXT = "Messages"
@@ -84,3 +87,13 @@ def setting_words(name: str) -> str:
         "oauth_scope": SettingText.tr("scope"),
     }
     return words.get(name, name)
+
+
+def as_sentence(text: str, *, full_stop: bool = True) -> str:
+    """``text`` as a sentence on its own: a capital first letter and, unless *full_stop* is
+    false or it ends with one already, a full stop (the engine's sentences are written to
+    be parts of others: "could not connect to …")."""
+    text = text[:1].upper() + text[1:]
+    if full_stop and text and not text.endswith((".", "…", "!", "?")):
+        text += "."
+    return text
