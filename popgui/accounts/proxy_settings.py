@@ -7,6 +7,11 @@ CONNECT). The settings file never holds the proxy's password: it is kept in the 
 a key of its own (:func:`proxy_credentials`), or printed by ``proxy_password_command``
 (``proxy_password_source = "command"``). Errors are :class:`~popgui.errors.SettingError`
 naming the field.
+
+The proxy is for reaching the POP server only. The account's ``--deliver`` destination (IMAP,
+LMTP) is reached directly: it is where the mail is kept, usually on this machine or the local
+network, which is the side of the proxy popgui is on; a destination behind a proxy would need
+a proxy setting of its own.
 """
 
 from __future__ import annotations

@@ -42,7 +42,15 @@ __all__ = ["ProxyError", "Tunnel"]
 
 
 class ProxyError(NetworkError):
-    """The proxy is down, refused the destination or the login, or is no proxy of its kind."""
+    """The proxy is down, refused the destination or the login, or is no proxy of its kind.
+
+    ``unreachable``: the proxy could not reach the address asked for (another address of the
+    same name may do).
+    """
+
+    def __init__(self, message: str | Sentence = "", *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 #: RFC 1928, section 6: the reply codes a SOCKS5 proxy gives for a refused CONNECT.
@@ -56,6 +64,9 @@ _SOCKS_REPLIES: Final[dict[int, Message]] = {
     0x07: says.SOCKS_COMMAND_UNSUPPORTED,
     0x08: says.SOCKS_ADDRESS_UNSUPPORTED,
 }
+#: Network unreachable, host unreachable, connection refused, TTL expired: this address
+#: cannot be reached, another may.
+_UNREACHABLE: Final = frozenset({0x03, 0x04, 0x05, 0x06})
 _NO_LOGIN, _USER_PASSWORD, _NO_ACCEPTABLE = 0x00, 0x02, 0xFF
 _IPV4, _DOMAIN, _IPV6 = 0x01, 0x03, 0x04
 
@@ -74,8 +85,23 @@ class Tunnel:
     def open(
         self, host: str, port: int, timeout: float, cancel: CancelToken | None
     ) -> socket.socket:
-        """A socket connected through the proxy to ``host:port`` (checked already)."""
-        target = _target(self.proxy, host, port)
+        """A socket connected through the proxy to ``host:port`` (checked already).
+
+        For ``socks5`` popgui looks the name up and, like a direct connection, tries each
+        address in turn while the proxy cannot reach the one before (IPv6, then IPv4).
+        """
+        targets = _targets(self.proxy, host, port)
+        for index, target in enumerate(targets):
+            try:
+                return self._open_one(target, host, port, timeout, cancel)
+            except ProxyError as error:
+                if not error.unreachable or index == len(targets) - 1:
+                    raise
+        raise AssertionError("unreachable: there is at least one target")
+
+    def _open_one(
+        self, target: str, host: str, port: int, timeout: float, cancel: CancelToken | None
+    ) -> socket.socket:
         sock = self._reach_proxy(timeout, cancel)
         try:
             with _Exchange(sock, self, where(host, port), timeout, cancel) as exchange:
@@ -98,12 +124,12 @@ class Tunnel:
             raise ProxyError(says.DOWN(proxy=self.proxy.describe(), reason=reason)) from error
 
 
-def _target(proxy: ProxyAddress, host: str, port: int) -> str:
+def _targets(proxy: ProxyAddress, host: str, port: int) -> list[str]:
     """What the proxy is asked to reach: the name (socks5h, http) or, for socks5, the
-    address popgui looks up itself (the first one getaddrinfo gives, as a connect would)."""
+    addresses popgui looks up itself, in getaddrinfo's order."""
     if proxy.scheme != "socks5" or _is_address(host):
-        return host
-    return str(resolve(host, port)[0][4][0])
+        return [host]
+    return list(dict.fromkeys(str(found[4][0]) for found in resolve(host, port)))
 
 
 def _is_address(host: str) -> bool:
@@ -166,7 +192,7 @@ class _Exchange:
         if reply != 0:
             known = _SOCKS_REPLIES.get(reply)
             reason = known() if known is not None else says.SOCKS_UNKNOWN(code=f"0x{reply:02x}")
-            raise self._refused(reason)
+            raise self._refused(reason, unreachable=reply in _UNREACHABLE)
         self._skip_bound_address(kind)
 
     def _socks_login(self, user: str) -> None:
@@ -276,11 +302,11 @@ class _Exchange:
     def _error(self, message: Message) -> ProxyError:
         return ProxyError(message(proxy=self._proxy.describe()))
 
-    def _refused(self, reason: Sentence) -> ProxyError:
+    def _refused(self, reason: Sentence, *, unreachable: bool = False) -> ProxyError:
         refused = says.REFUSED_DESTINATION(
             proxy=self._proxy.describe(), place=self._place, reason=reason
         )
-        return ProxyError(refused)
+        return ProxyError(refused, unreachable=unreachable)
 
 
 def _socks_address(target: str) -> bytes:

@@ -21,18 +21,23 @@ Step = tuple[str, bytes | int]
 class Scripted:
     """A proxy that receives and sends what its script says, and keeps what it received."""
 
-    def __init__(self, steps: list[Step]) -> None:
+    def __init__(self, steps: list[Step], *more: list[Step]) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.received = bytearray()
-        self._steps = steps
+        self._scripts = [steps, *more]  # one per connection
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
     def _serve(self) -> None:
+        for steps in self._scripts:
+            self.received.clear()
+            self._serve_one(steps)
+
+    def _serve_one(self, steps: list[Step]) -> None:
         connection, _ = self.listener.accept()
         with connection:
-            for action, value in self._steps:
+            for action, value in steps:
                 if action == "send":
                     assert isinstance(value, bytes)
                     connection.sendall(value)
@@ -72,6 +77,21 @@ def test_socks5_sends_the_address_popgui_looked_up(scripted: list[Scripted]) -> 
     proxy = _proxy(scripted, ("recv", 3), ("send", b"\x05\x00"), ("recv", 13), ("send", OK_IPV4))
     proxy.tunnel("socks5").open("localhost", 995, 5, None).close()
     assert bytes(proxy.received) == b"\x05\x01\x00" + b"\x05\x01\x00\x01\x7f\x00\x00\x01\x03\xe3"
+
+
+def test_socks5_tries_the_next_address_when_the_proxy_cannot_reach_one(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 995, 0, 0)),
+             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 995))]  # fmt: skip
+    monkeypatch.setattr("popgui.net.proxy.resolve", lambda host, port: found)
+    refused = b"\x05\x05\x00\x01" + b"\x00" * 6
+    first = [("recv", 3), ("send", b"\x05\x00"), ("recv", 25), ("send", refused)]
+    second: list[Step] = [("recv", 3), ("send", b"\x05\x00"), ("recv", 13), ("send", OK_IPV4)]
+    made = Scripted(first, second)  # type: ignore[arg-type]
+    scripted.append(made)
+    made.tunnel("socks5").open("pop.example.org", 995, 5, None).close()
+    assert bytes(made.received)[3:] == b"\x05\x01\x00\x01\x7f\x00\x00\x01\x03\xe3"
 
 
 def test_socks5h_sends_the_name_for_the_proxy_to_look_up(scripted: list[Scripted]) -> None:
