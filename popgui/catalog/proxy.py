@@ -43,8 +43,8 @@ PASSWORD_COMMAND_UNUSED = Message(
 )
 NO_PASSWORD = Message(
     "proxy.no-password",
-    "no password is stored for {user} at {proxy}: add the account again with "
-    "--proxy USER:PASSWORD@… or --proxy-password-stdin, with --replace",
+    "no password is stored for {user} at {proxy}: enter it in the account's proxy settings "
+    "(on the command line: popgui account add … --proxy-password-stdin --replace)",
 )
 
 # What went wrong on the way through the proxy.

@@ -38,7 +38,7 @@ from popgui.errors import CancelledError, NetworkError
 from popgui.net.cancel import CancelToken
 from popgui.net.dial import open_socket, os_reason, resolve, seconds, shutdown, where
 
-__all__ = ["ProxyError", "Tunnel"]
+__all__ = ["ProxyError", "ProxyLoginError", "Tunnel"]
 
 
 class ProxyError(NetworkError):
@@ -51,6 +51,13 @@ class ProxyError(NetworkError):
     def __init__(self, message: str | Sentence = "", *, unreachable: bool = False) -> None:
         super().__init__(message)
         self.unreachable = unreachable
+
+
+class ProxyLoginError(ProxyError):
+    """The proxy asks for a login popgui cannot give (none set, no password stored, no common
+    method) or refused the one given: the person must fix the proxy settings; retrying does
+    not help. Not a CredentialsError: that is the mail server's refusal (an OAuth2 account
+    would renew its token for it)."""
 
 
 #: RFC 1928, section 6: the reply codes a SOCKS5 proxy gives for a refused CONNECT.
@@ -180,7 +187,8 @@ class _Exchange:
         if version != 5:
             raise self._error(says.NOT_SOCKS)
         if method == _NO_ACCEPTABLE:
-            raise self._error(says.NO_COMMON_METHOD if user else says.LOGIN_NEEDED)
+            missing = says.NO_COMMON_METHOD if user else says.LOGIN_NEEDED
+            raise ProxyLoginError(missing(proxy=self._proxy.describe()))
         if method == _USER_PASSWORD and user:
             self._socks_login(user)
         elif method != _NO_LOGIN:
@@ -198,11 +206,12 @@ class _Exchange:
     def _socks_login(self, user: str) -> None:
         name, secret = user.encode("utf-8"), (self._password or "").encode("utf-8")
         if len(name) > 255 or len(secret) > 255:
-            raise ProxyError(says.LOGIN_TOO_LONG())
+            raise ProxyLoginError(says.LOGIN_TOO_LONG())
         self._send(bytes([1, len(name)]) + name + bytes([len(secret)]) + secret)
         _version, status = self._recv_exact(2)
         if status != 0:
-            raise ProxyError(says.LOGIN_REFUSED(proxy=self._proxy.describe(), user=repr(user)))
+            refused = says.LOGIN_REFUSED(proxy=self._proxy.describe(), user=repr(user))
+            raise ProxyLoginError(refused)
 
     def _skip_bound_address(self, kind: int) -> None:
         """Read the address the proxy bound (unused: popgui only needs the tunnel)."""
@@ -237,8 +246,8 @@ class _Exchange:
         if status in (401, 407):
             if self._proxy.user:
                 user = repr(self._proxy.user)
-                raise ProxyError(says.LOGIN_REFUSED(proxy=self._proxy.describe(), user=user))
-            raise self._error(says.LOGIN_NEEDED)
+                raise ProxyLoginError(says.LOGIN_REFUSED(proxy=self._proxy.describe(), user=user))
+            raise ProxyLoginError(says.LOGIN_NEEDED(proxy=self._proxy.describe()))
         phrase = (match.group(2) or b"").decode("ascii").strip()[:80]
         raise self._refused(says.HTTP_STATUS(status=f"{status} {phrase}".strip()))
 

@@ -16,7 +16,7 @@ from popgui.accounts.settings import Account
 from popgui.catalog import proxy as proxy_says
 from popgui.net.cancel import CancelToken
 from popgui.net.pop3client import POP3Client
-from popgui.net.proxy import Tunnel
+from popgui.net.proxy import ProxyLoginError, Tunnel
 from popgui.net.transport import TLSSettings, Trace, Transport
 
 __all__ = [
@@ -72,7 +72,7 @@ def proxy_tunnel(account: Account, options: ConnectOptions) -> Tunnel | None:
             password = SecretStore().get_password(proxy_credentials(account))
         except PasswordNotStoredError:
             missing = proxy_says.NO_PASSWORD(user=repr(proxy.user), proxy=proxy.describe())
-            raise PasswordNotStoredError(missing) from None
+            raise ProxyLoginError(missing) from None
     return Tunnel(proxy, password)
 
 

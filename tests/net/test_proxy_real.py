@@ -23,7 +23,7 @@ from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.settings import Account, validate_account
 from popgui.errors import CancelledError, CertificateError
 from popgui.net.cancel import CancelToken
-from popgui.net.proxy import ProxyError, Tunnel
+from popgui.net.proxy import ProxyError, ProxyLoginError, Tunnel
 from popgui.net.session import ConnectOptions
 from popgui.net.transport import TLSSettings, Transport
 from popgui.profile import Profile
@@ -189,7 +189,7 @@ def test_socks_login_refused_names_the_proxy_and_the_user(
     dovecot: DovecotServer, test_pki: TestPKI, dante_login: Proxy
 ) -> None:
     tunnel = Tunnel(parse_proxy(dante_login.url("socks5", PROXY_USER)), "wrong password")
-    with pytest.raises(ProxyError) as caught:
+    with pytest.raises(ProxyLoginError) as caught:
         tunnel.open("127.0.0.1", dovecot.tls_port, 10, None)
     assert str(caught.value) == (
         f"the SOCKS5 proxy 127.0.0.1:{dante_login.port} refused the user name "
@@ -200,7 +200,7 @@ def test_socks_login_refused_names_the_proxy_and_the_user(
 def test_socks_proxy_asking_for_a_login_when_none_is_given(
     dovecot: DovecotServer, dante_login: Proxy
 ) -> None:
-    with pytest.raises(ProxyError, match="asks for a user name and password"):
+    with pytest.raises(ProxyLoginError, match="asks for a user name and password"):
         Tunnel(parse_proxy(dante_login.url("socks5"))).open("127.0.0.1", dovecot.tls_port, 10, None)
 
 
@@ -317,9 +317,9 @@ def test_the_proxy_password_from_the_keyring(
     SecretStore().delete_password(credentials)
     result = sync_account(replace(account), dovecot_user.password, Profile(tmp_path / "p2"),
                           options=ConnectOptions(timeout=10))  # fmt: skip
-    assert result.error is not None
+    assert isinstance(result.error, ProxyLoginError)
     assert str(result.error) == (
         f"no password is stored for '{PROXY_USER}' at the SOCKS5 proxy "
-        f"127.0.0.1:{dante_login.port}: add the account again with --proxy USER:PASSWORD@… "
-        "or --proxy-password-stdin, with --replace"
+        f"127.0.0.1:{dante_login.port}: enter it in the account's proxy settings "
+        "(on the command line: popgui account add … --proxy-password-stdin --replace)"
     )
