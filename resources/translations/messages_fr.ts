@@ -2609,9 +2609,9 @@
             <translation>l’hôte du proxy manque</translation>
         </message>
         <message>
-            <source>no password is stored for {user} at {proxy}: add the account again with --proxy USER:PASSWORD@… or --proxy-password-stdin, with --replace</source>
+            <source>no password is stored for {user} at {proxy}: enter it in the account's proxy settings (on the command line: popgui account add … --proxy-password-stdin --replace)</source>
             <comment>proxy.no-password</comment>
-            <translation>aucun mot de passe n’est enregistré pour {user} auprès du {proxy} : ajoutez de nouveau le compte avec --proxy UTILISATEUR:MOT_DE_PASSE@… ou --proxy-password-stdin, et --replace</translation>
+            <translation>aucun mot de passe n’est enregistré pour {user} auprès du {proxy} : saisissez-le dans les réglages du proxy du compte (en ligne de commande : popgui account add … --proxy-password-stdin --replace)</translation>
         </message>
         <message>
             <source>the proxy's port is missing</source>
