@@ -23,8 +23,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from popgui.catalog import Sentence
 from popgui.catalog import proxy as says
-from popgui.checks import bad_setting
-from popgui.errors import ConfigError, SettingError
+from popgui.checks import bad_setting, check_host
+from popgui.errors import ConfigError
 
 if TYPE_CHECKING:
     from popgui.accounts.settings import Account
@@ -99,8 +99,6 @@ class _Bad(Exception):
 
 
 def _parse(url: str) -> ProxyAddress:
-    from popgui.checks import check_host
-
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES or not url.lower().startswith(f"{scheme}://"):
@@ -163,7 +161,7 @@ def proxy_credentials(account: Account) -> Account:
     password source and command are the proxy's."""
     proxy = account_proxy(account)
     if proxy is None or proxy.user is None:  # a programming error: callers check first
-        raise SettingError(says.LOGIN_NEEDED(proxy="?"), setting="proxy")
+        raise ValueError("the account's proxy has no user name")
     return replace(
         account,
         name=f"{account.name}/proxy",
