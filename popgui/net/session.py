@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from popgui.accounts.proxy_settings import account_proxy, proxy_credentials
-from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
 from popgui.accounts.settings import Account
 from popgui.catalog import proxy as proxy_says
 from popgui.net.cancel import CancelToken
@@ -68,6 +67,10 @@ def proxy_tunnel(account: Account, options: ConnectOptions) -> Tunnel | None:
         return Tunnel(proxy)
     password = options.proxy_password
     if password is None:
+        # Imported here: the secret store (and subprocess, for a password command) loads only
+        # for an account whose proxy asks for a login.
+        from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
+
         try:
             password = SecretStore().get_password(proxy_credentials(account))
         except PasswordNotStoredError:
