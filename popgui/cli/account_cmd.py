@@ -8,6 +8,7 @@ from argparse import Namespace
 from datetime import UTC, date, datetime
 
 from popgui.accounts.choices import FirstSync, PasswordSource, Policy
+from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.catalog import accounts as says
@@ -296,8 +297,8 @@ def _show(args: Namespace) -> int:
     fields = account.to_dict()
     fields["port"] = account.effective_port
     fields["maildir"] = str(account.maildir_path(profile))
-    if not needs_proxy_password(account):
-        del fields["proxy_password_source"]  # the proxy asks for none (or there is none)
+    if account.proxy is None or parse_proxy(account.proxy).user is None:
+        del fields["proxy_password_source"]  # the proxy asks for no login (or there is none)
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")

@@ -124,6 +124,8 @@ def test_proxy_password_from_stdin_and_from_a_command(
     assert code == 0, stderr
     account = load_settings(tmp_path / "settings.json").get("work")
     assert account is not None and account.proxy_password_source == "command"
+    shown = run_popgui(tmp_path, "account", "show", "work").stdout
+    assert "proxy-password-source: command" in shown and "proxy-password-command: " in shown
     # The keyring entry the account no longer reads is gone.
     assert keyring.get_password(KEYRING_SERVICE, keyring_key(proxy_credentials(account))) is None
     dovecot.deliver(dovecot_user.name, MESSAGE)
