@@ -50,6 +50,7 @@ from popgui.accounts.deliver_settings import (
     check_deliver,
 )
 from popgui.accounts.oauth_settings import OAUTH_TEXT_FIELDS, check_oauth
+from popgui.accounts.proxy_settings import PROXY_CHOICES, PROXY_TEXT_FIELDS, check_proxy
 from popgui.catalog import Message, Sentence
 from popgui.catalog import accounts as says
 from popgui.checks import bad_setting as bad
@@ -88,6 +89,9 @@ class Account:
     The ``oauth_*`` fields describe how an ``auth="oauth2"`` account signs in: the provider,
     the issuer (``custom``), a client id of the account's own (None: the build's), the
     Microsoft tenant, and the scopes (None: the provider's). Its tokens live in the keyring.
+    ``proxy`` is the SOCKS5 or HTTP proxy the mail server is reached through (None: directly),
+    its password in the keyring or printed by ``proxy_password_command``
+    (:mod:`popgui.accounts.proxy_settings`).
     """
 
     name: str
@@ -129,6 +133,9 @@ class Account:
     deliver_oauth_client_id: str | None = None
     deliver_oauth_tenant: str | None = None
     deliver_oauth_scope: str | None = None
+    proxy: str | None = None
+    proxy_password_source: PasswordSource = "keyring"
+    proxy_password_command: str | None = None
 
     @property
     def effective_port(self) -> int:
@@ -153,7 +160,7 @@ class Account:
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
                 "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS,
-                *DELIVER_TEXT_FIELDS)  # fmt: skip
+                *DELIVER_TEXT_FIELDS, *PROXY_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
@@ -162,6 +169,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "policy": get_args(Policy),
     "first_sync": get_args(FirstSync),
     **DELIVER_CHOICES,
+    **PROXY_CHOICES,
 }
 _BOOL_FIELDS = ("delete_when_deleted_locally", "adopt", *DELIVER_BOOL_FIELDS)
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
@@ -253,7 +261,8 @@ def validate_account(account: Account) -> Account:
     fingerprint = account.fingerprint
     if fingerprint is not None:
         fingerprint = normalize_fingerprint(fingerprint)
-    return replace(account, host=host, fingerprint=fingerprint)
+    proxy = check_proxy(account)
+    return replace(account, host=host, fingerprint=fingerprint, proxy=proxy)
 
 
 def _check_policy(account: Account) -> None:

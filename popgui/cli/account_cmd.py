@@ -8,6 +8,7 @@ from argparse import Namespace
 from datetime import UTC, date, datetime
 
 from popgui.accounts.choices import FirstSync, PasswordSource, Policy
+from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.catalog import accounts as says
@@ -25,6 +26,12 @@ from popgui.cli.login_cmd import (
     oauth_fields,
     run_login,
     sign_in_status,
+)
+from popgui.cli.proxy_options import (
+    forget_proxy_password,
+    needs_proxy_password,
+    proxy_fields,
+    store_proxy_password,
 )
 from popgui.errors import ConfigError, PopguiError, UsageError
 from popgui.profile import Profile
@@ -116,6 +123,7 @@ def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
                 adopt=adopt,
                 **oauth_fields(args),
                 **deliver_fields(args),
+                **proxy_fields(args),
             )
         )
     except ConfigError as error:
@@ -162,6 +170,7 @@ def _add(args: Namespace) -> int:
     if password is not None:
         SecretStore(profile=profile).store_password(account, password)
     deliver_password = store_deliver_password(args, account, profile)
+    proxy_password = store_proxy_password(args, account, profile)
     settings.put(account)
     save_settings(profile.settings_file, settings)
     if account.first_sync != "all" or account.adopt:
@@ -173,6 +182,7 @@ def _add(args: Namespace) -> int:
             carry_sign_in(previous, account)
         if previous.deliver is not None and previous.deliver_auth == "oauth2":
             _carry_deliver_sign_in(previous, account)
+        forget_proxy_password(previous, profile, unless=account)
     where = account.maildir_path(profile)
     if account.deliver is not None:
         print(f"account {account.name!r} saved; its mail will go to {account.deliver}")
@@ -196,6 +206,12 @@ def _add(args: Namespace) -> int:
         print(
             "the destination's password is not stored here: give it with "
             "--deliver-password-stdin --replace (unless the keyring has it already)",
+            file=sys.stderr,
+        )
+    if needs_proxy_password(account) and not proxy_password:
+        print(
+            "the proxy's password is not stored here: give it with --proxy-password-stdin "
+            "--replace (unless the keyring has it already)",
             file=sys.stderr,
         )
     return 0
@@ -281,6 +297,8 @@ def _show(args: Namespace) -> int:
     fields = account.to_dict()
     fields["port"] = account.effective_port
     fields["maildir"] = str(account.maildir_path(profile))
+    if account.proxy is None or parse_proxy(account.proxy).user is None:
+        del fields["proxy_password_source"]  # the proxy asks for no login (or there is none)
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
@@ -321,5 +339,6 @@ def _remove(args: Namespace) -> int:
     if account.deliver is not None and account.deliver_auth == "oauth2":
         forget_sign_in(deliver_sign_in(account))
     forget_deliver_password(account, profile)
+    forget_proxy_password(account, profile, unless=None)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0

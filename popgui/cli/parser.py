@@ -203,10 +203,36 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
     )
     _add_oauth_options(add)
     _add_deliver_options(add)
+    _add_proxy_options(add)
     add.add_argument(
         "--replace",
         action="store_true",
         help="replace an existing account of the same name (its mail is kept)",
+    )
+
+
+def _add_proxy_options(add: argparse.ArgumentParser) -> None:
+    proxy = add.add_argument_group(
+        "reaching the server through a proxy (see docs/company-networks.md)"
+    )
+    proxy.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="socks5://[USER@]HOST:PORT (popgui looks up the server's name), socks5h://… (the "
+        "proxy looks it up) or http://[USER@]HOST:PORT (HTTP CONNECT); a password written as "
+        "USER:PASSWORD@ goes to the keyring, not the settings file",
+    )
+    secret = proxy.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--proxy-password-stdin",
+        action="store_true",
+        help="read the proxy's password from standard input (the line after the account's "
+        "own and the destination's) and keep it in the keyring",
+    )
+    secret.add_argument(
+        "--proxy-password-command",
+        metavar="CMD",
+        help="a command that prints the proxy's password",
     )
 
 

@@ -12,6 +12,7 @@ import functools
 import math
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from popgui.catalog import Sentence
 from popgui.catalog import network as says
@@ -24,6 +25,7 @@ __all__ = [
     "connect",
     "open_socket",
     "os_reason",
+    "resolve",
     "seconds",
     "shutdown",
     "where",
@@ -57,12 +59,7 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
     must have passed :func:`check_endpoint`.
     """
     place = where(host, port)
-    try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise NetworkError(says.CONNECT_FAILED(place=place, reason=_lookup_reason(exc))) from exc
-    except UnicodeError as exc:
-        raise ConfigError(says.BAD_HOST_NAME(host=repr(host))) from exc
+    addresses = resolve(host, port)
     last_error: OSError | None = None
     for family, kind, proto, _name, address in addresses:
         if cancel is not None:
@@ -94,6 +91,17 @@ def open_socket(host: str, port: int, timeout: float, cancel: CancelToken | None
         raise NetworkError(says.CONNECT_FAILED(place=place, reason=says.NO_ADDRESS()))
     reason = _connect_reason(last_error, timeout)
     raise NetworkError(says.CONNECT_FAILED(place=place, reason=reason)) from last_error
+
+
+def resolve(host: str, port: int) -> list[Any]:
+    """The addresses of ``host`` (getaddrinfo's tuples), or NetworkError / ConfigError."""
+    try:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        reason = _lookup_reason(exc)
+        raise NetworkError(says.CONNECT_FAILED(place=where(host, port), reason=reason)) from exc
+    except UnicodeError as exc:
+        raise ConfigError(says.BAD_HOST_NAME(host=repr(host))) from exc
 
 
 def shutdown(sock: socket.socket) -> None:

@@ -8,11 +8,14 @@ STARTTLS when asked, then the login.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from popgui.accounts.proxy_settings import account_proxy, proxy_credentials
 from popgui.accounts.settings import Account
+from popgui.catalog import proxy as proxy_says
 from popgui.net.cancel import CancelToken
 from popgui.net.pop3client import POP3Client
+from popgui.net.proxy import ProxyLoginError, Tunnel
 from popgui.net.transport import TLSSettings, Trace, Transport
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "connect_transport",
     "greet_pop3",
     "open_pop3",
+    "proxy_tunnel",
 ]
 
 DEFAULT_TIMEOUT = 60.0
@@ -28,11 +32,16 @@ DEFAULT_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class ConnectOptions:
-    """How to reach a server: the read timeout, a cancel token and an optional trace."""
+    """How to reach a server: the read timeout, a cancel token and an optional trace.
+
+    ``proxy_password``: the proxy's password when it is not to be looked up (typed in the
+    window and not stored yet); None looks it up in the keyring or runs its command.
+    """
 
     timeout: float = DEFAULT_TIMEOUT
     cancel: CancelToken | None = None
     trace: Trace | None = None
+    proxy_password: str | None = field(default=None, repr=False)
 
 
 def connect_transport(account: Account, options: ConnectOptions) -> Transport:
@@ -44,7 +53,30 @@ def connect_transport(account: Account, options: ConnectOptions) -> Transport:
         timeout=options.timeout,
         tls=TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint),
         cancel=options.cancel,
+        tunnel=proxy_tunnel(account, options),
     )
+
+
+def proxy_tunnel(account: Account, options: ConnectOptions) -> Tunnel | None:
+    """The account's proxy with its password (from the options, the keyring or its command),
+    or None when the account connects directly. The lookup may block: not on a GUI thread."""
+    proxy = account_proxy(account)
+    if proxy is None:
+        return None
+    if proxy.user is None:
+        return Tunnel(proxy)
+    password = options.proxy_password
+    if password is None:
+        # Imported here: the secret store (and subprocess, for a password command) loads only
+        # for an account whose proxy asks for a login.
+        from popgui.accounts.secrets import PasswordNotStoredError, SecretStore
+
+        try:
+            password = SecretStore().get_password(proxy_credentials(account))
+        except PasswordNotStoredError:
+            missing = proxy_says.NO_PASSWORD(user=repr(proxy.user), proxy=proxy.describe())
+            raise ProxyLoginError(missing) from None
+    return Tunnel(proxy, password)
 
 
 def greet_pop3(account: Account, options: ConnectOptions) -> POP3Client:

@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from popgui.catalog import Sentence
 from popgui.catalog import certificates as certificate_says
@@ -68,7 +68,18 @@ from popgui.net.certificates import (
     certificate_refused,
     decode_certificate,
 )
-from popgui.net.dial import connect, open_socket, os_reason, seconds, shutdown, where
+from popgui.net.dial import (
+    check_endpoint,
+    connect,
+    open_socket,
+    os_reason,
+    seconds,
+    shutdown,
+    where,
+)
+
+if TYPE_CHECKING:
+    from popgui.net.proxy import Tunnel
 
 __all__ = [
     "DEFAULT_RECV_SIZE",
@@ -172,8 +183,10 @@ class Transport:
         timeout: float,
         tls: TLSSettings | None = None,
         cancel: CancelToken | None = None,
+        tunnel: Tunnel | None = None,
     ) -> None:
         self._sock = sock
+        self._tunnel = tunnel
         self._host = host
         self._port = port
         self._timeout = timeout
@@ -203,6 +216,7 @@ class Transport:
         timeout: float,
         tls: TLSSettings | None = None,
         cancel: CancelToken | None = None,
+        tunnel: Tunnel | None = None,
     ) -> Transport:
         """Connect to ``host:port`` (a name, an IPv4 or an IPv6 literal) and, for ``"tls"``,
         complete the TLS handshake.
@@ -210,11 +224,15 @@ class Transport:
         ``timeout`` (seconds) bounds the connection and every later read, write and handshake.
         Raises ConfigError for a malformed host, port, timeout or security value, NetworkError /
         CertificateError when the connection fails, CancelledError when ``cancel`` fires.
+        With a ``tunnel`` the connection goes through that proxy (:mod:`popgui.net.proxy`);
+        TLS is still verified against ``host``, the mail server.
         """
         _check_security(security)
-        host, sock = connect(host, port, timeout, cancel)
+        host, sock = _dial(host, port, timeout, cancel, tunnel)
         try:
-            transport = cls(sock, host, port, timeout=timeout, tls=tls, cancel=cancel)
+            transport = cls(
+                sock, host, port, timeout=timeout, tls=tls, cancel=cancel, tunnel=tunnel
+            )
         except BaseException:
             sock.close()
             raise
@@ -511,7 +529,10 @@ class Transport:
             return None
 
         try:
-            sock = open_socket(self._host, self._port, self._timeout, self._cancel)
+            if self._tunnel is not None:
+                sock = self._tunnel.open(self._host, self._port, self._timeout, self._cancel)
+            else:
+                sock = open_socket(self._host, self._port, self._timeout, self._cancel)
             with Transport(
                 sock, self._host, self._port, timeout=self._timeout, cancel=self._cancel
             ) as probe:
@@ -532,6 +553,18 @@ class Transport:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _dial(
+    host: str, port: int, timeout: float, cancel: CancelToken | None, tunnel: Tunnel | None
+) -> tuple[str, socket.socket]:
+    """The checked host and a socket to it, directly or through the tunnel's proxy."""
+    if tunnel is None:
+        return connect(host, port, timeout, cancel)
+    host = check_endpoint(host, port, timeout)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    return host, tunnel.open(host, port, timeout, cancel)
 
 
 def _check_security(security: str) -> None:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field, fields
 
+from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.settings import Account, validate_account
 from popgui.catalog import Sentence
+from popgui.catalog import proxy as proxy_says
 from popgui.catalog import report as says
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
 from popgui.net.certificates import CertificateInfo
@@ -137,6 +139,8 @@ def test_connection(
         return found.report()
     if account.security == "none":
         found.note(says.NOT_ENCRYPTED())
+    if account.proxy is not None:
+        found.note(proxy_says.THROUGH(proxy=parse_proxy(account.proxy).describe()))
     try:
         if account.protocol == "pop2":
             _test_pop2(account, secret or None, options, found)

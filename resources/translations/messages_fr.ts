@@ -2519,6 +2519,196 @@
             <translation>{command} envoyé pendant l’attente de la réponse à {last}</translation>
         </message>
         <message>
+            <source>its port must be a number from 1 to 65535</source>
+            <comment>proxy.bad-port</comment>
+            <translation>son port doit être un nombre de 1 à 65535</translation>
+        </message>
+        <message>
+            <source>popgui knows socks5, socks5h and http proxies</source>
+            <comment>proxy.bad-scheme</comment>
+            <translation>popgui connaît les proxys socks5, socks5h et http</translation>
+        </message>
+        <message>
+            <source>the proxy {url} is not valid: {reason}; write socks5://HOST:PORT, socks5h://HOST:PORT or http://HOST:PORT, with USER@ or USER:PASSWORD@ before the host when the proxy asks for a login</source>
+            <comment>proxy.bad-url</comment>
+            <translation>le proxy {url} n’est pas valable : {reason} ; écrivez socks5://HÔTE:PORT, socks5h://HÔTE:PORT ou http://HÔTE:PORT, avec UTILISATEUR@ ou UTILISATEUR:MOT_DE_PASSE@ avant l’hôte quand le proxy demande une connexion</translation>
+        </message>
+        <message>
+            <source>the user name is empty, too long or has characters a proxy cannot take</source>
+            <comment>proxy.bad-user</comment>
+            <translation>le nom d’utilisateur est vide, trop long ou contient des caractères qu’un proxy ne peut pas recevoir</translation>
+        </message>
+        <message>
+            <source>{proxy} closed the connection before the tunnel to {place} was open</source>
+            <comment>proxy.closed</comment>
+            <translation>le {proxy} a fermé la connexion avant que le tunnel vers {place} soit ouvert</translation>
+        </message>
+        <message>
+            <source>the {kind} proxy {address}</source>
+            <comment>proxy.describe</comment>
+            <translation>proxy {kind} {address}</translation>
+        </message>
+        <message>
+            <source>{proxy} cannot be reached: {reason}</source>
+            <comment>proxy.down</comment>
+            <translation>le {proxy} est injoignable : {reason}</translation>
+        </message>
+        <message>
+            <source>a proxy address has no path, query or fragment after the port</source>
+            <comment>proxy.extra-parts</comment>
+            <translation>une adresse de proxy n’a ni chemin, ni requête, ni fragment après le port</translation>
+        </message>
+        <message>
+            <source>it answered {status}</source>
+            <comment>proxy.http-status</comment>
+            <translation>il a répondu {status}</translation>
+        </message>
+        <message>
+            <source>HTTP</source>
+            <comment>proxy.kind-http</comment>
+            <translation>HTTP</translation>
+        </message>
+        <message>
+            <source>SOCKS5</source>
+            <comment>proxy.kind-socks5</comment>
+            <translation>SOCKS5</translation>
+        </message>
+        <message>
+            <source>SOCKS5 (names resolved by the proxy)</source>
+            <comment>proxy.kind-socks5h</comment>
+            <translation>SOCKS5 (noms résolus par le proxy)</translation>
+        </message>
+        <message>
+            <source>{proxy} asks for a user name and password: put USER@ in the proxy address and keep its password in the keyring</source>
+            <comment>proxy.login-needed</comment>
+            <translation>le {proxy} demande un nom d’utilisateur et un mot de passe : mettez UTILISATEUR@ dans l’adresse du proxy et gardez son mot de passe dans le trousseau</translation>
+        </message>
+        <message>
+            <source>{proxy} refused the user name {user} or its password</source>
+            <comment>proxy.login-refused</comment>
+            <translation>le {proxy} a refusé le nom d’utilisateur {user} ou son mot de passe</translation>
+        </message>
+        <message>
+            <source>a SOCKS5 proxy takes a user name and a password of at most 255 bytes each</source>
+            <comment>proxy.login-too-long</comment>
+            <translation>un proxy SOCKS5 accepte un nom d’utilisateur et un mot de passe de 255 octets au plus chacun</translation>
+        </message>
+        <message>
+            <source>the connection to {proxy} was lost: {reason}</source>
+            <comment>proxy.lost</comment>
+            <translation>la connexion au {proxy} a été perdue : {reason}</translation>
+        </message>
+        <message>
+            <source>{proxy} accepts none of the sign-in methods popgui offers (none, and user name with password)</source>
+            <comment>proxy.no-common-method</comment>
+            <translation>le {proxy} n’accepte aucune des méthodes de connexion que popgui propose (aucune, et nom d’utilisateur avec mot de passe)</translation>
+        </message>
+        <message>
+            <source>the proxy's host is missing</source>
+            <comment>proxy.no-host</comment>
+            <translation>l’hôte du proxy manque</translation>
+        </message>
+        <message>
+            <source>no password is stored for {user} at {proxy}: enter it in the account's proxy settings (on the command line: popgui account add … --proxy-password-stdin --replace)</source>
+            <comment>proxy.no-password</comment>
+            <translation>aucun mot de passe n’est enregistré pour {user} auprès du {proxy} : saisissez-le dans les réglages du proxy du compte (en ligne de commande : popgui account add … --proxy-password-stdin --replace)</translation>
+        </message>
+        <message>
+            <source>the proxy's port is missing</source>
+            <comment>proxy.no-port</comment>
+            <translation>le port du proxy manque</translation>
+        </message>
+        <message>
+            <source>{proxy} did not answer like an HTTP proxy: check the address, port and kind of proxy</source>
+            <comment>proxy.not-http</comment>
+            <translation>le {proxy} n’a pas répondu comme un proxy HTTP : vérifiez l’adresse, le port et le type de proxy</translation>
+        </message>
+        <message>
+            <source>{proxy} did not answer like a SOCKS5 proxy: check the address, port and kind of proxy</source>
+            <comment>proxy.not-socks</comment>
+            <translation>le {proxy} n’a pas répondu comme un proxy SOCKS5 : vérifiez l’adresse, le port et le type de proxy</translation>
+        </message>
+        <message>
+            <source>the proxy's password command is empty</source>
+            <comment>proxy.password-command-empty</comment>
+            <translation>la commande du mot de passe du proxy est vide</translation>
+        </message>
+        <message>
+            <source>the proxy's password command is only used with proxy_password_source = command</source>
+            <comment>proxy.password-command-unused</comment>
+            <translation>la commande du mot de passe du proxy ne sert qu’avec proxy_password_source = command</translation>
+        </message>
+        <message>
+            <source>the settings file must not hold the proxy's password: keep it in the keyring (popgui account add --proxy with the password in the address stores it there)</source>
+            <comment>proxy.password-in-settings</comment>
+            <translation>le fichier de réglages ne doit pas contenir le mot de passe du proxy : gardez-le dans le trousseau (popgui account add --proxy avec le mot de passe dans l’adresse l’y range)</translation>
+        </message>
+        <message>
+            <source>{setting} is only for a proxy that asks for a login: put USER@ in the proxy address</source>
+            <comment>proxy.password-source-unused</comment>
+            <translation>{setting} ne sert qu’à un proxy qui demande une connexion : mettez UTILISATEUR@ dans l’adresse du proxy</translation>
+        </message>
+        <message>
+            <source>{proxy} did not connect to {place}: {reason}</source>
+            <comment>proxy.refused-destination</comment>
+            <translation>le {proxy} ne s’est pas connecté à {place} : {reason}</translation>
+        </message>
+        <message>
+            <source>{proxy} did not answer within {seconds}</source>
+            <comment>proxy.silent</comment>
+            <translation>le {proxy} n’a pas répondu en {seconds}</translation>
+        </message>
+        <message>
+            <source>the proxy does not support this kind of address</source>
+            <comment>proxy.socks-address-unsupported</comment>
+            <translation>le proxy ne prend pas en charge ce type d’adresse</translation>
+        </message>
+        <message>
+            <source>the proxy does not support CONNECT</source>
+            <comment>proxy.socks-command-unsupported</comment>
+            <translation>le proxy ne prend pas en charge CONNECT</translation>
+        </message>
+        <message>
+            <source>the mail server refused the proxy's connection</source>
+            <comment>proxy.socks-connection-refused</comment>
+            <translation>le serveur de courrier a refusé la connexion du proxy</translation>
+        </message>
+        <message>
+            <source>the proxy failed (general SOCKS server failure)</source>
+            <comment>proxy.socks-failure</comment>
+            <translation>le proxy a échoué (erreur générale du serveur SOCKS)</translation>
+        </message>
+        <message>
+            <source>the host is unreachable from the proxy (or its name is unknown there)</source>
+            <comment>proxy.socks-host-unreachable</comment>
+            <translation>l’hôte est injoignable depuis le proxy (ou son nom y est inconnu)</translation>
+        </message>
+        <message>
+            <source>the network is unreachable from the proxy</source>
+            <comment>proxy.socks-network-unreachable</comment>
+            <translation>le réseau est injoignable depuis le proxy</translation>
+        </message>
+        <message>
+            <source>its rules do not allow this connection</source>
+            <comment>proxy.socks-not-allowed</comment>
+            <translation>ses règles n’autorisent pas cette connexion</translation>
+        </message>
+        <message>
+            <source>the mail server did not answer the proxy in time (TTL expired)</source>
+            <comment>proxy.socks-ttl-expired</comment>
+            <translation>le serveur de courrier n’a pas répondu au proxy à temps (TTL expiré)</translation>
+        </message>
+        <message>
+            <source>the proxy answered with the unknown code {code}</source>
+            <comment>proxy.socks-unknown</comment>
+            <translation>le proxy a répondu par le code inconnu {code}</translation>
+        </message>
+        <message>
+            <source>The connection goes through {proxy}.</source>
+            <comment>proxy.through</comment>
+            <translation>La connexion passe par le {proxy}.</translation>
+        </message>
+        <message>
             <source>auto cannot log in here: {error}.</source>
             <comment>report.auto-cannot</comment>
             <translation>Le mode automatique ne peut pas s’identifier ici : {error}.</translation>

@@ -54,7 +54,7 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+155"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+154"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
@@ -404,7 +404,7 @@
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/connection_report.py" line="+53"/>
+        <location filename="../../popgui/gui/connection_report.py" line="+47"/>
         <source>Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token.</source>
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
@@ -1660,7 +1660,7 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+34"/>
         <source>the account has not signed in yet</source>
         <translation>le compte ne s’est pas encore connecté</translation>
     </message>
@@ -2094,7 +2094,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+222"/>
+        <location line="+221"/>
         <source>Try again</source>
         <translation>Réessayer</translation>
     </message>
@@ -2577,7 +2577,7 @@ Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux mes
 <context>
     <name>SettingText</name>
     <message>
-        <location filename="../../popgui/gui/wording.py" line="+63"/>
+        <location filename="../../popgui/gui/wording.py" line="+66"/>
         <source>name</source>
         <translation>le nom</translation>
     </message>
