@@ -33,6 +33,7 @@ from popgui.accounts.choices import (
     POP2_AUTH,
     POP2_SECURITY,
     AuthMethod,
+    ClientKeyPasswordSource,
     DeliverAuth,
     DeliverSecurity,
     FirstSync,
@@ -41,6 +42,11 @@ from popgui.accounts.choices import (
     Policy,
     Protocol,
     Security,
+)
+from popgui.accounts.clientcert_settings import (
+    CLIENT_CERT_CHOICES,
+    CLIENT_CERT_TEXT_FIELDS,
+    check_client_cert,
 )
 from popgui.accounts.deliver_settings import (
     DELIVER_BOOL_FIELDS,
@@ -129,6 +135,10 @@ class Account:
     deliver_oauth_client_id: str | None = None
     deliver_oauth_tenant: str | None = None
     deliver_oauth_scope: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    client_key_password_source: ClientKeyPasswordSource = "none"
+    client_key_password_command: str | None = None
 
     @property
     def effective_port(self) -> int:
@@ -153,7 +163,7 @@ class Account:
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
                 "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS,
-                *DELIVER_TEXT_FIELDS)  # fmt: skip
+                *DELIVER_TEXT_FIELDS, *CLIENT_CERT_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
@@ -162,6 +172,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "policy": get_args(Policy),
     "first_sync": get_args(FirstSync),
     **DELIVER_CHOICES,
+    **CLIENT_CERT_CHOICES,
 }
 _BOOL_FIELDS = ("delete_when_deleted_locally", "adopt", *DELIVER_BOOL_FIELDS)
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
@@ -247,6 +258,7 @@ def validate_account(account: Account) -> Account:
         if getattr(account, name) is not None:
             _check_int(name, getattr(account, name))
     check_deliver(account)
+    check_client_cert(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
             raise bad(name, says.EMPTY_USE_DEFAULT)

@@ -11,6 +11,13 @@ from popgui.accounts.choices import FirstSync, PasswordSource, Policy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.catalog import accounts as says
+from popgui.cli.clientcert_options import (
+    check_client_cert,
+    client_cert_fields,
+    forget_client_key_passphrase,
+    keep_client_key_passphrase,
+    read_client_key_passphrase,
+)
 from popgui.cli.common import find_account, load, open_profile
 from popgui.cli.deliver_options import (
     deliver_fields,
@@ -116,6 +123,7 @@ def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
                 adopt=adopt,
                 **oauth_fields(args),
                 **deliver_fields(args),
+                **client_cert_fields(args),
             )
         )
     except ConfigError as error:
@@ -162,6 +170,9 @@ def _add(args: Namespace) -> int:
     if password is not None:
         SecretStore(profile=profile).store_password(account, password)
     deliver_password = store_deliver_password(args, account, profile)
+    passphrase = read_client_key_passphrase(args)
+    check_client_cert(account, passphrase)
+    keep_client_key_passphrase(account, passphrase, previous)
     settings.put(account)
     save_settings(profile.settings_file, settings)
     if account.first_sync != "all" or account.adopt:
@@ -321,5 +332,6 @@ def _remove(args: Namespace) -> int:
     if account.deliver is not None and account.deliver_auth == "oauth2":
         forget_sign_in(deliver_sign_in(account))
     forget_deliver_password(account, profile)
+    forget_client_key_passphrase(account)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0
