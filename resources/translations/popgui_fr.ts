@@ -1234,7 +1234,7 @@
 <context>
     <name>DeliverSecrets</name>
     <message>
-        <location filename="../../popgui/gui/deliver_secrets.py" line="+125"/>
+        <location filename="../../popgui/gui/deliver_secrets.py" line="+166"/>
         <source>The password of the destination could not be saved, so mail cannot be delivered there yet: {reason}</source>
         <translation>Le mot de passe de la destination n’a pas pu être enregistré, le courrier ne peut donc pas encore y être distribué&#xa0;: {reason}</translation>
     </message>
@@ -1560,7 +1560,7 @@
         </translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+129"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
