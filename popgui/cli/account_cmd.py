@@ -292,6 +292,8 @@ def _show(args: Namespace) -> int:
     fields = account.to_dict()
     fields["port"] = account.effective_port
     fields["maildir"] = str(account.maildir_path(profile))
+    if account.client_cert is None:  # "none" says nothing for an account without a certificate
+        del fields["client_key_password_source"]
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")

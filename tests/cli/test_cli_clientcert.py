@@ -91,6 +91,7 @@ def test_without_a_certificate_the_server_asks_for_one(
     tmp_path: Path, dovecot_cc: DovecotServer, cc_user: MailUser, test_pki: TestPKI
 ) -> None:
     assert add(tmp_path, dovecot_cc, cc_user, test_pki)[0] == 0
+    assert "client-" not in run_popgui(tmp_path, "account", "show", "cc").stdout
     code, report, _ = sync_json(tmp_path)
     assert code == 1
     assert report[0]["error"] == (
