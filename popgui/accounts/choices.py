@@ -15,6 +15,7 @@ __all__ = [
     "POP2_AUTH",
     "POP2_SECURITY",
     "AuthMethod",
+    "ClientKeyPasswordSource",
     "DeliverAuth",
     "DeliverSecurity",
     "FirstSync",
@@ -60,3 +61,7 @@ DeliverAuth = Literal["password", "oauth2"]
 POP2_AUTH: frozenset[str] = frozenset({"auto", "user"})
 #: POP2 has no STARTTLS; implicit TLS (a tunnel) is allowed.
 POP2_SECURITY: frozenset[str] = frozenset({"tls", "none"})
+
+#: Where the passphrase of an encrypted client certificate key comes from: nowhere (the key is
+#: not encrypted), the system keyring, or a command that prints it.
+ClientKeyPasswordSource = Literal["none", "keyring", "command"]

@@ -33,6 +33,7 @@ from popgui.accounts.choices import (
     POP2_AUTH,
     POP2_SECURITY,
     AuthMethod,
+    ClientKeyPasswordSource,
     DeliverAuth,
     DeliverSecurity,
     FirstSync,
@@ -41,6 +42,11 @@ from popgui.accounts.choices import (
     Policy,
     Protocol,
     Security,
+)
+from popgui.accounts.clientcert_settings import (
+    CLIENT_CERT_CHOICES,
+    CLIENT_CERT_TEXT_FIELDS,
+    check_client_cert,
 )
 from popgui.accounts.deliver_settings import (
     DELIVER_BOOL_FIELDS,
@@ -136,6 +142,10 @@ class Account:
     proxy: str | None = None
     proxy_password_source: PasswordSource = "keyring"
     proxy_password_command: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    client_key_password_source: ClientKeyPasswordSource = "none"
+    client_key_password_command: str | None = None
 
     @property
     def effective_port(self) -> int:
@@ -160,7 +170,7 @@ class Account:
 
 _TEXT_FIELDS = ("name", "host", "user", "password_command", "maildir", "remote_folder",
                 "ca_file", "fingerprint", "first_sync_since", *OAUTH_TEXT_FIELDS,
-                *DELIVER_TEXT_FIELDS, *PROXY_TEXT_FIELDS)  # fmt: skip
+                *DELIVER_TEXT_FIELDS, *PROXY_TEXT_FIELDS, *CLIENT_CERT_TEXT_FIELDS)  # fmt: skip
 _CHOICES: dict[str, tuple[str, ...]] = {
     "protocol": get_args(Protocol),
     "security": get_args(Security),
@@ -170,6 +180,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "first_sync": get_args(FirstSync),
     **DELIVER_CHOICES,
     **PROXY_CHOICES,
+    **CLIENT_CERT_CHOICES,
 }
 _BOOL_FIELDS = ("delete_when_deleted_locally", "adopt", *DELIVER_BOOL_FIELDS)
 _FIELD_NAMES = tuple(field.name for field in fields(Account))
@@ -255,6 +266,7 @@ def validate_account(account: Account) -> Account:
         if getattr(account, name) is not None:
             _check_int(name, getattr(account, name))
     check_deliver(account)
+    check_client_cert(account)
     for name in ("maildir", "ca_file"):
         if getattr(account, name) == "":
             raise bad(name, says.EMPTY_USE_DEFAULT)
@@ -375,7 +387,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 7
+SETTINGS_VERSION = 8
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -444,6 +456,14 @@ def _migrate_6_to_7(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 7}
 
 
+def _migrate_7_to_8(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 8 adds the ``proxy*`` and ``client_cert``/``client_key*`` fields (absent: a
+    direct connection, no client certificate, what every existing account does). The number
+    changes so that an older popgui refuses the file rather than connect around the proxy or
+    without the certificate the account needs."""
+    return {**data, "version": 8}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
@@ -456,6 +476,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_4_to_5,
     _migrate_5_to_6,
     _migrate_6_to_7,
+    _migrate_7_to_8,
 ]
 
 

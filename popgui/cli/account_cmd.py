@@ -12,6 +12,13 @@ from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.secrets import SecretStore, keyring_key, stores_password
 from popgui.accounts.settings import Account, save_settings, validate_account
 from popgui.catalog import accounts as says
+from popgui.cli.clientcert_options import (
+    check_client_cert,
+    client_cert_fields,
+    forget_client_key_passphrase,
+    keep_client_key_passphrase,
+    read_client_key_passphrase,
+)
 from popgui.cli.common import find_account, load, open_profile
 from popgui.cli.deliver_options import (
     deliver_fields,
@@ -124,6 +131,7 @@ def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
                 **oauth_fields(args),
                 **deliver_fields(args),
                 **proxy_fields(args),
+                **client_cert_fields(args),
             )
         )
     except ConfigError as error:
@@ -171,6 +179,9 @@ def _add(args: Namespace) -> int:
         SecretStore(profile=profile).store_password(account, password)
     deliver_password = store_deliver_password(args, account, profile)
     proxy_password = store_proxy_password(args, account, profile)
+    passphrase = read_client_key_passphrase(args)
+    check_client_cert(account, passphrase)
+    keep_client_key_passphrase(account, passphrase, previous)
     settings.put(account)
     save_settings(profile.settings_file, settings)
     if account.first_sync != "all" or account.adopt:
@@ -299,6 +310,8 @@ def _show(args: Namespace) -> int:
     fields["maildir"] = str(account.maildir_path(profile))
     if account.proxy is None or parse_proxy(account.proxy).user is None:
         del fields["proxy_password_source"]  # the proxy asks for no login (or there is none)
+    if account.client_cert is None:  # "none" says nothing for an account without a certificate
+        del fields["client_key_password_source"]
     for key, value in fields.items():
         if value is not None:
             print(f"{key.replace('_', '-')}: {value}")
@@ -340,5 +353,6 @@ def _remove(args: Namespace) -> int:
         forget_sign_in(deliver_sign_in(account))
     forget_deliver_password(account, profile)
     forget_proxy_password(account, profile, unless=None)
+    forget_client_key_passphrase(account)
     print(f"account {account.name!r} removed; its mail stays in {account.maildir_path(profile)}")
     return 0

@@ -201,6 +201,7 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         metavar="SHA256",
         help="trust exactly this server certificate (its SHA-256 fingerprint)",
     )
+    _add_client_cert_options(add)
     _add_oauth_options(add)
     _add_deliver_options(add)
     _add_proxy_options(add)
@@ -233,6 +234,30 @@ def _add_proxy_options(add: argparse.ArgumentParser) -> None:
         "--proxy-password-command",
         metavar="CMD",
         help="a command that prints the proxy's password",
+    )
+
+
+def _add_client_cert_options(add: argparse.ArgumentParser) -> None:
+    """The TLS client certificate the account shows a server that asks for one."""
+    client = add.add_argument_group("TLS client certificate (for a server that asks for one)")
+    client.add_argument(
+        "--client-cert",
+        metavar="PEM",
+        help="the certificate (PEM; its chain may follow, and its key, if --client-key is not "
+        "given)",
+    )
+    client.add_argument("--client-key", metavar="PEM", help="the certificate's private key (PEM)")
+    passphrase = client.add_mutually_exclusive_group()
+    passphrase.add_argument(
+        "--client-key-password-stdin",
+        action="store_true",
+        help="the key is encrypted: read its passphrase from standard input (the line after "
+        "the passwords read there) and keep it in the keyring",
+    )
+    passphrase.add_argument(
+        "--client-key-password-command",
+        metavar="CMD",
+        help="the key is encrypted: a command that prints its passphrase",
     )
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from popgui.accounts.proxy_settings import account_proxy, proxy_credentials
 from popgui.accounts.settings import Account
 from popgui.catalog import proxy as proxy_says
+from popgui.errors import CredentialsError
 from popgui.net.cancel import CancelToken
+from popgui.net.clientcert import client_certificate, login_refused
 from popgui.net.pop3client import POP3Client
 from popgui.net.proxy import ProxyLoginError, Tunnel
 from popgui.net.transport import TLSSettings, Trace, Transport
@@ -51,7 +53,11 @@ def connect_transport(account: Account, options: ConnectOptions) -> Transport:
         account.effective_port,
         security=account.security,
         timeout=options.timeout,
-        tls=TLSSettings(ca_file=account.ca_file, fingerprint=account.fingerprint),
+        tls=TLSSettings(
+            ca_file=account.ca_file,
+            fingerprint=account.fingerprint,
+            client=client_certificate(account),
+        ),
         cancel=options.cancel,
         tunnel=proxy_tunnel(account, options),
     )
@@ -104,6 +110,13 @@ def open_pop3(
     client = greet_pop3(account, options)
     try:
         client.login(account.user, secret, account.auth, uidl_ahead=uidl_ahead)
+    except CredentialsError as error:
+        client.close()
+        place = f"{account.host}:{account.effective_port}"
+        refused = login_refused(error, place, client_certificate(account))
+        if refused is not None:
+            raise refused from error
+        raise
     except BaseException:
         client.close()
         raise

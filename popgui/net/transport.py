@@ -68,6 +68,7 @@ from popgui.net.certificates import (
     certificate_refused,
     decode_certificate,
 )
+from popgui.net.clientcert import ClientCertificate, alert_error, load_client_certificate
 from popgui.net.dial import (
     check_endpoint,
     connect,
@@ -111,7 +112,8 @@ _SECURITIES: Final = ("tls", "starttls", "none")
 
 @dataclass(frozen=True)
 class TLSSettings:
-    """How to trust the server: an extra CA file, or a pinned certificate fingerprint.
+    """How to trust the server: an extra CA file, or a pinned certificate fingerprint; and the
+    client certificate to show it, if any (:mod:`popgui.net.clientcert`).
 
     Empty strings mean "not set". The fingerprint is normalised (lowercase, colons) on creation;
     a malformed one raises ConfigError.
@@ -119,6 +121,7 @@ class TLSSettings:
 
     ca_file: str | None = None
     fingerprint: str | None = None
+    client: ClientCertificate | None = None
 
     def __post_init__(self) -> None:
         if not self.ca_file:
@@ -129,11 +132,14 @@ class TLSSettings:
             object.__setattr__(self, "fingerprint", normalize_fingerprint(self.fingerprint))
 
 
-def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+def make_tls_context(
+    ca_file: str | None = None, client: ClientCertificate | None = None
+) -> ssl.SSLContext:
     """A client context that verifies the chain and the host name, TLS 1.2 or newer.
 
     Trusts the system store, plus ``ca_file`` (PEM) when given; an unreadable file raises
-    ConfigError.
+    ConfigError. Shows the *client* certificate when the server asks for one (a file that
+    cannot be used raises SettingError; an encrypted key's passphrase is asked for here).
     """
 
     context = ssl.create_default_context()
@@ -146,16 +152,20 @@ def make_tls_context(ca_file: str | None = None) -> ssl.SSLContext:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
+    if client is not None:
+        load_client_certificate(context, client)
     return context
 
 
-def _unverified_context() -> ssl.SSLContext:
+def _unverified_context(client: ClientCertificate | None = None) -> ssl.SSLContext:
     """For a pinned certificate (checked by fingerprint afterwards) or to fetch one for details."""
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if client is not None:
+        load_client_certificate(context, client)
     return context
 
 
@@ -310,6 +320,11 @@ class Transport:
             except TimeoutError:
                 continue  # the socket's timeout may be a little shorter than the budget
             except (OSError, ValueError) as exc:
+                # Under TLS 1.3 the server judges the client certificate after the handshake:
+                # its alert comes with the first read (the greeting, or the reply to STLS).
+                refused = alert_error(exc, self._where, self._tls.client)
+                if refused is not None and not self._closed:
+                    raise refused from exc
                 lost = says.RECEIVE_LOST(place=self._where, reason=_os_reason(exc))
                 raise self._failure(lost) from exc
             finally:
@@ -453,8 +468,11 @@ class Transport:
         immediate: bool,
     ) -> None:
 
-        pin = self._tls.fingerprint
-        context = _unverified_context() if pin else make_tls_context(self._tls.ca_file)
+        pin, client = self._tls.fingerprint, self._tls.client
+        if pin:
+            context = _unverified_context(client)
+        else:
+            context = make_tls_context(self._tls.ca_file, client)
         with self._lock:
             if self._closed:
                 raise self._closed_error()
@@ -476,6 +494,9 @@ class Transport:
                     silent = says.SILENT(place=self._where, seconds=seconds(self._timeout))
                     raise self._failure(silent) from exc
                 except ssl.SSLError as exc:
+                    refused = alert_error(exc, self._where, self._tls.client)
+                    if refused is not None and not self._closed:
+                        raise refused from exc
                     reason = _tls_failure_reason(exc)
                     raise self._failure(says.TLS_FAILED(place=self._where, reason=reason)) from exc
                 except (OSError, ValueError) as exc:

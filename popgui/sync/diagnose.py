@@ -24,10 +24,12 @@ from dataclasses import dataclass, field, fields
 from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.settings import Account, validate_account
 from popgui.catalog import Sentence
+from popgui.catalog import clientcert as clientcert_says
 from popgui.catalog import proxy as proxy_says
 from popgui.catalog import report as says
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
 from popgui.net.certificates import CertificateInfo
+from popgui.net.clientcert import client_certificate, has_expired, login_refused
 from popgui.net.pop2client import POP2Client
 from popgui.net.pop3client import Capabilities, POP3Client
 from popgui.net.session import ConnectOptions, connect_transport
@@ -58,6 +60,8 @@ class ConnectionReport:
     plain sentences for the person: catalog sentences (a front end may add its own, worded
     already). ``login_ok`` is None when no login was tried.
     ``auto_method`` is what ``auth = auto`` would use; ``login_method`` what the login used.
+    ``client_certificate`` is the client certificate the account shows the server, once the
+    encrypted connection stands (a note says its subject and expiry).
     """
 
     address: str
@@ -76,6 +80,7 @@ class ConnectionReport:
     auto_method: str | None = None
     login_method: str | None = None
     message_count: int | None = None
+    client_certificate: CertificateInfo | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,6 +112,7 @@ class _Findings:
     login_method: str | None = None
     message_count: int | None = None
     error: PopguiError | None = None
+    client_certificate: CertificateInfo | None = None
 
     def note(self, text: Sentence) -> None:
         if text not in self.notes:
@@ -167,7 +173,7 @@ def _test_pop3(
         if account.security == "starttls":
             _note_capabilities(capabilities, found)  # what the server said in clear text
             client.starttls(account.host)
-            _record_tls(transport, found)
+            _record_tls(transport, account, found)
             capabilities = client.capabilities
         _note_capabilities(capabilities, found)
         _note_auth_methods(client, capabilities, greeting.timestamp, transport.is_tls, found)
@@ -188,20 +194,33 @@ def _connect(account: Account, options: ConnectOptions, found: _Findings) -> Tra
         found.certificate = _certificate_from_error(error)
         raise
     if account.security == "tls":
-        _record_tls(transport, found)
+        _record_tls(transport, account, found)
     return transport
 
 
-def _record_tls(transport: Transport, found: _Findings) -> None:
+def _record_tls(transport: Transport, account: Account, found: _Findings) -> None:
     info = transport.peer_certificate_info()
     if info is None:
         return
+    _record_client_certificate(account, found)
     found.tls_version = info.protocol
     found.cipher = info.cipher
     found.certificate = info.certificate
     found.certificate_pinned = info.verified_by_pin
     if info.verified_by_pin:
         found.note(says.PINNED())
+
+
+def _record_client_certificate(account: Account, found: _Findings) -> None:
+    """Which client certificate went to the server (it was loaded: the connection stands)."""
+    client = client_certificate(account)
+    info = client.describe() if client is not None else None
+    if info is None:
+        return
+    found.client_certificate = info
+    until = info.not_after or "?"
+    offered = clientcert_says.OFFERED_EXPIRED if has_expired(info) else clientcert_says.OFFERED
+    found.note(offered(subject=info.subject or "?", issuer=info.issuer or "?", until=until))
 
 
 def _note_capabilities(capabilities: Capabilities | None, found: _Findings) -> None:
@@ -249,7 +268,13 @@ def _note_auth_methods(
 def _login(client: POP3Client, account: Account, secret: str, found: _Findings) -> None:
     try:
         found.login_method = client.login(account.user, secret, account.auth)
-    except (CredentialsError, ServerError):
+    except CredentialsError as error:
+        found.login_ok = False
+        refused = login_refused(error, _address(account), client_certificate(account))
+        if refused is not None:
+            raise refused from error
+        raise
+    except ServerError:
         found.login_ok = False
         raise
     except ConfigError:

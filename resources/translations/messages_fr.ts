@@ -502,6 +502,141 @@
             <translation>il n’est pas destiné à identifier un serveur</translation>
         </message>
         <message>
+            <source>{setting} is empty: name the command that prints the key's passphrase</source>
+            <comment>clientcert.command-empty</comment>
+            <translation>{setting} est vide : indiquez la commande qui affiche la phrase secrète de la clé</translation>
+        </message>
+        <message>
+            <source>{setting} is only used with client_key_password_source command</source>
+            <comment>clientcert.command-unused</comment>
+            <translation>{setting} ne sert qu’avec client_key_password_source command</translation>
+        </message>
+        <message>
+            <source>{setting} is empty: name a PEM file, or leave it out</source>
+            <comment>clientcert.empty</comment>
+            <translation>{setting} est vide : indiquez un fichier PEM, ou ne le donnez pas</translation>
+        </message>
+        <message>
+            <source>{file} does not exist</source>
+            <comment>clientcert.file-missing</comment>
+            <translation>{file} n’existe pas</translation>
+        </message>
+        <message>
+            <source>{file} cannot be read: {reason}</source>
+            <comment>clientcert.file-unreadable</comment>
+            <translation>{file} ne peut pas être lu : {reason}</translation>
+        </message>
+        <message>
+            <source>the key {key} does not belong to the client certificate {cert}: give the certificate's own key</source>
+            <comment>clientcert.key-mismatch</comment>
+            <translation>la clé {key} n’appartient pas au certificat client {cert} : donnez la clé propre à ce certificat</translation>
+        </message>
+        <message>
+            <source>{setting} is only used with client_cert (the certificate)</source>
+            <comment>clientcert.key-without-cert</comment>
+            <translation>{setting} ne sert qu’avec client_cert (le certificat)</translation>
+        </message>
+        <message>
+            <source>a client certificate is shown only over an encrypted connection: use security tls or starttls</source>
+            <comment>clientcert.needs-tls</comment>
+            <translation>un certificat client n’est présenté que sur une connexion chiffrée : choisissez la sécurité tls ou starttls</translation>
+        </message>
+        <message>
+            <source>{file} holds no certificate in PEM form (a text file starting with -----BEGIN CERTIFICATE-----)</source>
+            <comment>clientcert.not-pem-certificate</comment>
+            <translation>{file} ne contient aucun certificat au format PEM (un fichier texte qui commence par -----BEGIN CERTIFICATE-----)</translation>
+        </message>
+        <message>
+            <source>{file} holds no private key in PEM form (-----BEGIN PRIVATE KEY----- or the like): give the key's file with --client-key</source>
+            <comment>clientcert.not-pem-key</comment>
+            <translation>{file} ne contient aucune clé privée au format PEM (-----BEGIN PRIVATE KEY----- ou semblable) : donnez le fichier de la clé avec --client-key</translation>
+        </message>
+        <message>
+            <source>Client certificate offered: {subject}, issued by {issuer}, valid until {until}.</source>
+            <comment>clientcert.offered</comment>
+            <translation>Certificat client présenté : {subject}, émis par {issuer}, valable jusqu’au {until}.</translation>
+        </message>
+        <message>
+            <source>Client certificate offered: {subject}, issued by {issuer}; it expired on {until}.</source>
+            <comment>clientcert.offered-expired</comment>
+            <translation>Certificat client présenté : {subject}, émis par {issuer} ; il a expiré le {until}.</translation>
+        </message>
+        <message>
+            <source>the key {key} is encrypted and popgui was given no passphrase for it: add --client-key-password-stdin or --client-key-password-command</source>
+            <comment>clientcert.passphrase-needed</comment>
+            <translation>la clé {key} est chiffrée et popgui n’a reçu aucune phrase secrète pour elle : ajoutez --client-key-password-stdin ou --client-key-password-command</translation>
+        </message>
+        <message>
+            <source>the passphrase of the key {key} is not at hand: {reason}</source>
+            <comment>clientcert.passphrase-unavailable</comment>
+            <translation>la phrase secrète de la clé {key} n’est pas disponible : {reason}</translation>
+        </message>
+        <message>
+            <source>the passphrase does not unlock the key {key}</source>
+            <comment>clientcert.passphrase-wrong</comment>
+            <translation>la phrase secrète ne déverrouille pas la clé {key}</translation>
+        </message>
+        <message>
+            <source>{setting} is only used with client_cert (a certificate whose key is encrypted)</source>
+            <comment>clientcert.password-without-cert</comment>
+            <translation>{setting} ne sert qu’avec client_cert (un certificat dont la clé est chiffrée)</translation>
+        </message>
+        <message>
+            <source>the server refused it ({alert}); ask its administrator which certificates it accepts</source>
+            <comment>clientcert.reason-alert</comment>
+            <translation>le serveur l’a refusé ({alert}) ; demandez à son administrateur quels certificats il accepte</translation>
+        </message>
+        <message>
+            <source>the server says it expired</source>
+            <comment>clientcert.reason-expired</comment>
+            <translation>le serveur indique qu’il a expiré</translation>
+        </message>
+        <message>
+            <source>it expired on {date}</source>
+            <comment>clientcert.reason-expired-on</comment>
+            <translation>il a expiré le {date}</translation>
+        </message>
+        <message>
+            <source>the server says it has been revoked</source>
+            <comment>clientcert.reason-revoked</comment>
+            <translation>le serveur indique qu’il a été révoqué</translation>
+        </message>
+        <message>
+            <source>the server said: {reply}</source>
+            <comment>clientcert.reason-server-said</comment>
+            <translation>le serveur a répondu : {reply}</translation>
+        </message>
+        <message>
+            <source>the server does not trust the authority that issued it ({issuer})</source>
+            <comment>clientcert.reason-unknown-ca</comment>
+            <translation>le serveur ne fait pas confiance à l’autorité qui l’a émis ({issuer})</translation>
+        </message>
+        <message>
+            <source>the server at {place} did not accept the client certificate {subject} (issued by {issuer}): {reason}</source>
+            <comment>clientcert.refused</comment>
+            <translation>le serveur {place} n’a pas accepté le certificat client {subject} (émis par {issuer}) : {reason}</translation>
+        </message>
+        <message>
+            <source>the server at {place} asks for a client certificate: give one with --client-cert</source>
+            <comment>clientcert.required</comment>
+            <translation>le serveur {place} demande un certificat client : donnez-en un avec --client-cert</translation>
+        </message>
+        <message>
+            <source>the client certificate {path}</source>
+            <comment>clientcert.the-certificate</comment>
+            <translation>le certificat client {path}</translation>
+        </message>
+        <message>
+            <source>the client certificate's key {path}</source>
+            <comment>clientcert.the-key</comment>
+            <translation>la clé du certificat client {path}</translation>
+        </message>
+        <message>
+            <source>{file} cannot be used: {detail}</source>
+            <comment>clientcert.unusable</comment>
+            <translation>{file} est inutilisable : {detail}</translation>
+        </message>
+        <message>
             <source>no reason given</source>
             <comment>core.no-reason</comment>
             <translation>aucune raison donnée</translation>

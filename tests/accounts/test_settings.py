@@ -468,3 +468,20 @@ def test_profile_creates_a_private_directory(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(ConfigError, match="profile"):
         Profile(tmp_path / "file")
+
+
+def test_a_version_7_file_reads_as_a_direct_connection_without_a_client_certificate(
+    tmp_path: Path,
+) -> None:
+    """Version 8 added the proxy and client certificate settings: a version 7 file has none,
+    and is read (then written) as version 8."""
+    path = tmp_path / "settings.json"
+    account = {"name": "old", "host": "pop.example.com", "user": "ann"}
+    path.write_text(json.dumps({"version": 7, "accounts": [account]}), "utf-8")
+    loaded = load_settings(path).get("old")
+    assert loaded is not None
+    assert (loaded.proxy, loaded.client_cert, loaded.client_key_password_source) == (
+        None, None, "none",
+    )  # fmt: skip
+    save_settings(path, load_settings(path))
+    assert json.loads(path.read_text("utf-8"))["version"] == 8

@@ -31,6 +31,11 @@ serves at once.
 OAUTHBEARER, checked by Dovecot's ``oauth2`` passdb, which asks URL about each token
 (``introspection_mode = auth``; tests/support/oauth_introspection.py answers). The passwd-file
 passdb then serves only the password mechanisms, so a password never passes for a token.
+
+``DovecotServer(directory, pki, client_ca=PATH)`` requires a TLS client certificate issued by
+the CA in PATH (``ssl_verify_client_cert``, ``auth_ssl_require_client_cert``; no CRL is asked
+for, the test CA has none). A client may still connect and read the greeting without one in
+clear text; logging in needs the certificate.
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 ssl_min_protocol = TLSv1.2
-
+{client_certificates}
 disable_plaintext_auth = no
 auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
@@ -150,6 +155,13 @@ service lmtp {{
   }}
 }}
 {imap_capability}
+"""
+
+_CLIENT_CERTIFICATES = """\
+ssl_ca = <{ca}
+ssl_verify_client_cert = yes
+auth_ssl_require_client_cert = yes
+ssl_require_crl = no
 """
 
 
@@ -213,8 +225,11 @@ class DovecotServer:
         *,
         oauth2_introspection_url: str | None = None,
         imap_capability: str | None = None,
+        client_ca: Path | None = None,
     ) -> None:
         self.directory = directory.resolve()
+        #: The CA whose client certificates are required to log in (None: none is asked).
+        self.client_ca = client_ca
         #: What IMAP announces instead of Dovecot's own list (None: Dovecot's own).
         self.imap_capability = imap_capability
         #: With an introspection URL, XOAUTH2 and OAUTHBEARER are offered too, and Dovecot's
@@ -305,6 +320,9 @@ class DovecotServer:
                 process_users=process_users,
                 cert=self.pki.server_cert,
                 key=self.pki.server_key,
+                client_certificates=(
+                    "" if self.client_ca is None else _CLIENT_CERTIFICATES.format(ca=self.client_ca)
+                ),
                 mechanisms=mechanisms,
                 passdbs=passdbs,
                 uid=self._uid,
@@ -500,6 +518,7 @@ def private_dovecot(
     *,
     oauth2_introspection_url: str | None = None,
     imap_capability: str | None = None,
+    client_ca: Path | None = None,
 ) -> Iterator[DovecotServer]:
     """A started Dovecot of its own in a fresh directory, stopped and removed afterwards; the
     test skips (a failure in CI) where Dovecot cannot run.
@@ -518,6 +537,7 @@ def private_dovecot(
                 pki,
                 oauth2_introspection_url=oauth2_introspection_url,
                 imap_capability=imap_capability,
+                client_ca=client_ca,
             )
             server.start()
         except DovecotUnavailable as error:
