@@ -4,7 +4,6 @@ keyring (the ``secret_service`` fixture shares its D-Bus session with the subpro
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,35 +21,26 @@ from tests.support.proxies import (
     PROXY_PASSWORD,
     PROXY_USER,
     Proxy,
-    ProxyUnavailable,
     private_dante,
     private_tinyproxy,
+    started,
 )
 from tests.support.secret_service import SecretService
 
 MESSAGE = b"From: a@example.org\r\nSubject: proxied\r\n\r\nHello.\r\n"
 
 
-def _started(manager: contextlib.AbstractContextManager[Proxy]) -> Iterator[Proxy]:
-    try:
-        proxy = manager.__enter__()
-    except ProxyUnavailable as error:
-        pytest.skip(str(error))
-    try:
-        yield proxy
-    finally:
-        manager.__exit__(None, None, None)
-
-
 @pytest.fixture(scope="module")
 def dante_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    yield from _started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True))
+    with started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True)) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
 def tinyproxy(tmp_path_factory: pytest.TempPathFactory, dovecot: DovecotServer) -> Iterator[Proxy]:
     ports = (dovecot.plain_port, dovecot.tls_port)
-    yield from _started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports))
+    with started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports)) as proxy:
+        yield proxy
 
 
 def _add(profile: Path, dovecot: DovecotServer, user: MailUser, pki: TestPKI, *more: str,

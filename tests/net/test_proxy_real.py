@@ -35,39 +35,31 @@ from tests.support.proxies import (
     PROXY_PASSWORD,
     PROXY_USER,
     Proxy,
-    ProxyUnavailable,
     private_dante,
     private_tinyproxy,
+    started,
 )
 
 MESSAGE = b"From: a@example.org\r\nSubject: through the proxy\r\n\r\nHello.\r\n"
 
 
-def _started(manager: contextlib.AbstractContextManager[Proxy]) -> Iterator[Proxy]:
-    try:
-        proxy = manager.__enter__()
-    except ProxyUnavailable as error:
-        pytest.skip(str(error))
-    try:
-        yield proxy
-    finally:
-        manager.__exit__(None, None, None)
-
-
 @pytest.fixture(scope="module")
 def dante(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    yield from _started(private_dante(tmp_path_factory.mktemp("dante")))
+    with started(private_dante(tmp_path_factory.mktemp("dante"))) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
 def dante_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    yield from _started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True))
+    with started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True)) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
 def tinyproxy(tmp_path_factory: pytest.TempPathFactory, dovecot: DovecotServer) -> Iterator[Proxy]:
     ports = (dovecot.plain_port, dovecot.tls_port)
-    yield from _started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports))
+    with started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports)) as proxy:
+        yield proxy
 
 
 def _account(
@@ -205,20 +197,13 @@ def test_socks_proxy_asking_for_a_login_when_none_is_given(
 
 
 def test_socks_proxy_refusing_the_destination(dovecot: DovecotServer, tmp_path: Path) -> None:
-    try:
-        manager = private_dante(tmp_path / "dante", block_port=dovecot.tls_port)
-        proxy = manager.__enter__()
-    except ProxyUnavailable as error:
-        pytest.skip(str(error))
-    try:
+    with started(private_dante(tmp_path / "dante", block_port=dovecot.tls_port)) as proxy:
         with pytest.raises(ProxyError) as caught:
             Tunnel(parse_proxy(proxy.url("socks5"))).open("127.0.0.1", dovecot.tls_port, 10, None)
         # The plain port is still allowed: the rule, not the proxy, refused.
         Tunnel(parse_proxy(proxy.url("socks5"))).open(
             "127.0.0.1", dovecot.plain_port, 10, None
         ).close()
-    finally:
-        manager.__exit__(None, None, None)
     assert str(caught.value) == (
         f"the SOCKS5 proxy 127.0.0.1:{proxy.port} did not connect to "
         f"127.0.0.1:{dovecot.tls_port}: its rules do not allow this connection"
@@ -236,13 +221,9 @@ def test_http_proxy_refusing_the_destination(dovecot: DovecotServer, tinyproxy: 
 
 def test_http_proxy_login(dovecot: DovecotServer, dovecot_user: MailUser, test_pki: TestPKI,
                           tmp_path: Path) -> None:  # fmt: skip
-    try:
-        manager = private_tinyproxy(tmp_path / "tiny", (dovecot.tls_port,),
-                                    basic_auth=("proxyuser", "proxy-secret"))  # fmt: skip
-        proxy = manager.__enter__()
-    except ProxyUnavailable as error:
-        pytest.skip(str(error))
-    try:
+    tiny = private_tinyproxy(tmp_path / "tiny", (dovecot.tls_port,),
+                             basic_auth=("proxyuser", "proxy-secret"))  # fmt: skip
+    with started(tiny) as proxy:
 
         def tunnel(url: str, password: str | None = None) -> Tunnel:
             return Tunnel(parse_proxy(url), password)
@@ -256,8 +237,6 @@ def test_http_proxy_login(dovecot: DovecotServer, dovecot_user: MailUser, test_p
         dovecot.deliver(dovecot_user.name, MESSAGE)
         account = _account(dovecot, dovecot_user, test_pki, proxy.url("http", "proxyuser"))
         assert _sync(account, dovecot_user, tmp_path, proxy_password="proxy-secret") == 1
-    finally:
-        manager.__exit__(None, None, None)
 
 
 def test_proxy_down_names_the_proxy(dovecot: DovecotServer, dovecot_user: MailUser,
@@ -287,16 +266,16 @@ def test_a_silent_proxy_is_given_up_after_the_timeout_and_cancel_stops_it_sooner
     port = listener.getsockname()[1]
     tunnel = Tunnel(parse_proxy(f"socks5h://127.0.0.1:{port}"))
     try:
-        started = time.monotonic()
+        begun = time.monotonic()
         with pytest.raises(ProxyError, match=f"127.0.0.1:{port} did not answer within 1 second"):
             tunnel.open("localhost", 995, 1, None)
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - begun < 5
         cancel = CancelToken()
         threading.Timer(0.3, cancel.cancel).start()
-        started = time.monotonic()
+        begun = time.monotonic()
         with pytest.raises(CancelledError):
             tunnel.open("localhost", 995, 60, cancel)
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - begun < 5
     finally:
         listener.close()
 
