@@ -58,6 +58,7 @@ from popgui.errors import (
     PopguiError,
     SettingError,
 )
+from popgui.gui import network_box as net
 from popgui.gui.account_pages import (
     CertificatePage,
     ConnectionTestBox,
@@ -91,7 +92,9 @@ class DialogController(Protocol):
 
     finished: SignalInstance  # FinishedJob
 
-    def test_connection(self, account: Account, password: str | None) -> None: ...
+    def test_connection(
+        self, account: Account, password: str | None, *, proxy_password: str | None = None
+    ) -> None: ...
 
     def store_password(self, account: Account, password: str) -> None: ...
 
@@ -109,7 +112,9 @@ class FinishedJob(Protocol):
     def error(self) -> PopguiError | None: ...
 
 
-class _FormValues(OAuthValues, FirstSyncValues, DeliverValues):
+class _FormValues(
+    OAuthValues, FirstSyncValues, DeliverValues, net.ProxyValues, net.ClientCertValues
+):
     """The form as :class:`Account` keywords (an edited account keeps any other field)."""
 
     name: str
@@ -144,7 +149,8 @@ _FIELD_TABS = {
         "policy", "delete_after_days", "maildir", "remote_folder",
         "check_interval_minutes", "delete_when_deleted_locally",
     ),
-    "certificate": ("ca_file", "fingerprint"),
+    "certificate": ("ca_file", "fingerprint", *net.CLIENT_CERT_FIELDS),
+    "proxy": net.PROXY_FIELDS,
     "deliver": DELIVER_FIELDS,
 }  # fmt: skip
 
@@ -222,6 +228,9 @@ class AccountDialog(QDialog):
         self.tabs.addTab(self.server, self.tr("Server and login"))
         self.tabs.addTab(self.mail, self.tr("Mail"))
         self.tabs.addTab(self.certificate, self.tr("Certificate"))
+        self.proxy, self.client_cert = net.ProxyBox(), net.ClientCertBox()  # company networks
+        self.certificate.form.addRow(self.client_cert)
+        self.tabs.addTab(self.proxy, self.tr("Proxy"))
         self.deliver = DeliverBox()  # where the mail goes: the Maildir or a destination
         self.tabs.addTab(self.deliver, self.tr("Deliver to"))
         self.test_box = ConnectionTestBox()
@@ -318,6 +327,8 @@ class AccountDialog(QDialog):
         self.preset_combo.activated.connect(self._preset_chosen)
         self.first_sync.changed.connect(self._revalidate)
         self.deliver.changed.connect(self._revalidate)
+        self.proxy.changed.connect(self._revalidate)
+        self.client_cert.changed.connect(self._revalidate)
         self.deliver.candidate, self.deliver.profile = self._candidate, self._profile
         self.user_edit.textChanged.connect(self.deliver.follow_user)
         self.first_sync.target = lambda: (self._values()["host"], self._values()["user"])
@@ -355,6 +366,8 @@ class AccountDialog(QDialog):
             self.delete_locally_check.setChecked(account.delete_when_deleted_locally)
             self.first_sync.show_existing(account, self._profile())
             self.deliver.fill(account)
+            self.proxy.fill(account)
+            self.client_cert.fill(account)
             found = matching_preset(account.host)
             if found is not None:
                 select(self.preset_combo, found.key)
@@ -474,6 +487,8 @@ class AccountDialog(QDialog):
             "delete_when_deleted_locally": self.delete_locally_check.isChecked(),
             **self.first_sync.values(self._original),
             **self.deliver.values(),
+            **self.proxy.values(),
+            **self.client_cert.values(),
             **self.sign_in_box.values(signs_in=signs_in, host=self.host_edit.text()),
         }
 
@@ -533,6 +548,7 @@ class AccountDialog(QDialog):
         tab = next((tab for tab, names in _FIELD_TABS.items() if field in names), None)
         if tab is not None:
             names = {"mail": self.tr("Mail"), "deliver": self.tr("Deliver to")}
+            names["proxy"] = self.tr("Proxy")
             tab_name = names.get(tab, self.tr("Certificate"))
             text += " " + self.tr("(See the {tab} tab.)").format(tab=tab_name)
         self._set_message(text, error=not hint)
@@ -572,7 +588,8 @@ class AccountDialog(QDialog):
         self._pending_test = account.name
         self.test_button.setEnabled(False)
         self.test_box.show_connecting(_address(account))
-        self.controller.test_connection(account, self.password())
+        typed = self.proxy.typed_password()  # not stored yet: the test uses it as typed
+        self.controller.test_connection(account, self.password(), proxy_password=typed)
 
     def _job_finished(self, job: FinishedJob) -> None:
         kind, name = job.kind, job.account
@@ -695,6 +712,8 @@ def _field_widgets(dialog: AccountDialog) -> dict[str, QWidget]:
         "oauth_issuer": dialog.sign_in_box.issuer_edit,
         "oauth_scope": dialog.sign_in_box.scope_edit,
         **dialog.deliver.field_widgets(),
+        **dialog.proxy.field_widgets(),
+        **dialog.client_cert.field_widgets(),
     }  # fmt: skip
 
 

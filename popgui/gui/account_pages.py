@@ -366,7 +366,7 @@ class CertificatePage(QWidget):
             translate("AccountDialog", "SHA-256, e.g. ab:cd:ef:…")
         )
 
-        form = _form(self)
+        form = self.form = _form(self)
         ca_file = _buddy(translate("AccountDialog", "&CA certificate file:"), self.ca_file_edit)
         form.addRow(ca_file, _row(self.ca_file_edit, self.ca_file_browse))
         form.addRow(translate("AccountDialog", "&Fingerprint:"), self.fingerprint_edit)

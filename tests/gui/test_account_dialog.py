@@ -55,7 +55,9 @@ class FakeController(QObject):
         self.report: ConnectionReport | None = None
         self.store_error: PopguiError | None = None
 
-    def test_connection(self, account: Account, password: str | None) -> None:
+    def test_connection(
+        self, account: Account, password: str | None, *, proxy_password: str | None = None
+    ) -> None:
         self.tests.append((account, password))
         if self.report is not None:
             job = Finished(account.name, "test", self.report, self.report.error)

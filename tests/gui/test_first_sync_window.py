@@ -48,7 +48,9 @@ class Controller(QObject):
         super().__init__()
         self.profile = profile
 
-    def test_connection(self, account: Account, password: str | None) -> None:
+    def test_connection(
+        self, account: Account, password: str | None, *, proxy_password: str | None = None
+    ) -> None:
         raise AssertionError("not used here")
 
     def store_password(self, account: Account, password: str) -> None:
