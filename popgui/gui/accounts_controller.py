@@ -23,6 +23,7 @@ from popgui.gui.keyring_check import probe_keyring
 from popgui.gui.listing import ListQuery, read_list
 from popgui.gui.message_list import ViewRead, act_and_read
 from popgui.gui.models import OnServerEntry
+from popgui.gui.proxy_secrets import NetworkSecrets
 from popgui.gui.startup import FirstFolder, StartupRead
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import describe
@@ -31,6 +32,7 @@ from popgui.store.localmail import INBOX, FolderInfo
 
 if TYPE_CHECKING:
     from popgui.gui import mainwindow
+    from popgui.gui.account_dialog import AccountDialog
     from popgui.store.localmail import LocalMail
 
 __all__ = ["AccountsController", "is_user_folder"]
@@ -68,6 +70,8 @@ class AccountsController(QObject):
         self.deliver_secrets = DeliverSecrets(window.controller, self)
         warn = partial(window.message_bar.show_message, kind="warning")
         self.deliver_secrets.failed.connect(warn)
+        self.network_secrets = NetworkSecrets(window.controller, self)
+        self.network_secrets.failed.connect(warn)
 
     # -- accounts ----------------------------------------------------------------------------
 
@@ -247,10 +251,20 @@ class AccountsController(QObject):
                 None, account, dialog.deliver.typed_password(),
                 signed_in=dialog.deliver.oauth.box.signed_in,
             )  # fmt: skip
+            self._network_saved(dialog, None, account)
             self._carry_sign_in(dialog.sign_in_box.signed_in, account)
             pending = dialog.first_sync.pending_for(account)  # recorded before the first sync
             sync = partial(window.controller.sync, [account])
             self.save_account(account, then=partial(record_pending, window, account, pending, sync))
+
+    def _network_saved(
+        self, dialog: AccountDialog, previous: Account | None, edited: Account
+    ) -> None:
+        """The proxy password and key passphrase typed are stored (in the worker)."""
+        self.network_secrets.saved(
+            previous, edited, proxy_password=dialog.proxy.typed_password(),
+            passphrase=dialog.client_cert.typed_passphrase(),
+        )  # fmt: skip
 
     def edit_current_account(self) -> None:
         account = self.current_account()
@@ -275,6 +289,7 @@ class AccountsController(QObject):
                 account, edited, dialog.deliver.typed_password(),
                 signed_in=dialog.deliver.oauth.box.signed_in,
             )  # fmt: skip
+            self._network_saved(dialog, account, edited)
             typed = dialog.password() is not None
             if (account.auth == "oauth2") != (edited.auth == "oauth2"):
                 self._switch_sign_in_method(account, edited, typed=typed)
@@ -375,6 +390,7 @@ class AccountsController(QObject):
 
         def forget() -> None:
             self.deliver_secrets.removed(account)
+            self.network_secrets.removed(account)
             if keyring:  # in the worker: a keyring can block (a locked KWallet waits)
                 pending = self._forgetting_sign_in if account.auth == "oauth2" else self._forgetting
                 pending.append(account.name)

@@ -1,0 +1,109 @@
+"""The Proxy tab end to end: a person adds an account in the window whose mail server is
+reached through the real dante SOCKS5 proxy (which asks for a login), presses Test connection
+with the proxy's password as typed (nothing stored yet), then Add account: the password goes
+to the real gnome-keyring under the proxy's key, never into the settings file, and the Get Mail
+that follows Add downloads the real Dovecot's mail through the proxy. Then the account is
+removed and its proxy password goes from the keyring with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import keyring
+import pytest
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from popgui.accounts.proxy_settings import proxy_credentials
+from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
+from popgui.accounts.settings import load_settings
+from popgui.gui.account_dialog import AccountDialog
+from popgui.profile import Profile
+from tests.cli.helpers import password_command
+from tests.gui.test_dovecot_window import when_modal
+from tests.support.certs import TestPKI
+from tests.support.dovecot import DovecotServer, MailUser
+from tests.support.proxies import PROXY_PASSWORD, PROXY_USER, Proxy, private_dante, started
+from tests.support.secret_service import SecretService
+
+Opener = Callable[..., Any]
+TIMEOUT_MS = 30_000
+MESSAGE = b"From: a@example.org\r\nSubject: through the proxy\r\n\r\nHello.\r\n"
+
+
+@pytest.fixture(scope="module")
+def dante_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    with started(private_dante(tmp_path_factory.mktemp("dante-win"), login=True)) as proxy:
+        yield proxy
+
+
+@pytest.mark.keyring
+def test_add_an_account_behind_a_socks5_proxy_in_the_window(
+    qtbot: QtBot,
+    secret_service: SecretService,
+    profile: Profile,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    test_pki: TestPKI,
+    dante_login: Proxy,
+    open_window: Opener,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dovecot.deliver(dovecot_user.name, MESSAGE)
+    window = open_window()
+    reports: list[Any] = []
+
+    def act(dialog: AccountDialog) -> None:
+        qtbot.keyClicks(dialog.name_edit, "work")
+        qtbot.keyClicks(dialog.host_edit, "localhost")
+        dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
+        dialog.port_edit.setText(str(dovecot.tls_port))
+        qtbot.keyClicks(dialog.user_edit, dovecot_user.name)
+        dialog.command_radio.setChecked(True)
+        dialog.command_edit.setText(password_command(dovecot_user.password))
+        dialog.ca_file_edit.setText(str(test_pki.ca_cert))
+        box = dialog.proxy
+        dialog.tabs.setCurrentWidget(box)
+        box.kind_combo.setCurrentIndex(box.kind_combo.findData("socks5"))
+        qtbot.keyClicks(box.host_edit, "127.0.0.1")
+        qtbot.keyClicks(box.port_edit, str(dante_login.port))
+        box.login_check.setChecked(True)
+        qtbot.keyClicks(box.user_edit, PROXY_USER)
+        qtbot.keyClicks(box.password_edit, PROXY_PASSWORD)
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
+        reports.append(dialog.report)
+        dialog.ok_button.click()
+
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, act, dialogs)
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
+    ) as blocker:
+        window.actions_by_name["add_account"].trigger()
+    assert dialogs, "the account dialog did not open"
+    assert blocker.args[0].error is None, blocker.args[0].error
+
+    report = reports[0]
+    assert report.error is None and report.login_ok is True, report
+    assert any("goes through" in str(note) for note in report.notes), report.notes
+    assert PROXY_USER in dante_login.log_text() or dante_login.log_text() != ""
+
+    settings = profile.settings_file.read_text()
+    assert PROXY_PASSWORD not in settings
+    account = load_settings(profile.settings_file).get("work")
+    assert account is not None
+    assert account.proxy == f"socks5://{PROXY_USER}@127.0.0.1:{dante_login.port}"
+    key = keyring_key(proxy_credentials(account))
+    assert keyring.get_password(KEYRING_SERVICE, key) == PROXY_PASSWORD
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
+
+    # Removing the account forgets the proxy's password too (in the worker).
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert window.accounts.current_account().name == "work"
+    window.accounts.remove_current_account()
+    qtbot.waitUntil(lambda: keyring.get_password(KEYRING_SERVICE, key) is None, timeout=TIMEOUT_MS)
