@@ -1,0 +1,88 @@
+"""The client certificate fields end to end: a person adds an account in the window for the
+real Dovecot that requires a client certificate, gives the certificate, its encrypted key and
+the key's passphrase; Add account keeps the passphrase in the real gnome-keyring (never in the
+settings file) and the Get Mail that follows Add logs in with the certificate."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import keyring
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
+from popgui.accounts.settings import load_settings
+from popgui.gui.account_dialog import AccountDialog
+from popgui.net.clientcert import passphrase_account
+from popgui.profile import Profile
+from tests.cli.helpers import password_command
+from tests.gui.test_dovecot_window import when_modal
+from tests.support.certs import CLIENT_KEY_PASSPHRASE, TestPKI
+from tests.support.dovecot import DovecotServer, private_dovecot
+from tests.support.secret_service import SecretService
+
+Opener = Callable[..., Any]
+TIMEOUT_MS = 30_000
+MESSAGE = b"From: a@example.org\r\nSubject: with a client certificate\r\n\r\nhello\r\n"
+
+
+@pytest.fixture(scope="module")
+def dovecot_cc(test_pki: TestPKI) -> Iterator[DovecotServer]:
+    with private_dovecot(test_pki, client_ca=test_pki.ca_cert) as server:
+        yield server
+
+
+@pytest.mark.keyring
+def test_add_an_account_with_an_encrypted_client_key_in_the_window(
+    qtbot: QtBot,
+    secret_service: SecretService,
+    profile: Profile,
+    dovecot_cc: DovecotServer,
+    test_pki: TestPKI,
+    open_window: Opener,
+) -> None:
+    name, password = f"u{secrets.token_hex(6)}", secrets.token_urlsafe(12)
+    dovecot_cc.add_user(name, password)
+    dovecot_cc.deliver(name, MESSAGE)
+    window = open_window()
+
+    def act(dialog: AccountDialog) -> None:
+        qtbot.keyClicks(dialog.name_edit, "cc")
+        qtbot.keyClicks(dialog.host_edit, "localhost")
+        dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
+        dialog.port_edit.setText(str(dovecot_cc.tls_port))
+        qtbot.keyClicks(dialog.user_edit, name)
+        dialog.command_radio.setChecked(True)
+        dialog.command_edit.setText(password_command(password))
+        dialog.tabs.setCurrentWidget(dialog.certificate)
+        dialog.ca_file_edit.setText(str(test_pki.ca_cert))
+        box = dialog.client_cert
+        box.cert_edit.setText(str(test_pki.client_cert))
+        box.key_edit.setText(str(test_pki.client_key_encrypted))
+        box.encrypted_check.setChecked(True)
+        qtbot.keyClicks(box.passphrase_edit, CLIENT_KEY_PASSPHRASE)
+        dialog.ok_button.click()
+
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, act, dialogs)
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == "cc",
+    ) as blocker:
+        window.actions_by_name["add_account"].trigger()
+    assert dialogs, "the account dialog did not open"
+    assert blocker.args[0].error is None, blocker.args[0].error
+
+    assert CLIENT_KEY_PASSPHRASE not in profile.settings_file.read_text()
+    account = load_settings(profile.settings_file).get("cc")
+    assert account is not None
+    assert account.client_cert == str(test_pki.client_cert)
+    assert account.client_key_password_source == "keyring"
+    key = keyring_key(passphrase_account(account))
+    assert keyring.get_password(KEYRING_SERVICE, key) == CLIENT_KEY_PASSPHRASE
+    qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
