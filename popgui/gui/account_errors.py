@@ -37,6 +37,8 @@ from popgui.gui.i18n import QT_TRANSLATE_NOOP, en_plural
 from popgui.gui.message_bar import BarEntry, Buttons, MessageBar
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import as_sentence, sentence
+from popgui.net.clientcert import ClientCertificateError
+from popgui.net.proxy import ProxyLoginError
 from popgui.oauth.errors import OAuthError, SignInRequiredError
 
 __all__ = ["AccountErrors", "short_words", "source_problem"]
@@ -137,6 +139,8 @@ def short_words(error: PopguiError) -> str:
 _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (SignInRequiredError, QT_TRANSLATE_NOOP("MainWindow", "sign-in needed")),
     (DestinationLoginError, QT_TRANSLATE_NOOP("MainWindow", "destination refused login")),
+    (ProxyLoginError, QT_TRANSLATE_NOOP("MainWindow", "proxy refused login")),
+    (ClientCertificateError, QT_TRANSLATE_NOOP("MainWindow", "client certificate refused")),
     (MessagesRefusedError, QT_TRANSLATE_NOOP("MainWindow", "messages refused")),
     (DestinationError, QT_TRANSLATE_NOOP("MainWindow", "destination unavailable")),
     (KeyringLockedError, QT_TRANSLATE_NOOP("MainWindow", "keyring locked")),

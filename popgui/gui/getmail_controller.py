@@ -35,6 +35,8 @@ from popgui.gui.models import AccountState, maildir_key
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import as_sentence, describe, say, sentence
 from popgui.gui.worker import JobFinished
+from popgui.net.clientcert import ClientCertificateError
+from popgui.net.proxy import ProxyLoginError
 from popgui.oauth.errors import SignInRequiredError
 from popgui.sync.progress import SyncResult
 
@@ -178,6 +180,7 @@ class GetMailController(QObject):
         locked = isinstance(error, KeyringLockedError)  # unlocking it is the fix: Try again
         refused = isinstance(error, ServerError) and error.is_credentials
         refused = refused or isinstance(error, DestinationLoginError)  # its password: edit it
+        refused = refused or isinstance(error, ProxyLoginError | ClientCertificateError)
         if (isinstance(error, CredentialsError) and not locked) or refused:
             return sentence(error), [edit]
         if isinstance(error, CertificateError):

@@ -37,6 +37,7 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui.worker import EngineController, JobFinished
+from popgui.net.proxy import ProxyLoginError
 
 __all__ = ["CheckScheduler", "needs_attention", "read_login_window"]
 
@@ -64,7 +65,8 @@ def needs_attention(error: PopguiError) -> bool:
         | CertificateError
         | ConfigError
         | MigrationSuspectedError
-        | DestinationLoginError,
+        | DestinationLoginError
+        | ProxyLoginError,  # the proxy's user or password: retrying it locks the user out
     )
 
 
