@@ -54,18 +54,18 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+154"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+160"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
     <message>
         <location line="+35"/>
-        <location line="+50"/>
+        <location line="+53"/>
         <source>Add account</source>
         <translation>Ajouter un compte</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-51"/>
         <source>Edit account {account}</source>
         <translation>Modifier le compte {account}</translation>
     </message>
@@ -205,7 +205,7 @@
         <translation>&amp;Faire confiance à ce certificat…</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+29"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+32"/>
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
@@ -285,19 +285,19 @@
         <translation>Laissez normalement les deux champs vides&#xa0;: le certificat du serveur est vérifié auprès des autorités auxquelles cet ordinateur fait confiance. Une empreinte accorde la confiance à un seul certificat précis (pour un certificat auto-signé)&#xa0;; «&#xa0;Tester la connexion&#xa0;» peut la remplir pour vous.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="-50"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="-53"/>
         <source>Server and login</source>
         <translation>Serveur et identification</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+312"/>
+        <location line="+321"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-311"/>
-        <location line="+312"/>
+        <location line="-320"/>
+        <location line="+322"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -307,23 +307,29 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+168"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+171"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-320"/>
+        <location line="-326"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
     <message>
-        <location line="-158"/>
-        <location line="+309"/>
+        <location line="-164"/>
+        <location line="+318"/>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <location line="-316"/>
+        <location line="+315"/>
         <source>Deliver to</source>
         <translation>Distribution</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-150"/>
         <source>NAME</source>
         <translation>NOM</translation>
     </message>
@@ -353,12 +359,12 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+107"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+109"/>
         <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
         <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>(See the {tab} tab.)</source>
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
@@ -373,7 +379,7 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+104"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+105"/>
         <source>Saving the client secret…</source>
         <translation>Enregistrement du secret client…</translation>
     </message>
@@ -383,7 +389,7 @@
         <translation>Enregistrement du mot de passe…</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+64"/>
         <source>no password is stored: type it here</source>
         <translation>aucun mot de passe enregistré&#xa0;: tapez-le ici</translation>
     </message>
@@ -399,7 +405,7 @@
         <translation>Choisissez plutôt «&#xa0;Commande du mot de passe&#xa0;» (par exemple pass show mail/travail), ou installez et déverrouillez un trousseau (GNOME Keyring ou KWallet) puis appuyez de nouveau sur Enregistrer.</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-101"/>
         <source>Signed in. Press {button} to keep the account.</source>
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
@@ -409,7 +415,7 @@
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+106"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+108"/>
         <source>The system keyring is locked, so the password could not be saved. Unlock it (log in to the desktop or open your keyring manager) and press Save again.</source>
         <translation>Le trousseau du système est verrouillé&#xa0;: le mot de passe n’a pas pu être enregistré. Déverrouillez-le (en ouvrant une session sur le bureau ou avec votre gestionnaire de trousseau), puis cliquez de nouveau sur Enregistrer.</translation>
     </message>
@@ -1252,7 +1258,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+318"/>
+        <location filename="../../popgui/gui/worker.py" line="+320"/>
         <source>The login was not tried: the account is not signed in (or its sign-in expired). Press Sign in… first.</source>
         <translation>L’identification n’a pas été tentée&#xa0;: le compte n’est pas connecté (ou sa connexion a expiré). Appuyez d’abord sur «&#xa0;Se connecter…&#xa0;».</translation>
     </message>
@@ -1527,7 +1533,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+195"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+199"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1560,7 +1566,7 @@
         </translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+140"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
@@ -1594,7 +1600,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+176"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+178"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1604,7 +1610,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
@@ -1654,8 +1660,8 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="-97"/>
-        <location line="+103"/>
+        <location line="-98"/>
+        <location line="+104"/>
         <source>{account}: {problem}</source>
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
@@ -1675,17 +1681,17 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_errors.py" line="+138"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+140"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>server misbehaved</source>
         <translation>erreur du serveur</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-24"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
@@ -1722,7 +1728,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Supprimer le compte</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>The account {account} was removed, but its sign-in could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais sa connexion n’a pas pu être retirée du trousseau&#xa0;: {reason}</translation>
     </message>
@@ -1812,6 +1818,16 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location line="+7"/>
         <source>destination refused login</source>
         <translation>connexion refusée par la destination</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>proxy refused login</source>
+        <translation>connexion refusée par le proxy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>client certificate refused</source>
+        <translation>certificat client refusé</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2075,6 +2091,162 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location line="+2"/>
         <source>(no subject)</source>
         <translation>(sans objet)</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkBox</name>
+    <message>
+        <location filename="../../popgui/gui/network_box.py" line="+79"/>
+        <source>e.g. pass show work/proxy</source>
+        <translation>p. ex. pass show travail/proxy</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>None: connect directly</source>
+        <translation>Aucun&#xa0;: connexion directe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SOCKS5</source>
+        <translation>SOCKS5</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SOCKS5, the proxy looks up names</source>
+        <translation>SOCKS5, le proxy résout les noms</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HTTP (CONNECT)</source>
+        <translation>HTTP (CONNECT)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The proxy asks for a &amp;login</source>
+        <translation>Le proxy demande une &amp;identification</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Proxy:</source>
+        <translation>&amp;Proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Port:</source>
+        <translation>Port&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Proxy &amp;server:</source>
+        <translation>&amp;Serveur proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Proxy &amp;user:</source>
+        <translation>&amp;Utilisateur du proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pass&amp;word:</source>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password co&amp;mmand:</source>
+        <translation>Comma&amp;nde du mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only for a network that reaches mail servers through a proxy. The password is kept in the system keyring, never in the settings file.</source>
+        <translation>Seulement pour un réseau qui joint les serveurs de courrier par un proxy. Le mot de passe est gardé dans le trousseau du système, jamais dans le fichier de réglages.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>leave empty to keep the stored password</source>
+        <translation>laisser vide pour garder le mot de passe enregistré</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Client certificate</source>
+        <translation>Certificat client</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>only for a server that asks for one</source>
+        <translation>seulement pour un serveur qui en demande un</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>optional: when the key is not in the certificate&apos;s file</source>
+        <translation>facultatif&#xa0;: si la clé n’est pas dans le fichier du certificat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bro&amp;wse…</source>
+        <translation>Parco&amp;urir…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Brow&amp;se…</source>
+        <translation>Parcour&amp;ir…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The key is &amp;encrypted</source>
+        <translation>La clé est chiffré&amp;e</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cer&amp;tificate file:</source>
+        <translation>Fichier du cer&amp;tificat&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Key file:</source>
+        <translation>Fichier de la &amp;clé&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Passp&amp;hrase:</source>
+        <translation>P&amp;hrase secrète&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase comman&amp;d:</source>
+        <translation>Comman&amp;de de la phrase secrète&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Client certificate or key</source>
+        <translation>Certificat client ou clé</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>Fichiers PEM (*.pem *.crt *.key);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>leave empty to keep the stored passphrase</source>
+        <translation>laisser vide pour garder la phrase secrète enregistrée</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkSecrets</name>
+    <message>
+        <location filename="../../popgui/gui/proxy_secrets.py" line="+151"/>
+        <source>The password of the proxy or the client key could not be saved in the keyring, so the account cannot connect yet: {reason}</source>
+        <translation>Le mot de passe du proxy ou de la clé client n’a pas pu être enregistré dans le trousseau, le compte ne peut donc pas encore se connecter&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The stored password of the proxy or the client key could not follow the changed account: {reason}</source>
+        <translation>Le mot de passe enregistré du proxy ou de la clé client n’a pas pu suivre le compte modifié&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The password of the proxy or the client key could not be removed from the keyring: {reason}</source>
+        <translation>Le mot de passe du proxy ou de la clé client n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
 </context>
 <context>
