@@ -69,14 +69,14 @@ class ClientCertValues(TypedDict):
 
 
 def _secret_rows(
-    form: QFormLayout, keyring_text: str, command_text: str
+    form: QFormLayout, keyring_text: str, command_text: str, example: str
 ) -> tuple[QRadioButton, QLineEdit, QRadioButton, QLineEdit]:
     """A password kept in the keyring or printed by a command: two radios, two fields."""
     keyring_radio, command_radio = QRadioButton(keyring_text), QRadioButton(command_text)
     keyring_radio.setChecked(True)
     password_edit, command_edit = QLineEdit(), QLineEdit()
     password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-    command_edit.setPlaceholderText(translate("NetworkBox", "e.g. pass show work/proxy"))
+    command_edit.setPlaceholderText(example)
     form.addRow(keyring_radio, password_edit)
     form.addRow(command_radio, command_edit)
     return keyring_radio, password_edit, command_radio, command_edit
@@ -116,7 +116,7 @@ class ProxyBox(QWidget):
         server.addWidget(self.host_edit, 1)
         server.addWidget(QLabel(translate("NetworkBox", "Port:")))
         server.addWidget(self.port_edit)
-        host_label = QLabel(translate("NetworkBox", "Proxy &server:"))
+        host_label = QLabel(translate("NetworkBox", "P&roxy server:"))
         host_label.setBuddy(self.host_edit)
         form.addRow(host_label, server)
         form.addRow(self.login_check)
@@ -126,6 +126,7 @@ class ProxyBox(QWidget):
                 form,
                 translate("NetworkBox", "Pass&word:"),
                 translate("NetworkBox", "Password co&mmand:"),
+                translate("NetworkBox", "e.g. pass show work/proxy"),
             )
         )
         explain = QLabel(
@@ -248,6 +249,7 @@ class ClientCertBox(QGroupBox):
                 form,
                 translate("NetworkBox", "Passp&hrase:"),
                 translate("NetworkBox", "Passphrase comman&d:"),
+                translate("NetworkBox", "e.g. pass show work/client-key"),
             )
         )
         self.cert_browse.clicked.connect(lambda: self._browse(self.cert_edit))
@@ -288,7 +290,7 @@ class ClientCertBox(QGroupBox):
             self.command_radio.setChecked(True)
         self.command_edit.setText(account.client_key_password_command or "")
         if source == "keyring":
-            keep = translate("NetworkBox", "leave empty to keep the stored passphrase")
+            keep = translate("NetworkBox", "leave empty to keep the stored one")
             self.passphrase_edit.setPlaceholderText(keep)
 
     def values(self) -> ClientCertValues:
