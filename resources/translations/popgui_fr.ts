@@ -2096,12 +2096,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>NetworkBox</name>
     <message>
-        <location filename="../../popgui/gui/network_box.py" line="+79"/>
+        <location filename="../../popgui/gui/network_box.py" line="+129"/>
         <source>e.g. pass show work/proxy</source>
         <translation>p. ex. pass show travail/proxy</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="-30"/>
         <source>None: connect directly</source>
         <translation>Aucun&#xa0;: connexion directe</translation>
     </message>
@@ -2137,7 +2137,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+2"/>
-        <source>Proxy &amp;server:</source>
+        <source>P&amp;roxy server:</source>
         <translation>&amp;Serveur proxy&#xa0;:</translation>
     </message>
     <message>
@@ -2156,7 +2156,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Comma&amp;nde du mot de passe&#xa0;:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Only for a network that reaches mail servers through a proxy. The password is kept in the system keyring, never in the settings file.</source>
         <translation>Seulement pour un réseau qui joint les serveurs de courrier par un proxy. Le mot de passe est gardé dans le trousseau du système, jamais dans le fichier de réglages.</translation>
     </message>
@@ -2216,6 +2216,11 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Comman&amp;de de la phrase secrète&#xa0;:</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>e.g. pass show work/client-key</source>
+        <translation>p. ex. pass show travail/cle-client</translation>
+    </message>
+    <message>
         <location line="+17"/>
         <source>Client certificate or key</source>
         <translation>Certificat client ou clé</translation>
@@ -2227,8 +2232,8 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+23"/>
-        <source>leave empty to keep the stored passphrase</source>
-        <translation>laisser vide pour garder la phrase secrète enregistrée</translation>
+        <source>leave empty to keep the stored one</source>
+        <translation>vide&#xa0;: garder celle enregistrée</translation>
     </message>
 </context>
 <context>
