@@ -93,8 +93,9 @@ class DialogController(Protocol):
     finished: SignalInstance  # FinishedJob
 
     def test_connection(
-        self, account: Account, password: str | None, *, proxy_password: str | None = None
-    ) -> None: ...
+        self, account: Account, password: str | None, *, proxy_password: str | None = None,
+        client_key_passphrase: str | None = None,
+    ) -> None: ...  # fmt: skip
 
     def store_password(self, account: Account, password: str) -> None: ...
 
@@ -588,8 +589,10 @@ class AccountDialog(QDialog):
         self._pending_test = account.name
         self.test_button.setEnabled(False)
         self.test_box.show_connecting(_address(account))
-        typed = self.proxy.typed_password()  # not stored yet: the test uses it as typed
-        self.controller.test_connection(account, self.password(), proxy_password=typed)
+        self.controller.test_connection(  # not stored yet: the test uses them as typed
+            account, self.password(), proxy_password=self.proxy.typed_password(),
+            client_key_passphrase=self.client_cert.typed_passphrase(),
+        )  # fmt: skip
 
     def _job_finished(self, job: FinishedJob) -> None:
         kind, name = job.kind, job.account

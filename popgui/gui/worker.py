@@ -291,13 +291,19 @@ def _delete_job(uids: frozenset[str], ctx: JobContext) -> tuple[object, PopguiEr
 
 
 def _test_job(
-    password: str | None, proxy_password: str | None, ctx: JobContext
+    password: str | None, typed: tuple[str | None, str | None], ctx: JobContext
 ) -> tuple[object, PopguiError | None]:
     from popgui.net.session import ConnectOptions
     from popgui.sync import diagnose
 
     timeout = getattr(diagnose, "DEFAULT_TEST_TIMEOUT", 20.0)  # a test gives up sooner
-    options = ConnectOptions(timeout=timeout, cancel=ctx.token, proxy_password=proxy_password)
+    proxy_password, passphrase = typed
+    options = ConnectOptions(
+        timeout=timeout,
+        cancel=ctx.token,
+        proxy_password=proxy_password,
+        client_key_passphrase=passphrase,
+    )
     failed: PopguiError | None = None
     if password is None and (
         ctx.account.password_source == "command" or ctx.account.auth == "oauth2"
@@ -607,15 +613,21 @@ class EngineController(QObject):
         self._enqueue(account, "delete", partial(_delete_job, frozenset(uids)))
 
     def test_connection(
-        self, account: Account, password: str | None, *, proxy_password: str | None = None
+        self,
+        account: Account,
+        password: str | None,
+        *,
+        proxy_password: str | None = None,
+        client_key_passphrase: str | None = None,
     ) -> None:
         """Check the settings; result: a ConnectionReport.
 
         ``password`` is used as is. None: an account with a password command runs it (here, in
         the worker) and tries the login; otherwise the report says the login was not tried.
-        ``proxy_password``: the proxy's, typed and not stored yet (None: looked up).
+        ``proxy_password``, ``client_key_passphrase``: typed and not stored yet (None: looked up).
         """
-        self._enqueue(account, "test", partial(_test_job, password, proxy_password))
+        typed = (proxy_password, client_key_passphrase)
+        self._enqueue(account, "test", partial(_test_job, password, typed))
 
     def store_password(self, account: Account, password: str) -> None:
         self._enqueue(account, "password", partial(_password_job, password))

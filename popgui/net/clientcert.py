@@ -175,13 +175,19 @@ def passphrase_account(account: Account) -> Account:
     )
 
 
-def client_certificate(account: Account) -> ClientCertificate | None:
+def client_certificate(account: Account, typed: str | None = None) -> ClientCertificate | None:
     """The account's client certificate (None: it shows none), its passphrase looked up in
-    the keyring or by the command when the key turns out to be encrypted."""
+    the keyring or by the command when the key turns out to be encrypted. *typed*: a
+    passphrase typed in the window and not stored yet (for a keyring passphrase only)."""
     if account.client_cert is None:
         return None
     passphrase: Callable[[], str] | None = None
-    if account.client_key_password_source != "none":
+    if account.client_key_password_source == "keyring" and typed is not None:
+
+        def passphrase() -> str:
+            return typed
+
+    elif account.client_key_password_source != "none":
 
         def passphrase() -> str:
             from popgui.accounts.secrets import SecretStore

@@ -44,6 +44,8 @@ class ConnectOptions:
     cancel: CancelToken | None = None
     trace: Trace | None = None
     proxy_password: str | None = field(default=None, repr=False)
+    #: The client key's passphrase, typed and not stored yet (None: looked up).
+    client_key_passphrase: str | None = field(default=None, repr=False)
 
 
 def connect_transport(account: Account, options: ConnectOptions) -> Transport:
@@ -56,7 +58,7 @@ def connect_transport(account: Account, options: ConnectOptions) -> Transport:
         tls=TLSSettings(
             ca_file=account.ca_file,
             fingerprint=account.fingerprint,
-            client=client_certificate(account),
+            client=client_certificate(account, options.client_key_passphrase),
         ),
         cancel=options.cancel,
         tunnel=proxy_tunnel(account, options),

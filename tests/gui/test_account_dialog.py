@@ -56,7 +56,12 @@ class FakeController(QObject):
         self.store_error: PopguiError | None = None
 
     def test_connection(
-        self, account: Account, password: str | None, *, proxy_password: str | None = None
+        self,
+        account: Account,
+        password: str | None,
+        *,
+        proxy_password: str | None = None,
+        client_key_passphrase: str | None = None,
     ) -> None:
         self.tests.append((account, password))
         if self.report is not None:

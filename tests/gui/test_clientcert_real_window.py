@@ -1,7 +1,8 @@
 """The client certificate fields end to end: a person adds an account in the window for the
 real Dovecot that requires a client certificate, gives the certificate, its encrypted key and
 the key's passphrase; Add account keeps the passphrase in the real gnome-keyring (never in the
-settings file) and the Get Mail that follows Add logs in with the certificate."""
+settings file), Test connection uses it as typed, and the Get Mail that follows Add logs in
+with the certificate."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
     dovecot_cc.add_user(name, password)
     dovecot_cc.deliver(name, MESSAGE)
     window = open_window()
+    reports: list[Any] = []
 
     def act(dialog: AccountDialog) -> None:
         qtbot.keyClicks(dialog.name_edit, "cc")
@@ -65,6 +67,10 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
         box.key_edit.setText(str(test_pki.client_key_encrypted))
         box.encrypted_check.setChecked(True)
         qtbot.keyClicks(box.passphrase_edit, CLIENT_KEY_PASSPHRASE)
+        dialog.test_button.click()  # with the passphrase as typed: nothing is stored yet
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
+        reports.append(dialog.report)
         dialog.ok_button.click()
 
     dialogs: list[QWidget] = []
@@ -78,6 +84,8 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
     assert dialogs, "the account dialog did not open"
     assert blocker.args[0].error is None, blocker.args[0].error
 
+    report = reports[0]
+    assert report.error is None and report.login_ok is True, report
     assert CLIENT_KEY_PASSPHRASE not in profile.settings_file.read_text()
     account = load_settings(profile.settings_file).get("cc")
     assert account is not None

@@ -37,7 +37,12 @@ class Controller(QObject):
         self.profile = profile
 
     def test_connection(
-        self, account: Account, password: str | None, *, proxy_password: str | None = None
+        self,
+        account: Account,
+        password: str | None,
+        *,
+        proxy_password: str | None = None,
+        client_key_passphrase: str | None = None,
     ) -> None:
         raise AssertionError("not used here")
 
