@@ -19,6 +19,7 @@ from popgui.accounts.proxy_settings import proxy_credentials
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import load_settings
 from popgui.gui.account_dialog import AccountDialog
+from popgui.net.proxy import ProxyLoginError
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
 from tests.gui.test_dovecot_window import when_modal
@@ -107,3 +108,43 @@ def test_add_an_account_behind_a_socks5_proxy_in_the_window(
     assert window.accounts.current_account().name == "work"
     window.accounts.remove_current_account()
     qtbot.waitUntil(lambda: keyring.get_password(KEYRING_SERVICE, key) is None, timeout=TIMEOUT_MS)
+
+
+def test_a_proxy_refusing_the_password_asks_for_an_edit_not_a_retry(
+    qtbot: QtBot,
+    profile: Profile,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    test_pki: TestPKI,
+    dante_login: Proxy,
+    open_window: Opener,
+) -> None:
+    """Get Mail through the real dante with a wrong proxy password: the bar says the proxy
+    refused it and offers Edit account…; scheduled checks of the account stop."""
+    from popgui.accounts.settings import Account, validate_account
+    from tests.gui.conftest import save_accounts
+
+    account = validate_account(
+        Account(
+            name="work", host="localhost", port=dovecot.tls_port, security="tls",
+            user=dovecot_user.name, password_source="command",
+            password_command=password_command(dovecot_user.password),
+            ca_file=str(test_pki.ca_cert),
+            proxy=f"socks5://{PROXY_USER}@127.0.0.1:{dante_login.port}",
+            proxy_password_source="command", proxy_password_command=password_command("wrong"),
+            check_interval_minutes=5,
+        )
+    )  # fmt: skip
+    save_accounts(profile, [account])
+    window = open_window()
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
+    ) as blocker:
+        window.get_mail()
+    assert isinstance(blocker.args[0].error, ProxyLoginError), blocker.args[0].error
+    qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Edit account…"], timeout=5000)
+    assert "refused the user name" in window.message_bar.label.text()
+    assert window.account_model.state("work").text == "proxy refused login"
+    assert window.scheduler.is_suspended("work")
