@@ -219,6 +219,9 @@ class AcceptingDialog:
         self.deliver = SimpleNamespace(
             typed_password=lambda: None, oauth=SimpleNamespace(box=SimpleNamespace(signed_in=None))
         )
+        # No proxy password, no client key passphrase typed.
+        self.proxy = SimpleNamespace(typed_password=lambda: None)
+        self.client_cert = SimpleNamespace(typed_passphrase=lambda: None)
 
     def exec(self) -> int:
         return 1
