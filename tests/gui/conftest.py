@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import re
 import shlex
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from PySide6.QtCore import QtMsgType
 
 from popgui.accounts.settings import Account, Settings, save_settings
+from popgui.gui import sign_in
 from popgui.localserver import (
     Faults,
     LocalPOP2Server,
@@ -32,6 +34,8 @@ from popgui.localserver import (
     sample_messages,
 )
 from popgui.profile import Profile
+from tests.support.certs import TestPKI
+from tests.support.oauth_rig import BROWSER_SCRIPT, Provider, oauth_provider
 
 #: Messages the offscreen platform prints on its own; they say nothing about popgui.
 HARMLESS_QT_MESSAGES = (
@@ -172,3 +176,27 @@ def open_window(qtbot: Any, profile: Profile) -> Callable[..., Any]:
         return window
 
     return opener
+
+
+# -- OAuth2: the test provider and a person who consents at once ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def provider(test_pki: TestPKI) -> Iterator[Provider]:
+    with oauth_provider(test_pki) as rig:
+        yield rig
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The scripted browser: each address opened runs tests/oauth/browser.py (a child)."""
+    opened: list[str] = []
+    env = {**os.environ, "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl")}
+
+    def open_url(url: str) -> bool:
+        opened.append(url)
+        subprocess.Popen([sys.executable, str(BROWSER_SCRIPT), url], env=env)
+        return True
+
+    monkeypatch.setattr(sign_in, "open_url", open_url)
+    return opened

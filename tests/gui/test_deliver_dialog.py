@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
@@ -27,33 +27,11 @@ from popgui.destinations.base import (
 from popgui.gui.account_dialog import AccountDialog
 from popgui.net.session import ConnectOptions
 from popgui.profile import Profile
-
-
-class Controller(QObject):
-    finished = Signal(object)
-
-    def __init__(self, profile: Profile) -> None:
-        super().__init__()
-        self.profile = profile
-
-    def test_connection(
-        self,
-        account: Account,
-        password: str | None,
-        *,
-        proxy_password: str | None = None,
-        client_key_passphrase: str | None = None,
-    ) -> None:
-        raise AssertionError("not used here")
-
-    def store_password(self, account: Account, password: str) -> None:
-        raise AssertionError("not used here")
+from tests.gui.dialog_support import open_dialog
 
 
 def new_dialog(qtbot: QtBot, profile: Profile, account: Account | None = None) -> AccountDialog:
-    dialog = AccountDialog(Controller(profile), [], account)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_dialog(qtbot, profile, account)
     if account is None:
         dialog.name_edit.setText("ann")
         dialog.host_edit.setText("pop.example.com")

@@ -6,11 +6,6 @@ with them (its ``oauth2`` passdb asks the test provider about the token)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import keyring
 import pytest
@@ -18,38 +13,17 @@ from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import keyring_key
 from popgui.destinations.factory import credentials_account
-from popgui.gui import sign_in
 from popgui.oauth.tokenstore import TOKEN_SERVICE
 from popgui.profile import Profile
 from tests.gui.test_deliver_dialog import choose, new_dialog
 from tests.support.certs import TestPKI
-from tests.support.oauth_rig import BROWSER_SCRIPT, Provider, oauth_provider
+from tests.support.oauth_rig import Provider
 from tests.support.oauth_server import CLIENT_ID
 from tests.support.secret_service import SecretService
 
 pytestmark = pytest.mark.dovecot
 
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def provider(test_pki: TestPKI) -> Iterator[Provider]:
-    with oauth_provider(test_pki) as rig:
-        yield rig
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    opened: list[str] = []
-    env = {**os.environ, "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl")}
-
-    def open_url(url: str) -> bool:
-        opened.append(url)
-        subprocess.Popen([sys.executable, str(BROWSER_SCRIPT), url], env=env)
-        return True
-
-    monkeypatch.setattr(sign_in, "open_url", open_url)
-    return opened
 
 
 def test_sign_in_to_the_destination_then_test_it(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +26,7 @@ from popgui.gui.import_state import ImportStateDialog
 from popgui.profile import Profile
 from popgui.store.database import Database
 from popgui.store.database.skipped import SkippedMessage
+from tests.gui.dialog_support import open_dialog
 from tests.gui.test_dovecot_window import (
     SYNC_TIMEOUT_MS,
     deliver,
@@ -39,33 +40,8 @@ from tests.support.other_clients import run_mpop
 Opener = Callable[..., Any]
 
 
-class Controller(QObject):
-    """What the dialog needs of EngineController, with a real profile."""
-
-    finished = Signal(object)
-
-    def __init__(self, profile: Profile) -> None:
-        super().__init__()
-        self.profile = profile
-
-    def test_connection(
-        self,
-        account: Account,
-        password: str | None,
-        *,
-        proxy_password: str | None = None,
-        client_key_passphrase: str | None = None,
-    ) -> None:
-        raise AssertionError("not used here")
-
-    def store_password(self, account: Account, password: str) -> None:
-        raise AssertionError("not used here")
-
-
 def new_dialog(qtbot: QtBot, profile: Profile, account: Account | None = None) -> AccountDialog:
-    dialog = AccountDialog(Controller(profile), [], account)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_dialog(qtbot, profile, account)
     return dialog
 
 

@@ -11,12 +11,8 @@ tokens live in the real gnome-keyring of the ``secret_service`` fixture.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,8 +31,7 @@ from popgui.oauth.tokenstore import TOKEN_SERVICE
 from popgui.profile import Profile
 from popgui.sync.progress import SyncResult
 from tests.gui.conftest import save_accounts
-from tests.support.certs import TestPKI
-from tests.support.oauth_rig import BROWSER_SCRIPT, Provider, deliver, oauth_provider
+from tests.support.oauth_rig import Provider, deliver
 from tests.support.oauth_server import CLIENT_ID
 from tests.support.secret_service import SecretService
 
@@ -44,27 +39,6 @@ pytestmark = pytest.mark.dovecot
 
 Opener = Callable[..., Any]
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def provider(test_pki: TestPKI) -> Iterator[Provider]:
-    with oauth_provider(test_pki) as rig:
-        yield rig
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The scripted browser: each address opened runs tests/oauth/browser.py (a child)."""
-    opened: list[str] = []
-    env = {**os.environ, "POPGUI_TEST_BROWSER_LOG": str(tmp_path / "pages.jsonl")}
-
-    def open_url(url: str) -> bool:
-        opened.append(url)
-        subprocess.Popen([sys.executable, str(BROWSER_SCRIPT), url], env=env)
-        return True
-
-    monkeypatch.setattr(sign_in, "open_url", open_url)
-    return opened
 
 
 def oauth_account(provider: Provider, name: str = "work", **changes: Any) -> Account:

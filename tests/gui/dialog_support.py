@@ -1,0 +1,43 @@
+"""The account dialog on its own, for tests of its tabs: a stand-in for EngineController
+with a real profile (the dialog reads the profile; a test that needs Test connection or the
+keyring writes uses tests/gui/test_account_dialog.py's recording controller instead)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from popgui.accounts.settings import Account
+from popgui.gui.account_dialog import AccountDialog
+from popgui.profile import Profile
+
+
+class Controller(QObject):
+    """What the dialog needs of EngineController, with a real profile."""
+
+    finished = Signal(object)
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+
+    def test_connection(
+        self,
+        account: Account,
+        password: str | None,
+        *,
+        proxy_password: str | None = None,
+        client_key_passphrase: str | None = None,
+    ) -> None:
+        raise AssertionError("not used here")
+
+    def store_password(self, account: Account, password: str) -> None:
+        raise AssertionError("not used here")
+
+
+def open_dialog(qtbot: QtBot, profile: Profile, account: Account | None = None) -> AccountDialog:
+    """The dialog for a new account (or *account*), shown."""
+    dialog = AccountDialog(Controller(profile), [], account)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
