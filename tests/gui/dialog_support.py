@@ -4,7 +4,11 @@ keyring writes uses tests/gui/test_account_dialog.py's recording controller inst
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
@@ -41,3 +45,22 @@ def open_dialog(qtbot: QtBot, profile: Profile, account: Account | None = None) 
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
+
+
+def add_through_window(
+    qtbot: QtBot, window: Any, name: str, act: Callable[[AccountDialog], None], timeout_ms: int
+) -> Any:
+    """Add Account in the window, the dialog filled (and accepted) by *act*; returns the
+    JobFinished of the Get Mail that follows for the account *name*."""
+    from tests.gui.test_dovecot_window import when_modal
+
+    dialogs: list[QWidget] = []
+    when_modal(AccountDialog, act, dialogs)
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=timeout_ms,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == name,
+    ) as blocker:
+        window.actions_by_name["add_account"].trigger()
+    assert dialogs, "the account dialog did not open"
+    return blocker.args[0]

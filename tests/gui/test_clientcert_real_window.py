@@ -12,7 +12,6 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
@@ -21,7 +20,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.clientcert import passphrase_account
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.test_dovecot_window import when_modal
+from tests.gui.dialog_support import add_through_window
 from tests.support.certs import CLIENT_KEY_PASSPHRASE, TestPKI
 from tests.support.dovecot import DovecotServer, private_dovecot
 from tests.support.secret_service import SecretService
@@ -73,16 +72,8 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
         reports.append(dialog.report)
         dialog.ok_button.click()
 
-    dialogs: list[QWidget] = []
-    when_modal(AccountDialog, act, dialogs)
-    with qtbot.waitSignal(
-        window.controller.finished,
-        timeout=TIMEOUT_MS,
-        check_params_cb=lambda f: f.kind == "sync" and f.account == "cc",
-    ) as blocker:
-        window.actions_by_name["add_account"].trigger()
-    assert dialogs, "the account dialog did not open"
-    assert blocker.args[0].error is None, blocker.args[0].error
+    finished = add_through_window(qtbot, window, "cc", act, TIMEOUT_MS)
+    assert finished.error is None, finished.error
 
     report = reports[0]
     assert report.error is None and report.login_ok is True, report

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
@@ -22,7 +21,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.localserver import LocalPOP3Server
 from popgui.profile import Profile
 from tests.gui.conftest import MAIL_USER, PASSWORD_COMMAND
-from tests.gui.test_dovecot_window import when_modal
+from tests.gui.dialog_support import add_through_window
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.secret_service import SecretService
@@ -54,16 +53,7 @@ def add_through_dialog(
         answers.append(box.test_label.text())
         dialog.ok_button.click()
 
-    dialogs: list[QWidget] = []
-    when_modal(AccountDialog, act, dialogs)
-    with qtbot.waitSignal(
-        window.controller.finished,
-        timeout=TIMEOUT_MS,
-        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
-    ) as blocker:
-        window.actions_by_name["add_account"].trigger()
-    assert dialogs, "the account dialog did not open"
-    finished = blocker.args[0]
+    finished = add_through_window(qtbot, window, "work", act, TIMEOUT_MS)
     assert finished.error is None, finished.error
     return answers
 

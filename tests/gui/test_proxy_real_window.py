@@ -12,7 +12,7 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.proxy_settings import proxy_credentials
@@ -22,7 +22,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.proxy import ProxyLoginError
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.test_dovecot_window import when_modal
+from tests.gui.dialog_support import add_through_window
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.proxies import PROXY_PASSWORD, PROXY_USER, Proxy, private_dante, started
@@ -78,16 +78,8 @@ def test_add_an_account_behind_a_socks5_proxy_in_the_window(
         reports.append(dialog.report)
         dialog.ok_button.click()
 
-    dialogs: list[QWidget] = []
-    when_modal(AccountDialog, act, dialogs)
-    with qtbot.waitSignal(
-        window.controller.finished,
-        timeout=TIMEOUT_MS,
-        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
-    ) as blocker:
-        window.actions_by_name["add_account"].trigger()
-    assert dialogs, "the account dialog did not open"
-    assert blocker.args[0].error is None, blocker.args[0].error
+    finished = add_through_window(qtbot, window, "work", act, TIMEOUT_MS)
+    assert finished.error is None, finished.error
 
     report = reports[0]
     assert report.error is None and report.login_ok is True, report
@@ -143,7 +135,8 @@ def test_a_proxy_refusing_the_password_asks_for_an_edit_not_a_retry(
         check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
     ) as blocker:
         window.get_mail()
-    assert isinstance(blocker.args[0].error, ProxyLoginError), blocker.args[0].error
+    finished = blocker.args[0]
+    assert isinstance(finished.error, ProxyLoginError), finished.error
     qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Edit account…"], timeout=5000)
     assert "refused the user name" in window.message_bar.label.text()
     assert window.account_model.state("work").text == "proxy refused login"
