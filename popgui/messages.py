@@ -22,6 +22,7 @@ from popgui.errors import (
     RemoteProtocolError,
     ServerError,
 )
+from popgui.net.kerberos import KdcUnreachableError, KerberosError, KerberosTicketError
 from popgui.oauth.errors import (
     OAuthConfigError,
     OAuthError,
@@ -50,6 +51,8 @@ def _hint(error: PopguiError) -> Sentence | None:
         return None
     if isinstance(error, OAuthError):
         return None  # its text says what to do: sign in again, ask an administrator...
+    if isinstance(error, KerberosError):
+        return None  # its text says what to do: kinit, the clock, the server's name
     if isinstance(error, CredentialsError):
         return hints.FIX_PASSWORD()
     if isinstance(error, ServerError):
@@ -84,6 +87,10 @@ def error_kind(error: PopguiError | None) -> str | None:
         (OAuthConfigError, "config"),
         (OAuthError, "oauth"),
         (CredentialsError, "credentials"),
+        # Kerberos: "run kinit" apart from what an administrator or the clock must fix.
+        (KdcUnreachableError, "network"),
+        (KerberosTicketError, "kerberos-ticket"),
+        (KerberosError, "kerberos"),
         (NetworkError, "network"),
         (AccountBusyError, "busy"),
         (CancelledError, "cancelled"),

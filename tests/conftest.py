@@ -26,7 +26,9 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +39,26 @@ from tests.support.secret_service import SecretService, SecretServiceUnavailable
 
 REAL_SERVICE_MARKERS = {"dovecot", "keyring"}
 _FIXTURE_MARKERS = {"dovecot": "dovecot", "dovecot_user": "dovecot", "secret_service": "keyring"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test sees the Kerberos ticket or settings of the person running the suite: "auto"
+    signs in with a ticket when a server offers GSSAPI. The Kerberos tests point these two
+    at their own realm (tests/support/kerberos.py)."""
+    nowhere = Path(tempfile.mkdtemp(prefix="popgui-no-krb5-"))
+    (nowhere / "krb5.conf").write_text("", "utf-8")
+    os.environ["KRB5CCNAME"] = f"FILE:{nowhere / 'no-ticket'}"
+    os.environ["KRB5_CONFIG"] = str(nowhere / "krb5.conf")
+    config.stash[_NO_KERBEROS] = nowhere
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    nowhere = config.stash.get(_NO_KERBEROS, None)
+    if nowhere is not None:
+        shutil.rmtree(nowhere, ignore_errors=True)
+
+
+_NO_KERBEROS = pytest.StashKey[Path]()
 
 
 def in_ci() -> bool:

@@ -30,11 +30,12 @@ Protocol = Literal["pop3", "pop2"]
 Security = Literal["tls", "starttls", "none"]
 AuthMethod = Literal[
     "auto", "user", "apop", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256",
-    "xoauth2", "oauth2",
+    "xoauth2", "oauth2", "gssapi",
 ]  # fmt: skip
 # xoauth2: the "password" is an OAuth2 access token (from a password command); oauth2: popgui
 # signs in with the provider and keeps the tokens in the keyring, and logs in with OAUTHBEARER
-# when the server offers it, else XOAUTH2.
+# when the server offers it, else XOAUTH2; gssapi: Kerberos 5, with the person's ticket (no
+# password).
 #: Every ``auth`` setting, in the order a front end offers them (the command line's choices,
 #: the account dialog's list).
 AUTH_METHODS: tuple[str, ...] = get_args(AuthMethod)

@@ -91,8 +91,9 @@ def keyring_key(account: Account) -> str:
 
 
 def stores_password(account: Account) -> bool:
-    """Whether popgui keeps ``account``'s password (keyring or file), rather than a command."""
-    return account.password_source in ("keyring", "file")
+    """Whether popgui keeps ``account``'s password (keyring or file), rather than a command;
+    a Kerberos account has none."""
+    return account.auth != "gssapi" and account.password_source in ("keyring", "file")
 
 
 PASSWORDS_DIR = "passwords"

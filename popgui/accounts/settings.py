@@ -299,6 +299,10 @@ def _check_interval(account: Account) -> None:
 
 
 def _check_password_source(account: Account) -> None:
+    if account.auth == "gssapi" and (
+        account.password_source != "keyring" or account.password_command is not None
+    ):
+        raise bad("password_source", says.KERBEROS_NO_PASSWORD)
     if account.password_source == "command":
         if not (account.password_command or "").strip():
             raise bad("password_command", says.COMMAND_EMPTY)
@@ -387,7 +391,7 @@ def account_from_dict(data: Mapping[str, object]) -> Account:
 
 # -- the settings file ------------------------------------------------------------------------
 
-SETTINGS_VERSION = 8
+SETTINGS_VERSION = 9
 
 
 def _migrate_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -464,6 +468,12 @@ def _migrate_7_to_8(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 8}
 
 
+def _migrate_8_to_9(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 9 allows ``auth = "gssapi"`` (Kerberos); no version 8 file uses it. The number
+    changes so that an older popgui refuses a file that may, rather than misread it."""
+    return {**data, "version": 9}
+
+
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``. To change the
@@ -477,6 +487,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_5_to_6,
     _migrate_6_to_7,
     _migrate_7_to_8,
+    _migrate_8_to_9,
 ]
 
 

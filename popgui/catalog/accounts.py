@@ -168,6 +168,11 @@ COMMAND_EMPTY = Message(
 COMMAND_UNUSED = Message(
     "accounts.command-unused", "{setting} is only used with password_source command"
 )
+KERBEROS_NO_PASSWORD = Message(
+    "accounts.kerberos-no-password",
+    "an account that signs in with Kerberos (auth gssapi) uses your ticket and has no "
+    "password: leave out the password command and password file",
+)
 POP2_AUTH = Message("accounts.pop2-auth", "{setting} {auth} is not possible with POP2 (use auto)")
 POP2_STARTTLS = Message(
     "accounts.pop2-starttls", "{setting} starttls is not possible with POP2 (use tls or none)"

@@ -297,11 +297,9 @@ UNKNOWN_STATUS = Message("protocol.unknown-status", "unknown")
 UNKNOWN_MECHANISM = Message("protocol.unknown-mechanism", "unknown SASL mechanism {mechanism}")
 KERBEROS_V4_OBSOLETE = Message(
     "protocol.kerberos-v4-obsolete",
-    "KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8) "
-    "and GSSAPI is its successor",
-)
-GSSAPI_UNSUPPORTED = Message(
-    "protocol.gssapi-unsupported", "GSSAPI (Kerberos 5) is not supported yet"
+    "KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8); its "
+    "successor is GSSAPI (Kerberos 5), which popgui uses with your ticket: choose auth gssapi "
+    "(popgui account add --auth gssapi) if the server offers it",
 )
 DIGEST_MD5_OBSOLETE = Message(
     "protocol.digest-md5-obsolete", "DIGEST-MD5 is obsolete (RFC 6331); SCRAM replaces it"

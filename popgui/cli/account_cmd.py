@@ -140,6 +140,13 @@ def account_from_args(args: Namespace, *, adopt: bool = False) -> Account:
 
 def _read_password(args: Namespace) -> str | None:
     """The password to keep in the keyring: from stdin, a prompt on a terminal, or none."""
+    if args.auth == "gssapi":
+        if args.password_stdin or getattr(args, "password_in_file", False):
+            raise UsageError(
+                "an account that signs in with Kerberos (--auth gssapi) has no password: "
+                "leave out --password-stdin and --password-in-file"
+            )
+        return None  # the ticket is in the person's credential cache
     if args.password_command:
         return None
     if args.password_stdin:
@@ -207,6 +214,8 @@ def _add(args: Namespace) -> int:
         print(says.WILL_ADOPT(path=where))
     if account.auth == "oauth2":
         print(f"sign in with `popgui account login {account.name}`", file=sys.stderr)
+    elif account.auth == "gssapi":
+        _say_kerberos_ticket(account)
     elif password is None and stores_password(account):
         again = " --password-in-file" if account.password_source == "file" else ""
         print(
@@ -226,6 +235,16 @@ def _add(args: Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _say_kerberos_ticket(account: Account) -> None:
+    """Which ticket the account will sign in with, or how to get one."""
+    from popgui.net.kerberos import KerberosUnavailableError, ticket_summary
+
+    try:
+        print(f"it signs in with your Kerberos ticket: {ticket_summary(account.user)}")
+    except KerberosUnavailableError as error:
+        print(f"popgui: {error}", file=sys.stderr)
 
 
 def _carry_deliver_sign_in(previous: Account, account: Account) -> None:
@@ -321,12 +340,23 @@ def _show(args: Namespace) -> int:
         print(f"first-sync-state: {first_sync_status(account, profile)}")
     if account.auth == "oauth2":
         print(f"signed-in: {sign_in_status(account)}")
+    if account.auth == "gssapi":
+        print(f"kerberos-ticket: {_ticket_status(account)}")
     if account.deliver is not None and account.deliver_auth == "oauth2":
         status = sign_in_status(deliver_sign_in(account)).replace(
             f"login {account.name}/deliver", f"login {account.name} --deliver"
         )
         print(f"deliver-signed-in: {status}")
     return 0
+
+
+def _ticket_status(account: Account) -> str:
+    from popgui.net.kerberos import KerberosUnavailableError, ticket_summary
+
+    try:
+        return str(ticket_summary(account.user))
+    except KerberosUnavailableError as error:
+        return str(error)
 
 
 def _choose_again(account: Account, profile: Profile) -> None:

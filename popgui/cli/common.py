@@ -45,7 +45,13 @@ def secret_source(account: Account, profile: Profile) -> Callable[[], str]:
         from popgui.oauth.account import OAuthSecret  # only OAuth accounts load it
 
         return OAuthSecret(account)
+    if account.auth == "gssapi":
+        return _no_secret  # the ticket is in the person's credential cache
     return partial(SecretStore(profile=profile).get_password, account)
+
+
+def _no_secret() -> str:
+    return ""
 
 
 def debug_trace(args: Namespace, label: str) -> Trace | None:

@@ -144,7 +144,8 @@ def _add_account_options(add: argparse.ArgumentParser) -> None:
         "--auth",
         choices=AUTH_METHODS,
         default="auto",
-        help="how to log in (default auto: the strongest the server offers)",
+        help="how to log in (default auto: the strongest the server offers, your Kerberos "
+        "ticket first when the server takes one; gssapi: Kerberos only, no password)",
     )
     secret = add.add_mutually_exclusive_group()
     secret.add_argument(

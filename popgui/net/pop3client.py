@@ -11,16 +11,21 @@ import base64
 import binascii
 import collections
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from popgui.catalog import Sentence
+from popgui.catalog import kerberos as kerberos_says
 from popgui.catalog import protocol as says
 from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
+from popgui.net import kerberos
 from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop3, sasl
+
+_log = logging.getLogger(__name__)
 
 #: How many commands may be in flight at once when the server offers PIPELINING. Commands
 #: are a few bytes each, so the window never fills our send buffer; the server's replies are
@@ -215,6 +220,8 @@ class POP3Client:
         self.greeting: pop3.Greeting | None = None
         self.capabilities: Capabilities | None = None
         self.mechanism: str | None = None
+        #: Who signed in with Kerberos (``alice@EXAMPLE.ORG``); empty for other methods.
+        self.principal = ""
         #: A UIDL sent with the login (see :meth:`login`): its reply is read before anything
         #: else is sent, and kept in ``_uidl_early`` for :meth:`uidl_lines`.
         self._uidl_ahead = False
@@ -345,13 +352,26 @@ class POP3Client:
         :meth:`list_and_uidl` take that reply.
         """
         chosen = self._choose_method(method)
-        if chosen == "USER" and self.pipelining:
+        if chosen == kerberos.MECHANISM and method.upper() == "AUTO":
+            chosen = self._login_kerberos_or(user, secret)
+        elif chosen == "USER" and self.pipelining:
             return self._login_user_pipelined(user, secret, uidl_ahead=uidl_ahead)
-        chosen = self._login_one_by_one(chosen, user, secret)
+        else:
+            chosen = self._login_one_by_one(chosen, user, secret)
         if uidl_ahead and self.pipelining:
             self._send("UIDL")
             self._uidl_ahead = True
         return chosen
+
+    def _login_kerberos_or(self, user: str, secret: str) -> str:
+        """ "auto" with a Kerberos ticket: the ticket first, and if Kerberos cannot sign in (a
+        ticket of another realm, a server that refuses it), the password, in the same session
+        (a refused AUTH leaves the server waiting for the next login)."""
+        try:
+            return self._login_one_by_one(kerberos.MECHANISM, user, secret)
+        except (kerberos.KerberosError, CredentialsError) as error:
+            _log.info("Kerberos sign-in failed (%s); signing in with the password", error)
+        return self._login_one_by_one(self._choose_password_method(), user, secret)
 
     def _login_one_by_one(self, chosen: str, user: str, secret: str) -> str:
         try:
@@ -364,7 +384,7 @@ class POP3Client:
             else:
                 self._login_sasl(chosen, user, secret)
         except ServerError as error:
-            raise _login_error(error, chosen) from error
+            raise _login_error(error, chosen, user=user, principal=self.principal) from error
         self.mechanism = chosen
         if self.capabilities is not None:
             self.capa()  # capabilities may change after login (RFC 2449)
@@ -390,7 +410,7 @@ class POP3Client:
         for command, reply in zip(("USER", "PASS"), replies, strict=False):
             if isinstance(reply, pop3.Err):
                 error = ServerError(reply.text, code=reply.code, command=command)
-                raise _login_error(error, "USER")
+                raise _login_error(error, "USER", user=user, principal="")
             if not isinstance(reply, pop3.Ok):
                 unexpected = says.UNEXPECTED_REPLY(command=command, reply=_describe(reply))
                 raise RemoteProtocolError(unexpected)
@@ -410,7 +430,7 @@ class POP3Client:
             return self._choose_auto()
         if method == OAUTH2:
             return self._choose_oauth()
-        if method in ("USER", "APOP"):
+        if method in ("USER", "APOP", kerberos.MECHANISM):
             return method
         if method not in sasl.MECHANISMS:
             raise ConfigError(says.UNKNOWN_METHOD(method=repr(method)))
@@ -428,6 +448,14 @@ class POP3Client:
         return chosen
 
     def _choose_auto(self) -> str:
+        """The person's Kerberos ticket when the server takes one, else the best way to send
+        the password."""
+        offered = self.capabilities.sasl if self.capabilities is not None else ()
+        if kerberos.MECHANISM in offered and kerberos.has_ticket():
+            return kerberos.MECHANISM
+        return self._choose_password_method()
+
+    def _choose_password_method(self) -> str:
         offered = self.capabilities.sasl if self.capabilities is not None else ()
         best = sasl.choose(offered, tls=self._transport.is_tls)
         if best is not None and best not in ("PLAIN", "LOGIN"):
@@ -467,8 +495,7 @@ class POP3Client:
     def _authenticate(self, name: str, user: str, secret: str, *, one_line: bool) -> None:
         """One AUTH exchange. The initial response goes on the AUTH line when ``one_line``
         and it fits in 255 octets (RFC 5034), else after the server's empty ``+``."""
-        server = (self._transport.host, self._transport.port)
-        mechanism = sasl.create(name, user, secret, server=server)
+        mechanism = self._mechanism(name, user, secret)
         initial = mechanism.initial_response()
         if initial is not None and one_line and pop3.auth_line_fits(name, initial):
             self._send(
@@ -478,6 +505,16 @@ class POP3Client:
             return
         self._send("AUTH", name)
         self._sasl_exchange(mechanism, held=initial)
+
+    def _mechanism(self, name: str, user: str, secret: str) -> sasl.Mechanism:
+        if name == kerberos.MECHANISM:
+            # The service is pop@HOST, HOST as connected to; the ticket is made here, before
+            # AUTH is sent, so a missing one fails before the exchange starts.
+            mechanism = kerberos.GssapiMechanism(self._transport.host, authzid=user)
+            self.principal = mechanism.principal
+            return mechanism
+        server = (self._transport.host, self._transport.port)
+        return sasl.create(name, user, secret, server=server)
 
     def _sasl_exchange(
         self,
@@ -708,13 +745,17 @@ def _parsed_uidl(lines: tuple[bytes, ...] | None) -> dict[int, str] | None:
 
 def _no_usable_method(offered: Iterable[str]) -> Sentence:
     """Why none of the server's login methods can be used, with what each one is."""
-    reasons = [
-        sasl.explain_unsupported(name) or says.NOT_SUPPORTED(method=name) for name in offered
-    ]
+    reasons = [_why_unusable(name) for name in offered]
     joined = reasons[-1]
     for reason in reversed(reasons[:-1]):
         joined = says.SEMICOLONS(first=reason, rest=joined)
     return says.NO_USABLE_METHOD(reasons=joined)
+
+
+def _why_unusable(name: str) -> Sentence:
+    if name.upper() == kerberos.MECHANISM:  # offered, but "auto" found no ticket to use
+        return kerberos_says.NEEDS_TICKET_HERE()
+    return sasl.explain_unsupported(name) or says.NOT_SUPPORTED(method=name)
 
 
 def _stls_prelude(probe: Transport) -> None:
@@ -724,11 +765,13 @@ def _stls_prelude(probe: Transport) -> None:
     client.simple("STLS")
 
 
-def _login_error(error: ServerError, method: str) -> Exception:
+def _login_error(error: ServerError, method: str, *, user: str, principal: str) -> Exception:
     """A refused login is a credentials problem unless the server says 'try later'."""
     if error.is_temporary:
         return error
     check = says.CHECK_TOKEN() if method in sasl.OAUTH_ORDER else says.CHECK_PASSWORD()
+    if method == kerberos.MECHANISM:
+        check = kerberos_says.REFUSED_CHECK(principal=principal, user=user)
     reply = error.text or says.NO_REASON()
     return CredentialsError(says.LOGIN_REFUSED(reply=reply, check=check))
 

@@ -25,9 +25,11 @@ from popgui.accounts.proxy_settings import parse_proxy
 from popgui.accounts.settings import Account, validate_account
 from popgui.catalog import Sentence
 from popgui.catalog import clientcert as clientcert_says
+from popgui.catalog import kerberos as kerberos_says
 from popgui.catalog import proxy as proxy_says
 from popgui.catalog import report as says
 from popgui.errors import CertificateError, ConfigError, CredentialsError, PopguiError, ServerError
+from popgui.net import kerberos
 from popgui.net.certificates import CertificateInfo
 from popgui.net.clientcert import client_certificate, has_expired, login_refused
 from popgui.net.pop2client import POP2Client
@@ -177,7 +179,11 @@ def _test_pop3(
             capabilities = client.capabilities
         _note_capabilities(capabilities, found)
         _note_auth_methods(client, capabilities, greeting.timestamp, transport.is_tls, found)
-        if secret is None:
+        if kerberos.MECHANISM in found.auth_methods:
+            found.note(_kerberos_ticket_note(account.user))
+        if account.auth == "gssapi":
+            _login(client, account, "", found)  # the ticket signs in: there is no password
+        elif secret is None:
             found.note(says.NO_PASSWORD())
         else:
             _login(client, account, secret, found)
@@ -281,12 +287,23 @@ def _login(client: POP3Client, account: Account, secret: str, found: _Findings) 
         found.login_ok = False  # the chosen method is not possible with this server
         raise
     found.login_ok = True
+    if client.principal:
+        found.note(kerberos_says.SIGNED_IN_AS(principal=client.principal))
     try:
         found.message_count = client.stat()[0]
     except PopguiError:
         return
     messages = says.MESSAGES(count=found.message_count)
     found.note(says.LOGGED_IN(method=found.login_method, messages=messages))
+
+
+def _kerberos_ticket_note(user: str) -> Sentence:
+    """What the server's GSSAPI means here: the ticket popgui would sign in with, if any."""
+    try:
+        summary = kerberos.ticket_summary(user)
+    except kerberos.KerberosUnavailableError as error:
+        return error.sentence or kerberos_says.NEEDS_TICKET_HERE()
+    return kerberos_says.TICKET_NOTE(ticket=summary)
 
 
 # -- POP2 ----------------------------------------------------------------------------------------

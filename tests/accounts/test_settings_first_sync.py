@@ -34,7 +34,7 @@ def test_a_version_4_file_reads_as_download_all(tmp_path: Path) -> None:
     assert (read.first_sync, read.first_sync_since) == ("all", None)
     save_settings(path, Settings([read]))
     data = json.loads(path.read_text())
-    assert data["version"] == SETTINGS_VERSION == 8
+    assert data["version"] == SETTINGS_VERSION == 9
     assert data["accounts"][0]["first_sync"] == "all"
     assert data["accounts"][0]["adopt"] is False
 

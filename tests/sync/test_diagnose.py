@@ -193,8 +193,8 @@ def test_kerberos_v4_and_gssapi_are_explained(kerberos_server: int) -> None:
     assert report.error is None
     assert report.auth_methods == ("KERBEROS_V4", "GSSAPI", "USER", "APOP")
     notes = " ".join(map(str, report.notes))
-    assert "KERBEROS_V4 is obsolete" in notes and "GSSAPI is its successor" in notes
-    assert "GSSAPI (Kerberos 5) is not supported yet" in notes
+    assert "KERBEROS_V4 is obsolete" in notes and "successor is GSSAPI" in notes
+    assert "GSSAPI signs in with your Kerberos ticket" in notes
     assert report.auto_method == "APOP"
 
 
