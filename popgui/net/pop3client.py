@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import collections
+import contextlib
 import hashlib
 import logging
 import re
@@ -20,7 +21,13 @@ from typing import Protocol
 from popgui.catalog import Sentence
 from popgui.catalog import kerberos as kerberos_says
 from popgui.catalog import protocol as says
-from popgui.errors import ConfigError, CredentialsError, RemoteProtocolError, ServerError
+from popgui.errors import (
+    ConfigError,
+    CredentialsError,
+    PopguiError,
+    RemoteProtocolError,
+    ServerError,
+)
 from popgui.net import kerberos
 from popgui.net.transport import Trace, Transport
 from popgui.protocol import pop3, sasl
@@ -516,6 +523,20 @@ class POP3Client:
         server = (self._transport.host, self._transport.port)
         return sasl.create(name, user, secret, server=server)
 
+    def _answer_or_cancel(self, mechanism: sasl.Mechanism, challenge: bytes) -> bytes:
+        """The mechanism's answer; if it cannot give one (a server that failed to prove itself,
+        a malformed challenge), the exchange is cancelled with ``*`` (RFC 5034) and the server's
+        -ERR read, so that the session stays in step for another login method."""
+        try:
+            return mechanism.respond(challenge)
+        except PopguiError:
+            with contextlib.suppress(PopguiError):
+                self._transport.send(self._core.send_auth_response("*"))
+                if self._trace is not None:
+                    self._trace("C: *")
+                self._next_event()
+            raise
+
     def _sasl_exchange(
         self,
         mechanism: sasl.Mechanism,
@@ -534,7 +555,7 @@ class POP3Client:
                 if held is not None and challenge:
                     empty = says.FIRST_CHALLENGE_NOT_EMPTY(mechanism=mechanism.name)
                     raise RemoteProtocolError(empty)
-                answer = mechanism.respond(challenge) if held is None else held
+                answer = held if held is not None else self._answer_or_cancel(mechanism, challenge)
                 held, challenged = None, True
                 data = self._core.send_auth_response(_b64(answer))
                 if self._trace is not None:
