@@ -13,6 +13,7 @@ when krb5kdc, Dovecot's GSSAPI module (dovecot-gssapi) or the gssapi package is 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import secrets
 from collections.abc import Iterator
@@ -54,12 +55,13 @@ def _needs_gssapi_package() -> None:
 @pytest.fixture(scope="session")
 def kerberos_realm() -> Iterator[KerberosRealm]:
     _needs_gssapi_package()
-    try:
-        with private_realm() as realm:
+    with contextlib.ExitStack() as stack:
+        try:
+            realm = stack.enter_context(private_realm())
             realm.add_service("localhost")
-            yield realm
-    except KerberosUnavailable as error:
-        pytest.skip(str(error))
+        except KerberosUnavailable as error:
+            pytest.skip(str(error))
+        yield realm
 
 
 @pytest.fixture(scope="session")
