@@ -245,8 +245,8 @@ class KerberosRealm:
         self, user: str, password: str, ccache: Path, *, lifetime: int | None = None
     ) -> None:
         """The same as :meth:`kinit`, through ``gssapi.raw.acquire_cred_with_password`` and
-        ``store_cred_into`` (needs the ``gssapi`` package). The library reads KRB5_CONFIG when
-        first used in a process: the caller's environment must already name this realm's."""
+        ``store_cred_into`` (needs the ``gssapi`` package), in this process: KRB5_CONFIG and
+        KRB5CCNAME name this realm's files for the duration of the call."""
         import gssapi.raw
 
         with self._environment(ccache):
