@@ -11,6 +11,7 @@ import pytest
 
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import load_settings
+from tests.cli.helpers import run_popgui
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer
 from tests.support.kerberos import KerberosRealm
@@ -250,3 +251,19 @@ def test_account_show_tells_whose_ticket_and_until_when(
     assert f"kerberos-ticket: none: run kinit {krb_user.name} before a sync" in before.stdout
     principal = kerberos_realm.principal(krb_user.name)
     assert f"kerberos-ticket: {principal}, valid until " in after.stdout
+
+
+@pytest.mark.parametrize(
+    "option", ["--password-stdin", "--password-in-file", "--password-command=echo secret"]
+)
+def test_a_kerberos_account_refuses_a_password(tmp_path: Path, option: str) -> None:
+    done = run_popgui(
+        tmp_path, "account", "add", "work", "--host", "localhost", "--user", "alice",
+        "--auth", "gssapi", option, stdin="secret\n",
+    )  # fmt: skip
+
+    assert done.returncode == 2
+    assert "signs in with Kerberos" in done.stderr and "has no password" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "settings.json").exists()
+    assert not (tmp_path / "passwords").exists()
