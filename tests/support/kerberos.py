@@ -26,9 +26,11 @@ the KDC and ``kadmin.local`` only. ``/etc/krb5.conf`` is never used.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -79,6 +81,8 @@ _KDC_CONF = """\
  kdc = FILE:{directory}/kdc.log
 """
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
 _PROGRAMS = ("krb5kdc", "kdb5_util", "kadmin.local", "kinit")
 
 
@@ -111,6 +115,14 @@ def free_port() -> int:
                     continue
                 return port
     raise KerberosUnavailable("no port free for both TCP and UDP on 127.0.0.1")
+
+
+def _die_with_parent() -> None:
+    """In the KDC's child process: end it when the test process ends, however that ends (a
+    killed pytest would otherwise leave a KDC running, in a session of its own)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class KerberosRealm:
@@ -161,7 +173,7 @@ class KerberosRealm:
             self._process = subprocess.Popen(
                 [self._programs["krb5kdc"], "-n", "-r", self.realm],
                 stdin=devnull, stdout=out, stderr=out, env=self._admin_env(),
-                start_new_session=True,
+                start_new_session=True, preexec_fn=_die_with_parent,
             )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
