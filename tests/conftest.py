@@ -12,13 +12,15 @@ Real services (see tests/support/):
   its SecretService backend (:mod:`tests.support.secret_service`).
 
 A test that uses ``dovecot``/``dovecot_user`` is marked ``dovecot`` automatically, one that
-uses ``secret_service`` is marked ``keyring``. These skip where the programs are missing.
+uses ``secret_service`` is marked ``keyring``, one that uses ``kerberos_realm`` or
+``kerberos_dovecot`` (tests/kerberos/) is marked ``kerberos``. These skip where the programs
+are missing.
 
 The CI rule: with ``CI=true`` (or ``1``) a skip is a failure (a test's, from a ``skipif`` mark,
 ``pytest.skip`` in a fixture or ``importorskip``; a module's skip at collection is a collection
 error), so a green CI means the tests ran. Only the skips tests/skips.py allows, each for one
 stated reason, stay skips; the summary lists them with that reason. A real-service test
-(``dovecot``, ``keyring``) may never skip in CI. xfail is not a skip.
+(``dovecot``, ``keyring``, ``kerberos``) may never skip in CI. xfail is not a skip.
 """
 
 from __future__ import annotations
@@ -37,14 +39,26 @@ from tests.support.certs import TestPKI, make_test_pki
 from tests.support.dovecot import DovecotServer, MailUser, private_dovecot
 from tests.support.secret_service import SecretService, SecretServiceUnavailable
 
-REAL_SERVICE_MARKERS = {"dovecot", "keyring"}
-_FIXTURE_MARKERS = {"dovecot": "dovecot", "dovecot_user": "dovecot", "secret_service": "keyring"}
+REAL_SERVICE_MARKERS = {"dovecot", "keyring", "kerberos"}
+_FIXTURE_MARKERS = {
+    "dovecot": "dovecot",
+    "dovecot_user": "dovecot",
+    "secret_service": "keyring",
+    # tests/kerberos/conftest.py: a private MIT KDC, and a Dovecot that accepts its tickets
+    "kerberos_realm": "kerberos",
+    "kerberos_dovecot": "kerberos",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """No test sees the Kerberos ticket or settings of the person running the suite: "auto"
     signs in with a ticket when a server offers GSSAPI. The Kerberos tests point these two
     at their own realm (tests/support/kerberos.py)."""
+    config.addinivalue_line(
+        "markers",
+        "kerberos: needs a real MIT Kerberos KDC (krb5kdc), Dovecot's GSSAPI module and the "
+        "gssapi package (a failure, not a skip, in CI)",
+    )
     nowhere = Path(tempfile.mkdtemp(prefix="popgui-no-krb5-"))
     (nowhere / "krb5.conf").write_text("", "utf-8")
     os.environ["KRB5CCNAME"] = f"FILE:{nowhere / 'no-ticket'}"

@@ -36,6 +36,13 @@ passdb then serves only the password mechanisms, so a password never passes for 
 the CA in PATH (``ssl_verify_client_cert``, ``auth_ssl_require_client_cert``; no CRL is asked
 for, the test CA has none). A client may still connect and read the greeting without one in
 clear text; logging in needs the certificate.
+
+``DovecotServer(directory, pki, kerberos=DovecotKerberos(keytab, krb5_conf))`` also offers
+GSSAPI (Kerberos 5, tests/support/kerberos.py): the keytab holds ``pop/HOST`` for the
+``hostname`` Dovecot accepts (``auth_gssapi_hostname``, "localhost" by default), KRB5_CONFIG
+and a replay-cache directory of its own reach the auth process through ``import_environment``
+(Dovecot clears its children's environment), and ``auth_username_format = %Ln`` turns the
+ticket's ``alice@REALM`` into the user ``alice``. The password mechanisms stay as they are.
 """
 
 from __future__ import annotations
@@ -155,6 +162,7 @@ service lmtp {{
   }}
 }}
 {imap_capability}
+{kerberos}
 """
 
 _CLIENT_CERTIFICATES = """\
@@ -163,6 +171,25 @@ ssl_verify_client_cert = yes
 auth_ssl_require_client_cert = yes
 ssl_require_crl = no
 """
+
+
+# Dovecot's default import_environment, plus what its Kerberos library needs.
+_KERBEROS = """\
+import_environment = {environment}
+auth_krb5_keytab = {keytab}
+auth_gssapi_hostname = "{hostname}"
+auth_username_format = %Ln
+"""
+
+
+@dataclass(frozen=True)
+class DovecotKerberos:
+    """What Dovecot needs to accept Kerberos (GSSAPI) logins."""
+
+    keytab: Path  #: holds pop/HOSTNAME@REALM, readable by the auth process (root:dovecot 0640)
+    krb5_conf: Path  #: the realm's krb5.conf (never /etc/krb5.conf)
+    rcache_dir: Path | None = None  #: the replay cache's directory; None: one in the server's
+    hostname: str = "localhost"  #: auth_gssapi_hostname: the HOST of the pop/HOST it accepts
 
 
 class DovecotUnavailable(RuntimeError):
@@ -226,8 +253,11 @@ class DovecotServer:
         oauth2_introspection_url: str | None = None,
         imap_capability: str | None = None,
         client_ca: Path | None = None,
+        kerberos: DovecotKerberos | None = None,
     ) -> None:
         self.directory = directory.resolve()
+        #: With Kerberos settings, GSSAPI is offered next to the password mechanisms.
+        self.kerberos = kerberos
         #: The CA whose client certificates are required to log in (None: none is asked).
         self.client_ca = client_ca
         #: What IMAP announces instead of Dovecot's own list (None: Dovecot's own).
@@ -338,15 +368,35 @@ class DovecotServer:
                     if self.imap_capability is None
                     else f"imap_capability = {self.imap_capability}"
                 ),
+                kerberos=self._kerberos_config(),
             ),
             "utf-8",
+        )
+
+    def _kerberos_config(self) -> str:
+        kerberos = self.kerberos
+        if kerberos is None:
+            return ""
+        rcache_dir = kerberos.rcache_dir or self.directory / "krb5-rcache"
+        rcache_dir.mkdir(mode=0o700, exist_ok=True)
+        if os.geteuid() == 0:  # the auth process (dovecot's user) writes the replay cache
+            os.chown(rcache_dir, pwd.getpwnam(INTERNAL_USER).pw_uid, 0)
+        environment = (
+            "TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS "
+            f"KRB5_CONFIG={kerberos.krb5_conf} KRB5RCACHEDIR={rcache_dir}"
+        )
+        return _KERBEROS.format(
+            environment=environment,
+            keytab=kerberos.keytab,
+            hostname=kerberos.hostname,
         )
 
     def _auth_config(self) -> tuple[str, str]:
         """The auth_mechanisms line and the passdb blocks."""
         url = self.oauth2_introspection_url
         if url is None:
-            return AUTH_MECHANISMS, _PASSWD_PASSDB.format(passwd=self.passwd_dir)
+            mechanisms = AUTH_MECHANISMS if self.kerberos is None else f"{AUTH_MECHANISMS} gssapi"
+            return mechanisms, _PASSWD_PASSDB.format(passwd=self.passwd_dir)
         oauth_conf = self.directory / "dovecot-oauth2.conf.ext"
         oauth_conf.write_text(_OAUTH_CONF.format(url=url), "utf-8")
         oauth_conf.chmod(0o644)  # read by the auth process; nothing secret in it
@@ -519,6 +569,7 @@ def private_dovecot(
     oauth2_introspection_url: str | None = None,
     imap_capability: str | None = None,
     client_ca: Path | None = None,
+    kerberos: DovecotKerberos | None = None,
 ) -> Iterator[DovecotServer]:
     """A started Dovecot of its own in a fresh directory, stopped and removed afterwards; the
     test skips (a failure in CI) where Dovecot cannot run.
@@ -538,6 +589,7 @@ def private_dovecot(
                 oauth2_introspection_url=oauth2_introspection_url,
                 imap_capability=imap_capability,
                 client_ca=client_ca,
+                kerberos=kerberos,
             )
             server.start()
         except DovecotUnavailable as error:
