@@ -35,6 +35,12 @@ WRONG_SERVICE = Message(
     "name is the one its administrator gave (often the full name, such as "
     "mail.example.org), or ask the administrator to add {service} to the realm",
 )
+OTHER_REALM = Message(
+    "kerberos.other-realm",
+    "the mail service {service} is in the Kerberos realm {other}, and your ticket's realm "
+    "{mine} has no trust with it: get a ticket of {other} (kinit NAME@{other}), or ask the "
+    "administrator",
+)
 CLOCK_SKEW = Message(
     "kerberos.clock-skew",
     "this computer's clock is too far from the Kerberos server's (Kerberos allows about "

@@ -303,7 +303,7 @@ def _known_failure(error: Any, *, host: str, service: str, user: str) -> Kerbero
             return KerberosTicketError(says.NO_TICKET(realm=realm, user=user))
         return KerberosTicketError(says.NO_TICKET_ANY_REALM(user=user))
     if minor == _S_PRINCIPAL_UNKNOWN:
-        return KerberosError(says.WRONG_SERVICE(service=service))
+        return _unknown_service(error, service)
     if minor == _C_PRINCIPAL_UNKNOWN:
         return KerberosError(says.CLIENT_UNKNOWN(principal=_ticket_owner() or user))
     if minor in _SKEW_CODES:
@@ -315,6 +315,16 @@ def _known_failure(error: Any, *, host: str, service: str, user: str) -> Kerbero
     if minor == _KDC_UNREACH:
         return KdcUnreachableError(says.KDC_UNREACHABLE(realm=realm or "?"))
     return None
+
+
+def _unknown_service(error: Any, service: str) -> KerberosError:
+    """The realm lacks the mail service, or (``krbtgt/OTHER@MINE`` unknown) the server is in
+    another realm that the ticket's realm has no trust with."""
+    text = _library_text(error)
+    if "krbtgt/" not in text:
+        return KerberosError(says.WRONG_SERVICE(service=service))
+    other, _, mine = text.split("krbtgt/", 1)[1].split()[0].strip("'\"").partition("@")
+    return KerberosError(says.OTHER_REALM(service=service, other=other, mine=mine or "?"))
 
 
 def _library_text(error: Any) -> str:

@@ -283,9 +283,9 @@ def _login(client: POP3Client, account: Account, secret: str, found: _Findings) 
     except ServerError:
         found.login_ok = False
         raise
-    except ConfigError:
-        found.login_ok = False  # the chosen method is not possible with this server
-        raise
+    except (ConfigError, kerberos.KerberosError):
+        found.login_ok = False  # the chosen method is not possible with this server, or
+        raise  # Kerberos could not sign in (no ticket, wrong service...)
     found.login_ok = True
     if client.principal:
         found.note(kerberos_says.SIGNED_IN_AS(principal=client.principal))

@@ -1238,6 +1238,11 @@
             <translation>la connexion Kerberos a échoué : {detail}</translation>
         </message>
         <message>
+            <source>the mail service {service} is in the Kerberos realm {other}, and your ticket's realm {mine} has no trust with it: get a ticket of {other} (kinit NAME@{other}), or ask the administrator</source>
+            <comment>kerberos.other-realm</comment>
+            <translation>le service de messagerie {service} est dans le royaume Kerberos {other}, et le royaume de votre ticket, {mine}, n’a pas de relation de confiance avec lui : obtenez un ticket de {other} (kinit NOM@{other}), ou demandez à l’administrateur</translation>
+        </message>
+        <message>
             <source>check that the Kerberos ticket's owner ({principal}) may read the mailbox of {user}: the user name in the account may need to be the name before the @ of the ticket</source>
             <comment>kerberos.refused-check</comment>
             <translation>vérifiez que le propriétaire du ticket Kerberos ({principal}) peut lire la boîte de {user} : le nom d’utilisateur du compte doit peut-être être la partie du ticket avant le @</translation>

@@ -120,3 +120,25 @@ def test_a_kdc_that_does_not_answer(
     again = popgui(kerberos_realm, krb_user.ccache, tmp_path, "sync", "work")
     assert again.returncode == 0, again.stderr  # the KDC is back: the same ticket signs in
     assert login_methods(kerberos_dovecot, krb_user.name) == ["GSSAPI"]
+
+
+def test_a_server_in_a_realm_without_trust(
+    tmp_path: Path,
+    kerberos_realm: KerberosRealm,
+    kerberos_dovecot: DovecotServer,
+    krb_user: KerberosUser,
+) -> None:
+    """krb5.conf puts the mail server in OTHER.TEST, which POPGUI.TEST has no trust with: the
+    KDC knows no krbtgt/OTHER.TEST, and the sentence says so rather than blame the name."""
+    kerberos_realm.kinit(krb_user.name, krb_user.password, krb_user.ccache)
+    add_account(kerberos_realm, krb_user, tmp_path, kerberos_dovecot)
+    env = variant(kerberos_realm, tmp_path, "localhost = POPGUI.TEST", "localhost = OTHER.TEST")
+
+    done, kind = sync_both_ways(kerberos_realm, krb_user, tmp_path, env=env)
+
+    assert done.returncode == 1
+    assert (
+        "the mail service pop/localhost is in the Kerberos realm OTHER.TEST, and your ticket's "
+        "realm POPGUI.TEST has no trust with it" in done.stderr
+    ), done.stderr
+    assert kind == "kerberos"
