@@ -67,7 +67,7 @@ def test_test_connection_without_a_ticket_says_run_kinit(
 
     assert isinstance(report.error, KerberosTicketError)
     assert f"run kinit {krb_user.name}" in render(report.error.sentence)
-    assert report.login_ok is not True
+    assert report.login_ok is False  # tried, and Kerberos could not sign in
     notes = [render(note) for note in report.notes]
     assert (
         f"GSSAPI signs in with your Kerberos ticket; your ticket: none: run kinit {krb_user.name}"
