@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.kerberos import conftest as realm_fixtures
-from tests.kerberos.conftest import MESSAGE, KerberosUser
+from tests.kerberos.conftest import MESSAGE, KerberosUser, new_user
 from tests.support.kerberos import KerberosRealm
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "kerberos_dovecot",
     "kerberos_realm",
     "krb_user",
+    "new_user",
     "ticket_of",
     "with_ticket",
 ]
