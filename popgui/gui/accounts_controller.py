@@ -57,8 +57,10 @@ class AccountsController(QObject):
         self._forgetting_sign_in: list[str] = []
         #: Edited accounts whose keyring password is being moved to their new key.
         self._rekeying: list[str] = []
-        #: Edited accounts that no longer read the keyring, whose old password is being removed.
+        #: Edited accounts that no longer read the keyring, whose old password is being removed
+        #: (they use a password command; or a Kerberos ticket: the second list).
         self._dropping: list[str] = []
+        self._dropping_for_ticket: list[str] = []
         #: The first folder's rows, read with the account's folders (see _show_first).
         self._first_folder: FirstFolder | None = None
         window.account_view.selectionModel().currentChanged.connect(self._account_changed)
@@ -331,14 +333,15 @@ class AccountsController(QObject):
         changes them, the stored password follows the account (a password typed in the dialog
         is already stored under the new key) and nothing stays under the old key.
 
-        An account switched to a password command no longer reads its stored password, which
-        is removed. Queued now, in the worker, so it runs before any sync asked for after the
-        edit.
+        An account switched to a password command or to Kerberos no longer reads its stored
+        password, which is removed. Queued now, in the worker, so it runs before any sync asked
+        for after the edit.
         """
         if not stores_password(previous):
             return
         if not stores_password(edited):
-            self._dropping.append(previous.name)
+            ticket = edited.auth == "gssapi"
+            (self._dropping_for_ticket if ticket else self._dropping).append(previous.name)
             self._window.controller.forget_password(previous)
             return
         same_place = previous.password_source == edited.password_source
@@ -412,6 +415,9 @@ class AccountsController(QObject):
                 "removed from the keyring: {reason}")),
             (self._dropping, MainWindow.tr(
                 "The account {account} now gets its password from a command, but the "
+                "password stored before could not be removed from the keyring: {reason}")),
+            (self._dropping_for_ticket, MainWindow.tr(
+                "The account {account} now signs in with your Kerberos ticket, but the "
                 "password stored before could not be removed from the keyring: {reason}")),
             (self._rekeying, MainWindow.tr(
                 "The stored password could not be moved to the account's new name, "

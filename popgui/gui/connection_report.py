@@ -195,6 +195,7 @@ def _login(report: ConnectionReport) -> str:
 def _notes(report: ConnectionReport) -> str:
     if not report.notes:
         return ""
-    items = "".join(f"<li>{html.escape(say(note))}</li>" for note in report.notes)
+    # A note may be a part of a sentence ("signed in with Kerberos as …"): each is one here.
+    items = "".join(f"<li>{html.escape(as_sentence(say(note)))}</li>" for note in report.notes)
     title = translate("AccountDialog", "Notes")
     return _section(title, f"<ul style='margin-left:-20px'>{items}</ul>")
