@@ -64,6 +64,12 @@ def run_login(args: Namespace) -> int:
     name = account.name
     if getattr(args, "deliver", False):
         account = deliver_sign_in(account)
+    elif account.auth == "gssapi":
+        raise UsageError(
+            f"account {account.name!r} signs in with your Kerberos ticket, which popgui does not "
+            f"keep: get one with `kinit {account.user}` (or your desktop's Kerberos sign-in); "
+            f"`popgui account show {account.name}` says which ticket it will use"
+        )
     elif account.auth != "oauth2":
         raise UsageError(
             f"account {account.name!r} logs in with {account.auth}, not OAuth2: nothing to sign "

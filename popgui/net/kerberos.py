@@ -318,10 +318,17 @@ def _known_failure(error: Any, *, host: str, service: str, user: str) -> Kerbero
 
 
 def _library_text(error: Any) -> str:
+    """What the Kerberos library said: its minor (Kerberos) message when it has one, which is
+    the telling part ("Server not found in Kerberos database"), else its GSS-API message."""
     try:
-        return str(error.gen_message()).strip() or type(error).__name__
+        text = str(error.gen_message())
     except Exception:  # the library's own text is a courtesy; its failure must not hide ours
         return type(error).__name__
+    major, _, minor = text.partition(", Minor (")
+    minor_text = minor.partition("): ")[2].strip()
+    if minor_text and "gss_display_status" not in minor_text:
+        return minor_text
+    return major.partition("): ")[2].strip() or type(error).__name__
 
 
 def _realm_of(error: Any) -> str:

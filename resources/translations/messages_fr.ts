@@ -177,6 +177,11 @@
             <translation>ce doit être un objet JSON, pas {kind}</translation>
         </message>
         <message>
+            <source>an account that signs in with Kerberos (auth gssapi) uses your ticket and has no password: leave out the password command and password file</source>
+            <comment>accounts.kerberos-no-password</comment>
+            <translation>un compte qui se connecte avec Kerberos (auth gssapi) utilise votre ticket et n’a pas de mot de passe : retirez la commande de mot de passe et le fichier de mot de passe</translation>
+        </message>
+        <message>
             <source>true/false</source>
             <comment>accounts.kind-boolean</comment>
             <translation>vrai/faux</translation>
@@ -1163,6 +1168,136 @@
             <translation>{path} contient plus de {limit} UIDL pour {user} sur {host}, plus qu’aucune boîte aux lettres que popgui puisse prendre en un import ; rien n’a été importé</translation>
         </message>
         <message>
+            <source>the mail server's Kerberos security-layer offer is not 4 bytes long (RFC 4752)</source>
+            <comment>kerberos.bad-layer-message</comment>
+            <translation>l’offre de couche de sécurité Kerberos du serveur de messagerie ne fait pas 4 octets (RFC 4752)</translation>
+        </message>
+        <message>
+            <source>the Kerberos realm no longer knows {principal}: ask the administrator, then run kinit again</source>
+            <comment>kerberos.client-unknown</comment>
+            <translation>le royaume Kerberos ne connaît plus {principal} : demandez à l’administrateur, puis relancez kinit</translation>
+        </message>
+        <message>
+            <source>this computer's clock is too far from the Kerberos server's (Kerberos allows about 5 minutes): set the date, time and time zone right, or turn on automatic time, then try again</source>
+            <comment>kerberos.clock-skew</comment>
+            <translation>l’horloge de cet ordinateur est trop loin de celle du serveur Kerberos (Kerberos tolère environ 5 minutes) : réglez la date, l’heure et le fuseau horaire, ou activez l’heure automatique, puis réessayez</translation>
+        </message>
+        <message>
+            <source>the mail server went on with the Kerberos exchange after it was complete</source>
+            <comment>kerberos.exchange-too-long</comment>
+            <translation>le serveur de messagerie a poursuivi l’échange Kerberos après sa fin</translation>
+        </message>
+        <message>
+            <source>the Kerberos server of realm {realm} does not answer: check the network connection (a VPN may be needed outside the office), then try again</source>
+            <comment>kerberos.kdc-unreachable</comment>
+            <translation>le serveur Kerberos du royaume {realm} ne répond pas : vérifiez la connexion au réseau (hors du bureau, un VPN peut être nécessaire), puis réessayez</translation>
+        </message>
+        <message>
+            <source>signing in with Kerberos needs the Python package gssapi, which is not installed: install it with pip install 'popgui[kerberos]' (on Debian and Ubuntu it builds against the libkrb5-dev package; on Fedora, krb5-devel)</source>
+            <comment>kerberos.needs-package</comment>
+            <translation>se connecter avec Kerberos demande le paquet Python gssapi, qui n’est pas installé : installez-le avec pip install 'popgui[kerberos]' (sous Debian et Ubuntu, il se compile avec le paquet libkrb5-dev ; sous Fedora, krb5-devel)</translation>
+        </message>
+        <message>
+            <source>GSSAPI (Kerberos) needs a Kerberos ticket on this computer (run kinit) and the Python package gssapi (pip install 'popgui[kerberos]')</source>
+            <comment>kerberos.needs-ticket-here</comment>
+            <translation>GSSAPI (Kerberos) demande un ticket Kerberos sur cet ordinateur (lancez kinit) et le paquet Python gssapi (pip install 'popgui[kerberos]')</translation>
+        </message>
+        <message>
+            <source>the mail server's Kerberos security-layer offer does not allow a connection without a layer, which popgui uses (RFC 4752); it offered {offer}</source>
+            <comment>kerberos.no-layer-offer</comment>
+            <translation>l’offre de couche de sécurité Kerberos du serveur de messagerie ne permet pas de connexion sans couche, ce que popgui utilise (RFC 4752) ; il a proposé {offer}</translation>
+        </message>
+        <message>
+            <source>no Kerberos ticket for {realm}: run kinit {user}, or sign in to your desktop's Kerberos</source>
+            <comment>kerberos.no-ticket</comment>
+            <translation>aucun ticket Kerberos pour {realm} : lancez kinit {user}, ou connectez-vous au Kerberos de votre bureau</translation>
+        </message>
+        <message>
+            <source>no Kerberos ticket: run kinit {user}, or sign in to your desktop's Kerberos</source>
+            <comment>kerberos.no-ticket-any-realm</comment>
+            <translation>aucun ticket Kerberos : lancez kinit {user}, ou connectez-vous au Kerberos de votre bureau</translation>
+        </message>
+        <message>
+            <source>none: run kinit {user} before a sync</source>
+            <comment>kerberos.no-ticket-now</comment>
+            <translation>aucun : lancez kinit {user} avant une synchronisation</translation>
+        </message>
+        <message>
+            <source>the mail server accepted the Kerberos sign-in before the exchange was complete</source>
+            <comment>kerberos.not-finished</comment>
+            <translation>le serveur de messagerie a accepté la connexion Kerberos avant la fin de l’échange</translation>
+        </message>
+        <message>
+            <source>POP2 servers cannot sign in with Kerberos; only POP3 servers that offer GSSAPI can</source>
+            <comment>kerberos.not-for-pop2</comment>
+            <translation>les serveurs POP2 ne savent pas se connecter avec Kerberos ; seuls les serveurs POP3 qui proposent GSSAPI le peuvent</translation>
+        </message>
+        <message>
+            <source>Kerberos sign-in failed: {detail}</source>
+            <comment>kerberos.other-failure</comment>
+            <translation>la connexion Kerberos a échoué : {detail}</translation>
+        </message>
+        <message>
+            <source>check that the Kerberos ticket's owner ({principal}) may read the mailbox of {user}: the user name in the account may need to be the name before the @ of the ticket</source>
+            <comment>kerberos.refused-check</comment>
+            <translation>vérifiez que le propriétaire du ticket Kerberos ({principal}) peut lire la boîte de {user} : le nom d’utilisateur du compte doit peut-être être la partie du ticket avant le @</translation>
+        </message>
+        <message>
+            <source>the mail server did not prove that it is {service} (Kerberos mutual authentication failed): the connection may be intercepted; nothing was sent</source>
+            <comment>kerberos.server-not-proven</comment>
+            <translation>le serveur de messagerie n’a pas prouvé qu’il est {service} (l’authentification mutuelle Kerberos a échoué) : la connexion est peut-être interceptée ; rien n’a été envoyé</translation>
+        </message>
+        <message>
+            <source>signed in with Kerberos as {principal}</source>
+            <comment>kerberos.signed-in-as</comment>
+            <translation>connecté avec Kerberos en tant que {principal}</translation>
+        </message>
+        <message>
+            <source>your Kerberos ticket has expired: run kinit {user} to get a new one, or sign in to your desktop's Kerberos again</source>
+            <comment>kerberos.ticket-expired</comment>
+            <translation>votre ticket Kerberos a expiré : lancez kinit {user} pour en obtenir un nouveau, ou reconnectez-vous au Kerberos de votre bureau</translation>
+        </message>
+        <message>
+            <source>expired: run kinit {user}</source>
+            <comment>kerberos.ticket-expired-now</comment>
+            <translation>expiré : lancez kinit {user}</translation>
+        </message>
+        <message>
+            <source>GSSAPI signs in with your Kerberos ticket; your ticket: {ticket}.</source>
+            <comment>kerberos.ticket-note</comment>
+            <translation>GSSAPI se connecte avec votre ticket Kerberos ; votre ticket : {ticket}.</translation>
+        </message>
+        <message>
+            <source>{principal}, valid until {expires}</source>
+            <comment>kerberos.ticket-of</comment>
+            <translation>{principal}, valable jusqu’au {expires}</translation>
+        </message>
+        <message>
+            <source>{principal}</source>
+            <comment>kerberos.ticket-of-unknown-end</comment>
+            <translation>{principal}</translation>
+        </message>
+        <message>
+            <source>this computer does not know where to find the Kerberos server of realm {realm}: the realm's name may be misspelt, or this computer's Kerberos settings (/etc/krb5.conf) lack it</source>
+            <comment>kerberos.unknown-realm</comment>
+            <translation>cet ordinateur ne sait pas où trouver le serveur Kerberos du royaume {realm} : le nom du royaume est peut-être mal écrit, ou les réglages Kerberos de cet ordinateur (/etc/krb5.conf) ne le contiennent pas</translation>
+        </message>
+        <message>
+            <source>this computer does not know which Kerberos realm {host} belongs to: its Kerberos settings (/etc/krb5.conf) need a domain_realm line for it</source>
+            <comment>kerberos.unknown-realm-of-host</comment>
+            <translation>cet ordinateur ne sait pas à quel royaume Kerberos appartient {host} : ses réglages Kerberos (/etc/krb5.conf) ont besoin d’une ligne domain_realm pour lui</translation>
+        </message>
+        <message>
+            <source>the mail server sent its Kerberos security-layer offer without integrity protection</source>
+            <comment>kerberos.unprotected-layer-message</comment>
+            <translation>le serveur de messagerie a envoyé son offre de couche de sécurité Kerberos sans protection d’intégrité</translation>
+        </message>
+        <message>
+            <source>the Kerberos realm does not know the mail service {service}: check that the server's name is the one its administrator gave (often the full name, such as mail.example.org), or ask the administrator to add {service} to the realm</source>
+            <comment>kerberos.wrong-service</comment>
+            <translation>le royaume Kerberos ne connaît pas le service de messagerie {service} : vérifiez que le nom du serveur est celui que son administrateur a donné (souvent le nom complet, comme mail.example.org), ou demandez à l’administrateur d’ajouter {service} au royaume</translation>
+        </message>
+        <message>
             <source>Either give the account a password command (`--password-command`, e.g. `pass show mail/work`), or install and unlock a keyring: gnome-keyring or KWallet on Linux (a Secret Service provider on the session D-Bus). See https://pypi.org/project/keyring/ for the supported backends.</source>
             <comment>keyring.alternatives</comment>
             <translation>Donnez au compte une commande de mot de passe (`--password-command`, par exemple `pass show mail/work`), ou installez et déverrouillez un trousseau : gnome-keyring ou KWallet sous Linux (un fournisseur Secret Service sur le D-Bus de la session). Voir https://pypi.org/project/keyring/ pour les trousseaux pris en charge.</translation>
@@ -2141,11 +2276,6 @@
             <translation>un accueil</translation>
         </message>
         <message>
-            <source>GSSAPI (Kerberos 5) is not supported yet</source>
-            <comment>protocol.gssapi-unsupported</comment>
-            <translation>GSSAPI (Kerberos 5) n’est pas encore pris en charge</translation>
-        </message>
-        <message>
             <source>the server sent an implausible {what} ({digits} digits): {value}...</source>
             <comment>protocol.implausible-number</comment>
             <translation>le serveur a envoyé une valeur invraisemblable pour {what} ({digits} chiffres) : {value}...</translation>
@@ -2176,9 +2306,9 @@
             <translation>{mechanism} : le nombre d’itérations {iterations} est hors de 1..{limit}</translation>
         </message>
         <message>
-            <source>KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8) and GSSAPI is its successor</source>
+            <source>KERBEROS_V4 is obsolete: Kerberos 4 is gone (MIT Kerberos removed it in 1.8); its successor is GSSAPI (Kerberos 5), which popgui uses with your ticket: choose auth gssapi (popgui account add --auth gssapi) if the server offers it</source>
             <comment>protocol.kerberos-v4-obsolete</comment>
-            <translation>KERBEROS_V4 est obsolète : Kerberos 4 a disparu (MIT Kerberos l’a retiré dans la version 1.8) et GSSAPI lui succède</translation>
+            <translation>KERBEROS_V4 est obsolète : Kerberos 4 a disparu (MIT Kerberos l’a retiré dans la version 1.8) ; son successeur est GSSAPI (Kerberos 5), que popgui utilise avec votre ticket : choisissez auth gssapi (popgui account add --auth gssapi) si le serveur le propose</translation>
         </message>
         <message>
             <source>a status line is longer than {limit} octets</source>

@@ -54,7 +54,7 @@
         <translation>Le supprimer du serveur après quelques jours</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+160"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+161"/>
         <source>The password contains a line break or a NUL character, which POP cannot send.</source>
         <translation>Le mot de passe contient un saut de ligne ou un caractère NUL, que POP ne peut pas transmettre.</translation>
     </message>
@@ -307,12 +307,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+171"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+173"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-328"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -379,7 +379,7 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+105"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+107"/>
         <source>Saving the client secret…</source>
         <translation>Enregistrement du secret client…</translation>
     </message>
@@ -1240,7 +1240,7 @@
 <context>
     <name>DeliverSecrets</name>
     <message>
-        <location filename="../../popgui/gui/deliver_secrets.py" line="+166"/>
+        <location filename="../../popgui/gui/deliver_secrets.py" line="+107"/>
         <source>The password of the destination could not be saved, so mail cannot be delivered there yet: {reason}</source>
         <translation>Le mot de passe de la destination n’a pas pu être enregistré, le courrier ne peut donc pas encore y être distribué&#xa0;: {reason}</translation>
     </message>
@@ -1258,7 +1258,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+320"/>
+        <location filename="../../popgui/gui/worker.py" line="+326"/>
         <source>The login was not tried: the account is not signed in (or its sign-in expired). Press Sign in… first.</source>
         <translation>L’identification n’a pas été tentée&#xa0;: le compte n’est pas connecté (ou sa connexion a expiré). Appuyez d’abord sur «&#xa0;Se connecter…&#xa0;».</translation>
     </message>
@@ -2239,7 +2239,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>NetworkSecrets</name>
     <message>
-        <location filename="../../popgui/gui/proxy_secrets.py" line="+151"/>
+        <location filename="../../popgui/gui/proxy_secrets.py" line="+78"/>
         <source>The password of the proxy or the client key could not be saved in the keyring, so the account cannot connect yet: {reason}</source>
         <translation>Le mot de passe du proxy ou de la clé client n’a pas pu être enregistré dans le trousseau, le compte ne peut donc pas encore se connecter&#xa0;: {reason}</translation>
     </message>

@@ -474,7 +474,7 @@ def test_a_version_7_file_reads_as_a_direct_connection_without_a_client_certific
     tmp_path: Path,
 ) -> None:
     """Version 8 added the proxy and client certificate settings: a version 7 file has none,
-    and is read (then written) as version 8."""
+    and is read (then written) as the current version."""
     path = tmp_path / "settings.json"
     account = {"name": "old", "host": "pop.example.com", "user": "ann"}
     path.write_text(json.dumps({"version": 7, "accounts": [account]}), "utf-8")
@@ -484,4 +484,29 @@ def test_a_version_7_file_reads_as_a_direct_connection_without_a_client_certific
         None, None, "none",
     )  # fmt: skip
     save_settings(path, load_settings(path))
-    assert json.loads(path.read_text("utf-8"))["version"] == 8
+    assert json.loads(path.read_text("utf-8"))["version"] == SETTINGS_VERSION
+
+
+def test_a_version_8_file_reads_unchanged_and_refuses_nothing_it_had(tmp_path: Path) -> None:
+    """Version 9 admits auth "gssapi" (Kerberos); a version 8 file reads as it was."""
+    path = tmp_path / "settings.json"
+    account = {"name": "old", "host": "pop.example.com", "user": "ann", "auth": "scram-sha-256"}
+    path.write_text(json.dumps({"version": 8, "accounts": [account]}), "utf-8")
+    loaded = load_settings(path).get("old")
+    assert loaded is not None and loaded.auth == "scram-sha-256"
+    save_settings(path, load_settings(path))
+    assert json.loads(path.read_text("utf-8"))["version"] == SETTINGS_VERSION == 9
+
+
+def test_a_kerberos_account_has_no_password_setting(tmp_path: Path) -> None:
+    base = Account(name="work", host="pop.example.com", user="ann", auth="gssapi")
+    assert validate_account(base).auth == "gssapi"
+    for changed in (
+        dataclasses.replace(base, password_source="command", password_command="pass show x"),
+        dataclasses.replace(base, password_source="file"),
+    ):
+        with pytest.raises(SettingError, match="Kerberos") as caught:
+            validate_account(changed)
+        assert caught.value.setting == "password_source"
+    with pytest.raises(SettingError, match="POP2"):
+        validate_account(dataclasses.replace(base, protocol="pop2", security="tls"))
