@@ -1,0 +1,75 @@
+"""The window's "Test connection" (popgui/sync/diagnose.py) on an account that signs in with
+Kerberos: it logs in with the ticket, says whose ticket it is, and who signed in."""
+
+from __future__ import annotations
+
+import pytest
+
+from popgui.accounts.settings import Account
+from popgui.catalog import render
+from popgui.net.kerberos import KerberosTicketError
+from popgui.sync.diagnose import test_connection as check_connection
+from tests.support.certs import TestPKI
+from tests.support.dovecot import DovecotServer
+from tests.support.kerberos import KerberosRealm
+
+from .conftest import KerberosUser
+
+pytestmark = [pytest.mark.kerberos, pytest.mark.dovecot]
+
+
+def gssapi_account(server: DovecotServer, user: KerberosUser, pki: TestPKI) -> Account:
+    return Account(
+        name="work", host="localhost", port=server.tls_port, security="tls",
+        ca_file=str(pki.ca_cert), user=user.name, auth="gssapi",
+    )  # fmt: skip
+
+
+def test_test_connection_signs_in_with_the_ticket(
+    monkeypatch: pytest.MonkeyPatch,
+    kerberos_realm: KerberosRealm,
+    kerberos_dovecot: DovecotServer,
+    krb_user: KerberosUser,
+    test_pki: TestPKI,
+) -> None:
+    kerberos_realm.kinit(krb_user.name, krb_user.password, krb_user.ccache)
+    for key, value in kerberos_realm.env(krb_user.ccache).items():
+        monkeypatch.setenv(key, value)
+
+    report = check_connection(gssapi_account(kerberos_dovecot, krb_user, test_pki), None)
+
+    assert report.error is None, report.error
+    assert report.login_ok is True
+    assert report.login_method == "GSSAPI"
+    assert "GSSAPI" in report.auth_methods
+    assert report.message_count == 1
+    notes = [render(note) for note in report.notes]
+    principal = kerberos_realm.principal(krb_user.name)
+    assert any(
+        note.startswith(f"GSSAPI signs in with your Kerberos ticket; your ticket: {principal}")
+        and "valid until" in note
+        for note in notes
+    ), notes
+    assert f"signed in with Kerberos as {principal}" in notes
+
+
+def test_test_connection_without_a_ticket_says_run_kinit(
+    monkeypatch: pytest.MonkeyPatch,
+    kerberos_realm: KerberosRealm,
+    kerberos_dovecot: DovecotServer,
+    krb_user: KerberosUser,
+    test_pki: TestPKI,
+) -> None:
+    for key, value in kerberos_realm.env(krb_user.ccache).items():
+        monkeypatch.setenv(key, value)
+
+    report = check_connection(gssapi_account(kerberos_dovecot, krb_user, test_pki), None)
+
+    assert isinstance(report.error, KerberosTicketError)
+    assert f"run kinit {krb_user.name}" in render(report.error.sentence)
+    assert report.login_ok is not True
+    notes = [render(note) for note in report.notes]
+    assert (
+        f"GSSAPI signs in with your Kerberos ticket; your ticket: none: run kinit {krb_user.name}"
+        " before a sync." in notes
+    ), notes
