@@ -6,16 +6,18 @@ connection sends none."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from popgui.accounts.settings import Account
+from popgui.gui import i18n
 from popgui.gui.account_dialog import AccountDialog
 from popgui.gui.i18n import format_datetime
 from popgui.gui.keyring_check import KeyringState
@@ -217,3 +219,30 @@ def test_the_test_environment_has_no_ticket_of_the_person_running_it() -> None:
     (tests/conftest.py points the credential cache nowhere), not a stand-in."""
     assert os.environ["KRB5CCNAME"].startswith("FILE:")
     assert kerberos.current_ticket() is None
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_with_kerberos_chosen_the_dialog_fits_and_its_mnemonics_do_not_clash(
+    qtbot: QtBot, qapp: QApplication, make_dialog: Any, language: str
+) -> None:
+    """The ticket line in French is the longest: the dialog still fits an 800×600 screen, and
+    the Alt+letter of "Check again" is no other's on screen."""
+    i18n.install_translator(qapp, language)
+    try:
+        dialog = make_dialog()
+        fill_basic(qtbot, dialog)
+        choose(dialog.auth_combo, "gssapi")
+        line = ticket_line(qtbot, dialog)
+        assert ("kinit alice" in line) and ("Aucun" in line) == (language == "fr"), line
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 560, hint
+        texts = [
+            widget.text()
+            for widget in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+            if widget.isVisible() and "&" in widget.text()
+        ]
+        keys = [key.lower() for text in texts for key in re.findall(r"&(\w)", text)]
+        mine = re.findall(r"&(\w)", dialog.server.kerberos_box.check_button.text())[0].lower()
+        assert keys.count(mine) == 1, repr(texts)
+    finally:
+        i18n.uninstall_translators(qapp)
