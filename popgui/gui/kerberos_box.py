@@ -48,6 +48,8 @@ class KerberosBox(QWidget):
         self.status.setObjectName("kerberosStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        # Level with the button's top: a wrapped line is given more height than it fills.
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # "kinit alice" is to be typed in a terminal: it can be copied from here.
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_button = QPushButton(self.tr("Check a&gain"))
