@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import Account, load_settings
 from popgui.gui.account_dialog import AccountDialog
+from popgui.gui.keyring_check import probe_keyring
 from popgui.profile import Profile
 from popgui.sync.diagnose import ConnectionReport
 from tests.gui import kerberos_support
@@ -131,3 +132,18 @@ def test_switching_a_keyring_password_account_to_kerberos_forgets_the_password(
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
     assert login_methods(kerberos_dovecot, krb_user.name) == ["GSSAPI"]
     assert not window.message_bar.isVisible(), window.message_bar.label.text()
+
+
+@pytest.mark.keyring
+def test_the_dialogs_keyring_check_reads_no_password_for_a_kerberos_account(
+    secret_service: SecretService, profile: Profile
+) -> None:
+    """Editing a Kerberos account, the dialog asks only whether a keyring is there (the person
+    may switch back to a password): a password left under the account's key is not read."""
+    account = Account(name="office", host="localhost", user="alice", auth="gssapi")
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), "left over")
+    try:
+        state = probe_keyring(account, profile=profile)
+    finally:
+        keyring.delete_password(KEYRING_SERVICE, keyring_key(account))
+    assert state.available is True and state.stored is None and state.sign_in is None
