@@ -323,8 +323,7 @@ class AccountsController(QObject):
         same_key = keyring_key(previous) == keyring_key(edited)
         replaced = typed and stores_password(edited) and same_key
         if not replaced and stores_password(previous):
-            self._dropping.append(previous.name)
-            self._window.controller.forget_password(previous)  # an OAuth2 one: its tokens too
+            self._drop_password(previous, edited)  # an OAuth2 one: its tokens too
         elif previous.auth == "oauth2":
             self._window.controller.forget_sign_in(previous)
 
@@ -340,9 +339,7 @@ class AccountsController(QObject):
         if not stores_password(previous):
             return
         if not stores_password(edited):
-            ticket = edited.auth == "gssapi"
-            (self._dropping_for_ticket if ticket else self._dropping).append(previous.name)
-            self._window.controller.forget_password(previous)
+            self._drop_password(previous, edited)
             return
         same_place = previous.password_source == edited.password_source
         if same_place and keyring_key(previous) == keyring_key(edited):
@@ -352,6 +349,13 @@ class AccountsController(QObject):
             self._window.controller.forget_password(previous)
         else:
             self._window.controller.move_password(previous, edited)
+
+    def _drop_password(self, previous: Account, edited: Account) -> None:
+        """Forget what ``previous`` kept in the keyring (in the worker); a failure is told in
+        the words of what the account uses now."""
+        ticket = edited.auth == "gssapi"
+        (self._dropping_for_ticket if ticket else self._dropping).append(previous.name)
+        self._window.controller.forget_password(previous)
 
     def remove_current_account(self) -> None:
         window = self._window

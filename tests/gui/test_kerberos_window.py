@@ -24,7 +24,7 @@ from tests.gui import kerberos_support
 from tests.gui.conftest import save_accounts
 from tests.gui.dialog_support import add_through_window
 from tests.gui.kerberos_support import KerberosUser, with_ticket
-from tests.gui.test_keyring_window import stored_password
+from tests.gui.test_keyring_window import keyring_account, stored_password
 from tests.kerberos.helpers import login_methods
 from tests.support.dovecot import DovecotServer
 from tests.support.kerberos import KerberosRealm
@@ -147,3 +147,36 @@ def test_the_dialogs_keyring_check_reads_no_password_for_a_kerberos_account(
     finally:
         keyring.delete_password(KEYRING_SERVICE, keyring_key(account))
     assert state.available is True and state.stored is None and state.sign_in is None
+
+
+@pytest.mark.keyring
+def test_a_password_that_could_not_be_forgotten_is_told_in_kerberos_words(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    """The keyring is locked when the account switches to Kerberos: the password stays, and
+    the window says so, not that the account now uses a password command."""
+    account = keyring_account("office")
+    keyring.set_password(KEYRING_SERVICE, keyring_key(account), "stored before")
+    save_accounts(profile, [account])
+    window = open_window()
+    dialogs: list[QWidget] = []
+
+    def use_the_ticket(dialog: AccountDialog) -> None:
+        dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("gssapi"))
+        dialog.ok_button.click()
+
+    when_modal(AccountDialog, use_the_ticket, dialogs)
+    secret_service.lock()
+    try:
+        window.actions_by_name["edit_account"].trigger()
+        qtbot.waitUntil(window.message_bar.isVisible, timeout=TIMEOUT_MS)
+    finally:
+        secret_service.unlock()
+    text = window.message_bar.label.text()
+    assert text.startswith(
+        "The account office now signs in with your Kerberos ticket, but the password stored "
+        "before could not be removed from the keyring"
+    ), text
+    assert "locked" in text
+    assert stored_password(account) == "stored before"
+    keyring.delete_password(KEYRING_SERVICE, keyring_key(account))
