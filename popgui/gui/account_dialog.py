@@ -409,9 +409,7 @@ class AccountDialog(QDialog):
 
     def _update_enabled(self) -> None:
         self.days_spin.setEnabled(self.policy_combo.currentData() == "delete-after-days")
-        signs_in = self.auth_combo.currentData() == "oauth2"  # no password: a sign-in
-        self.server.enable_password_rows(signs_in=signs_in, hints=self._password_hints)
-        self.sign_in_box.show_in(self.server.form, signs_in)
+        self.server.enable_password_rows(self.auth_combo.currentData(), hints=self._password_hints)
         self.interval_spin.setEnabled(self.interval_check.isChecked())
         self._update_maildir_placeholder()
         self.sign_in_box.follow_host(self.host_edit.text())
@@ -462,8 +460,10 @@ class AccountDialog(QDialog):
         protocol = self.protocol_combo.currentData()
         policy = self.policy_combo.currentData()
         signs_in = self.auth_combo.currentData() == "oauth2"
-        # A sign-in keeps its tokens and client secret in the keyring, whatever the radios say.
-        source = "keyring" if signs_in else self.server.password_source()
+        # A sign-in keeps its tokens and client secret in the keyring, whatever the radios say;
+        # a Kerberos ticket has nothing to keep ("keyring" is what its setting must say).
+        no_password = signs_in or self.auth_combo.currentData() == "gssapi"
+        source = "keyring" if no_password else self.server.password_source()
         return {
             "name": self.name_edit.text().strip(" "),
             "host": self.host_edit.text().strip(" "),
@@ -568,9 +568,11 @@ class AccountDialog(QDialog):
     def password(self) -> str | None:
         """The password typed in the dialog, or None (never shown, never logged). For an
         OAuth2 account, its client secret: it is kept in the keyring in the password's place
-        (as ``account add --oauth-client-secret`` keeps it)."""
+        (as ``account add --oauth-client-secret`` keeps it). Kerberos: None, a ticket signs in."""
         if self.auth_combo.currentData() == "oauth2":
             return self.sign_in_box.client_secret()
+        if self.auth_combo.currentData() == "gssapi":
+            return None
         return self.server.typed_password()
 
     @property

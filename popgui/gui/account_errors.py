@@ -18,6 +18,8 @@ from popgui.accounts.secrets import (
     PasswordFileError,
     PasswordNotStoredError,
 )
+from popgui.catalog import Sentence
+from popgui.catalog import kerberos as kerberos_says
 from popgui.destinations.base import DestinationError, DestinationLoginError, MessagesRefusedError
 from popgui.errors import (
     AccountBusyError,
@@ -38,10 +40,11 @@ from popgui.gui.message_bar import BarEntry, Buttons, MessageBar
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import as_sentence, sentence
 from popgui.net.clientcert import ClientCertificateError
+from popgui.net.kerberos import KerberosError, KerberosTicketError, KerberosUnavailableError
 from popgui.net.proxy import ProxyLoginError
 from popgui.oauth.errors import OAuthError, SignInRequiredError
 
-__all__ = ["AccountErrors", "short_words", "source_problem"]
+__all__ = ["AccountErrors", "kerberos_refused", "short_words", "source_problem"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,18 @@ def source_problem(error: PopguiError) -> str | None:
     return None
 
 
+def kerberos_refused(error: PopguiError) -> bool:
+    """Whether ``error`` is a mail server refusing a Kerberos login (the ticket was there; the
+    server said no), not a refused password: told by its sentence's parts, not its text."""
+    said = error.sentence if isinstance(error, CredentialsError) else None
+    check = said.values.get("check") if said is not None else None
+    return isinstance(check, Sentence) and check.message is kerberos_says.REFUSED_CHECK
+
+
 def short_words(error: PopguiError) -> str:
     """A few words for the accounts pane (the tooltip and the bar have the full sentence)."""
+    if kerberos_refused(error):
+        return MainWindow.tr("Kerberos login refused")
     for kind, words in _SHORT_WORDS:
         if isinstance(error, kind):
             return MainWindow.tr(words)
@@ -151,7 +164,10 @@ _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (OAuthError, QT_TRANSLATE_NOOP("MainWindow", "sign-in failed")),
     (CredentialsError, QT_TRANSLATE_NOOP("MainWindow", "password refused")),
     (CertificateError, QT_TRANSLATE_NOOP("MainWindow", "untrusted certificate")),
-    (NetworkError, QT_TRANSLATE_NOOP("MainWindow", "network error")),
+    (NetworkError, QT_TRANSLATE_NOOP("MainWindow", "network error")),  # the realm's KDC too
+    (KerberosTicketError, QT_TRANSLATE_NOOP("MainWindow", "no Kerberos ticket")),
+    (KerberosError, QT_TRANSLATE_NOOP("MainWindow", "Kerberos problem")),
+    (KerberosUnavailableError, QT_TRANSLATE_NOOP("MainWindow", "Kerberos not installed")),
     (DeliveryError, QT_TRANSLATE_NOOP("MainWindow", "disk error")),
     (ConfigError, QT_TRANSLATE_NOOP("MainWindow", "settings error")),
     (MigrationSuspectedError, QT_TRANSLATE_NOOP("MainWindow", "mail renumbered")),

@@ -78,6 +78,7 @@ AUTH_LABELS: dict[AuthMethod, str] = {
     "scram-sha-256": "SCRAM-SHA-256",
     "xoauth2": QT_TRANSLATE_NOOP("AccountDialog", "XOAUTH2: OAuth2 access token"),
     "oauth2": QT_TRANSLATE_NOOP("AccountDialog", "OAuth2: sign in in the browser"),
+    "gssapi": QT_TRANSLATE_NOOP("AccountDialog", "Kerberos (your ticket)"),
 }
 POLICY_LABELS: dict[Policy, str] = {
     "keep": QT_TRANSLATE_NOOP("AccountDialog", "Keep it on the server"),
@@ -230,36 +231,50 @@ class ServerPage(QWidget):
         self.sign_in_box = SignInBox()
         self.sign_in_box.setObjectName("signInBox")
         form.addRow(translate("AccountDialog", "Sign-in:"), self.sign_in_box)
+        from popgui.gui.kerberos_box import KerberosBox  # the Kerberos method's row
+
+        self.kerberos_box = KerberosBox()
+        self.kerberos_box.setObjectName("kerberosBox")
+        form.addRow("", self.kerberos_box)
+        self.user_edit.textChanged.connect(self.kerberos_box.follow_user)
         self.form = form
+        #: The login method chosen has no password: a Kerberos ticket signs in.
+        self._ticket = False
 
     def show_keyring(self, *, available: bool) -> None:
         """Without a keyring, the password field is no choice: the command is, and the notice
         says why and what else would do."""
         self.keyring_available = available
-        self.keyring_notice.setVisible(not available)
+        self.keyring_notice.setVisible(not available and not self._ticket)
         if not available and self.keyring_radio.isChecked():
             self.command_radio.setChecked(True)
 
-    def enable_password_rows(self, *, signs_in: bool, hints: tuple[str, str]) -> None:
-        """The password, command and file rows for the chosen source; none (hidden) for a
-        sign-in.
+    def enable_password_rows(self, method: AuthMethod, *, hints: tuple[str, str]) -> None:
+        """The password, command and file rows for the chosen source; none (hidden) for an
+        OAuth2 sign-in, whose row shows instead, nor for Kerberos, whose ticket line does.
         ``hints``: what the empty keyring and file password fields say."""
+        signs_in = method == "oauth2"
+        self._ticket = method == "gssapi"  # a ticket: no password, no keyring to keep one
+        no_password = signs_in or self._ticket
         keyring, file = self.keyring_radio.isChecked(), self.file_radio.isChecked()
-        self.password_edit.setEnabled(keyring and not signs_in and self.keyring_available)
+        self.password_edit.setEnabled(keyring and not no_password and self.keyring_available)
         signs_in_hint = translate("AccountDialog", "no password: the account signs in")
-        self.password_edit.setPlaceholderText(signs_in_hint if signs_in else hints[0])
-        self.command_edit.setEnabled(self.command_radio.isChecked() and not signs_in)
-        self.file_edit.setEnabled(file and not signs_in)
-        self.file_edit.setPlaceholderText(signs_in_hint if signs_in else hints[1])
-        self.file_warning.setVisible(file and not signs_in)
-        self.keyring_radio.setEnabled(not signs_in and self.keyring_available)
-        self.command_radio.setEnabled(not signs_in)
-        self.file_radio.setEnabled(not signs_in)
+        self.password_edit.setPlaceholderText(signs_in_hint if no_password else hints[0])
+        self.command_edit.setEnabled(self.command_radio.isChecked() and not no_password)
+        self.file_edit.setEnabled(file and not no_password)
+        self.file_edit.setPlaceholderText(signs_in_hint if no_password else hints[1])
+        self.file_warning.setVisible(file and not no_password)
+        self.keyring_radio.setEnabled(not no_password and self.keyring_available)
+        self.command_radio.setEnabled(not no_password)
+        self.file_radio.setEnabled(not no_password)
         self.keyring_notice.setText(self._no_keyring_text(signs_in=signs_in))
-        # A sign-in has no password: its rows make way for the sign-in settings (an 800×600
-        # screen has no room for both).
+        self.keyring_notice.setVisible(not self.keyring_available and not self._ticket)
+        # No password: its rows make way for the sign-in settings or the ticket line (an
+        # 800×600 screen has no room for both).
         for edit in (self.password_edit, self.command_edit, self.file_edit):
-            self.form.setRowVisible(edit, not signs_in)
+            self.form.setRowVisible(edit, not no_password)
+        self.sign_in_box.show_in(self.form, signs_in)
+        self.kerberos_box.show_in(self.form, self._ticket)
 
     @staticmethod
     def _no_keyring_text(*, signs_in: bool) -> str:

@@ -57,8 +57,10 @@ class AccountsController(QObject):
         self._forgetting_sign_in: list[str] = []
         #: Edited accounts whose keyring password is being moved to their new key.
         self._rekeying: list[str] = []
-        #: Edited accounts that no longer read the keyring, whose old password is being removed.
+        #: Edited accounts that no longer read the keyring, whose old password is being removed
+        #: (they use a password command; or a Kerberos ticket: the second list).
         self._dropping: list[str] = []
+        self._dropping_for_ticket: list[str] = []
         #: The first folder's rows, read with the account's folders (see _show_first).
         self._first_folder: FirstFolder | None = None
         window.account_view.selectionModel().currentChanged.connect(self._account_changed)
@@ -321,8 +323,7 @@ class AccountsController(QObject):
         same_key = keyring_key(previous) == keyring_key(edited)
         replaced = typed and stores_password(edited) and same_key
         if not replaced and stores_password(previous):
-            self._dropping.append(previous.name)
-            self._window.controller.forget_password(previous)  # an OAuth2 one: its tokens too
+            self._drop_password(previous, edited)  # an OAuth2 one: its tokens too
         elif previous.auth == "oauth2":
             self._window.controller.forget_sign_in(previous)
 
@@ -331,15 +332,14 @@ class AccountsController(QObject):
         changes them, the stored password follows the account (a password typed in the dialog
         is already stored under the new key) and nothing stays under the old key.
 
-        An account switched to a password command no longer reads its stored password, which
-        is removed. Queued now, in the worker, so it runs before any sync asked for after the
-        edit.
+        An account switched to a password command or to Kerberos no longer reads its stored
+        password, which is removed. Queued now, in the worker, so it runs before any sync asked
+        for after the edit.
         """
         if not stores_password(previous):
             return
         if not stores_password(edited):
-            self._dropping.append(previous.name)
-            self._window.controller.forget_password(previous)
+            self._drop_password(previous, edited)
             return
         same_place = previous.password_source == edited.password_source
         if same_place and keyring_key(previous) == keyring_key(edited):
@@ -349,6 +349,13 @@ class AccountsController(QObject):
             self._window.controller.forget_password(previous)
         else:
             self._window.controller.move_password(previous, edited)
+
+    def _drop_password(self, previous: Account, edited: Account) -> None:
+        """Forget what ``previous`` kept in the keyring (in the worker); a failure is told in
+        the words of what the account uses now."""
+        ticket = edited.auth == "gssapi"
+        (self._dropping_for_ticket if ticket else self._dropping).append(previous.name)
+        self._window.controller.forget_password(previous)
 
     def remove_current_account(self) -> None:
         window = self._window
@@ -412,6 +419,9 @@ class AccountsController(QObject):
                 "removed from the keyring: {reason}")),
             (self._dropping, MainWindow.tr(
                 "The account {account} now gets its password from a command, but the "
+                "password stored before could not be removed from the keyring: {reason}")),
+            (self._dropping_for_ticket, MainWindow.tr(
+                "The account {account} now signs in with your Kerberos ticket, but the "
                 "password stored before could not be removed from the keyring: {reason}")),
             (self._rekeying, MainWindow.tr(
                 "The stored password could not be moved to the account's new name, "

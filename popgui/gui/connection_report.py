@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from popgui.errors import CertificateError, CredentialsError, KeyringUnavailableError, PopguiError
+from popgui.gui.account_errors import kerberos_refused
 from popgui.gui.certificate_dialog import wrap_fingerprint
 from popgui.gui.wording import as_sentence, describe, say, translate_message
 
@@ -38,7 +39,7 @@ def describe_error(error: PopguiError) -> str:
 
     In the window's language, like :func:`popgui.gui.wording.describe`.
     """
-    if isinstance(error, CertificateError):
+    if isinstance(error, CertificateError) or kerberos_refused(error):  # no app password here
         return as_sentence(error.render(translate_message))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return (
@@ -194,6 +195,7 @@ def _login(report: ConnectionReport) -> str:
 def _notes(report: ConnectionReport) -> str:
     if not report.notes:
         return ""
-    items = "".join(f"<li>{html.escape(say(note))}</li>" for note in report.notes)
+    # A note may be a part of a sentence ("signed in with Kerberos as …"): each is one here.
+    items = "".join(f"<li>{html.escape(as_sentence(say(note)))}</li>" for note in report.notes)
     title = translate("AccountDialog", "Notes")
     return _section(title, f"<ul style='margin-left:-20px'>{items}</ul>")

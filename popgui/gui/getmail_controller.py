@@ -32,10 +32,12 @@ from popgui.gui.account_errors import AccountErrors, short_words, source_problem
 from popgui.gui.delivery_notes import note_delivery, note_first_sync
 from popgui.gui.i18n import format_datetime
 from popgui.gui.models import AccountState, maildir_key
+from popgui.gui.scheduler import needs_attention
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import as_sentence, describe, say, sentence
 from popgui.gui.worker import JobFinished
 from popgui.net.clientcert import ClientCertificateError
+from popgui.net.kerberos import KerberosError
 from popgui.net.proxy import ProxyLoginError
 from popgui.oauth.errors import SignInRequiredError
 from popgui.sync.progress import SyncResult
@@ -182,7 +184,9 @@ class GetMailController(QObject):
         refused = refused or isinstance(error, DestinationLoginError)  # its password: edit it
         refused = refused or isinstance(error, ProxyLoginError | ClientCertificateError)
         if (isinstance(error, CredentialsError) and not locked) or refused:
-            return sentence(error), [edit]
+            return sentence(error), [edit]  # a server refusing a Kerberos login too: its user
+        if isinstance(error, KerberosError) and needs_attention(error):
+            return sentence(error), [edit]  # the server's name, the realm: in the settings
         if isinstance(error, CertificateError):
             review = (MainWindow.tr("Review certificate…"),
                       lambda: self.review_certificate(name, error))  # fmt: skip

@@ -6,10 +6,12 @@ The rules, in order:
 * never sooner than the server's LOGIN-DELAY allows after the last login
   (``Database.account_state(name)`` with ``last_login`` and ``login_delay``, when the store
   provides it);
-* after a temporary failure ([IN-USE], [LOGIN-DELAY], [SYS/TEMP], the network, a full disk) the
-  next try backs off: 5, 10, 20, 40, then every 60 minutes, never more often than the interval;
+* after a temporary failure ([IN-USE], [LOGIN-DELAY], [SYS/TEMP], the network, a full disk,
+  no Kerberos ticket yet) the next try backs off: 5, 10, 20, 40, then every 60 minutes, never
+  more often than the interval;
 * after a credentials or settings problem (a refused password, a locked keyring, an untrusted
-  certificate, a suspected server migration) checks stop until the account is edited or
+  certificate, a suspected server migration, a Kerberos problem other than a missing ticket
+  or an unreachable Kerberos server) checks stop until the account is edited or
   :meth:`CheckScheduler.resume` is called: a rejected password is never retried in a loop.
 
 Every finished sync of an account, scheduled or asked for, sets its next check.
@@ -37,6 +39,7 @@ from popgui.errors import (
     ServerError,
 )
 from popgui.gui.worker import EngineController, JobFinished
+from popgui.net.kerberos import KdcUnreachableError, KerberosError, KerberosTicketError
 from popgui.net.proxy import ProxyLoginError
 
 __all__ = ["CheckScheduler", "needs_attention", "read_login_window"]
@@ -57,6 +60,11 @@ def needs_attention(error: PopguiError) -> bool:
     """True for errors that retrying cannot fix: the user must act (never retry in a loop)."""
     if isinstance(error, ServerError):
         return error.is_credentials
+    if isinstance(error, KerberosError):
+        # No ticket, or an expired one: the desktop renews tickets, or the person runs kinit,
+        # so later checks may work. The realm's server down: a network problem. Anything else
+        # (the server's name, the clock, the realm) needs a change that retrying cannot make.
+        return not isinstance(error, KerberosTicketError | KdcUnreachableError)
     # A destination refusing its login is a password to fix too (an IMAP server locks an
     # account that keeps trying a wrong one).
     return isinstance(

@@ -119,7 +119,10 @@ class JobContext:
     progress: Callable[[Progress], None]
 
     def secret(self) -> str:
-        """The account's password, from the keyring or its command (interruptible by cancel)."""
+        """The account's password, from the keyring or its command (interruptible by cancel);
+        none for Kerberos: the ticket in the person's credential cache signs in."""
+        if self.account.auth == "gssapi":
+            return ""  # no keyring is asked: no prompt, no "no password stored"
         store = self.secret_store()
         if self.account.auth == "oauth2":  # an access token, renewed first if it is due
             from popgui.oauth.account import OAuthSecret

@@ -259,7 +259,7 @@ def _note_auth_methods(
         why = sasl.explain_unsupported(name)
         if why is not None:
             found.note(says.FULL_STOP(sentence=why))
-        elif name not in sasl.MECHANISMS:
+        elif name not in sasl.MECHANISMS and name != kerberos.MECHANISM:  # the ticket's note
             found.note(says.UNKNOWN_METHOD(method=name))
     if "XOAUTH2" in offered or "OAUTHBEARER" in offered:
         found.note(says.OAUTH())

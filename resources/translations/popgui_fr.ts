@@ -39,7 +39,7 @@
         <translation>XOAUTH2&#xa0;: jeton d’accès OAuth2</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Keep it on the server</source>
         <translation>Le laisser sur le serveur</translation>
     </message>
@@ -75,12 +75,12 @@
         <translation>Autre serveur&#xa0;: saisissez ses paramètres ci-dessous</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-5"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-6"/>
         <source>OAuth2: sign in in the browser</source>
         <translation>OAuth2&#xa0;: connexion dans le navigateur</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>a short name, e.g. work</source>
         <translation>un nom court, par ex. travail</translation>
     </message>
@@ -130,17 +130,22 @@
         <translation>Le mot de passe sera gardé dans un fichier que vous seul pouvez lire, et non dans un trousseau&#xa0;: quiconque peut lire vos fichiers, ou une copie de ceux-ci (une sauvegarde), peut le lire. Préférez un trousseau ou une commande du mot de passe quand vous le pouvez.</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+92"/>
         <source>No system keyring is running on this computer, so popgui has no safe place to keep a password. Either install and unlock a keyring (GNOME Keyring or KWallet), then open this window again, or give a password command above: a command that prints the password, e.g. pass show mail/work. Or, knowingly, keep the password in a file that only you can read.</source>
         <translation>Aucun trousseau système ne fonctionne sur cet ordinateur&#xa0;: popgui n’a donc aucun endroit sûr où garder un mot de passe. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre, ou indiquez ci-dessus une commande du mot de passe&#xa0;: une commande qui affiche le mot de passe, par exemple pass show mail/travail. Ou bien, en connaissance de cause, gardez le mot de passe dans un fichier que vous seul pouvez lire.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-55"/>
         <source>Sign-in:</source>
         <translation>Connexion&#xa0;:</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="-152"/>
+        <source>Kerberos (your ticket)</source>
+        <translation>Kerberos (votre ticket)</translation>
+    </message>
+    <message>
+        <location line="+242"/>
         <source> days</source>
         <translation> jours</translation>
     </message>
@@ -215,7 +220,7 @@
         <translation>&amp;Fournisseur&#xa0;:</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="-205"/>
+        <location filename="../../popgui/gui/account_pages.py" line="-219"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom&#xa0;:</translation>
     </message>
@@ -250,7 +255,7 @@
         <translation>Mét&amp;hode d’identification&#xa0;:</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+67"/>
         <source>No system keyring is running on this computer, and an OAuth2 sign-in keeps its tokens (and a client secret) only there. Install and unlock a keyring (GNOME Keyring or KWallet), then open this window again.</source>
         <translation>Aucun trousseau système ne fonctionne sur cet ordinateur, et une connexion OAuth2 ne garde ses jetons (et un secret client) que là. Installez et déverrouillez un trousseau (GNOME Keyring ou KWallet), puis rouvrez cette fenêtre.</translation>
     </message>
@@ -307,12 +312,12 @@
         <translation>Test de connexion</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+173"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+175"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-328"/>
+        <location line="-330"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
@@ -354,7 +359,7 @@
         <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-144"/>
         <source>no password: the account signs in</source>
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
@@ -369,7 +374,7 @@
         <translation>(Voir l’onglet {tab}.)</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_pages.py" line="+185"/>
+        <location filename="../../popgui/gui/account_pages.py" line="+188"/>
         <source>Connecting to {address}…</source>
         <translation>Connexion à {address}…</translation>
     </message>
@@ -379,7 +384,7 @@
         <translation>Le test n’a donné aucun résultat.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+107"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+109"/>
         <source>Saving the client secret…</source>
         <translation>Enregistrement du secret client…</translation>
     </message>
@@ -410,7 +415,7 @@
         <translation>Connecté. Appuyez sur «&#xa0;{button}&#xa0;» pour garder le compte.</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/connection_report.py" line="+47"/>
+        <location filename="../../popgui/gui/connection_report.py" line="+48"/>
         <source>Some providers (Gmail, Yahoo) want an app password here, Microsoft an OAuth2 token.</source>
         <translation>Certains fournisseurs (Gmail, Yahoo) demandent ici un mot de passe d’application, Microsoft un jeton OAuth2.</translation>
     </message>
@@ -560,7 +565,7 @@
         <translation>Identification</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Notes</source>
         <translation>Remarques</translation>
     </message>
@@ -1258,7 +1263,7 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../popgui/gui/worker.py" line="+326"/>
+        <location filename="../../popgui/gui/worker.py" line="+329"/>
         <source>The login was not tried: the account is not signed in (or its sign-in expired). Press Sign in… first.</source>
         <translation>L’identification n’a pas été tentée&#xa0;: le compte n’est pas connecté (ou sa connexion a expiré). Appuyez d’abord sur «&#xa0;Se connecter…&#xa0;».</translation>
     </message>
@@ -1500,6 +1505,49 @@
     </message>
 </context>
 <context>
+    <name>KerberosBox</name>
+    <message>
+        <location filename="../../popgui/gui/kerberos_box.py" line="+55"/>
+        <source>Check a&amp;gain</source>
+        <translation>&amp;Vérifier à nouveau</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Read this computer&apos;s Kerberos ticket again, e.g. after running kinit</source>
+        <translation>Relire le ticket Kerberos de cet ordinateur, par exemple après avoir lancé kinit</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Looking for your Kerberos ticket…</source>
+        <translation>Recherche de votre ticket Kerberos…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Your Kerberos ticket: {principal}</source>
+        <translation>Votre ticket Kerberos&#xa0;: {principal}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your Kerberos ticket: {principal}, valid until {time}</source>
+        <translation>Votre ticket Kerberos&#xa0;: {principal}, valable jusqu’à {time}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The Kerberos ticket could not be read ({kind}).</source>
+        <translation>Le ticket Kerberos n’a pas pu être lu ({kind}).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No Kerberos ticket on this computer: run kinit in a terminal, or sign in to your desktop&apos;s Kerberos.</source>
+        <translation>Aucun ticket Kerberos sur cet ordinateur&#xa0;: lancez kinit dans un terminal, ou connectez-vous au Kerberos de votre bureau.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No Kerberos ticket on this computer: run kinit {user} in a terminal, or sign in to your desktop&apos;s Kerberos.</source>
+        <translation>Aucun ticket Kerberos sur cet ordinateur&#xa0;: lancez kinit {user} dans un terminal, ou connectez-vous au Kerberos de votre bureau.</translation>
+    </message>
+</context>
+<context>
     <name>KeyboardController</name>
     <message>
         <location filename="../../popgui/gui/keyboard.py" line="+188"/>
@@ -1533,7 +1581,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/accounts_controller.py" line="+199"/>
+        <location filename="../../popgui/gui/accounts_controller.py" line="+201"/>
         <source>New Folder</source>
         <translation>Nouveau dossier</translation>
     </message>
@@ -1566,7 +1614,7 @@
         </translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+145"/>
         <source>Remove the account “{account}”?
 
 The mail already downloaded stays on disk in {folder}. popgui forgets its sign-in, and its client secret if one is stored, from the system keyring.</source>
@@ -1600,7 +1648,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Déplacer vers</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/getmail_controller.py" line="+178"/>
+        <location filename="../../popgui/gui/getmail_controller.py" line="+180"/>
         <source>Sign in again…</source>
         <translation>Se reconnecter…</translation>
     </message>
@@ -1610,7 +1658,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}. popgui retir
         <translation>Modifier le compte…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Review certificate…</source>
         <translation>Examiner le certificat…</translation>
     </message>
@@ -1660,8 +1708,8 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>Le serveur demande d’attendre avant de relever à nouveau ({reason})&#xa0;; rien n’est perdu — {later}.</translation>
     </message>
     <message>
-        <location line="-98"/>
-        <location line="+104"/>
+        <location line="-100"/>
+        <location line="+106"/>
         <source>{account}: {problem}</source>
         <translation>{account}&#xa0;: {problem}</translation>
     </message>
@@ -1681,17 +1729,17 @@ popgui peut continuer&#xa0;: il reconnaîtra les messages que vous avez déjà g
         <translation>la connexion du compte a expiré et ne peut pas être renouvelée</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_errors.py" line="+140"/>
+        <location filename="../../popgui/gui/account_errors.py" line="+153"/>
         <source>sign-in needed</source>
         <translation>connexion nécessaire</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>server misbehaved</source>
         <translation>erreur du serveur</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-27"/>
         <source>error</source>
         <translation>erreur</translation>
     </message>
@@ -1739,11 +1787,16 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
     </message>
     <message>
         <location line="+3"/>
+        <source>The account {account} now signs in with your Kerberos ticket, but the password stored before could not be removed from the keyring: {reason}</source>
+        <translation>Le compte {account} se connecte désormais avec votre ticket Kerberos, mais le mot de passe enregistré auparavant n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The stored password could not be moved to the account&apos;s new name, user or host in the keyring: {reason}</source>
         <translation>Le mot de passe enregistré n’a pas pu être déplacé vers le nouveau nom, utilisateur ou serveur du compte dans le trousseau&#xa0;: {reason}</translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-12"/>
         <source>The account {account} was removed, but its password could not be removed from the keyring: {reason}</source>
         <translation>Le compte {account} a été supprimé, mais son mot de passe n’a pas pu être retiré du trousseau&#xa0;: {reason}</translation>
     </message>
@@ -1792,7 +1845,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Ce programme utilise Qt {qt} et PySide6 {pyside} (Qt for Python), sous la licence publique générale limitée GNU version 3 (LGPL-3.0). Vous pouvez remplacer ces bibliothèques par vos propres versions modifiées&#xa0;; leur code source est disponible sur {link}.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../popgui/gui/account_errors.py" line="-31"/>
+        <location filename="../../popgui/gui/account_errors.py" line="-41"/>
         <source>%n account(s) could not be checked:</source>
         <translation>
             <numerusform>%n compte n’a pas pu être relevé&#xa0;:</numerusform>
@@ -1810,7 +1863,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Aucun mot de passe n’est enregistré pour ce compte. Saisissez-le dans les paramètres du compte.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
+        <source>Kerberos login refused</source>
+        <translation>connexion Kerberos refusée</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>server refused</source>
         <translation>refus du serveur</translation>
     </message>
@@ -1883,6 +1941,21 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <location line="+1"/>
         <source>network error</source>
         <translation>erreur réseau</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no Kerberos ticket</source>
+        <translation>pas de ticket Kerberos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kerberos problem</source>
+        <translation>problème Kerberos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kerberos not installed</source>
+        <translation>Kerberos non installé</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2266,7 +2339,7 @@ Use Get Mail to download the new messages.</source>
 Utilisez «&#xa0;Relever le courrier&#xa0;» pour télécharger les nouveaux messages.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{reason}. Check the user name and password in the account settings.</source>
         <translation>{reason}. Vérifiez l’identifiant et le mot de passe dans les paramètres du compte.</translation>
     </message>
