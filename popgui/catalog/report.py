@@ -48,6 +48,11 @@ OAUTH = Message(
     "This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): use the oauth2 method and sign "
     "in with `popgui account login NAME` (auto never uses it).",
 )
+NOT_ENCRYPTED_NO_PASSWORD = Message(
+    "report.not-encrypted-no-password",
+    "The connection is not encrypted: your Kerberos ticket is safe, but all mail crosses the "
+    "network readable by anyone on the way.",
+)
 CLEAR_TEXT = Message(
     "report.clear-text", "Without TLS, USER, PLAIN and LOGIN send the password in clear text."
 )

@@ -146,7 +146,8 @@ def test_connection(
         found.error = error
         return found.report()
     if account.security == "none":
-        found.note(says.NOT_ENCRYPTED())
+        no_password = account.auth == "gssapi"  # a Kerberos ticket never crosses in clear
+        found.note(says.NOT_ENCRYPTED_NO_PASSWORD() if no_password else says.NOT_ENCRYPTED())
     if account.proxy is not None:
         found.note(proxy_says.THROUGH(proxy=parse_proxy(account.proxy).describe()))
     try:
@@ -178,7 +179,10 @@ def _test_pop3(
             _record_tls(transport, account, found)
             capabilities = client.capabilities
         _note_capabilities(capabilities, found)
-        _note_auth_methods(client, capabilities, greeting.timestamp, transport.is_tls, found)
+        _note_auth_methods(
+            client, capabilities, greeting.timestamp, transport.is_tls, found,
+            signs_in_with_ticket=account.auth == "gssapi",
+        )  # fmt: skip
         if kerberos.MECHANISM in found.auth_methods:
             found.note(_kerberos_ticket_note(account.user))
         if account.auth == "gssapi":
@@ -246,6 +250,8 @@ def _note_auth_methods(
     timestamp: str | None,
     is_tls: bool,
     found: _Findings,
+    *,
+    signs_in_with_ticket: bool,
 ) -> None:
     offered = list(capabilities.sasl) if capabilities is not None else []
     if capabilities is None or capabilities.has("USER"):
@@ -263,7 +269,8 @@ def _note_auth_methods(
             found.note(says.UNKNOWN_METHOD(method=name))
     if "XOAUTH2" in offered or "OAUTHBEARER" in offered:
         found.note(says.OAUTH())
-    if not is_tls and ("USER" in offered or "PLAIN" in offered or "LOGIN" in offered):
+    clear_text = "USER" in offered or "PLAIN" in offered or "LOGIN" in offered
+    if not is_tls and clear_text and not signs_in_with_ticket:
         found.note(says.CLEAR_TEXT())
     try:
         found.auto_method = client._choose_method("auto")  # the very rule login() applies

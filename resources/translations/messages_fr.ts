@@ -3073,6 +3073,11 @@
             <translation>La connexion n’est pas chiffrée : le mot de passe et tout le courrier traversent le réseau lisibles par quiconque se trouve sur le chemin.</translation>
         </message>
         <message>
+            <source>The connection is not encrypted: your Kerberos ticket is safe, but all mail crosses the network readable by anyone on the way.</source>
+            <comment>report.not-encrypted-no-password</comment>
+            <translation>La connexion n’est pas chiffrée : votre ticket Kerberos ne risque rien, mais tout le courrier traverse le réseau lisible par quiconque sur le chemin.</translation>
+        </message>
+        <message>
             <source>This server takes OAuth2 sign-in (OAUTHBEARER or XOAUTH2): use the oauth2 method and sign in with `popgui account login NAME` (auto never uses it).</source>
             <comment>report.oauth</comment>
             <translation>Ce serveur accepte la connexion OAuth2 (OAUTHBEARER ou XOAUTH2) : utilisez la méthode oauth2 et connectez-vous avec `popgui account login NAME` (le mode automatique ne l’utilise jamais).</translation>

@@ -3,6 +3,8 @@ Kerberos: it logs in with the ticket, says whose ticket it is, and who signed in
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from popgui.accounts.settings import Account
@@ -73,3 +75,25 @@ def test_test_connection_without_a_ticket_says_run_kinit(
         f"GSSAPI signs in with your Kerberos ticket; your ticket: none: run kinit {krb_user.name}"
         " before a sync." in notes
     ), notes
+
+
+def test_without_tls_the_report_warns_for_the_mail_not_for_a_password(
+    monkeypatch: pytest.MonkeyPatch,
+    kerberos_realm: KerberosRealm,
+    kerberos_dovecot: DovecotServer,
+    krb_user: KerberosUser,
+    test_pki: TestPKI,
+) -> None:
+    """A Kerberos account sends no password: the clear-text warnings about one would mislead."""
+    kerberos_realm.kinit(krb_user.name, krb_user.password, krb_user.ccache)
+    for key, value in kerberos_realm.env(krb_user.ccache).items():
+        monkeypatch.setenv(key, value)
+    account = gssapi_account(kerberos_dovecot, krb_user, test_pki)
+    plain = dataclasses.replace(account, port=kerberos_dovecot.plain_port, security="none")
+
+    report = check_connection(plain, None)
+
+    assert report.login_ok is True, report.error
+    notes = " ".join(render(note) for note in report.notes)
+    assert "your Kerberos ticket is safe, but all mail crosses the network" in notes
+    assert "password" not in notes, notes
