@@ -197,7 +197,7 @@
     <message>
         <location line="+35"/>
         <source>Te&amp;st connection</source>
-        <translation>&amp;Tester la connexion</translation>
+        <translation>Tester la conne&amp;xion</translation>
     </message>
     <message>
         <location line="+6"/>
