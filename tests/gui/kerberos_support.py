@@ -15,6 +15,7 @@ import pytest
 
 from tests.kerberos import conftest as realm_fixtures
 from tests.kerberos.conftest import MESSAGE, KerberosUser, new_user
+from tests.kerberos.helpers import with_ticket
 from tests.support.kerberos import KerberosRealm
 
 __all__ = [
@@ -34,13 +35,6 @@ krb_user = realm_fixtures.krb_user
 
 #: Every principal's Kerberos password in these tests (kinit reads it on stdin).
 PASSWORD = "kerberos-password"
-
-
-def with_ticket(realm: KerberosRealm, monkeypatch: pytest.MonkeyPatch, user: KerberosUser) -> None:
-    """``user`` runs kinit, and this process reads that credential cache from now on."""
-    realm.kinit(user.name, user.password, user.ccache)
-    for key, value in realm.env(user.ccache).items():
-        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture

@@ -41,6 +41,12 @@ Opener = Callable[..., Any]
 TIMEOUT_MS = 30_000
 
 
+def use_the_ticket(dialog: AccountDialog) -> None:
+    """In the account dialog: sign in with Kerberos from now on, and save."""
+    dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("gssapi"))
+    dialog.ok_button.click()
+
+
 def test_add_a_kerberos_account_in_the_window_and_get_its_mail(
     qtbot: QtBot,
     profile: Profile,
@@ -116,10 +122,6 @@ def test_switching_a_keyring_password_account_to_kerberos_forgets_the_password(
     window = open_window()
     dialogs: list[QWidget] = []
 
-    def use_the_ticket(dialog: AccountDialog) -> None:
-        dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("gssapi"))
-        dialog.ok_button.click()
-
     when_modal(AccountDialog, use_the_ticket, dialogs)
     window.actions_by_name["edit_account"].trigger()
     assert dialogs, "the account dialog did not open"
@@ -160,10 +162,6 @@ def test_a_password_that_could_not_be_forgotten_is_told_in_kerberos_words(
     save_accounts(profile, [account])
     window = open_window()
     dialogs: list[QWidget] = []
-
-    def use_the_ticket(dialog: AccountDialog) -> None:
-        dialog.auth_combo.setCurrentIndex(dialog.auth_combo.findData("gssapi"))
-        dialog.ok_button.click()
 
     when_modal(AccountDialog, use_the_ticket, dialogs)
     secret_service.lock()

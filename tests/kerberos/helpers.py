@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli.helpers import POPGUI, password_command
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer
@@ -82,3 +84,10 @@ def only_report(stdout: str) -> dict[str, Any]:
     assert len(reports) == 1, reports
     report: dict[str, Any] = reports[0]
     return report
+
+
+def with_ticket(realm: KerberosRealm, monkeypatch: pytest.MonkeyPatch, user: KerberosUser) -> None:
+    """``user`` runs kinit, and this process reads that credential cache from now on."""
+    realm.kinit(user.name, user.password, user.ccache)
+    for key, value in realm.env(user.ccache).items():
+        monkeypatch.setenv(key, value)

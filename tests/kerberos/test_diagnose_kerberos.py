@@ -16,6 +16,7 @@ from tests.support.dovecot import DovecotServer
 from tests.support.kerberos import KerberosRealm
 
 from .conftest import KerberosUser
+from .helpers import with_ticket
 
 pytestmark = [pytest.mark.kerberos, pytest.mark.dovecot]
 
@@ -34,9 +35,7 @@ def test_test_connection_signs_in_with_the_ticket(
     krb_user: KerberosUser,
     test_pki: TestPKI,
 ) -> None:
-    kerberos_realm.kinit(krb_user.name, krb_user.password, krb_user.ccache)
-    for key, value in kerberos_realm.env(krb_user.ccache).items():
-        monkeypatch.setenv(key, value)
+    with_ticket(kerberos_realm, monkeypatch, krb_user)
 
     report = check_connection(gssapi_account(kerberos_dovecot, krb_user, test_pki), None)
 
@@ -85,9 +84,7 @@ def test_without_tls_the_report_warns_for_the_mail_not_for_a_password(
     test_pki: TestPKI,
 ) -> None:
     """A Kerberos account sends no password: the clear-text warnings about one would mislead."""
-    kerberos_realm.kinit(krb_user.name, krb_user.password, krb_user.ccache)
-    for key, value in kerberos_realm.env(krb_user.ccache).items():
-        monkeypatch.setenv(key, value)
+    with_ticket(kerberos_realm, monkeypatch, krb_user)
     account = gssapi_account(kerberos_dovecot, krb_user, test_pki)
     plain = dataclasses.replace(account, port=kerberos_dovecot.plain_port, security="none")
 
