@@ -419,6 +419,8 @@ class AccountDialog(QDialog):
         self.keyring_state = state
         self._password_hints = _password_hints(self._original, state)
         self.server.show_keyring(available=state.available)
+        self.proxy.show_keyring(available=state.available)
+        self.client_cert.show_keyring(available=state.available)
         original = self._original
         signs_in = original is not None and original.auth == "oauth2"
         self.sign_in_box.show_keyring(

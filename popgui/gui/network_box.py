@@ -68,18 +68,41 @@ class ClientCertValues(TypedDict):
     client_key_password_command: str | None
 
 
-def _secret_rows(
-    form: QFormLayout, keyring_text: str, command_text: str, example: str
-) -> tuple[QRadioButton, QLineEdit, QRadioButton, QLineEdit]:
-    """A password kept in the keyring or printed by a command: two radios, two fields."""
-    keyring_radio, command_radio = QRadioButton(keyring_text), QRadioButton(command_text)
-    keyring_radio.setChecked(True)
-    password_edit, command_edit = QLineEdit(), QLineEdit()
-    password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-    command_edit.setPlaceholderText(example)
-    form.addRow(keyring_radio, password_edit)
-    form.addRow(command_radio, command_edit)
-    return keyring_radio, password_edit, command_radio, command_edit
+class _SecretRows:
+    """A password kept in the keyring or printed by a command: two radios, two fields, and a
+    notice for a computer without a keyring, where only the command can keep it."""
+
+    def __init__(
+        self, form: QFormLayout, keyring_text: str, command_text: str, example: str, notice: str
+    ) -> None:
+        self.keyring_radio = QRadioButton(keyring_text)
+        self.command_radio = QRadioButton(command_text)
+        self.keyring_radio.setChecked(True)
+        self.secret_edit, self.command_edit = QLineEdit(), QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.command_edit.setPlaceholderText(example)
+        self.notice = QLabel(notice)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("noKeyringNotice")
+        form.addRow(self.keyring_radio, self.secret_edit)
+        form.addRow(self.command_radio, self.command_edit)
+        form.addRow(self.notice)
+        self.keyring_available = True
+
+    def show_keyring(self, *, available: bool) -> None:
+        """Without a keyring the typed secret could not be kept: the command is the choice."""
+        self.keyring_available = available
+        if not available and self.keyring_radio.isChecked():
+            self.command_radio.setChecked(True)
+
+    def update(self, *, used: bool) -> None:
+        """Enable the rows when a secret is needed (a proxy login, an encrypted key)."""
+        keyring = used and self.keyring_available
+        self.keyring_radio.setEnabled(keyring)
+        self.command_radio.setEnabled(used)
+        self.secret_edit.setEnabled(keyring and self.keyring_radio.isChecked())
+        self.command_edit.setEnabled(used and self.command_radio.isChecked())
+        self.notice.setVisible(used and not self.keyring_available)
 
 
 def _typed(edit: QLineEdit) -> str | None:
@@ -121,14 +144,20 @@ class ProxyBox(QWidget):
         form.addRow(host_label, server)
         form.addRow(self.login_check)
         form.addRow(translate("NetworkBox", "Proxy &user:"), self.user_edit)
-        self.keyring_radio, self.password_edit, self.command_radio, self.command_edit = (
-            _secret_rows(
-                form,
-                translate("NetworkBox", "Pass&word:"),
-                translate("NetworkBox", "Password co&mmand:"),
-                translate("NetworkBox", "e.g. pass show work/proxy"),
-            )
+        self.secret = _SecretRows(
+            form,
+            translate("NetworkBox", "Pass&word:"),
+            translate("NetworkBox", "Password co&mmand:"),
+            translate("NetworkBox", "e.g. pass show work/proxy"),
+            translate(
+                "NetworkBox",
+                "This computer has no system keyring to keep the proxy's password in: give a "
+                "command that prints it (from a password manager), or install and unlock a "
+                "keyring (GNOME Keyring, KWallet).",
+            ),
         )
+        self.keyring_radio, self.password_edit = self.secret.keyring_radio, self.secret.secret_edit
+        self.command_radio, self.command_edit = self.secret.command_radio, self.secret.command_edit
         explain = QLabel(
             translate(
                 "NetworkBox",
@@ -157,10 +186,12 @@ class ProxyBox(QWidget):
             widget.setEnabled(used)
         self.login_check.setEnabled(used)
         self.user_edit.setEnabled(login)
-        self.keyring_radio.setEnabled(login)
-        self.command_radio.setEnabled(login)
-        self.password_edit.setEnabled(login and self.keyring_radio.isChecked())
-        self.command_edit.setEnabled(login and self.command_radio.isChecked())
+        self.secret.update(used=login)
+
+    def show_keyring(self, *, available: bool) -> None:
+        """Whether a system keyring can keep the password (the dialog's keyring check)."""
+        self.secret.show_keyring(available=available)
+        self._update()
 
     def fill(self, account: Account) -> None:
         """Show the account's proxy (a bad address on file: shown as none, the form says so)."""
@@ -244,14 +275,21 @@ class ClientCertBox(QGroupBox):
             row.addWidget(browse)
             form.addRow(label, row)
         form.addRow(self.encrypted_check)
-        self.keyring_radio, self.passphrase_edit, self.command_radio, self.command_edit = (
-            _secret_rows(
-                form,
-                translate("NetworkBox", "Passp&hrase:"),
-                translate("NetworkBox", "Passphrase comman&d:"),
-                translate("NetworkBox", "e.g. pass show work/client-key"),
-            )
+        self.secret = _SecretRows(
+            form,
+            translate("NetworkBox", "Passp&hrase:"),
+            translate("NetworkBox", "Passphrase comman&d:"),
+            translate("NetworkBox", "e.g. pass show work/client-key"),
+            translate(
+                "NetworkBox",
+                "This computer has no system keyring to keep the key's passphrase in: give a "
+                "command that prints it (from a password manager), or install and unlock a "
+                "keyring (GNOME Keyring, KWallet).",
+            ),
         )
+        self.keyring_radio = self.secret.keyring_radio
+        self.passphrase_edit = self.secret.secret_edit
+        self.command_radio, self.command_edit = self.secret.command_radio, self.secret.command_edit
         self.cert_browse.clicked.connect(lambda: self._browse(self.cert_edit))
         self.key_browse.clicked.connect(lambda: self._browse(self.key_edit))
         self.encrypted_check.toggled.connect(self._update)
@@ -276,10 +314,12 @@ class ClientCertBox(QGroupBox):
         has_cert = bool(self.cert_edit.text().strip())
         encrypted = has_cert and self.encrypted_check.isChecked()
         self.encrypted_check.setEnabled(has_cert)
-        self.keyring_radio.setEnabled(encrypted)
-        self.command_radio.setEnabled(encrypted)
-        self.passphrase_edit.setEnabled(encrypted and self.keyring_radio.isChecked())
-        self.command_edit.setEnabled(encrypted and self.command_radio.isChecked())
+        self.secret.update(used=encrypted)
+
+    def show_keyring(self, *, available: bool) -> None:
+        """Whether a system keyring can keep the passphrase (the dialog's keyring check)."""
+        self.secret.show_keyring(available=available)
+        self._update()
 
     def fill(self, account: Account) -> None:
         self.cert_edit.setText(account.client_cert or "")

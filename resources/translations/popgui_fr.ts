@@ -296,13 +296,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+321"/>
+        <location line="+323"/>
         <source>Mail</source>
         <translation>Courrier</translation>
     </message>
     <message>
-        <location line="-320"/>
-        <location line="+322"/>
+        <location line="-322"/>
+        <location line="+324"/>
         <source>Certificate</source>
         <translation>Certificat</translation>
     </message>
@@ -317,24 +317,24 @@
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
     <message>
-        <location line="-330"/>
+        <location line="-332"/>
         <source>{port} (default)</source>
         <translation>{port} (par défaut)</translation>
     </message>
     <message>
         <location line="-164"/>
-        <location line="+318"/>
+        <location line="+320"/>
         <source>Proxy</source>
         <translation>Proxy</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+315"/>
+        <location line="-318"/>
+        <location line="+317"/>
         <source>Deliver to</source>
         <translation>Distribution</translation>
     </message>
     <message>
-        <location line="-150"/>
+        <location line="-152"/>
         <source>NAME</source>
         <translation>NOM</translation>
     </message>
@@ -364,7 +364,7 @@
         <translation>pas de mot de passe&#xa0;: le compte se connecte</translation>
     </message>
     <message>
-        <location filename="../../popgui/gui/account_dialog.py" line="+109"/>
+        <location filename="../../popgui/gui/account_dialog.py" line="+111"/>
         <source>A client secret belongs to the client id of your own app: enter that client id too (or leave the secret empty).</source>
         <translation>Un secret client va avec l’identifiant client de votre propre application&#xa0;: saisissez aussi cet identifiant (ou laissez le secret vide).</translation>
     </message>
@@ -2169,12 +2169,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
 <context>
     <name>NetworkBox</name>
     <message>
-        <location filename="../../popgui/gui/network_box.py" line="+129"/>
+        <location filename="../../popgui/gui/network_box.py" line="+151"/>
         <source>e.g. pass show work/proxy</source>
         <translation>p. ex. pass show travail/proxy</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-29"/>
         <source>None: connect directly</source>
         <translation>Aucun&#xa0;: connexion directe</translation>
     </message>
@@ -2219,7 +2219,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>&amp;Utilisateur du proxy&#xa0;:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Pass&amp;word:</source>
         <translation>&amp;Mot de passe&#xa0;:</translation>
     </message>
@@ -2229,12 +2229,17 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Comma&amp;nde du mot de passe&#xa0;:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
+        <source>This computer has no system keyring to keep the proxy&apos;s password in: give a command that prints it (from a password manager), or install and unlock a keyring (GNOME Keyring, KWallet).</source>
+        <translation>Cet ordinateur n’a pas de trousseau système pour garder le mot de passe du proxy&#xa0;: donnez une commande qui l’affiche (depuis un gestionnaire de mots de passe), ou installez et déverrouillez un trousseau (GNOME Keyring, KWallet).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Only for a network that reaches mail servers through a proxy. The password is kept in the system keyring, never in the settings file.</source>
         <translation>Seulement pour un réseau qui joint les serveurs de courrier par un proxy. Le mot de passe est gardé dans le trousseau du système, jamais dans le fichier de réglages.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>leave empty to keep the stored password</source>
         <translation>laisser vide pour garder le mot de passe enregistré</translation>
     </message>
@@ -2279,7 +2284,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Fichier de la &amp;clé&#xa0;:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Passp&amp;hrase:</source>
         <translation>P&amp;hrase secrète&#xa0;:</translation>
     </message>
@@ -2294,7 +2299,12 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>p. ex. pass show travail/cle-client</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+1"/>
+        <source>This computer has no system keyring to keep the key&apos;s passphrase in: give a command that prints it (from a password manager), or install and unlock a keyring (GNOME Keyring, KWallet).</source>
+        <translation>Cet ordinateur n’a pas de trousseau système pour garder la phrase secrète de la clé&#xa0;: donnez une commande qui l’affiche (depuis un gestionnaire de mots de passe), ou installez et déverrouillez un trousseau (GNOME Keyring, KWallet).</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Client certificate or key</source>
         <translation>Certificat client ou clé</translation>
     </message>
@@ -2304,7 +2314,7 @@ Le courrier déjà téléchargé reste sur le disque dans {folder}.</translation
         <translation>Fichiers PEM (*.pem *.crt *.key);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>leave empty to keep the stored one</source>
         <translation>vide&#xa0;: garder celle enregistrée</translation>
     </message>

@@ -235,3 +235,49 @@ def test_switching_a_keyring_account_to_the_file_moves_its_password(
     qtbot.waitUntil(path.exists, timeout=TIMEOUT_MS)  # moved in the engine worker
     assert SecretStore(profile=profile).get_password(edited) == "moving secret"
     qtbot.waitUntil(lambda: stored_password(account) is None, timeout=TIMEOUT_MS)
+
+
+def proxy_and_key_secrets(dialog: AccountDialog) -> dict[str, Any]:
+    """The Proxy tab with a SOCKS5 login, and an encrypted client key: what they offer."""
+    dialog.proxy.kind_combo.setCurrentIndex(dialog.proxy.kind_combo.findData("socks5"))
+    dialog.proxy.login_check.setChecked(True)
+    dialog.client_cert.cert_edit.setText("/home/jane/jane.pem")
+    dialog.client_cert.encrypted_check.setChecked(True)
+    offered: dict[str, Any] = {}
+    for name, box in (("proxy", dialog.proxy), ("key", dialog.client_cert)):
+        rows = box.secret
+        offered[name] = {
+            "keyring_enabled": rows.keyring_radio.isEnabled(),
+            "typed_field_enabled": rows.secret_edit.isEnabled(),
+            "command_checked": rows.command_radio.isChecked(),
+            "notice": rows.notice.text() if not rows.notice.isHidden() else "",
+        }
+    return offered
+
+
+def test_without_a_keyring_the_proxy_password_and_key_passphrase_take_a_command(
+    qtbot: QtBot, no_keyring: None, profile: Profile, open_window: Opener
+) -> None:
+    """Said before Save, not after: a typed proxy password or passphrase could not be kept."""
+    window = open_window()
+
+    offered = in_dialog(qtbot, window, "add_account", proxy_and_key_secrets)
+
+    for name, what in (("proxy", "proxy's password"), ("key", "key's passphrase")):
+        seen = offered[name]
+        assert not seen["keyring_enabled"] and not seen["typed_field_enabled"], seen
+        assert seen["command_checked"], seen
+        assert f"no system keyring to keep the {what} in" in seen["notice"], seen
+        assert "GNOME Keyring" in seen["notice"]
+
+
+def test_with_a_keyring_the_proxy_password_and_key_passphrase_can_be_typed(
+    qtbot: QtBot, secret_service: SecretService, profile: Profile, open_window: Opener
+) -> None:
+    window = open_window()
+
+    offered = in_dialog(qtbot, window, "add_account", proxy_and_key_secrets)
+
+    for seen in offered.values():
+        assert seen["keyring_enabled"] and seen["typed_field_enabled"], seen
+        assert not seen["command_checked"] and seen["notice"] == "", seen
