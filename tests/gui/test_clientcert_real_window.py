@@ -85,3 +85,46 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
     key = keyring_key(passphrase_account(account))
     assert keyring.get_password(KEYRING_SERVICE, key) == CLIENT_KEY_PASSPHRASE
     qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
+
+
+def test_a_certificate_the_server_refuses_asks_for_an_edit_and_stops_the_checks(
+    qtbot: QtBot,
+    profile: Profile,
+    dovecot_cc: DovecotServer,
+    test_pki: TestPKI,
+    open_window: Opener,
+) -> None:
+    """Get Mail with a certificate of another CA against the real Dovecot that requires one
+    of its own: the bar names the certificate and offers Edit account…, the accounts pane
+    says "client certificate refused", and scheduled checks of the account stop."""
+    from popgui.accounts.settings import Account, validate_account
+    from popgui.net.clientcert import ClientCertificateError
+    from tests.gui.conftest import save_accounts
+
+    name, password = f"u{secrets.token_hex(6)}", secrets.token_urlsafe(12)
+    dovecot_cc.add_user(name, password)
+    account = validate_account(
+        Account(
+            name="cc", host="localhost", port=dovecot_cc.tls_port, security="tls", user=name,
+            password_source="command", password_command=password_command(password),
+            ca_file=str(test_pki.ca_cert), client_cert=str(test_pki.other_client_cert),
+            client_key=str(test_pki.other_client_key), check_interval_minutes=5,
+        )
+    )  # fmt: skip
+    save_accounts(profile, [account])
+    window = open_window()
+    with qtbot.waitSignal(
+        window.controller.finished,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda f: f.kind == "sync" and f.account == "cc",
+    ) as blocker:
+        window.get_mail()
+
+    error = blocker.args[0].error
+    assert isinstance(error, ClientCertificateError), error
+    qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Edit account…"], timeout=5000)
+    bar = window.message_bar.label.text()
+    assert "certificate" in bar and "Traceback" not in bar, bar
+    assert window.account_model.state("cc").label() == "client certificate refused"
+    # No retry loop: checks wait until the account is edited.
+    qtbot.waitUntil(lambda: window.scheduler.is_suspended("cc"), timeout=5000)

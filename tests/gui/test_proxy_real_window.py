@@ -25,7 +25,14 @@ from tests.cli.helpers import password_command
 from tests.gui.dialog_support import add_through_window
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
-from tests.support.proxies import PROXY_PASSWORD, PROXY_USER, Proxy, private_dante, started
+from tests.support.proxies import (
+    PROXY_PASSWORD,
+    PROXY_USER,
+    Proxy,
+    private_dante,
+    private_tinyproxy,
+    started,
+)
 from tests.support.secret_service import SecretService
 
 Opener = Callable[..., Any]
@@ -141,3 +148,53 @@ def test_a_proxy_refusing_the_password_asks_for_an_edit_not_a_retry(
     assert "refused the user name" in window.message_bar.label.text()
     assert window.account_model.state("work").text == "proxy refused login"
     assert window.scheduler.is_suspended("work")
+
+
+def test_add_an_account_behind_an_http_proxy_in_the_window(
+    qtbot: QtBot,
+    tmp_path_factory: pytest.TempPathFactory,
+    profile: Profile,
+    dovecot: DovecotServer,
+    dovecot_user: MailUser,
+    test_pki: TestPKI,
+    open_window: Opener,
+) -> None:
+    """HTTP (CONNECT) chosen on the Proxy tab, the real tinyproxy in front of the real
+    Dovecot: Test connection and the Get Mail after Add both go through it (its log shows the
+    CONNECT), and TLS is checked end to end against the mail server's name."""
+    dovecot.deliver(dovecot_user.name, MESSAGE)
+    directory = tmp_path_factory.mktemp("tinyproxy-win")
+    with started(private_tinyproxy(directory, (dovecot.tls_port,))) as tinyproxy:
+        window = open_window()
+        reports: list[Any] = []
+
+        def act(dialog: AccountDialog) -> None:
+            qtbot.keyClicks(dialog.name_edit, "office")
+            qtbot.keyClicks(dialog.host_edit, "localhost")
+            dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
+            dialog.port_edit.setText(str(dovecot.tls_port))
+            qtbot.keyClicks(dialog.user_edit, dovecot_user.name)
+            dialog.command_radio.setChecked(True)
+            dialog.command_edit.setText(password_command(dovecot_user.password))
+            dialog.ca_file_edit.setText(str(test_pki.ca_cert))
+            box = dialog.proxy
+            dialog.tabs.setCurrentWidget(box)
+            box.kind_combo.setCurrentIndex(box.kind_combo.findData("http"))
+            qtbot.keyClicks(box.host_edit, "127.0.0.1")
+            qtbot.keyClicks(box.port_edit, str(tinyproxy.port))
+            dialog.test_button.click()
+            qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
+            qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
+            reports.append(dialog.report)
+            dialog.ok_button.click()
+
+        finished = add_through_window(qtbot, window, "office", act, TIMEOUT_MS)
+        assert finished.error is None, finished.error
+        report = reports[0]
+        assert report.error is None and report.login_ok is True, report
+        assert report.certificate is not None  # TLS through the tunnel, verified by the CA
+        qtbot.waitUntil(lambda: window.message_model.rowCount() == 1, timeout=TIMEOUT_MS)
+        account = load_settings(profile.settings_file).get("office")
+        assert account is not None and account.proxy == f"http://127.0.0.1:{tinyproxy.port}"
+        connects = tinyproxy.log_text().count(f"CONNECT localhost:{dovecot.tls_port}")
+        assert connects >= 2, tinyproxy.log_text()  # Test connection, then Get Mail
