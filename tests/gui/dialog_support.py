@@ -56,11 +56,21 @@ def add_through_window(
 
     dialogs: list[QWidget] = []
     when_modal(AccountDialog, act, dialogs)
+    finished = sync_finished(qtbot, window, name, window.actions_by_name["add_account"].trigger,
+                             timeout_ms)  # fmt: skip
+    assert dialogs, "the account dialog did not open"
+    return finished
+
+
+def sync_finished(
+    qtbot: QtBot, window: Any, name: str, start: Callable[[], object], timeout_ms: int
+) -> Any:
+    """Call *start* (Get Mail, Add Account...) and return the JobFinished of the sync of the
+    account *name* that it sets off."""
     with qtbot.waitSignal(
         window.controller.finished,
         timeout=timeout_ms,
         check_params_cb=lambda f: f.kind == "sync" and f.account == name,
     ) as blocker:
-        window.actions_by_name["add_account"].trigger()
-    assert dialogs, "the account dialog did not open"
+        start()
     return blocker.args[0]

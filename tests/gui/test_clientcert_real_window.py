@@ -20,7 +20,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.clientcert import passphrase_account
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.dialog_support import add_through_window
+from tests.gui.dialog_support import add_through_window, sync_finished
 from tests.support.certs import CLIENT_KEY_PASSPHRASE, TestPKI
 from tests.support.dovecot import DovecotServer, private_dovecot
 from tests.support.secret_service import SecretService
@@ -113,14 +113,8 @@ def test_a_certificate_the_server_refuses_asks_for_an_edit_and_stops_the_checks(
     )  # fmt: skip
     save_accounts(profile, [account])
     window = open_window()
-    with qtbot.waitSignal(
-        window.controller.finished,
-        timeout=TIMEOUT_MS,
-        check_params_cb=lambda f: f.kind == "sync" and f.account == "cc",
-    ) as blocker:
-        window.get_mail()
+    error = sync_finished(qtbot, window, "cc", window.get_mail, TIMEOUT_MS).error
 
-    error = blocker.args[0].error
     assert isinstance(error, ClientCertificateError), error
     qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Edit account…"], timeout=5000)
     bar = window.message_bar.label.text()

@@ -22,7 +22,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.proxy import ProxyLoginError
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.dialog_support import add_through_window
+from tests.gui.dialog_support import add_through_window, sync_finished
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.proxies import (
@@ -38,6 +38,21 @@ from tests.support.secret_service import SecretService
 Opener = Callable[..., Any]
 TIMEOUT_MS = 30_000
 MESSAGE = b"From: a@example.org\r\nSubject: through the proxy\r\n\r\nHello.\r\n"
+
+
+def fill_mail_server(
+    qtbot: QtBot, dialog: AccountDialog, name: str, dovecot: DovecotServer, user: MailUser,
+    pki: TestPKI,
+) -> None:  # fmt: skip
+    """The account's own settings: the real Dovecot over TLS, its password from a command."""
+    qtbot.keyClicks(dialog.name_edit, name)
+    qtbot.keyClicks(dialog.host_edit, "localhost")
+    dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
+    dialog.port_edit.setText(str(dovecot.tls_port))
+    qtbot.keyClicks(dialog.user_edit, user.name)
+    dialog.command_radio.setChecked(True)
+    dialog.command_edit.setText(password_command(user.password))
+    dialog.ca_file_edit.setText(str(pki.ca_cert))
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +78,7 @@ def test_add_an_account_behind_a_socks5_proxy_in_the_window(
     reports: list[Any] = []
 
     def act(dialog: AccountDialog) -> None:
-        qtbot.keyClicks(dialog.name_edit, "work")
-        qtbot.keyClicks(dialog.host_edit, "localhost")
-        dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
-        dialog.port_edit.setText(str(dovecot.tls_port))
-        qtbot.keyClicks(dialog.user_edit, dovecot_user.name)
-        dialog.command_radio.setChecked(True)
-        dialog.command_edit.setText(password_command(dovecot_user.password))
-        dialog.ca_file_edit.setText(str(test_pki.ca_cert))
+        fill_mail_server(qtbot, dialog, "work", dovecot, dovecot_user, test_pki)
         box = dialog.proxy
         dialog.tabs.setCurrentWidget(box)
         box.kind_combo.setCurrentIndex(box.kind_combo.findData("socks5"))
@@ -136,13 +144,7 @@ def test_a_proxy_refusing_the_password_asks_for_an_edit_not_a_retry(
     )  # fmt: skip
     save_accounts(profile, [account])
     window = open_window()
-    with qtbot.waitSignal(
-        window.controller.finished,
-        timeout=TIMEOUT_MS,
-        check_params_cb=lambda f: f.kind == "sync" and f.account == "work",
-    ) as blocker:
-        window.get_mail()
-    finished = blocker.args[0]
+    finished = sync_finished(qtbot, window, "work", window.get_mail, TIMEOUT_MS)
     assert isinstance(finished.error, ProxyLoginError), finished.error
     qtbot.waitUntil(lambda: window.message_bar.button_texts() == ["Edit account…"], timeout=5000)
     assert "refused the user name" in window.message_bar.label.text()
@@ -169,14 +171,7 @@ def test_add_an_account_behind_an_http_proxy_in_the_window(
         reports: list[Any] = []
 
         def act(dialog: AccountDialog) -> None:
-            qtbot.keyClicks(dialog.name_edit, "office")
-            qtbot.keyClicks(dialog.host_edit, "localhost")
-            dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("tls"))
-            dialog.port_edit.setText(str(dovecot.tls_port))
-            qtbot.keyClicks(dialog.user_edit, dovecot_user.name)
-            dialog.command_radio.setChecked(True)
-            dialog.command_edit.setText(password_command(dovecot_user.password))
-            dialog.ca_file_edit.setText(str(test_pki.ca_cert))
+            fill_mail_server(qtbot, dialog, "office", dovecot, dovecot_user, test_pki)
             box = dialog.proxy
             dialog.tabs.setCurrentWidget(box)
             box.kind_combo.setCurrentIndex(box.kind_combo.findData("http"))
