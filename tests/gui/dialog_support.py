@@ -74,3 +74,12 @@ def sync_finished(
     ) as blocker:
         start()
     return blocker.args[0]
+
+
+def run_connection_test(qtbot: QtBot, dialog: AccountDialog, timeout_ms: int) -> Any:
+    """Press Test connection in *dialog* and wait until its report is in and the button is
+    back; returns the ConnectionReport."""
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=timeout_ms)
+    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=timeout_ms)
+    return dialog.report

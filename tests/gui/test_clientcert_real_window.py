@@ -20,7 +20,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.clientcert import passphrase_account
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.dialog_support import add_through_window, sync_finished
+from tests.gui.dialog_support import add_through_window, run_connection_test, sync_finished
 from tests.support.certs import CLIENT_KEY_PASSPHRASE, TestPKI
 from tests.support.dovecot import DovecotServer, private_dovecot
 from tests.support.secret_service import SecretService
@@ -66,10 +66,8 @@ def test_add_an_account_with_an_encrypted_client_key_in_the_window(
         box.key_edit.setText(str(test_pki.client_key_encrypted))
         box.encrypted_check.setChecked(True)
         qtbot.keyClicks(box.passphrase_edit, CLIENT_KEY_PASSPHRASE)
-        dialog.test_button.click()  # with the passphrase as typed: nothing is stored yet
-        qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
-        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
-        reports.append(dialog.report)
+        # With the passphrase as typed: nothing is stored yet.
+        reports.append(run_connection_test(qtbot, dialog, TIMEOUT_MS))
         dialog.ok_button.click()
 
     finished = add_through_window(qtbot, window, "cc", act, TIMEOUT_MS)

@@ -22,7 +22,7 @@ from popgui.gui.account_dialog import AccountDialog
 from popgui.net.proxy import ProxyLoginError
 from popgui.profile import Profile
 from tests.cli.helpers import password_command
-from tests.gui.dialog_support import add_through_window, sync_finished
+from tests.gui.dialog_support import add_through_window, run_connection_test, sync_finished
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser
 from tests.support.proxies import (
@@ -87,10 +87,7 @@ def test_add_an_account_behind_a_socks5_proxy_in_the_window(
         box.login_check.setChecked(True)
         qtbot.keyClicks(box.user_edit, PROXY_USER)
         qtbot.keyClicks(box.password_edit, PROXY_PASSWORD)
-        dialog.test_button.click()
-        qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
-        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
-        reports.append(dialog.report)
+        reports.append(run_connection_test(qtbot, dialog, TIMEOUT_MS))
         dialog.ok_button.click()
 
     finished = add_through_window(qtbot, window, "work", act, TIMEOUT_MS)
@@ -177,10 +174,7 @@ def test_add_an_account_behind_an_http_proxy_in_the_window(
             box.kind_combo.setCurrentIndex(box.kind_combo.findData("http"))
             qtbot.keyClicks(box.host_edit, "127.0.0.1")
             qtbot.keyClicks(box.port_edit, str(tinyproxy.port))
-            dialog.test_button.click()
-            qtbot.waitUntil(lambda: dialog.report is not None, timeout=TIMEOUT_MS)
-            qtbot.waitUntil(dialog.test_button.isEnabled, timeout=TIMEOUT_MS)
-            reports.append(dialog.report)
+            reports.append(run_connection_test(qtbot, dialog, TIMEOUT_MS))
             dialog.ok_button.click()
 
         finished = add_through_window(qtbot, window, "office", act, TIMEOUT_MS)
