@@ -5,7 +5,6 @@ keyring (the ``secret_service`` fixture shares its D-Bus session with the subpro
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -15,32 +14,20 @@ from popgui.accounts.proxy_settings import proxy_credentials
 from popgui.accounts.secrets import KEYRING_SERVICE, keyring_key
 from popgui.accounts.settings import load_settings
 from tests.cli.helpers import password_command, run_popgui, sync_json
+from tests.support import proxy_fixtures
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser, free_port
 from tests.support.proxies import (
     PROXY_PASSWORD,
     PROXY_USER,
     Proxy,
-    private_dante,
-    private_tinyproxy,
-    started,
 )
 from tests.support.secret_service import SecretService
 
 MESSAGE = b"From: a@example.org\r\nSubject: proxied\r\n\r\nHello.\r\n"
 
-
-@pytest.fixture(scope="module")
-def dante_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    with started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True)) as proxy:
-        yield proxy
-
-
-@pytest.fixture(scope="module")
-def tinyproxy(tmp_path_factory: pytest.TempPathFactory, dovecot: DovecotServer) -> Iterator[Proxy]:
-    ports = (dovecot.plain_port, dovecot.tls_port)
-    with started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports)) as proxy:
-        yield proxy
+dante_login = proxy_fixtures.dante_login
+tinyproxy = proxy_fixtures.tinyproxy
 
 
 def _add(profile: Path, dovecot: DovecotServer, user: MailUser, pki: TestPKI, *more: str,

@@ -13,7 +13,6 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from popgui.net.transport import TLSSettings, Transport
 from popgui.profile import Profile
 from popgui.sync.diagnose import test_connection as diagnose
 from popgui.sync.engine import sync_account
+from tests.support import proxy_fixtures
 from tests.support.certs import TestPKI
 from tests.support.dovecot import DovecotServer, MailUser, free_port
 from tests.support.proxies import (
@@ -42,24 +42,9 @@ from tests.support.proxies import (
 
 MESSAGE = b"From: a@example.org\r\nSubject: through the proxy\r\n\r\nHello.\r\n"
 
-
-@pytest.fixture(scope="module")
-def dante(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    with started(private_dante(tmp_path_factory.mktemp("dante"))) as proxy:
-        yield proxy
-
-
-@pytest.fixture(scope="module")
-def dante_login(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    with started(private_dante(tmp_path_factory.mktemp("dante-login"), login=True)) as proxy:
-        yield proxy
-
-
-@pytest.fixture(scope="module")
-def tinyproxy(tmp_path_factory: pytest.TempPathFactory, dovecot: DovecotServer) -> Iterator[Proxy]:
-    ports = (dovecot.plain_port, dovecot.tls_port)
-    with started(private_tinyproxy(tmp_path_factory.mktemp("tinyproxy"), ports)) as proxy:
-        yield proxy
+dante = proxy_fixtures.dante
+dante_login = proxy_fixtures.dante_login
+tinyproxy = proxy_fixtures.tinyproxy
 
 
 def _account(
