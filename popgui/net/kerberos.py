@@ -295,12 +295,15 @@ def _known_failure(error: Any, *, host: str, service: str, user: str) -> Kerbero
     # The library's minor codes are unsigned; MIT's table is written signed.
     if minor > 0x7FFFFFFF:
         minor -= 1 << 32
-    realm = _realm_of(error) or _service_realm(host)
+
+    def realm() -> str:  # only for the sentences that name it: it may ask DNS for the host
+        return _realm_of(error) or _service_realm(host)
+
     if minor == _TKT_EXPIRED or isinstance(error, gssapi.exceptions.ExpiredCredentialsError):
         return KerberosTicketError(says.TICKET_EXPIRED(user=user))
     if minor in _NO_TICKET_CODES or isinstance(error, gssapi.exceptions.MissingCredentialsError):
-        if realm:
-            return KerberosTicketError(says.NO_TICKET(realm=realm, user=user))
+        if ticket_realm := realm():
+            return KerberosTicketError(says.NO_TICKET(realm=ticket_realm, user=user))
         return KerberosTicketError(says.NO_TICKET_ANY_REALM(user=user))
     if minor == _S_PRINCIPAL_UNKNOWN:
         return _unknown_service(error, service)
@@ -309,11 +312,11 @@ def _known_failure(error: Any, *, host: str, service: str, user: str) -> Kerbero
     if minor in _SKEW_CODES:
         return KerberosError(says.CLOCK_SKEW())
     if minor in (_REALM_UNKNOWN, _REALM_CANT_RESOLVE):
-        return KerberosError(says.UNKNOWN_REALM(realm=realm or "?"))
+        return KerberosError(says.UNKNOWN_REALM(realm=realm() or "?"))
     if minor in (_HOST_REALM_UNKNOWN, _CONFIG_NODEFREALM):
         return KerberosError(says.UNKNOWN_REALM_OF_HOST(host=host))
     if minor == _KDC_UNREACH:
-        return KdcUnreachableError(says.KDC_UNREACHABLE(realm=realm or "?"))
+        return KdcUnreachableError(says.KDC_UNREACHABLE(realm=realm() or "?"))
     return None
 
 
