@@ -43,6 +43,10 @@ PIPELINE_WINDOW = 128
 #: offers it, else XOAUTH2.
 OAUTH2 = "OAUTH2"
 
+#: Every SASL mechanism popgui can log in with: the password and token ones of
+#: :mod:`popgui.protocol.sasl`, and Kerberos (:mod:`popgui.net.kerberos`, made per host).
+SUPPORTED_SASL = frozenset(sasl.MECHANISMS) | {kerberos.MECHANISM}
+
 #: Mechanisms whose one-line form (initial response on the AUTH line) some servers refuse
 #: with a plain -ERR while taking the two-step form: Microsoft's POP server, for XOAUTH2.
 _ONE_LINE_REFUSED_BY_SOME = frozenset({"XOAUTH2"})
@@ -437,9 +441,9 @@ class POP3Client:
             return self._choose_auto()
         if method == OAUTH2:
             return self._choose_oauth()
-        if method in ("USER", "APOP", kerberos.MECHANISM):
+        if method in ("USER", "APOP"):
             return method
-        if method not in sasl.MECHANISMS:
+        if method not in SUPPORTED_SASL:
             raise ConfigError(says.UNKNOWN_METHOD(method=repr(method)))
         return method
 
@@ -827,6 +831,7 @@ def _describe(event: object) -> str | Sentence:
 
 __all__ = [
     "OAUTH2",
+    "SUPPORTED_SASL",
     "Capabilities",
     "MessageSink",
     "POP3Client",

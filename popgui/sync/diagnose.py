@@ -33,7 +33,7 @@ from popgui.net import kerberos
 from popgui.net.certificates import CertificateInfo
 from popgui.net.clientcert import client_certificate, has_expired, login_refused
 from popgui.net.pop2client import POP2Client
-from popgui.net.pop3client import Capabilities, POP3Client
+from popgui.net.pop3client import SUPPORTED_SASL, Capabilities, POP3Client
 from popgui.net.session import ConnectOptions, connect_transport
 from popgui.net.transport import Transport
 from popgui.protocol import sasl
@@ -265,7 +265,7 @@ def _note_auth_methods(
         why = sasl.explain_unsupported(name)
         if why is not None:
             found.note(says.FULL_STOP(sentence=why))
-        elif name not in sasl.MECHANISMS and name != kerberos.MECHANISM:  # the ticket's note
+        elif name not in SUPPORTED_SASL:
             found.note(says.UNKNOWN_METHOD(method=name))
     if "XOAUTH2" in offered or "OAUTHBEARER" in offered:
         found.note(says.OAUTH())
