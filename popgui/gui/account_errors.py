@@ -18,8 +18,6 @@ from popgui.accounts.secrets import (
     PasswordFileError,
     PasswordNotStoredError,
 )
-from popgui.catalog import Sentence
-from popgui.catalog import kerberos as kerberos_says
 from popgui.destinations.base import DestinationError, DestinationLoginError, MessagesRefusedError
 from popgui.errors import (
     AccountBusyError,
@@ -40,11 +38,16 @@ from popgui.gui.message_bar import BarEntry, Buttons, MessageBar
 from popgui.gui.window_text import MainWindow
 from popgui.gui.wording import as_sentence, sentence
 from popgui.net.clientcert import ClientCertificateError
-from popgui.net.kerberos import KerberosError, KerberosTicketError, KerberosUnavailableError
+from popgui.net.kerberos import (
+    KerberosError,
+    KerberosRefusedError,
+    KerberosTicketError,
+    KerberosUnavailableError,
+)
 from popgui.net.proxy import ProxyLoginError
 from popgui.oauth.errors import OAuthError, SignInRequiredError
 
-__all__ = ["AccountErrors", "kerberos_refused", "short_words", "source_problem"]
+__all__ = ["AccountErrors", "short_words", "source_problem"]
 
 
 @dataclass(frozen=True)
@@ -128,18 +131,8 @@ def source_problem(error: PopguiError) -> str | None:
     return None
 
 
-def kerberos_refused(error: PopguiError) -> bool:
-    """Whether ``error`` is a mail server refusing a Kerberos login (the ticket was there; the
-    server said no), not a refused password: told by its sentence's parts, not its text."""
-    said = error.sentence if isinstance(error, CredentialsError) else None
-    check = said.values.get("check") if said is not None else None
-    return isinstance(check, Sentence) and check.message is kerberos_says.REFUSED_CHECK
-
-
 def short_words(error: PopguiError) -> str:
     """A few words for the accounts pane (the tooltip and the bar have the full sentence)."""
-    if kerberos_refused(error):
-        return MainWindow.tr("Kerberos login refused")
     for kind, words in _SHORT_WORDS:
         if isinstance(error, kind):
             return MainWindow.tr(words)
@@ -162,6 +155,7 @@ _SHORT_WORDS: tuple[tuple[type[PopguiError], str], ...] = (
     (PasswordCommandError, QT_TRANSLATE_NOOP("MainWindow", "password command failed")),
     (PasswordFileError, QT_TRANSLATE_NOOP("MainWindow", "password file problem")),
     (OAuthError, QT_TRANSLATE_NOOP("MainWindow", "sign-in failed")),
+    (KerberosRefusedError, QT_TRANSLATE_NOOP("MainWindow", "Kerberos login refused")),
     (CredentialsError, QT_TRANSLATE_NOOP("MainWindow", "password refused")),
     (CertificateError, QT_TRANSLATE_NOOP("MainWindow", "untrusted certificate")),
     (NetworkError, QT_TRANSLATE_NOOP("MainWindow", "network error")),  # the realm's KDC too

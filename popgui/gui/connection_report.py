@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from popgui.errors import CertificateError, CredentialsError, KeyringUnavailableError, PopguiError
-from popgui.gui.account_errors import kerberos_refused
 from popgui.gui.certificate_dialog import wrap_fingerprint
 from popgui.gui.wording import as_sentence, describe, say, translate_message
+from popgui.net.kerberos import KerberosRefusedError
 
 if TYPE_CHECKING:
     from popgui.net.certificates import CertificateInfo
@@ -39,7 +39,7 @@ def describe_error(error: PopguiError) -> str:
 
     In the window's language, like :func:`popgui.gui.wording.describe`.
     """
-    if isinstance(error, CertificateError) or kerberos_refused(error):  # no app password here
+    if isinstance(error, CertificateError | KerberosRefusedError):  # no app password here
         return as_sentence(error.render(translate_message))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return (

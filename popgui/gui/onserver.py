@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from popgui.accounts.settings import Account
 from popgui.errors import CredentialsError, KeyringUnavailableError, PopguiError
-from popgui.gui.account_errors import kerberos_refused, source_problem
+from popgui.gui.account_errors import source_problem
 from popgui.gui.columns import ColumnFitter, date_samples, size_samples
 from popgui.gui.i18n import (
     QT_TRANSLATE_NOOP,
@@ -59,6 +59,7 @@ from popgui.gui.mailtasks import MailTasks
 from popgui.gui.views import MessageTableView
 from popgui.gui.wording import as_sentence, describe, sentence
 from popgui.gui.worker import EngineController, JobFinished
+from popgui.net.kerberos import KerberosRefusedError
 from popgui.sync.preview import PreviewItem
 from popgui.sync.progress import SyncResult
 
@@ -84,7 +85,7 @@ def explain_error(error: PopguiError) -> str:
     problem = source_problem(error)  # no keyring, no stored password: no server refused it
     if problem is not None:
         return problem
-    if kerberos_refused(error):  # its sentence says what to check: the ticket's owner, the user
+    if isinstance(error, KerberosRefusedError):  # it says what to check: the ticket's owner
         return as_sentence(sentence(error))
     if isinstance(error, CredentialsError) and not isinstance(error, KeyringUnavailableError):
         return QCoreApplication.translate(

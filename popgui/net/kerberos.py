@@ -26,7 +26,13 @@ from typing import Any, Final
 
 from popgui.catalog import Sentence
 from popgui.catalog import kerberos as says
-from popgui.errors import ConfigError, NetworkError, PopguiError, RemoteProtocolError
+from popgui.errors import (
+    ConfigError,
+    CredentialsError,
+    NetworkError,
+    PopguiError,
+    RemoteProtocolError,
+)
 
 __all__ = [
     "MECHANISM",
@@ -34,6 +40,7 @@ __all__ = [
     "GssapiMechanism",
     "KdcUnreachableError",
     "KerberosError",
+    "KerberosRefusedError",
     "KerberosTicketError",
     "KerberosUnavailableError",
     "Ticket",
@@ -68,6 +75,12 @@ class KerberosTicketError(KerberosError):
 
 class KdcUnreachableError(KerberosError, NetworkError):
     """The realm's Kerberos server (KDC) does not answer: a network problem, tried again later."""
+
+
+class KerberosRefusedError(CredentialsError):
+    """The mail server refused a Kerberos login: the ticket was there and proved who it is,
+    but may not open this mailbox (the user name). A refused login like a refused password,
+    for what retries and scripts do; its words name the ticket's owner, not a password."""
 
 
 @dataclass(frozen=True)

@@ -794,10 +794,11 @@ def _login_error(error: ServerError, method: str, *, user: str, principal: str) 
     """A refused login is a credentials problem unless the server says 'try later'."""
     if error.is_temporary:
         return error
-    check = says.CHECK_TOKEN() if method in sasl.OAUTH_ORDER else says.CHECK_PASSWORD()
+    reply = error.text or says.NO_REASON()
     if method == kerberos.MECHANISM:
         check = kerberos_says.REFUSED_CHECK(principal=principal, user=user)
-    reply = error.text or says.NO_REASON()
+        return kerberos.KerberosRefusedError(says.LOGIN_REFUSED(reply=reply, check=check))
+    check = says.CHECK_TOKEN() if method in sasl.OAUTH_ORDER else says.CHECK_PASSWORD()
     return CredentialsError(says.LOGIN_REFUSED(reply=reply, check=check))
 
 

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from popgui.accounts.settings import Account
 from popgui.catalog import kerberos as says
 from popgui.errors import ConfigError, CredentialsError, NetworkError
-from popgui.gui.account_errors import kerberos_refused, short_words
+from popgui.gui.account_errors import short_words
 from popgui.gui.connection_report import describe_error
 from popgui.gui.onserver import explain_error
 from popgui.gui.scheduler import needs_attention
@@ -25,6 +25,7 @@ from popgui.gui.worker import EngineController, JobFinished
 from popgui.net.kerberos import (
     KdcUnreachableError,
     KerberosError,
+    KerberosRefusedError,
     KerberosTicketError,
     KerberosUnavailableError,
 )
@@ -173,7 +174,8 @@ def test_a_server_refusing_the_ticket_is_a_kerberos_refusal_not_a_password_one(
 
     error = get_mail(qtbot, window, account).error
 
-    assert isinstance(error, CredentialsError) and kerberos_refused(error), error
+    assert isinstance(error, KerberosRefusedError), error
+    assert isinstance(error, CredentialsError)  # a refused login, as scripts and retries see it
     qtbot.waitUntil(window.message_bar.isVisible, timeout=5000)
     text = window.message_bar.label.text()
     assert kerberos_realm.principal(other.name) in text and krb_user.name in text, text
@@ -199,4 +201,4 @@ def test_the_rules_for_each_kind_of_kerberos_failure() -> None:
     assert short_words(kdc) == "network error"
     assert short_words(missing) == "Kerberos not installed"
     assert short_words(CredentialsError("refused")) == "password refused"
-    assert not kerberos_refused(CredentialsError("refused"))
+    assert short_words(KerberosRefusedError("refused")) == "Kerberos login refused"

@@ -100,3 +100,20 @@ def test_without_the_package_it_says_what_to_install(monkeypatch: pytest.MonkeyP
     with pytest.raises(KerberosUnavailableError, match=r"pip install 'popgui\[kerberos\]'") as e:
         kerberos.GssapiMechanism("localhost", authzid="alice")
     assert isinstance(e.value, ConfigError)
+
+
+def test_a_refused_kerberos_login_is_its_own_kind_of_refused_login() -> None:
+    """The server said no to the ticket: a CredentialsError (scripts see "credentials", checks
+    stop), of its own type so that no front end talks of a password; a refused password stays
+    a plain CredentialsError."""
+    from popgui.errors import CredentialsError, ServerError
+    from popgui.net.kerberos import KerberosRefusedError
+    from popgui.net.pop3client import _login_error
+
+    refused = ServerError("[AUTH] Authentication failed.", code="AUTH", command="AUTH")
+    kerberos_no = _login_error(refused, "GSSAPI", user="bob", principal="alice@POPGUI.TEST")
+    password_no = _login_error(refused, "PLAIN", user="bob", principal="")
+    assert isinstance(kerberos_no, KerberosRefusedError)
+    assert "alice@POPGUI.TEST" in str(kerberos_no) and "bob" in str(kerberos_no)
+    assert error_kind(kerberos_no) == "credentials"
+    assert type(password_no) is CredentialsError
