@@ -22,7 +22,12 @@ from popgui.errors import (
     RemoteProtocolError,
     ServerError,
 )
-from popgui.net.kerberos import KdcUnreachableError, KerberosError, KerberosTicketError
+from popgui.net.kerberos import (
+    KdcUnreachableError,
+    KerberosError,
+    KerberosRefusedError,
+    KerberosTicketError,
+)
 from popgui.oauth.errors import (
     OAuthConfigError,
     OAuthError,
@@ -51,8 +56,8 @@ def _hint(error: PopguiError) -> Sentence | None:
         return None
     if isinstance(error, OAuthError):
         return None  # its text says what to do: sign in again, ask an administrator...
-    if isinstance(error, KerberosError):
-        return None  # its text says what to do: kinit, the clock, the server's name
+    if isinstance(error, KerberosError | KerberosRefusedError):
+        return None  # its text says what to do: kinit, the clock, the server's name, the user
     if isinstance(error, CredentialsError):
         return hints.FIX_PASSWORD()
     if isinstance(error, ServerError):
